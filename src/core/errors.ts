@@ -1,0 +1,96 @@
+// The error kinds tswasm raises: CompileError (decode/validate), LinkError (imports), RuntimeError
+// and its subclass Trap (a wasm trap with a code and a wasm backtrace). Each is created only here.
+
+/** A module failed to decode or validate. `offset` is the byte offset in the binary (or -1). */
+export class CompileError extends Error {
+  readonly offset: number;
+  constructor(message: string, offset = -1) {
+    super(offset >= 0 ? `${message} (at offset 0x${offset.toString(16)})` : message);
+    this.offset = offset;
+  }
+  /** The message without the offset suffix (for spec-test comparison). */
+  get reason(): string {
+    const at = this.message.lastIndexOf(' (at offset 0x');
+    return at >= 0 ? this.message.slice(0, at) : this.message;
+  }
+}
+Object.defineProperty(CompileError.prototype, 'name', { value: 'CompileError', writable: true, configurable: true });
+
+/** Instantiation failed because an import is missing or does not match. */
+export class LinkError extends Error {}
+Object.defineProperty(LinkError.prototype, 'name', { value: 'LinkError', writable: true, configurable: true });
+
+/** Base class of run-time failures (the JS API's WebAssembly.RuntimeError). */
+export class RuntimeError extends Error {}
+Object.defineProperty(RuntimeError.prototype, 'name', { value: 'RuntimeError', writable: true, configurable: true });
+
+/** Trap codes, named as Wasmtime's `Trap` enum. */
+export enum TrapCode {
+  StackOverflow = 'StackOverflow',
+  MemoryOutOfBounds = 'MemoryOutOfBounds',
+  HeapMisaligned = 'HeapMisaligned',
+  TableOutOfBounds = 'TableOutOfBounds',
+  IndirectCallToNull = 'IndirectCallToNull',
+  BadSignature = 'BadSignature',
+  IntegerOverflow = 'IntegerOverflow',
+  IntegerDivisionByZero = 'IntegerDivisionByZero',
+  BadConversionToInteger = 'BadConversionToInteger',
+  UnreachableCodeReached = 'UnreachableCodeReached',
+  Interrupt = 'Interrupt',
+  OutOfFuel = 'OutOfFuel',
+  NullReference = 'NullReference',
+  ArrayOutOfBounds = 'ArrayOutOfBounds',
+  AllocationTooLarge = 'AllocationTooLarge',
+  CastFailure = 'CastFailure',
+  AtomicWaitNonSharedMemory = 'AtomicWaitNonSharedMemory',
+  UninitializedElement = 'UninitializedElement',
+  DataSegmentOutOfBounds = 'DataSegmentOutOfBounds',
+  ElementSegmentOutOfBounds = 'ElementSegmentOutOfBounds',
+  UncaughtException = 'UncaughtException',
+  HostError = 'HostError',
+}
+
+/** The message the WebAssembly spec (and its test suite) uses for each trap code. */
+export const TRAP_MESSAGES: Readonly<Record<TrapCode, string>> = {
+  [TrapCode.StackOverflow]: 'call stack exhausted',
+  [TrapCode.MemoryOutOfBounds]: 'out of bounds memory access',
+  [TrapCode.HeapMisaligned]: 'unaligned atomic',
+  [TrapCode.TableOutOfBounds]: 'out of bounds table access',
+  [TrapCode.IndirectCallToNull]: 'uninitialized element',
+  [TrapCode.BadSignature]: 'indirect call type mismatch',
+  [TrapCode.IntegerOverflow]: 'integer overflow',
+  [TrapCode.IntegerDivisionByZero]: 'integer divide by zero',
+  [TrapCode.BadConversionToInteger]: 'invalid conversion to integer',
+  [TrapCode.UnreachableCodeReached]: 'unreachable',
+  [TrapCode.Interrupt]: 'interrupt',
+  [TrapCode.OutOfFuel]: 'all fuel consumed by WebAssembly',
+  [TrapCode.NullReference]: 'null reference',
+  [TrapCode.ArrayOutOfBounds]: 'out of bounds array access',
+  [TrapCode.AllocationTooLarge]: 'allocation size too large',
+  [TrapCode.CastFailure]: 'cast failure',
+  [TrapCode.AtomicWaitNonSharedMemory]: 'expected shared memory',
+  [TrapCode.UninitializedElement]: 'uninitialized element',
+  [TrapCode.DataSegmentOutOfBounds]: 'out of bounds memory access',
+  [TrapCode.ElementSegmentOutOfBounds]: 'out of bounds table access',
+  [TrapCode.UncaughtException]: 'uncaught exception',
+  [TrapCode.HostError]: 'host error',
+};
+
+/** One frame of a wasm backtrace: the function index within its module and its name, if known. */
+export interface FrameInfo {
+  readonly funcIndex: number;
+  readonly funcName: string | null;
+  readonly moduleName: string | null;
+}
+
+/** A wasm trap. `backtrace` lists wasm frames, innermost first. */
+export class Trap extends RuntimeError {
+  readonly code: TrapCode;
+  backtrace: FrameInfo[];
+  constructor(code: TrapCode, message: string = TRAP_MESSAGES[code], backtrace: FrameInfo[] = []) {
+    super(message);
+    this.code = code;
+    this.backtrace = backtrace;
+  }
+}
+Object.defineProperty(Trap.prototype, 'name', { value: 'RuntimeError', writable: true, configurable: true });
