@@ -1,12 +1,17 @@
 // The error kinds tswasm raises: CompileError (decode/validate), LinkError (imports), RuntimeError
 // and its subclass Trap (a wasm trap with a code and a wasm backtrace). Each is created only here.
 
-/** A module failed to decode or validate. `offset` is the byte offset in the binary (or -1). */
+/**
+ * A module failed to decode (`malformed`: not in the binary or text format) or to validate.
+ * `offset` is the byte offset in the binary (or -1).
+ */
 export class CompileError extends Error {
   readonly offset: number;
-  constructor(message: string, offset = -1) {
+  readonly malformed: boolean;
+  constructor(message: string, offset = -1, malformed = false) {
     super(offset >= 0 ? `${message} (at offset 0x${offset.toString(16)})` : message);
     this.offset = offset;
+    this.malformed = malformed;
   }
   /** The message without the offset suffix (for spec-test comparison). */
   get reason(): string {
