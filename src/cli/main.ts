@@ -1,0 +1,30 @@
+// Entry point of the `tswasm` command: dispatches to one module per subcommand, loaded on demand
+// so that `tswasm wast` does not pay for WASI and `tswasm run` does not load the spec runner.
+
+export interface Command {
+  readonly summary: string;
+  run(args: string[]): Promise<number>;
+}
+
+const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<Command> }>> = {
+};
+
+function usage(): string {
+  const lines = ['usage: tswasm <command> [args]', '', 'commands:'];
+  for (const [name, { summary }] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(10)} ${summary}`);
+  return lines.join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    console.error(`tswasm: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  return (await entry.load()).run(rest);
+}
