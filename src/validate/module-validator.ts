@@ -1,0 +1,187 @@
+// Module-level validation: imports, tables, memories, tags, globals, exports, start, segments and
+// the declared function references, then every function body through the CodeValidator.
+
+import { CompileError } from '../core/errors.js';
+import type { WasmFeatures } from '../core/features.js';
+import {
+  I32, I64, heapOf, isExact, isNullable, isRef,
+  type MemoryType, type TableType, type ValType,
+} from '../core/types.js';
+import type { ConstExpr, ModuleInfo } from '../binary/module.js';
+import { readOpcode, skipImmediates } from '../binary/instructions.js';
+import { Op } from '../binary/op.js';
+import { ByteReader } from '../binary/reader.js';
+import { CodeValidator } from './code-validator.js';
+import type { ModuleTypes } from './module-types.js';
+import { validateTypes } from './type-section.js';
+
+function fail(message: string, at = -1): never {
+  throw new CompileError(message, at, false);
+}
+
+export interface ModuleValidation {
+  readonly types: ModuleTypes;
+  /** 1 for every function that ref.func may name inside function bodies. */
+  readonly declaredFuncs: Uint8Array;
+}
+
+export function validateModuleInfo(m: ModuleInfo, features: WasmFeatures): ModuleValidation {
+  const types = validateTypes(m, features);
+  const valType = (t: ValType, at: number) => checkValType(m, features, t, at);
+
+  let funcIndex = 0;
+  for (const imp of m.imports) {
+    const d = imp.desc;
+    switch (d.kind) {
+      case 'func':
+        if (!types.isFunc(d.typeIndex)) typeError(m, d.typeIndex, 'function', imp.offset);
+        funcIndex++;
+        break;
+      case 'table': checkTableType(m, features, d.type, imp.offset); break;
+      case 'memory': checkMemoryType(d.type, imp.offset); break;
+      case 'global': valType(d.type.type, imp.offset); break;
+      case 'tag': checkTag(m, types, d.type.typeIndex, imp.offset); break;
+    }
+  }
+  for (let i = m.numImportedFuncs; i < m.funcTypes.length; i++) {
+    const x = m.funcTypes[i]!;
+    if (!types.isFunc(x)) typeError(m, x, 'function', -1);
+  }
+  if (!features.multi_memory && m.memories.length > 1) fail('multiple memories');
+  if (!features.reference_types && m.tables.length > 1) fail('multiple tables');
+  for (let i = m.numImportedMemories; i < m.memories.length; i++) checkMemoryType(m.memories[i]!, -1);
+  for (let i = m.numImportedTags; i < m.tags.length; i++) checkTag(m, types, m.tags[i]!.typeIndex, -1);
+
+  const code = new CodeValidator(m, types, features);
+  const declared = new Uint8Array(m.funcTypes.length);
+  const constExpr = (e: ConstExpr, t: ValType, globals: number, where: string) => {
+    code.validateConstExpr(e, t, globals, where);
+    markRefFuncs(m, features, e, declared);
+  };
+
+  m.tableDefs.forEach((def, i) => {
+    const t = def.type;
+    checkTableType(m, features, t, -1);
+    const index = m.numImportedTables + i;
+    if (def.init !== null) constExpr(def.init, t.element, m.numImportedGlobals, `table ${index}`);
+    else if (!isNullable(t.element)) fail(`type mismatch: table ${index} of non-nullable type needs an initializer`);
+  });
+  m.globalDefs.forEach((def, i) => {
+    const index = m.numImportedGlobals + i;
+    valType(def.type.type, -1);
+    constExpr(def.init, def.type.type, index, `global ${index}`);
+  });
+
+  checkExports(m, declared);
+  checkStart(m, types);
+  m.elems.forEach((e, i) => {
+    valType(e.type, e.offsetInModule);
+    if (e.mode === 'active') {
+      const table = m.tables[e.table];
+      if (table === undefined) fail(`unknown table ${e.table}`, e.offsetInModule);
+      constExpr(e.offset!, table.address64 ? I64 : I32, m.globals.length, `elem segment ${i}`);
+      if (!types.matches(e.type, table.element)) {
+        fail(`type mismatch: element segment ${i} does not match table ${e.table}`, e.offsetInModule);
+      }
+    }
+    if (e.funcIndices !== null) {
+      for (const f of e.funcIndices) {
+        if (f >= m.funcTypes.length) fail(`unknown function ${f}`, e.offsetInModule);
+        declared[f] = 1;
+      }
+    } else {
+      for (const x of e.exprs!) constExpr(x, e.type, m.globals.length, `elem segment ${i}`);
+    }
+  });
+  m.datas.forEach((d, i) => {
+    if (d.mode !== 'active') return;
+    const mem = m.memories[d.memory];
+    if (mem === undefined) fail(`unknown memory ${d.memory}`, d.offsetInModule);
+    code.validateConstExpr(d.offset!, mem.address64 ? I64 : I32, m.globals.length, `data segment ${i}`);
+  });
+
+  code.declaredFuncs = declared;
+  for (let i = m.numImportedFuncs; i < m.funcTypes.length; i++) code.validateFunction(i);
+  return { types, declaredFuncs: declared };
+}
+
+function typeError(m: ModuleInfo, x: number, what: string, at: number): never {
+  if (x >= m.types.length) fail(`unknown type ${x}`, at);
+  return fail(`type mismatch: type ${x} is not a ${what} type`, at);
+}
+
+function checkValType(m: ModuleInfo, features: WasmFeatures, t: ValType, at: number): void {
+  if (!isRef(t)) return;
+  const h = heapOf(t);
+  if (h >= 0 && h >= m.types.length) fail(`unknown type ${h}`, at);
+  if (isExact(t) && !features.custom_descriptors) throw new CompileError('malformed heap type', at, true);
+}
+
+function checkTag(m: ModuleInfo, types: ModuleTypes, x: number, at: number): void {
+  const ft = types.func(x);
+  if (ft === undefined) typeError(m, x, 'function', at);
+  if (ft.results.length !== 0) fail('non-empty tag result type', at);
+}
+
+const MAX_TABLE32 = 0xffffffff;
+
+function checkTableType(m: ModuleInfo, features: WasmFeatures, t: TableType, at: number): void {
+  checkValType(m, features, t.element, at);
+  const { min, max } = t.limits;
+  const limit = t.address64 ? 2 ** 64 : MAX_TABLE32;
+  if (min > limit) fail(`table size must be at most ${t.address64 ? '2^64-1' : '2^32-1'}`, at);
+  if (max !== null) {
+    if (max > limit) fail(`table size must be at most ${t.address64 ? '2^64-1' : '2^32-1'}`, at);
+    if (min > max) fail('size minimum must not be greater than maximum', at);
+  }
+}
+
+function checkMemoryType(t: MemoryType, at: number): void {
+  if (t.pageSizeLog2 !== 16 && t.pageSizeLog2 !== 0) fail('invalid custom page size', at);
+  const bytesLog2 = t.address64 ? 64 : 32;
+  // With a custom page size the limit is 2^32-1 (2^64-1) bytes, following the proposal's interpreter.
+  const maxPages = t.pageSizeLog2 === 16 ? 2 ** (bytesLog2 - 16) : t.address64 ? Infinity : 0xffffffff;
+  const what = t.address64
+    ? (t.pageSizeLog2 === 16 ? 'memory size must be at most 2^48 pages (256 TiB)' : 'memory size must be at most 2^64 - 1 bytes for i64')
+    : (t.pageSizeLog2 === 16 ? 'memory size must be at most 65536 pages (4GiB)' : 'memory size must be at most 2^32 - 1 bytes for i32');
+  const { min, max } = t.limits;
+  if (min > maxPages) fail(what, at);
+  if (max !== null) {
+    if (max > maxPages) fail(what, at);
+    if (min > max) fail('size minimum must not be greater than maximum', at);
+  }
+  if (t.shared && max === null) fail('shared memory must have maximum', at);
+}
+
+function checkExports(m: ModuleInfo, declared: Uint8Array): void {
+  const names = new Set<string>();
+  for (const e of m.exports) {
+    if (names.has(e.name)) fail(`duplicate export name "${e.name}"`, e.offset);
+    names.add(e.name);
+    const count = e.kind === 'func' ? m.funcTypes.length
+      : e.kind === 'table' ? m.tables.length
+        : e.kind === 'memory' ? m.memories.length
+          : e.kind === 'global' ? m.globals.length : m.tags.length;
+    if (e.index >= count) fail(`unknown ${e.kind === 'func' ? 'function' : e.kind} ${e.index}`, e.offset);
+    if (e.kind === 'func') declared[e.index] = 1;
+  }
+}
+
+function checkStart(m: ModuleInfo, types: ModuleTypes): void {
+  if (m.start === null) return;
+  const x = m.funcTypes[m.start];
+  if (x === undefined) fail(`unknown function ${m.start}`);
+  const ft = types.func(x)!;
+  if (ft.params.length !== 0 || ft.results.length !== 0) fail('start function must not have parameters or results');
+}
+
+/** Marks every function a (valid) constant expression names with ref.func. */
+function markRefFuncs(m: ModuleInfo, features: WasmFeatures, e: ConstExpr, declared: Uint8Array): void {
+  const r = new ByteReader(m.bytes, e.start, e.end);
+  while (r.pos < r.end) {
+    const op = readOpcode(r, features);
+    if (op.code === Op.RefFunc) declared[r.u32()] = 1;
+    else skipImmediates(r, op);
+  }
+}
+
