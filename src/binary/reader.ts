@@ -6,7 +6,7 @@ import {
   I16, I32, I8, V128, MAX_TYPE_INDEX, refType,
   type HeapType, type StorageType, type ValType,
 } from '../core/types.js';
-import { decodeUtf8 } from './utf8.js';
+import { decodeUtf8 } from '../core/utf8.js';
 
 export class ByteReader {
   readonly bytes: Uint8Array;

@@ -27,7 +27,10 @@ export type WastValue =
   | { readonly type: 'f32'; readonly bits: number } // uint32 bit pattern
   | { readonly type: 'f64'; readonly bits: bigint } // uint64 bit pattern
   | { readonly type: 'v128'; readonly bytes: Uint8Array } // 16 bytes, little-endian lanes
-  /** `(ref.null ht)`: ht is the heap type as written (an abstract name, or an index/$id for results). */
+  /**
+   * `(ref.null ht)`: ht is the heap type as written (an abstract name, or an index/$id for results);
+   * '' for a result written `(ref.null)` without a heap type (any null reference).
+   */
   | { readonly type: 'ref.null'; readonly heap: string }
   /** `(ref.extern N)`: a host reference with identity N (externref). */
   | { readonly type: 'ref.extern'; readonly index: number }
