@@ -21,6 +21,14 @@ export class CompileError extends Error {
 }
 Object.defineProperty(CompileError.prototype, 'name', { value: 'CompileError', writable: true, configurable: true });
 
+/** A valid module uses something this engine cannot run yet (e.g. SIMD in the JS compiler). */
+export class UnsupportedError extends CompileError {
+  constructor(message: string) {
+    super(`not supported yet: ${message}`);
+  }
+}
+Object.defineProperty(UnsupportedError.prototype, 'name', { value: 'UnsupportedError', writable: true, configurable: true });
+
 /** Instantiation failed because an import is missing or does not match. */
 export class LinkError extends Error {}
 Object.defineProperty(LinkError.prototype, 'name', { value: 'LinkError', writable: true, configurable: true });

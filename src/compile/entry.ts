@@ -1,0 +1,69 @@
+// A value on the code generator's operand stack: a JS expression (two for an i64) plus what the
+// generator must know to evaluate it later without changing wasm's order of effects.
+
+import type { ValType } from '../core/types.js';
+
+export interface Entry {
+  readonly type: ValType;
+  /** The JS expression; for i64 its low half. */
+  readonly code: string;
+  /** For i64: the high half's expression; '' otherwise. */
+  readonly hi: string;
+  /**
+   * No effects, cannot trap, reads nothing but locals and constants: may be evaluated late, or
+   * not at all. Everything else is evaluated in wasm order before the next statement.
+   */
+  readonly pure: boolean;
+  /** A literal, a local or a temp: cheap to repeat. */
+  readonly simple: boolean;
+  /** Indices of the locals the expression reads (a local.set of one forces evaluation first). */
+  readonly locals: readonly number[] | null;
+  /** The expression is a JS boolean (an i32 0/1 not yet converted). */
+  readonly bool: boolean;
+}
+
+export function entry(type: ValType, code: string, hi = '', pure = true, locals: readonly number[] | null = null, simple = false, bool = false): Entry {
+  return { type, code, hi, pure, simple, locals, bool };
+}
+
+/** A temp or literal: simple, pure, reads no locals. */
+export function simpleEntry(type: ValType, code: string, hi = ''): Entry {
+  return { type, code, hi, pure: true, simple: true, locals: null, bool: false };
+}
+
+export function mergeLocals(...es: Entry[]): readonly number[] | null {
+  let out: number[] | null = null;
+  for (const e of es) {
+    if (e.locals === null) continue;
+    if (out === null) out = [...e.locals];
+    else for (const l of e.locals) if (!out.includes(l)) out.push(l);
+  }
+  return out;
+}
+
+/** An entry computed from operands: pure only if all operands are and the operation is. */
+export function derived(type: ValType, code: string, operands: Entry[], opPure = true, bool = false, hi = ''): Entry {
+  let pure = opPure;
+  for (const o of operands) pure &&= o.pure;
+  return { type, code, hi, pure, simple: false, locals: mergeLocals(...operands), bool };
+}
+
+/** The entry's value as an i32 JS number expression (booleans converted). */
+export function int(e: Entry): string {
+  return e.bool ? `(${e.code} ? 1 : 0)` : e.code;
+}
+
+/** The entry as a JS condition. */
+export function cond(e: Entry): string {
+  return e.bool ? e.code : e.simple ? `${e.code} !== 0` : `(${e.code}) !== 0`;
+}
+
+/** Whether the expression is an integer literal, and its value. */
+export function literal(code: string): number | null {
+  return /^\(?-?\d+\)?$/.test(code) ? Number(code.replace(/[()]/g, '')) : null;
+}
+
+/** An int32 literal that reads well and parses unambiguously inside any expression. */
+export function intLiteral(v: number): string {
+  return v < 0 ? `(${v})` : String(v);
+}

@@ -1,0 +1,966 @@
+// Translates one wasm function body into one JS function: a symbolic operand stack of JS
+// expressions, structured control as labeled blocks and loops, locals as lets, direct calls.
+
+import { CompileError, UnsupportedError } from '../core/errors.js';
+import { F32, F64, FUNCREF, I32, I64, isRef, type FuncType, type ValType } from '../core/types.js';
+import { opByByte, opByPrefixed } from '../binary/opcodes.js';
+import { Op } from '../binary/op.js';
+import { BLOCK_EMPTY, BLOCK_TYPE_INDEX, ByteReader } from '../binary/reader.js';
+import { readMemArg, skipImmediates, type MemArg } from '../binary/instructions.js';
+import { cond, derived, entry, int, intLiteral, simpleEntry, type Entry } from './entry.js';
+import { TEMPLATES, TRAPPING } from './numeric.js';
+import { compileI64Op, isI64Op } from './i64.js';
+import { compileMemoryOp, isMemoryOp } from './memory-ops.js';
+import { compileRefTableOp, isRefTableOp } from './ref-table-ops.js';
+import type { ModuleContext } from './module-context.js';
+import { Kind, componentKinds, resultSlot, tailSlot } from '../runtime/lowering.js';
+
+type FrameKind = 'block' | 'loop' | 'if' | 'func';
+
+interface Frame {
+  readonly kind: FrameKind;
+  readonly label: string;
+  /** Line index of the header, patched at `end` once we know whether the label is used. */
+  readonly headerLine: number;
+  readonly headerText: string;
+  readonly params: readonly ValType[];
+  readonly results: readonly ValType[];
+  /** Stack height below the frame's parameters. */
+  readonly base: number;
+  /** Branch targets: result variables (block, if) or parameter variables (loop). */
+  vars: Entry[] | null;
+  /** Some branch targets this frame. */
+  used: boolean;
+  /** The frame's parameters as they entered (restored at `else`). */
+  readonly paramEntries: readonly Entry[];
+  hasElse: boolean;
+  /** For `if`: the then-branch fell through to `else` (so the end is reachable). */
+  thenFellThrough: boolean;
+}
+
+
+export class FunctionCompiler {
+  private readonly lines: string[] = [];
+  private indent = '  ';
+  private stack: Entry[] = [];
+  private readonly frames: Frame[] = [];
+  private unreachable = false;
+  private deadDepth = 0;
+  private readonly temps: string[] = [];
+  private tempCount = 0;
+  private labelCount = 0;
+  private readonly localTypes: ValType[];
+  readonly usedMemories = new Set<number>();
+  /** Line indices where memory views are re-read (after calls and memory.grow). */
+  private readonly reloadLines: number[] = [];
+  readonly r: ByteReader;
+  private readonly memArg: MemArg = { memory: 0, align: 0, offset: 0 };
+  readonly trampolined: boolean;
+  private readonly depthCounted: boolean;
+
+  constructor(readonly mc: ModuleContext, readonly funcIndex: number) {
+    const m = mc.module;
+    const body = m.codes[funcIndex - m.numImportedFuncs]!;
+    this.type = mc.typeOfFunc(funcIndex);
+    this.localTypes = [...this.type.params, ...body.locals];
+    this.r = new ByteReader(m.bytes, body.code.start, body.code.end);
+    this.trampolined = mc.trampolined[funcIndex]!;
+    this.depthCounted = mc.options.maxWasmStack !== null;
+  }
+  readonly type: FuncType;
+
+  // ------------------------------------------------------------------ output
+
+  emit(line: string): void {
+    this.lines.push(this.indent + line);
+  }
+  private open(line: string): void {
+    this.emit(line);
+    this.indent += '  ';
+  }
+  private close(line = '}'): void {
+    this.indent = this.indent.slice(2);
+    this.emit(line);
+  }
+
+  helper(name: string): string {
+    return this.mc.helper(name);
+  }
+
+  /** A fresh temp (two for i64: name and name + 'h'). */
+  temp(type: ValType): string {
+    const name = `t${this.tempCount++}`;
+    if (type === I64) this.temps.push(`${name} = 0`, `${name}h = 0`);
+    else this.temps.push(`${name} = ${isRef(type) ? 'null' : '0'}`);
+    return name;
+  }
+
+  /** The memory view local of memory `index`, declared and kept fresh by the prologue and reloads. */
+  view(index: number): string {
+    this.usedMemories.add(index);
+    return `dv${index}`;
+  }
+
+  /** Marks a point where memory may have grown or been replaced: views are re-read there. */
+  reloadViews(): void {
+    this.reloadLines.push(this.lines.length);
+    this.lines.push(this.indent);
+  }
+
+  // ------------------------------------------------------------------ stack
+
+  push(e: Entry): void {
+    this.stack.push(e);
+  }
+  pop(): Entry {
+    const e = this.stack.pop();
+    if (e === undefined) throw new CompileError(`function ${this.funcIndex}: operand stack underflow`);
+    return e;
+  }
+  popN(n: number): Entry[] {
+    if (n === 0) return [];
+    if (this.stack.length < n) throw new CompileError(`function ${this.funcIndex}: operand stack underflow`);
+    return this.stack.splice(this.stack.length - n, n);
+  }
+  peek(): Entry {
+    return this.stack[this.stack.length - 1]!;
+  }
+
+  /** Evaluates an entry into a temp now (unless it is already simple). */
+  materialize(e: Entry): Entry {
+    if (e.simple) return e;
+    const t = this.temp(e.type);
+    if (e.type === I64) {
+      this.emit(`${t} = ${e.code};`);
+      this.emit(`${t}h = ${e.hi};`);
+      return simpleEntry(I64, t, `${t}h`);
+    }
+    this.emit(`${t} = ${e.type === I32 ? int(e) : e.code};`);
+    return simpleEntry(e.type, t);
+  }
+
+  /** Evaluates, in stack order, every non-pure entry below the top `keep` ones. */
+  spillNonPure(keep = 0): void {
+    const n = this.stack.length - keep;
+    for (let i = 0; i < n; i++) if (!this.stack[i]!.pure) this.stack[i] = this.materialize(this.stack[i]!);
+  }
+
+  /** Before control flow splits: everything that reads locals or state becomes a temp. */
+  private spillForBlock(): void {
+    for (let i = 0; i < this.stack.length; i++) {
+      const e = this.stack[i]!;
+      if (!(e.simple && e.locals === null)) this.stack[i] = this.snapshot(e);
+    }
+  }
+
+  /** A copy of `e` that no later local.set can change. */
+  private snapshot(e: Entry): Entry {
+    return e.simple && e.locals !== null ? this.materializeFresh(e) : this.materialize(e);
+  }
+
+  private spillLocal(index: number): void {
+    for (let i = 0; i < this.stack.length; i++) {
+      const e = this.stack[i]!;
+      if (e.locals !== null && e.locals.includes(index)) this.stack[i] = this.snapshot(e);
+    }
+  }
+
+  /** Emits a statement that has effects or may trap: earlier non-pure entries are evaluated first. */
+  statement(code: string, consumed = 0): void {
+    this.spillNonPure(consumed);
+    this.emit(code);
+  }
+
+  // ------------------------------------------------------------------ function
+
+  compile(): string {
+    const params: string[] = [];
+    this.type.params.forEach((t, i) => {
+      params.push(`l${i}`);
+      if (t === I64) params.push(`l${i}h`);
+    });
+    const locals: string[] = [];
+    for (let i = this.type.params.length; i < this.localTypes.length; i++) {
+      const t = this.localTypes[i]!;
+      if (t === I64) locals.push(`l${i} = 0`, `l${i}h = 0`);
+      else if (isRef(t)) locals.push(`l${i} = null`);
+      else if (t === I32 || t === F32 || t === F64) locals.push(`l${i} = 0`);
+      else throw new UnsupportedError(`${valKindName(t)} locals in the JS compiler`);
+    }
+    const func: Frame = {
+      kind: 'func', label: 'F', headerLine: -1, headerText: '', params: [], results: this.type.results,
+      base: 0, vars: null, used: false, paramEntries: [], hasElse: false, thenFellThrough: false,
+    };
+    this.frames.push(func);
+    this.body();
+
+    const name = this.mc.funcNames[this.funcIndex]!;
+    const own = this.trampolined ? `${name}_body` : name;
+    const out: string[] = [`function ${own}(${params.join(', ')}) {`];
+    if (locals.length) out.push(`  let ${locals.join(', ')};`);
+    if (this.temps.length) out.push(...chunkDecl(this.temps));
+    const reload = [...this.usedMemories].sort().map((m) => `dv${m} = M${m}.view;`).join(' ');
+    if (this.usedMemories.size) out.push(`  let ${[...this.usedMemories].sort().map((m) => `dv${m} = M${m}.view`).join(', ')};`);
+    if (this.depthCounted) out.push(`  if (++DEPTH[0] > MAX_DEPTH) ${this.helper('depthExceeded')}();`);
+    for (const i of this.reloadLines) this.lines[i] = reload ? this.lines[i] + reload : '';
+    for (const line of this.lines) if (line.trim() !== '') out.push(line);
+    out.push('}');
+    if (this.trampolined) {
+      this.helper('runTail');
+      out.push(`function ${name}(${params.join(', ')}) {`);
+      out.push(`  const r = ${own}(${params.join(', ')});`);
+      out.push(`  return r === TAIL ? runTail() : r;`);
+      out.push('}');
+    }
+    return out.join('\n');
+  }
+
+  private body(): void {
+    const r = this.r;
+    while (this.frames.length > 0) {
+      if (r.pos >= r.end) throw new CompileError(`function ${this.funcIndex}: unexpected end of body`);
+      const byte = r.u8();
+      if (this.unreachable) {
+        this.skipDead(byte);
+        continue;
+      }
+      this.instruction(byte);
+    }
+  }
+
+  /** Dead code after br, return, unreachable...: parsed for structure only. */
+  private skipDead(byte: number): void {
+    const r = this.r;
+    if (byte === Op.End) {
+      if (this.deadDepth > 0) this.deadDepth--;
+      else this.end();
+      return;
+    }
+    if (byte === Op.Else && this.deadDepth === 0) {
+      this.else();
+      return;
+    }
+    const op = byte >= 0xfb && byte <= 0xfe ? opByPrefixed(byte, r.u32()) : opByByte(byte);
+    if (op === undefined) throw new CompileError(`function ${this.funcIndex}: unknown opcode 0x${byte.toString(16)}`);
+    if (byte === Op.Block || byte === Op.Loop || byte === Op.If || byte === 0x06 || byte === 0x1f) this.deadDepth++;
+    skipImmediates(r, op);
+  }
+
+  // ------------------------------------------------------------------ dispatch
+
+  private instruction(byte: number): void {
+    const r = this.r;
+    switch (byte) {
+      case Op.Unreachable:
+        this.statement(`${this.helper('trapUnreachable')}();`);
+        this.unreachable = true;
+        return;
+      case Op.Nop:
+        return;
+      case Op.Block:
+      case Op.Loop:
+      case Op.If:
+        this.openBlock(byte, r.blockType());
+        return;
+      case Op.Else:
+        this.else();
+        return;
+      case Op.End:
+        this.end();
+        return;
+      case Op.Br:
+        this.br(r.u32());
+        return;
+      case Op.BrIf:
+        this.brIf(r.u32());
+        return;
+      case Op.BrTable:
+        this.brTable();
+        return;
+      case Op.Return:
+        this.return(this.popN(this.type.results.length));
+        this.unreachable = true;
+        return;
+      case Op.Call:
+        this.callDirect(r.u32(), false);
+        return;
+      case Op.CallIndirect: {
+        const typeIndex = r.u32();
+        this.callIndirect(typeIndex, r.u32(), false);
+        return;
+      }
+      case Op.ReturnCall:
+        this.callDirect(r.u32(), true);
+        return;
+      case Op.ReturnCallIndirect: {
+        const typeIndex = r.u32();
+        this.callIndirect(typeIndex, r.u32(), true);
+        return;
+      }
+      case Op.CallRef:
+        this.callRef(r.u32(), false);
+        return;
+      case Op.ReturnCallRef:
+        this.callRef(r.u32(), true);
+        return;
+      case Op.BrOnNull:
+        this.brOnNull(r.u32(), true);
+        return;
+      case Op.BrOnNonNull:
+        this.brOnNull(r.u32(), false);
+        return;
+      case Op.Drop: {
+        const e = this.pop();
+        if (!e.pure) this.statement(`${e.code};${e.type === I64 ? ` ${e.hi};` : ''}`);
+        return;
+      }
+      case Op.Select:
+        this.select();
+        return;
+      case Op.SelectT: {
+        const n = r.count();
+        for (let i = 0; i < n; i++) r.valType();
+        this.select();
+        return;
+      }
+      case Op.LocalGet: {
+        const i = r.u32();
+        const t = this.localTypes[i]!;
+        this.push(entry(t, `l${i}`, t === I64 ? `l${i}h` : '', true, [i], true));
+        return;
+      }
+      case Op.LocalSet:
+        this.localSet(r.u32(), false);
+        return;
+      case Op.LocalTee:
+        this.localSet(r.u32(), true);
+        return;
+      case Op.GlobalGet:
+        this.globalGet(r.u32());
+        return;
+      case Op.GlobalSet:
+        this.globalSet(r.u32());
+        return;
+      case Op.I32Const:
+        this.push(simpleEntry(I32, intLiteral(r.s32())));
+        return;
+      case Op.I64Const:
+        r.s64();
+        this.push(simpleEntry(I64, intLiteral(r.lo), intLiteral(r.hi)));
+        return;
+      case Op.F32Const:
+        this.push(simpleEntry(F32, this.f32Literal(r.u32le())));
+        return;
+      case Op.F64Const:
+        r.u64le();
+        this.push(simpleEntry(F64, this.f64Literal(r.lo, r.hi)));
+        return;
+    }
+    if (byte >= 0xfb && byte <= 0xfe) {
+      const sub = r.u32();
+      this.prefixed(byte, sub);
+      return;
+    }
+    this.simple(byte);
+  }
+
+  private prefixed(prefix: number, sub: number): void {
+    const code = (prefix << 16) | sub;
+    if (prefix === 0xfc && this.generic(code)) return;
+    const op = opByPrefixed(prefix, sub);
+    throw this.unsupported(op?.name ?? `0x${prefix.toString(16)} ${sub}`, op?.feature);
+  }
+
+  private simple(code: number): void {
+    if (this.generic(code)) return;
+    const op = opByByte(code);
+    throw this.unsupported(op?.name ?? `0x${code.toString(16)}`, op?.feature);
+  }
+
+  /** Instructions handled by a table or a specialised module; false when none knows it. */
+  private generic(code: number): boolean {
+    if (code === Op.I32Eqz && this.stack.length > 0 && this.peek().bool) {
+      const a = this.pop();
+      this.push(derived(I32, `!(${a.code})`, [a], true, true));
+      return true;
+    }
+    const t = TEMPLATES.get(code);
+    if (t !== undefined) {
+      this.template(code, t);
+      return true;
+    }
+    if (isI64Op(code)) {
+      compileI64Op(this, code);
+      return true;
+    }
+    if (isMemoryOp(code)) {
+      compileMemoryOp(this, code, this.memArg);
+      return true;
+    }
+    if (isRefTableOp(code)) {
+      compileRefTableOp(this, code);
+      return true;
+    }
+    return false;
+  }
+
+  private unsupported(name: string, feature: string | undefined): UnsupportedError {
+    const what = feature === 'simd' || feature === 'relaxed_simd' ? 'SIMD'
+      : feature === 'gc' ? 'GC' : feature === 'exceptions' || feature === 'legacy_exceptions' ? 'exception handling'
+        : feature ?? 'this instruction';
+    return new UnsupportedError(`${name}: ${what} in the JS compiler`);
+  }
+
+  private template(code: number, t: (typeof TEMPLATES extends ReadonlyMap<number, infer T> ? T : never)): void {
+    const op = opByByte(code) ?? opByPrefixed(code >>> 16, code & 0xffff)!;
+    const arity = op.params!.length;
+    let args = this.popN(arity);
+    if (t.repeats) args = args.map((a) => this.materialize(a));
+    if (t.helpers) for (const h of t.helpers) this.helper(h);
+    const js = t.js(...(args.map((a) => operand(a)) as [string, string]));
+    const resultType = op.results![0]!;
+    this.push(derived(resultType, `(${js})`, args, !TRAPPING.has(code), t.bool === true));
+  }
+
+  // ------------------------------------------------------------------ constants
+
+  private f32Literal(bits: number): string {
+    const v = f32Value(bits);
+    if (v !== v) return this.mc.constant(`f32FromBits(${bits | 0})`, 'f32FromBits');
+    return floatLiteral(v);
+  }
+
+  private f64Literal(lo: number, hi: number): string {
+    const v = f64Value(lo, hi);
+    if (v !== v) return this.mc.constant(`f64FromHalves(${lo}, ${hi})`, 'f64FromHalves');
+    return floatLiteral(v);
+  }
+
+  // ------------------------------------------------------------------ locals, globals, select
+
+  private localSet(index: number, tee: boolean): void {
+    const v = this.pop();
+    const t = this.localTypes[index]!;
+    if (!v.pure) this.spillNonPure();
+    this.spillLocal(index);
+    if (t === I64) {
+      // Both halves are computed before either is assigned: the high half may read the low.
+      if (v.hi.includes(`l${index}`) && !v.simple) {
+        const m = this.materialize(v);
+        this.emit(`l${index} = ${m.code}; l${index}h = ${m.hi};`);
+      } else {
+        this.emit(`l${index} = ${v.code}; l${index}h = ${v.hi};`);
+      }
+    } else {
+      this.emit(`l${index} = ${t === I32 ? int(v) : v.code};`);
+    }
+    if (tee) this.push(entry(t, `l${index}`, t === I64 ? `l${index}h` : '', true, [index], true));
+  }
+
+  private globalGet(index: number): void {
+    const g = this.mc.module.globals[index]!;
+    const t = g.type;
+    if (!g.mutable) {
+      this.push(simpleEntry(t, `G${index}`, t === I64 ? `G${index}h` : ''));
+      return;
+    }
+    this.push(entry(t, `g${index}[0]`, t === I64 ? `g${index}[1]` : '', false));
+  }
+
+  private globalSet(index: number): void {
+    const t = this.mc.module.globals[index]!.type;
+    let v = this.pop();
+    if (t === I64) {
+      v = this.materialize(v);
+      this.statement(`g${index}[0] = ${v.code}; g${index}[1] = ${v.hi};`);
+    } else {
+      this.statement(`g${index}[0] = ${t === I32 ? int(v) : v.code};`, 0);
+    }
+  }
+
+  private select(): void {
+    const c = this.pop();
+    let [a, b] = this.popN(2) as [Entry, Entry];
+    const t = a.type;
+    if (!a.pure) a = this.materializeInOrder(a, [b, c]);
+    if (!b.pure) b = this.materialize(b);
+    if (t === I64) {
+      const cm = this.materialize(c);
+      this.push(derived(I64, `(${cond(cm)} ? ${a.code} : ${b.code})`, [a, b, cm], true, false, `(${cond(cm)} ? ${a.hi} : ${b.hi})`));
+      return;
+    }
+    const ai = t === I32 ? int(a) : a.code;
+    const bi = t === I32 ? int(b) : b.code;
+    this.push(derived(t, `(${cond(c)} ? ${ai} : ${bi})`, [a, b, c]));
+  }
+
+  /** Materialises `e`, which sits below `later` on the stack, after spilling what is below it. */
+  private materializeInOrder(e: Entry, _later: Entry[]): Entry {
+    this.spillNonPure();
+    return this.materialize(e);
+  }
+
+  // ------------------------------------------------------------------ control
+
+  private blockSignature(bt: number): [readonly ValType[], readonly ValType[]] {
+    if (bt === BLOCK_EMPTY) return [[], []];
+    if (bt >= BLOCK_TYPE_INDEX) {
+      const ft = this.mc.funcType(bt - BLOCK_TYPE_INDEX);
+      return [ft.params, ft.results];
+    }
+    return [[], [bt]];
+  }
+
+  private openBlock(kind: number, bt: number): void {
+    const [params, results] = this.blockSignature(bt);
+    let condition: Entry | null = null;
+    if (kind === Op.If) condition = this.pop();
+    let paramEntries = this.popN(params.length);
+    this.spillNonPure();
+    if (condition !== null && !condition.pure) condition = this.materialize(condition);
+    paramEntries = paramEntries.map((e) => (e.simple && e.locals === null ? e : this.snapshot(e)));
+    this.spillForBlock();
+    const n = this.labelCount++;
+    const label = (kind === Op.Loop ? 'L' : kind === Op.If ? 'I' : 'B') + n;
+    let vars: Entry[] | null = null;
+    if (kind === Op.Loop && params.length > 0) {
+      vars = params.map((t) => {
+        const v = this.temp(t);
+        return simpleEntry(t, v, t === I64 ? `${v}h` : '');
+      });
+      this.assign(vars, paramEntries);
+      paramEntries = vars;
+    }
+    if (kind === Op.If && results.length > 0) vars = this.resultVars(results);
+    const headerText = kind === Op.Loop ? 'for (;;) {' : kind === Op.If ? `if (${cond(condition!)}) {` : '{';
+    const frame: Frame = {
+      kind: kind === Op.Loop ? 'loop' : kind === Op.If ? 'if' : 'block', label, headerLine: this.lines.length,
+      headerText, params, results, base: this.stack.length, vars, used: false, paramEntries, hasElse: false, thenFellThrough: false,
+    };
+    this.open(headerText);
+    this.frames.push(frame);
+    for (const e of paramEntries) this.push(e);
+  }
+
+  private resultVars(types: readonly ValType[]): Entry[] {
+    return types.map((t) => {
+      const v = this.temp(t);
+      return simpleEntry(t, v, t === I64 ? `${v}h` : '');
+    });
+  }
+
+  /** Parallel assignment of values to variables (values may read the variables). */
+  private assign(vars: readonly Entry[], values: readonly Entry[]): void {
+    if (vars.length === 1) {
+      const v = vars[0]!;
+      const x = values[0]!;
+      if (v.type === I64) {
+        const m = x.simple ? x : this.materialize(x);
+        if (m.code !== v.code) this.emit(`${v.code} = ${m.code}; ${v.hi} = ${m.hi};`);
+      } else if (x.code !== v.code) {
+        this.emit(`${v.code} = ${v.type === I32 ? int(x) : x.code};`);
+      }
+      return;
+    }
+    const names = new Set(vars.map((v) => v.code));
+    const safe = values.map((x) => {
+      const reads = [...names].some((n) => new RegExp(`\\b${n}h?\\b`).test(x.code + ' ' + x.hi));
+      return reads && !(x.simple && names.has(x.code) && vars[values.indexOf(x)]!.code === x.code) ? this.materializeFresh(x) : x;
+    });
+    vars.forEach((v, i) => {
+      const x = safe[i]!;
+      if (x.code === v.code) return;
+      if (v.type === I64) this.emit(`${v.code} = ${x.code}; ${v.hi} = ${x.hi};`);
+      else this.emit(`${v.code} = ${v.type === I32 ? int(x) : x.code};`);
+    });
+  }
+
+  /** Copies an entry into a new temp even if it is simple (parallel assignment). */
+  private materializeFresh(e: Entry): Entry {
+    const t = this.temp(e.type);
+    if (e.type === I64) {
+      this.emit(`${t} = ${e.code}; ${t}h = ${e.hi};`);
+      return simpleEntry(I64, t, `${t}h`);
+    }
+    this.emit(`${t} = ${e.type === I32 ? int(e) : e.code};`);
+    return simpleEntry(e.type, t);
+  }
+
+  private frameAt(depth: number): Frame {
+    const f = this.frames[this.frames.length - 1 - depth];
+    if (f === undefined) throw new CompileError(`function ${this.funcIndex}: unknown label ${depth}`);
+    return f;
+  }
+
+  /** The statements of a branch to `f` with `values` (already materialised where needed). */
+  private branchCode(f: Frame, values: readonly Entry[]): void {
+    if (f.kind === 'func') {
+      this.return(values);
+      return;
+    }
+    f.used = true;
+    if (f.kind === 'loop') {
+      if (f.vars) this.assign(f.vars, values);
+      this.emit(`continue ${f.label};`);
+      return;
+    }
+    if (values.length > 0) {
+      f.vars ??= this.resultVars(f.results);
+      this.assign(f.vars, values);
+    }
+    this.emit(`break ${f.label};`);
+  }
+
+  private branchArity(f: Frame): number {
+    return f.kind === 'loop' ? f.params.length : f.results.length;
+  }
+
+  private br(depth: number): void {
+    const f = this.frameAt(depth);
+    const values = this.popN(this.branchArity(f));
+    this.spillNonPure(0);
+    this.branchCode(f, values);
+    this.unreachable = true;
+  }
+
+  private brIf(depth: number): void {
+    const f = this.frameAt(depth);
+    let c = this.pop();
+    const n = this.branchArity(f);
+    this.spillNonPure();
+    const values = this.popN(n).map((e) => this.materialize(e));
+    if (!c.pure) c = this.materialize(c);
+    this.open(`if (${cond(c)}) {`);
+    this.branchCode(f, values);
+    this.close();
+    for (const v of values) this.push(v);
+  }
+
+  /** br_on_null (branch when null, keep the reference) and br_on_non_null (branch with it). */
+  private brOnNull(depth: number, onNull: boolean): void {
+    const f = this.frameAt(depth);
+    this.spillNonPure();
+    const ref = this.materialize(this.pop());
+    const n = this.branchArity(f) - (onNull ? 0 : 1);
+    const values = this.popN(n).map((e) => this.materialize(e));
+    this.open(`if (${ref.code} ${onNull ? '===' : '!=='} null) {`);
+    this.branchCode(f, onNull ? values : [...values, ref]);
+    this.close();
+    for (const v of values) this.push(v);
+    if (onNull) this.push(ref);
+  }
+
+  private brTable(): void {
+    const r = this.r;
+    const n = r.count();
+    const targets: number[] = [];
+    for (let i = 0; i < n; i++) targets.push(r.u32());
+    const deflt = r.u32();
+    let index = this.pop();
+    const arity = this.branchArity(this.frameAt(deflt));
+    this.spillNonPure();
+    const values = this.popN(arity).map((e) => this.materialize(e));
+    if (!index.simple) index = this.materialize(index);
+    const byTarget = new Map<number, number[]>();
+    targets.forEach((t, i) => {
+      if (t === deflt) return;
+      const list = byTarget.get(t);
+      if (list) list.push(i);
+      else byTarget.set(t, [i]);
+    });
+    if (byTarget.size === 0) {
+      this.branchCode(this.frameAt(deflt), values);
+    } else if (byTarget.size === 1 && [...byTarget.values()][0]!.length === 1) {
+      const [[t, [i]]] = [...byTarget.entries()] as [[number, number[]]];
+      this.open(`if (${int(index)} === ${i}) {`);
+      this.branchCode(this.frameAt(t), values);
+      this.close();
+      this.branchCode(this.frameAt(deflt), values);
+    } else {
+      this.open(`switch (${int(index)}) {`);
+      for (const [t, cases] of byTarget) {
+        this.emit(cases.map((c) => `case ${c}:`).join(' '));
+        this.indent += '  ';
+        this.branchCode(this.frameAt(t), values);
+        this.indent = this.indent.slice(2);
+      }
+      this.emit('default:');
+      this.indent += '  ';
+      this.branchCode(this.frameAt(deflt), values);
+      this.indent = this.indent.slice(2);
+      this.close();
+    }
+    this.unreachable = true;
+  }
+
+  private else(): void {
+    const f = this.frames[this.frames.length - 1]!;
+    if (!this.unreachable) this.fallthroughInto(f);
+    f.thenFellThrough = !this.unreachable;
+    this.stack.length = f.base;
+    f.hasElse = true;
+    this.close('} else {');
+    this.indent += '  ';
+    this.unreachable = false;
+    for (const e of f.paramEntries) this.push(e);
+  }
+
+  /** Assigns the frame's results when control reaches its end by falling through. */
+  private fallthroughInto(f: Frame): void {
+    const values = this.popN(f.results.length);
+    this.spillNonPure();
+    if (f.kind === 'if' && f.vars) {
+      this.assign(f.vars, values.map((e) => e));
+    } else if (f.used && values.length > 0) {
+      f.vars ??= this.resultVars(f.results);
+      this.assign(f.vars, values);
+    } else {
+      for (const v of values) this.push(v);
+    }
+  }
+
+  private end(): void {
+    const f = this.frames.pop()!;
+    if (f.kind === 'func') {
+      if (!this.unreachable) this.return(this.popN(this.type.results.length));
+      return;
+    }
+    const reachable = !this.unreachable;
+    let fallValues: Entry[] = [];
+    if (reachable) {
+      if (f.kind !== 'loop' && (f.kind === 'if' || f.used)) {
+        this.fallthroughInto(f);
+      } else {
+        fallValues = this.popN(f.results.length);
+      }
+    }
+    if (f.kind === 'if' && !f.hasElse) {
+      // The implicit else passes the parameters through as results.
+      if (f.vars) {
+        this.close('} else {');
+        this.indent += '  ';
+        this.assign(f.vars, f.paramEntries);
+      }
+    }
+    if (f.kind === 'loop' && reachable) this.emit(`break ${f.label};`);
+    if (f.kind === 'loop') f.used = true;
+    this.close();
+    const labelUsed = f.used;
+    this.lines[f.headerLine] = this.lines[f.headerLine]!.replace(f.headerText, (labelUsed ? `${f.label}: ` : '') + f.headerText);
+    this.deadDepth = 0;
+    this.stack.length = f.base;
+    const endReachable = reachable || f.used || (f.kind === 'if' && (!f.hasElse || f.thenFellThrough));
+    if (f.kind === 'loop') {
+      // A loop's end is reached only by falling through its body.
+      this.unreachable = !reachable;
+      for (const v of fallValues) this.push(v);
+      return;
+    }
+    this.unreachable = !endReachable;
+    if (f.vars) {
+      for (const v of f.vars) this.push(v);
+    } else {
+      for (const v of fallValues) this.push(v);
+    }
+  }
+
+  // ------------------------------------------------------------------ return and calls
+
+  return(values: readonly Entry[]): void {
+    this.spillNonPure();
+    const comps: { code: string; kind: Kind }[] = [];
+    let vals = values;
+    const ncomp = values.reduce((n, v) => n + (v.type === I64 ? 2 : 1), 0);
+    if (ncomp > 1) vals = values.map((v) => this.materialize(v));
+    for (const v of vals) {
+      const kinds = componentKinds(v.type);
+      comps.push({ code: v.type === I32 ? int(v) : v.code, kind: kinds[0]! });
+      if (v.type === I64) comps.push({ code: v.hi, kind: Kind.Int });
+    }
+    for (let k = 1; k < comps.length; k++) this.emit(`${resultSlot(comps[k]!.kind)}[${k}] = ${comps[k]!.code};`);
+    if (this.depthCounted) {
+      if (comps.length > 0) {
+        const t = this.temp(I32);
+        this.emit(`${t} = ${comps[0]!.code};`);
+        this.emit(`DEPTH[0]--;`);
+        this.emit(`return ${t};`);
+      } else {
+        this.emit(`DEPTH[0]--;`);
+        this.emit('return;');
+      }
+    } else {
+      this.emit(comps.length > 0 ? `return ${comps[0]!.code};` : 'return;');
+    }
+  }
+
+  /** Lowered argument expressions of `args`, in order. */
+  private argList(args: readonly Entry[]): string[] {
+    const out: string[] = [];
+    for (const a of args) {
+      out.push(a.type === I32 ? int(a) : a.code);
+      if (a.type === I64) out.push(a.hi);
+    }
+    return out;
+  }
+
+  /** Emits `callee(args)` as a statement and pushes its results. */
+  emitCall(callee: string, type: FuncType, args: readonly Entry[]): void {
+    const call = `${callee}(${this.argList(args).join(', ')})`;
+    const results = type.results;
+    if (results.length === 0) {
+      this.emit(`${call};`);
+    } else {
+      const outs: Entry[] = [];
+      let k = 0;
+      const first = this.temp(results[0]!);
+      this.emit(`${first} = ${call};`);
+      results.forEach((t, i) => {
+        const name = i === 0 ? first : this.temp(t);
+        if (i > 0) this.emit(`${name} = ${resultSlot(componentKinds(t)[0]!)}[${k}];`);
+        k++;
+        if (t === I64) {
+          this.emit(`${name}h = RI[${k}];`);
+          k++;
+        }
+        outs.push(simpleEntry(t, name, t === I64 ? `${name}h` : ''));
+      });
+      for (const o of outs) this.push(o);
+    }
+    this.reloadViews();
+  }
+
+  private callDirect(index: number, tail: boolean): void {
+    const type = this.mc.typeOfFunc(index);
+    const args = this.popN(type.params.length);
+    this.spillNonPure();
+    const name = this.mc.funcNames[index]!;
+    if (!tail) {
+      this.emitCall(name, type, args);
+      return;
+    }
+    if (this.mc.trampolined[index]) {
+      this.tailViaSlots(args, `FN[${index}]`);
+      this.unreachable = true;
+    } else {
+      this.tailDirect(`${name}(${this.argList(args).join(', ')})`);
+    }
+  }
+
+  /** `return f(args)`: a callee that makes no tail calls keeps the stack bounded anyway. */
+  private tailDirect(call: string): void {
+    if (this.depthCounted) {
+      const t = this.temp(F64);
+      this.emit(`${t} = ${call};`);
+      this.emit('DEPTH[0]--;');
+      this.emit(`return ${t};`);
+    } else {
+      this.emit(`return ${call};`);
+    }
+    this.unreachable = true;
+  }
+
+  /** Hands the arguments and callee to the trampoline of the nearest non-tail caller. */
+  private tailViaSlots(args: readonly Entry[], target: string): void {
+    const comps: string[] = [];
+    let k = 0;
+    for (const a of args) {
+      const kinds = componentKinds(a.type);
+      comps.push(`${tailSlot(kinds[0]!)}[${k++}] = ${a.type === I32 ? int(a) : a.code};`);
+      if (a.type === I64) comps.push(`TI[${k++}] = ${a.hi};`);
+    }
+    if (comps.length) this.emit(comps.join(' '));
+    this.emit(`pendingTail.target = ${target};`);
+    if (this.depthCounted) this.emit('DEPTH[0]--;');
+    this.emit('return TAIL;');
+  }
+
+  private callIndirect(typeIndex: number, table: number, tail: boolean): void {
+    const type = this.mc.funcType(typeIndex);
+    const index = this.pop();
+    const tableType = this.mc.module.tables[table]!;
+    const args = this.popN(type.params.length);
+    // Arguments are evaluated before the table lookup can trap.
+    this.stack.push(...args);
+    this.spillNonPure();
+    this.popN(args.length);
+    const idx = tableType.address64 ? this.index64(index) : `${operand(index)} >>> 0`;
+    const target = this.temp(FUNCREF);
+    this.emit(`${target} = ${this.helper('indirectTarget')}(T${table}, ${idx}, ${this.mc.canon[typeIndex]});`);
+    this.callTarget(target, type, args, tail);
+  }
+
+  private callRef(typeIndex: number, tail: boolean): void {
+    const type = this.mc.funcType(typeIndex);
+    const ref = this.pop();
+    const args = this.popN(type.params.length);
+    this.stack.push(...args);
+    this.spillNonPure();
+    this.popN(args.length);
+    const target = this.temp(FUNCREF);
+    this.emit(`${target} = ${this.helper('refTarget')}(${ref.code});`);
+    this.callTarget(target, type, args, tail);
+  }
+
+  /** Calls a WasmFunc held in `target`: directly, or for a tail call through the trampoline when it has a body. */
+  private callTarget(target: string, type: FuncType, args: readonly Entry[], tail: boolean): void {
+    if (!tail) {
+      this.emitCall(`${target}.fn`, type, args);
+      return;
+    }
+    const margs = args.map((a) => (a.simple ? a : this.materialize(a)));
+    this.open(`if (${target}.body !== null) {`);
+    this.tailViaSlots(margs, target);
+    this.close();
+    this.tailDirect(`${target}.fn(${this.argList(margs).join(', ')})`);
+  }
+
+  /** A 64-bit address or index as a JS number; anything at or above 2^53 becomes out of bounds. */
+  index64(e: Entry): string {
+    const m = this.materialize(e);
+    return `((${m.hi} >>> 0) * 4294967296 + (${m.code} >>> 0))`;
+  }
+
+  /** Reads a memarg immediate. */
+  readMemArg(): MemArg {
+    return readMemArg(this.r, this.memArg);
+  }
+}
+
+/** An operand inside a larger expression (i32 booleans converted). */
+export function operand(e: Entry): string {
+  return e.type === I32 ? int(e) : e.code;
+}
+
+function chunkDecl(decls: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < decls.length; i += 12) out.push(`  let ${decls.slice(i, i + 12).join(', ')};`);
+  return out;
+}
+
+function valKindName(t: ValType): string {
+  return t === 0x7b ? 'v128' : `type ${t}`;
+}
+
+const f32buf = new Float32Array(1);
+const f32bufI = new Int32Array(f32buf.buffer);
+const f64buf = new Float64Array(1);
+const f64bufI = new Int32Array(f64buf.buffer);
+
+function f32Value(bits: number): number {
+  f32bufI[0] = bits;
+  return f32buf[0]!;
+}
+function f64Value(lo: number, hi: number): number {
+  f64bufI[0] = lo;
+  f64bufI[1] = hi;
+  return f64buf[0]!;
+}
+
+/** An exact JS literal for a non-NaN double. */
+export function floatLiteral(v: number): string {
+  if (v === Infinity) return 'Infinity';
+  if (v === -Infinity) return '(-Infinity)';
+  if (Object.is(v, -0)) return '(-0)';
+  return v < 0 ? `(${v})` : String(v);
+}
+

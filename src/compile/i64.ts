@@ -1,0 +1,318 @@
+// The integer lowering that is more than one template: i64 as two int32 halves (branch-free
+// carries, exact multiply-high from one double product, 32-bit-divisor fast path) and trapping i32 division.
+
+import { Op } from '../binary/op.js';
+import { F32, F64, I32, I64 } from '../core/types.js';
+import { derived, entry, int, literal, simpleEntry, type Entry } from './entry.js';
+import { operand, type FunctionCompiler } from './function-compiler.js';
+
+const I64_OPS = new Set<number>([
+  Op.I64Eqz, Op.I64Eq, Op.I64Ne, Op.I64LtS, Op.I64LtU, Op.I64GtS, Op.I64GtU, Op.I64LeS, Op.I64LeU,
+  Op.I64GeS, Op.I64GeU, Op.I64Clz, Op.I64Ctz, Op.I64Popcnt, Op.I64Add, Op.I64Sub, Op.I64Mul,
+  Op.I64DivS, Op.I64DivU, Op.I64RemS, Op.I64RemU, Op.I64And, Op.I64Or, Op.I64Xor, Op.I64Shl,
+  Op.I64ShrS, Op.I64ShrU, Op.I64Rotl, Op.I64Rotr, Op.I32WrapI64, Op.I64ExtendI32S, Op.I64ExtendI32U,
+  Op.I64Extend8S, Op.I64Extend16S, Op.I64Extend32S, Op.I64TruncF32S, Op.I64TruncF32U,
+  Op.I64TruncF64S, Op.I64TruncF64U, Op.I64TruncSatF32S, Op.I64TruncSatF32U, Op.I64TruncSatF64S,
+  Op.I64TruncSatF64U, Op.F32ConvertI64S, Op.F32ConvertI64U, Op.F64ConvertI64S, Op.F64ConvertI64U,
+  Op.I64ReinterpretF64, Op.F64ReinterpretI64,
+  Op.I32DivS, Op.I32DivU, Op.I32RemS, Op.I32RemU,
+]);
+
+export function isI64Op(code: number): boolean {
+  return I64_OPS.has(code);
+}
+
+const TWO32 = '4294967296';
+
+export function compileI64Op(fc: FunctionCompiler, code: number): void {
+  switch (code) {
+    case Op.I32DivS: case Op.I32DivU: case Op.I32RemS: case Op.I32RemU:
+      return i32Division(fc, code);
+    case Op.I64Eqz: {
+      const a = fc.pop();
+      fc.push(derived(I32, `((${a.code} | ${a.hi}) === 0)`, [a], true, true));
+      return;
+    }
+    case Op.I64Eq: case Op.I64Ne: {
+      const [a, b] = fc.popN(2) as [Entry, Entry];
+      const js = code === Op.I64Eq
+        ? `(${a.code} === ${b.code} && ${a.hi} === ${b.hi})`
+        : `(${a.code} !== ${b.code} || ${a.hi} !== ${b.hi})`;
+      fc.push(derived(I32, js, [a, b], true, true));
+      return;
+    }
+    case Op.I64LtS: case Op.I64LtU: case Op.I64GtS: case Op.I64GtU:
+    case Op.I64LeS: case Op.I64LeU: case Op.I64GeS: case Op.I64GeU:
+      return compare(fc, code);
+    case Op.I64Clz: {
+      const a = fc.materialize(fc.pop());
+      fc.push(derived(I64, `(${a.hi} !== 0 ? Math.clz32(${a.hi}) : 32 + Math.clz32(${a.code}))`, [a], true, false, '0'));
+      return;
+    }
+    case Op.I64Ctz: case Op.I64Popcnt: {
+      const a = fc.pop();
+      const h = fc.helper(code === Op.I64Ctz ? 'ctz64' : 'popcnt64');
+      fc.push(derived(I64, `${h}(${a.code}, ${a.hi})`, [a], true, false, '0'));
+      return;
+    }
+    case Op.I64Add: return addSub(fc, true);
+    case Op.I64Sub: return addSub(fc, false);
+    case Op.I64Mul: return mul(fc);
+    case Op.I64DivU: case Op.I64RemU: return divRemU(fc, code === Op.I64DivU);
+    case Op.I64DivS: case Op.I64RemS: {
+      const [a, b] = fc.popN(2) as [Entry, Entry];
+      fc.spillNonPure();
+      helperPair(fc, code === Op.I64DivS ? 'i64DivS' : 'i64RemS', [a.code, a.hi, b.code, b.hi]);
+      return;
+    }
+    case Op.I64And: case Op.I64Or: case Op.I64Xor: {
+      const [a, b] = fc.popN(2) as [Entry, Entry];
+      const o = code === Op.I64And ? '&' : code === Op.I64Or ? '|' : '^';
+      fc.push(derived(I64, `(${a.code} ${o} ${b.code})`, [a, b], true, false, `(${a.hi} ${o} ${b.hi})`));
+      return;
+    }
+    case Op.I64Shl: case Op.I64ShrS: case Op.I64ShrU: return shift(fc, code);
+    case Op.I64Rotl: case Op.I64Rotr: return rotate(fc, code === Op.I64Rotl);
+    case Op.I32WrapI64: {
+      const a = fc.pop();
+      fc.push(derived(I32, a.code, [a]));
+      return;
+    }
+    case Op.I64ExtendI32S: {
+      const a = fc.materialize(fc.pop());
+      fc.push(derived(I64, a.code, [a], true, false, `(${a.code} >> 31)`));
+      return;
+    }
+    case Op.I64ExtendI32U: {
+      const a = fc.pop();
+      fc.push(derived(I64, operand(a), [a], true, false, '0'));
+      return;
+    }
+    case Op.I64Extend8S: case Op.I64Extend16S: case Op.I64Extend32S: {
+      const a = fc.pop();
+      const bits = code === Op.I64Extend8S ? 24 : code === Op.I64Extend16S ? 16 : 0;
+      const t = fc.temp(I32);
+      fc.emit(`${t} = ${bits ? `(${a.code} << ${bits}) >> ${bits}` : a.code};`);
+      fc.push(entry(I64, t, `(${t} >> 31)`, true, null, false));
+      return;
+    }
+    case Op.I64TruncF32S: case Op.I64TruncF64S: return helperPairFrom(fc, 'i64TruncS', true);
+    case Op.I64TruncF32U: case Op.I64TruncF64U: return helperPairFrom(fc, 'i64TruncU', true);
+    case Op.I64TruncSatF32S: case Op.I64TruncSatF64S: return helperPairFrom(fc, 'i64TruncSatS', false);
+    case Op.I64TruncSatF32U: case Op.I64TruncSatF64U: return helperPairFrom(fc, 'i64TruncSatU', false);
+    case Op.I64ReinterpretF64: return helperPairFrom(fc, 'f64Bits', false);
+    case Op.F32ConvertI64S: case Op.F32ConvertI64U: {
+      const a = fc.pop();
+      const h = fc.helper(code === Op.F32ConvertI64S ? 'f32ConvertI64S' : 'f32ConvertI64U');
+      fc.push(derived(F32, `${h}(${a.code}, ${a.hi})`, [a]));
+      return;
+    }
+    case Op.F64ConvertI64S: {
+      const a = fc.pop();
+      fc.push(derived(F64, `(${a.hi} * ${TWO32} + (${a.code} >>> 0))`, [a]));
+      return;
+    }
+    case Op.F64ConvertI64U: {
+      const a = fc.pop();
+      fc.push(derived(F64, `((${a.hi} >>> 0) * ${TWO32} + (${a.code} >>> 0))`, [a]));
+      return;
+    }
+    case Op.F64ReinterpretI64: {
+      const a = fc.pop();
+      fc.push(derived(F64, `${fc.helper('f64FromHalves')}(${a.code}, ${a.hi})`, [a]));
+      return;
+    }
+  }
+  throw new Error(`i64 lowering: unhandled opcode ${code.toString(16)}`);
+}
+
+/** Calls a helper that returns the low half and leaves the high half in RI[0]. */
+function helperPair(fc: FunctionCompiler, name: string, args: string[]): void {
+  const t = fc.temp(I64);
+  fc.emit(`${t} = ${fc.helper(name)}(${args.join(', ')}); ${t}h = RI[0];`);
+  fc.push(simpleEntry(I64, t, `${t}h`));
+}
+
+function helperPairFrom(fc: FunctionCompiler, name: string, traps: boolean): void {
+  const a = fc.pop();
+  if (traps || !a.pure) fc.spillNonPure();
+  helperPair(fc, name, [a.code]);
+}
+
+function compare(fc: FunctionCompiler, code: number): void {
+  const [a0, b0] = fc.popN(2) as [Entry, Entry];
+  const a = fc.materialize(a0);
+  const b = fc.materialize(b0);
+  const signed = code === Op.I64LtS || code === Op.I64GtS || code === Op.I64LeS || code === Op.I64GeS;
+  const rel = code === Op.I64LtS || code === Op.I64LtU ? '<' : code === Op.I64GtS || code === Op.I64GtU ? '>'
+    : code === Op.I64LeS || code === Op.I64LeU ? '<=' : '>=';
+  const strict = rel.length === 1 ? rel : rel[0]!;
+  const ah = signed ? a.hi : `(${a.hi} >>> 0)`;
+  const bh = signed ? b.hi : `(${b.hi} >>> 0)`;
+  const js = `(${ah} ${strict} ${bh} || (${a.hi} === ${b.hi} && (${a.code} >>> 0) ${rel} (${b.code} >>> 0)))`;
+  fc.push(derived(I32, js, [a, b], true, true));
+}
+
+function addSub(fc: FunctionCompiler, add: boolean): void {
+  const [a0, b0] = fc.popN(2) as [Entry, Entry];
+  const a = fc.materialize(a0);
+  const b = fc.materialize(b0);
+  const t = fc.temp(I64);
+  if (add) {
+    fc.emit(`${t} = (${a.code} + ${b.code}) | 0;`);
+    fc.emit(`${t}h = (${a.hi} + ${b.hi} + (((${t} >>> 0) < (${a.code} >>> 0)) | 0)) | 0;`);
+  } else {
+    fc.emit(`${t} = (${a.code} - ${b.code}) | 0;`);
+    fc.emit(`${t}h = (${a.hi} - ${b.hi} - (((${a.code} >>> 0) < (${b.code} >>> 0)) | 0)) | 0;`);
+  }
+  fc.push(simpleEntry(I64, t, `${t}h`));
+}
+
+/**
+ * The high word of (a_lo * b_lo) comes from one double product, which is within 2^11 of the exact
+ * 64-bit product: biased by 2^31 before scaling, truncation cannot cross an integer.
+ */
+function mul(fc: FunctionCompiler): void {
+  const [a0, b0] = fc.popN(2) as [Entry, Entry];
+  const a = fc.materialize(a0);
+  const b = fc.materialize(b0);
+  const t = fc.temp(I64);
+  fc.emit(`${t} = Math.imul(${a.code}, ${b.code});`);
+  let hi = `((((${a.code} >>> 0) * (${b.code} >>> 0) - (${t} ^ -2147483648)) * 2.3283064365386963e-10) | 0)`;
+  if (literal(a.hi) !== 0) hi += ` + Math.imul(${a.hi}, ${b.code})`;
+  if (literal(b.hi) !== 0) hi += ` + Math.imul(${a.code}, ${b.hi})`;
+  fc.emit(`${t}h = (${hi}) | 0;`);
+  fc.push(simpleEntry(I64, t, `${t}h`));
+}
+
+/**
+ * Unsigned division and remainder. A divisor below 2^31 - 2^16 takes the inline path: reduce the
+ * high word with a 32-bit division, then one double division whose quotient is within 2^-20 of
+ * the exact one, corrected with an exact int32 remainder. Anything else calls the BigInt helper.
+ */
+function divRemU(fc: FunctionCompiler, div: boolean): void {
+  const [a0, b0] = fc.popN(2) as [Entry, Entry];
+  fc.spillNonPure();
+  const a = fc.materialize(a0);
+  const b = fc.materialize(b0);
+  const t = fc.temp(I64);
+  const q = fc.temp(F64);
+  const hq = fc.temp(F64);
+  const r = fc.temp(I32);
+  const d = b.code;
+  fc.emit(`if (${b.hi} === 0 && ${d} > 0 && ${d} < 0x7fff0000) {`);
+  fc.emit(`  ${hq} = ((${a.hi} >>> 0) / ${d}) >>> 0;`);
+  fc.emit(`  ${q} = Math.floor((((${a.hi} >>> 0) - ${hq} * ${d}) * ${TWO32} + (${a.code} >>> 0)) / ${d});`);
+  fc.emit(`  ${r} = (${a.code} - Math.imul(${q}, ${d})) | 0;`);
+  if (div) {
+    fc.emit(`  if (${r} < 0) ${q}--; else if (${r} >= ${d}) ${q}++;`);
+    fc.emit(`  ${t} = ${q} | 0; ${t}h = ${hq} | 0;`);
+  } else {
+    fc.emit(`  if (${r} < 0) ${r} += ${d}; else if (${r} >= ${d}) ${r} -= ${d};`);
+    fc.emit(`  ${t} = ${r}; ${t}h = 0;`);
+  }
+  fc.emit(`} else {`);
+  fc.emit(`  ${t} = ${fc.helper(div ? 'i64DivU' : 'i64RemU')}(${a.code}, ${a.hi}, ${b.code}, ${b.hi}); ${t}h = RI[0];`);
+  fc.emit(`}`);
+  fc.push(simpleEntry(I64, t, `${t}h`));
+}
+
+function shift(fc: FunctionCompiler, code: number): void {
+  const [a0, b] = fc.popN(2) as [Entry, Entry];
+  const a = fc.materialize(a0);
+  const k = literal(b.code);
+  const lo = a.code;
+  const hi = a.hi;
+  if (k !== null) {
+    const s = k & 63;
+    let rl: string, rh: string;
+    if (s === 0) { rl = lo; rh = hi; }
+    else if (code === Op.I64Shl) {
+      if (s < 32) { rl = `(${lo} << ${s})`; rh = `((${hi} << ${s}) | (${lo} >>> ${32 - s}))`; }
+      else { rl = '0'; rh = `(${lo} << ${s - 32})`; }
+    } else if (code === Op.I64ShrU) {
+      if (s < 32) { rl = `((${lo} >>> ${s}) | (${hi} << ${32 - s}))`; rh = `((${hi} >>> ${s}) | 0)`; }
+      else { rl = `((${hi} >>> ${s - 32}) | 0)`; rh = '0'; }
+    } else {
+      if (s < 32) { rl = `((${lo} >>> ${s}) | (${hi} << ${32 - s}))`; rh = `(${hi} >> ${s})`; }
+      else { rl = `(${hi} >> ${s - 32})`; rh = `(${hi} >> 31)`; }
+    }
+    fc.push(derived(I64, rl, [a], true, false, rh));
+    return;
+  }
+  const s = fc.temp(I32);
+  const t = fc.temp(I64);
+  fc.emit(`${s} = ${b.code} & 63;`);
+  if (code === Op.I64Shl) {
+    fc.emit(`if (${s} < 32) { ${t}h = (${hi} << ${s}) | ((${lo} >>> 1) >>> (31 - ${s})); ${t} = ${lo} << ${s}; }`);
+    fc.emit(`else { ${t}h = ${lo} << (${s} - 32); ${t} = 0; }`);
+  } else if (code === Op.I64ShrU) {
+    fc.emit(`if (${s} < 32) { ${t} = (${lo} >>> ${s}) | ((${hi} << 1) << (31 - ${s})); ${t}h = (${hi} >>> ${s}) | 0; }`);
+    fc.emit(`else { ${t} = (${hi} >>> (${s} - 32)) | 0; ${t}h = 0; }`);
+  } else {
+    fc.emit(`if (${s} < 32) { ${t} = (${lo} >>> ${s}) | ((${hi} << 1) << (31 - ${s})); ${t}h = ${hi} >> ${s}; }`);
+    fc.emit(`else { ${t} = ${hi} >> (${s} - 32); ${t}h = ${hi} >> 31; }`);
+  }
+  fc.push(simpleEntry(I64, t, `${t}h`));
+}
+
+function rotate(fc: FunctionCompiler, left: boolean): void {
+  const [a0, b] = fc.popN(2) as [Entry, Entry];
+  const a = fc.materialize(a0);
+  const k = literal(b.code);
+  if (k !== null) {
+    let s = left ? k & 63 : (64 - (k & 63)) & 63;
+    let lo = a.code;
+    let hi = a.hi;
+    if (s >= 32) {
+      [lo, hi] = [hi, lo];
+      s -= 32;
+    }
+    if (s === 0) {
+      fc.push(derived(I64, lo, [a], true, false, hi));
+      return;
+    }
+    fc.push(derived(I64, `((${lo} << ${s}) | (${hi} >>> ${32 - s}))`, [a], true, false, `((${hi} << ${s}) | (${lo} >>> ${32 - s}))`));
+    return;
+  }
+  const s = fc.temp(I32);
+  const t = fc.temp(I64);
+  const x = fc.temp(I32);
+  const y = fc.temp(I32);
+  fc.emit(`${s} = ${left ? `${b.code} & 63` : `(64 - (${b.code} & 63)) & 63`};`);
+  fc.emit(`if (${s} >= 32) { ${x} = ${a.hi}; ${y} = ${a.code}; ${s} -= 32; } else { ${x} = ${a.code}; ${y} = ${a.hi}; }`);
+  fc.emit(`if (${s} === 0) { ${t} = ${x}; ${t}h = ${y}; }`);
+  fc.emit(`else { ${t} = (${x} << ${s}) | (${y} >>> (32 - ${s})); ${t}h = (${y} << ${s}) | (${x} >>> (32 - ${s})); }`);
+  fc.push(simpleEntry(I64, t, `${t}h`));
+}
+
+/** i32 division and remainder: constant divisors need no checks; the rest trap through helpers. */
+function i32Division(fc: FunctionCompiler, code: number): void {
+  const [a0, b0] = fc.popN(2) as [Entry, Entry];
+  const k = literal(b0.code);
+  const signed = code === Op.I32DivS || code === Op.I32RemS;
+  const div = code === Op.I32DivS || code === Op.I32DivU;
+  if (k !== null && k !== 0 && !(signed && k === -1)) {
+    const a = operand(a0);
+    const js = signed
+      ? div ? `((${a} / ${b0.code}) | 0)` : `((${a} % ${b0.code}) | 0)`
+      : div ? `(((${a} >>> 0) / ${k >>> 0}) | 0)` : `(((${a} >>> 0) % ${k >>> 0}) | 0)`;
+    fc.push(derived(I32, js, [a0]));
+    return;
+  }
+  const a = fc.materialize(a0);
+  const b = fc.materialize(b0);
+  const zero = `${b.code} === 0 ? ${fc.helper('trapDivByZero')}()`;
+  let js: string;
+  if (code === Op.I32DivS) {
+    js = `(${zero} : ${a.code} === -2147483648 && ${b.code} === -1 ? ${fc.helper('trapIntOverflow')}() : (${a.code} / ${b.code}) | 0)`;
+  } else if (code === Op.I32RemS) {
+    js = `(${zero} : (${a.code} % ${b.code}) | 0)`;
+  } else if (code === Op.I32DivU) {
+    js = `(${zero} : ((${a.code} >>> 0) / (${b.code} >>> 0)) | 0)`;
+  } else {
+    js = `(${zero} : ((${a.code} >>> 0) % (${b.code} >>> 0)) | 0)`;
+  }
+  fc.push(derived(I32, js, [a, b], false));
+  void int;
+}

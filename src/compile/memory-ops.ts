@@ -1,0 +1,189 @@
+// Loads, stores and the memory instructions: every access goes through the memory's DataView,
+// whose own bounds check (a RangeError) is the trap; f32 accesses keep NaN payloads exact.
+
+import { Op } from '../binary/op.js';
+import type { MemArg } from '../binary/instructions.js';
+import { F32, F64, I32, I64 } from '../core/types.js';
+import { derived, entry, simpleEntry, type Entry } from './entry.js';
+import { operand, type FunctionCompiler } from './function-compiler.js';
+
+const LOADS: ReadonlyMap<number, { type: number; get: string; le: boolean; ext?: 's' | 'u' }> = new Map([
+  [Op.I32Load, { type: I32, get: 'getInt32', le: true }],
+  [Op.I32Load8S, { type: I32, get: 'getInt8', le: false }],
+  [Op.I32Load8U, { type: I32, get: 'getUint8', le: false }],
+  [Op.I32Load16S, { type: I32, get: 'getInt16', le: true }],
+  [Op.I32Load16U, { type: I32, get: 'getUint16', le: true }],
+  [Op.F64Load, { type: F64, get: 'getFloat64', le: true }],
+  [Op.I64Load8S, { type: I64, get: 'getInt8', le: false, ext: 's' }],
+  [Op.I64Load8U, { type: I64, get: 'getUint8', le: false, ext: 'u' }],
+  [Op.I64Load16S, { type: I64, get: 'getInt16', le: true, ext: 's' }],
+  [Op.I64Load16U, { type: I64, get: 'getUint16', le: true, ext: 'u' }],
+  [Op.I64Load32S, { type: I64, get: 'getInt32', le: true, ext: 's' }],
+  [Op.I64Load32U, { type: I64, get: 'getInt32', le: true, ext: 'u' }],
+]);
+
+const STORES: ReadonlyMap<number, { set: string; le: boolean; i64?: boolean }> = new Map([
+  [Op.I32Store, { set: 'setInt32', le: true }],
+  [Op.I32Store8, { set: 'setInt8', le: false }],
+  [Op.I32Store16, { set: 'setInt16', le: true }],
+  [Op.F64Store, { set: 'setFloat64', le: true }],
+  [Op.I64Store8, { set: 'setInt8', le: false, i64: true }],
+  [Op.I64Store16, { set: 'setInt16', le: true, i64: true }],
+  [Op.I64Store32, { set: 'setInt32', le: true, i64: true }],
+]);
+
+const OTHERS = new Set<number>([
+  Op.I64Load, Op.F32Load, Op.I64Store, Op.F32Store, Op.MemorySize, Op.MemoryGrow,
+  Op.MemoryInit, Op.DataDrop, Op.MemoryCopy, Op.MemoryFill,
+]);
+
+export function isMemoryOp(code: number): boolean {
+  return LOADS.has(code) || STORES.has(code) || OTHERS.has(code);
+}
+
+/** Effective address expression: `(addr >>> 0) + offset`, never wrapping; 64-bit addresses as doubles. */
+function address(fc: FunctionCompiler, addr: Entry, mem: MemArg): string {
+  const m = fc.mc.module.memories[mem.memory]!;
+  const k = addr.simple && /^\(?-?\d+\)?$/.test(addr.code) ? Number(addr.code.replace(/[()]/g, '')) : null;
+  if (k !== null && !m.address64) return String((k >>> 0) + mem.offset);
+  const base = m.address64 ? fc.index64(addr) : `${operand(addr)} >>> 0`;
+  if (mem.offset === 0) return base;
+  return `(${base}) + ${mem.offset}`;
+}
+
+export function compileMemoryOp(fc: FunctionCompiler, code: number, mem: MemArg): void {
+  const load = LOADS.get(code);
+  if (load !== undefined) {
+    fc.readMemArg();
+    const addr = fc.pop();
+    const dv = fc.view(mem.memory);
+    const a = address(fc, addr, mem);
+    const get = `${dv}.${load.get}(${a}${load.le ? ', true' : ''})`;
+    if (load.type !== I64) {
+      fc.push(derived(load.type, get, [addr], false));
+    } else {
+      fc.spillNonPure();
+      const t = fc.temp(I32);
+      fc.emit(`${t} = ${get};`);
+      fc.push(entry(I64, t, load.ext === 's' ? `(${t} >> 31)` : '0', true, null, false));
+    }
+    return;
+  }
+  const store = STORES.get(code);
+  if (store !== undefined) {
+    fc.readMemArg();
+    const [addr, value] = fc.popN(2) as [Entry, Entry];
+    const dv = fc.view(mem.memory);
+    const a = address(fc, addr, mem);
+    fc.statement(`${dv}.${store.set}(${a}, ${operand(value)}${store.le ? ', true' : ''});`);
+    return;
+  }
+  switch (code) {
+    case Op.I64Load: {
+      fc.readMemArg();
+      const addr = fc.pop();
+      fc.spillNonPure();
+      const dv = fc.view(mem.memory);
+      const at = fc.temp(F64);
+      const t = fc.temp(I64);
+      fc.emit(`${at} = ${address(fc, addr, mem)};`);
+      fc.emit(`${t} = ${dv}.getInt32(${at}, true); ${t}h = ${dv}.getInt32(${at} + 4, true);`);
+      fc.push(simpleEntry(I64, t, `${t}h`));
+      return;
+    }
+    case Op.F32Load: {
+      fc.readMemArg();
+      const addr = fc.pop();
+      fc.spillNonPure();
+      const dv = fc.view(mem.memory);
+      const at = fc.temp(F64);
+      const t = fc.temp(F32);
+      fc.emit(`${at} = ${address(fc, addr, mem)};`);
+      fc.emit(`${t} = ${dv}.getFloat32(${at}, true);`);
+      // Reading an f32 NaN through a double quiets it: rebuild the carrier from the raw bits.
+      fc.emit(`if (${t} !== ${t}) ${t} = ${fc.helper('f32FromBits')}(${dv}.getInt32(${at}, true));`);
+      fc.push(simpleEntry(F32, t));
+      return;
+    }
+    case Op.I64Store: {
+      fc.readMemArg();
+      const [addr, v0] = fc.popN(2) as [Entry, Entry];
+      fc.spillNonPure();
+      const dv = fc.view(mem.memory);
+      const at = fc.temp(F64);
+      const v = fc.materialize(v0);
+      fc.emit(`${at} = ${address(fc, addr, mem)};`);
+      // High word first: if it is in bounds the whole access is, so a trap never leaves half a store.
+      fc.emit(`${dv}.setInt32(${at} + 4, ${v.hi}, true); ${dv}.setInt32(${at}, ${v.code}, true);`);
+      return;
+    }
+    case Op.F32Store: {
+      fc.readMemArg();
+      const [addr, v0] = fc.popN(2) as [Entry, Entry];
+      fc.spillNonPure();
+      const dv = fc.view(mem.memory);
+      const at = fc.temp(F64);
+      const v = fc.materialize(v0);
+      fc.emit(`${at} = ${address(fc, addr, mem)};`);
+      fc.emit(`if (${v.code} === ${v.code}) ${dv}.setFloat32(${at}, ${v.code}, true); else ${dv}.setInt32(${at}, ${fc.helper('f32ToBits')}(${v.code}), true);`);
+      return;
+    }
+    case Op.MemorySize: {
+      const index = fc.r.u32();
+      const m = fc.mc.module.memories[index]!;
+      fc.push(entry(m.address64 ? I64 : I32, `M${index}.pages`, m.address64 ? '0' : '', false));
+      return;
+    }
+    case Op.MemoryGrow: {
+      const index = fc.r.u32();
+      const m = fc.mc.module.memories[index]!;
+      const delta = fc.pop();
+      fc.spillNonPure();
+      const t = fc.temp(m.address64 ? I64 : I32);
+      if (m.address64) {
+        fc.emit(`${t} = M${index}.grow(${fc.index64(delta)}); ${t}h = ${t} < 0 ? -1 : 0;`);
+        fc.push(simpleEntry(I64, t, `${t}h`));
+      } else {
+        fc.emit(`${t} = M${index}.grow(${operand(delta)} >>> 0);`);
+        fc.push(simpleEntry(I32, t));
+      }
+      fc.reloadViews();
+      return;
+    }
+    case Op.MemoryInit: {
+      const seg = fc.r.u32();
+      const index = fc.r.u32();
+      const [d, s, n] = fc.popN(3) as [Entry, Entry, Entry];
+      fc.spillNonPure();
+      fc.emit(`${fc.helper('memoryInit')}(M${index}, DATA, ${seg}, ${addr(fc, index, d)}, ${operand(s)} >>> 0, ${operand(n)} >>> 0);`);
+      return;
+    }
+    case Op.DataDrop: {
+      fc.statement(`DATA[${fc.r.u32()}] = null;`);
+      return;
+    }
+    case Op.MemoryCopy: {
+      const dst = fc.r.u32();
+      const src = fc.r.u32();
+      const [d, s, n] = fc.popN(3) as [Entry, Entry, Entry];
+      fc.spillNonPure();
+      const m64 = fc.mc.module.memories[dst]!.address64 && fc.mc.module.memories[src]!.address64;
+      const len = m64 ? fc.index64(n) : `${operand(n)} >>> 0`;
+      fc.emit(`${fc.helper('memoryCopy')}(M${dst}, M${src}, ${addr(fc, dst, d)}, ${addr(fc, src, s)}, ${len});`);
+      return;
+    }
+    case Op.MemoryFill: {
+      const index = fc.r.u32();
+      const [d, v, n] = fc.popN(3) as [Entry, Entry, Entry];
+      fc.spillNonPure();
+      fc.emit(`${fc.helper('memoryFill')}(M${index}, ${addr(fc, index, d)}, ${operand(v)}, ${addr(fc, index, n)});`);
+      return;
+    }
+  }
+  throw new Error(`memory lowering: unhandled opcode ${code.toString(16)}`);
+}
+
+/** An address or length of memory `index` (i32 or i64 by its address type) as a JS number. */
+function addr(fc: FunctionCompiler, index: number, e: Entry): string {
+  return fc.mc.module.memories[index]!.address64 ? fc.index64(e) : `${operand(e)} >>> 0`;
+}

@@ -1,0 +1,56 @@
+// What the code generator knows about the whole module while it compiles one function: types,
+// canonical ids, names, which functions are trampolined, and the helpers and constants used.
+
+import type { ModuleInfo } from '../binary/module.js';
+import type { FuncType } from '../core/types.js';
+
+export interface CodegenOptions {
+  /** Trap with StackOverflow beyond this many nested wasm calls (null: rely on the JS stack). */
+  readonly maxWasmStack: number | null;
+}
+
+export class ModuleContext {
+  /** Runtime helpers the generated code calls (bound as closure constants). */
+  readonly helpers = new Set<string>();
+  /** Hoisted constant declarations (`const K0 = ...`), for values with no exact JS literal. */
+  readonly constants: string[] = [];
+  private readonly constantNames = new Map<string, string>();
+
+  constructor(
+    readonly module: ModuleInfo,
+    /** Canonical type id of every module type index. */
+    readonly canon: ArrayLike<number>,
+    /** JS identifier of every function (imports first). */
+    readonly funcNames: readonly string[],
+    /** Functions that contain return_call* (compiled as body + trampoline). */
+    readonly trampolined: readonly boolean[],
+    readonly options: CodegenOptions,
+  ) {}
+
+  funcType(typeIndex: number): FuncType {
+    const c = this.module.types[typeIndex]!.composite;
+    if (c.kind !== 'func') throw new Error(`type ${typeIndex} is not a function type`);
+    return c;
+  }
+
+  typeOfFunc(funcIndex: number): FuncType {
+    return this.funcType(this.module.funcTypes[funcIndex]!);
+  }
+
+  helper(name: string): string {
+    this.helpers.add(name);
+    return name;
+  }
+
+  /** A closure constant holding the value of `expr` (evaluated once per instance). */
+  constant(expr: string, ...helpers: string[]): string {
+    for (const h of helpers) this.helpers.add(h);
+    let name = this.constantNames.get(expr);
+    if (name === undefined) {
+      name = `K${this.constantNames.size}`;
+      this.constantNames.set(expr, name);
+      this.constants.push(`const ${name} = ${expr};`);
+    }
+    return name;
+  }
+}

@@ -1,0 +1,118 @@
+// Templates for the i32, f32 and f64 instructions that are one JS expression each (the opcode
+// table gives their signatures). Operands arrive as parenthesised or simple expressions.
+
+import { Op } from '../binary/op.js';
+
+export interface Template {
+  /** JS expression from the operand expressions. */
+  readonly js: (a: string, b: string) => string;
+  /** The expression is a JS boolean (comparisons). */
+  readonly bool?: boolean;
+  /** Operands appear more than once: the generator first evaluates them into temps. */
+  readonly repeats?: boolean;
+  /** Helpers the expression calls. */
+  readonly helpers?: readonly string[];
+}
+
+const fr = (x: string) => `Math.fround(${x})`;
+
+/** `32 - b` (shift counts are taken mod 32), folded when b is a literal. */
+function minus32(b: string): string {
+  return /^\d+$/.test(b) ? String((32 - (Number(b) & 31)) & 31) : `(32 - ${b})`;
+}
+
+/** One-expression instructions, keyed by opcode. */
+export const TEMPLATES: ReadonlyMap<number, Template> = new Map<number, Template>([
+  // i32
+  [Op.I32Eqz, { js: (a) => `${a} === 0`, bool: true }],
+  [Op.I32Eq, { js: (a, b) => `${a} === ${b}`, bool: true }],
+  [Op.I32Ne, { js: (a, b) => `${a} !== ${b}`, bool: true }],
+  [Op.I32LtS, { js: (a, b) => `${a} < ${b}`, bool: true }],
+  [Op.I32LtU, { js: (a, b) => `(${a} >>> 0) < (${b} >>> 0)`, bool: true }],
+  [Op.I32GtS, { js: (a, b) => `${a} > ${b}`, bool: true }],
+  [Op.I32GtU, { js: (a, b) => `(${a} >>> 0) > (${b} >>> 0)`, bool: true }],
+  [Op.I32LeS, { js: (a, b) => `${a} <= ${b}`, bool: true }],
+  [Op.I32LeU, { js: (a, b) => `(${a} >>> 0) <= (${b} >>> 0)`, bool: true }],
+  [Op.I32GeS, { js: (a, b) => `${a} >= ${b}`, bool: true }],
+  [Op.I32GeU, { js: (a, b) => `(${a} >>> 0) >= (${b} >>> 0)`, bool: true }],
+  [Op.I32Clz, { js: (a) => `Math.clz32(${a})` }],
+  [Op.I32Ctz, { js: (a) => `ctz32(${a})`, helpers: ['ctz32'] }],
+  [Op.I32Popcnt, { js: (a) => `popcnt32(${a})`, helpers: ['popcnt32'] }],
+  [Op.I32Add, { js: (a, b) => `(${a} + ${b}) | 0` }],
+  [Op.I32Sub, { js: (a, b) => `(${a} - ${b}) | 0` }],
+  [Op.I32Mul, { js: (a, b) => `Math.imul(${a}, ${b})` }],
+  [Op.I32And, { js: (a, b) => `${a} & ${b}` }],
+  [Op.I32Or, { js: (a, b) => `${a} | ${b}` }],
+  [Op.I32Xor, { js: (a, b) => `${a} ^ ${b}` }],
+  [Op.I32Shl, { js: (a, b) => `${a} << ${b}` }],
+  [Op.I32ShrS, { js: (a, b) => `${a} >> ${b}` }],
+  [Op.I32ShrU, { js: (a, b) => `(${a} >>> ${b}) | 0` }],
+  [Op.I32Rotl, { js: (a, b) => `(${a} << ${b}) | (${a} >>> ${minus32(b)})`, repeats: true }],
+  [Op.I32Rotr, { js: (a, b) => `(${a} >>> ${b}) | (${a} << ${minus32(b)})`, repeats: true }],
+  [Op.I32Extend8S, { js: (a) => `(${a} << 24) >> 24` }],
+  [Op.I32Extend16S, { js: (a) => `(${a} << 16) >> 16` }],
+  // f32: every result rounded to single precision
+  [Op.F32Eq, { js: (a, b) => `${a} === ${b}`, bool: true }],
+  [Op.F32Ne, { js: (a, b) => `${a} !== ${b}`, bool: true }],
+  [Op.F32Lt, { js: (a, b) => `${a} < ${b}`, bool: true }],
+  [Op.F32Gt, { js: (a, b) => `${a} > ${b}`, bool: true }],
+  [Op.F32Le, { js: (a, b) => `${a} <= ${b}`, bool: true }],
+  [Op.F32Ge, { js: (a, b) => `${a} >= ${b}`, bool: true }],
+  [Op.F32Abs, { js: (a) => `Math.abs(${a})` }],
+  [Op.F32Neg, { js: (a) => `-(${a})` }],
+  [Op.F32Ceil, { js: (a) => `fceil(${a})`, helpers: ['fceil'] }],
+  [Op.F32Floor, { js: (a) => `ffloor(${a})`, helpers: ['ffloor'] }],
+  [Op.F32Trunc, { js: (a) => `ftrunc(${a})`, helpers: ['ftrunc'] }],
+  [Op.F32Nearest, { js: (a) => `nearest(${a})`, helpers: ['nearest'] }],
+  [Op.F32Sqrt, { js: (a) => fr(`Math.sqrt(${a})`) }],
+  [Op.F32Add, { js: (a, b) => fr(`${a} + ${b}`) }],
+  [Op.F32Sub, { js: (a, b) => fr(`${a} - ${b}`) }],
+  [Op.F32Mul, { js: (a, b) => fr(`${a} * ${b}`) }],
+  [Op.F32Div, { js: (a, b) => fr(`${a} / ${b}`) }],
+  [Op.F32Min, { js: (a, b) => `fmin(${a}, ${b})`, helpers: ['fmin'] }],
+  [Op.F32Max, { js: (a, b) => `fmax(${a}, ${b})`, helpers: ['fmax'] }],
+  [Op.F32Copysign, { js: (a, b) => `copysign(${a}, ${b})`, helpers: ['copysign'] }],
+  // f64
+  [Op.F64Eq, { js: (a, b) => `${a} === ${b}`, bool: true }],
+  [Op.F64Ne, { js: (a, b) => `${a} !== ${b}`, bool: true }],
+  [Op.F64Lt, { js: (a, b) => `${a} < ${b}`, bool: true }],
+  [Op.F64Gt, { js: (a, b) => `${a} > ${b}`, bool: true }],
+  [Op.F64Le, { js: (a, b) => `${a} <= ${b}`, bool: true }],
+  [Op.F64Ge, { js: (a, b) => `${a} >= ${b}`, bool: true }],
+  [Op.F64Abs, { js: (a) => `Math.abs(${a})` }],
+  [Op.F64Neg, { js: (a) => `-(${a})` }],
+  [Op.F64Ceil, { js: (a) => `fceil(${a})`, helpers: ['fceil'] }],
+  [Op.F64Floor, { js: (a) => `ffloor(${a})`, helpers: ['ffloor'] }],
+  [Op.F64Trunc, { js: (a) => `ftrunc(${a})`, helpers: ['ftrunc'] }],
+  [Op.F64Nearest, { js: (a) => `nearest(${a})`, helpers: ['nearest'] }],
+  [Op.F64Sqrt, { js: (a) => `Math.sqrt(${a})` }],
+  [Op.F64Add, { js: (a, b) => `${a} + ${b}` }],
+  [Op.F64Sub, { js: (a, b) => `${a} - ${b}` }],
+  [Op.F64Mul, { js: (a, b) => `${a} * ${b}` }],
+  [Op.F64Div, { js: (a, b) => `${a} / ${b}` }],
+  [Op.F64Min, { js: (a, b) => `fmin(${a}, ${b})`, helpers: ['fmin'] }],
+  [Op.F64Max, { js: (a, b) => `fmax(${a}, ${b})`, helpers: ['fmax'] }],
+  [Op.F64Copysign, { js: (a, b) => `copysign(${a}, ${b})`, helpers: ['copysign'] }],
+  // conversions between i32, f32 and f64
+  [Op.F32ConvertI32S, { js: (a) => fr(a) }],
+  [Op.F32ConvertI32U, { js: (a) => fr(`${a} >>> 0`) }],
+  [Op.F32DemoteF64, { js: (a) => fr(a) }],
+  [Op.F64ConvertI32S, { js: (a) => `+${a}` }],
+  [Op.F64ConvertI32U, { js: (a) => `${a} >>> 0` }],
+  [Op.F64PromoteF32, { js: (a) => `quietNaN(${a})`, helpers: ['quietNaN'] }],
+  [Op.I32ReinterpretF32, { js: (a) => `f32ToBits(${a})`, helpers: ['f32ToBits'] }],
+  [Op.F32ReinterpretI32, { js: (a) => `f32FromBits(${a})`, helpers: ['f32FromBits'] }],
+  [Op.I32TruncF32S, { js: (a) => `truncS32(${a})`, helpers: ['truncS32'] }],
+  [Op.I32TruncF64S, { js: (a) => `truncS32(${a})`, helpers: ['truncS32'] }],
+  [Op.I32TruncF32U, { js: (a) => `truncU32(${a})`, helpers: ['truncU32'] }],
+  [Op.I32TruncF64U, { js: (a) => `truncU32(${a})`, helpers: ['truncU32'] }],
+  [Op.I32TruncSatF32S, { js: (a) => `truncSatS32(${a})`, helpers: ['truncSatS32'] }],
+  [Op.I32TruncSatF64S, { js: (a) => `truncSatS32(${a})`, helpers: ['truncSatS32'] }],
+  [Op.I32TruncSatF32U, { js: (a) => `truncSatU32(${a})`, helpers: ['truncSatU32'] }],
+  [Op.I32TruncSatF64U, { js: (a) => `truncSatU32(${a})`, helpers: ['truncSatU32'] }],
+]);
+
+/** Instructions whose template may trap (their entries are not pure). */
+export const TRAPPING: ReadonlySet<number> = new Set([
+  Op.I32TruncF32S, Op.I32TruncF64S, Op.I32TruncF32U, Op.I32TruncF64U,
+]);

@@ -1,0 +1,47 @@
+// The one door from the embedder into wasm: calls a function with lowered arguments, collects its
+// lowered results from the return value and the slots, and turns escaping errors into traps.
+
+import type { FuncType } from '../core/types.js';
+import type { WasmFunc } from './func.js';
+import { componentArray, flatKinds, Kind } from './lowering.js';
+import { DEPTH, RF, RI, RR, pendingTail } from './slots.js';
+import { toEmbedderError } from './traps.js';
+
+/** Calls `f` with lowered arguments; returns its lowered results (one component per JS value). */
+export function callLowered(f: WasmFunc, args: readonly unknown[]): unknown[] {
+  const depth = DEPTH[0]!;
+  let first: unknown;
+  try {
+    first = f.fn(...args);
+  } catch (e) {
+    DEPTH[0] = depth;
+    pendingTail.target = null;
+    throw toEmbedderError(e);
+  }
+  return collectResults(f.funcType, first);
+}
+
+/** The lowered results of a call that returned `first`, read from the slots right away. */
+export function collectResults(type: FuncType, first: unknown): unknown[] {
+  const kinds = flatKinds(type.results);
+  if (kinds.length === 0) return [];
+  const out = componentArray();
+  out.push(first);
+  for (let k = 1; k < kinds.length; k++) {
+    const kind = kinds[k]!;
+    out.push(kind === Kind.Int ? RI[k] : kind === Kind.Float ? RF[k] : RR[k]);
+  }
+  return out;
+}
+
+/** Returns lowered results from a host function: the first returned, the rest written to the slots. */
+export function returnResults(type: FuncType, comps: readonly unknown[]): unknown {
+  const kinds = flatKinds(type.results);
+  for (let k = 1; k < kinds.length; k++) {
+    const kind = kinds[k]!;
+    if (kind === Kind.Int) RI[k] = comps[k] as number;
+    else if (kind === Kind.Float) RF[k] = comps[k] as number;
+    else RR[k] = comps[k];
+  }
+  return kinds.length ? comps[0] : undefined;
+}

@@ -1,0 +1,79 @@
+// Bit-exact conversions between wasm float bit patterns and the JS doubles that carry them.
+// An f32 is a double holding its exact value; an f32 NaN is the double whose sign and top 23 mantissa bits are the f32's.
+
+const f64 = new Float64Array(1);
+const f64i = new Int32Array(f64.buffer);
+const f32 = new Float32Array(1);
+const f32i = new Int32Array(f32.buffer);
+const u64 = new BigUint64Array(f64.buffer);
+
+/** The carried double of an f32 bit pattern. */
+export function f32FromBits(bits: number): number {
+  if ((bits & 0x7f800000) === 0x7f800000 && (bits & 0x7fffff) !== 0) {
+    f64i[1] = (bits & 0x80000000) | 0x7ff00000 | ((bits & 0x7fffff) >>> 3);
+    f64i[0] = bits << 29;
+    return f64[0]!;
+  }
+  f32i[0] = bits;
+  return f32[0]!;
+}
+
+/** The f32 bit pattern (as int32) of a carried double. */
+export function f32ToBits(x: number): number {
+  if (x !== x) {
+    f64[0] = x;
+    const hi = f64i[1]!;
+    return (hi & 0x80000000) | 0x7f800000 | ((hi & 0xfffff) << 3) | (f64i[0]! >>> 29);
+  }
+  f32[0] = x;
+  return f32i[0]!;
+}
+
+/** The double of an f64 bit pattern given as two int32 halves. */
+export function f64FromHalves(lo: number, hi: number): number {
+  f64i[0] = lo;
+  f64i[1] = hi;
+  return f64[0]!;
+}
+
+/** Low half of a double's bits; the high half is left in `f64HighOfLast()`. */
+export function f64LowBits(x: number): number {
+  f64[0] = x;
+  return f64i[0]!;
+}
+export function f64HighOfLast(): number {
+  return f64i[1]!;
+}
+
+export function f64FromBigBits(bits: bigint): number {
+  u64[0] = BigInt.asUintN(64, bits);
+  return f64[0]!;
+}
+export function f64ToBigBits(x: number): bigint {
+  f64[0] = x;
+  return u64[0]!;
+}
+
+/** Sets the quiet bit of a NaN and leaves every other value alone (f64.promote_f32 of a signalling NaN). */
+export function quietNaN(x: number): number {
+  if (x === x) return x;
+  f64[0] = x;
+  f64i[1] = f64i[1]! | 0x80000;
+  return f64[0]!;
+}
+
+/** Copies the sign of `b` onto `a`, keeping NaN payloads (works for f32 and f64 carriers alike). */
+export function copysign(a: number, b: number): number {
+  f64[0] = b;
+  const neg = f64i[1]! < 0;
+  f64[0] = a;
+  f64i[1] = neg ? f64i[1]! | 0x80000000 : f64i[1]! & 0x7fffffff;
+  return f64[0]!;
+}
+
+/** Round to nearest, ties to even (f32/f64.nearest). */
+export function nearest(x: number): number {
+  const r = Math.round(x);
+  if (Math.abs(x - Math.trunc(x)) === 0.5) return 2 * Math.round(x / 2);
+  return r;
+}

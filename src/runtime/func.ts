@@ -1,0 +1,51 @@
+// A function value as the runtime and generated code see it (funcref values are these objects),
+// plus the adaptors that let a tail-call trampoline call any function from the argument slots.
+
+import type { FuncType } from '../core/types.js';
+import { flatKinds, shapeKey, tailSlot } from './lowering.js';
+import { TF, TI, TR } from './slots.js';
+
+/** Lowered-convention JS function: lowered params in, first result returned, the rest in slots. */
+export type LoweredFn = (...args: any[]) => any;
+
+export class WasmFunc {
+  /** The callable; never returns the TAIL marker. */
+  fn: LoweredFn;
+  /**
+   * For functions that make tail calls: the body, which may return TAIL (the callee and its
+   * arguments are then pending in the slots). null for every other function.
+   */
+  body: LoweredFn | null = null;
+  /** Calls `body ?? fn` with the arguments taken from the tail-call slots. */
+  fromSlots: (f: WasmFunc) => any;
+  /** Public handle cache (api/Func), set by the API layer. */
+  handle: unknown = null;
+
+  constructor(
+    /** Canonical type id. */
+    readonly type: number,
+    readonly funcType: FuncType,
+    fn: LoweredFn,
+    /** Where it comes from, for diagnostics: owning instance (null for host functions) and index. */
+    readonly owner: unknown,
+    readonly index: number,
+  ) {
+    this.fn = fn;
+    this.fromSlots = slotAdaptor(funcType);
+  }
+}
+
+const adaptors = new Map<string, (f: WasmFunc) => any>();
+
+/** One adaptor per lowered parameter shape: `f => (f.body ?? f.fn)(TI[0], TF[1], ...)`. */
+function slotAdaptor(type: FuncType): (f: WasmFunc) => any {
+  const key = shapeKey(type);
+  let a = adaptors.get(key);
+  if (a === undefined) {
+    const args = flatKinds(type.params).map((k, i) => `${tailSlot(k)}[${i}]`);
+    const src = `return function adaptor(f) { return (f.body ?? f.fn)(${args.join(', ')}); }`;
+    a = new Function('TI', 'TF', 'TR', src)(TI, TF, TR) as (f: WasmFunc) => any;
+    adaptors.set(key, a);
+  }
+  return a;
+}

@@ -1,0 +1,241 @@
+// The runtime functions generated code calls for what is rare or long: conversions, 64-bit
+// division slow paths, bulk memory and table operations, indirect-call checks, the tail-call trampoline.
+// Functions returning an i64 return its low half and leave the high half in RI[0].
+
+import { isCanonicalSubtype } from '../validate/type-registry.js';
+import { copysign, f32FromBits, f32ToBits, f64FromHalves, nearest, quietNaN } from './float-bits.js';
+import type { MemoryObject } from './memory.js';
+import { RI, TAIL, pendingTail } from './slots.js';
+import type { WasmFunc } from './func.js';
+import {
+  trapBadConversion, trapBadSignature, trapDivByZero, trapIntOverflow, trapMemory, trapNullFunctionReference,
+  trapNullReference, trapStackOverflow, trapTable, trapUndefinedElement, trapUninitializedElement, trapUnreachable,
+} from './traps.js';
+
+const TWO32 = 4294967296;
+const TWO63 = 9223372036854775808;
+const TWO64 = 18446744073709551616;
+
+function ctz32(x: number): number {
+  return x === 0 ? 32 : 31 - Math.clz32(x & -x);
+}
+function popcnt32(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+}
+function ctz64(lo: number, hi: number): number {
+  return lo !== 0 ? ctz32(lo) : 32 + ctz32(hi);
+}
+function popcnt64(lo: number, hi: number): number {
+  return popcnt32(lo) + popcnt32(hi);
+}
+
+/** min/max whose NaN result is always quiet (Math.min hands a signalling NaN operand back as is). */
+function fmin(a: number, b: number): number {
+  const r = Math.min(a, b);
+  return r === r ? r : NaN;
+}
+function fmax(a: number, b: number): number {
+  const r = Math.max(a, b);
+  return r === r ? r : NaN;
+}
+
+// Rounding functions hand a signalling NaN back unchanged; wasm wants it quiet.
+function fceil(x: number): number {
+  const r = Math.ceil(x);
+  return r === r ? r : NaN;
+}
+function ffloor(x: number): number {
+  const r = Math.floor(x);
+  return r === r ? r : NaN;
+}
+function ftrunc(x: number): number {
+  const r = Math.trunc(x);
+  return r === r ? r : NaN;
+}
+function fnearest(x: number): number {
+  const r = nearest(x);
+  return r === r ? r : NaN;
+}
+
+function truncS32(x: number): number {
+  if (x !== x) trapBadConversion();
+  if (!(x > -2147483649 && x < 2147483648)) trapIntOverflow();
+  return x | 0;
+}
+function truncU32(x: number): number {
+  if (x !== x) trapBadConversion();
+  if (!(x > -1 && x < TWO32)) trapIntOverflow();
+  return x | 0;
+}
+function truncSatS32(x: number): number {
+  if (x !== x) return 0;
+  if (x <= -2147483648) return -2147483648;
+  if (x >= 2147483647) return 2147483647;
+  return x | 0;
+}
+function truncSatU32(x: number): number {
+  if (x !== x || x <= 0) return 0;
+  if (x >= 4294967295) return -1;
+  return x | 0;
+}
+
+/** Splits an integral double in [-2^63, 2^64) into int32 halves. */
+function splitI64(t: number): number {
+  const hi = Math.floor(t / TWO32);
+  RI[0] = hi | 0;
+  return (t - hi * TWO32) | 0;
+}
+function i64TruncS(x: number): number {
+  if (x !== x) trapBadConversion();
+  if (!(x >= -TWO63 && x < TWO63)) trapIntOverflow();
+  return splitI64(Math.trunc(x));
+}
+function i64TruncU(x: number): number {
+  if (x !== x) trapBadConversion();
+  if (!(x > -1 && x < TWO64)) trapIntOverflow();
+  return splitI64(Math.trunc(x));
+}
+function i64TruncSatS(x: number): number {
+  if (x !== x) { RI[0] = 0; return 0; }
+  if (x < -TWO63) { RI[0] = -2147483648; return 0; }
+  if (x >= TWO63) { RI[0] = 2147483647; return -1; }
+  return splitI64(Math.trunc(x));
+}
+function i64TruncSatU(x: number): number {
+  if (x !== x || x <= -1) { RI[0] = 0; return 0; }
+  if (x >= TWO64) { RI[0] = -1; return -1; }
+  return splitI64(Math.trunc(x));
+}
+
+/** u64 -> f32 with one rounding: below 2^53 the double is exact; above, low bits fold into a sticky bit. */
+function f32ConvertI64U(lo: number, hi: number): number {
+  if (hi >>> 0 < 0x200000) return Math.fround((hi >>> 0) * TWO32 + (lo >>> 0));
+  if ((lo & 0x7ff) !== 0) lo = (lo | 0x800) & ~0x7ff;
+  return Math.fround((hi >>> 0) * TWO32 + (lo >>> 0));
+}
+function f32ConvertI64S(lo: number, hi: number): number {
+  if (hi >= 0) return f32ConvertI64U(lo, hi);
+  const nlo = -lo | 0;
+  const nhi = (~hi + (lo === 0 ? 1 : 0)) | 0;
+  return -f32ConvertI64U(nlo, nhi);
+}
+
+function f64Bits(x: number): number {
+  scratchF64[0] = x;
+  RI[0] = scratchI32[1]!;
+  return scratchI32[0]!;
+}
+const scratchF64 = new Float64Array(1);
+const scratchI32 = new Int32Array(scratchF64.buffer);
+
+function big(lo: number, hi: number): bigint {
+  return (BigInt(hi) << 32n) | BigInt(lo >>> 0);
+}
+function ret64(v: bigint): number {
+  RI[0] = Number(BigInt.asIntN(32, v >> 32n));
+  return Number(BigInt.asIntN(32, v));
+}
+function i64DivS(al: number, ah: number, bl: number, bh: number): number {
+  if ((bl | bh) === 0) trapDivByZero();
+  if (al === 0 && ah === -2147483648 && bl === -1 && bh === -1) trapIntOverflow();
+  return ret64(big(al, ah) / big(bl, bh));
+}
+function i64RemS(al: number, ah: number, bl: number, bh: number): number {
+  if ((bl | bh) === 0) trapDivByZero();
+  return ret64(big(al, ah) % big(bl, bh));
+}
+function i64DivU(al: number, ah: number, bl: number, bh: number): number {
+  if ((bl | bh) === 0) trapDivByZero();
+  return ret64(BigInt.asUintN(64, big(al, ah)) / BigInt.asUintN(64, big(bl, bh)));
+}
+function i64RemU(al: number, ah: number, bl: number, bh: number): number {
+  if ((bl | bh) === 0) trapDivByZero();
+  return ret64(BigInt.asUintN(64, big(al, ah)) % BigInt.asUintN(64, big(bl, bh)));
+}
+
+// Bulk memory: bounds are checked before anything is written.
+function memoryInit(m: MemoryObject, datas: (Uint8Array | null)[], seg: number, d: number, s: number, n: number): void {
+  const data = datas[seg];
+  const len = data ? data.length : 0;
+  if (s + n > len || d + n > m.bytes.length) trapMemory();
+  if (n > 0) m.bytes.set(data!.subarray(s, s + n), d);
+}
+function memoryCopy(dst: MemoryObject, src: MemoryObject, d: number, s: number, n: number): void {
+  if (s + n > src.bytes.length || d + n > dst.bytes.length) trapMemory();
+  if (n === 0) return;
+  if (dst === src) dst.bytes.copyWithin(d, s, s + n);
+  else dst.bytes.set(src.bytes.subarray(s, s + n), d);
+}
+function memoryFill(m: MemoryObject, d: number, v: number, n: number): void {
+  if (d + n > m.bytes.length) trapMemory();
+  if (n > 0) m.bytes.fill(v & 255, d, d + n);
+}
+
+// Tables and references.
+function indirectTarget(elems: unknown[], i: number, type: number): WasmFunc {
+  if (i >= elems.length) trapUndefinedElement();
+  const f = elems[i] as WasmFunc | null;
+  if (f === null) trapUninitializedElement(i);
+  if (f.type !== type && !isCanonicalSubtype(f.type, type)) trapBadSignature();
+  return f;
+}
+function refTarget(f: WasmFunc | null): WasmFunc {
+  if (f === null) trapNullFunctionReference();
+  return f;
+}
+function refNonNull<T>(x: T | null): T {
+  if (x === null) trapNullReference();
+  return x;
+}
+function tableGet(elems: unknown[], i: number): unknown {
+  if (i >= elems.length) trapTable();
+  return elems[i];
+}
+function tableSet(elems: unknown[], i: number, v: unknown): void {
+  if (i >= elems.length) trapTable();
+  elems[i] = v;
+}
+function tableFill(elems: unknown[], i: number, v: unknown, n: number): void {
+  if (i + n > elems.length) trapTable();
+  for (let k = 0; k < n; k++) elems[i + k] = v;
+}
+function tableCopy(dst: unknown[], src: unknown[], d: number, s: number, n: number): void {
+  if (s + n > src.length || d + n > dst.length) trapTable();
+  if (dst === src) {
+    dst.copyWithin(d, s, s + n);
+    return;
+  }
+  for (let k = 0; k < n; k++) dst[d + k] = src[s + k];
+}
+function tableInit(elems: unknown[], segs: (unknown[] | null)[], seg: number, d: number, s: number, n: number): void {
+  const src = segs[seg] ?? [];
+  if (s + n > src.length || d + n > elems.length) trapTable();
+  for (let k = 0; k < n; k++) elems[d + k] = src[s + k];
+}
+
+/** Runs pending tail calls until one returns a result: the JS stack stays flat. */
+function runTail(): unknown {
+  let r: unknown;
+  do {
+    const f = pendingTail.target as WasmFunc;
+    pendingTail.target = null;
+    r = f.fromSlots(f);
+  } while (r === TAIL);
+  return r;
+}
+
+function depthExceeded(): never {
+  return trapStackOverflow();
+}
+
+/** Every helper generated code may bind, by the name it uses. */
+export const HELPERS = {
+  trapUnreachable, trapDivByZero, trapIntOverflow, trapBadConversion, trapMemory, trapTable,
+  fmin, fmax, fceil, ffloor, ftrunc, nearest: fnearest, ctz32, popcnt32, ctz64, popcnt64, copysign, quietNaN, f32ToBits, f32FromBits, f64FromHalves,
+  truncS32, truncU32, truncSatS32, truncSatU32, i64TruncS, i64TruncU, i64TruncSatS, i64TruncSatU,
+  f32ConvertI64S, f32ConvertI64U, f64Bits, i64DivS, i64RemS, i64DivU, i64RemU,
+  memoryInit, memoryCopy, memoryFill, indirectTarget, refTarget, refNonNull,
+  tableGet, tableSet, tableFill, tableCopy, tableInit, runTail, depthExceeded,
+};

@@ -1,0 +1,141 @@
+// Instantiation: binds a compiled module to imports and fresh state (globals, memories, tables,
+// segments), runs the factory for this instance's functions, applies segments and runs start.
+
+import type { ModuleInfo } from '../binary/module.js';
+import { LinkError, TrapCode } from '../core/errors.js';
+import type { FuncType } from '../core/types.js';
+import { canonicalizeValType } from '../validate/type-registry.js';
+import type { CompiledCode } from '../compile/module-compiler.js';
+import { constantOffset } from '../compile/data-image.js';
+import { evalConst, writeGlobal } from './const-eval.js';
+import { WasmFunc, type LoweredFn } from './func.js';
+import { GlobalObject } from './global.js';
+import { HELPERS } from './helpers.js';
+import { checkImport, type RuntimeExtern } from './link.js';
+import { MemoryObject } from './memory.js';
+import { DEPTH, RF, RI, RR, TAIL, TF, TI, TR, pendingTail } from './slots.js';
+import { TableObject } from './table.js';
+import { TagObject } from './tag.js';
+import { makeTrap, toEmbedderError } from './traps.js';
+
+/** Everything instantiation needs from a compiled module. */
+export interface ModuleCode {
+  readonly info: ModuleInfo;
+  /** Canonical type id per module type index. */
+  readonly canon: Int32Array;
+  /** The generated code; compiled on first instantiation when compilation is lazy. */
+  code(): CompiledCode;
+  readonly maxWasmStack: number | null;
+}
+
+const RUNTIME_SLOTS = { RI, RF, RR, TI, TF, TR, TAIL, pendingTail, DEPTH };
+
+export class InstanceObject {
+  readonly funcs: WasmFunc[] = [];
+  readonly tables: TableObject[] = [];
+  readonly memories: MemoryObject[] = [];
+  readonly globals: GlobalObject[] = [];
+  readonly tags: TagObject[] = [];
+  readonly exports = new Map<string, RuntimeExtern>();
+
+  constructor(readonly module: ModuleCode, imports: readonly RuntimeExtern[]) {
+    const m = module.info;
+    const canon = module.canon;
+    if (imports.length !== m.imports.length) {
+      throw new LinkError(`expected ${m.imports.length} imports, got ${imports.length}`);
+    }
+    m.imports.forEach((_, i) => checkImport(m, canon, i, imports[i]!));
+    for (const x of imports) {
+      if (x instanceof WasmFunc) this.funcs.push(x);
+      else if (x instanceof TableObject) this.tables.push(x);
+      else if (x instanceof MemoryObject) this.memories.push(x);
+      else if (x instanceof TagObject) this.tags.push(x);
+      else this.globals.push(x);
+    }
+    for (let i = m.numImportedTags; i < m.tags.length; i++) this.tags.push(new TagObject(canon[m.tags[i]!.typeIndex]!));
+    const unlinked: LoweredFn = () => {
+      throw new Error('internal error: function called before instantiation finished');
+    };
+    for (let i = m.numImportedFuncs; i < m.funcTypes.length; i++) {
+      const ti = m.funcTypes[i]!;
+      this.funcs.push(new WasmFunc(canon[ti]!, m.types[ti]!.composite as FuncType, unlinked, this, i));
+    }
+    for (const g of m.globalDefs) {
+      const obj = new GlobalObject({ type: canonicalizeValType(g.type.type, canon), mutable: g.type.mutable });
+      writeGlobal(obj, evalConst(m, g.init, this.globals, this.funcs));
+      this.globals.push(obj);
+    }
+    for (let i = m.numImportedMemories; i < m.memories.length; i++) {
+      try {
+        this.memories.push(new MemoryObject(m.memories[i]!));
+      } catch {
+        throw new LinkError(`memory ${i}: cannot allocate ${m.memories[i]!.limits.min} pages`);
+      }
+    }
+    for (const t of m.tableDefs) {
+      const init = t.init ? evalConst(m, t.init, this.globals, this.funcs) : null;
+      this.tables.push(new TableObject({ ...t.type, element: canonicalizeValType(t.type.element, canon) }, init));
+    }
+    const datas: (Uint8Array | null)[] = m.datas.map((d) => d.data);
+    const elems: (unknown[] | null)[] = m.elems.map((e) =>
+      e.funcIndices ? e.funcIndices.map((f) => this.funcs[f]) : e.exprs!.map((x) => evalConst(m, x, this.globals, this.funcs)));
+
+    const code = module.code();
+    const ctx = {
+      rt: RUNTIME_SLOTS, helpers: HELPERS, maxDepth: module.maxWasmStack ?? 0,
+      funcs: this.funcs, memories: this.memories, tables: this.tables, globals: this.globals, datas, elems,
+    };
+    const made = code.factory(ctx);
+    for (let i = 0; i < made.fns.length; i++) {
+      const f = this.funcs[m.numImportedFuncs + i]!;
+      f.fn = made.fns[i]!;
+      f.body = made.bodies[i]!;
+    }
+    for (const e of m.exports) {
+      const space: readonly RuntimeExtern[] = e.kind === 'func' ? this.funcs : e.kind === 'table' ? this.tables
+        : e.kind === 'memory' ? this.memories : e.kind === 'global' ? this.globals : this.tags;
+      this.exports.set(e.name, space[e.index]!);
+    }
+    try {
+      this.initSegments(elems, datas, code);
+      if (m.start !== null) this.funcs[m.start]!.fn();
+    } catch (e) {
+      throw toEmbedderError(e);
+    }
+  }
+
+  private initSegments(elems: (unknown[] | null)[], datas: (Uint8Array | null)[], code: CompiledCode): void {
+    const m = this.module.info;
+    m.elems.forEach((seg, i) => {
+      if (seg.mode === 'active') {
+        const table = this.tables[seg.table]!;
+        const offset = evalConst(m, seg.offset!, this.globals, this.funcs) as number | bigint;
+        const at = m.tables[seg.table]!.address64 ? Number(BigInt.asUintN(64, BigInt(offset))) : Number(offset) >>> 0;
+        const items = elems[i]!;
+        if (at + items.length > table.length) throw makeTrap(TrapCode.TableOutOfBounds);
+        for (let k = 0; k < items.length; k++) table.elems[at + k] = items[k];
+      }
+      if (seg.mode !== 'passive') elems[i] = null;
+    });
+    const usedImage = new Set<number>();
+    for (const [mem, image] of code.images) {
+      const memory = this.memories[mem]!;
+      if (image.end <= memory.bytes.length) {
+        memory.bytes.set(image.bytes, image.base);
+        usedImage.add(mem);
+      }
+    }
+    m.datas.forEach((seg, i) => {
+      if (seg.mode !== 'active') return;
+      datas[i] = null;
+      if (usedImage.has(seg.memory)) return;
+      const memory = this.memories[seg.memory]!;
+      const c = constantOffset(m, seg.offset!);
+      const v = c ?? Number(evalConst(m, seg.offset!, this.globals, this.funcs) as number | bigint);
+      const at = m.memories[seg.memory]!.address64 ? Number(BigInt.asUintN(64, BigInt(v))) : v >>> 0;
+      if (at + seg.data.length > memory.bytes.length) throw makeTrap(TrapCode.MemoryOutOfBounds);
+      memory.bytes.set(seg.data, at);
+    });
+  }
+}
+

@@ -1,0 +1,50 @@
+// A linear memory: an exactly sized ArrayBuffer behind a DataView that generated code reads with
+// its own bounds check. Growth allocates a new buffer and copies; no buffer is ever detached.
+
+import type { MemoryType } from '../core/types.js';
+
+/** The largest memory an ArrayBuffer can back here; larger growth fails like an allocation failure. */
+const MAX_BYTES = 2 ** 32 + 2 ** 16;
+
+export class MemoryObject {
+  view: DataView;
+  bytes: Uint8Array;
+  /** Size in pages. */
+  pages: number;
+  readonly pageSize: number;
+  readonly maxPages: number;
+
+  constructor(readonly type: MemoryType) {
+    this.pageSize = 2 ** type.pageSizeLog2;
+    const limit = type.address64 ? 2 ** 53 / this.pageSize : 2 ** 32 / this.pageSize;
+    this.maxPages = Math.min(type.limits.max ?? limit, limit);
+    this.pages = type.limits.min;
+    const buffer = new ArrayBuffer(this.pages * this.pageSize);
+    this.view = new DataView(buffer);
+    this.bytes = new Uint8Array(buffer);
+  }
+
+  get byteLength(): number {
+    return this.bytes.length;
+  }
+
+  /** Grows by `delta` pages; returns the old size in pages, or -1 when it cannot. */
+  grow(delta: number): number {
+    const old = this.pages;
+    if (delta === 0) return old;
+    const pages = old + delta;
+    if (pages > this.maxPages || pages * this.pageSize > MAX_BYTES) return -1;
+    let buffer: ArrayBuffer;
+    try {
+      buffer = new ArrayBuffer(pages * this.pageSize);
+    } catch {
+      return -1;
+    }
+    const bytes = new Uint8Array(buffer);
+    bytes.set(this.bytes);
+    this.bytes = bytes;
+    this.view = new DataView(buffer);
+    this.pages = pages;
+    return old;
+  }
+}

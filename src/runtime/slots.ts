@@ -1,0 +1,28 @@
+// The process-wide slots of the internal calling convention: extra results, tail-call arguments
+// and the optional depth counter. Every module binds the same arrays, so calls across instances need no wrappers.
+
+/**
+ * Results beyond the first lowered component (i64 = lo then hi, others one component each) are
+ * written to slot k (k >= 1, the component's position) of RI (i32 and i64 halves), RF (floats, a
+ * Float64Array because ordinary arrays may quiet signalling NaNs) or RR (references).
+ */
+export const RI = new Int32Array(1024);
+export const RF = new Float64Array(1024);
+export const RR: unknown[] = new Array(1024).fill(null);
+
+/** Tail-call arguments, by lowered component position, in the same three kinds. */
+export const TI = new Int32Array(1024);
+export const TF = new Float64Array(1024);
+export const TR: unknown[] = new Array(1024).fill(null);
+
+/** Returned by a trampolined function body instead of a result when it made a tail call. */
+export const TAIL: object = Object.freeze({ tailCall: true });
+
+/** The pending tail call: the callee (a WasmFunc) whose arguments are in TI/TF/TR. */
+export const pendingTail: { target: unknown } = { target: null };
+
+/** Wasm call depth, counted only when Config.maxWasmStack is set. */
+export const DEPTH = new Int32Array(1);
+
+/** Largest number of lowered components a parameter or result list may have. */
+export const MAX_SLOTS = 1024;

@@ -1,0 +1,29 @@
+// A table: a JS array of references (WasmFunc, host values or null) whose identity never changes,
+// so generated code can keep the array itself as a closure constant.
+
+import type { TableType } from '../core/types.js';
+
+const MAX_TABLE_LENGTH = 10_000_000;
+
+export class TableObject {
+  readonly elems: unknown[];
+  readonly maxLength: number;
+
+  constructor(readonly type: TableType, init: unknown) {
+    this.maxLength = Math.min(type.limits.max ?? MAX_TABLE_LENGTH, MAX_TABLE_LENGTH);
+    this.elems = [];
+    for (let i = 0; i < type.limits.min; i++) this.elems.push(init);
+  }
+
+  get length(): number {
+    return this.elems.length;
+  }
+
+  /** Grows by `delta` elements set to `init`; returns the old length, or -1 when it cannot. */
+  grow(delta: number, init: unknown): number {
+    const old = this.elems.length;
+    if (delta > this.maxLength - old) return -1;
+    for (let i = 0; i < delta; i++) this.elems.push(init);
+    return old;
+  }
+}

@@ -1,0 +1,81 @@
+// Trap creation for generated code (one tiny thrower per trap kind), and the conversion of
+// whatever escaped generated code into a Trap with a wasm backtrace at the embedding boundary.
+
+import { Trap, TrapCode, type FrameInfo } from '../core/errors.js';
+import { codeInfo } from './code-registry.js';
+
+/** Wraps an exception thrown by a host (imported JS) function so the boundary rethrows it unchanged. */
+export class HostThrow {
+  constructor(readonly error: unknown) {}
+}
+
+/** Creates a trap with a deep enough JS stack to recover the wasm backtrace. */
+export function makeTrap(code: TrapCode, message?: string): Trap {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 100;
+  const trap = new Trap(code, message);
+  Error.stackTraceLimit = limit;
+  return trap;
+}
+
+export function trapUnreachable(): never { throw makeTrap(TrapCode.UnreachableCodeReached); }
+export function trapDivByZero(): never { throw makeTrap(TrapCode.IntegerDivisionByZero); }
+export function trapIntOverflow(): never { throw makeTrap(TrapCode.IntegerOverflow); }
+export function trapBadConversion(): never { throw makeTrap(TrapCode.BadConversionToInteger); }
+export function trapMemory(): never { throw makeTrap(TrapCode.MemoryOutOfBounds); }
+export function trapTable(): never { throw makeTrap(TrapCode.TableOutOfBounds); }
+export function trapUndefinedElement(): never { throw makeTrap(TrapCode.TableOutOfBounds, 'undefined element'); }
+export function trapUninitializedElement(index: number): never { throw makeTrap(TrapCode.IndirectCallToNull, `uninitialized element ${index}`); }
+export function trapBadSignature(): never { throw makeTrap(TrapCode.BadSignature); }
+export function trapNullReference(): never { throw makeTrap(TrapCode.NullReference); }
+export function trapNullFunctionReference(): never { throw makeTrap(TrapCode.NullReference, 'null function reference'); }
+export function trapStackOverflow(): never { throw makeTrap(TrapCode.StackOverflow); }
+
+const STACK_OVERFLOW = 'Maximum call stack size exceeded';
+
+/**
+ * What the embedder sees for an exception that left wasm: host exceptions unchanged, traps with
+ * a backtrace, V8's stack-overflow RangeError as StackOverflow and DataView's bounds RangeError as
+ * MemoryOutOfBounds. Anything else (an engine bug) passes through.
+ */
+export function toEmbedderError(e: unknown): unknown {
+  if (e instanceof HostThrow) return e.error;
+  if (e instanceof Trap) {
+    if (e.backtrace.length === 0) e.backtrace = wasmBacktrace(e.stack);
+    return e;
+  }
+  if (e instanceof RangeError) {
+    const code = e.message.includes(STACK_OVERFLOW) ? TrapCode.StackOverflow : TrapCode.MemoryOutOfBounds;
+    return new Trap(code, undefined, wasmBacktrace(e.stack));
+  }
+  return e;
+}
+
+const FRAME = /at (?:\S+\.)?\$f(\d+)\w*(?: \[as \w+\])? \(tswasm-module-(\d+)\.js/;
+
+/** The wasm frames of a JS stack trace, innermost first. */
+export function wasmBacktrace(stack: string | undefined): FrameInfo[] {
+  if (!stack) return [];
+  const frames: FrameInfo[] = [];
+  for (const line of stack.split('\n')) {
+    const m = FRAME.exec(line);
+    if (!m) continue;
+    const funcIndex = Number(m[1]);
+    const info = codeInfo(Number(m[2]));
+    frames.push({
+      funcIndex,
+      funcName: info?.funcNames.get(funcIndex) ?? null,
+      moduleName: info?.moduleName ?? null,
+    });
+  }
+  return frames;
+}
+
+/** Text of a backtrace, one frame a line, like Wasmtime's "wasm backtrace:" section. */
+export function formatBacktrace(frames: readonly FrameInfo[]): string {
+  return frames.map((f, i) => {
+    const where = f.moduleName !== null ? `${f.moduleName}!` : '';
+    const name = f.funcName !== null ? f.funcName : `<wasm function ${f.funcIndex}>`;
+    return `  ${String(i).padStart(2)}: ${where}${name} (function ${f.funcIndex})`;
+  }).join('\n');
+}

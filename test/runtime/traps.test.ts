@@ -1,0 +1,70 @@
+// Traps: codes, spec messages, wasm backtraces, stack overflow (JS limit and maxWasmStack), host
+// exceptions passing through unchanged, and the store staying usable after a trap.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Func, I32, Trap, TrapCode, Val, funcType } from '../../src/api/index.js';
+import { instantiateWat } from '../api/wat-helper.js';
+
+const wat = `(module
+  (import "host" "f" (func $host (param i32) (result i32)))
+  (memory 1)
+  (table 2 funcref)
+  (func $inner (param i32) (result i32) (i32.div_s (i32.const 7) (local.get 0)))
+  (func $outer (export "div") (param i32) (result i32) (call $inner (local.get 0)))
+  (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
+  (func (export "conv") (param f64) (result i32) (i32.trunc_f64_s (local.get 0)))
+  (func (export "unreachable") (unreachable))
+  (func (export "indirect") (param i32) (result i32) (call_indirect (result i32) (local.get 0)))
+  (func $rec (export "rec") (param i32) (result i32) (call $rec (i32.add (local.get 0) (i32.const 1))))
+  (func (export "callhost") (param i32) (result i32) (call $host (local.get 0))))`;
+
+function setup(config = {}, host: (x: number) => number = (x) => x) {
+  return instantiateWat(wat, config, (store) => [Func.wrap(store, funcType([I32], [I32]), host)]);
+}
+
+function trapOf(fn: () => unknown): Trap {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof Trap, `expected a Trap, got ${e}`);
+    return e;
+  }
+  assert.fail('expected a trap');
+}
+
+test('each trap kind has its code, spec message and a wasm backtrace', () => {
+  const { store, instance } = setup();
+  const call = (name: string, ...args: Val[]) => () => instance.getFunc(store, name)!.call(store, args);
+  const div = trapOf(call('div', Val.i32(0)));
+  assert.equal(div.code, TrapCode.IntegerDivisionByZero);
+  assert.equal(div.message, 'integer divide by zero');
+  assert.deepEqual(div.backtrace.map((f) => f.funcIndex), [1, 2]);
+  assert.equal(trapOf(call('load', Val.i32(65534))).code, TrapCode.MemoryOutOfBounds);
+  assert.equal(trapOf(call('conv', Val.f64(NaN))).code, TrapCode.BadConversionToInteger);
+  assert.equal(trapOf(call('conv', Val.f64(3e9))).code, TrapCode.IntegerOverflow);
+  assert.equal(trapOf(call('unreachable')).code, TrapCode.UnreachableCodeReached);
+  const undef = trapOf(call('indirect', Val.i32(5)));
+  assert.equal(undef.message, 'undefined element');
+  assert.equal(trapOf(call('indirect', Val.i32(1))).code, TrapCode.IndirectCallToNull);
+  // The instance stays usable.
+  assert.equal(instance.getFunc(store, 'div')!.call(store, [Val.i32(7)])[0]!.value, 1);
+});
+
+test('deep recursion traps with StackOverflow, with and without maxWasmStack', () => {
+  for (const config of [{}, { maxWasmStack: 500 }]) {
+    const { store, instance } = setup(config);
+    const t = trapOf(() => instance.getFunc(store, 'rec')!.call(store, [Val.i32(0)]));
+    assert.equal(t.code, TrapCode.StackOverflow);
+    assert.equal(t.message, 'call stack exhausted');
+    assert.equal(instance.getFunc(store, 'div')!.call(store, [Val.i32(1)])[0]!.value, 7);
+  }
+});
+
+test('host exceptions reach the caller unchanged, RangeErrors included', () => {
+  const err = new RangeError('Offset is outside the bounds of the DataView');
+  const { store, instance } = setup({}, () => {
+    throw err;
+  });
+  assert.throws(() => instance.getFunc(store, 'callhost')!.call(store, [Val.i32(1)]), (e) => e === err);
+});
