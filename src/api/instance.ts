@@ -24,7 +24,7 @@ export class Instance {
       return x.raw;
     });
     this.store = store;
-    this.raw = new InstanceObject(module, raw);
+    this.raw = new InstanceObject(module, raw, store.raw);
   }
 
   getExport(store: Store, name: string): Extern | undefined {

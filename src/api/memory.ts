@@ -9,7 +9,12 @@ export class Memory {
   /** Creates a memory in `store` (Wasmtime's Memory::new). */
   constructor(store: Store, type: MemoryType, raw?: MemoryObject) {
     this.store = store;
-    this.raw = raw ?? new MemoryObject(type);
+    if (raw) {
+      this.raw = raw;
+      return;
+    }
+    this.raw = new MemoryObject(type);
+    this.raw.store = store.raw;
   }
   readonly store: Store;
   readonly raw: MemoryObject;

@@ -18,6 +18,7 @@ export class Table {
     const out = componentArray();
     lowerVal(store, type.element, init, out, 'table initial value');
     this.raw = new TableObject(type, out[0]);
+    this.raw.store = store.raw;
   }
   readonly store: Store;
   readonly raw: TableObject;

@@ -15,6 +15,7 @@ import { checkImport, type RuntimeExtern } from './link.js';
 import { MemoryObject } from './memory.js';
 import { DEPTH, RF, RI, RR, TAIL, TF, TI, TR, pendingTail } from './slots.js';
 import { TableObject } from './table.js';
+import type { StoreObject } from './store.js';
 import { TagObject } from './tag.js';
 import { makeTrap, toEmbedderError } from './traps.js';
 
@@ -38,7 +39,7 @@ export class InstanceObject {
   readonly tags: TagObject[] = [];
   readonly exports = new Map<string, RuntimeExtern>();
 
-  constructor(readonly module: ModuleCode, imports: readonly RuntimeExtern[]) {
+  constructor(readonly module: ModuleCode, imports: readonly RuntimeExtern[], readonly store: StoreObject) {
     const m = module.info;
     const canon = module.canon;
     if (imports.length !== m.imports.length) {
@@ -67,14 +68,18 @@ export class InstanceObject {
     }
     for (let i = m.numImportedMemories; i < m.memories.length; i++) {
       try {
-        this.memories.push(new MemoryObject(m.memories[i]!));
+        const memory = new MemoryObject(m.memories[i]!);
+        memory.store = store;
+        this.memories.push(memory);
       } catch {
         throw new LinkError(`memory ${i}: cannot allocate ${m.memories[i]!.limits.min} pages`);
       }
     }
     for (const t of m.tableDefs) {
       const init = t.init ? evalConst(m, t.init, this.globals, this.funcs) : null;
-      this.tables.push(new TableObject({ ...t.type, element: canonicalizeValType(t.type.element, canon) }, init));
+      const table = new TableObject({ ...t.type, element: canonicalizeValType(t.type.element, canon) }, init);
+      table.store = store;
+      this.tables.push(table);
     }
     const datas: (Uint8Array | null)[] = m.datas.map((d) => d.data);
     const elems: (unknown[] | null)[] = m.elems.map((e) =>
@@ -82,7 +87,7 @@ export class InstanceObject {
 
     const code = module.code();
     const ctx = {
-      rt: RUNTIME_SLOTS, helpers: HELPERS, maxDepth: module.maxWasmStack ?? 0,
+      rt: RUNTIME_SLOTS, helpers: HELPERS, maxDepth: module.maxWasmStack ?? 0, store,
       funcs: this.funcs, memories: this.memories, tables: this.tables, globals: this.globals, datas, elems,
     };
     const made = code.factory(ctx);

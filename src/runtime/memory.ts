@@ -2,6 +2,7 @@
 // its own bounds check. Growth allocates a new buffer and copies; no buffer is ever detached.
 
 import type { MemoryType } from '../core/types.js';
+import type { StoreObject } from './store.js';
 
 /** The largest memory an ArrayBuffer can back here; larger growth fails like an allocation failure. */
 const MAX_BYTES = 2 ** 32 + 2 ** 16;
@@ -13,6 +14,10 @@ export class MemoryObject {
   pages: number;
   readonly pageSize: number;
   readonly maxPages: number;
+  /** The store it belongs to (its limiter is consulted before every grow); null outside any store. */
+  store: StoreObject | null = null;
+  /** Called after a successful grow with the buffer that was replaced (the JS API uses it). */
+  onGrow: ((oldBuffer: ArrayBuffer) => void) | null = null;
 
   constructor(readonly type: MemoryType) {
     this.pageSize = 2 ** type.pageSizeLog2;
@@ -34,17 +39,24 @@ export class MemoryObject {
     if (delta === 0) return old;
     const pages = old + delta;
     if (pages > this.maxPages || pages * this.pageSize > MAX_BYTES) return -1;
+    const limiter = this.store?.limiter;
+    if (limiter) {
+      const max = this.type.limits.max === null ? null : this.type.limits.max * this.pageSize;
+      if (!limiter.memoryGrowing(old * this.pageSize, pages * this.pageSize, max)) return -1;
+    }
     let buffer: ArrayBuffer;
     try {
       buffer = new ArrayBuffer(pages * this.pageSize);
     } catch {
       return -1;
     }
+    const oldBuffer = this.bytes.buffer as ArrayBuffer;
     const bytes = new Uint8Array(buffer);
     bytes.set(this.bytes);
     this.bytes = bytes;
     this.view = new DataView(buffer);
     this.pages = pages;
+    this.onGrow?.(oldBuffer);
     return old;
   }
 }

@@ -2,12 +2,15 @@
 // so generated code can keep the array itself as a closure constant.
 
 import type { TableType } from '../core/types.js';
+import type { StoreObject } from './store.js';
 
 const MAX_TABLE_LENGTH = 10_000_000;
 
 export class TableObject {
   readonly elems: unknown[];
   readonly maxLength: number;
+  /** The store it belongs to (its limiter is consulted before every grow); null outside any store. */
+  store: StoreObject | null = null;
 
   constructor(readonly type: TableType, init: unknown) {
     this.maxLength = Math.min(type.limits.max ?? MAX_TABLE_LENGTH, MAX_TABLE_LENGTH);
@@ -23,6 +26,8 @@ export class TableObject {
   grow(delta: number, init: unknown): number {
     const old = this.elems.length;
     if (delta > this.maxLength - old) return -1;
+    const limiter = this.store?.limiter;
+    if (limiter && !limiter.tableGrowing(old, old + delta, this.type.limits.max)) return -1;
     for (let i = 0; i < delta; i++) this.elems.push(init);
     return old;
   }
