@@ -95,8 +95,10 @@ class ModuleDecoder {
         lastOrder = order;
         lastId = id;
       }
+      // Like the reference interpreter, a section is read up to the end of the module and its size
+      // checked afterwards, so a short section reports what went wrong inside it.
       const outerEnd = r.end;
-      r.end = sectionEnd;
+      if (id === SECTION_CUSTOM) r.end = sectionEnd;
       this.section(id, idAt, lastId);
       if (r.pos !== sectionEnd) r.fail('section size mismatch', r.pos);
       r.end = outerEnd;

@@ -28,9 +28,9 @@ export class ByteReader {
     throw new CompileError(message, at, true);
   }
 
-  /** Throws the error for reading past `end`. */
+  /** Throws the error for reading past `end` (the reference interpreter's wording, wherever it happens). */
   eof(): never {
-    this.fail(this.end >= this.bytes.length ? 'unexpected end' : 'unexpected end of section or function');
+    this.fail('unexpected end of section or function');
   }
 
   atEnd(): boolean {
@@ -233,9 +233,12 @@ export class ByteReader {
     return n;
   }
 
-  /** A vector count whose elements take at least one byte each. */
+  /**
+   * A vector count. Not checked against the bytes left: every element takes at least one byte, so
+   * a count that is too large ends in "unexpected end" while reading the elements.
+   */
   count(): number {
-    return this.length();
+    return this.u32();
   }
 
   name(): string {
