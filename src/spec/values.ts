@@ -75,37 +75,41 @@ export function resultMatches(actual: RawValue, expected: WastResult): boolean {
   }
 }
 
+/** Text of a number or vector by its exact bits, as reports show both actual and expected values. */
+function formatBits(type: 'i32' | 'i64' | 'f32' | 'f64', bits: number | bigint): string {
+  switch (type) {
+    case 'i32': return `i32:${Number(bits) | 0}`;
+    case 'i64': return `i64:${BigInt.asIntN(64, BigInt(bits))}`;
+    case 'f32': return `f32:0x${(Number(bits) >>> 0).toString(16).padStart(8, '0')}`;
+    case 'f64': return `f64:0x${BigInt.asUintN(64, BigInt(bits)).toString(16).padStart(16, '0')}`;
+  }
+}
+const formatBytes = (bytes: Uint8Array) => `v128:${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+
 export function formatRaw(value: RawValue): string {
   switch (value.type) {
-    case 'i32': return `i32:${value.bits | 0}`;
-    case 'i64': return `i64:${BigInt.asIntN(64, value.bits)}`;
-    case 'f32': return `f32:0x${(value.bits >>> 0).toString(16).padStart(8, '0')}`;
-    case 'f64': return `f64:0x${BigInt.asUintN(64, value.bits).toString(16).padStart(16, '0')}`;
-    case 'v128': return `v128:${[...value.bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+    case 'v128': return formatBytes(value.bytes);
     case 'ref': return value.isNull ? 'ref.null' : `ref.${value.kind}${value.hostIndex === null ? '' : ` ${value.hostIndex}`}`;
+    default: return formatBits(value.type, value.bits);
+  }
+}
+
+function formatValue(v: WastValue): string {
+  switch (v.type) {
+    case 'v128': return formatBytes(v.bytes);
+    case 'ref.null': return `ref.null ${v.heap}`;
+    case 'ref.extern': return `ref.extern ${v.index}`;
+    case 'ref.host': return `ref.host ${v.index}`;
+    default: return formatBits(v.type, v.bits);
   }
 }
 
 export function formatExpected(result: WastResult): string {
   switch (result.kind) {
-    case 'value': {
-      const v = result.value;
-      switch (v.type) {
-        case 'i32': return `i32:${v.bits | 0}`;
-        case 'i64': return `i64:${BigInt.asIntN(64, v.bits)}`;
-        case 'f32': return `f32:0x${(v.bits >>> 0).toString(16).padStart(8, '0')}`;
-        case 'f64': return `f64:0x${BigInt.asUintN(64, v.bits).toString(16).padStart(16, '0')}`;
-        case 'v128': return `v128:${[...v.bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
-        case 'ref.null': return `ref.null ${v.heap}`;
-        case 'ref.extern': return `ref.extern ${v.index}`;
-        case 'ref.host': return `ref.host ${v.index}`;
-      }
-      break;
-    }
+    case 'value': return formatValue(result.value);
     case 'nan': return `${result.type}:${result.nan}`;
     case 'v128-lanes': return `${result.shape}(${result.lanes.map((l) => (l.kind === 'nan' ? l.nan : String(l.bits))).join(' ')})`;
     case 'ref': return `(ref.${result.heap})`;
     case 'either': return `either(${result.options.map(formatExpected).join(' | ')})`;
   }
-  return '?';
 }
