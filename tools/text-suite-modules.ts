@@ -58,7 +58,8 @@ export function suiteModules(root: string): SuiteModule[] {
 /** Whether a module is expected to be well-formed text (every text or quote module outside assert_malformed). */
 export function isWellFormedText(m: SuiteModule): boolean {
   if (m.module.form === 'binary') return false;
-  return m.command !== 'assert_malformed' && m.command !== 'assert_malformed_custom';
+  // assert_invalid_custom modules carry annotations the parser refuses (a branch hint on a non-branch).
+  return m.command !== 'assert_malformed' && m.command !== 'assert_malformed_custom' && m.command !== 'assert_invalid_custom';
 }
 
 /** The text of a text or quote module. */

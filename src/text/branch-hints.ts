@@ -37,6 +37,11 @@ export class BranchHints {
     return bytes[0]!;
   }
 
+  /** The error for a hint standing before main token `at` on an instruction that is not a branch. */
+  invalidTarget(at: number): WatSyntaxError {
+    return this.errorAt(this.byPosition.get(at)!.start, 'invalid target');
+  }
+
   /** Fails on hints that no instruction in a function took. */
   checkAllUsed(): void {
     for (const a of this.byPosition.values()) if (!this.used.has(a)) throw this.errorAt(a.start, 'not in a function');

@@ -233,12 +233,15 @@ export class InstrParser {
 
   /**
    * The branch hint annotated on the instruction at token `at`, or -1. A hint on an instruction
-   * other than `if` and `br_if` is still encoded (as wasm-tools does): it is invalid, not malformed.
+   * other than `if` and `br_if` is refused ("invalid target", as the reference interpreter does;
+   * wasm-tools would encode it into a section the hint cannot apply to).
    */
-  private takeHint(at: number, _name: string): number {
+  private takeHint(at: number, name: string): number {
     const hints = this.ctx.branchHints;
     if (hints.size === 0 || this.localIds === null) return -1;
-    return hints.take(at);
+    const hint = hints.take(at);
+    if (hint >= 0 && name !== 'if' && name !== 'br_if') throw hints.invalidTarget(at);
+    return hint;
   }
 
   /** Parses a block instruction's label, type (and catches) and emits its header. */

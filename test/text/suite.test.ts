@@ -64,9 +64,10 @@ test('the short reason starts with the message the suite expects, for core asser
   assert.deepEqual(mismatched, []);
 });
 
-test('assert_malformed_custom annotation errors are text errors', { skip }, () => {
+test('assert_malformed_custom and assert_invalid_custom annotation errors are text errors', { skip }, () => {
   for (const m of modules()) {
-    if (m.command !== 'assert_malformed_custom' || m.module.form === 'binary') continue;
+    const custom = m.command === 'assert_malformed_custom' || m.command === 'assert_invalid_custom';
+    if (!custom || m.module.form === 'binary') continue;
     assert.throws(() => parseWat(sourceOf(m), m.file), (e: unknown) => e instanceof WatSyntaxError && e.reason.startsWith(m.message!.split(':')[0]!), `${m.file}:${m.line}`);
   }
 });
