@@ -8,7 +8,7 @@ import { Op } from '../binary/op.js';
 import { BLOCK_EMPTY, BLOCK_TYPE_INDEX, ByteReader } from '../binary/reader.js';
 import { readMemArg, skipImmediates, type MemArg } from '../binary/instructions.js';
 import { cond, derived, entry, int, intLiteral, simpleEntry, type Entry } from './entry.js';
-import { TEMPLATES, TRAPPING } from './numeric.js';
+import { NAN_PRODUCING, TEMPLATES, TRAPPING } from './numeric.js';
 import { compileI64Op, isI64Op } from './i64.js';
 import { compileMemoryOp, isMemoryOp } from './memory-ops.js';
 import { compileRefTableOp, isRefTableOp } from './ref-table-ops.js';
@@ -36,12 +36,35 @@ interface Frame {
   hasElse: boolean;
   /** For `if`: the then-branch fell through to `else` (so the end is reachable). */
   thenFellThrough: boolean;
+  /** A block of a flattened chain (see openChain), else undefined. */
+  chain?: Chain;
 }
+
+/**
+ * A run of `n` directly nested empty blocks, compiled as one `for (;;) switch (state)`: the end of
+ * block k (1 innermost .. n outermost) is `case k:`, and a branch to block k < n is `state = k; continue`.
+ */
+interface Chain {
+  readonly label: string;
+  readonly state: string;
+  readonly k: number;
+  readonly n: number;
+}
+
+/**
+ * Chains at least this long are flattened: Go's functions open one block per resume point, over
+ * 3,000 deep in esbuild, and V8's parser overflows its stack at about 2,500 nested JS blocks.
+ */
+const CHAIN_MIN = 64;
+
+/** The block type byte of a block without parameters or results. */
+const BLOCK_EMPTY_BYTE = 0x40;
 
 
 export class FunctionCompiler {
   private readonly lines: string[] = [];
-  private indent = '  ';
+  private indent = INDENTS[1]!;
+  private depth = 1;
   private stack: Entry[] = [];
   private readonly frames: Frame[] = [];
   private unreachable = false;
@@ -51,12 +74,27 @@ export class FunctionCompiler {
   private labelCount = 0;
   private readonly localTypes: ValType[];
   readonly usedMemories = new Set<number>();
+  /** Instance bindings this function uses (a lazily compiled function binds only these). */
+  readonly usedHelpers = new Set<string>();
+  readonly usedGlobals = new Set<number>();
+  readonly usedConstants = new Set<string>();
+  /** Functions called directly by index. */
+  readonly callees = new Set<number>();
   /** Line indices where memory views are re-read (after calls and memory.grow). */
   private readonly reloadLines: number[] = [];
   readonly r: ByteReader;
   private readonly memArg: MemArg = { memory: 0, align: 0, offset: 0 };
   readonly trampolined: boolean;
   private readonly depthCounted: boolean;
+  /** Config.consumeFuel: the current straight-line run's placeholder line, indentation and cost. */
+  private readonly fuel: boolean;
+  private fuelLine = -1;
+  private fuelIndent = '';
+  private fuelCost = 0;
+  /** Config.epochInterruption: check the deadline at function entry and loop headers. */
+  private readonly epochs: boolean;
+  /** Config.nanCanonicalization. */
+  private readonly canonNaN: boolean;
 
   constructor(readonly mc: ModuleContext, readonly funcIndex: number) {
     const m = mc.module;
@@ -66,6 +104,9 @@ export class FunctionCompiler {
     this.r = new ByteReader(m.bytes, body.code.start, body.code.end);
     this.trampolined = mc.trampolined[funcIndex]!;
     this.depthCounted = mc.options.maxWasmStack !== null;
+    this.fuel = mc.options.consumeFuel === true;
+    this.epochs = mc.options.epochInterruption === true;
+    this.canonNaN = mc.options.nanCanonicalization === true;
   }
   readonly type: FuncType;
 
@@ -76,15 +117,31 @@ export class FunctionCompiler {
   }
   private open(line: string): void {
     this.emit(line);
-    this.indent += '  ';
+    this.deeper();
   }
   private close(line = '}'): void {
-    this.indent = this.indent.slice(2);
+    this.shallower();
     this.emit(line);
+  }
+  /** Indentation stops growing at a fixed depth: deeply nested code (Go's) would otherwise be mostly spaces. */
+  private deeper(): void {
+    this.indent = INDENTS[++this.depth] ?? this.indent;
+  }
+  private shallower(): void {
+    this.indent = INDENTS[--this.depth] ?? this.indent;
   }
 
   helper(name: string): string {
+    this.usedHelpers.add(name);
     return this.mc.helper(name);
+  }
+
+  /** A closure constant holding the value of `expr` (evaluated once per instance). */
+  constant(expr: string, ...helpers: string[]): string {
+    for (const h of helpers) this.usedHelpers.add(h);
+    const name = this.mc.constant(expr, ...helpers);
+    this.usedConstants.add(name);
+    return name;
   }
 
   /** A fresh temp (two for i64: name and name + 'h'). */
@@ -192,18 +249,24 @@ export class FunctionCompiler {
       base: 0, vars: null, used: false, paramEntries: [], hasElse: false, thenFellThrough: false,
     };
     this.frames.push(func);
+    this.epochCheck();
+    this.fuelStart();
     this.body();
+    this.fuelFlush();
 
     const name = this.mc.funcNames[this.funcIndex]!;
     const own = this.trampolined ? `${name}_body` : name;
     const out: string[] = [`function ${own}(${params.join(', ')}) {`];
-    if (locals.length) out.push(`  let ${locals.join(', ')};`);
+    if (locals.length) out.push(...chunkDecl(locals));
     if (this.temps.length) out.push(...chunkDecl(this.temps));
-    const reload = [...this.usedMemories].sort().map((m) => `dv${m} = M${m}.view;`).join(' ');
-    if (this.usedMemories.size) out.push(`  let ${[...this.usedMemories].sort().map((m) => `dv${m} = M${m}.view`).join(', ')};`);
+    const mems = [...this.usedMemories].sort();
+    const reload = mems.map((m) => `dv${m} = M${m}.view;`).join(' ');
+    if (mems.length) out.push(`  let ${mems.map((m) => `dv${m} = M${m}.view`).join(', ')};`);
+    if (this.fuel) out.push('  let fu = S.fuel;');
+    if (this.epochs) out.push('  let dl = S.epochDeadline;');
     if (this.depthCounted) out.push(`  if (++DEPTH[0] > MAX_DEPTH) ${this.helper('depthExceeded')}();`);
     for (const i of this.reloadLines) this.lines[i] = reload ? this.lines[i] + reload : '';
-    for (const line of this.lines) if (line.trim() !== '') out.push(line);
+    for (const line of this.lines) if (line !== '') out.push(line);
     out.push('}');
     if (this.trampolined) {
       this.helper('runTail');
@@ -224,8 +287,50 @@ export class FunctionCompiler {
         this.skipDead(byte);
         continue;
       }
+      if (this.fuel && FUEL_FREE[byte] !== 1) this.fuelCost++;
       this.instruction(byte);
     }
+  }
+
+  // ------------------------------------------------------------------ fuel and epochs
+
+  /**
+   * Starts a straight-line run: control enters it only at its first line, so the cost of every
+   * instruction decoded until the next run starts is charged there, before any of it executes.
+   */
+  private fuelStart(): void {
+    if (!this.fuel) return;
+    this.fuelFlush();
+    this.fuelLine = this.lines.length;
+    this.fuelIndent = this.indent;
+    this.lines.push('');
+  }
+
+  private fuelFlush(): void {
+    if (this.fuelLine >= 0 && this.fuelCost > 0) {
+      this.lines[this.fuelLine] = `${this.fuelIndent}if ((fu -= ${this.fuelCost}) < 0) ${this.helper('outOfFuel')}(S, fu);`;
+    }
+    this.fuelLine = -1;
+    this.fuelCost = 0;
+  }
+
+  /**
+   * The function keeps the store's fuel in the local `fu` (a register in loops) and writes it back
+   * before every call and return, reading it again after calls.
+   */
+  private fuelSave(): void {
+    if (this.fuel) this.emit('S.fuel = fu;');
+  }
+
+  /** At function entry and loop headers: has the engine's epoch reached the store's deadline? */
+  private epochCheck(): void {
+    // A plain load, not Atomics.load (three times slower on fib): V8 does not hoist typed-array
+    // loads out of loops, and test/compile/interrupts.test.ts checks that a Worker's increment is seen.
+    // The deadline is kept in the local `dl`, read again after calls (a host call may move it).
+    // With fuel, the callback sees (and may change) the fuel used so far.
+    if (!this.epochs) return;
+    const reached = `dl = ${this.helper('epochReached')}(S);`;
+    this.emit(this.fuel ? `if (EPOCH[0] >= dl) { S.fuel = fu; ${reached} fu = S.fuel; }` : `if (EPOCH[0] >= dl) ${reached}`);
   }
 
   /** Dead code after br, return, unreachable...: parsed for structure only. */
@@ -257,7 +362,12 @@ export class FunctionCompiler {
         return;
       case Op.Nop:
         return;
-      case Op.Block:
+      case Op.Block: {
+        const n = this.chainLength();
+        if (n >= CHAIN_MIN) this.openChain(n);
+        else this.openBlock(byte, r.blockType());
+        return;
+      }
       case Op.Loop:
       case Op.If:
         this.openBlock(byte, r.blockType());
@@ -417,7 +527,8 @@ export class FunctionCompiler {
     let args = this.popN(arity);
     if (t.repeats) args = args.map((a) => this.materialize(a));
     if (t.helpers) for (const h of t.helpers) this.helper(h);
-    const js = t.js(...(args.map((a) => operand(a)) as [string, string]));
+    let js = t.js(...(args.map((a) => operand(a)) as [string, string]));
+    if (this.canonNaN && NAN_PRODUCING.has(code)) js = `${this.helper('canonNaN')}(${js})`;
     const resultType = op.results![0]!;
     this.push(derived(resultType, `(${js})`, args, !TRAPPING.has(code), t.bool === true));
   }
@@ -426,13 +537,13 @@ export class FunctionCompiler {
 
   private f32Literal(bits: number): string {
     const v = f32Value(bits);
-    if (v !== v) return this.mc.constant(`f32FromBits(${bits | 0})`, 'f32FromBits');
+    if (v !== v) return this.constant(`f32FromBits(${bits | 0})`, 'f32FromBits');
     return floatLiteral(v);
   }
 
   private f64Literal(lo: number, hi: number): string {
     const v = f64Value(lo, hi);
-    if (v !== v) return this.mc.constant(`f64FromHalves(${lo}, ${hi})`, 'f64FromHalves');
+    if (v !== v) return this.constant(`f64FromHalves(${lo}, ${hi})`, 'f64FromHalves');
     return floatLiteral(v);
   }
 
@@ -458,6 +569,7 @@ export class FunctionCompiler {
   }
 
   private globalGet(index: number): void {
+    this.usedGlobals.add(index);
     const g = this.mc.module.globals[index]!;
     const t = g.type;
     if (!g.mutable) {
@@ -468,6 +580,7 @@ export class FunctionCompiler {
   }
 
   private globalSet(index: number): void {
+    this.usedGlobals.add(index);
     const t = this.mc.module.globals[index]!.type;
     let v = this.pop();
     if (t === I64) {
@@ -540,6 +653,8 @@ export class FunctionCompiler {
     this.open(headerText);
     this.frames.push(frame);
     for (const e of paramEntries) this.push(e);
+    if (kind === Op.Loop) this.epochCheck();
+    if (kind !== Op.Block) this.fuelStart();
   }
 
   private resultVars(types: readonly ValType[]): Entry[] {
@@ -599,6 +714,11 @@ export class FunctionCompiler {
       return;
     }
     f.used = true;
+    if (f.chain !== undefined) {
+      const c = f.chain;
+      this.emit(c.k === c.n ? `break ${c.label};` : `${c.state} = ${c.k}; continue ${c.label};`);
+      return;
+    }
     if (f.kind === 'loop') {
       if (f.vars) this.assign(f.vars, values);
       this.emit(`continue ${f.label};`);
@@ -633,6 +753,7 @@ export class FunctionCompiler {
     this.open(`if (${cond(c)}) {`);
     this.branchCode(f, values);
     this.close();
+    this.fuelStart();
     for (const v of values) this.push(v);
   }
 
@@ -646,6 +767,7 @@ export class FunctionCompiler {
     this.open(`if (${ref.code} ${onNull ? '===' : '!=='} null) {`);
     this.branchCode(f, onNull ? values : [...values, ref]);
     this.close();
+    this.fuelStart();
     for (const v of values) this.push(v);
     if (onNull) this.push(ref);
   }
@@ -680,14 +802,14 @@ export class FunctionCompiler {
       this.open(`switch (${int(index)}) {`);
       for (const [t, cases] of byTarget) {
         this.emit(cases.map((c) => `case ${c}:`).join(' '));
-        this.indent += '  ';
+        this.deeper();
         this.branchCode(this.frameAt(t), values);
-        this.indent = this.indent.slice(2);
+        this.shallower();
       }
       this.emit('default:');
-      this.indent += '  ';
+      this.deeper();
       this.branchCode(this.frameAt(deflt), values);
-      this.indent = this.indent.slice(2);
+      this.shallower();
       this.close();
     }
     this.unreachable = true;
@@ -700,9 +822,10 @@ export class FunctionCompiler {
     this.stack.length = f.base;
     f.hasElse = true;
     this.close('} else {');
-    this.indent += '  ';
+    this.deeper();
     this.unreachable = false;
     for (const e of f.paramEntries) this.push(e);
+    this.fuelStart();
   }
 
   /** Assigns the frame's results when control reaches its end by falling through. */
@@ -719,8 +842,61 @@ export class FunctionCompiler {
     }
   }
 
+  /** How many empty blocks open here in a row (the reader is just past the first `block` opcode). */
+  private chainLength(): number {
+    const bytes = this.r.bytes;
+    let p = this.r.pos;
+    let n = 0;
+    while (bytes[p] === BLOCK_EMPTY_BYTE) {
+      n++;
+      if (bytes[p + 1] !== Op.Block) break;
+      p += 2;
+    }
+    return n;
+  }
+
+  private openChain(n: number): void {
+    for (let i = 0; i < n; i++) {
+      if (i > 0) this.r.u8();
+      this.r.blockType();
+    }
+    this.spillNonPure();
+    this.spillForBlock();
+    const label = `C${this.labelCount++}`;
+    const state = this.temp(I32);
+    this.emit(`${state} = 0;`);
+    this.open(`${label}: for (;;) {`);
+    this.open(`switch (${state}) {`);
+    this.emit('case 0:');
+    for (let k = n; k >= 1; k--) {
+      this.frames.push({
+        kind: 'block', label, headerLine: -1, headerText: '', params: [], results: [], base: this.stack.length,
+        vars: null, used: false, paramEntries: [], hasElse: false, thenFellThrough: false, chain: { label, state, k, n },
+      });
+    }
+  }
+
+  private endChain(f: Frame, c: Chain): void {
+    const endReachable = !this.unreachable || f.used;
+    this.deadDepth = 0;
+    this.stack.length = f.base;
+    if (c.k < c.n) {
+      this.emit(`case ${c.k}:`);
+    } else {
+      this.close();
+      this.emit(`break ${c.label};`);
+      this.close();
+    }
+    this.unreachable = !endReachable;
+    this.fuelStart();
+  }
+
   private end(): void {
     const f = this.frames.pop()!;
+    if (f.chain !== undefined) {
+      this.endChain(f, f.chain);
+      return;
+    }
     if (f.kind === 'func') {
       if (!this.unreachable) this.return(this.popN(this.type.results.length));
       return;
@@ -738,13 +914,14 @@ export class FunctionCompiler {
       // The implicit else passes the parameters through as results.
       if (f.vars) {
         this.close('} else {');
-        this.indent += '  ';
+        this.deeper();
         this.assign(f.vars, f.paramEntries);
       }
     }
     if (f.kind === 'loop' && reachable) this.emit(`break ${f.label};`);
     if (f.kind === 'loop') f.used = true;
     this.close();
+    this.fuelStart();
     const labelUsed = f.used;
     this.lines[f.headerLine] = this.lines[f.headerLine]!.replace(f.headerText, (labelUsed ? `${f.label}: ` : '') + f.headerText);
     this.deadDepth = 0;
@@ -777,6 +954,7 @@ export class FunctionCompiler {
       comps.push({ code: v.type === I32 ? int(v) : v.code, kind: kinds[0]! });
       if (v.type === I64) comps.push({ code: v.hi, kind: Kind.Int });
     }
+    this.fuelSave();
     for (let k = 1; k < comps.length; k++) this.emit(`${resultSlot(comps[k]!.kind)}[${k}] = ${comps[k]!.code};`);
     if (this.depthCounted) {
       if (comps.length > 0) {
@@ -806,6 +984,7 @@ export class FunctionCompiler {
   /** Emits `callee(args)` as a statement and pushes its results. */
   emitCall(callee: string, type: FuncType, args: readonly Entry[]): void {
     const call = `${callee}(${this.argList(args).join(', ')})`;
+    this.fuelSave();
     const results = type.results;
     if (results.length === 0) {
       this.emit(`${call};`);
@@ -826,6 +1005,8 @@ export class FunctionCompiler {
       });
       for (const o of outs) this.push(o);
     }
+    if (this.fuel) this.emit('fu = S.fuel;');
+    if (this.epochs) this.emit('dl = S.epochDeadline;');
     this.reloadViews();
   }
 
@@ -834,6 +1015,7 @@ export class FunctionCompiler {
     const args = this.popN(type.params.length);
     this.spillNonPure();
     const name = this.mc.funcNames[index]!;
+    if (index !== this.funcIndex) this.callees.add(index);
     if (!tail) {
       this.emitCall(name, type, args);
       return;
@@ -848,6 +1030,7 @@ export class FunctionCompiler {
 
   /** `return f(args)`: a callee that makes no tail calls keeps the stack bounded anyway. */
   private tailDirect(call: string): void {
+    this.fuelSave();
     if (this.depthCounted) {
       const t = this.temp(F64);
       this.emit(`${t} = ${call};`);
@@ -869,6 +1052,7 @@ export class FunctionCompiler {
       if (a.type === I64) comps.push(`TI[${k++}] = ${a.hi};`);
     }
     if (comps.length) this.emit(comps.join(' '));
+    this.fuelSave();
     this.emit(`pendingTail.target = ${target};`);
     if (this.depthCounted) this.emit('DEPTH[0]--;');
     this.emit('return TAIL;');
@@ -885,7 +1069,8 @@ export class FunctionCompiler {
     this.popN(args.length);
     const idx = tableType.address64 ? this.index64(index) : `${operand(index)} >>> 0`;
     const target = this.temp(FUNCREF);
-    this.emit(`${target} = ${this.helper('indirectTarget')}(T${table}, ${idx}, ${this.mc.canon[typeIndex]});`);
+    // Canonical ids differ between processes: read through ctx.canon so serialized code stays valid.
+    this.emit(`${target} = ${this.helper('indirectTarget')}(T${table}, ${idx}, ${this.constant(`ctx.canon[${typeIndex}]`)});`);
     this.callTarget(target, type, args, tail);
   }
 
@@ -930,6 +1115,13 @@ export class FunctionCompiler {
 export function operand(e: Entry): string {
   return e.type === I32 ? int(e) : e.code;
 }
+
+/** Instructions that cost no fuel (Wasmtime): nop, drop, block, loop, end, else, unreachable, return. */
+const FUEL_FREE = new Uint8Array(256);
+for (const op of [Op.Nop, Op.Drop, Op.Block, Op.Loop, Op.End, Op.Else, Op.Unreachable, Op.Return]) FUEL_FREE[op] = 1;
+
+/** Indentation by nesting depth, capped. */
+const INDENTS: readonly string[] = Array.from({ length: 13 }, (_, i) => '  '.repeat(i));
 
 function chunkDecl(decls: string[]): string[] {
   const out: string[] = [];

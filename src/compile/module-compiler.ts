@@ -1,11 +1,7 @@
-// Compiles a whole module into one JS factory (built once with `new Function`, shared by every
-// instance): calling it with an instance context binds that instance's state and returns its functions.
+// Compiles a module into JS. Eager: one factory holding every function (built once with `new
+// Function`, shared by every instance). Lazy: a small shell of forwarders, each function generated on first call.
 
 import type { ModuleInfo } from '../binary/module.js';
-import { Op } from '../binary/op.js';
-import { opByByte, opByPrefixed } from '../binary/opcodes.js';
-import { ByteReader } from '../binary/reader.js';
-import { skipImmediates } from '../binary/instructions.js';
 import { CompileError } from '../core/errors.js';
 import { I64 } from '../core/types.js';
 import { registerCode } from '../runtime/code-registry.js';
@@ -14,8 +10,9 @@ import { layoutDataImages, type DataImage } from './data-image.js';
 import { FunctionCompiler } from './function-compiler.js';
 import { ModuleContext, type CodegenOptions } from './module-context.js';
 import { funcIdentifier } from './names.js';
+import { findTailCallers } from './supported.js';
 
-/** What the factory returns for one instance. */
+/** What the eager factory returns for one instance. */
 export interface FactoryResult {
   /** The callable of every defined function (index i is function numImportedFuncs + i). */
   readonly fns: LoweredFn[];
@@ -23,105 +20,226 @@ export interface FactoryResult {
   readonly bodies: (LoweredFn | null)[];
 }
 
+/** Eager: binds an instance context and returns its functions. */
 export type Factory = (ctx: unknown) => FactoryResult;
+/** Lazy: binds an instance context and returns one forwarder per defined function; `lazy(i)` compiles function i. */
+export type Shell = (ctx: unknown, lazy: (funcIndex: number) => LoweredFn) => LoweredFn[];
+/**
+ * One lazily compiled function: given the instance context and the instance's current callable of
+ * every function (`bind[j]`), returns `[fn, body]` (body: the trampolined body, or null).
+ */
+export type Unit = (ctx: unknown, bind: readonly LoweredFn[]) => [LoweredFn, LoweredFn | null];
 
 export interface CompiledCode {
-  /** The factory's JS source (the debug view of the generated code). */
+  readonly lazy: boolean;
+  /** Eager code: the factory (null when lazy). */
+  readonly factory: Factory | null;
+  /** Lazy code: the shell of forwarders (null when eager). */
+  readonly shell: Shell | null;
+  /** Lazy code: the compiled unit of defined function `funcIndex`, generated on first request. */
+  unit(funcIndex: number): Unit;
+  /** The whole module as one eager factory's source (the debug view; generated on first request when lazy). */
   readonly source: string;
-  readonly factory: Factory;
   /** Data segments laid out per memory, when their offsets are constant. */
   readonly images: ReadonlyMap<number, DataImage>;
-  /** Milliseconds spent generating JS and in `new Function`. */
+  /** Milliseconds spent so far generating JS and in `new Function`. */
   readonly generateMs: number;
   readonly evalMs: number;
 }
 
 export interface CompileOptions extends CodegenOptions {
-  /** Called with the generated source (Config.debugSource). */
+  /** Generate each function on its first call (Config.compilation 'lazy'). */
+  readonly lazy?: boolean;
+  /** Called with generated source (Config.debugSource): the factory, or the shell and then each unit. */
   readonly onSource?: ((source: string) => void) | null;
 }
 
 export function compileModule(module: ModuleInfo, canon: ArrayLike<number>, options: CompileOptions): CompiledCode {
-  const t0 = performance.now();
-  const names = module.names?.functions;
-  const funcNames: string[] = [];
-  for (let i = 0; i < module.funcTypes.length; i++) funcNames.push(funcIdentifier(i, names?.get(i)));
-  const trampolined = findTailCallers(module);
-  const mc = new ModuleContext(module, canon, funcNames, trampolined, options);
+  return new ModuleCode(module, canon, options);
+}
 
-  const bodies: string[] = [];
-  for (let i = module.numImportedFuncs; i < module.funcTypes.length; i++) {
-    bodies.push(new FunctionCompiler(mc, i).compile());
-  }
-
-  const { url } = registerCode({ moduleName: module.names?.module ?? null, funcNames: names ?? new Map() });
-  const prologue = instancePrologue(module, mc, funcNames);
-  const defined = funcNames.slice(module.numImportedFuncs);
-  const source = [
-    '"use strict";',
-    'return function instantiate(ctx) {',
-    ...prologue.map((l) => '  ' + l),
-    ...bodies.map((b) => indent(b)),
-    `  return {`,
-    `    fns: [${defined.join(', ')}],`,
-    `    bodies: [${defined.map((n, i) => (trampolined[i + module.numImportedFuncs] ? `${n}_body` : 'null')).join(', ')}],`,
-    `  };`,
-    '};',
-    `//# sourceURL=${url}`,
-  ].join('\n');
-  const t1 = performance.now();
-  options.onSource?.(source);
-  let factory: Factory;
+/** Builds a factory from the source of an eager factory (e.g. one that was serialized). */
+export function factoryFromSource(source: string): Factory {
   try {
-    factory = new Function(source)() as Factory;
+    return new Function(source)() as Factory;
   } catch (e) {
     throw new CompileError(`internal error: generated code does not parse: ${(e as Error).message}`);
   }
-  const t2 = performance.now();
-  return { source, factory, images: layoutDataImages(module), generateMs: t1 - t0, evalMs: t2 - t1 };
 }
 
-function indent(block: string): string {
-  return block.split('\n').map((l) => '  ' + l).join('\n');
+class ModuleCode implements CompiledCode {
+  readonly lazy: boolean;
+  readonly factory: Factory | null = null;
+  readonly shell: Shell | null = null;
+  readonly images: ReadonlyMap<number, DataImage>;
+  generateMs = 0;
+  evalMs = 0;
+  private readonly mc: ModuleContext;
+  private readonly url: string;
+  private readonly units: (Unit | undefined)[];
+  private fullSource: string | null = null;
+
+  constructor(readonly module: ModuleInfo, canon: ArrayLike<number>, private readonly options: CompileOptions) {
+    const t0 = performance.now();
+    const names = module.names?.functions;
+    const funcNames: string[] = [];
+    for (let i = 0; i < module.funcTypes.length; i++) funcNames.push(funcIdentifier(i, names?.get(i)));
+    this.mc = new ModuleContext(module, canon, funcNames, findTailCallers(module), options);
+    this.url = registerCode({ moduleName: module.names?.module ?? null, funcNames: names ?? new Map() }).url;
+    this.units = new Array(module.funcTypes.length);
+    this.lazy = options.lazy === true;
+    this.images = layoutDataImages(module);
+    const source = this.lazy ? this.shellSource() : this.eagerSource();
+    const t1 = performance.now();
+    options.onSource?.(source);
+    const made = evaluate(source, []);
+    if (this.lazy) this.shell = made as Shell;
+    else {
+      this.factory = made as Factory;
+      this.fullSource = source;
+    }
+    this.generateMs += t1 - t0;
+    this.evalMs += performance.now() - t1;
+  }
+
+  get source(): string {
+    this.fullSource ??= this.eagerSource();
+    return this.fullSource;
+  }
+
+  unit(funcIndex: number): Unit {
+    let u = this.units[funcIndex];
+    if (u === undefined) {
+      const t0 = performance.now();
+      const source = this.unitSource(funcIndex);
+      const t1 = performance.now();
+      this.options.onSource?.(source);
+      u = evaluate(source, ['ctx', 'B']) as Unit;
+      this.units[funcIndex] = u;
+      this.generateMs += t1 - t0;
+      this.evalMs += performance.now() - t1;
+    }
+    return u;
+  }
+
+  /** The eager factory: the instance prologue, then every function. */
+  private eagerSource(): string {
+    const m = this.module;
+    const mc = this.mc;
+    const bodies: string[] = [];
+    for (let i = m.numImportedFuncs; i < m.funcTypes.length; i++) bodies.push(new FunctionCompiler(mc, i).compile());
+    const defined = mc.funcNames.slice(m.numImportedFuncs);
+    const out = ['"use strict";', 'return function instantiate(ctx) {'];
+    out.push(...runtimePrologue(mc));
+    const helpers = [...mc.helpers].sort();
+    if (helpers.length) out.push(`const { ${helpers.join(', ')} } = ctx.helpers;`);
+    out.push(...statePrologue(m, null));
+    // A host function that takes a Caller is bound to the importing instance (api/Caller).
+    for (let i = 0; i < m.numImportedFuncs; i++) {
+      out.push(`const ${mc.funcNames[i]} = FN[${i}].bindCaller === null ? FN[${i}].fn : FN[${i}].bindCaller(ctx.instance);`);
+    }
+    out.push(...mc.constants);
+    out.push(...bodies);
+    out.push(
+      'return {',
+      `  fns: [${defined.join(', ')}],`,
+      `  bodies: [${defined.map((n, i) => (mc.trampolined[i + m.numImportedFuncs] ? `${n}_body` : 'null')).join(', ')}],`,
+      '};',
+      '};',
+      `//# sourceURL=${this.url}`,
+    );
+    return out.join('\n');
+  }
+
+  /**
+   * The lazy shell: per defined function a forwarder `lazy$N` that calls the compiled function,
+   * compiling it on the first call. Every call site keeps seeing the same forwarder (so V8's call
+   * feedback stays monomorphic and it inlines the forwarder), and the forwarder's own call site
+   * only ever sees the compiled function.
+   */
+  private shellSource(): string {
+    const m = this.module;
+    const out = ['"use strict";', 'return function instantiate(ctx, LAZY) {'];
+    const n = m.funcTypes.length;
+    const lets: string[] = [];
+    for (let i = m.numImportedFuncs; i < n; i++) lets.push(`I${i} = null`);
+    out.push(...chunked('let ', lets));
+    const names: string[] = [];
+    // Parameter lists by lowered arity (an i64 is two): most functions share a few.
+    const lists: string[] = [''];
+    for (let i = m.numImportedFuncs; i < n; i++) {
+      let count = 0;
+      for (const t of this.mc.typeOfFunc(i).params) count += t === I64 ? 2 : 1;
+      while (lists.length <= count) lists.push(lists.length === 1 ? 'a0' : `${lists[lists.length - 1]}, a${lists.length - 1}`);
+      const params = lists[count]!;
+      out.push(`function lazy$${i}(${params}) { return (I${i} ?? (I${i} = LAZY(${i})))(${params}); }`);
+      names.push(`lazy$${i}`);
+    }
+    out.push('return [');
+    for (let i = 0; i < names.length; i += 12) out.push(`  ${names.slice(i, i + 12).join(', ')},`);
+    out.push('];');
+    out.push('};', `//# sourceURL=${this.url}`);
+    return out.join('\n');
+  }
+
+  /** One function compiled alone, binding only the instance state it uses. */
+  private unitSource(funcIndex: number): string {
+    const mc = this.mc;
+    const fc = new FunctionCompiler(mc, funcIndex);
+    const body = fc.compile();
+    const out = ['"use strict";'];
+    out.push(...runtimePrologue(mc));
+    if (fc.usedHelpers.size) out.push(`const { ${[...fc.usedHelpers].sort().join(', ')} } = ctx.helpers;`);
+    out.push(...statePrologue(this.module, fc.usedGlobals));
+    const callees: string[] = [];
+    for (const j of fc.callees) callees.push(`${mc.funcNames[j]} = B[${j}]`);
+    out.push(...chunked('const ', callees));
+    for (const k of fc.usedConstants) out.push(`const ${k} = ${mc.constantExprs.get(k)};`);
+    out.push(body);
+    const name = mc.funcNames[funcIndex]!;
+    out.push(`return [${name}, ${mc.trampolined[funcIndex] ? `${name}_body` : 'null'}];`);
+    out.push(`//# sourceURL=${this.url.replace(/\.js$/, `.f${funcIndex}.js`)}`);
+    return out.join('\n');
+  }
 }
 
-/** The bindings every function may use: runtime slots, helpers, instance state, imports, constants. */
-function instancePrologue(module: ModuleInfo, mc: ModuleContext, funcNames: string[]): string[] {
-  const out: string[] = [
+function evaluate(source: string, params: string[]): unknown {
+  try {
+    return params.length ? new Function(...params, source) : new Function(source)();
+  } catch (e) {
+    throw new CompileError(`internal error: generated code does not parse: ${(e as Error).message}`);
+  }
+}
+
+/** Declarations of `items` (`x = ...`), at most 12 a line so that they stay readable. */
+function chunked(keyword: string, items: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < items.length; i += 12) out.push(`${keyword}${items.slice(i, i + 12).join(', ')};`);
+  return out;
+}
+
+/** The process-wide runtime slots and the instance's function, segment and depth state. */
+function runtimePrologue(mc: ModuleContext): string[] {
+  const out = [
     'const RT = ctx.rt;',
     'const RI = RT.RI, RF = RT.RF, RR = RT.RR, TI = RT.TI, TF = RT.TF, TR = RT.TR;',
     'const TAIL = RT.TAIL, pendingTail = RT.pendingTail, DEPTH = RT.DEPTH, MAX_DEPTH = ctx.maxDepth;',
     'const FN = ctx.funcs, DATA = ctx.datas, ELEM = ctx.elems;',
   ];
-  const helpers = [...mc.helpers].sort();
-  if (helpers.length) out.push(`const { ${helpers.join(', ')} } = ctx.helpers;`);
-  module.memories.forEach((_, i) => out.push(`const M${i} = ctx.memories[${i}];`));
-  module.tables.forEach((_, i) => out.push(`const TO${i} = ctx.tables[${i}], T${i} = TO${i}.elems;`));
-  module.globals.forEach((g, i) => {
-    if (g.mutable) out.push(`const g${i} = ctx.globals[${i}].cell;`);
-    else if (g.type === I64) out.push(`const G${i} = ctx.globals[${i}].cell[0], G${i}h = ctx.globals[${i}].cell[1];`);
-    else out.push(`const G${i} = ctx.globals[${i}].cell[0];`);
-  });
-  for (let i = 0; i < module.numImportedFuncs; i++) out.push(`const ${funcNames[i]} = FN[${i}].fn;`);
-  out.push(...mc.constants);
+  if (mc.options.consumeFuel || mc.options.epochInterruption) out.push('const S = ctx.store, EPOCH = S.epoch;');
   return out;
 }
 
-/** Which defined functions contain return_call, return_call_indirect or return_call_ref. */
-function findTailCallers(module: ModuleInfo): boolean[] {
-  const out: boolean[] = new Array(module.funcTypes.length).fill(false);
-  module.codes.forEach((body, i) => {
-    const r = new ByteReader(module.bytes, body.code.start, body.code.end);
-    while (r.pos < r.end) {
-      const byte = r.u8();
-      if (byte === Op.ReturnCall || byte === Op.ReturnCallIndirect || byte === Op.ReturnCallRef) {
-        out[module.numImportedFuncs + i] = true;
-        return;
-      }
-      const op = byte >= 0xfb && byte <= 0xfe ? opByPrefixed(byte, r.u32()) : opByByte(byte);
-      if (op === undefined) return;
-      skipImmediates(r, op);
-    }
+/** Memories, tables and globals (all of them, or only `globals`). */
+function statePrologue(module: ModuleInfo, globals: ReadonlySet<number> | null): string[] {
+  const out: string[] = [];
+  module.memories.forEach((_, i) => out.push(`const M${i} = ctx.memories[${i}];`));
+  module.tables.forEach((_, i) => out.push(`const TO${i} = ctx.tables[${i}], T${i} = TO${i}.elems;`));
+  module.globals.forEach((g, i) => {
+    if (globals !== null && !globals.has(i)) return;
+    if (g.mutable) out.push(`const g${i} = ctx.globals[${i}].cell;`);
+    else if (g.type === I64) out.push(`const G${i} = ctx.globals[${i}].cell[0], G${i}h = ctx.globals[${i}].cell[1];`);
+    else out.push(`const G${i} = ctx.globals[${i}].cell[0];`);
   });
   return out;
 }

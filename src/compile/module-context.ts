@@ -7,6 +7,12 @@ import type { FuncType } from '../core/types.js';
 export interface CodegenOptions {
   /** Trap with StackOverflow beyond this many nested wasm calls (null: rely on the JS stack). */
   readonly maxWasmStack: number | null;
+  /** Count fuel (Wasmtime's consume_fuel): the store's fuel pays for every executed instruction. */
+  readonly consumeFuel?: boolean;
+  /** Check the store's epoch deadline at function entries and loop headers (epoch_interruption). */
+  readonly epochInterruption?: boolean;
+  /** Every NaN produced by float arithmetic becomes the canonical NaN (cranelift_nan_canonicalization). */
+  readonly nanCanonicalization?: boolean;
 }
 
 export class ModuleContext {
@@ -15,6 +21,8 @@ export class ModuleContext {
   /** Hoisted constant declarations (`const K0 = ...`), for values with no exact JS literal. */
   readonly constants: string[] = [];
   private readonly constantNames = new Map<string, string>();
+  /** The expression of every constant, by name. */
+  readonly constantExprs = new Map<string, string>();
 
   constructor(
     readonly module: ModuleInfo,
@@ -49,6 +57,7 @@ export class ModuleContext {
     if (name === undefined) {
       name = `K${this.constantNames.size}`;
       this.constantNames.set(expr, name);
+      this.constantExprs.set(name, expr);
       this.constants.push(`const ${name} = ${expr};`);
     }
     return name;

@@ -116,3 +116,12 @@ export const TEMPLATES: ReadonlyMap<number, Template> = new Map<number, Template
 export const TRAPPING: ReadonlySet<number> = new Set([
   Op.I32TruncF32S, Op.I32TruncF64S, Op.I32TruncF32U, Op.I32TruncF64U,
 ]);
+
+/** Float instructions whose NaN results Config.nanCanonicalization makes canonical (Cranelift's list). */
+export const NAN_PRODUCING: ReadonlySet<number> = new Set([
+  Op.F32Add, Op.F32Sub, Op.F32Mul, Op.F32Div, Op.F32Sqrt, Op.F32Min, Op.F32Max,
+  Op.F32Ceil, Op.F32Floor, Op.F32Trunc, Op.F32Nearest,
+  Op.F64Add, Op.F64Sub, Op.F64Mul, Op.F64Div, Op.F64Sqrt, Op.F64Min, Op.F64Max,
+  Op.F64Ceil, Op.F64Floor, Op.F64Trunc, Op.F64Nearest,
+  Op.F32DemoteF64, Op.F64PromoteF32,
+]);

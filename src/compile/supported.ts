@@ -1,7 +1,8 @@
-// Rejects, at compile time, modules that use what the JS compiler does not do yet (SIMD, GC,
-// exception handling, threads, ...) with a CompileError saying so, instead of failing later.
+// One pass over every function body at Module creation: rejects what the JS compiler does not do
+// yet (SIMD, GC, exception handling, threads, ...) and records which functions make tail calls.
 
 import type { ModuleInfo } from '../binary/module.js';
+import { Op } from '../binary/op.js';
 import { opByByte, opByPrefixed } from '../binary/opcodes.js';
 import { ByteReader } from '../binary/reader.js';
 import { skipImmediates } from '../binary/instructions.js';
@@ -18,23 +19,42 @@ function fail(what: string, detail: string): never {
   throw new UnsupportedError(`${what} in the JS compiler (${detail})`);
 }
 
+/** What the scan found; memoised per module so compilation does not walk the code again. */
+const tailCallers = new WeakMap<ModuleInfo, boolean[]>();
+
 export function checkSupported(m: ModuleInfo): void {
+  scanModule(m);
+}
+
+/** Which functions (by function index) contain return_call, return_call_indirect or return_call_ref. */
+export function findTailCallers(m: ModuleInfo): boolean[] {
+  return scanModule(m);
+}
+
+function scanModule(m: ModuleInfo): boolean[] {
+  const known = tailCallers.get(m);
+  if (known !== undefined) return known;
   m.types.forEach((t, i) => {
     const c = t.composite;
-    if (c.kind === 'func' && [...c.params, ...c.results].includes(V128)) fail('SIMD', `v128 in type ${i}`);
+    if (c.kind === 'func' && (c.params.includes(V128) || c.results.includes(V128))) fail('SIMD', `v128 in type ${i}`);
   });
   if (m.globals.some((g) => g.type === V128)) fail('SIMD', 'v128 global');
   if (m.memories.some((mem) => mem.shared)) fail('threads', 'shared memory');
+  const tails: boolean[] = new Array(m.funcTypes.length).fill(false);
   m.codes.forEach((body, i) => {
-    if (body.locals.includes(V128)) fail('SIMD', `v128 local in function ${m.numImportedFuncs + i}`);
+    const index = m.numImportedFuncs + i;
+    if (body.locals.includes(V128)) fail('SIMD', `v128 local in function ${index}`);
     const r = new ByteReader(m.bytes, body.code.start, body.code.end);
     while (r.pos < r.end) {
       const byte = r.u8();
+      if (byte === Op.ReturnCall || byte === Op.ReturnCallIndirect || byte === Op.ReturnCallRef) tails[index] = true;
       const op = byte >= 0xfb && byte <= 0xfe ? opByPrefixed(byte, r.u32()) : opByByte(byte);
       if (op === undefined) return;
       const what = UNSUPPORTED[op.feature];
-      if (what !== undefined) fail(what, `${op.name} in function ${m.numImportedFuncs + i}`);
+      if (what !== undefined) fail(what, `${op.name} in function ${index}`);
       skipImmediates(r, op);
     }
   });
+  tailCallers.set(m, tails);
+  return tails;
 }

@@ -4,6 +4,7 @@
 import type { FuncType } from '../core/types.js';
 import { flatKinds, shapeKey, tailSlot } from './lowering.js';
 import { TF, TI, TR } from './slots.js';
+import type { StoreObject } from './store.js';
 
 /** Lowered-convention JS function: lowered params in, first result returned, the rest in slots. */
 export type LoweredFn = (...args: any[]) => any;
@@ -20,6 +21,16 @@ export class WasmFunc {
   fromSlots: (f: WasmFunc) => any;
   /** Public handle cache (api/Func), set by the API layer. */
   handle: unknown = null;
+  /**
+   * The store of a host function (wasm functions find theirs through `owner`); null when unknown.
+   * The API refuses a function in any other store.
+   */
+  store: StoreObject | null = null;
+  /**
+   * For host functions that take a Caller: makes the callable that an importing instance binds,
+   * so the host function knows which instance called it. null for every other function.
+   */
+  bindCaller: ((instance: object) => LoweredFn) | null = null;
 
   constructor(
     /** Canonical type id. */

@@ -2,11 +2,14 @@
 // Float64Array for floats so NaN bits survive) or, for references, a plain cell.
 
 import { F32, F64, I32, I64, type GlobalType } from '../core/types.js';
+import type { StoreObject } from './store.js';
 
 export type GlobalCell = Int32Array | Float64Array | { 0: unknown };
 
 export class GlobalObject {
   readonly cell: GlobalCell;
+  /** The store it belongs to (the API refuses it in another store); null until it is known. */
+  store: StoreObject | null = null;
   constructor(readonly type: GlobalType) {
     const t = type.type;
     if (t === I32) this.cell = new Int32Array(1);

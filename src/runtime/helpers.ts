@@ -4,6 +4,7 @@
 
 import { isCanonicalSubtype } from '../validate/type-registry.js';
 import { copysign, f32FromBits, f32ToBits, f64FromHalves, nearest, quietNaN } from './float-bits.js';
+import { canonNaN, epochReached, outOfFuel } from './interrupts.js';
 import type { MemoryObject } from './memory.js';
 import { RI, TAIL, pendingTail } from './slots.js';
 import type { WasmFunc } from './func.js';
@@ -237,5 +238,5 @@ export const HELPERS = {
   truncS32, truncU32, truncSatS32, truncSatU32, i64TruncS, i64TruncU, i64TruncSatS, i64TruncSatU,
   f32ConvertI64S, f32ConvertI64U, f64Bits, i64DivS, i64RemS, i64DivU, i64RemU,
   memoryInit, memoryCopy, memoryFill, indirectTarget, refTarget, refNonNull,
-  tableGet, tableSet, tableFill, tableCopy, tableInit, runTail, depthExceeded,
+  tableGet, tableSet, tableFill, tableCopy, tableInit, runTail, depthExceeded, outOfFuel, epochReached, canonNaN,
 };

@@ -87,14 +87,18 @@ export class InstanceObject {
 
     const code = module.code();
     const ctx = {
-      rt: RUNTIME_SLOTS, helpers: HELPERS, maxDepth: module.maxWasmStack ?? 0, store,
+      rt: RUNTIME_SLOTS, helpers: HELPERS, maxDepth: module.maxWasmStack ?? 0, store, instance: this, canon: module.canon,
       funcs: this.funcs, memories: this.memories, tables: this.tables, globals: this.globals, datas, elems,
     };
-    const made = code.factory(ctx);
-    for (let i = 0; i < made.fns.length; i++) {
-      const f = this.funcs[m.numImportedFuncs + i]!;
-      f.fn = made.fns[i]!;
-      f.body = made.bodies[i]!;
+    if (code.factory !== null) {
+      const made = code.factory(ctx);
+      for (let i = 0; i < made.fns.length; i++) {
+        const f = this.funcs[m.numImportedFuncs + i]!;
+        f.fn = made.fns[i]!;
+        f.body = made.bodies[i]!;
+      }
+    } else {
+      this.bindLazy(code, ctx);
     }
     for (const e of m.exports) {
       const space: readonly RuntimeExtern[] = e.kind === 'func' ? this.funcs : e.kind === 'table' ? this.tables
@@ -106,6 +110,35 @@ export class InstanceObject {
       if (m.start !== null) this.funcs[m.start]!.fn();
     } catch (e) {
       throw toEmbedderError(e);
+    }
+  }
+
+  /**
+   * Lazy code: every defined function starts as its shell forwarder, which compiles the function
+   * for this instance on its first call. `bind[j]` is what a newly compiled function binds for a
+   * direct call of j: the compiled function once there is one, else j's forwarder.
+   */
+  private bindLazy(code: CompiledCode, ctx: object): void {
+    const m = this.module.info;
+    const bind: LoweredFn[] = new Array(m.funcTypes.length);
+    for (let i = 0; i < m.numImportedFuncs; i++) {
+      const f = this.funcs[i]!;
+      // A host function that takes a Caller is bound to the importing instance (api/Caller).
+      bind[i] = f.bindCaller === null ? f.fn : f.bindCaller(this);
+    }
+    const lazy = (i: number): LoweredFn => {
+      const [fn, body] = code.unit(i)(ctx, bind);
+      bind[i] = fn;
+      const f = this.funcs[i]!;
+      f.fn = fn;
+      f.body = body;
+      return fn;
+    };
+    const fns = code.shell!(ctx, lazy);
+    for (let i = 0; i < fns.length; i++) {
+      const index = m.numImportedFuncs + i;
+      bind[index] = fns[i]!;
+      this.funcs[index]!.fn = fns[i]!;
     }
   }
 

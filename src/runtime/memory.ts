@@ -2,7 +2,7 @@
 // its own bounds check. Growth allocates a new buffer and copies; no buffer is ever detached.
 
 import type { MemoryType } from '../core/types.js';
-import type { StoreObject } from './store.js';
+import type { ResourceLimiter, StoreObject } from './store.js';
 
 /** The largest memory an ArrayBuffer can back here; larger growth fails like an allocation failure. */
 const MAX_BYTES = 2 ** 32 + 2 ** 16;
@@ -16,7 +16,10 @@ export class MemoryObject {
   readonly maxPages: number;
   /** The store it belongs to (its limiter is consulted before every grow); null outside any store. */
   store: StoreObject | null = null;
-  /** Called after a successful grow with the buffer that was replaced (the JS API uses it). */
+  /**
+   * Called after a successful grow with the buffer that was replaced (the JS API uses it to detach
+   * it); after a grow by 0 pages with the current buffer, which the hook may replace.
+   */
   onGrow: ((oldBuffer: ArrayBuffer) => void) | null = null;
 
   constructor(readonly type: MemoryType) {
@@ -33,22 +36,29 @@ export class MemoryObject {
     return this.bytes.length;
   }
 
-  /** Grows by `delta` pages; returns the old size in pages, or -1 when it cannot. */
+  /**
+   * Grows by `delta` pages; returns the old size in pages, or -1 when it cannot. The store's limiter
+   * is asked first and told about failures; either may throw, which makes the growth trap.
+   */
   grow(delta: number): number {
     const old = this.pages;
-    if (delta === 0) return old;
+    if (delta === 0) {
+      // Nothing changes here, but the JS API still replaces the buffer, so the hook runs.
+      this.onGrow?.(this.bytes.buffer as ArrayBuffer);
+      return old;
+    }
     const pages = old + delta;
-    if (pages > this.maxPages || pages * this.pageSize > MAX_BYTES) return -1;
-    const limiter = this.store?.limiter;
+    const limiter = this.store?.limiter ?? null;
     if (limiter) {
       const max = this.type.limits.max === null ? null : this.type.limits.max * this.pageSize;
       if (!limiter.memoryGrowing(old * this.pageSize, pages * this.pageSize, max)) return -1;
     }
+    if (pages > this.maxPages || pages * this.pageSize > MAX_BYTES) return failed(limiter, 'memory maximum size exceeded');
     let buffer: ArrayBuffer;
     try {
       buffer = new ArrayBuffer(pages * this.pageSize);
     } catch {
-      return -1;
+      return failed(limiter, `cannot allocate ${pages * this.pageSize} bytes of memory`);
     }
     const oldBuffer = this.bytes.buffer as ArrayBuffer;
     const bytes = new Uint8Array(buffer);
@@ -59,4 +69,9 @@ export class MemoryObject {
     this.onGrow?.(oldBuffer);
     return old;
   }
+}
+
+function failed(limiter: ResourceLimiter | null, message: string): -1 {
+  limiter?.memoryGrowFailed?.(new Error(message));
+  return -1;
 }

@@ -1,13 +1,23 @@
 // The run-time side of a Store: what generated code and the runtime objects consult while wasm
 // runs — fuel, the epoch deadline, resource limits, the call hook — plus the embedder's data.
 
-/** Wasmtime's ResourceLimiter: asked before memories and tables grow or are created. */
+/**
+ * Wasmtime's ResourceLimiter: asked before memories and tables are created or grow, and told when
+ * a growth fails. Sizes are in bytes for memories and in elements for tables.
+ */
 export interface ResourceLimiter {
-  /** May `current` bytes grow to `desired` (maximum: the type's, or null)? false fails the grow; throwing traps. */
+  /**
+   * May a memory of `current` bytes grow to `desired` (maximum: the type's, in bytes, or null)?
+   * false makes the growth fail (memory.grow returns -1); throwing makes it trap with that error.
+   */
   memoryGrowing(current: number, desired: number, maximum: number | null): boolean;
-  /** May a table of `current` elements grow to `desired`? */
+  /** Called when a memory growth failed for any reason; throwing turns the failure into a trap. */
+  memoryGrowFailed?(error: Error): void;
+  /** May a table of `current` elements grow to `desired`? Same rules as memoryGrowing. */
   tableGrowing(current: number, desired: number, maximum: number | null): boolean;
-  /** Limits on how many instances, tables and memories the store may hold. */
+  /** Called when a table growth failed for any reason; throwing turns the failure into a trap. */
+  tableGrowFailed?(error: Error): void;
+  /** How many instances, tables and memories the store may hold. */
   readonly instances: number;
   readonly tables: number;
   readonly memories: number;
@@ -17,21 +27,32 @@ export interface ResourceLimiter {
 export type CallHookKind = 'CallingWasm' | 'ReturningFromWasm' | 'CallingHost' | 'ReturningFromHost';
 
 export class StoreObject {
-  /** Remaining fuel (Config.consumeFuel); generated code subtracts from it and traps below zero. */
+  /**
+   * Remaining fuel (Config.consumeFuel). Generated code subtracts the cost of what it executes and
+   * traps with OutOfFuel when too little is left; the API reads it back (negative counts as 0).
+   */
   fuel = 0;
-  /** Running wasm is interrupted once the engine's epoch reaches this (Config.epochInterruption). */
+  /**
+   * Running wasm is interrupted once `Atomics.load(epoch, 0) >= epochDeadline`
+   * (Config.epochInterruption). The API sets it to "current epoch + delta".
+   */
   epochDeadline = Number.POSITIVE_INFINITY;
   /**
-   * Called when the deadline is reached: returns how many epochs to extend it by, or throws (a Trap
-   * to stop). null means trap with Interrupt (Wasmtime's default, epoch_deadline_trap).
+   * Called by generated code when the deadline is reached. It returns a delta: the caller then sets
+   * `epochDeadline = Atomics.load(epoch, 0) + delta` and continues. To stop, it throws (a Trap with
+   * code Interrupt, or the embedder's error). null means trap with Interrupt (Wasmtime's default,
+   * epoch_deadline_trap).
    */
   epochDeadlineCallback: ((store: StoreObject) => number) | null = null;
   limiter: ResourceLimiter | null = null;
+  /** Called on each host/wasm transition; throwing makes that call fail with the thrown error. */
   callHook: ((kind: CallHookKind) => void) | null = null;
   /** Counts checked against the limiter's instance/table/memory limits. */
   instanceCount = 0;
   tableCount = 0;
   memoryCount = 0;
+  /** The public handle (api/Store) of this store, set by the API layer. */
+  handle: unknown = null;
 
   constructor(
     /** The engine's epoch counter (element 0), in a SharedArrayBuffer where one exists. */

@@ -22,12 +22,18 @@ export class TableObject {
     return this.elems.length;
   }
 
-  /** Grows by `delta` elements set to `init`; returns the old length, or -1 when it cannot. */
+  /**
+   * Grows by `delta` elements set to `init`; returns the old length, or -1 when it cannot. The
+   * store's limiter is asked first and told about failures; either may throw (the growth traps).
+   */
   grow(delta: number, init: unknown): number {
     const old = this.elems.length;
-    if (delta > this.maxLength - old) return -1;
-    const limiter = this.store?.limiter;
+    const limiter = this.store?.limiter ?? null;
     if (limiter && !limiter.tableGrowing(old, old + delta, this.type.limits.max)) return -1;
+    if (delta > this.maxLength - old) {
+      limiter?.tableGrowFailed?.(new Error('table maximum size exceeded'));
+      return -1;
+    }
     for (let i = 0; i < delta; i++) this.elems.push(init);
     return old;
   }

@@ -51,7 +51,8 @@ export function toEmbedderError(e: unknown): unknown {
   return e;
 }
 
-const FRAME = /at (?:\S+\.)?\$f(\d+)\w*(?: \[as \w+\])? \(tswasm-module-(\d+)\.js/;
+// Lazily compiled functions each have their own URL, tswasm-module-N.fK.js.
+const FRAME = /at (?:\S+\.)?\$f(\d+)\w*(?: \[as \w+\])? \(tswasm-module-(\d+)(?:\.f\d+)?\.js/;
 
 /** The wasm frames of a JS stack trace, innermost first. */
 export function wasmBacktrace(stack: string | undefined): FrameInfo[] {

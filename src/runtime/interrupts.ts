@@ -1,0 +1,35 @@
+// What generated code calls when fuel runs out or the epoch deadline is reached (Config.consumeFuel,
+// Config.epochInterruption), and the NaN canonicalisation helper (Config.nanCanonicalization).
+
+import { Trap, TrapCode } from '../core/errors.js';
+import type { StoreObject } from './store.js';
+import { HostThrow, makeTrap } from './traps.js';
+
+/** The remaining fuel (`fuel`, now below zero) does not pay for the next straight-line run. */
+export function outOfFuel(store: StoreObject, fuel: number): never {
+  store.fuel = fuel;
+  throw makeTrap(TrapCode.OutOfFuel);
+}
+
+/**
+ * The engine's epoch reached the store's deadline: trap with Interrupt, or ask the store's
+ * callback for a new deadline (current epoch + the delta it returns), which it returns.
+ */
+export function epochReached(store: StoreObject): number {
+  const callback = store.epochDeadlineCallback;
+  if (callback === null) throw makeTrap(TrapCode.Interrupt);
+  let delta: number;
+  try {
+    delta = callback(store);
+  } catch (e) {
+    // A trap stops wasm as a trap; anything else reaches the embedder unchanged.
+    throw e instanceof Trap ? e : new HostThrow(e);
+  }
+  store.epochDeadline = Atomics.load(store.epoch, 0) + delta;
+  return store.epochDeadline;
+}
+
+/** NaN results become the canonical NaN (JS's NaN is 0x7ff8000000000000, which also carries the f32 0x7fc00000). */
+export function canonNaN(x: number): number {
+  return x === x ? x : NaN;
+}

@@ -1,0 +1,128 @@
+// Fuel, epoch interruption and NaN canonicalisation in generated code: deterministic OutOfFuel,
+// Interrupt from the epoch counter (also advanced by a Worker), deadline callbacks, canonical NaNs.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import { Trap, TrapCode, Val } from '../../src/api/index.js';
+import { instantiateWat } from '../api/wat-helper.js';
+
+const wat = `(module
+  (func $leaf (result i32) (i32.add (i32.const 1) (i32.const 2)))
+  (func (export "spin") (loop br 0))
+  (func (export "spin_calls") (loop (drop (call $leaf)) (br 0)))
+  (func (export "count") (param i32) (result i32) (local i32)
+    (block (loop
+      (br_if 1 (i32.eqz (local.get 0)))
+      (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+      (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+      (br 0)))
+    (local.get 1)))`;
+
+function trapCode(f: () => unknown): TrapCode {
+  try {
+    f();
+  } catch (e) {
+    assert.ok(e instanceof Trap, `expected a Trap, got ${String(e)}`);
+    return e.code;
+  }
+  assert.fail('expected a trap');
+}
+
+for (const compilation of ['lazy', 'eager'] as const) {
+  test(`${compilation}: a loop stops with OutOfFuel at the same point every run`, () => {
+    const { store, instance } = instantiateWat(wat, { consumeFuel: true, compilation });
+    for (const name of ['spin', 'spin_calls']) {
+      const seen = new Set<number>();
+      for (let i = 0; i < 5; i++) {
+        store.raw.fuel = 10_000;
+        assert.equal(trapCode(() => instance.getFunc(store, name)!.call(store, [])), TrapCode.OutOfFuel);
+        seen.add(store.raw.fuel);
+      }
+      assert.equal(seen.size, 1, `${name}: the trap point moved between runs`);
+    }
+  });
+
+  test(`${compilation}: fuel pays exactly for the executed instructions`, () => {
+    const { store, instance } = instantiateWat(wat, { consumeFuel: true, compilation });
+    const count = instance.getFunc(store, 'count')!;
+    // Per iteration: local.get, i32.eqz, br_if, then 8 for the two updates and 1 for br; the exit
+    // iteration pays 3, and the final local.get 1.
+    for (const n of [0, 1, 10, 100]) {
+      store.raw.fuel = 1_000_000;
+      assert.equal(count.call(store, [Val.i32(n)])[0]!.value, n);
+      assert.equal(1_000_000 - store.raw.fuel, 12 * n + 3 + 1);
+    }
+    store.raw.fuel = 12 * 10 + 3;
+    assert.equal(trapCode(() => count.call(store, [Val.i32(10)])), TrapCode.OutOfFuel);
+    store.raw.fuel = 12 * 10 + 4;
+    assert.equal(count.call(store, [Val.i32(10)])[0]!.value, 10);
+    assert.equal(store.raw.fuel, 0);
+  });
+
+  test(`${compilation}: a loop stops with Interrupt once the epoch reaches the deadline`, () => {
+    const { engine, store, instance } = instantiateWat(wat, { epochInterruption: true, compilation });
+    store.raw.epochDeadline = Atomics.load(engine.epoch, 0) + 1;
+    assert.equal(instance.getFunc(store, 'count')!.call(store, [Val.i32(1000)])[0]!.value, 1000);
+    engine.incrementEpoch();
+    assert.equal(trapCode(() => instance.getFunc(store, 'spin')!.call(store, [])), TrapCode.Interrupt);
+  });
+
+  test(`${compilation}: the deadline callback extends the deadline, and may stop`, () => {
+    const { engine, store, instance } = instantiateWat(wat, { epochInterruption: true, compilation });
+    store.raw.epochDeadline = Atomics.load(engine.epoch, 0);
+    let calls = 0;
+    store.raw.epochDeadlineCallback = () => {
+      calls++;
+      if (calls === 5) throw new Error('enough');
+      // The epoch moves on and the new deadline is that epoch itself: the next check calls again.
+      engine.incrementEpoch();
+      return 0;
+    };
+    assert.throws(() => instance.getFunc(store, 'spin_calls')!.call(store, []), /enough/);
+    assert.equal(calls, 5);
+    store.raw.epochDeadlineCallback = () => 1000;
+    assert.equal(instance.getFunc(store, 'count')!.call(store, [Val.i32(10)])[0]!.value, 10);
+    assert.equal(store.raw.epochDeadline, Atomics.load(engine.epoch, 0) + 1000);
+  });
+}
+
+test('an epoch advanced by a Worker interrupts a running loop', async () => {
+  // Fuel is a safety net: if the epoch were never seen the loop ends with OutOfFuel, not a hang.
+  const { engine, store, instance } = instantiateWat(wat, { epochInterruption: true, consumeFuel: true });
+  store.raw.fuel = 5e9;
+  store.raw.epochDeadline = Atomics.load(engine.epoch, 0) + 1;
+  const worker = new Worker(
+    `const { workerData } = require('node:worker_threads');
+     setTimeout(() => Atomics.add(workerData, 0, 1), 50);`,
+    { eval: true, workerData: engine.epoch },
+  );
+  await once(worker, 'online');
+  try {
+    assert.equal(trapCode(() => instance.getFunc(store, 'spin')!.call(store, [])), TrapCode.Interrupt);
+  } finally {
+    await worker.terminate();
+  }
+});
+
+test('NaN canonicalisation makes float results canonical, and only when asked', () => {
+  const nanWat = `(module
+    (func (export "add32") (param f32 f32) (result f32) (f32.add (local.get 0) (local.get 1)))
+    (func (export "div32") (param f32 f32) (result f32) (f32.div (local.get 0) (local.get 1)))
+    (func (export "mul64") (param f64 f64) (result f64) (f64.mul (local.get 0) (local.get 1)))
+    (func (export "neg64") (param f64) (result f64) (f64.neg (local.get 0))))`;
+  const canon = instantiateWat(nanWat, { nanCanonicalization: true });
+  const exact = instantiateWat(nanWat, {});
+  const call = (x: typeof canon, name: string, args: Val[]) => x.instance.getFunc(x.store, name)!.call(x.store, args)[0]!.value;
+  const payload32 = Val.f32Bits(0xffa00001);
+  const payload64 = Val.f64Bits(0xfff4000000000001n);
+  for (let i = 0; i < 100; i++) {
+    assert.equal(call(canon, 'add32', [payload32, Val.f32(1)]), 0x7fc00000);
+    assert.equal(call(canon, 'div32', [Val.f32(0), Val.f32(0)]), 0x7fc00000);
+    assert.equal(call(canon, 'mul64', [payload64, Val.f64(2)]), 0x7ff8000000000000n);
+    // Sign operations are bitwise in wasm and keep the payload either way.
+    assert.equal(call(canon, 'neg64', [payload64]), 0x7ff4000000000001n);
+    assert.equal(call(exact, 'add32', [payload32, Val.f32(1)]), 0xffe00001);
+  }
+});
