@@ -1,16 +1,18 @@
-// Engine configuration (Wasmtime's Config): which features are on, how code is compiled, the
-// optional wasm call-depth limit and the debug view of generated code.
+// Engine configuration (Wasmtime's Config): which features are on, how code is compiled, fuel and
+// epoch interruption, NaN canonicalisation, the optional wasm call-depth limit and serialisation keys.
 
 import { WASM3_FEATURES, withFeatures, type FeatureName, type WasmFeatures } from '../core/features.js';
 
+/** When generated JS is made: per function on first call, or for the whole module up front. */
 export type CompilationMode = 'lazy' | 'eager';
 
+/** Engine configuration (Wasmtime's Config); every field is optional. */
 export interface Config {
-  /** Feature switches on top of Wasm 3.0 (Wasmtime's `wasm_*`). */
+  /** Feature switches on top of Wasm 3.0 (Wasmtime's `wasm_*`), e.g. `{ threads: true, simd: false }`. */
   readonly features?: Partial<Record<FeatureName, boolean>>;
   /**
-   * 'lazy' (default): JS is generated and evaluated on first instantiation; 'eager': when the
-   * Module is created. Both validate when the Module is created.
+   * 'lazy' (default): each function's JS is generated and evaluated on its first call; 'eager':
+   * the whole module's JS when the Module is created. Both validate when the Module is created.
    */
   readonly compilation?: CompilationMode;
   /**
@@ -18,23 +20,68 @@ export interface Config {
    * limit decides (and costs nothing); set: every call counts (about a third slower on call-heavy code).
    */
   readonly maxWasmStack?: number | null;
+  /**
+   * Wasmtime's `consume_fuel`: generated code subtracts the cost of executed instructions from the
+   * store's fuel (`Store.setFuel`) and traps with `OutOfFuel` when it runs out. Off by default
+   * (counting costs time); `Store.getFuel/setFuel` throw while it is off.
+   */
+  readonly consumeFuel?: boolean;
+  /**
+   * Wasmtime's `epoch_interruption`: generated code compares the engine's epoch counter with the
+   * store's deadline at function entries and loop headers, and traps with `Interrupt` (or asks the
+   * store's epoch-deadline callback) once the deadline is reached. Off by default.
+   */
+  readonly epochInterruption?: boolean;
+  /**
+   * Wasmtime's `cranelift_nan_canonicalization`: every float result that is NaN becomes the
+   * canonical NaN, so results do not depend on NaN propagation details. Off by default (tswasm's
+   * NaN bits are already exact; this makes them canonical).
+   */
+  readonly nanCanonicalization?: boolean;
+  /**
+   * Key for signing serialized modules (HMAC-SHA-256). With a key, `Module.serialize` signs and
+   * `Module.deserialize` refuses any blob whose signature does not verify under this key; without
+   * one, blobs carry only an unkeyed SHA-256 checksum (catches corruption, not tampering).
+   */
+  readonly serializationKey?: Uint8Array | string | null;
   /** Receives the generated JS of every module (or `true` to print it to the console). */
   readonly debugSource?: boolean | ((moduleName: string | null, source: string) => void);
 }
 
+/** A Config with every default filled in (Engine.config). */
 export interface ResolvedConfig {
+  /** Every feature switch, resolved. */
   readonly features: WasmFeatures;
+  /** Lazy or eager compilation. */
   readonly compilation: CompilationMode;
+  /** The call-depth limit, or null for the JS stack's own. */
   readonly maxWasmStack: number | null;
+  /** Count fuel in generated code (Config.consumeFuel). */
+  readonly consumeFuel: boolean;
+  /** Check the epoch deadline in generated code (Config.epochInterruption). */
+  readonly epochInterruption: boolean;
+  /** Canonicalise NaN results of float operations (Config.nanCanonicalization). */
+  readonly nanCanonicalization: boolean;
+  /** The serialization key as bytes (UTF-8 for a string), or null. */
+  readonly serializationKey: Uint8Array | null;
+  /** Receives generated JS, or null. */
   readonly debugSource: ((moduleName: string | null, source: string) => void) | null;
 }
 
+/** Fills in defaults and checks values (maxWasmStack must be a positive integer). */
 export function resolveConfig(config: Config = {}): ResolvedConfig {
   const debug = config.debugSource;
+  const key = config.serializationKey;
+  const stack = config.maxWasmStack ?? null;
+  if (stack !== null && !(Number.isInteger(stack) && stack > 0)) throw new RangeError('Config.maxWasmStack must be a positive integer');
   return {
     features: withFeatures(WASM3_FEATURES, config.features ?? {}),
     compilation: config.compilation ?? 'lazy',
-    maxWasmStack: config.maxWasmStack ?? null,
+    maxWasmStack: stack,
+    consumeFuel: config.consumeFuel === true,
+    epochInterruption: config.epochInterruption === true,
+    nanCanonicalization: config.nanCanonicalization === true,
+    serializationKey: key == null ? null : typeof key === 'string' ? new TextEncoder().encode(key) : new Uint8Array(key),
     debugSource: debug === true ? (name, src) => console.log(`// module ${name ?? '(unnamed)'}\n${src}`)
       : typeof debug === 'function' ? debug : null,
   };

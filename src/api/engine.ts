@@ -1,18 +1,54 @@
 // Engine: the compilation environment shared by modules and stores (Wasmtime's Engine), and the
 // epoch counter that epoch interruption compares store deadlines against.
 
+import { HELPERS } from '../runtime/helpers.js';
 import { newEpochCounter } from '../runtime/store.js';
 import { resolveConfig, type Config, type ResolvedConfig } from './config.js';
+import { sha256 } from './crypto/sha256.js';
 
+/** The compilation environment shared by modules and stores (Wasmtime's Engine). */
 export class Engine {
+  /** The configuration, with defaults filled in. */
   readonly config: ResolvedConfig;
-  /** The epoch counter (element 0), shared memory where available so a Worker can advance it. */
+  /**
+   * The epoch counter (element 0): an Int32Array over a SharedArrayBuffer where the platform has
+   * one, so a Worker given this array can advance it with `Atomics.add(epoch, 0, 1)`.
+   */
   readonly epoch: Int32Array = newEpochCounter();
+  private fingerprintText: string | null = null;
+
   constructor(config?: Config) {
     this.config = resolveConfig(config);
   }
-  /** Advances the epoch by one (Wasmtime's Engine::increment_epoch); safe from any thread holding `epoch`. */
+
+  /**
+   * Advances the epoch by one (Wasmtime's Engine::increment_epoch): wasm running in any store of
+   * this engine whose deadline is reached is interrupted at its next check. Safe from a host function.
+   */
   incrementEpoch(): void {
     Atomics.add(this.epoch, 0, 1);
+  }
+
+  /** The current epoch. */
+  currentEpoch(): number {
+    return Atomics.load(this.epoch, 0);
+  }
+
+  /**
+   * What generated code depends on besides the module: the enabled features, the code-generation
+   * switches and the runtime's helper names. Serialized modules record it and must match it.
+   */
+  get fingerprint(): string {
+    if (this.fingerprintText === null) {
+      const c = this.config;
+      const features = Object.entries(c.features).filter(([, on]) => on).map(([name]) => name).sort();
+      const helpers = sha256(new TextEncoder().encode(Object.keys(HELPERS).sort().join(',')));
+      const runtime = Array.from(helpers.subarray(0, 6), (b) => b.toString(16).padStart(2, '0')).join('');
+      this.fingerprintText = [
+        `features=${features.join(',')}`, `consumeFuel=${c.consumeFuel}`, `epochInterruption=${c.epochInterruption}`,
+        `nanCanonicalization=${c.nanCanonicalization}`, `maxWasmStack=${c.maxWasmStack}`, `runtime=${runtime}`,
+      ].join(';');
+    }
+    return this.fingerprintText;
   }
 }

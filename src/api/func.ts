@@ -1,82 +1,128 @@
-// Func: a handle to a wasm or host function in a store. `call` checks arguments and converts
-// Vals at the boundary; `new Func` / `Func.wrap` make host functions from JS.
+// Func: a handle to a wasm or host function in a store (Wasmtime's Func). `call` checks and
+// converts Vals at the boundary; `create`/`wrap` (and their WithCaller forms) make host functions.
 
-import type { FuncType } from '../core/types.js';
-import { callLowered, returnResults } from '../runtime/call.js';
+import type { FuncType, ValType } from '../core/types.js';
 import { WasmFunc } from '../runtime/func.js';
-import { HostThrow } from '../runtime/traps.js';
 import { canonicalType } from '../validate/type-registry.js';
+import { callWasm, hostFunc } from './boundary.js';
+import type { Caller } from './caller.js';
+import { handleFor, wrongStore } from './handles.js';
+import { checkStore, storeOf, type AsContext, type Store } from './store.js';
+import { TypedFunc } from './typed-func.js';
 import { registerFuncType } from './types.js';
-import { checkStore, type Store } from './store.js';
-import { jsToVal, liftVals, lowerVals, setFuncWrapper, valToJs, type Val } from './val.js';
+import { jsToVal, liftVals, lowerVals, valToJs, type Val } from './val.js';
 
 /** A host function's implementation: Vals in, Vals out (an empty array for no results). */
 export type HostFunction = (args: Val[]) => Val[];
+/** A host function that also receives the Caller of the current call. */
+export type HostFunctionWithCaller<T = unknown> = (caller: Caller<T>, args: Val[]) => Val[];
 
+/** A wasm or host function in a store (Wasmtime's Func). */
 export class Func {
-  private constructor(readonly store: Store, readonly raw: WasmFunc) {}
+  /** The function's type with canonical type ids in reference types. */
+  private readonly ty: FuncType;
 
-  /** The handle of a runtime function (one per function and store). */
-  static fromRaw(store: Store, raw: WasmFunc): Func {
-    const cached = raw.handle as Func | null;
-    if (cached !== null && cached.store === store) return cached;
-    const f = new Func(store, raw);
-    if (cached === null) raw.handle = f;
-    return f;
+  private constructor(readonly store: Store<any>, readonly raw: WasmFunc) {
+    this.ty = canonicalType(raw.type).composite as FuncType;
   }
 
-  /** A host function of type `type` (Wasmtime's Func::new). Exceptions it throws reach the caller of the wasm export unchanged. */
-  static create(store: Store, type: FuncType, impl: HostFunction): Func {
-    const id = registerFuncType(type);
-    const canonical = canonicalType(id).composite as FuncType;
-    // `arguments`, not a rest array: a rest array of doubles would quiet signalling NaNs.
-    const fn = function (): unknown {
-      // eslint-disable-next-line prefer-rest-params
-      const lowered = arguments;
-      let results: Val[];
-      try {
-        results = impl(liftVals(store, canonical.params, lowered));
-      } catch (e) {
-        throw new HostThrow(e);
-      }
-      let comps: unknown[];
-      try {
-        comps = lowerVals(store, canonical.results, results ?? [], 'host function result');
-      } catch (e) {
-        throw new HostThrow(e);
-      }
-      return returnResults(canonical, comps);
-    };
-    return Func.fromRaw(store, new WasmFunc(id, canonical, fn, null, -1));
+  /** @internal The handle of a runtime function (one per function; another store's is refused). */
+  static handle(store: Store<any>, raw: WasmFunc): Func {
+    const cached = raw.handle as Func | null;
+    if (cached !== null) {
+      if (cached.store !== store) wrongStore();
+      return cached;
+    }
+    return handleFor(store, raw, () => {
+      const f = new Func(store, raw);
+      raw.handle = f;
+      return f;
+    });
+  }
+
+  /**
+   * The Func of a raw funcref value (from `toRaw` or a ValRaw), or null for null (Wasmtime's
+   * Func::from_raw). A function of another store is refused.
+   */
+  static fromRaw(cx: AsContext<any>, raw: unknown): Func | null {
+    if (raw === null || raw === undefined) return null;
+    if (!(raw instanceof WasmFunc)) throw new TypeError('not a raw function reference');
+    return Func.handle(storeOf(cx), raw);
+  }
+
+  /** The untyped raw form of this function (a ValRaw funcref), for `Func.fromRaw` and `Val.fromRaw`. */
+  toRaw(cx: AsContext<any>): object {
+    checkStore(cx, this);
+    return this.raw;
+  }
+
+  /**
+   * A host function of type `type` (Wasmtime's Func::new). Exceptions it throws reach the caller
+   * of the wasm export unchanged.
+   */
+  static create(cx: AsContext<any>, type: FuncType, impl: HostFunction): Func {
+    const store = storeOf(cx);
+    const raw = hostFunc(store, registerFuncType(type), (_caller, args) => impl(args), false);
+    return Func.handle(store, raw);
+  }
+
+  /** Like `create`, with the Caller as the first argument of `impl`. */
+  static createWithCaller<T>(cx: AsContext<T>, type: FuncType, impl: HostFunctionWithCaller<T>): Func {
+    const store = storeOf(cx);
+    const raw = hostFunc(store, registerFuncType(type), (caller, args) => impl(caller!, args), true);
+    return Func.handle(store, raw);
   }
 
   /**
    * A host function from a plain JS function (Wasmtime's Func::wrap): i32/f32/f64 arrive as
-   * numbers, i64 as bigint, references as themselves; it returns one such value, an array of
-   * them for several results, or nothing.
+   * numbers, i64 as bigint, funcref as Func or null, externref as ExternRef or null; it returns
+   * one such value, an array of them for several results, or nothing.
    */
-  static wrap(store: Store, type: FuncType, fn: (...args: any[]) => unknown): Func {
-    return Func.create(store, type, (args) => {
-      const r = fn(...args.map(valToJs));
-      if (type.results.length === 0) return [];
-      const values = type.results.length === 1 ? [r] : (r as unknown[]);
-      return type.results.map((t, i) => jsToVal(t, values[i]));
-    });
+  static wrap(cx: AsContext<any>, type: FuncType, fn: (...args: any[]) => unknown): Func {
+    return Func.create(cx, type, plain(type, (args) => fn(...args)));
+  }
+
+  /** Like `wrap`, with the Caller as the first argument: `(caller, a, b) => a + b`. */
+  static wrapWithCaller<T>(cx: AsContext<T>, type: FuncType, fn: (caller: Caller<T>, ...args: any[]) => unknown): Func {
+    return Func.createWithCaller(cx, type, (caller, args) => plain(type, (xs) => fn(caller, ...xs))(args));
   }
 
   /** The function's type, with canonical type ids in reference types. */
-  type(store: Store): FuncType {
-    checkStore(store, this);
-    return canonicalType(this.raw.type).composite as FuncType;
+  type(cx: AsContext<any>): FuncType {
+    checkStore(cx, this);
+    return this.ty;
   }
 
-  /** Calls the function. Wrong argument counts or types throw a TypeError before wasm runs; a trap throws Trap. */
-  call(store: Store, args: readonly Val[] = []): Val[] {
-    checkStore(store, this);
-    const type = this.type(store);
-    const lowered = lowerVals(store, type.params, args, 'argument');
-    return liftVals(store, type.results, callLowered(this.raw, lowered));
+  /**
+   * Calls the function. Wrong argument counts or types throw a TypeError before wasm runs; a trap
+   * throws Trap; whatever a host function throws is thrown unchanged.
+   */
+  call(cx: AsContext<any>, args: readonly Val[] = []): Val[] {
+    const store = checkStore(cx, this);
+    const lowered = lowerVals(store, this.ty.params, args, 'argument');
+    return liftVals(store, this.ty.results, callWasm(store, this.raw, lowered));
+  }
+
+  /**
+   * A typed view of this function, called with plain JS values (Wasmtime's Func::typed). When
+   * `params`/`results` are given they must match the function's type (arguments of those types
+   * must be accepted and results of those types produced), else a TypeError is thrown.
+   */
+  typed(cx: AsContext<any>, params?: readonly ValType[], results?: readonly ValType[]): TypedFunc {
+    const store = checkStore(cx, this);
+    return TypedFunc.of(store, this, params, results);
   }
 }
 
-setFuncWrapper((store, f) => Func.fromRaw(store, f));
+/** Adapts a plain-JS-values function to Vals for `type`. */
+function plain(type: FuncType, fn: (args: unknown[]) => unknown): HostFunction {
+  return (args) => {
+    const r = fn(args.map(valToJs));
+    if (type.results.length === 0) return [];
+    const values = type.results.length === 1 ? [r] : (r as unknown[]);
+    if (!Array.isArray(values) || values.length !== type.results.length) {
+      throw new TypeError(`host function must return an array of ${type.results.length} values`);
+    }
+    return type.results.map((t, i) => jsToVal(t, values[i]));
+  };
+}

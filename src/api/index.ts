@@ -1,18 +1,28 @@
-// The embedding API of tswasm, shaped like Wasmtime's: Engine, Store, Module, Instance, Func,
-// Memory, Table, Global, Val, and the error kinds (a Trap carries a code and a wasm backtrace).
+// The embedding API of tswasm, shaped like Wasmtime's: Engine, Config, Store, Module, Linker,
+// Instance, Func, Caller, Memory, Table, Global, Tag, Val, limits, and the error kinds.
 
 export { Engine } from './engine.js';
-export type { Config, CompilationMode } from './config.js';
-export { Store } from './store.js';
-export { Module, type ExternType, type ImportType, type ExportType } from './module.js';
+export type { Config, CompilationMode, ResolvedConfig } from './config.js';
+export { Store, UpdateDeadline, type AsContext, type CallHook } from './store.js';
+export { Caller } from './caller.js';
+export { StoreLimits, StoreLimitsBuilder, ResourceLimitError, type ResourceLimiter } from './limits.js';
+export { Module, type ExternType, type ImportType, type ExportType, type ModuleSource } from './module.js';
+export { DeserializeError, FORMAT_VERSION } from './serialize.js';
+export { Linker } from './linker.js';
+export { InstancePre } from './instance-pre.js';
 export { Instance } from './instance.js';
-export { Func, type HostFunction } from './func.js';
+export { Func, type HostFunction, type HostFunctionWithCaller } from './func.js';
+export { TypedFunc } from './typed-func.js';
 export { Memory } from './memory.js';
 export { Table } from './table.js';
 export { Global } from './global.js';
 export { Tag } from './tag.js';
-export { Val, valToJs, jsToVal } from './val.js';
+export { ExternRef } from './externref.js';
+export { Val, valToJs, jsToVal, type ValRaw, type FuncHandle } from './val.js';
 export type { Extern } from './extern.js';
+export { WasmBacktrace } from './backtrace.js';
+export { VERSION } from './version.js';
 export * from './types.js';
 export { CompileError, LinkError, RuntimeError, Trap, TrapCode, TRAP_MESSAGES, type FrameInfo } from '../core/errors.js';
+export type { FeatureName } from '../core/features.js';
 export { formatBacktrace } from '../runtime/traps.js';

@@ -1,56 +1,135 @@
 // Instance: a module instantiated in a store with its imports given in order (Wasmtime's
 // Instance::new); exports are looked up by name.
 
+import { LinkError } from '../core/errors.js';
+import type { ValType } from '../core/types.js';
 import { InstanceObject } from '../runtime/instance.js';
 import type { RuntimeExtern } from '../runtime/link.js';
+import { enterInstance, leaveInstance } from './caller.js';
 import { externFromRaw, isExtern, type Extern } from './extern.js';
 import { Func } from './func.js';
 import { Global } from './global.js';
+import { claim } from './handles.js';
+import { admitInstance, releaseInstance } from './limits.js';
 import { Memory } from './memory.js';
 import type { Module } from './module.js';
-import { checkStore, type Store } from './store.js';
+import { checkStore, storeOf, type AsContext, type Store } from './store.js';
 import { Table } from './table.js';
+import { Tag } from './tag.js';
+import type { TypedFunc } from './typed-func.js';
 
+const handles = new WeakMap<InstanceObject, Instance>();
+
+/** A module instantiated in a store (Wasmtime's Instance). */
 export class Instance {
+  /** The runtime instance behind the handle. */
   readonly raw: InstanceObject;
-  readonly store: Store;
+  /** The store it was instantiated in. */
+  readonly store: Store<any>;
 
-  /** Instantiates; throws LinkError for bad imports, Trap if a segment or the start function traps. */
-  constructor(store: Store, module: Module, imports: readonly Extern[] = []) {
+  /**
+   * Instantiates `module` with `imports` in the order of `module.imports()`. Throws LinkError for
+   * missing or mismatched imports, ResourceLimitError when the store's limiter refuses, Trap if a
+   * segment or the start function traps.
+   */
+  constructor(cx: AsContext<any>, module: Module, imports: readonly Extern[] = []) {
+    const store = storeOf(cx);
     if (module.engine !== store.engine) throw new Error('module and store belong to different engines');
     const raw: RuntimeExtern[] = imports.map((x, i) => {
-      if (!isExtern(x)) throw new TypeError(`import ${i}: expected a Func, Memory, Table or Global`);
+      if (!isExtern(x)) throw new TypeError(`import ${i}: expected a Func, Memory, Table, Global or Tag`);
       checkStore(store, x);
       return x.raw;
     });
     this.store = store;
-    this.raw = new InstanceObject(module, raw, store.raw);
+    this.raw = instantiate(store, module, raw);
+    handles.set(this.raw, this);
   }
 
-  getExport(store: Store, name: string): Extern | undefined {
-    checkStore(store, this);
+  /** @internal The handle of a runtime instance (another store's is refused). */
+  static fromRaw(store: Store<any>, raw: InstanceObject): Instance {
+    if (raw.store !== store.raw) throw new Error('object used with the wrong store');
+    let h = handles.get(raw);
+    if (h === undefined) {
+      h = Object.create(Instance.prototype) as Instance;
+      Object.assign(h, { raw, store });
+      handles.set(raw, h);
+    }
+    return h;
+  }
+
+  /** The export called `name`, or undefined. */
+  getExport(cx: AsContext<any>, name: string): Extern | undefined {
+    const store = checkStore(cx, this);
     const x = this.raw.exports.get(name);
     return x === undefined ? undefined : externFromRaw(store, x);
   }
-  getFunc(store: Store, name: string): Func | undefined {
-    const x = this.getExport(store, name);
+  /** The export called `name` if it is a Func, else undefined. */
+  getFunc(cx: AsContext<any>, name: string): Func | undefined {
+    const x = this.getExport(cx, name);
     return x instanceof Func ? x : undefined;
   }
-  getMemory(store: Store, name: string): Memory | undefined {
-    const x = this.getExport(store, name);
+  /**
+   * The exported function `name` as a TypedFunc (Wasmtime's get_typed_func); throws when there is
+   * no such function or its type does not match `params`/`results`.
+   */
+  getTypedFunc(cx: AsContext<any>, name: string, params?: readonly ValType[], results?: readonly ValType[]): TypedFunc {
+    const f = this.getFunc(cx, name);
+    if (f === undefined) throw new TypeError(`no exported function "${name}"`);
+    return f.typed(cx, params, results);
+  }
+  /** The export called `name` if it is a Memory, else undefined. */
+  getMemory(cx: AsContext<any>, name: string): Memory | undefined {
+    const x = this.getExport(cx, name);
     return x instanceof Memory ? x : undefined;
   }
-  getTable(store: Store, name: string): Table | undefined {
-    const x = this.getExport(store, name);
+  /** The export called `name` if it is a Table, else undefined. */
+  getTable(cx: AsContext<any>, name: string): Table | undefined {
+    const x = this.getExport(cx, name);
     return x instanceof Table ? x : undefined;
   }
-  getGlobal(store: Store, name: string): Global | undefined {
-    const x = this.getExport(store, name);
+  /** The export called `name` if it is a Global, else undefined. */
+  getGlobal(cx: AsContext<any>, name: string): Global | undefined {
+    const x = this.getExport(cx, name);
     return x instanceof Global ? x : undefined;
   }
+  /** The export called `name` if it is a Tag, else undefined. */
+  getTag(cx: AsContext<any>, name: string): Tag | undefined {
+    const x = this.getExport(cx, name);
+    return x instanceof Tag ? x : undefined;
+  }
   /** Every export in declaration order. */
-  exports(store: Store): { name: string; value: Extern }[] {
-    checkStore(store, this);
+  exports(cx: AsContext<any>): { name: string; value: Extern }[] {
+    const store = checkStore(cx, this);
     return [...this.raw.exports].map(([name, x]) => ({ name, value: externFromRaw(store, x) }));
   }
+}
+
+/**
+ * Creates the runtime instance: limits first, then linking and initialisation. A start function
+ * runs between the CallingWasm and ReturningFromWasm hooks.
+ */
+function instantiate(store: Store<any>, module: Module, imports: RuntimeExtern[]): InstanceObject {
+  const info = module.info;
+  admitInstance(store, info);
+  const hook = info.start !== null ? store.raw.callHook : null;
+  const prev = enterInstance(null);
+  let raw: InstanceObject;
+  try {
+    if (hook !== null) hook('CallingWasm');
+    try {
+      raw = new InstanceObject(module, imports, store.raw);
+    } finally {
+      if (hook !== null) hook('ReturningFromWasm');
+    }
+  } catch (e) {
+    // A link failure creates nothing; a trap in a segment or the start function leaves the
+    // instance's memories and tables in the store (as in Wasmtime), so they stay counted.
+    if (e instanceof LinkError) releaseInstance(store, info);
+    throw e;
+  } finally {
+    leaveInstance(prev);
+  }
+  for (const g of raw.globals) claim(store, g);
+  for (const t of raw.tags) claim(store, t);
+  return raw;
 }

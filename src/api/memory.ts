@@ -1,61 +1,100 @@
-// Memory: a handle to a linear memory. `data` is a view that stays valid until the memory grows.
+// Memory: a handle to a linear memory (Wasmtime's Memory). `data` is a view that stays valid
+// until the memory grows; read/write copy and check bounds.
 
 import type { MemoryType } from '../core/types.js';
 import { MemoryObject } from '../runtime/memory.js';
-import { checkStore, type Store } from './store.js';
 import { handleFor } from './handles.js';
+import { admitMemory } from './limits.js';
+import { checkStore, storeOf, type AsContext, type Store } from './store.js';
 
+/** A handle to a memory in one store (Wasmtime's Memory). */
 export class Memory {
-  /** Creates a memory in `store` (Wasmtime's Memory::new). */
-  constructor(store: Store, type: MemoryType, raw?: MemoryObject) {
+  /** The store the memory belongs to. */
+  readonly store: Store<any>;
+  /** The runtime object behind the handle. */
+  readonly raw: MemoryObject;
+
+  /**
+   * Creates a memory in the context's store (Wasmtime's Memory::new). Counts against the store's
+   * limiter, which may refuse it (ResourceLimitError).
+   */
+  constructor(cx: AsContext<any>, type: MemoryType);
+  /** @internal */
+  constructor(cx: AsContext<any>, type: MemoryType, raw: MemoryObject);
+  constructor(cx: AsContext<any>, type: MemoryType, raw?: MemoryObject) {
+    const store = storeOf(cx);
     this.store = store;
     if (raw) {
       this.raw = raw;
       return;
     }
+    admitMemory(store, type);
     this.raw = new MemoryObject(type);
     this.raw.store = store.raw;
   }
-  readonly store: Store;
-  readonly raw: MemoryObject;
 
-  static fromRaw(store: Store, raw: MemoryObject): Memory {
+  /** @internal The handle of a runtime memory (one per memory; another store's is refused). */
+  static fromRaw(store: Store<any>, raw: MemoryObject): Memory {
     return handleFor(store, raw, () => new Memory(store, raw.type, raw));
   }
 
-  type(store: Store): MemoryType {
-    checkStore(store, this);
+  /** The memory's type (its declared limits, not its current size). */
+  type(cx: AsContext<any>): MemoryType {
+    checkStore(cx, this);
     return this.raw.type;
   }
   /** Size in pages. */
-  size(store: Store): number {
-    checkStore(store, this);
+  size(cx: AsContext<any>): number {
+    checkStore(cx, this);
     return this.raw.pages;
   }
-  /** Grows by `delta` pages; returns the old size. Throws if the memory cannot grow that much. */
-  grow(store: Store, delta: number): number {
-    checkStore(store, this);
-    if (!Number.isInteger(delta) || delta < 0) throw new RangeError('memory.grow: delta must be a non-negative integer');
+  /** The page size in bytes (65536 unless the custom-page-sizes proposal says otherwise). */
+  pageSize(cx: AsContext<any>): number {
+    checkStore(cx, this);
+    return this.raw.pageSize;
+  }
+  /**
+   * Grows by `delta` pages and returns the old size in pages. Throws if the memory cannot grow
+   * that much (its maximum, the store's limiter, or allocation failure).
+   */
+  grow(cx: AsContext<any>, delta: number): number {
+    checkStore(cx, this);
+    if (!Number.isSafeInteger(delta) || delta < 0) throw new RangeError('memory.grow: delta must be a non-negative integer');
     const old = this.raw.grow(delta);
     if (old < 0) throw new RangeError(`failed to grow memory by ${delta} pages`);
     return old;
   }
-  /** The memory's bytes (a view that a later grow leaves behind). */
-  data(store: Store): Uint8Array {
-    checkStore(store, this);
+  /** The memory's bytes: a live view, left behind (still readable, no longer the memory) by a later grow. */
+  data(cx: AsContext<any>): Uint8Array {
+    checkStore(cx, this);
     return this.raw.bytes;
   }
-  dataSize(store: Store): number {
-    return this.data(store).length;
+  /** Size in bytes. */
+  dataSize(cx: AsContext<any>): number {
+    return this.data(cx).length;
   }
-  read(store: Store, offset: number, length: number): Uint8Array {
-    const bytes = this.data(store);
-    if (offset < 0 || length < 0 || offset + length > bytes.length) throw new RangeError('out of bounds memory access');
-    return bytes.slice(offset, offset + length);
+  /**
+   * Copies bytes out of memory: `length` bytes into a new array, or into `buffer` (filling it).
+   * Throws RangeError when the range is out of bounds.
+   */
+  read(cx: AsContext<any>, offset: number, lengthOrBuffer: number | Uint8Array): Uint8Array {
+    const bytes = this.data(cx);
+    const length = typeof lengthOrBuffer === 'number' ? lengthOrBuffer : lengthOrBuffer.length;
+    inBounds(bytes, offset, length);
+    if (typeof lengthOrBuffer === 'number') return bytes.slice(offset, offset + length);
+    lengthOrBuffer.set(bytes.subarray(offset, offset + length));
+    return lengthOrBuffer;
   }
-  write(store: Store, offset: number, data: Uint8Array): void {
-    const bytes = this.data(store);
-    if (offset < 0 || offset + data.length > bytes.length) throw new RangeError('out of bounds memory access');
+  /** Copies `data` into memory at `offset`; throws RangeError when out of bounds. */
+  write(cx: AsContext<any>, offset: number, data: Uint8Array): void {
+    const bytes = this.data(cx);
+    inBounds(bytes, offset, data.length);
     bytes.set(data, offset);
+  }
+}
+
+function inBounds(bytes: Uint8Array, offset: number, length: number): void {
+  if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > bytes.length) {
+    throw new RangeError('out of bounds memory access');
   }
 }

@@ -4,13 +4,19 @@
 import { decodeModule } from '../binary/decoder.js';
 import type { ExternKind, ImportDesc, ModuleInfo } from '../binary/module.js';
 import type { FuncType, GlobalType, MemoryType, TableType } from '../core/types.js';
-import { compileModule, type CompiledCode } from '../compile/module-compiler.js';
+import { layoutDataImages } from '../compile/data-image.js';
+import { compileModule, factoryFromSource, type CompiledCode } from '../compile/module-compiler.js';
 import { checkSupported } from '../compile/supported.js';
+import { registerCode } from '../runtime/code-registry.js';
 import type { ModuleCode } from '../runtime/instance.js';
 import { validateModule } from '../validate/index.js';
+import { canonicalType, canonicalizeValType } from '../validate/type-registry.js';
+import { validateTypes } from '../validate/type-section.js';
 import { parseWat } from '../text/index.js';
 import type { Engine } from './engine.js';
+import { decodeModule as decodeBlob, encodeModule } from './serialize.js';
 
+/** The type of an import or export, with canonical type ids in reference types. */
 export type ExternType =
   | { readonly kind: 'func'; readonly type: FuncType }
   | { readonly kind: 'table'; readonly type: TableType }
@@ -18,26 +24,42 @@ export type ExternType =
   | { readonly kind: 'global'; readonly type: GlobalType }
   | { readonly kind: 'tag'; readonly type: FuncType };
 
+/** One import of a module. */
 export interface ImportType {
   readonly module: string;
   readonly name: string;
   readonly type: ExternType;
 }
+/** One export of a module. */
 export interface ExportType {
   readonly name: string;
   readonly type: ExternType;
 }
 
+/** Bytes of a binary module, or its text format. */
+export type ModuleSource = Uint8Array | ArrayBuffer | string;
+
+const SOURCE_URL = /\n\/\/# sourceURL=[^\n]*$/;
+
+/** A validated, compiled module; immutable and shared by stores of its engine (Wasmtime's Module). */
 export class Module implements ModuleCode {
+  /** The decoded module. */
   readonly info: ModuleInfo;
+  /** Canonical type id of every type index (valid in this process only). */
   readonly canon: Int32Array;
+  /** The call-depth limit its code was generated for. */
   readonly maxWasmStack: number | null;
   private compiled: CompiledCode | null = null;
+  /** For a deserialized module: its generated source, evaluated on first use. */
+  private pendingSource: string | null = null;
 
-  /** Decodes, validates and (with eager compilation) compiles `bytes`; throws CompileError. */
-  constructor(readonly engine: Engine, bytes: Uint8Array) {
+  /**
+   * Decodes, validates and (with eager compilation) compiles a module given as binary bytes or
+   * in the text format (Wasmtime's Module::new); throws CompileError.
+   */
+  constructor(readonly engine: Engine, source: ModuleSource) {
     const config = engine.config;
-    this.info = decodeModule(bytes, config.features);
+    this.info = decodeModule(toBytes(source), config.features);
     this.canon = validateModule(this.info, config.features).canonicalTypeIds;
     checkSupported(this.info);
     this.maxWasmStack = config.maxWasmStack;
@@ -46,16 +68,23 @@ export class Module implements ModuleCode {
 
   /** A module from the text format. */
   static fromText(engine: Engine, text: string): Module {
-    return new Module(engine, parseWat(text));
+    return new Module(engine, text);
+  }
+
+  /** A module from binary bytes only (text is refused as malformed). */
+  static fromBinary(engine: Engine, bytes: Uint8Array | ArrayBuffer): Module {
+    if (typeof bytes === 'string') throw new TypeError('Module.fromBinary takes bytes');
+    return new Module(engine, bytes);
   }
 
   /** Throws CompileError unless `bytes` is a valid module this engine can run. */
-  static validate(engine: Engine, bytes: Uint8Array): void {
-    const info = decodeModule(bytes, engine.config.features);
+  static validate(engine: Engine, bytes: Uint8Array | ArrayBuffer): void {
+    const info = decodeModule(toBytes(bytes), engine.config.features);
     validateModule(info, engine.config.features);
     checkSupported(info);
   }
 
+  /** The module's name from its name section, if any. */
   get name(): string | null {
     return this.info.names?.module ?? null;
   }
@@ -64,10 +93,19 @@ export class Module implements ModuleCode {
   code(): CompiledCode {
     if (this.compiled === null) {
       const debug = this.engine.config.debugSource;
-      this.compiled = compileModule(this.info, this.canon, {
-        maxWasmStack: this.maxWasmStack,
-        onSource: debug ? (src) => debug(this.name, src) : null,
-      });
+      const onSource = debug ? (src: string) => debug(this.name, src) : null;
+      if (this.pendingSource !== null) {
+        this.compiled = evaluate(this.info, this.pendingSource, onSource);
+        this.pendingSource = null;
+      } else {
+        const c = this.engine.config;
+        // A variable, not a literal: the code generator reads the switches it knows.
+        const options = {
+          maxWasmStack: this.maxWasmStack, consumeFuel: c.consumeFuel, epochInterruption: c.epochInterruption,
+          nanCanonicalization: c.nanCanonicalization, lazy: c.compilation === 'lazy', onSource,
+        };
+        this.compiled = compileModule(this.info, this.canon, options);
+      }
     }
     return this.compiled;
   }
@@ -77,32 +115,100 @@ export class Module implements ModuleCode {
     return this.code().source;
   }
 
+  /** Every import, in order, with its full type. */
   imports(): ImportType[] {
     return this.info.imports.map((imp) => ({ module: imp.module, name: imp.name, type: this.importType(imp.desc) }));
   }
 
+  /** Every export, in order, with its full type. */
   exports(): ExportType[] {
     return this.info.exports.map((e) => ({ name: e.name, type: this.exportType(e.kind, e.index) }));
   }
 
+  /** The contents of every custom section called `name`, in module order (copies). */
+  customSections(name: string): Uint8Array[] {
+    return this.info.customSections.filter((s) => s.name === name).map((s) => s.data.slice());
+  }
+
+  /**
+   * The compiled form (Wasmtime's Module::serialize): the module and its generated JS with the
+   * format version, the tswasm version and the engine's fingerprint, under a tag (HMAC-SHA-256 with
+   * the engine's serializationKey, else SHA-256). See docs/embedding.md for the trust model.
+   */
+  serialize(): Uint8Array {
+    const source = this.code().source.replace(SOURCE_URL, '');
+    return encodeModule({ fingerprint: this.engine.fingerprint, wasm: this.info.bytes, source }, this.engine.config.serializationKey);
+  }
+
+  /**
+   * A module from `serialize`'s output (Wasmtime's Module::deserialize). Everything is checked
+   * before any of it is evaluated: the format and tswasm versions, the engine fingerprint and the
+   * tag (the HMAC under this engine's key when it has one); anything else throws DeserializeError.
+   * The module is not validated again: its integrity comes from the tag.
+   */
+  static deserialize(engine: Engine, blob: Uint8Array | ArrayBuffer): Module {
+    const parts = decodeBlob(toBytes(blob), engine.config.serializationKey, engine.fingerprint);
+    const m = Object.create(Module.prototype) as Module;
+    const info = decodeModule(parts.wasm, engine.config.features);
+    // Canonical ids are per process: register the module's types here (the code reads them via ctx.canon).
+    const canon = validateTypes(info, engine.config.features).canon;
+    Object.assign(m, { engine, info, canon, maxWasmStack: engine.config.maxWasmStack, compiled: null, pendingSource: parts.source });
+    if (engine.config.compilation === 'eager') m.code();
+    return m;
+  }
+
   private funcType(typeIndex: number): FuncType {
-    return this.info.types[typeIndex]!.composite as FuncType;
+    return canonicalType(this.canon[typeIndex]!).composite as FuncType;
+  }
+  private table(t: TableType): TableType {
+    return { ...t, element: canonicalizeValType(t.element, this.canon) };
+  }
+  private global(g: GlobalType): GlobalType {
+    return { type: canonicalizeValType(g.type, this.canon), mutable: g.mutable };
   }
   private importType(d: ImportDesc): ExternType {
     switch (d.kind) {
       case 'func': return { kind: 'func', type: this.funcType(d.typeIndex) };
       case 'tag': return { kind: 'tag', type: this.funcType(d.type.typeIndex) };
-      default: return d as ExternType;
+      case 'table': return { kind: 'table', type: this.table(d.type) };
+      case 'memory': return { kind: 'memory', type: d.type };
+      case 'global': return { kind: 'global', type: this.global(d.type) };
     }
   }
   private exportType(kind: ExternKind, index: number): ExternType {
     const m = this.info;
     switch (kind) {
       case 'func': return { kind, type: this.funcType(m.funcTypes[index]!) };
-      case 'table': return { kind, type: m.tables[index]! };
+      case 'table': return { kind, type: this.table(m.tables[index]!) };
       case 'memory': return { kind, type: m.memories[index]! };
-      case 'global': return { kind, type: m.globals[index]! };
+      case 'global': return { kind, type: this.global(m.globals[index]!) };
       case 'tag': return { kind, type: this.funcType(m.tags[index]!.typeIndex) };
     }
   }
+}
+
+function toBytes(source: ModuleSource): Uint8Array {
+  if (typeof source === 'string') return parseWat(source);
+  if (source instanceof Uint8Array) return source;
+  if (source instanceof ArrayBuffer) return new Uint8Array(source);
+  throw new TypeError('a module is given as a Uint8Array, an ArrayBuffer or text');
+}
+
+/**
+ * The eager code of a deserialized module from its verified source: a fresh sourceURL (backtraces
+ * map through it), registered like compileModule registers generated code.
+ */
+function evaluate(info: ModuleInfo, source: string, onSource: ((src: string) => void) | null): CompiledCode {
+  const { url } = registerCode({ moduleName: info.names?.module ?? null, funcNames: info.names?.functions ?? new Map() });
+  const full = `${source}\n//# sourceURL=${url}`;
+  onSource?.(full);
+  const t0 = performance.now();
+  const factory = factoryFromSource(full);
+  return {
+    lazy: false, factory, shell: null, source: full, images: layoutDataImages(info), generateMs: 0,
+    evalMs: performance.now() - t0,
+    unit: () => {
+      throw new Error('internal error: a deserialized module has eager code only');
+    },
+  };
 }

@@ -1,24 +1,130 @@
-// Store: owns instances and every object created in it. Handles remember their store, and a store
-// refuses handles from another one.
+// Store<T>: owns instances and every object created in it, holds the embedder's data, fuel, the
+// epoch deadline, resource limits and the call hook (Wasmtime's Store and StoreContextMut).
 
-import { StoreObject } from '../runtime/store.js';
+import { TrapCode } from '../core/errors.js';
+import { StoreObject, type CallHookKind } from '../runtime/store.js';
+import { makeTrap } from '../runtime/traps.js';
+import { Caller, callerStore } from './caller.js';
 import type { Engine } from './engine.js';
+import type { ResourceLimiter } from './limits.js';
+
+/** What the callback set with `Store.epochDeadlineCallback` decides (Wasmtime's UpdateDeadline). */
+export type UpdateDeadline = { readonly kind: 'continue'; readonly delta: number } | { readonly kind: 'interrupt' };
+
+/** Constructors for UpdateDeadline. */
+export const UpdateDeadline = {
+  /** Keep running; the new deadline is the current epoch plus `delta` ticks. */
+  continue: (delta: number): UpdateDeadline => ({ kind: 'continue', delta }),
+  /** Stop with an Interrupt trap. */
+  interrupt: (): UpdateDeadline => ({ kind: 'interrupt' }),
+};
+
+/** Wasmtime's CallHook: the four transitions between the host and wasm. */
+export type CallHook = CallHookKind;
 
 let nextStoreId = 0;
 
+/** Owns instances and every object created in them, with the embedder's data of type T (Wasmtime's Store). */
 export class Store<T = unknown> {
+  /** A number unique to this store in this process (for diagnostics). */
   readonly id = nextStoreId++;
-  /** Embedder data (Wasmtime's `Store<T>` data). */
-  data: T;
   /** The run-time state generated code and runtime objects consult (fuel, epochs, limits). */
   readonly raw: StoreObject;
+  private userData: T;
+
+  /**
+   * A store for `engine` holding `data` (Wasmtime's Store::new). With epoch interruption on, the
+   * deadline starts at the current epoch, so wasm traps at once until `setEpochDeadline` is called
+   * (as in Wasmtime).
+   */
   constructor(readonly engine: Engine, data?: T) {
-    this.data = data as T;
+    this.userData = data as T;
     this.raw = new StoreObject(engine.epoch);
+    this.raw.handle = this;
+    if (engine.config.epochInterruption) this.raw.epochDeadline = Atomics.load(engine.epoch, 0);
+  }
+
+  /** The embedder's data (Wasmtime's `data()` / `data_mut()`). */
+  get data(): T {
+    return this.userData;
+  }
+  set data(value: T) {
+    this.userData = value;
+  }
+
+  /** Remaining fuel. Throws unless the engine was configured with `consumeFuel`. */
+  getFuel(): number {
+    this.requireFuel();
+    return Math.max(0, this.raw.fuel);
+  }
+
+  /** Sets the remaining fuel (a non-negative integer). Throws unless `consumeFuel` is on. */
+  setFuel(fuel: number | bigint): void {
+    this.requireFuel();
+    const n = Number(fuel);
+    if (!Number.isSafeInteger(n) || n < 0) throw new RangeError('fuel must be a non-negative safe integer');
+    this.raw.fuel = n;
+  }
+
+  private requireFuel(): void {
+    if (!this.engine.config.consumeFuel) throw new Error('fuel is not configured in this store');
+  }
+
+  /** Wasm running in this store is interrupted once the engine's epoch is `ticksBeyondCurrent` past the current one. */
+  setEpochDeadline(ticksBeyondCurrent: number): void {
+    if (!Number.isInteger(ticksBeyondCurrent) || ticksBeyondCurrent < 0) throw new RangeError('the epoch deadline delta must be a non-negative integer');
+    this.raw.epochDeadline = Atomics.load(this.engine.epoch, 0) + ticksBeyondCurrent;
+  }
+
+  /** Reaching the deadline traps with Interrupt (the default; removes any callback). */
+  epochDeadlineTrap(): void {
+    this.raw.epochDeadlineCallback = null;
+  }
+
+  /**
+   * Reaching the deadline calls `callback`, which either continues with a new deadline
+   * (`UpdateDeadline.continue(delta)`, or just a number) or stops (`UpdateDeadline.interrupt()`,
+   * or throwing any error, which the interrupted call then throws).
+   */
+  epochDeadlineCallback(callback: (store: Store<T>) => UpdateDeadline | number): void {
+    this.raw.epochDeadlineCallback = () => {
+      const r = callback(this);
+      const delta = typeof r === 'number' ? r : r.kind === 'continue' ? r.delta : -1;
+      if (delta < 0 || !Number.isInteger(delta)) throw makeTrap(TrapCode.Interrupt);
+      return delta;
+    };
+  }
+
+  /**
+   * Installs a resource limiter (e.g. `new StoreLimitsBuilder().memorySize(1 << 20).build()`),
+   * consulted when instances, memories and tables are created and before every growth. null removes it.
+   */
+  limiter(limiter: ResourceLimiter | null): void {
+    this.raw.limiter = limiter;
+  }
+
+  /**
+   * Calls `hook` on every transition between host and wasm in this store; whatever it throws is
+   * what the call throws. null removes it.
+   */
+  callHook(hook: ((store: Store<T>, kind: CallHook) => void) | null): void {
+    this.raw.callHook = hook === null ? null : (kind) => hook(this, kind);
   }
 }
 
-/** Throws unless `handle` belongs to `store` (Wasmtime: "object used with the wrong store"). */
-export function checkStore(store: Store, handle: { readonly store: Store }): void {
+/** Where a store is expected: the Store itself, or the Caller of the current host call (Wasmtime's AsContext). */
+export type AsContext<T = unknown> = Store<T> | Caller<T>;
+
+/** The store behind a context; a Caller outside its host call throws. */
+export function storeOf<T>(cx: AsContext<T>): Store<T> {
+  if (cx instanceof Store) return cx;
+  if (cx instanceof Caller) return callerStore(cx);
+  throw new TypeError('expected a Store or a Caller');
+}
+
+/** Throws unless `handle` belongs to the context's store (Wasmtime: "object used with the wrong store"). */
+export function checkStore(cx: AsContext<any>, handle: { readonly store: Store<any> }): Store<any> {
+  const store = storeOf(cx);
   if (handle.store !== store) throw new Error('object used with the wrong store');
+  return store;
 }

@@ -6,24 +6,21 @@ import { f32FromBits, f32ToBits, f64FromBigBits, f64ToBigBits } from '../runtime
 import { WasmFunc } from '../runtime/func.js';
 import { componentArray } from '../runtime/lowering.js';
 import { isCanonicalSubtype } from '../validate/type-registry.js';
-import type { Store } from './store.js';
+import { ExternRef } from './externref.js';
+import { Func } from './func.js';
+import { WRONG_STORE } from './handles.js';
+import { storeOf, type AsContext, type Store } from './store.js';
 
-/** Forward reference to the Func handle class (set by func.ts) to avoid an import cycle. */
+/** What a funcref Val holds: a Func handle (an interface here to keep the type import-cycle free). */
 export interface FuncHandle {
-  readonly store: Store;
+  readonly store: Store<any>;
   readonly raw: WasmFunc;
-}
-let wrapFunc: (store: Store, f: WasmFunc) => FuncHandle = () => {
-  throw new Error('api/func.ts not loaded');
-};
-export function setFuncWrapper(w: (store: Store, f: WasmFunc) => FuncHandle): void {
-  wrapFunc = w;
 }
 
 /**
- * A wasm value. Integers are signed (i32 as a number, i64 as a bigint); floats are their bit
- * patterns (f32 as a uint32 number, f64 as a uint64 bigint) so NaN payloads survive; a null
- * reference is `value: null`.
+ * A wasm value (Wasmtime's Val). Integers are signed (i32 as a number, i64 as a bigint); floats
+ * are their bit patterns (f32 as a uint32 number, f64 as a uint64 bigint) so NaN payloads survive;
+ * references are handles (Func, ExternRef) and a null reference is `value: null`.
  */
 export type Val =
   | { readonly type: 'i32'; readonly value: number }
@@ -31,7 +28,7 @@ export type Val =
   | { readonly type: 'f32'; readonly value: number }
   | { readonly type: 'f64'; readonly value: bigint }
   | { readonly type: 'funcref'; readonly value: FuncHandle | null }
-  | { readonly type: 'externref'; readonly value: unknown };
+  | { readonly type: 'externref'; readonly value: ExternRef | null };
 
 const f32scratch = new Float32Array(1);
 const u32scratch = new Uint32Array(f32scratch.buffer);
@@ -49,7 +46,11 @@ export const Val = {
   f64: (value: number): Val => ({ type: 'f64', value: f64ToBigBits(value) }),
   f64Bits: (bits: bigint): Val => ({ type: 'f64', value: BigInt.asUintN(64, bits) }),
   funcref: (f: FuncHandle | null): Val => ({ type: 'funcref', value: f }),
-  externref: (x: unknown): Val => ({ type: 'externref', value: x }),
+  /** An externref Val: an ExternRef (`ExternRef.new(store, hostValue)`) or null. */
+  externref: (x: ExternRef | null): Val => {
+    if (x !== null && !(x instanceof ExternRef)) throw new TypeError('an externref Val holds an ExternRef or null (use ExternRef.new(store, value))');
+    return { type: 'externref', value: x };
+  },
   /** The JS number of an f32 or f64 Val (or of an i32). */
   toNumber(v: Val): number {
     if (v.type === 'f32') return f32FromBits(v.value | 0);
@@ -57,8 +58,41 @@ export const Val = {
     if (v.type === 'i32') return v.value;
     throw new TypeError(`${v.type} value is not a number`);
   },
+  /** The untyped raw form of a Val (Wasmtime's Val::to_raw); references must belong to the context's store. */
+  toRaw(cx: AsContext<any>, v: Val): ValRaw {
+    const store = storeOf(cx);
+    switch (v.type) {
+      case 'i32': case 'i64': case 'f32': case 'f64': return v.value;
+      case 'funcref': return v.value === null ? null : v.value.store === store ? v.value.raw : wrongStore();
+      case 'externref': return v.value === null ? null : v.value.toRaw(store);
+    }
+  },
+  /** The Val of type `type` (canonical) for a raw value (Wasmtime's Val::from_raw). */
+  fromRaw(cx: AsContext<any>, raw: ValRaw, type: ValType): Val {
+    const store = storeOf(cx);
+    switch (type) {
+      case I32: return Val.i32(raw as number);
+      case I64: return Val.i64(raw as bigint);
+      case F32: return Val.f32Bits(raw as number);
+      case F64: return Val.f64Bits(raw as bigint);
+    }
+    if (refFamily(type) === 'func') return Val.funcref(Func.fromRaw(store, raw));
+    return Val.externref(ExternRef.fromRaw(store, raw));
+  },
 };
 
+/**
+ * An untyped wasm value (Wasmtime's ValRaw): i32 as a number, i64 as a bigint, f32 as its uint32
+ * bits, f64 as its uint64 bits (bigint), a funcref or externref as an opaque object, or null.
+ * Only meaningful together with its type.
+ */
+export type ValRaw = number | bigint | object | null;
+
+function wrongStore(): never {
+  throw new Error(WRONG_STORE);
+}
+
+/** The two kinds of reference the API carries. */
 export type RefFamily = 'func' | 'extern';
 
 /** Whether a reference type holds functions or host references. */
@@ -77,7 +111,7 @@ function mismatch(t: ValType, v: Val, what: string): never {
  * Appends the lowered components of `v` (which must have type `t`, canonical) to `out`.
  * `what` names the value in errors ("argument 2").
  */
-export function lowerVal(store: Store, t: ValType, v: Val, out: unknown[], what: string): void {
+export function lowerVal(store: Store<any>, t: ValType, v: Val, out: unknown[], what: string): void {
   if (v === null || typeof v !== 'object' || !('type' in v)) {
     throw new TypeError(`${what}: expected a Val, got ${String(v)}`);
   }
@@ -111,7 +145,7 @@ export function lowerVal(store: Store, t: ValType, v: Val, out: unknown[], what:
       out.push(null);
       return;
     }
-    if (f.store !== store) throw new Error('object used with the wrong store');
+    if (f.store !== store) wrongStore();
     const h = heapOf(t);
     if (h >= 0 && !isCanonicalSubtype(f.raw.type, h)) throw new TypeError(`${what}: function has the wrong type`);
     if (h === HT_NOFUNC) throw new TypeError(`${what}: only null is a value of type ${valTypeName(t)}`);
@@ -119,13 +153,20 @@ export function lowerVal(store: Store, t: ValType, v: Val, out: unknown[], what:
     return;
   }
   if (v.type !== 'externref') mismatch(t, v, what);
-  if (v.value === null && !isNullable(t)) throw new TypeError(`${what}: null is not a value of type ${valTypeName(t)}`);
-  if (v.value !== null && heapOf(t) === HT_NOEXTERN) throw new TypeError(`${what}: only null is a value of type ${valTypeName(t)}`);
-  out.push(v.value);
+  const x = v.value;
+  if (x === null) {
+    if (!isNullable(t)) throw new TypeError(`${what}: null is not a value of type ${valTypeName(t)}`);
+    out.push(null);
+    return;
+  }
+  if (!(x instanceof ExternRef)) throw new TypeError(`${what}: an externref Val holds an ExternRef or null`);
+  if (x.store !== store) wrongStore();
+  if (heapOf(t) === HT_NOEXTERN) throw new TypeError(`${what}: only null is a value of type ${valTypeName(t)}`);
+  out.push(x);
 }
 
 /** The Val of type `t` whose lowered components start at comps[i]; returns it with the next index. */
-export function liftVal(store: Store, t: ValType, comps: ArrayLike<unknown>, i: number): [Val, number] {
+export function liftVal(store: Store<any>, t: ValType, comps: ArrayLike<unknown>, i: number): [Val, number] {
   switch (t) {
     case I32: return [{ type: 'i32', value: (comps[i] as number) | 0 }, i + 1];
     case I64: {
@@ -136,12 +177,12 @@ export function liftVal(store: Store, t: ValType, comps: ArrayLike<unknown>, i: 
     case F64: return [{ type: 'f64', value: f64ToBigBits(comps[i] as number) }, i + 1];
   }
   const x = comps[i];
-  if (refFamily(t) === 'func') return [{ type: 'funcref', value: x === null ? null : wrapFunc(store, x as WasmFunc) }, i + 1];
-  return [{ type: 'externref', value: x }, i + 1];
+  if (refFamily(t) === 'func') return [{ type: 'funcref', value: x === null ? null : Func.fromRaw(store, x) }, i + 1];
+  return [{ type: 'externref', value: ExternRef.fromRaw(store, x) }, i + 1];
 }
 
 /** Lowers a list of Vals against a list of types, with arity and type checks. */
-export function lowerVals(store: Store, types: readonly ValType[], vals: readonly Val[], what: string): unknown[] {
+export function lowerVals(store: Store<any>, types: readonly ValType[], vals: readonly Val[], what: string): unknown[] {
   if (!Array.isArray(vals)) throw new TypeError(`${what}: expected an array of Val`);
   if (vals.length !== types.length) throw new TypeError(`${what}: expected ${types.length} values, got ${vals.length}`);
   const out = componentArray();
@@ -149,7 +190,8 @@ export function lowerVals(store: Store, types: readonly ValType[], vals: readonl
   return out;
 }
 
-export function liftVals(store: Store, types: readonly ValType[], comps: ArrayLike<unknown>): Val[] {
+/** The Vals of types `types` from lowered components. */
+export function liftVals(store: Store<any>, types: readonly ValType[], comps: ArrayLike<unknown>): Val[] {
   const out: Val[] = [];
   let i = 0;
   for (const t of types) {
@@ -160,13 +202,16 @@ export function liftVals(store: Store, types: readonly ValType[], comps: ArrayLi
   return out;
 }
 
-/** A plain JS value for a Val: i32 and floats as numbers, i64 as bigint, references as themselves. */
+/** A plain JS value for a Val: i32 and floats as numbers, i64 as bigint, references as their handles (or null). */
 export function valToJs(v: Val): unknown {
   if (v.type === 'f32' || v.type === 'f64') return Val.toNumber(v);
   return v.value;
 }
 
-/** The Val of type `t` for a plain JS value (numbers for i32/f32/f64, bigint or number for i64). */
+/**
+ * The Val of type `t` for a plain JS value (numbers for i32/f32/f64, bigint or number for i64, a
+ * Func or null for function references, an ExternRef or null for externref).
+ */
 export function jsToVal(t: ValType, x: unknown): Val {
   switch (t) {
     case I32: return Val.i32(Number(x));
@@ -174,8 +219,10 @@ export function jsToVal(t: ValType, x: unknown): Val {
     case F32: return Val.f32(Number(x));
     case F64: return Val.f64(Number(x));
   }
-  if (refFamily(t) === 'func') return Val.funcref((x ?? null) as FuncHandle | null);
-  return Val.externref(x);
+  if (refFamily(t) === 'func') {
+    if (x !== null && x !== undefined && !(x instanceof Func)) throw new TypeError('expected a Func or null for a function reference');
+    return Val.funcref((x ?? null) as FuncHandle | null);
+  }
+  if (x !== null && x !== undefined && !(x instanceof ExternRef)) throw new TypeError('expected an ExternRef or null for an externref (use ExternRef.new(store, value))');
+  return Val.externref((x ?? null) as ExternRef | null);
 }
-
-export { WasmFunc };

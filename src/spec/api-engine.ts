@@ -5,7 +5,7 @@ import type { WasmFeatures } from '../core/features.js';
 import { CompileError, LinkError } from '../core/errors.js';
 import { F32, F64, FUNCREF, HT_FUNC, HT_NOFUNC, I32, I64, heapOf, isRef, type ValType } from '../core/types.js';
 import {
-  Engine, Func, Global, Instance, Memory, Module, Store, Table, Val, funcType,
+  Engine, ExternRef, Func, Global, Instance, Memory, Module, Store, Table, Val, funcType,
   type Extern, type Val as ValT,
 } from '../api/index.js';
 import type { WastValue } from '../text/wast-types.js';
@@ -23,7 +23,7 @@ export class ApiSpecEngine implements SpecEngine {
   readonly canExecute = true;
   private readonly engine: Engine;
   private readonly activeStore: Store;
-  private readonly hostRefs = new Map<number, HostRef>();
+  private readonly hostRefs = new Map<number, ExternRef>();
   private spectestInstance: Map<string, Extern> | null = null;
 
   constructor(features: WasmFeatures) {
@@ -77,10 +77,10 @@ export class ApiSpecEngine implements SpecEngine {
     return false;
   }
 
-  private hostRef(index: number): HostRef {
+  private hostRef(index: number): ExternRef {
     let ref = this.hostRefs.get(index);
     if (ref === undefined) {
-      ref = new HostRef(index);
+      ref = ExternRef.new(this.activeStore, new HostRef(index));
       this.hostRefs.set(index, ref);
     }
     return ref;
@@ -107,7 +107,8 @@ export class ApiSpecEngine implements SpecEngine {
       case 'f64': return { type: 'f64', bits: BigInt.asUintN(64, v.value) };
       case 'funcref': return { type: 'ref', isNull: v.value === null, kind: 'func', hostIndex: null };
       case 'externref': {
-        const host = v.value instanceof HostRef ? v.value.index : null;
+        const data = v.value?.data(this.activeStore);
+        const host = data instanceof HostRef ? data.index : null;
         return { type: 'ref', isNull: v.value === null, kind: 'extern', hostIndex: host };
       }
     }

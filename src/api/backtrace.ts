@@ -1,0 +1,38 @@
+// WasmBacktrace: the wasm frames of a trap, or of the current host call (Wasmtime's
+// WasmBacktrace), each with its function index, name and module name.
+
+import { Trap, type FrameInfo } from '../core/errors.js';
+import { formatBacktrace, wasmBacktrace } from '../runtime/traps.js';
+import { storeOf, type AsContext } from './store.js';
+
+/** The wasm frames of a trap or of the current host call (Wasmtime's WasmBacktrace). */
+export class WasmBacktrace {
+  /** @internal */
+  constructor(
+    /** Frames, innermost first. */
+    readonly frames: readonly FrameInfo[],
+  ) {}
+
+  /**
+   * The wasm frames on the stack now (Wasmtime's WasmBacktrace::capture): inside a host function
+   * called from wasm, the wasm callers; outside wasm, none.
+   */
+  static capture(cx: AsContext<any>): WasmBacktrace {
+    storeOf(cx);
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 100;
+    const stack = new Error().stack;
+    Error.stackTraceLimit = limit;
+    return new WasmBacktrace(wasmBacktrace(stack));
+  }
+
+  /** The backtrace a Trap carries, or null for anything else. */
+  static fromError(error: unknown): WasmBacktrace | null {
+    return error instanceof Trap ? new WasmBacktrace(error.backtrace) : null;
+  }
+
+  /** One frame a line, like Wasmtime's "wasm backtrace:" section. */
+  toString(): string {
+    return formatBacktrace(this.frames);
+  }
+}

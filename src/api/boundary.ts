@@ -1,0 +1,84 @@
+// The API's two doors: host -> wasm (`callWasm`, with the CallingWasm/ReturningFromWasm hooks and
+// the entered instance recorded for Callers) and wasm -> host (`hostFunc`, a host function's WasmFunc).
+
+import type { FuncType } from '../core/types.js';
+import { callLowered, returnResults } from '../runtime/call.js';
+import { WasmFunc, type LoweredFn } from '../runtime/func.js';
+import type { InstanceObject } from '../runtime/instance.js';
+import { HostThrow } from '../runtime/traps.js';
+import { canonicalType } from '../validate/type-registry.js';
+import { Caller, enteredInstance, enterInstance, leaveInstance } from './caller.js';
+import type { Store } from './store.js';
+import { liftVals, lowerVals, type Val } from './val.js';
+
+/** Calls `f` with lowered arguments from the host; returns its lowered results. */
+export function callWasm(store: Store<any>, f: WasmFunc, lowered: readonly unknown[]): unknown[] {
+  const hook = store.raw.callHook;
+  const prev = enterInstance(f.owner);
+  try {
+    if (hook === null) return callLowered(f, lowered);
+    hook('CallingWasm');
+    let out: unknown[];
+    try {
+      out = callLowered(f, lowered);
+    } catch (e) {
+      hook('ReturningFromWasm');
+      throw e;
+    }
+    hook('ReturningFromWasm');
+    return out;
+  } finally {
+    leaveInstance(prev);
+  }
+}
+
+/** A host function's implementation as the boundary sees it: the Caller (or null) and Vals in, Vals out. */
+export type HostImpl = (caller: Caller<any> | null, args: Val[]) => Val[];
+
+/**
+ * A host function of canonical type id `typeId` in `store`. With `wantsCaller`, every call gets a
+ * Caller that expires when the call returns; importing instances bind their own callable so the
+ * Caller sees the calling instance.
+ */
+export function hostFunc(store: Store<any>, typeId: number, impl: HostImpl, wantsCaller: boolean): WasmFunc {
+  const type = canonicalType(typeId).composite as FuncType;
+  const invoke = (instance: InstanceObject | null, lowered: ArrayLike<unknown>): unknown => {
+    const hook = store.raw.callHook;
+    const caller = wantsCaller ? Caller.begin(store, instance) : null;
+    let comps: unknown[];
+    try {
+      if (hook !== null) hook('CallingHost');
+      try {
+        const results = impl(caller, liftVals(store, type.params, lowered));
+        comps = lowerVals(store, type.results, results ?? [], 'host function result');
+      } finally {
+        if (hook !== null) hook('ReturningFromHost');
+      }
+    } catch (e) {
+      // Whatever the host throws reaches the embedder unchanged (never mistaken for a trap).
+      throw new HostThrow(e);
+    } finally {
+      if (caller !== null) Caller.end(caller);
+    }
+    return returnResults(type, comps);
+  };
+  // `arguments`, not a rest array: a rest array of doubles would quiet signalling NaNs.
+  const fn: LoweredFn = wantsCaller
+    ? function (): unknown {
+      // eslint-disable-next-line prefer-rest-params
+      return invoke(enteredInstance(), arguments);
+    }
+    : function (): unknown {
+      // eslint-disable-next-line prefer-rest-params
+      return invoke(null, arguments);
+    };
+  const f = new WasmFunc(typeId, type, fn, null, -1);
+  f.store = store.raw;
+  if (wantsCaller) {
+    f.bindCaller = (instance) => function (): unknown {
+      // eslint-disable-next-line prefer-rest-params
+      return invoke(instance as InstanceObject, arguments);
+    };
+  }
+  return f;
+}

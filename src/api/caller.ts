@@ -1,0 +1,99 @@
+// Caller<T>: what a host function that asks for it receives (Wasmtime's Caller): the calling
+// instance's exports, the store's data, fuel and epoch deadline. Valid only during that host call.
+
+import { InstanceObject } from '../runtime/instance.js';
+import type { Engine } from './engine.js';
+import { externFromRaw, type Extern } from './extern.js';
+import type { Store } from './store.js';
+
+const EXPIRED = 'a Caller may only be used during the host call it was passed to';
+
+/** The view of the store and calling instance a host function gets (Wasmtime's Caller); expires with the call. */
+export class Caller<T = unknown> {
+  #store: Store<T>;
+  #instance: InstanceObject | null;
+  #live = true;
+
+  /** Made by the runtime for one host call; embedders never construct one. */
+  private constructor(store: Store<T>, instance: InstanceObject | null) {
+    this.#store = store;
+    this.#instance = instance;
+  }
+
+  /** @internal A Caller for one host call; `end` invalidates it when the call returns. */
+  static begin<T>(store: Store<T>, instance: InstanceObject | null): Caller<T> {
+    return new Caller(store, instance);
+  }
+  /** @internal */
+  static end(caller: Caller<any>): void {
+    caller.#live = false;
+  }
+  /** @internal The store, checking that the host call is still running. */
+  static storeOf<T>(caller: Caller<T>): Store<T> {
+    if (!caller.#live) throw new Error(EXPIRED);
+    return caller.#store;
+  }
+
+  /** The store this call runs in (usable wherever a Store is, as is the Caller itself). */
+  get store(): Store<T> {
+    return Caller.storeOf(this);
+  }
+  /** The engine of the store. */
+  get engine(): Engine {
+    return this.store.engine;
+  }
+  /** The store's data. */
+  get data(): T {
+    return this.store.data;
+  }
+  set data(value: T) {
+    this.store.data = value;
+  }
+
+  /**
+   * An export of the calling instance (e.g. its "memory"), or undefined when it has none of that
+   * name or the function was not called from wasm.
+   */
+  getExport(name: string): Extern | undefined {
+    const store = this.store;
+    const x = this.#instance?.exports.get(name);
+    return x === undefined ? undefined : externFromRaw(store, x);
+  }
+
+  /** The store's remaining fuel (throws unless fuel is configured). */
+  getFuel(): number {
+    return this.store.getFuel();
+  }
+  /** Sets the store's remaining fuel (throws unless fuel is configured). */
+  setFuel(fuel: number | bigint): void {
+    this.store.setFuel(fuel);
+  }
+  /** Sets the store's epoch deadline `ticksBeyondCurrent` ticks past the current epoch. */
+  setEpochDeadline(ticksBeyondCurrent: number): void {
+    this.store.setEpochDeadline(ticksBeyondCurrent);
+  }
+}
+
+/** The store behind a Caller (throws once its host call has returned). */
+export function callerStore<T>(caller: Caller<T>): Store<T> {
+  return Caller.storeOf(caller);
+}
+
+// The instance whose export the host most recently called: the Caller's instance for host
+// functions reached without an importing instance binding them (through a table or a tail call).
+let entered: InstanceObject | null = null;
+
+/** Records that the host calls into `owner` (a function's owning instance, or anything else for none); returns the previous one. */
+export function enterInstance(owner: unknown): InstanceObject | null {
+  const prev = entered;
+  entered = owner instanceof InstanceObject ? owner : null;
+  return prev;
+}
+/** Restores what `enterInstance` returned when the call into wasm ends. */
+export function leaveInstance(prev: InstanceObject | null): void {
+  entered = prev;
+}
+/** The instance the host most recently called into (null outside wasm or for host functions). */
+export function enteredInstance(): InstanceObject | null {
+  return entered;
+}

@@ -1,0 +1,34 @@
+// InstancePre<T>: a module whose imports a Linker has already resolved and type-checked
+// (Wasmtime's InstancePre), instantiated many times without looking names up again.
+
+import { LinkError } from '../core/errors.js';
+import { isCanonicalSubtype } from '../validate/type-registry.js';
+import type { Extern } from './extern.js';
+import { Instance } from './instance.js';
+import type { Definition } from './linker.js';
+import type { Module } from './module.js';
+import { storeOf, type AsContext } from './store.js';
+
+/** A module with its imports resolved by a Linker, ready to instantiate (Wasmtime's InstancePre). */
+export class InstancePre<T = unknown> {
+  /** @internal Use Linker.instantiatePre. */
+  constructor(readonly module: Module, private readonly defs: readonly Definition[]) {
+    // Host functions have a fixed type: check them now. Items are checked at each instantiation,
+    // since tables and memories grow and their current size is what matches.
+    module.imports().forEach((imp, i) => {
+      const d = defs[i]!;
+      if (d.kind !== 'host') return;
+      const desc = module.info.imports[i]!.desc;
+      if (desc.kind !== 'func' || !isCanonicalSubtype(d.typeId, module.canon[desc.typeIndex]!)) {
+        throw new LinkError(`incompatible import type for "${imp.module}" "${imp.name}": expected ${imp.type.kind}, got a function of another type`);
+      }
+    });
+  }
+
+  /** Instantiates in the context's store; define()d items must belong to that store. */
+  instantiate(cx: AsContext<T>): Instance {
+    const store = storeOf(cx);
+    const imports: Extern[] = this.defs.map((d) => (d.kind === 'host' ? d.make(store) : d.item));
+    return new Instance(store, this.module, imports);
+  }
+}

@@ -1,0 +1,188 @@
+// Linker<T>: name-based instantiation (Wasmtime's Linker). Host functions defined with funcNew /
+// funcWrap belong to no store and are made once per store on first use; define() items are a store's.
+
+import { LinkError, TrapCode } from '../core/errors.js';
+import { F32, F64, I32, I64, type FuncType, type ValType } from '../core/types.js';
+import { makeTrap } from '../runtime/traps.js';
+import type { Caller } from './caller.js';
+import type { Engine } from './engine.js';
+import { isExtern, type Extern } from './extern.js';
+import { Func, type HostFunction, type HostFunctionWithCaller } from './func.js';
+import { Instance } from './instance.js';
+import { InstancePre } from './instance-pre.js';
+import type { Module } from './module.js';
+import { checkStore, storeOf, type AsContext, type Store } from './store.js';
+import { registerFuncType } from './types.js';
+import { Val, jsToVal } from './val.js';
+
+/** One name's definition: a store's item, or a host function made per store. */
+export type Definition =
+  | { readonly kind: 'item'; readonly item: Extern }
+  | { readonly kind: 'host'; readonly type: FuncType; readonly typeId: number; readonly make: (store: Store<any>) => Func };
+
+/** Resolves imports by module and name (Wasmtime's Linker). */
+export class Linker<T = unknown> {
+  private readonly defs = new Map<string, Definition>();
+  private shadowing = false;
+
+  constructor(readonly engine: Engine) {}
+
+  /** Whether a second definition of a name replaces the first (default: it is an error). */
+  allowShadowing(allow: boolean): this {
+    this.shadowing = allow;
+    return this;
+  }
+
+  /** Defines `module`.`name` as `item`, which belongs to the context's store (Wasmtime's Linker::define). */
+  define(cx: AsContext<T>, module: string, name: string, item: Extern): this {
+    if (!isExtern(item)) throw new TypeError('Linker.define: expected a Func, Memory, Table, Global or Tag');
+    checkStore(cx, item);
+    return this.insert(module, name, { kind: 'item', item });
+  }
+
+  /** Defines a host function taking and returning Vals (Wasmtime's Linker::func_new); usable in any store. */
+  funcNew(module: string, name: string, type: FuncType, impl: HostFunction): this {
+    return this.host(module, name, type, (store) => Func.create(store, type, impl));
+  }
+  /** Like funcNew, with the Caller as `impl`'s first argument. */
+  funcNewWithCaller(module: string, name: string, type: FuncType, impl: HostFunctionWithCaller<T>): this {
+    return this.host(module, name, type, (store) => Func.createWithCaller(store as Store<T>, type, impl));
+  }
+  /** Defines a host function over plain JS values (Wasmtime's Linker::func_wrap; see Func.wrap); usable in any store. */
+  funcWrap(module: string, name: string, type: FuncType, fn: (...args: any[]) => unknown): this {
+    return this.host(module, name, type, (store) => Func.wrap(store, type, fn));
+  }
+  /** Like funcWrap, with the Caller as the first argument: `(caller, ptr, len) => ...`. */
+  funcWrapWithCaller(module: string, name: string, type: FuncType, fn: (caller: Caller<T>, ...args: any[]) => unknown): this {
+    return this.host(module, name, type, (store) => Func.wrapWithCaller(store as Store<T>, type, fn));
+  }
+
+  /** Defines every export of `instance` under the module name `module` (Wasmtime's Linker::instance). */
+  instance(cx: AsContext<T>, module: string, instance: Instance): this {
+    for (const { name, value } of instance.exports(cx)) this.define(cx, module, name, value);
+    return this;
+  }
+
+  /**
+   * Defines `wasmModule`'s exports under `module` (Wasmtime's Linker::module). A reactor (no
+   * `_start` export) is instantiated once, its `_initialize` called if it has one, and its exports
+   * defined. A command (exports `_start`) gets a fresh instance for every call of an exported function.
+   */
+  module(cx: AsContext<T>, module: string, wasmModule: Module): this {
+    const store = storeOf(cx);
+    const isCommand = wasmModule.exports().some((e) => e.name === '_start' && e.type.kind === 'func');
+    if (!isCommand) {
+      const instance = this.instantiate(store, wasmModule);
+      instance.getFunc(store, '_initialize')?.call(store, []);
+      return this.instance(store, module, instance);
+    }
+    for (const e of wasmModule.exports()) {
+      if (e.type.kind !== 'func') continue;
+      const name = e.name;
+      this.define(store, module, name, Func.create(store, e.type.type, (args) => {
+        const fresh = this.instantiate(store, wasmModule);
+        return fresh.getFunc(store, name)!.call(store, args);
+      }));
+    }
+    return this;
+  }
+
+  /** Defines every function import of `module` not yet defined as a function that traps when called. */
+  defineUnknownImportsAsTraps(module: Module): this {
+    for (const imp of module.imports()) {
+      if (imp.type.kind !== 'func' || this.defs.has(key(imp.module, imp.name))) continue;
+      const message = `unknown import: \`${imp.module}::${imp.name}\` has not been defined`;
+      this.funcNew(imp.module, imp.name, imp.type.type, () => {
+        throw makeTrap(TrapCode.HostError, message);
+      });
+    }
+    return this;
+  }
+
+  /** Defines every function import of `module` not yet defined as a function returning zeros and nulls. */
+  defineUnknownImportsAsDefaultValues(module: Module): this {
+    for (const imp of module.imports()) {
+      if (imp.type.kind !== 'func' || this.defs.has(key(imp.module, imp.name))) continue;
+      const results = imp.type.type.results;
+      this.funcNew(imp.module, imp.name, imp.type.type, (): Val[] => results.map(defaultVal));
+    }
+    return this;
+  }
+
+  /** Also defines `module`.`name`'s definition as `asModule`.`asName`. */
+  alias(module: string, name: string, asModule: string, asName: string): this {
+    const d = this.defs.get(key(module, name));
+    if (d === undefined) throw new Error(`no item named \`${module}::${name}\` in the linker`);
+    return this.insert(asModule, asName, d);
+  }
+
+  /** The item defined as `module`.`name` in the context's store, or undefined. */
+  get(cx: AsContext<T>, module: string, name: string): Extern | undefined {
+    const d = this.defs.get(key(module, name));
+    return d === undefined ? undefined : resolve(storeOf(cx), d);
+  }
+
+  /** Instantiates `module` with its imports looked up by name (Wasmtime's Linker::instantiate). */
+  instantiate(cx: AsContext<T>, module: Module): Instance {
+    return this.instantiatePre(module).instantiate(cx);
+  }
+
+  /**
+   * Resolves and type-checks `module`'s imports once (Wasmtime's Linker::instantiate_pre); the
+   * InstancePre then instantiates quickly, in any store for host functions, in the defining store
+   * for define()d items. Later changes to the linker do not affect it.
+   */
+  instantiatePre(module: Module): InstancePre<T> {
+    if (module.engine !== this.engine) throw new Error('module and linker belong to different engines');
+    const defs = module.imports().map((imp) => {
+      const d = this.defs.get(key(imp.module, imp.name));
+      if (d === undefined) throw new LinkError(`unknown import: \`${imp.module}::${imp.name}\` has not been defined`);
+      return d;
+    });
+    return new InstancePre<T>(module, defs);
+  }
+
+  private host(module: string, name: string, type: FuncType, make: (store: Store<any>) => Func): this {
+    const made = new WeakMap<Store<any>, Func>();
+    const typeId = registerFuncType(type);
+    return this.insert(module, name, {
+      kind: 'host', type, typeId, make: (store) => {
+        let f = made.get(store);
+        if (f === undefined) {
+          f = make(store);
+          made.set(store, f);
+        }
+        return f;
+      },
+    });
+  }
+
+  private insert(module: string, name: string, d: Definition): this {
+    const k = key(module, name);
+    if (!this.shadowing && this.defs.has(k)) throw new Error(`import of \`${module}::${name}\` defined twice`);
+    this.defs.set(k, d);
+    return this;
+  }
+}
+
+/** Zero, or the null reference (a non-nullable reference result has no default and throws). */
+function defaultVal(t: ValType): Val {
+  switch (t) {
+    case I32: return Val.i32(0);
+    case I64: return Val.i64(0n);
+    case F32: return Val.f32Bits(0);
+    case F64: return Val.f64Bits(0n);
+  }
+  return jsToVal(t, null);
+}
+
+function key(module: string, name: string): string {
+  return JSON.stringify([module, name]);
+}
+
+/** The Extern a definition stands for in `store` (refused if it is another store's item). */
+export function resolve(store: Store<any>, d: Definition): Extern {
+  if (d.kind === 'host') return d.make(store);
+  checkStore(store, d.item);
+  return d.item;
+}

@@ -1,0 +1,122 @@
+// Host functions with a Caller: the calling instance's exports, the store's data, expiry after the
+// call, the exact caller across instances; call hooks; WasmBacktrace from inside a host call.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  Caller, Engine, Func, I32, Instance, Linker, Memory, Module, Store, Trap, Val, WasmBacktrace, funcType, type CallHook,
+} from '../../src/index.js';
+
+const guest = `(module $guest
+  (import "env" "log" (func $log (param i32 i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "hello, host")
+  (func $run (export "run") (call $log (i32.const 16) (i32.const 11))))`;
+
+test('a host function reads a string from its caller\'s memory and updates the store data', () => {
+  const engine = new Engine();
+  const store = new Store(engine, { lines: [] as string[] });
+  const log = Func.wrapWithCaller(store, funcType([I32, I32], []), (caller: Caller<{ lines: string[] }>, ptr: number, len: number) => {
+    const memory = caller.getExport('memory') as Memory;
+    caller.data.lines.push(new TextDecoder().decode(memory.read(caller, ptr, len)));
+  });
+  const instance = new Instance(store, new Module(engine, guest), [log]);
+  instance.getFunc(store, 'run')!.call(store);
+  instance.getFunc(store, 'run')!.call(store);
+  assert.deepEqual(store.data.lines, ['hello, host', 'hello, host']);
+});
+
+test('a Caller kept after its host call throws on every use', () => {
+  const engine = new Engine();
+  const store = new Store(engine, 5);
+  let kept: Caller<number> | null = null;
+  const linker = new Linker<number>(engine);
+  linker.funcWrapWithCaller('env', 'log', funcType([I32, I32], []), (caller: Caller<number>) => {
+    kept = caller;
+    assert.equal(caller.data, 5);
+    assert.ok(caller.getExport('memory') instanceof Memory);
+  });
+  const instance = linker.instantiate(store, new Module(engine, guest));
+  instance.getFunc(store, 'run')!.call(store);
+  const caller = kept!;
+  const expired = /a Caller may only be used during the host call it was passed to/;
+  assert.throws(() => caller.getExport('memory'), expired);
+  assert.throws(() => caller.data, expired);
+  assert.throws(() => caller.store, expired);
+  assert.throws(() => caller.getFuel(), expired);
+  // Handles accept a Caller in place of the store: an expired one is refused there too.
+  assert.throws(() => instance.getMemory(store, 'memory')!.data(caller), expired);
+  assert.throws(() => Func.wrap(caller, funcType([], []), () => {}), expired);
+});
+
+for (const compilation of ['lazy', 'eager'] as const) test(`the Caller is the instance that made the call, also across instances (${compilation})`, () => {
+  const engine = new Engine({ compilation });
+  const store = new Store(engine);
+  const seen: (string | null)[] = [];
+  const linker = new Linker(engine);
+  linker.funcWrapWithCaller('env', 'who', funcType([], []), (caller: Caller) => {
+    const m = caller.getExport('memory') as Memory | undefined;
+    seen.push(m === undefined ? null : String.fromCharCode(m.data(caller)[0]!));
+  });
+  // B calls `who` directly and exports that; A calls B's export (a direct wasm-to-wasm call).
+  const b = linker.instantiate(store, new Module(engine, `(module (import "env" "who" (func $who))
+    (memory (export "memory") 1) (data (i32.const 0) "B") (func (export "who_b") (call $who)))`));
+  linker.instance(store, 'b', b);
+  const a = linker.instantiate(store, new Module(engine, `(module (import "env" "who" (func $who)) (import "b" "who_b" (func $whob))
+    (memory (export "memory") 1) (data (i32.const 0) "A") (func (export "run") (call $who) (call $whob)))`));
+  a.getFunc(store, 'run')!.call(store);
+  assert.deepEqual(seen, ['A', 'B']);
+  // Called from the host directly, there is no calling instance.
+  (linker.get(store, 'env', 'who') as Func).call(store);
+  assert.deepEqual(seen, ['A', 'B', null]);
+});
+
+test('call hooks see every transition, in order, even when wasm traps', () => {
+  const engine = new Engine();
+  const store = new Store(engine);
+  const events: CallHook[] = [];
+  store.callHook((s, kind) => {
+    assert.equal(s, store);
+    events.push(kind);
+  });
+  const host = Func.wrap(store, funcType([I32], [I32]), (x: number) => x * 2);
+  const instance = new Instance(store, new Module(engine, `(module (import "h" "f" (func $f (param i32) (result i32)))
+    (func (export "run") (param i32) (result i32) (call $f (local.get 0)))
+    (func (export "trap") unreachable))`), [host]);
+  assert.equal(instance.getFunc(store, 'run')!.call(store, [Val.i32(4)])[0]!.value, 8);
+  assert.deepEqual(events, ['CallingWasm', 'CallingHost', 'ReturningFromHost', 'ReturningFromWasm']);
+  events.length = 0;
+  assert.throws(() => instance.getFunc(store, 'trap')!.call(store), Trap);
+  assert.deepEqual(events, ['CallingWasm', 'ReturningFromWasm']);
+  // A hook that throws stops the call with its error.
+  store.callHook((_s, kind) => {
+    if (kind === 'CallingHost') throw new Error('host calls are not allowed now');
+  });
+  assert.throws(() => instance.getFunc(store, 'run')!.call(store, [Val.i32(1)]), /host calls are not allowed now/);
+  store.callHook(null);
+  assert.equal(instance.getFunc(store, 'run')!.call(store, [Val.i32(1)])[0]!.value, 2);
+});
+
+test('WasmBacktrace captures the wasm frames of a host call and comes with traps', () => {
+  const engine = new Engine();
+  const store = new Store(engine);
+  let captured: WasmBacktrace | null = null;
+  const host = Func.wrap(store, funcType([], []), () => {
+    captured = WasmBacktrace.capture(store);
+  });
+  const instance = new Instance(store, new Module(engine, `(module $traces (import "h" "f" (func $hostf))
+    (func $inner (call $hostf) unreachable)
+    (func $outer (export "run") (call $inner)))`), [host]);
+  let trap: unknown;
+  try {
+    instance.getFunc(store, 'run')!.call(store);
+  } catch (e) {
+    trap = e;
+  }
+  assert.deepEqual(captured!.frames.map((f) => [f.funcName, f.moduleName]), [['inner', 'traces'], ['outer', 'traces']]);
+  const bt = WasmBacktrace.fromError(trap)!;
+  assert.deepEqual(bt.frames.map((f) => f.funcIndex), [1, 2]);
+  assert.match(bt.toString(), /traces!inner/);
+  assert.equal(WasmBacktrace.fromError(new Error('x')), null);
+  assert.equal(WasmBacktrace.capture(store).frames.length, 0);
+});

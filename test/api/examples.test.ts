@@ -1,0 +1,34 @@
+// Runs every program in examples/ against the built package and checks what it prints, so the
+// examples (and docs/embedding.md, which shows the same code) stay correct.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../helpers/paths.js';
+
+const built = existsSync(join(projectRoot, 'dist', 'src', 'index.js'));
+const expected: Record<string, RegExp[]> = {
+  'plugin-host.mjs': [
+    /^polite: returned 42, .*log \["hello from a plugin"\]$/m,
+    /^greedy: returned -1,/m,
+    /^busy: stopped: OutOfFuel, fuel left 0,/m,
+    /^stuck: stopped: Interrupt,/m,
+  ],
+  'linking.mjs': [/^handle\(7\) = 50 handle\(7\) again = 50$/m, /^two instances from one InstancePre: 10 11 10$/m],
+  'serialize-cache.mjs': [/fib\(90\) = 2880067194370816120$/m, /^altered cache entry refused: serialized module signature does not verify/m],
+};
+
+const examples = readdirSync(join(projectRoot, 'examples')).filter((f) => f.endsWith('.mjs'));
+
+test('every example has expectations', () => {
+  assert.deepEqual(examples.sort(), Object.keys(expected).sort());
+});
+
+for (const file of examples) {
+  test(`examples/${file}`, built ? {} : { skip: 'needs the built package: npm run build' }, () => {
+    const out = execFileSync(process.execPath, [join(projectRoot, 'examples', file)], { cwd: projectRoot, encoding: 'utf8', timeout: 60_000 });
+    for (const re of expected[file] ?? []) assert.match(out, re);
+  });
+}

@@ -1,0 +1,198 @@
+// Interruption: fuel (deterministic: the same module and fuel stop at the same point), epoch
+// deadlines advanced by a Worker's timer or by a host call, the deadline callback; the fuel API.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Worker } from 'node:worker_threads';
+import {
+  Engine, Func, I32, Instance, Module, Store, Trap, TrapCode, UpdateDeadline, Val, funcType, type Caller,
+} from '../../src/index.js';
+
+const spinner = `(module
+  (import "env" "tick" (func $tick))
+  (memory (export "m") 1)
+  (func (export "count") ;; counts in memory[0] forever
+    (loop $l (i32.store (i32.const 0) (i32.add (i32.load (i32.const 0)) (i32.const 1))) (br $l)))
+  (func (export "ticking") ;; calls the host on every iteration
+    (loop $l (call $tick) (br $l)))
+  (func (export "spin") (loop $l (br $l)))
+  (func (export "sum") (param $n i32) (result i32) (local $s i32)
+    (block $done (loop $l
+      (br_if $done (i32.eqz (local.get $n)))
+      (local.set $s (i32.add (local.get $s) (local.get $n)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $l)))
+    (local.get $s)))`;
+
+function setup(config: object, tick: (caller: Caller) => void = () => {}) {
+  const engine = new Engine(config);
+  const store = new Store(engine);
+  const module = new Module(engine, spinner);
+  const instance = new Instance(store, module, [Func.wrapWithCaller(store, funcType([], []), tick)]);
+  return { engine, store, module, instance };
+}
+
+const isTrap = (code: TrapCode) => (e: unknown) => e instanceof Trap && e.code === code;
+
+test('fuel is an error unless the engine consumes fuel', () => {
+  const { store } = setup({});
+  assert.throws(() => store.getFuel(), /fuel is not configured in this store/);
+  assert.throws(() => store.setFuel(10), /fuel is not configured in this store/);
+  const fueled = setup({ consumeFuel: true }).store;
+  assert.equal(fueled.getFuel(), 0);
+  fueled.setFuel(12345n);
+  assert.equal(fueled.getFuel(), 12345);
+  assert.throws(() => fueled.setFuel(-1), RangeError);
+});
+
+test('running out of fuel traps, at the same point every time', () => {
+  const counts: number[] = [];
+  const remaining: number[] = [];
+  for (let run = 0; run < 2; run++) {
+    const { store, instance } = setup({ consumeFuel: true });
+    store.setFuel(10_000);
+    assert.throws(() => instance.getFunc(store, 'count')!.call(store), isTrap(TrapCode.OutOfFuel));
+    counts.push(new DataView(instance.getMemory(store, 'm')!.data(store).buffer).getInt32(0, true));
+    remaining.push(store.getFuel());
+  }
+  assert.ok(counts[0]! > 0 && counts[0]! < 10_000, `the loop ran ${counts[0]} times on 10000 fuel`);
+  assert.deepEqual(counts, [counts[0], counts[0]]);
+  assert.deepEqual(remaining, [0, 0]);
+});
+
+test('finished work leaves the same fuel every time, and more work costs more', () => {
+  const left = (n: number) => {
+    const { store, instance } = setup({ consumeFuel: true });
+    store.setFuel(1_000_000);
+    assert.equal(instance.getFunc(store, 'sum')!.call(store, [Val.i32(n)])[0]!.value, (n * (n + 1)) / 2);
+    return store.getFuel();
+  };
+  assert.equal(left(100), left(100));
+  assert.ok(left(200) < left(100));
+  assert.ok(left(100) < 1_000_000);
+  const { store, instance } = setup({ consumeFuel: true });
+  store.setFuel(0);
+  assert.throws(() => instance.getFunc(store, 'sum')!.call(store, [Val.i32(100)]), isTrap(TrapCode.OutOfFuel));
+});
+
+test('a host function can refuel through its Caller', () => {
+  let calls = 0;
+  const { store, instance } = setup({ consumeFuel: true }, (caller) => {
+    calls++;
+    if (calls < 5) caller.setFuel(caller.getFuel() + 50);
+  });
+  store.setFuel(50);
+  assert.throws(() => instance.getFunc(store, 'ticking')!.call(store), isTrap(TrapCode.OutOfFuel));
+  assert.ok(calls >= 5, `${calls} host calls`);
+});
+
+test('with epoch interruption a store without a deadline traps at once (as in Wasmtime)', () => {
+  const { store, instance } = setup({ epochInterruption: true });
+  assert.throws(() => instance.getFunc(store, 'sum')!.call(store, [Val.i32(3)]), isTrap(TrapCode.Interrupt));
+  store.setEpochDeadline(1);
+  assert.equal(instance.getFunc(store, 'sum')!.call(store, [Val.i32(3)])[0]!.value, 6);
+});
+
+test('a Worker timer advancing the shared epoch stops an infinite loop within 100 ms', async () => {
+  const { engine, store, instance } = setup({ epochInterruption: true });
+  store.setEpochDeadline(1);
+  // The Worker records when it advanced the epoch in shared memory: the main thread is busy in wasm.
+  const when = new Float64Array(new SharedArrayBuffer(8));
+  const worker = new Worker(`
+    const { workerData } = require('node:worker_threads');
+    setTimeout(() => {
+      workerData.when[0] = performance.timeOrigin + performance.now();
+      Atomics.add(workerData.epoch, 0, 1);
+    }, 50);`, { eval: true, workerData: { epoch: engine.epoch, when } });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      worker.once('online', resolve);
+      worker.once('error', reject);
+    });
+    assert.throws(() => instance.getFunc(store, 'spin')!.call(store), isTrap(TrapCode.Interrupt));
+    const latency = performance.timeOrigin + performance.now() - when[0]!;
+    assert.ok(when[0]! > 0, 'the worker advanced the epoch');
+    assert.ok(latency < 100, `interrupted ${latency.toFixed(1)} ms after the epoch changed`);
+  } finally {
+    await worker.terminate();
+  }
+});
+
+test('engine.incrementEpoch() from a host call interrupts the running wasm', () => {
+  let calls = 0;
+  const { engine, store, instance } = setup({ epochInterruption: true }, () => {
+    if (++calls === 1000) engine.incrementEpoch();
+  });
+  store.setEpochDeadline(1);
+  assert.throws(() => instance.getFunc(store, 'ticking')!.call(store), isTrap(TrapCode.Interrupt));
+  assert.equal(calls, 1000);
+});
+
+test('fuel used before an epoch interrupt is accounted for, the same every time', () => {
+  const left: number[] = [];
+  for (let run = 0; run < 2; run++) {
+    let calls = 0;
+    const { engine, store, instance } = setup({ consumeFuel: true, epochInterruption: true }, () => {
+      if (++calls === 1000) engine.incrementEpoch();
+    });
+    store.setFuel(1_000_000);
+    store.setEpochDeadline(1);
+    assert.throws(() => instance.getFunc(store, 'ticking')!.call(store), isTrap(TrapCode.Interrupt));
+    left.push(store.getFuel());
+  }
+  assert.ok(left[0]! < 1_000_000 - 1000, `${left[0]} fuel left after 1000 iterations`);
+  assert.equal(left[1], left[0]);
+});
+
+test('fuel used by a loop without calls is accounted for when the epoch interrupts it', () => {
+  const { store, instance } = setup({ consumeFuel: true, epochInterruption: true });
+  store.setFuel(1_000_000);
+  store.setEpochDeadline(0);
+  let callbacks = 0;
+  const seen: number[] = [];
+  // Delta 0: the deadline stays reached, so every epoch check in the loop calls back.
+  store.epochDeadlineCallback((s) => {
+    seen.push(s.getFuel());
+    return ++callbacks < 1000 ? UpdateDeadline.continue(0) : UpdateDeadline.interrupt();
+  });
+  assert.throws(() => instance.getFunc(store, 'spin')!.call(store), isTrap(TrapCode.Interrupt));
+  assert.ok(seen[999]! < seen[1]!, 'the callback sees the fuel going down');
+  assert.ok(store.getFuel() < 1_000_000 - 500, `${store.getFuel()} fuel left after 1000 iterations`);
+});
+
+test('the epoch deadline callback extends the deadline or interrupts', () => {
+  let calls = 0;
+  let callbacks = 0;
+  const { engine, store, instance } = setup({ epochInterruption: true }, () => {
+    calls++;
+    if (calls % 100 === 0) engine.incrementEpoch();
+  });
+  store.setEpochDeadline(1);
+  store.epochDeadlineCallback((s) => {
+    assert.equal(s, store);
+    return ++callbacks < 3 ? UpdateDeadline.continue(1) : UpdateDeadline.interrupt();
+  });
+  assert.throws(() => instance.getFunc(store, 'ticking')!.call(store), isTrap(TrapCode.Interrupt));
+  assert.equal(callbacks, 3);
+  assert.equal(calls, 300);
+  // An error thrown by the callback is what the call throws; epochDeadlineTrap() restores trapping.
+  store.setEpochDeadline(1);
+  store.epochDeadlineCallback(() => {
+    throw new Error('out of time');
+  });
+  assert.throws(() => instance.getFunc(store, 'ticking')!.call(store), /out of time/);
+  store.epochDeadlineTrap();
+  store.setEpochDeadline(1);
+  assert.throws(() => instance.getFunc(store, 'ticking')!.call(store), isTrap(TrapCode.Interrupt));
+});
+
+test('nanCanonicalization makes NaN results canonical', () => {
+  const nanWat = `(module (func (export "add") (param f64 f64) (result f64) (f64.add (local.get 0) (local.get 1))))`;
+  const payload = Val.f64Bits(0x7ff4000000000001n);
+  for (const [config, expected] of [[{}, 0x7ffc000000000001n], [{ nanCanonicalization: true }, 0x7ff8000000000000n]] as const) {
+    const engine = new Engine(config);
+    const store = new Store(engine);
+    const add = new Instance(store, new Module(engine, nanWat), []).getFunc(store, 'add')!;
+    assert.equal(add.call(store, [payload, Val.f64(1)])[0]!.value, expected);
+  }
+});

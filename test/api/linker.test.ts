@@ -1,0 +1,123 @@
+// The Linker: host functions by name in any store, define/instance/module, shadowing, unknown
+// imports as traps or defaults, aliases, and InstancePre instantiating many times.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  Engine, F64, Func, Global, I32, I64, Instance, LinkError, Linker, Module, Store, Trap, TrapCode, Val, funcType,
+} from '../../src/index.js';
+
+const counter = `(module
+  (import "env" "add" (func $add (param i32 i32) (result i32)))
+  (import "env" "base" (global $base i32))
+  (global $n (mut i32) (i32.const 0))
+  (func (export "next") (result i32)
+    (global.set $n (call $add (global.get $n) (i32.const 1)))
+    (i32.add (global.get $n) (global.get $base))))`;
+
+test('funcWrap and define satisfy imports by name', () => {
+  const engine = new Engine();
+  const store = new Store(engine);
+  const linker = new Linker(engine);
+  linker.funcWrap('env', 'add', funcType([I32, I32], [I32]), (a: number, b: number) => a + b);
+  linker.define(store, 'env', 'base', new Global(store, { type: I32, mutable: false }, Val.i32(100)));
+  const instance = linker.instantiate(store, new Module(engine, counter));
+  const next = instance.getTypedFunc(store, 'next', [], [I32]);
+  assert.deepEqual([next.call(store), next.call(store)], [101, 102]);
+});
+
+test('unknown imports, shadowing and aliases', () => {
+  const engine = new Engine();
+  const store = new Store(engine);
+  const linker = new Linker(engine);
+  const module = new Module(engine, counter);
+  assert.throws(() => linker.instantiate(store, module), (e: unknown) => e instanceof LinkError && /unknown import: `env::add` has not been defined/.test(e.message));
+  linker.funcWrap('env', 'add', funcType([I32, I32], [I32]), (a: number, b: number) => a + b);
+  assert.throws(() => linker.funcWrap('env', 'add', funcType([I32, I32], [I32]), (a: number, b: number) => a - b), /import of `env::add` defined twice/);
+  linker.allowShadowing(true);
+  linker.funcWrap('env', 'add', funcType([I32, I32], [I32]), (a: number, b: number) => a + 2 * b);
+  linker.define(store, 'other', 'base', new Global(store, { type: I32, mutable: false }, Val.i32(7)));
+  linker.alias('other', 'base', 'env', 'base');
+  const instance = linker.instantiate(store, module);
+  assert.equal(instance.getFunc(store, 'next')!.call(store)[0]!.value, 9);
+  // A definition of the wrong type is a link error.
+  const wrong = new Linker(engine);
+  wrong.funcWrap('env', 'add', funcType([I64], []), () => {});
+  wrong.define(store, 'env', 'base', new Global(store, { type: I32, mutable: false }, Val.i32(0)));
+  assert.throws(() => wrong.instantiate(store, module), /incompatible import type for "env" "add"/);
+});
+
+test('defineUnknownImportsAsTraps and defineUnknownImportsAsDefaultValues', () => {
+  const engine = new Engine();
+  const store = new Store(engine);
+  const module = new Module(engine, `(module (import "x" "f" (func $f (result i32 i64 f64)))
+    (func (export "call") (result i32 i64 f64) (call $f)) (func (export "ok") (result i32) (i32.const 1)))`);
+  const traps = new Linker(engine).defineUnknownImportsAsTraps(module);
+  const instance = traps.instantiate(store, module);
+  assert.equal(instance.getFunc(store, 'ok')!.call(store)[0]!.value, 1);
+  assert.throws(() => instance.getFunc(store, 'call')!.call(store), (e: unknown) => e instanceof Trap && /unknown import: `x::f`/.test(e.message));
+  const defaults = new Linker(engine).defineUnknownImportsAsDefaultValues(module).instantiate(store, module);
+  assert.deepEqual(defaults.getFunc(store, 'call')!.call(store).map((v) => v.value), [0, 0n, 0n]);
+});
+
+test('instance() registers exports for other modules; module() handles reactors and commands', () => {
+  const engine = new Engine();
+  const store = new Store(engine);
+  const linker = new Linker(engine);
+  const lib = new Instance(store, new Module(engine, `(module (func (export "half") (param f64) (result f64) (f64.mul (local.get 0) (f64.const 0.5))))`), []);
+  linker.instance(store, 'lib', lib);
+  const user = linker.instantiate(store, new Module(engine, `(module (import "lib" "half" (func $h (param f64) (result f64)))
+    (func (export "quarter") (param f64) (result f64) (call $h (call $h (local.get 0)))))`));
+  assert.equal(user.getTypedFunc(store, 'quarter', [F64], [F64]).call(store, 10), 2.5);
+
+  // A reactor is instantiated once and initialised; its state persists between calls.
+  const reactor = new Module(engine, `(module (global $n (mut i32) (i32.const 0))
+    (func (export "_initialize") (global.set $n (i32.const 10)))
+    (func (export "bump") (result i32) (global.set $n (i32.add (global.get $n) (i32.const 1))) (global.get $n)))`);
+  linker.module(store, 'reactor', reactor);
+  const bump = linker.get(store, 'reactor', 'bump') as Func;
+  assert.deepEqual([bump.call(store)[0]!.value, bump.call(store)[0]!.value], [11, 12]);
+  // A command gets a fresh instance for every call.
+  const command = new Module(engine, `(module (global $n (mut i32) (i32.const 0)) (func (export "_start"))
+    (func (export "bump") (result i32) (global.set $n (i32.add (global.get $n) (i32.const 1))) (global.get $n)))`);
+  linker.module(store, 'command', command);
+  const cbump = linker.get(store, 'command', 'bump') as Func;
+  assert.deepEqual([cbump.call(store)[0]!.value, cbump.call(store)[0]!.value], [1, 1]);
+});
+
+test('instantiatePre resolves once and instantiates in many stores', () => {
+  const engine = new Engine();
+  const linker = new Linker<{ calls: number }>(engine);
+  linker.funcWrapWithCaller('env', 'add', funcType([I32, I32], [I32]), (caller, a: number, b: number) => {
+    caller.data.calls++;
+    return a + b;
+  });
+  linker.funcWrap('env', 'unused', funcType([], []), () => {});
+  const module = new Module(engine, counter.replace('(import "env" "base" (global $base i32))', '').replace('(global.get $base)', '(i32.const 0)'));
+  const pre = linker.instantiatePre(module);
+  // Later changes to the linker do not affect an InstancePre.
+  linker.allowShadowing(true).funcWrap('env', 'add', funcType([I32, I32], [I32]), () => -1);
+  const stores = [1, 2, 3].map(() => new Store(engine, { calls: 0 }));
+  for (const store of stores) {
+    const next = pre.instantiate(store).getTypedFunc(store, 'next');
+    next.call(store);
+    assert.equal(next.call(store), 2);
+  }
+  assert.deepEqual(stores.map((s) => s.data.calls), [2, 2, 2]);
+  const bad = new Linker(engine);
+  bad.funcWrap('env', 'add', funcType([I32], [I32]), (a: number) => a);
+  assert.throws(() => bad.instantiatePre(module), LinkError);
+  assert.throws(() => new Linker(engine).instantiatePre(module), /unknown import/);
+});
+
+test('a host function may trap with a Trap of its own', () => {
+  const engine = new Engine();
+  const store = new Store(engine);
+  const linker = new Linker(engine);
+  linker.funcNew('env', 'add', funcType([I32, I32], [I32]), () => {
+    throw new Trap(TrapCode.UnreachableCodeReached, 'host says no');
+  });
+  linker.define(store, 'env', 'base', new Global(store, { type: I32, mutable: false }, Val.i32(0)));
+  const instance = linker.instantiate(store, new Module(engine, counter));
+  assert.throws(() => instance.getFunc(store, 'next')!.call(store), /host says no/);
+});

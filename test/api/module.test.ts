@@ -1,0 +1,79 @@
+// Module: from bytes or text, validation, imports and exports with full types, custom sections.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  CompileError, Engine, F64, FUNCREF, I32, I64, Module, VERSION, refType,
+} from '../../src/index.js';
+import { parseWat } from '../../src/text/index.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../helpers/paths.js';
+
+const text = `(module
+  (type $t (func (param i32) (result i32)))
+  (import "env" "f" (func (type $t)))
+  (import "env" "g" (global (mut i64)))
+  (import "env" "tab" (table 1 2 (ref null $t)))
+  (import "env" "mem" (memory 1 10))
+  (func (export "run") (param f64) (result i32) (i32.const 0))
+  (global (export "gl") (ref null $t) (ref.null $t))
+  (tag (export "tg") (param i64)))`;
+
+test('a module from text or bytes has the same imports and exports, with full types', () => {
+  const engine = new Engine();
+  const fromText = new Module(engine, text);
+  const fromBytes = Module.fromBinary(engine, parseWat(text));
+  assert.deepEqual(fromText.imports(), fromBytes.imports());
+  const imports = fromText.imports();
+  assert.deepEqual(imports.map((i) => `${i.module}.${i.name}:${i.type.kind}`), ['env.f:func', 'env.g:global', 'env.tab:table', 'env.mem:memory']);
+  const f = imports[0]!.type;
+  assert.ok(f.kind === 'func');
+  assert.deepEqual([f.type.params, f.type.results], [[I32], [I32]]);
+  const g = imports[1]!.type;
+  assert.ok(g.kind === 'global' && g.type.type === I64 && g.type.mutable);
+  const tab = imports[2]!.type;
+  const mem = imports[3]!.type;
+  assert.ok(mem.kind === 'memory' && mem.type.limits.min === 1 && mem.type.limits.max === 10);
+  // Concrete reference types use canonical ids: the same id in every module of the process.
+  const other = new Module(engine, '(module (type $u (func (param i32) (result i32))) (table (export "x") 1 (ref null $u)))');
+  const x = other.exports()[0]!.type;
+  assert.ok(tab.kind === 'table' && x.kind === 'table');
+  assert.equal(tab.type.element, x.type.element);
+  assert.notEqual(tab.type.element, FUNCREF);
+  assert.equal(tab.type.element, refType(fromText.canon[0]!, true));
+  const exports = fromText.exports();
+  assert.deepEqual(exports.map((e) => `${e.name}:${e.type.kind}`), ['run:func', 'gl:global', 'tg:tag']);
+  const run = exports[0]!.type;
+  assert.ok(run.kind === 'func' && run.type.params[0] === F64);
+});
+
+test('validate and construction refuse invalid modules with CompileError', () => {
+  const engine = new Engine();
+  const bad = parseWat('(module (func (result i32) (i64.const 0)))');
+  assert.throws(() => Module.validate(engine, bad), CompileError);
+  assert.throws(() => new Module(engine, bad), CompileError);
+  assert.throws(() => new Module(engine, '(module (func'), CompileError);
+  Module.validate(engine, parseWat(text));
+  // Feature switches are per engine.
+  const noMulti = new Engine({ features: { multi_memory: false } });
+  assert.throws(() => new Module(noMulti, '(module (memory 1) (memory 1))'), CompileError);
+  assert.ok(new Module(engine, '(module (memory 1) (memory 1))'));
+});
+
+test('customSections returns every section of that name in order', () => {
+  const engine = new Engine();
+  const base = parseWat('(module)');
+  const section = (name: string, body: number[]) => [0, 1 + name.length + body.length, name.length, ...Buffer.from(name), ...body];
+  const bytes = new Uint8Array([...base, ...section('meta', [1, 2]), ...section('other', [9]), ...section('meta', [3])]);
+  const m = new Module(engine, bytes);
+  assert.deepEqual(m.customSections('meta').map((s) => [...s]), [[1, 2], [3]]);
+  assert.deepEqual(m.customSections('missing'), []);
+  m.customSections('meta')[0]![0] = 99;
+  assert.deepEqual([...m.customSections('meta')[0]!], [1, 2]);
+});
+
+test('VERSION is the package version', () => {
+  const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8'));
+  assert.equal(VERSION, pkg.version);
+});
