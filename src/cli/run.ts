@@ -1,13 +1,90 @@
-// `tswasm run FILE.wasm|FILE.wat --invoke NAME ARG...`: instantiates a module and calls one export
-// (like `wasmtime run --invoke`); results one per line, a trap to stderr with its wasm backtrace.
+// `tswasm run [OPTIONS] FILE [ARGS...]`: runs a WASI command (`_start`, ARGS as argv) like
+// `wasmtime run`, or with --invoke calls one export and prints its results; traps print a backtrace.
 
 import type { Command } from './main.js';
 import { readModuleFile } from './read-module.js';
 import {
-  Engine, F32, F64, Func, I32, I64, Instance, Module, Store, Trap, Val, formatBacktrace, valTypeName, type ValType,
+  CompileError, Engine, F32, F64, Func, I32, I64, Instance, LinkError, Module, Store, Trap, Val, formatBacktrace,
+  valTypeName, type ValType,
 } from '../api/index.js';
+import { Wasi, WasiExit } from '../wasi/index.js';
 
-const USAGE = 'usage: tswasm run FILE.wasm|FILE.wat --invoke NAME [ARG...]';
+const USAGE = `usage: tswasm run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [--invoke NAME] FILE.wasm|FILE.wat [ARGS...]
+
+  Without --invoke, runs a WASI command: calls "_start" with ARGS as argv (argv[0] is FILE),
+  stdin/stdout/stderr inherited; exits with the program's exit code.
+  --dir HOST[::GUEST]   preopen host directory HOST, seen by the program as GUEST (default HOST)
+  --env NAME=VALUE      set an environment variable for the program (--env NAME copies the host's)
+  --invoke NAME         call export NAME with ARGS as its arguments and print its results
+                        (a WASI reactor's "_initialize" runs first)`;
+
+/** Exit status for a trap, as `wasmtime run` on Unix (128 + SIGABRT). */
+const TRAP_EXIT = 134;
+
+interface RunOptions {
+  dirs: { host: string; guest: string }[];
+  env: Record<string, string>;
+  invoke: string | null;
+  file: string;
+  args: string[];
+}
+
+class UsageError extends Error {}
+
+function parseArgs(argv: string[]): RunOptions {
+  const opts: RunOptions = { dirs: [], env: {}, invoke: null, file: '', args: [] };
+  let i = 0;
+  const value = (flag: string): string => {
+    const v = argv[++i];
+    if (v === undefined) throw new UsageError(`${flag} needs a value`);
+    return v;
+  };
+  for (; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      i++;
+      break;
+    }
+    if (!a.startsWith('-') || a === '-') break;
+    const [flag, inline] = a.includes('=') && a.startsWith('--') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, null];
+    const arg = () => inline ?? value(flag);
+    switch (flag) {
+      case '--dir': {
+        const spec = arg();
+        const at = spec.indexOf('::');
+        opts.dirs.push(at < 0 ? { host: spec, guest: spec } : { host: spec.slice(0, at), guest: spec.slice(at + 2) });
+        break;
+      }
+      case '--env': {
+        const spec = arg();
+        const eq = spec.indexOf('=');
+        if (eq < 0) {
+          const host = process.env[spec];
+          if (host !== undefined) opts.env[spec] = host;
+        } else opts.env[spec.slice(0, eq)] = spec.slice(eq + 1);
+        break;
+      }
+      case '--invoke':
+        opts.invoke = arg();
+        break;
+      case '-h': case '--help':
+        throw new UsageError('');
+      default:
+        throw new UsageError(`unknown option ${a}`);
+    }
+  }
+  const file = argv[i];
+  if (file === undefined) throw new UsageError('no module file given');
+  opts.file = file;
+  opts.args = argv.slice(i + 1);
+  // The older form `tswasm run FILE --invoke NAME ARG...` keeps working.
+  if (opts.invoke === null && opts.args[0] === '--invoke') {
+    if (opts.args[1] === undefined) throw new UsageError('--invoke needs a value');
+    opts.invoke = opts.args[1];
+    opts.args = opts.args.slice(2);
+  }
+  return opts;
+}
 
 function parseArg(t: ValType, text: string): Val {
   switch (t) {
@@ -28,60 +105,91 @@ function show(v: Val): string {
   }
 }
 
-export const command: Command = {
-  summary: 'run an exported function of a module (--invoke NAME ARG...)',
-  async run(args: string[]): Promise<number> {
-    const file = args[0];
-    const at = args.indexOf('--invoke');
-    if (file === undefined || file.startsWith('-')) {
-      console.error(USAGE);
-      return 2;
-    }
-    const engine = new Engine();
-    const store = new Store(engine);
-    let module: Module;
+/** Reads and compiles FILE; a missing file and an invalid module get one-line messages. */
+function loadModule(engine: Engine, file: string): Module {
+  let bytes: Uint8Array;
+  try {
+    bytes = readModuleFile(file);
+  } catch (e) {
+    if (e instanceof CompileError) throw new Error(`${file}: invalid module: ${e.message}`);
+    const code = (e as { code?: string }).code;
+    if (code === 'ENOENT') throw new Error(`${file}: no such file`);
+    if (code === 'EISDIR') throw new Error(`${file}: is a directory`);
+    throw new Error(`${file}: cannot read: ${(e as Error).message}`);
+  }
+  try {
+    return new Module(engine, bytes);
+  } catch (e) {
+    if (e instanceof CompileError) throw new Error(`${file}: invalid module: ${e.message}`);
+    throw e;
+  }
+}
+
+function invoke(store: Store, instance: Instance, name: string, texts: string[]): number {
+  const func = instance.getExport(store, name);
+  if (!(func instanceof Func)) throw new Error(`no exported function "${name}"`);
+  const params = func.type(store).params;
+  if (texts.length !== params.length) throw new UsageError(`"${name}" takes ${params.length} arguments, got ${texts.length}`);
+  const results = func.call(store, params.map((t, i) => parseArg(t, texts[i]!)));
+  for (const r of results) console.log(show(r));
+  return 0;
+}
+
+function run(opts: RunOptions): number {
+  const engine = new Engine();
+  const store = new Store(engine);
+  const module = loadModule(engine, opts.file);
+  const wasi = new Wasi({
+    args: opts.invoke === null ? [opts.file, ...opts.args] : [opts.file],
+    env: opts.env,
+    preopens: Object.fromEntries(opts.dirs.map((d) => [d.guest, d.host])),
+  });
+  try {
+    let instance: Instance;
     try {
-      module = new Module(engine, readModuleFile(file));
+      instance = wasi.instantiate(store, module);
     } catch (e) {
-      console.error(`tswasm run: ${file}: ${(e as Error).message}`);
-      return 1;
+      if (e instanceof LinkError) throw new Error(`${opts.file}: ${e.message}`);
+      throw e;
     }
-    if (at < 0) {
-      const wasi = module.imports().some((i) => i.module.startsWith('wasi'));
-      console.error(wasi ? 'tswasm run: WASI is not supported yet; use --invoke NAME to call an export' : USAGE);
-      return 2;
+    if (opts.invoke !== null) {
+      wasi.initialize(instance);
+      return invoke(store, instance, opts.invoke, opts.args);
     }
-    const name = args[at + 1];
-    if (name === undefined) {
-      console.error(USAGE);
-      return 2;
+    if (instance.getFunc(store, '_start') === undefined) {
+      throw new Error(`${opts.file}: no exported "_start" function, so it is not a WASI command (use --invoke NAME to call an export)`);
     }
-    if (module.imports().length > 0) {
-      const first = module.imports()[0]!;
-      console.error(`tswasm run: the module imports "${first.module}" "${first.name}"; imports are not supported by run yet`);
-      return 1;
+    return wasi.start(instance);
+  } catch (e) {
+    if (e instanceof WasiExit) return e.code;
+    throw e;
+  } finally {
+    wasi.close();
+  }
+}
+
+export const command: Command = {
+  summary: 'run a WASI command, or an exported function with --invoke NAME ARG...',
+  async run(argv: string[]): Promise<number> {
+    let opts: RunOptions;
+    try {
+      opts = parseArgs(argv);
+    } catch (e) {
+      const msg = (e as Error).message;
+      console.error(msg ? `tswasm run: ${msg}\n\n${USAGE}` : USAGE);
+      return msg ? 2 : 0;
     }
     try {
-      const instance = new Instance(store, module, []);
-      const func = instance.getExport(store, name);
-      if (!(func instanceof Func)) {
-        console.error(`tswasm run: no exported function "${name}"`);
-        return 1;
-      }
-      const params = func.type(store).params;
-      const texts = args.slice(at + 2);
-      if (texts.length !== params.length) {
-        console.error(`tswasm run: "${name}" takes ${params.length} arguments, got ${texts.length}`);
-        return 2;
-      }
-      const results = func.call(store, params.map((t, i) => parseArg(t, texts[i]!)));
-      for (const r of results) console.log(show(r));
-      return 0;
+      return run(opts);
     } catch (e) {
       if (e instanceof Trap) {
         console.error(`error: wasm trap: ${e.code}: ${e.message}`);
         if (e.backtrace.length) console.error(`wasm backtrace:\n${formatBacktrace(e.backtrace)}`);
-        return 134;
+        return TRAP_EXIT;
+      }
+      if (e instanceof UsageError) {
+        console.error(`tswasm run: ${e.message}`);
+        return 2;
       }
       console.error(`tswasm run: ${(e as Error).message}`);
       return 1;

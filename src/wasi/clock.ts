@@ -1,0 +1,50 @@
+// The four WASI clocks in nanoseconds (realtime, monotonic, process and thread CPU time) and a
+// synchronous sleep, which poll_oneoff needs because host calls cannot yield to the event loop.
+
+import { Clock } from './constants.js';
+import { Errno, WasiError } from './errno.js';
+
+/** Realtime is anchored once to the wall clock, then advanced by the high-resolution timer. */
+const realtimeBase = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
+
+/** The current time of clock `id` in nanoseconds; EINVAL for an unknown clock. */
+export function clockNow(id: number): bigint {
+  switch (id) {
+    case Clock.REALTIME: return realtimeBase + process.hrtime.bigint();
+    case Clock.MONOTONIC: return process.hrtime.bigint();
+    // A wasm instance runs on one thread, so its thread's CPU time is the process's.
+    case Clock.PROCESS_CPUTIME:
+    case Clock.THREAD_CPUTIME: {
+      const u = process.cpuUsage();
+      return BigInt(u.user + u.system) * 1000n;
+    }
+  }
+  throw new WasiError(Errno.EINVAL, `unknown clock ${id}`);
+}
+
+/** The resolution of clock `id` in nanoseconds (cpuUsage counts microseconds). */
+export function clockResolution(id: number): bigint {
+  switch (id) {
+    case Clock.REALTIME:
+    case Clock.MONOTONIC: return 1n;
+    case Clock.PROCESS_CPUTIME:
+    case Clock.THREAD_CPUTIME: return 1000n;
+  }
+  throw new WasiError(Errno.EINVAL, `unknown clock ${id}`);
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/** Blocks the thread for `ms` milliseconds (fractions allowed). */
+export function sleepMs(ms: number): void {
+  if (ms > 0) Atomics.wait(sleeper, 0, 0, ms);
+}
+
+/** Blocks until monotonic time `deadline` (ns). */
+export function sleepUntil(deadline: bigint): void {
+  for (;;) {
+    const left = deadline - process.hrtime.bigint();
+    if (left <= 0n) return;
+    sleepMs(Number(left) / 1e6);
+  }
+}

@@ -1,0 +1,238 @@
+// The Wasi class: one program's WASI preview1 environment (args, env, preopens, stdio, descriptor
+// table) that supplies the import functions and runs a command's `_start` or a reactor's `_initialize`.
+
+import { statSync } from 'node:fs';
+import { resolve as resolveHostPath } from 'node:path';
+import {
+  Caller, Func, I32, I64, Instance, LinkError, Linker, Memory, Module, Store, funcType, valTypeName,
+  type Extern, type FuncType, type ValType,
+} from '../api/index.js';
+import { DIR_INHERITING, DIR_RIGHTS, Filetype, STDIN_RIGHTS, STDOUT_RIGHTS } from './constants.js';
+import type { WasiContext } from './context.js';
+import { Errno, errnoOfHostError } from './errno.js';
+import { WasiExit } from './exit.js';
+import { FdTable } from './fd-table.js';
+import { GuestMemory, encodeUtf8 } from './memory-view.js';
+import { makeInput, makeOutput, type StdinOption, type StdoutOption } from './stdio.js';
+import { PREVIEW0, PREVIEW1, WASI_PREVIEW1, WASI_UNSTABLE, type SyscallDef } from './syscalls.js';
+
+export interface WasiOptions {
+  /** argv; by convention args[0] is the program name. */
+  readonly args?: readonly string[];
+  /** The environment, as NAME → value. */
+  readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Preopened directories, guest name → host path (as node:wasi takes them), given descriptors
+   * 3, 4, ... in this order. Nothing outside them is reachable.
+   */
+  readonly preopens?: Readonly<Record<string, string>>;
+  /** Host fd (default 0), fixed input (string or bytes), or { read(into) }. */
+  readonly stdin?: StdinOption;
+  /** Host fd (default 1) or { write(bytes) }. */
+  readonly stdout?: StdoutOption;
+  /** Host fd (default 2) or { write(bytes) }. */
+  readonly stderr?: StdoutOption;
+  /**
+   * true (default): proc_exit makes start() return the code. false: proc_exit ends the host
+   * process with it (process.exit), as a native program would.
+   */
+  readonly returnOnExit?: boolean;
+}
+
+const LETTER_TYPES: Readonly<Record<string, ValType>> = { i: I32, I: I64 };
+
+function parseSig(sig: string): FuncType {
+  const [params, results] = sig.split(':') as [string, string];
+  return funcType([...params].map((c) => LETTER_TYPES[c]!), [...results].map((c) => LETTER_TYPES[c]!));
+}
+
+function sameType(a: FuncType, b: FuncType): boolean {
+  return a.params.length === b.params.length && a.results.length === b.results.length &&
+    a.params.every((t, i) => t === b.params[i]) && a.results.every((t, i) => t === b.results[i]);
+}
+
+function showType(t: FuncType): string {
+  const part = (kw: string, ts: readonly ValType[]) => (ts.length ? ` (${kw} ${ts.map(valTypeName).join(' ')})` : '');
+  return `(func${part('param', t.params)}${part('result', t.results)})`;
+}
+
+export class Wasi {
+  private readonly fds = new FdTable();
+  private readonly mem = new GuestMemory();
+  private readonly ctx: WasiContext;
+  private readonly returnOnExit: boolean;
+  private store: Store | null = null;
+  private memory: Memory | null = null;
+
+  constructor(options: WasiOptions = {}) {
+    const strings = (list: string[], what: string) => list.map((s) => {
+      // The guest sees NUL-terminated C strings: an embedded NUL would silently cut one short.
+      if (s.includes('\0')) throw new TypeError(`Wasi: ${what} ${JSON.stringify(s)} contains a NUL character`);
+      return encodeUtf8(`${s}\0`);
+    });
+    const args = strings([...(options.args ?? [])], 'argument');
+    const env = strings(Object.entries(options.env ?? {}).map(([k, v]) => {
+      if (k.includes('=')) throw new TypeError(`Wasi: environment variable name ${JSON.stringify(k)} contains "="`);
+      return `${k}=${v}`;
+    }), 'environment entry');
+    this.ctx = { mem: this.mem, fds: this.fds, args, env };
+    this.returnOnExit = options.returnOnExit ?? true;
+    const stdin = makeInput(options.stdin ?? 0);
+    this.fds.add({ kind: 'stream', filetype: stdin.filetype, rightsBase: STDIN_RIGHTS, rightsInheriting: 0n, flags: 0, input: stdin, output: null });
+    for (const [which, option, fallback] of [['stdout', options.stdout, 1], ['stderr', options.stderr, 2]] as const) {
+      const out = makeOutput(option ?? fallback, which);
+      this.fds.add({ kind: 'stream', filetype: out.filetype, rightsBase: STDOUT_RIGHTS, rightsInheriting: 0n, flags: 0, input: null, output: out });
+    }
+    for (const [guest, host] of Object.entries(options.preopens ?? {})) {
+      const hostPath = resolveHostPath(host);
+      let isDir = false;
+      try {
+        isDir = statSync(hostPath).isDirectory();
+      } catch {
+        // reported below
+      }
+      if (!isDir) throw new Error(`preopened directory "${host}" does not exist or is not a directory`);
+      this.fds.add({
+        kind: 'dir', filetype: Filetype.DIRECTORY, rightsBase: DIR_RIGHTS, rightsInheriting: DIR_INHERITING, flags: 0,
+        hostPath, preopen: guest, listing: null,
+      });
+    }
+  }
+
+  /** The WASI functions for `store`, by module name (wasi_snapshot_preview1 and wasi_unstable) and function name. */
+  imports(store: Store): Record<string, Record<string, Func>> {
+    const make = (defs: Readonly<Record<string, SyscallDef>>) =>
+      Object.fromEntries(Object.entries(defs).map(([name, d]) => [name, this.hostFunc(store, name, d)]));
+    return { [WASI_PREVIEW1]: make(PREVIEW1), [WASI_UNSTABLE]: make(PREVIEW0) };
+  }
+
+  /**
+   * Defines every WASI function in `linker` (wasmtime_wasi's add_to_linker), for any store the
+   * linker instantiates in. Each call uses the memory of the instance that makes it.
+   */
+  define(linker: Linker<any>): void {
+    for (const [module, defs] of [[WASI_PREVIEW1, PREVIEW1], [WASI_UNSTABLE, PREVIEW0]] as const) {
+      for (const [name, d] of Object.entries(defs)) linker.funcWrapWithCaller(module, name, parseSig(d.sig), this.syscall(name, d));
+    }
+  }
+
+  /**
+   * The imports of `module` in order, all from WASI. Throws LinkError naming the first import that
+   * WASI does not provide or whose type differs from WASI's.
+   */
+  importsFor(store: Store, module: Module): Extern[] {
+    const cache = new Map<string, Func>();
+    return module.imports().map((imp) => {
+      const defs = imp.module === WASI_PREVIEW1 ? PREVIEW1 : imp.module === WASI_UNSTABLE ? PREVIEW0 : null;
+      const d = defs !== null && Object.hasOwn(defs, imp.name) ? defs[imp.name]! : null;
+      if (d === null || imp.type.kind !== 'func') {
+        const why = defs === null ? 'not provided by WASI' : `no such ${imp.module} function`;
+        throw new LinkError(`unknown import "${imp.module}" "${imp.name}" (${imp.type.kind}): ${why}`);
+      }
+      const want = parseSig(d.sig);
+      if (!sameType(imp.type.type, want)) {
+        throw new LinkError(`import "${imp.module}" "${imp.name}" has type ${showType(imp.type.type)}, but WASI's is ${showType(want)}`);
+      }
+      const key = `${imp.module}\0${imp.name}`;
+      let f = cache.get(key);
+      if (f === undefined) cache.set(key, (f = this.hostFunc(store, imp.name, d)));
+      return f;
+    });
+  }
+
+  /** Instantiates a module whose imports all come from WASI and binds this Wasi to its memory. */
+  instantiate(store: Store, module: Module): Instance {
+    const instance = new Instance(store, module, this.importsFor(store, module));
+    this.bindInstance(instance);
+    return instance;
+  }
+
+  /**
+   * Runs a command: calls `_start` and returns the exit code (0 when it returns, the code given to
+   * proc_exit otherwise). Traps and host errors propagate. Host files it left open are closed.
+   */
+  start(instance: Instance): number {
+    this.bindInstance(instance);
+    const store = this.store!;
+    const start = instance.getFunc(store, '_start');
+    if (start === undefined) throw new Error('the module exports no "_start" function (it is not a WASI command)');
+    try {
+      start.call(store, []);
+      return 0;
+    } catch (e) {
+      if (e instanceof WasiExit) return this.exit(e.code);
+      throw e;
+    } finally {
+      this.close();
+    }
+  }
+
+  /**
+   * Prepares a reactor: calls `_initialize` if the module exports it. A proc_exit there ends the
+   * process (returnOnExit false) or is thrown on as WasiExit for the embedder to handle.
+   */
+  initialize(instance: Instance): void {
+    this.bindInstance(instance);
+    const init = instance.getFunc(this.store!, '_initialize');
+    try {
+      init?.call(this.store!, []);
+    } catch (e) {
+      if (e instanceof WasiExit) this.exit(e.code);
+      throw e;
+    }
+  }
+
+  /** Closes every host file the guest opened (start() does this when the command ends). */
+  close(): void {
+    this.fds.closeAll();
+  }
+
+  /**
+   * Records `instance` as the program: start/initialize call its exports, and its "memory" serves
+   * calls from instances that export none (each call otherwise uses its caller's own memory).
+   */
+  bindInstance(instance: Instance): void {
+    this.store = instance.store;
+    this.memory = instance.getMemory(instance.store, 'memory') ?? null;
+  }
+
+  private exit(code: number): number {
+    if (this.returnOnExit) return code;
+    process.exit(code);
+  }
+
+  private hostFunc(store: Store, name: string, d: SyscallDef): Func {
+    return Func.wrapWithCaller(store, parseSig(d.sig), this.syscall(name, d));
+  }
+
+  /**
+   * One import's implementation: takes the calling instance's "memory" (or the one bound by
+   * start/initialize when the caller exports none), runs the syscall and returns its errno. A
+   * WasiError or a host error code becomes the errno; proc_exit's WasiExit and anything else (a
+   * bug) unwind to the embedder.
+   */
+  private syscall(name: string, d: SyscallDef): (caller: Caller<any>, ...args: unknown[]) => number | undefined {
+    const ctx = this.ctx;
+    const returns = d.sig.endsWith(':i');
+    const impl = d.impl;
+    return (caller, ...args) => {
+      const own = caller.getExport('memory');
+      if (own instanceof Memory) this.mem.refresh(own.data(caller));
+      else this.mem.refresh(this.memory !== null && this.store === caller.store ? this.memory.data(caller) : EMPTY);
+      let errno: number;
+      try {
+        errno = impl(ctx, ...args) ?? Errno.SUCCESS;
+      } catch (e) {
+        const mapped = errnoOfHostError(e);
+        if (mapped === null) {
+          if (!(e instanceof WasiExit) && e instanceof Error) e.message = `WASI ${name}: ${e.message}`;
+          throw e;
+        }
+        errno = mapped;
+      }
+      return returns ? errno : undefined;
+    };
+  }
+}
+
+const EMPTY = new Uint8Array(0);

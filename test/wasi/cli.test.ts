@@ -1,0 +1,138 @@
+// `tswasm run`: a WASI command in a child process with argv, --env, --dir, stdin and the exit code
+// inherited; traps (exit 134 with a backtrace); --invoke, also on a WASI reactor; clear errors.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../helpers/paths.js';
+import { program, runCli, runCliInProcess, tempDir } from './helpers.js';
+
+const fibWat = join(projectRoot, 'examples', 'fib.wat');
+
+const REACTOR = `(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "initialized\\n")
+  (global $ready (mut i32) (i32.const 0))
+  (func (export "_initialize")
+    (i32.store (i32.const 0) (i32.const 16))
+    (i32.store (i32.const 4) (i32.const 12))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+    (global.set $ready (i32.const 100)))
+  (func (export "add") (param i32 i64) (result i64)
+    (i64.add (i64.extend_i32_s (i32.add (local.get 0) (global.get $ready))) (local.get 1))))`;
+
+test('child processes: argv and --env, --dir, stdin, exit code, trap, reactor with --invoke', async () => {
+  const dir = tempDir();
+  try {
+    const reactor = join(dir, 'reactor.wat');
+    writeFileSync(reactor, REACTOR);
+    const [args, files, stdin, exit, trap, invoke] = await Promise.all([
+      runCli(['--env', 'GREETING=hello', '--env', 'B=2', program('args_env'), 'x', '--env', 'not-an-option']),
+      runCli([`--dir=${dir}::/data`, program('files'), '/data']),
+      runCli([program('stdin')], { input: 'first line\nsecond\n' }),
+      runCli([program('exit'), 'exit', '42']),
+      runCli([program('exit'), 'trap']),
+      runCli(['--invoke', 'add', reactor, '5', '-7']),
+    ]);
+    assert.equal(args.status, 0, args.stderr);
+    assert.match(args.stdout, /^argv\[0\]=\[.*args_env\.wasm\]$/m);
+    assert.match(args.stdout, /^argv\[1\]=\[x\]\nargv\[2\]=\[--env\]\nargv\[3\]=\[not-an-option\]$/m, 'options after FILE are the program\'s');
+    assert.match(args.stdout, /^envc=2\nenv\[0\]=\[B=2\]\nenv\[1\]=\[GREETING=hello\]$/m);
+
+    assert.equal(files.status, 0, files.stdout + files.stderr);
+    assert.match(files.stdout, /^0 failures$/m);
+
+    assert.equal(stdin.stdout, 'bytes=18 lines=2 fnv=85f5a061 first=[FIRST LINE]\n');
+
+    assert.equal(exit.status, 42);
+    assert.equal(exit.stdout, 'mode exit 42\natexit handler ran\n');
+
+    assert.equal(trap.status, 134, 'a trap exits as wasmtime run does on Unix');
+    assert.equal(trap.stdout, 'mode trap 0\n');
+    assert.match(trap.stderr, /^error: wasm trap: UnreachableCodeReached: unreachable\nwasm backtrace:\n {3}0: /);
+
+    assert.equal(invoke.status, 0, invoke.stderr);
+    assert.equal(invoke.stdout, 'initialized\n98\n', '_initialize ran (and printed) before the call');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('stdin: poll_oneoff times out while nothing is written to a pipe, then sees the input; a socket is ready at once', async () => {
+  // A named pipe, so that the child's stdin is a real pipe (Node's own stdio pipes are sockets).
+  const dir = tempDir();
+  try {
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    // Opening read-write first keeps the read-only open from blocking (Linux).
+    const writer = openSync(fifo, constants.O_RDWR);
+    const reader = openSync(fifo, constants.O_RDONLY);
+    const late = runCli([program('stdin'), 'poll', '100'], {
+      stdinFd: reader,
+      onStdout: (text) => {
+        if (text !== 'poll: timeout\n') return;
+        writeSync(writer, 'later\n');
+        closeSync(writer);
+      },
+    });
+    closeSync(reader);
+    const early = runCli([program('stdin'), 'poll', '20000'], { input: 'now\n' });
+    const [a, b] = await Promise.all([late, early]);
+    assert.equal(a.stdout, 'poll: timeout\nbytes=6 lines=1 fnv=15723b99 first=[LATER]\n', a.stderr);
+    // Node's stdio "pipes" are sockets, whose readiness cannot be probed: reported ready at once.
+    assert.match(b.stdout, /^poll: stdin ready \(error 0\)\nbytes=4 lines=1 fnv=[0-9a-f]{8} first=\[NOW\]\n$/, b.stderr);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('--invoke after FILE (the older form) still works', async () => {
+  const r = await runCliInProcess([fibWat, '--invoke', 'fib', '20']);
+  assert.deepEqual(r, { status: 0, stdout: '6765\n', stderr: '' });
+});
+
+test('clear errors: missing file, invalid module, unknown import, no _start, bad usage, missing --dir', async () => {
+  const dir = tempDir();
+  try {
+    const missing = await runCliInProcess([join(dir, 'nope.wasm')]);
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /^tswasm run: .*nope\.wasm: no such file$/m);
+
+    const bad = join(dir, 'bad.wasm');
+    writeFileSync(bad, new Uint8Array([0, 0x61, 0x73, 0x6d, 2, 0, 0, 0]));
+    const invalid = await runCliInProcess([bad]);
+    assert.equal(invalid.status, 1);
+    assert.match(invalid.stderr, /bad\.wasm: invalid module: /);
+
+    const env = join(dir, 'env.wat');
+    writeFileSync(env, '(module (import "env" "get_answer" (func (result i32))) (func (export "_start")))');
+    const unknown = await runCliInProcess([env]);
+    assert.equal(unknown.status, 1);
+    assert.match(unknown.stderr, /unknown import "env" "get_answer" \(func\)/);
+
+    const noStart = await runCliInProcess([fibWat]);
+    assert.equal(noStart.status, 1);
+    assert.match(noStart.stderr, /no exported "_start" function/);
+
+    const usage = await runCliInProcess(['--frobnicate', program('exit')]);
+    assert.equal(usage.status, 2);
+    assert.match(usage.stderr, /unknown option --frobnicate/);
+
+    const noFile = await runCliInProcess(['--dir', dir]);
+    assert.equal(noFile.status, 2);
+    assert.match(noFile.stderr, /no module file given/);
+
+    const noDir = await runCliInProcess(['--dir', join(dir, 'missing-dir'), program('exit'), 'return', '0']);
+    assert.equal(noDir.status, 1);
+    assert.match(noDir.stderr, /missing-dir" does not exist/);
+
+    const noExport = await runCliInProcess(['--invoke', 'nope', fibWat]);
+    assert.equal(noExport.status, 1);
+    assert.match(noExport.stderr, /no exported function "nope"/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
