@@ -57,6 +57,11 @@ interface Chain {
  */
 const CHAIN_MIN = 64;
 
+/** How many instructions pass between two sweeps for free temps (see recycleTemps). */
+const RECYCLE_EVERY = 32;
+/** A temp's name in generated code (`t12`, or `t12h` for an i64's high half). */
+const TEMP_REF = /\bt(\d+)h?\b/g;
+
 /** The block type byte of a block without parameters or results. */
 const BLOCK_EMPTY_BYTE = 0x40;
 
@@ -71,6 +76,12 @@ export class FunctionCompiler {
   private deadDepth = 0;
   private readonly temps: string[] = [];
   private tempCount = 0;
+  /** Every temp made, as (name, is-i64) pairs, and the ones free for reuse. */
+  private readonly allTemps: (string | boolean)[] = [];
+  private readonly freeNarrow: string[] = [];
+  private readonly freeWide: string[] = [];
+  private readonly freeTemps = new Set<string>();
+  private sinceRecycle = 0;
   private labelCount = 0;
   private readonly localTypes: ValType[];
   readonly usedMemories = new Set<number>();
@@ -144,12 +155,51 @@ export class FunctionCompiler {
     return name;
   }
 
-  /** A fresh temp (two for i64: name and name + 'h'). */
+  /** A temp free for a new value (two names for i64: name and name + 'h'), reused when possible. */
   temp(type: ValType): string {
+    const wide = type === I64;
+    const reused = (wide ? this.freeWide : this.freeNarrow).pop();
+    if (reused !== undefined) {
+      this.freeTemps.delete(reused);
+      return reused;
+    }
     const name = `t${this.tempCount++}`;
-    if (type === I64) this.temps.push(`${name} = 0`, `${name}h = 0`);
+    if (wide) this.temps.push(`${name} = 0`, `${name}h = 0`);
     else this.temps.push(`${name} = ${isRef(type) ? 'null' : '0'}`);
+    this.allTemps.push(name, wide);
     return name;
+  }
+
+  /**
+   * Frees the temps that nothing pending refers to. Runs only between instructions, when every
+   * live temp is held by the operand stack or an open frame (result and loop variables, the
+   * parameters an `if` restores at `else`, a flattened chain's state). Without reuse, Go's large
+   * functions needed 15,000 temps, and V8's interpreter frames got so big that esbuild's ordinary
+   * recursion overflowed the stack.
+   */
+  private recycleTemps(): void {
+    this.sinceRecycle = 0;
+    const live = new Set<string>();
+    const note = (code: string) => {
+      if (code.indexOf('t') < 0) return;
+      for (const m of code.matchAll(TEMP_REF)) live.add(`t${m[1]!}`);
+    };
+    const noteEntry = (e: Entry) => {
+      note(e.code);
+      note(e.hi);
+    };
+    this.stack.forEach(noteEntry);
+    for (const f of this.frames) {
+      f.vars?.forEach(noteEntry);
+      f.paramEntries.forEach(noteEntry);
+      if (f.chain) note(f.chain.state);
+    }
+    for (let i = 0; i < this.allTemps.length; i += 2) {
+      const name = this.allTemps[i] as string;
+      if (live.has(name) || this.freeTemps.has(name)) continue;
+      this.freeTemps.add(name);
+      (this.allTemps[i + 1] ? this.freeWide : this.freeNarrow).push(name);
+    }
   }
 
   /** The memory view local of memory `index`, declared and kept fresh by the prologue and reloads. */
@@ -288,6 +338,7 @@ export class FunctionCompiler {
         continue;
       }
       if (this.fuel && FUEL_FREE[byte] !== 1) this.fuelCost++;
+      if (++this.sinceRecycle >= RECYCLE_EVERY && this.tempCount > RECYCLE_EVERY) this.recycleTemps();
       this.instruction(byte);
     }
   }
