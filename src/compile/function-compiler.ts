@@ -38,6 +38,8 @@ interface Frame {
   thenFellThrough: boolean;
   /** A block of a flattened chain (see openChain), else undefined. */
   chain?: Chain;
+  /** Temps this frame holds while open (its variables, restored parameters, chain state). */
+  pins?: string[];
 }
 
 /**
@@ -62,6 +64,12 @@ const RECYCLE_EVERY = 32;
 /** A temp's name in generated code (`t12`, or `t12h` for an i64's high half). */
 const TEMP_REF = /\bt(\d+)h?\b/g;
 
+/** Adds the temps `code` refers to (by base name) to `into`. */
+function tempsIn(code: string, into: Set<string>): void {
+  if (code.indexOf('t') < 0) return;
+  for (const m of code.matchAll(TEMP_REF)) into.add(`t${m[1]!}`);
+}
+
 /** The block type byte of a block without parameters or results. */
 const BLOCK_EMPTY_BYTE = 0x40;
 
@@ -76,6 +84,8 @@ export class FunctionCompiler {
   private deadDepth = 0;
   private readonly temps: string[] = [];
   private tempCount = 0;
+  /** Temps held by open frames, with how many frames hold each. */
+  private readonly pinned = new Map<string, number>();
   /** Every temp made, as (name, is-i64) pairs, and the ones free for reuse. */
   private readonly allTemps: (string | boolean)[] = [];
   private readonly freeNarrow: string[] = [];
@@ -180,26 +190,47 @@ export class FunctionCompiler {
   private recycleTemps(): void {
     this.sinceRecycle = 0;
     const live = new Set<string>();
-    const note = (code: string) => {
-      if (code.indexOf('t') < 0) return;
-      for (const m of code.matchAll(TEMP_REF)) live.add(`t${m[1]!}`);
-    };
-    const noteEntry = (e: Entry) => {
-      note(e.code);
-      note(e.hi);
-    };
-    this.stack.forEach(noteEntry);
-    for (const f of this.frames) {
-      f.vars?.forEach(noteEntry);
-      f.paramEntries.forEach(noteEntry);
-      if (f.chain) note(f.chain.state);
+    for (const e of this.stack) {
+      tempsIn(e.code, live);
+      tempsIn(e.hi, live);
     }
     for (let i = 0; i < this.allTemps.length; i += 2) {
       const name = this.allTemps[i] as string;
-      if (live.has(name) || this.freeTemps.has(name)) continue;
+      if (live.has(name) || this.pinned.has(name) || this.freeTemps.has(name)) continue;
       this.freeTemps.add(name);
       (this.allTemps[i + 1] ? this.freeWide : this.freeNarrow).push(name);
     }
+  }
+
+  /** Marks the temps an open frame holds as live until the frame ends (counted: frames nest). */
+  private pinFrame(f: Frame): void {
+    const names = new Set<string>();
+    for (const e of f.vars ?? []) tempsIn(e.code, names);
+    for (const e of f.paramEntries) {
+      tempsIn(e.code, names);
+      tempsIn(e.hi, names);
+    }
+    if (f.chain) names.add(f.chain.state);
+    f.pins = [...names];
+    for (const name of names) this.pinned.set(name, (this.pinned.get(name) ?? 0) + 1);
+  }
+
+  private unpinFrame(f: Frame): void {
+    for (const name of f.pins ?? []) {
+      const n = this.pinned.get(name)! - 1;
+      if (n === 0) this.pinned.delete(name);
+      else this.pinned.set(name, n);
+    }
+  }
+
+  /** The frame's result variables, made (and held) on first need. */
+  private frameResultVars(f: Frame): Entry[] {
+    if (f.vars === null) {
+      f.vars = this.resultVars(f.results);
+      this.unpinFrame(f);
+      this.pinFrame(f);
+    }
+    return f.vars;
   }
 
   /** The memory view local of memory `index`, declared and kept fresh by the prologue and reloads. */
@@ -703,6 +734,7 @@ export class FunctionCompiler {
     };
     this.open(headerText);
     this.frames.push(frame);
+    this.pinFrame(frame);
     for (const e of paramEntries) this.push(e);
     if (kind === Op.Loop) this.epochCheck();
     if (kind !== Op.Block) this.fuelStart();
@@ -775,10 +807,7 @@ export class FunctionCompiler {
       this.emit(`continue ${f.label};`);
       return;
     }
-    if (values.length > 0) {
-      f.vars ??= this.resultVars(f.results);
-      this.assign(f.vars, values);
-    }
+    if (values.length > 0) this.assign(this.frameResultVars(f), values);
     this.emit(`break ${f.label};`);
   }
 
@@ -886,8 +915,7 @@ export class FunctionCompiler {
     if (f.kind === 'if' && f.vars) {
       this.assign(f.vars, values.map((e) => e));
     } else if (f.used && values.length > 0) {
-      f.vars ??= this.resultVars(f.results);
-      this.assign(f.vars, values);
+      this.assign(this.frameResultVars(f), values);
     } else {
       for (const v of values) this.push(v);
     }
@@ -920,10 +948,12 @@ export class FunctionCompiler {
     this.open(`switch (${state}) {`);
     this.emit('case 0:');
     for (let k = n; k >= 1; k--) {
-      this.frames.push({
+      const frame: Frame = {
         kind: 'block', label, headerLine: -1, headerText: '', params: [], results: [], base: this.stack.length,
         vars: null, used: false, paramEntries: [], hasElse: false, thenFellThrough: false, chain: { label, state, k, n },
-      });
+      };
+      this.frames.push(frame);
+      this.pinFrame(frame);
     }
   }
 
@@ -944,6 +974,7 @@ export class FunctionCompiler {
 
   private end(): void {
     const f = this.frames.pop()!;
+    this.unpinFrame(f);
     if (f.chain !== undefined) {
       this.endChain(f, f.chain);
       return;
