@@ -1,6 +1,8 @@
 // Entry point of the `tswasm` command: dispatches to one module per subcommand, loaded on demand
 // so that `tswasm wast` does not pay for WASI and `tswasm run` does not load the spec runner.
 
+import { tuneV8 } from '../node/tuning.js';
+
 export interface Command {
   readonly summary: string;
   run(args: string[]): Promise<number>;
@@ -20,6 +22,7 @@ function usage(): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  tuneV8();
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     console.log(usage());

@@ -1,0 +1,34 @@
+// The library core runs in any JS engine: only src/cli, src/wasi and src/node (the Node host
+// integration) may import Node built-ins or use Node globals.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { projectRoot } from './helpers/paths.js';
+
+const NODE_ONLY = ['cli', 'wasi', 'node'];
+const BUILTIN_IMPORT = /(?:from\s+|import\s*\(\s*|require\s*\(\s*)['"](node:[\w/]+|fs|path|os|url|crypto|worker_threads|child_process|v8|util|stream|buffer|process)['"]/;
+const NODE_GLOBAL = /\b(?:process\.|Buffer\.|__dirname|__filename)/;
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return sources(path);
+    return e.name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+test('only src/cli, src/wasi and src/node use Node built-ins', () => {
+  const src = join(projectRoot, 'src');
+  const offenders: string[] = [];
+  for (const file of sources(src)) {
+    const rel = relative(src, file);
+    if (NODE_ONLY.includes(rel.split(/[\\/]/)[0]!)) continue;
+    readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
+      const code = line.replace(/\/\/.*$/, '');
+      if (BUILTIN_IMPORT.test(code) || NODE_GLOBAL.test(code)) offenders.push(`src/${rel}:${i + 1}: ${line.trim()}`);
+    });
+  }
+  assert.deepEqual(offenders, []);
+});
