@@ -37,6 +37,13 @@ Object.defineProperty(LinkError.prototype, 'name', { value: 'LinkError', writabl
 export class RuntimeError extends Error {}
 Object.defineProperty(RuntimeError.prototype, 'name', { value: 'RuntimeError', writable: true, configurable: true });
 
+// The JS API's WebAssembly.CompileError/LinkError/RuntimeError are these classes: give them the
+// NativeError shape (constructor length 1, an empty `message` on the prototype).
+for (const E of [CompileError, LinkError, RuntimeError]) {
+  Object.defineProperty(E, 'length', { value: 1, configurable: true });
+  Object.defineProperty(E.prototype, 'message', { value: '', writable: true, configurable: true });
+}
+
 /** Trap codes, named as Wasmtime's `Trap` enum. */
 export enum TrapCode {
   StackOverflow = 'StackOverflow',

@@ -1,0 +1,31 @@
+// Locates the shared benchmark harness for the bench scripts: $TSWASM_BENCH or ../shared/bench, copied to a
+// temp dir and installed (npm ci) when it has no node_modules; builds tswasm when dist/ lacks the JS API.
+
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The root of this checkout. */
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The directory of an installed harness holding `script` (exits with a message when there is none). */
+export function findHarness(script) {
+  let bench = resolve(process.env.TSWASM_BENCH ?? join(root, '..', 'shared', 'bench'));
+  if (!existsSync(join(bench, script))) {
+    console.error(`no ${script} in ${bench} (set TSWASM_BENCH)`);
+    process.exit(2);
+  }
+  if (!existsSync(join(bench, 'node_modules'))) {
+    const copy = mkdtempSync(join(tmpdir(), 'tswasm-bench-'));
+    cpSync(bench, copy, { recursive: true });
+    console.log(`installing the harness in ${copy}`);
+    execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: copy, stdio: 'inherit' });
+    bench = copy;
+  }
+  if (!existsSync(join(root, 'dist', 'src', 'jsapi', 'index.js'))) {
+    execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+  }
+  return bench;
+}

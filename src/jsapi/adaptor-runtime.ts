@@ -1,0 +1,69 @@
+// What the generated call adaptors bind: the engine's result slots and depth counter, BigInt <-> int32
+// pair scratch, and the error paths of both directions (kept out of line so the hot path is small).
+
+import { RuntimeError, Trap, TrapCode } from '../core/errors.js';
+import { DEPTH, RF, RI, RR, pendingTail } from '../runtime/slots.js';
+import { HostThrow, toEmbedderError } from '../runtime/traps.js';
+import { funcOfExported } from './values.js';
+
+/**
+ * Scratch for i64 <-> (lo, hi): storing into a BigInt64Array is exactly ToBigInt64 (TypeError for
+ * numbers, SyntaxError for bad strings), and reading it back builds the BigInt in one step.
+ */
+export const B64 = new BigInt64Array(1);
+export const I32 = new Int32Array(B64.buffer);
+/** Index of the low and high int32 half in I32 (platform byte order). */
+export const LO = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
+export const HI = 1 - LO;
+
+const STACK_OVERFLOW = 'Maximum call stack size exceeded';
+
+/**
+ * The exception a failed call of an Exported Function throws: traps as RuntimeErrors, JS exceptions
+ * unchanged, and stack exhaustion as the RangeError JS itself throws (the spec: "the same class of
+ * exception ... as for a stack overflow in JavaScript"). Also resets the engine's per-call state.
+ */
+export function callFailure(e: unknown, depth: number): unknown {
+  DEPTH[0] = depth;
+  pendingTail.target = null;
+  if (e instanceof RangeError && e.message.includes(STACK_OVERFLOW)) return e;
+  return jsApiError(toEmbedderError(e));
+}
+
+/**
+ * An error from the engine as the JS API shows it: a trap becomes a plain WebAssembly.RuntimeError
+ * (its constructor is RuntimeError itself, as engines and the JS API tests have it) with the trap's
+ * message and stack, whose frames name the wasm functions; stack exhaustion a RangeError.
+ */
+export function jsApiError(err: unknown): unknown {
+  if (!(err instanceof Trap)) return err;
+  if (err.code === TrapCode.StackOverflow) return new RangeError(STACK_OVERFLOW);
+  const e = new RuntimeError(err.message);
+  Object.defineProperty(e, 'stack', { value: err.stack, writable: true, configurable: true });
+  return e;
+}
+
+/** A JS value as a funcref (ToWebAssemblyValue for `funcref`, not null). */
+export function toFuncref(v: unknown): unknown {
+  const f = funcOfExported(v);
+  if (f === undefined) throw new TypeError('cannot convert to a WebAssembly funcref: not a WebAssembly function');
+  return f;
+}
+
+/** The values of a host function's multi-value result (the spec's iteration, with its TypeErrors). */
+export function iterateResults(ret: unknown, count: number): unknown[] {
+  const method = ret === null || ret === undefined ? undefined : (ret as { [Symbol.iterator]?: unknown })[Symbol.iterator];
+  if (typeof method !== 'function') {
+    if (method === undefined || method === null) throw new TypeError(`a host function with ${count} results must return an iterable`);
+    throw new TypeError('the Symbol.iterator property of the host function result is not callable');
+  }
+  const values: unknown[] = [];
+  for (const v of { [Symbol.iterator]: () => method.call(ret) as Iterator<unknown> }) values.push(v);
+  if (values.length !== count) throw new TypeError(`a host function returned ${values.length} values, expected ${count}`);
+  return values;
+}
+
+/** Everything generated adaptors use, bound once into each generated maker. */
+export const ADAPTOR_RUNTIME = {
+  RI, RF, RR, DEPTH, B64, I32, fround: Math.fround, HostThrow, callFailure, toFuncref, iterateResults,
+};

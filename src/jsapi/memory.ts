@@ -1,0 +1,138 @@
+// WebAssembly.Memory: a linear memory and its ArrayBuffer, which keeps its identity until the memory
+// grows and is then detached (the spec), unless the realm was created with detachOnGrow: false.
+
+import { MemoryObject } from '../runtime/memory.js';
+import { detachBuffer, transferBuffer } from './detach.js';
+import { asWebIdlInterface } from './interface.js';
+import type { Realm } from './realm.js';
+import {
+  addressValueToU64, dictionary, requireArgs, required, toEnum, u64ToAddressValue, u64ToNumber, type AddressType,
+} from './webidl.js';
+
+const ADDRESS_TYPES: readonly AddressType[] = ['i32', 'i64'];
+/** Largest valid memory limit in 64 KiB pages: 2^16 for i32 addresses, 2^48 for i64. */
+const PAGE_LIMIT: Readonly<Record<AddressType, bigint>> = { i32: 2n ** 16n, i64: 2n ** 48n };
+
+export type MemoryClass = ReturnType<typeof defineMemory>;
+
+/** Defines this realm's Memory interface and registers its brand. */
+export function defineMemory(realm: Realm) {
+  let adopting: MemoryObject | null = null;
+  const cache = new WeakMap<MemoryObject, Memory>();
+
+  class Memory {
+    readonly #raw: MemoryObject;
+    /** The buffer JS has seen since the last refresh: only that one needs detaching. */
+    #exposed: ArrayBuffer | null = null;
+
+    constructor(descriptor: unknown) {
+      if (adopting !== null) {
+        this.#raw = adopting;
+        adopting = null;
+      } else {
+        requireArgs(arguments.length, 1, 'WebAssembly.Memory');
+        this.#raw = createMemory(realm, descriptor);
+      }
+      cache.set(this.#raw, this);
+      if (realm.detachOnGrow) {
+        const previous = this.#raw.onGrow;
+        this.#raw.onGrow = (old) => {
+          previous?.(old);
+          // After a grow by 0 the engine still has `old`: it moves to a new buffer first.
+          if (old === this.#raw.bytes.buffer) this.#refreshInPlace();
+          else this.#detachIfExposed(old);
+        };
+      }
+    }
+
+    /** Grows by `delta` pages; returns the old size. A RangeError when the memory cannot grow. */
+    grow(delta: unknown): number | bigint {
+      requireArgs(arguments.length, 1, 'WebAssembly.Memory.grow');
+      const raw = this.#raw;
+      const address: AddressType = raw.type.address64 ? 'i64' : 'i32';
+      const pages = u64ToNumber(addressValueToU64(delta, address, 'WebAssembly.Memory.grow'));
+      const old = raw.pages;
+      if (raw.grow(pages) < 0) throw new RangeError('WebAssembly.Memory.grow: the memory cannot grow by that many pages');
+      return u64ToAddressValue(old, address);
+    }
+
+    /** The memory's bytes; the same ArrayBuffer until the memory grows. */
+    get buffer(): ArrayBuffer {
+      const buffer = this.#raw.bytes.buffer as ArrayBuffer;
+      this.#exposed = buffer;
+      return buffer;
+    }
+
+    /** Memories are always backed by fixed-length buffers here, so this is `buffer`. */
+    toFixedLengthBuffer(): ArrayBuffer {
+      return this.buffer;
+    }
+
+    #detachIfExposed(old: ArrayBuffer): void {
+      if (old !== this.#exposed) return;
+      this.#exposed = null;
+      try {
+        detachBuffer(old);
+      } catch {
+        // Another realm's Memory object of the same memory has detached it already.
+      }
+    }
+
+    /** memory.grow(0): the old buffer is detached and a new one (same bytes, no copy) takes its place. */
+    #refreshInPlace(): void {
+      const raw = this.#raw;
+      const old = raw.bytes.buffer as ArrayBuffer;
+      if (!realm.detachOnGrow || old !== this.#exposed || transferBuffer === null) return;
+      const fresh = transferBuffer(old);
+      raw.bytes = new Uint8Array(fresh);
+      raw.view = new DataView(fresh);
+      this.#exposed = null;
+    }
+
+    static {
+      realm.memory = {
+        wrap: (raw) => cache.get(raw) ?? adopt(raw),
+        unwrap: (v) => (isObjectWith(v) && #raw in v ? v.#raw : undefined),
+      };
+    }
+  }
+
+  function adopt(raw: MemoryObject): Memory {
+    adopting = raw;
+    return new Memory(undefined);
+  }
+
+  asWebIdlInterface(Memory, 1);
+  return Memory;
+}
+
+function isObjectWith(v: unknown): v is object {
+  return typeof v === 'object' && v !== null;
+}
+
+/** The Memory constructor's steps: the descriptor (in the order the JS API tests expect), validity, allocation. */
+function createMemory(realm: Realm, descriptor: unknown): MemoryObject {
+  const what = 'WebAssembly.Memory';
+  const d = dictionary(descriptor, what);
+  const addressValue = d['address'];
+  const address = addressValue === undefined ? 'i32' : toEnum(addressValue, ADDRESS_TYPES, `${what}: address`);
+  const initial = addressValueToU64(required(d, 'initial', what), address, `${what}: initial`);
+  const maximumValue = d['maximum'];
+  const maximum = maximumValue === undefined ? null : addressValueToU64(maximumValue, address, `${what}: maximum`);
+  if (d['shared']) throw new TypeError(`${what}: shared memories are not supported by tswasm (threads)`);
+  const limit = PAGE_LIMIT[address];
+  if (BigInt(initial) > limit) throw new RangeError(`${what}: initial ${initial} is above the limit of ${limit} pages`);
+  if (maximum !== null && BigInt(maximum) > limit) throw new RangeError(`${what}: maximum ${maximum} is above the limit of ${limit} pages`);
+  if (maximum !== null && BigInt(initial) > BigInt(maximum)) throw new RangeError(`${what}: initial ${initial} is above maximum ${maximum}`);
+  let raw: MemoryObject;
+  try {
+    raw = new MemoryObject({
+      limits: { min: u64ToNumber(initial), max: maximum === null ? null : u64ToNumber(maximum) },
+      address64: address === 'i64', shared: false, pageSizeLog2: 16,
+    });
+  } catch {
+    throw new RangeError(`${what}: cannot allocate ${initial} pages`);
+  }
+  raw.store = realm.store.raw;
+  return raw;
+}

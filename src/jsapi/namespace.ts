@@ -1,0 +1,151 @@
+// Builds a WebAssembly namespace object: validate, compile, instantiate (both overloads), the
+// streaming variants, the interfaces and error classes, with the property shapes WebIDL gives them.
+
+import type { Module as EngineModule } from '../api/module.js';
+import { CompileError, LinkError, RuntimeError } from '../core/errors.js';
+import { defineException } from './exception.js';
+import { defineGlobal } from './global.js';
+import { checkImportObject, defineInstance, instantiateCore } from './instance.js';
+import { readImports } from './imports.js';
+import { defineOperation } from './interface.js';
+import { defineMemory } from './memory.js';
+import { compileBytes, defineModule, readCompileOptions } from './module.js';
+import { Realm, type JsApiOptions } from './realm.js';
+import { responseBytes } from './streaming.js';
+import { defineTable } from './table.js';
+import { defineTag, jsExceptionTag } from './tag.js';
+import { copyBufferSource, requireArgs } from './webidl.js';
+
+/** The shape of the object `createWebAssembly` returns (a superset of Node's `WebAssembly`). */
+export interface WebAssemblyNamespace {
+  validate(bytes: unknown, options?: unknown): boolean;
+  compile(bytes: unknown, options?: unknown): Promise<object>;
+  instantiate(source: unknown, importObject?: unknown, options?: unknown): Promise<unknown>;
+  compileStreaming(source: unknown, options?: unknown): Promise<object>;
+  instantiateStreaming(source: unknown, importObject?: unknown, options?: unknown): Promise<{ module: object; instance: object }>;
+  readonly Module: ReturnType<typeof defineModule>;
+  readonly Instance: ReturnType<typeof defineInstance>;
+  readonly Memory: ReturnType<typeof defineMemory>;
+  readonly Table: ReturnType<typeof defineTable>;
+  readonly Global: ReturnType<typeof defineGlobal>;
+  readonly Tag: ReturnType<typeof defineTag>;
+  readonly Exception: ReturnType<typeof defineException>;
+  readonly CompileError: typeof CompileError;
+  readonly LinkError: typeof LinkError;
+  readonly RuntimeError: typeof RuntimeError;
+  readonly JSTag: object;
+}
+
+/**
+ * A new WebAssembly namespace backed by tswasm: its own engine and store, and its own interface
+ * objects (objects of one namespace are not accepted by another, as with separate realms).
+ */
+export function createWebAssembly(options: JsApiOptions = {}): WebAssemblyNamespace {
+  const realm = new Realm(options);
+  const Module = defineModule(realm);
+  const Instance = defineInstance(realm);
+  const Memory = defineMemory(realm);
+  const Table = defineTable(realm);
+  const Global = defineGlobal(realm);
+  const Tag = defineTag(realm);
+  const Exception = defineException(realm);
+
+  /** "Asynchronously compile a WebAssembly module": compiles in a later job, resolves with a Module. */
+  const asyncCompile = (bytes: Uint8Array): Promise<object> =>
+    Promise.resolve().then(() => realm.wrapModule(compileBytes(realm, bytes)));
+
+  /** "Asynchronously instantiate": reads the imports now, instantiates in a later job. */
+  const asyncInstantiate = (module: EngineModule, importObject: unknown): Promise<object> => {
+    let imports;
+    try {
+      imports = readImports(realm, module, importObject);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return Promise.resolve().then(() => realm.wrapInstance(instantiateCore(realm, module, imports)));
+  };
+
+  const instantiateModuleObject = (moduleObject: object, importObject: unknown) =>
+    asyncInstantiate(realm.moduleOf(moduleObject)!, importObject).then((instance) => ({ instance, module: moduleObject }));
+
+  /** Runs `f`, turning a synchronous exception into a rejected promise (WebIDL's promise-returning operations). */
+  const promising = <T>(f: () => Promise<T>): Promise<T> => {
+    try {
+      return f();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  };
+
+  // Methods, not functions: WebIDL operations are not constructors.
+  const operations = {
+    validate(bytes: unknown, opts?: unknown): boolean {
+      requireArgs(arguments.length, 1, 'WebAssembly.validate');
+      const copy = copyBufferSource(bytes, 'WebAssembly.validate');
+      readCompileOptions(opts, 'WebAssembly.validate');
+      try {
+        // A valid module using a feature the engine cannot run yet counts as invalid, as on an
+        // engine without that feature, so feature detection picks a build tswasm can run.
+        compileBytes(realm, copy);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    compile(bytes: unknown, opts?: unknown): Promise<object> {
+      const count = arguments.length;
+      return promising(() => {
+        requireArgs(count, 1, 'WebAssembly.compile');
+        const copy = copyBufferSource(bytes, 'WebAssembly.compile');
+        readCompileOptions(opts, 'WebAssembly.compile');
+        return asyncCompile(copy);
+      });
+    },
+    instantiate(source: unknown, importObject?: unknown, opts?: unknown): Promise<unknown> {
+      const count = arguments.length;
+      return promising<unknown>(() => {
+        const what = 'WebAssembly.instantiate';
+        requireArgs(count, 1, what);
+        const module = realm.moduleOf(source);
+        if (module !== undefined) {
+          checkImportObject(importObject, what);
+          return asyncInstantiate(module, importObject);
+        }
+        const copy = copyBufferSource(source, what);
+        checkImportObject(importObject, what);
+        readCompileOptions(opts, what);
+        return asyncCompile(copy).then((moduleObject) => instantiateModuleObject(moduleObject, importObject));
+      });
+    },
+    compileStreaming(source: unknown, opts?: unknown): Promise<object> {
+      const count = arguments.length;
+      return promising(() => {
+        requireArgs(count, 1, 'WebAssembly.compileStreaming');
+        readCompileOptions(opts, 'WebAssembly.compileStreaming');
+        return responseBytes(source, 'WebAssembly.compileStreaming').then(asyncCompile);
+      });
+    },
+    instantiateStreaming(source: unknown, importObject?: unknown, opts?: unknown): Promise<{ module: object; instance: object }> {
+      const count = arguments.length;
+      return promising(() => {
+        const what = 'WebAssembly.instantiateStreaming';
+        requireArgs(count, 1, what);
+        checkImportObject(importObject, what);
+        readCompileOptions(opts, what);
+        return responseBytes(source, what).then(asyncCompile).then((m) => instantiateModuleObject(m, importObject));
+      });
+    },
+  };
+
+  const ns = {} as Record<string | symbol, unknown>;
+  for (const name of ['compile', 'validate', 'instantiate', 'compileStreaming', 'instantiateStreaming'] as const) {
+    defineOperation(ns, name, operations[name], 1);
+  }
+  const interfaces = { Module, Instance, Table, Memory, Global, Tag, Exception, CompileError, LinkError, RuntimeError };
+  for (const [name, value] of Object.entries(interfaces)) {
+    Object.defineProperty(ns, name, { value, writable: true, enumerable: false, configurable: true });
+  }
+  Object.defineProperty(ns, 'JSTag', { get: () => realm.tag.wrap(jsExceptionTag(realm)), enumerable: true, configurable: true });
+  Object.defineProperty(ns, Symbol.toStringTag, { value: 'WebAssembly', configurable: true });
+  return ns as unknown as WebAssemblyNamespace;
+}

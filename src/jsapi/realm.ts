@@ -1,0 +1,81 @@
+// A realm of the JS API: one engine and store, the options, the Exported Function cache, and what each
+// interface registers to wrap runtime objects in (and recognise) its JS objects, one per runtime object.
+
+import { Engine } from '../api/engine.js';
+import type { Config } from '../api/config.js';
+import type { Module as EngineModule } from '../api/module.js';
+import { Store } from '../api/store.js';
+import type { WasmFunc } from '../runtime/func.js';
+import type { GlobalObject } from '../runtime/global.js';
+import type { MemoryObject } from '../runtime/memory.js';
+import type { TableObject } from '../runtime/table.js';
+import type { TagObject } from '../runtime/tag.js';
+import { makeExportedCallable } from './export-adaptor.js';
+import { registerExportedFunction, type FuncRealm } from './values.js';
+
+/** Options of `createWebAssembly`. */
+export interface JsApiOptions {
+  /**
+   * Detach a Memory's old ArrayBuffer when the memory grows, as the spec requires (default true).
+   * `false` leaves old buffers attached (stale, with their old length): faster on V8, where detaching
+   * any buffer slows every DataView access afterwards, but not conforming. See docs/js-api.md.
+   */
+  readonly detachOnGrow?: boolean;
+  /** The engine's configuration (features, compilation mode, maxWasmStack). */
+  readonly engine?: Config;
+}
+
+/** Wraps runtime objects of one kind in this realm's JS objects, and recognises those objects. */
+export interface Brand<R> {
+  /** The JS object of `raw` (created on first use, then always the same one). */
+  wrap(raw: R): object;
+  /** The runtime object behind a JS object of this kind and realm, or undefined. */
+  unwrap(v: unknown): R | undefined;
+}
+
+const unset = (): never => {
+  throw new Error('internal error: JS API realm used before its interfaces were defined');
+};
+const unsetBrand: Brand<never> = { wrap: unset, unwrap: unset };
+
+export class Realm implements FuncRealm {
+  readonly engine: Engine;
+  readonly store: Store;
+  readonly detachOnGrow: boolean;
+  private readonly exported = new WeakMap<WasmFunc, (...args: unknown[]) => unknown>();
+
+  /** Set by each interface's definition (namespace.ts wires them up). */
+  memory: Brand<MemoryObject> = unsetBrand;
+  table: Brand<TableObject> = unsetBrand;
+  global: Brand<GlobalObject> = unsetBrand;
+  tag: Brand<TagObject> = unsetBrand;
+  /** The compiled module behind a Module object of this realm, or undefined (module.ts). */
+  moduleOf: (v: unknown) => EngineModule | undefined = unset;
+  /** A new Module object for a compiled module (module.ts). */
+  wrapModule: (m: EngineModule) => object = unset;
+  /** A new Instance object with the given exports object (instance.ts). */
+  wrapInstance: (exports: object) => object = unset;
+  /** The JavaScript exception tag, once something asked for it (tag.ts). */
+  jsTag: TagObject | null = null;
+
+  constructor(options: JsApiOptions = {}) {
+    this.engine = new Engine(options.engine);
+    this.store = new Store(this.engine);
+    this.detachOnGrow = options.detachOnGrow ?? true;
+  }
+
+  /**
+   * The spec's "a new Exported Function": one per function, named by its index in its instance
+   * (or its index as a host function), with its parameter count as length.
+   */
+  exportedFunction(f: WasmFunc): (...args: unknown[]) => unknown {
+    let fn = this.exported.get(f);
+    if (fn === undefined) {
+      fn = makeExportedCallable(this, f);
+      Object.defineProperty(fn, 'name', { value: String(f.index), configurable: true });
+      this.exported.set(f, fn);
+      registerExportedFunction(fn, f);
+    }
+    return fn;
+  }
+}
