@@ -3,6 +3,7 @@
 
 import type { FuncType } from '../core/types.js';
 import { callLowered, returnResults } from '../runtime/call.js';
+import { embedderException, hostException } from './exnref.js';
 import { WasmFunc, type LoweredFn } from '../runtime/func.js';
 import type { InstanceObject } from '../runtime/instance.js';
 import { HostThrow } from '../runtime/traps.js';
@@ -16,11 +17,11 @@ export function callWasm(store: Store<any>, f: WasmFunc, lowered: readonly unkno
   const hook = store.raw.callHook;
   const prev = enterInstance(f.owner);
   try {
-    if (hook === null) return callLowered(f, lowered);
+    if (hook === null) return callIn(store, f, lowered);
     hook('CallingWasm');
     let out: unknown[];
     try {
-      out = callLowered(f, lowered);
+      out = callIn(store, f, lowered);
     } catch (e) {
       hook('ReturningFromWasm');
       throw e;
@@ -29,6 +30,15 @@ export function callWasm(store: Store<any>, f: WasmFunc, lowered: readonly unkno
     return out;
   } finally {
     leaveInstance(prev);
+  }
+}
+
+/** callLowered, with an uncaught wasm exception turned into a ThrownException. */
+function callIn(store: Store<any>, f: WasmFunc, lowered: readonly unknown[]): unknown[] {
+  try {
+    return callLowered(f, lowered);
+  } catch (e) {
+    throw embedderException(store, e);
   }
 }
 
@@ -55,8 +65,9 @@ export function hostFunc(store: Store<any>, typeId: number, impl: HostImpl, want
         if (hook !== null) hook('ReturningFromHost');
       }
     } catch (e) {
-      // Whatever the host throws reaches the embedder unchanged (never mistaken for a trap).
-      throw new HostThrow(e);
+      // A ThrownException raises its wasm exception (catchable by tag); whatever else the host
+      // throws reaches the embedder unchanged (never mistaken for a trap, never caught by wasm).
+      throw hostException(store, e) ?? new HostThrow(e);
     } finally {
       if (caller !== null) Caller.end(caller);
     }

@@ -18,6 +18,7 @@ export { Table } from './table.js';
 export { Global } from './global.js';
 export { Tag } from './tag.js';
 export { ExternRef } from './externref.js';
+export { ExnRef, ThrownException } from './exnref.js';
 export { Val, valToJs, jsToVal, type ValRaw, type FuncHandle } from './val.js';
 export type { Extern } from './extern.js';
 export { WasmBacktrace } from './backtrace.js';

@@ -6,6 +6,7 @@ import type { ValType } from '../core/types.js';
 import { InstanceObject } from '../runtime/instance.js';
 import type { RuntimeExtern } from '../runtime/link.js';
 import { enterInstance, leaveInstance } from './caller.js';
+import { embedderException } from './exnref.js';
 import { externFromRaw, isExtern, type Extern } from './extern.js';
 import { Func } from './func.js';
 import { Global } from './global.js';
@@ -125,7 +126,7 @@ function instantiate(store: Store<any>, module: Module, imports: RuntimeExtern[]
     // A link failure creates nothing; a trap in a segment or the start function leaves the
     // instance's memories and tables in the store (as in Wasmtime), so they stay counted.
     if (e instanceof LinkError) releaseInstance(store, info);
-    throw e;
+    throw embedderException(store, e);
   } finally {
     leaveInstance(prev);
   }

@@ -1,5 +1,5 @@
-// Tag: a handle to an exception tag (Wasmtime's Tag). Tags link and export already; throwing and
-// catching wait for exception handling in the compiler.
+// Tag: a handle to an exception tag (Wasmtime's Tag): the identity wasm exceptions are caught by,
+// shared by every instance that imports it.
 
 import type { FuncType } from '../core/types.js';
 import { TagObject } from '../runtime/tag.js';
@@ -29,6 +29,8 @@ export class Tag {
     if (type!.results.length !== 0) throw new TypeError('a tag type has no results');
     this.raw = new TagObject(registerFuncType(type!));
     this.raw.store = store.raw;
+    // The one handle of this tag: an exception's `tag(store)` or an export of it is this object.
+    handleFor(store, this.raw, () => this);
   }
 
   /** @internal The handle of a runtime tag (one per tag; another store's is refused). */

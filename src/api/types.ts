@@ -6,8 +6,8 @@ import { registerRecGroup } from '../validate/type-registry.js';
 
 export type { FuncType, GlobalType, MemoryType, TableType, ValType } from '../core/types.js';
 export {
-  I32, I64, F32, F64, FUNCREF, EXTERNREF, NULLFUNCREF, NULLEXTERNREF, refType, valTypeName,
-  HT_FUNC, HT_EXTERN, HT_NOFUNC, HT_NOEXTERN,
+  I32, I64, F32, F64, V128, FUNCREF, EXTERNREF, EXNREF, NULLFUNCREF, NULLEXTERNREF, NULLEXNREF, refType, valTypeName,
+  HT_FUNC, HT_EXTERN, HT_EXN, HT_NOFUNC, HT_NOEXTERN, HT_NOEXN,
 } from '../core/types.js';
 
 /** A function type value: `funcType([I32, I64], [F64])`. */

@@ -1,11 +1,13 @@
 // Val, the values of the embedding API (Wasmtime's Val), and the one place where they are
 // converted to and from the engine's lowered values and plain JS values.
 
-import { F32, F64, HT_EXTERN, HT_FUNC, HT_NOEXTERN, HT_NOFUNC, I32, I64, heapOf, isNullable, isRef, valTypeName, type ValType } from '../core/types.js';
+import { F32, F64, HT_EXN, HT_EXTERN, HT_FUNC, HT_NOEXN, HT_NOEXTERN, HT_NOFUNC, I32, I64, V128, heapOf, isNullable, isRef, valTypeName, type ValType } from '../core/types.js';
 import { f32FromBits, f32ToBits, f64FromBigBits, f64ToBigBits } from '../runtime/float-bits.js';
 import { WasmFunc } from '../runtime/func.js';
 import { componentArray } from '../runtime/lowering.js';
+import { V128 as V128Value, v128FromBigInt, v128ToBigInt } from '../runtime/simd-value.js';
 import { isCanonicalSubtype } from '../validate/type-registry.js';
+import { ExnRef } from './exnref.js';
 import { ExternRef } from './externref.js';
 import { Func } from './func.js';
 import { WRONG_STORE } from './handles.js';
@@ -20,6 +22,7 @@ export interface FuncHandle {
 /**
  * A wasm value (Wasmtime's Val). Integers are signed (i32 as a number, i64 as a bigint); floats
  * are their bit patterns (f32 as a uint32 number, f64 as a uint64 bigint) so NaN payloads survive;
+ * a v128 is its 128 bits as an unsigned bigint (lane 0 in the low bits, Wasmtime's u128);
  * references are handles (Func, ExternRef) and a null reference is `value: null`.
  */
 export type Val =
@@ -27,8 +30,10 @@ export type Val =
   | { readonly type: 'i64'; readonly value: bigint }
   | { readonly type: 'f32'; readonly value: number }
   | { readonly type: 'f64'; readonly value: bigint }
+  | { readonly type: 'v128'; readonly value: bigint }
   | { readonly type: 'funcref'; readonly value: FuncHandle | null }
-  | { readonly type: 'externref'; readonly value: ExternRef | null };
+  | { readonly type: 'externref'; readonly value: ExternRef | null }
+  | { readonly type: 'exnref'; readonly value: ExnRef | null };
 
 const f32scratch = new Float32Array(1);
 const u32scratch = new Uint32Array(f32scratch.buffer);
@@ -45,11 +50,18 @@ export const Val = {
   f32Bits: (bits: number): Val => ({ type: 'f32', value: bits >>> 0 }),
   f64: (value: number): Val => ({ type: 'f64', value: f64ToBigBits(value) }),
   f64Bits: (bits: bigint): Val => ({ type: 'f64', value: BigInt.asUintN(64, bits) }),
+  /** A v128 from its 128 bits (taken modulo 2^128; lane 0 in the low bits). */
+  v128: (bits: bigint): Val => ({ type: 'v128', value: BigInt.asUintN(128, bits) }),
   funcref: (f: FuncHandle | null): Val => ({ type: 'funcref', value: f }),
   /** An externref Val: an ExternRef (`ExternRef.new(store, hostValue)`) or null. */
   externref: (x: ExternRef | null): Val => {
     if (x !== null && !(x instanceof ExternRef)) throw new TypeError('an externref Val holds an ExternRef or null (use ExternRef.new(store, value))');
     return { type: 'externref', value: x };
+  },
+  /** An exnref Val: an exception (`ExnRef.new(store, tag, fields)`, or one wasm threw) or null. */
+  exnref: (x: ExnRef | null): Val => {
+    if (x !== null && !(x instanceof ExnRef)) throw new TypeError('an exnref Val holds an ExnRef or null');
+    return { type: 'exnref', value: x };
   },
   /** The JS number of an f32 or f64 Val (or of an i32). */
   toNumber(v: Val): number {
@@ -62,9 +74,10 @@ export const Val = {
   toRaw(cx: AsContext<any>, v: Val): ValRaw {
     const store = storeOf(cx);
     switch (v.type) {
-      case 'i32': case 'i64': case 'f32': case 'f64': return v.value;
+      case 'i32': case 'i64': case 'f32': case 'f64': case 'v128': return v.value;
       case 'funcref': return v.value === null ? null : v.value.store === store ? v.value.raw : wrongStore();
       case 'externref': return v.value === null ? null : v.value.toRaw(store);
+      case 'exnref': return v.value === null ? null : v.value.toRaw(store);
     }
   },
   /** The Val of type `type` (canonical) for a raw value (Wasmtime's Val::from_raw). */
@@ -75,8 +88,11 @@ export const Val = {
       case I64: return Val.i64(raw as bigint);
       case F32: return Val.f32Bits(raw as number);
       case F64: return Val.f64Bits(raw as bigint);
+      case V128: return Val.v128(raw as bigint);
     }
-    if (refFamily(type) === 'func') return Val.funcref(Func.fromRaw(store, raw));
+    const family = refFamily(type);
+    if (family === 'func') return Val.funcref(Func.fromRaw(store, raw));
+    if (family === 'exn') return Val.exnref(ExnRef.fromRaw(store, raw));
     return Val.externref(ExternRef.fromRaw(store, raw));
   },
 };
@@ -92,14 +108,15 @@ function wrongStore(): never {
   throw new Error(WRONG_STORE);
 }
 
-/** The two kinds of reference the API carries. */
-export type RefFamily = 'func' | 'extern';
+/** The kinds of reference the API carries. */
+export type RefFamily = 'func' | 'extern' | 'exn';
 
 /** Whether a reference type holds functions or host references. */
 export function refFamily(t: ValType): RefFamily {
   const h = heapOf(t);
   if (h >= 0 || h === HT_FUNC || h === HT_NOFUNC) return 'func';
   if (h === HT_EXTERN || h === HT_NOEXTERN) return 'extern';
+  if (h === HT_EXN || h === HT_NOEXN) return 'exn';
   throw new TypeError(`values of type ${valTypeName(t)} are not supported yet`);
 }
 
@@ -134,6 +151,10 @@ export function lowerVal(store: Store<any>, t: ValType, v: Val, out: unknown[], 
       if (v.type !== 'f64' || typeof v.value !== 'bigint') mismatch(t, v, what);
       out.push(f64FromBigBits(v.value));
       return;
+    case V128:
+      if (v.type !== 'v128' || typeof v.value !== 'bigint') mismatch(t, v, what);
+      out.push(v128FromBigInt(v.value));
+      return;
   }
   if (!isRef(t)) throw new TypeError(`${what}: values of type ${valTypeName(t)} are not supported yet`);
   const family = refFamily(t);
@@ -150,6 +171,20 @@ export function lowerVal(store: Store<any>, t: ValType, v: Val, out: unknown[], 
     if (h >= 0 && !isCanonicalSubtype(f.raw.type, h)) throw new TypeError(`${what}: function has the wrong type`);
     if (h === HT_NOFUNC) throw new TypeError(`${what}: only null is a value of type ${valTypeName(t)}`);
     out.push(f.raw);
+    return;
+  }
+  if (family === 'exn') {
+    if (v.type !== 'exnref') mismatch(t, v, what);
+    const x = v.value;
+    if (x === null) {
+      if (!isNullable(t)) throw new TypeError(`${what}: null is not a value of type ${valTypeName(t)}`);
+      out.push(null);
+      return;
+    }
+    if (!(x instanceof ExnRef)) throw new TypeError(`${what}: an exnref Val holds an ExnRef or null`);
+    if (x.store !== store) wrongStore();
+    if (heapOf(t) === HT_NOEXN) throw new TypeError(`${what}: only null is a value of type ${valTypeName(t)}`);
+    out.push(x.raw);
     return;
   }
   if (v.type !== 'externref') mismatch(t, v, what);
@@ -175,9 +210,12 @@ export function liftVal(store: Store<any>, t: ValType, comps: ArrayLike<unknown>
     }
     case F32: return [{ type: 'f32', value: f32ToBits(comps[i] as number) >>> 0 }, i + 1];
     case F64: return [{ type: 'f64', value: f64ToBigBits(comps[i] as number) }, i + 1];
+    case V128: return [{ type: 'v128', value: v128ToBigInt(comps[i] as V128Value) }, i + 1];
   }
   const x = comps[i];
-  if (refFamily(t) === 'func') return [{ type: 'funcref', value: x === null ? null : Func.fromRaw(store, x) }, i + 1];
+  const family = refFamily(t);
+  if (family === 'func') return [{ type: 'funcref', value: x === null ? null : Func.fromRaw(store, x) }, i + 1];
+  if (family === 'exn') return [{ type: 'exnref', value: ExnRef.fromRaw(store, x) }, i + 1];
   return [{ type: 'externref', value: ExternRef.fromRaw(store, x) }, i + 1];
 }
 
@@ -218,10 +256,18 @@ export function jsToVal(t: ValType, x: unknown): Val {
     case I64: return Val.i64(typeof x === 'bigint' ? x : BigInt(Math.trunc(Number(x))));
     case F32: return Val.f32(Number(x));
     case F64: return Val.f64(Number(x));
+    case V128:
+      if (typeof x !== 'bigint') throw new TypeError('expected a bigint for v128');
+      return Val.v128(x);
   }
-  if (refFamily(t) === 'func') {
+  const family = refFamily(t);
+  if (family === 'func') {
     if (x !== null && x !== undefined && !(x instanceof Func)) throw new TypeError('expected a Func or null for a function reference');
     return Val.funcref((x ?? null) as FuncHandle | null);
+  }
+  if (family === 'exn') {
+    if (x !== null && x !== undefined && !(x instanceof ExnRef)) throw new TypeError('expected an ExnRef or null for an exception reference');
+    return Val.exnref((x ?? null) as ExnRef | null);
   }
   if (x !== null && x !== undefined && !(x instanceof ExternRef)) throw new TypeError('expected an ExternRef or null for an externref (use ExternRef.new(store, value))');
   return Val.externref((x ?? null) as ExternRef | null);

@@ -4,7 +4,7 @@
 import type { Command } from './main.js';
 import { readModuleFile } from './read-module.js';
 import {
-  CompileError, Engine, F32, F64, Func, I32, I64, Instance, LinkError, Module, Store, Trap, Val, formatBacktrace,
+  CompileError, Engine, F32, F64, Func, I32, I64, V128, Instance, LinkError, Module, Store, Trap, Val, formatBacktrace,
   valTypeName, type ValType,
 } from '../api/index.js';
 import { Wasi, WasiExit } from '../wasi/index.js';
@@ -92,6 +92,8 @@ function parseArg(t: ValType, text: string): Val {
     case I64: return Val.i64(BigInt(text));
     case F32: return Val.f32(Number(text));
     case F64: return Val.f64(Number(text));
+    // A v128 as one integer (0x... for hex), lane 0 in the low bits.
+    case V128: return Val.v128(BigInt(text));
   }
   throw new Error(`cannot pass a ${valTypeName(t)} argument from the command line`);
 }
@@ -102,6 +104,8 @@ function show(v: Val): string {
     case 'f32': case 'f64': return String(Val.toNumber(v));
     case 'funcref': return v.value === null ? 'null' : '<funcref>';
     case 'externref': return v.value === null ? 'null' : '<externref>';
+    case 'exnref': return v.value === null ? 'null' : '<exnref>';
+    case 'v128': return `0x${v.value.toString(16).padStart(32, '0')}`;
   }
 }
 

@@ -1,7 +1,7 @@
 // A value on the code generator's operand stack: a JS expression (two for an i64) plus what the
 // generator must know to evaluate it later without changing wasm's order of effects.
 
-import type { ValType } from '../core/types.js';
+import { I64 as I64_TYPE, type ValType } from '../core/types.js';
 
 export interface Entry {
   readonly type: ValType;
@@ -20,6 +20,13 @@ export interface Entry {
   readonly locals: readonly number[] | null;
   /** The expression is a JS boolean (an i32 0/1 not yet converted). */
   readonly bool: boolean;
+  /**
+   * i64 only: the high half computed from the low half once that is in a variable (an add's carry
+   * compares the sum with an operand). `hi` is then a slower form that does not need it. Consumers
+   * that use both halves materialise the entry (`FunctionCompiler.pair`), so nothing that only
+   * wants the low half (`i32.wrap_i64`, Go's address arithmetic) ever computes the high half.
+   */
+  readonly hiOf?: (lo: string) => string;
 }
 
 export function entry(type: ValType, code: string, hi = '', pure = true, locals: readonly number[] | null = null, simple = false, bool = false): Entry {
@@ -46,6 +53,21 @@ export function derived(type: ValType, code: string, operands: Entry[], opPure =
   let pure = opPure;
   for (const o of operands) pure &&= o.pure;
   return { type, code, hi, pure, simple: false, locals: mergeLocals(...operands), bool };
+}
+
+/** An i64 whose high half is best computed from the materialised low half (see Entry.hiOf). */
+export function wide(code: string, hi: string, hiOf: (lo: string) => string, operands: Entry[]): Entry {
+  return { ...derived(I64_TYPE, code, operands, true, false, hi), hiOf };
+}
+
+/**
+ * The value of an i32 entry as an unsigned JS number expression (`x >>> 0`). Keep the `| 0` of a
+ * sum: `((a + b) | 0) >>> 0` is faster in TurboFan than `(a + b) >>> 0` (lz77 kernel: 262 vs 300 ms).
+ */
+export function u32(e: Entry): string {
+  const k = e.simple ? literal(e.code) : null;
+  if (k !== null) return String(k >>> 0);
+  return `(${int(e)} >>> 0)`;
 }
 
 /** The entry's value as an i32 JS number expression (booleans converted). */

@@ -2,7 +2,7 @@
 // expressions, structured control as labeled blocks and loops, locals as lets, direct calls.
 
 import { CompileError, UnsupportedError } from '../core/errors.js';
-import { F32, F64, FUNCREF, I32, I64, isRef, type FuncType, type ValType } from '../core/types.js';
+import { F32, F64, FUNCREF, I32, I64, V128, isRef, type FuncType, type ValType } from '../core/types.js';
 import { opByByte, opByPrefixed } from '../binary/opcodes.js';
 import { Op } from '../binary/op.js';
 import { BLOCK_EMPTY, BLOCK_TYPE_INDEX, ByteReader } from '../binary/reader.js';
@@ -12,12 +12,15 @@ import { NAN_PRODUCING, TEMPLATES, TRAPPING } from './numeric.js';
 import { compileI64Op, isI64Op } from './i64.js';
 import { compileMemoryOp, isMemoryOp } from './memory-ops.js';
 import { compileRefTableOp, isRefTableOp } from './ref-table-ops.js';
+import { compileSimdOp } from './simd.js';
+import { pushV128Local, setV128Local, v128LocalDecls } from './simd-locals.js';
+import { compileExceptionOp, endTry, inTryBody, isExceptionOp, skipDeadException, type TryState } from './exceptions.js';
 import type { ModuleContext } from './module-context.js';
 import { Kind, componentKinds, resultSlot, tailSlot } from '../runtime/lowering.js';
 
 type FrameKind = 'block' | 'loop' | 'if' | 'func';
 
-interface Frame {
+export interface Frame {
   readonly kind: FrameKind;
   readonly label: string;
   /** Line index of the header, patched at `end` once we know whether the label is used. */
@@ -40,6 +43,8 @@ interface Frame {
   chain?: Chain;
   /** Temps this frame holds while open (its variables, restored parameters, chain state). */
   pins?: string[];
+  /** A try_table or legacy try (compile/exceptions.ts), else undefined. */
+  exn?: TryState;
 }
 
 /**
@@ -70,6 +75,18 @@ function tempsIn(code: string, into: Set<string>): void {
   for (const m of code.matchAll(TEMP_REF)) into.add(`t${m[1]!}`);
 }
 
+/** Whether `code` mentions the identifier `name` (not merely a longer name starting with it). */
+function readsName(code: string, name: string): boolean {
+  let i = code.indexOf(name);
+  while (i >= 0) {
+    const before = i === 0 ? '' : code[i - 1]!;
+    const after = code[i + name.length] ?? '';
+    if (!/[\w$]/.test(before) && !/[\w$]/.test(after)) return true;
+    i = code.indexOf(name, i + 1);
+  }
+  return false;
+}
+
 /** The block type byte of a block without parameters or results. */
 const BLOCK_EMPTY_BYTE = 0x40;
 
@@ -78,10 +95,10 @@ export class FunctionCompiler {
   private readonly lines: string[] = [];
   private indent = INDENTS[1]!;
   private depth = 1;
-  private stack: Entry[] = [];
-  private readonly frames: Frame[] = [];
-  private unreachable = false;
-  private deadDepth = 0;
+  stack: Entry[] = [];
+  readonly frames: Frame[] = [];
+  unreachable = false;
+  deadDepth = 0;
   private readonly temps: string[] = [];
   private tempCount = 0;
   /** Temps held by open frames, with how many frames hold each. */
@@ -106,14 +123,14 @@ export class FunctionCompiler {
   readonly r: ByteReader;
   private readonly memArg: MemArg = { memory: 0, align: 0, offset: 0 };
   readonly trampolined: boolean;
-  private readonly depthCounted: boolean;
+  readonly depthCounted: boolean;
   /** Config.consumeFuel: the current straight-line run's placeholder line, indentation and cost. */
-  private readonly fuel: boolean;
+  readonly fuel: boolean;
   private fuelLine = -1;
   private fuelIndent = '';
   private fuelCost = 0;
   /** Config.epochInterruption: check the deadline at function entry and loop headers. */
-  private readonly epochs: boolean;
+  readonly epochs: boolean;
   /** Config.nanCanonicalization. */
   private readonly canonNaN: boolean;
 
@@ -145,10 +162,10 @@ export class FunctionCompiler {
     this.emit(line);
   }
   /** Indentation stops growing at a fixed depth: deeply nested code (Go's) would otherwise be mostly spaces. */
-  private deeper(): void {
+  deeper(): void {
     this.indent = INDENTS[++this.depth] ?? this.indent;
   }
-  private shallower(): void {
+  shallower(): void {
     this.indent = INDENTS[--this.depth] ?? this.indent;
   }
 
@@ -224,7 +241,7 @@ export class FunctionCompiler {
   }
 
   /** The frame's result variables, made (and held) on first need. */
-  private frameResultVars(f: Frame): Entry[] {
+  frameResultVars(f: Frame): Entry[] {
     if (f.vars === null) {
       f.vars = this.resultVars(f.results);
       this.unpinFrame(f);
@@ -269,12 +286,32 @@ export class FunctionCompiler {
     if (e.simple) return e;
     const t = this.temp(e.type);
     if (e.type === I64) {
-      this.emit(`${t} = ${e.code};`);
-      this.emit(`${t}h = ${e.hi};`);
+      this.emit(`${t} = ${e.code}; ${t}h = ${e.hiOf ? e.hiOf(t) : e.hi};`);
       return simpleEntry(I64, t, `${t}h`);
     }
     this.emit(`${t} = ${e.type === I32 ? int(e) : e.code};`);
     return simpleEntry(e.type, t);
+  }
+
+  /** An i64 whose halves can both be used as they are (materialised when its high half needs the low one). */
+  pair(e: Entry): Entry {
+    if (e.hiOf === undefined) return e;
+    if (!e.pure) this.spillNonPure();
+    return this.materialize(e);
+  }
+
+  /**
+   * `pair` for popped operands, in order: when one must be materialised, so is every non-pure one
+   * before it (and what is below them on the stack), so effects and traps keep wasm's order.
+   */
+  pairs(es: readonly Entry[]): Entry[] {
+    let last = -1;
+    es.forEach((e, i) => {
+      if (e.hiOf !== undefined) last = i;
+    });
+    if (last < 0) return es as Entry[];
+    if (es.some((e, i) => i <= last && !e.pure)) this.spillNonPure();
+    return es.map((e, i) => (i <= last && (e.hiOf !== undefined || !e.pure) ? this.materialize(e) : e));
   }
 
   /** Evaluates, in stack order, every non-pure entry below the top `keep` ones. */
@@ -318,11 +355,13 @@ export class FunctionCompiler {
       if (t === I64) params.push(`l${i}h`);
     });
     const locals: string[] = [];
+    this.type.params.forEach((t, i) => t === V128 && locals.push(...v128LocalDecls(i, true)));
     for (let i = this.type.params.length; i < this.localTypes.length; i++) {
       const t = this.localTypes[i]!;
       if (t === I64) locals.push(`l${i} = 0`, `l${i}h = 0`);
       else if (isRef(t)) locals.push(`l${i} = null`);
       else if (t === I32 || t === F32 || t === F64) locals.push(`l${i} = 0`);
+      else if (t === V128) locals.push(...v128LocalDecls(i, false));
       else throw new UnsupportedError(`${valKindName(t)} locals in the JS compiler`);
     }
     const func: Frame = {
@@ -380,7 +419,7 @@ export class FunctionCompiler {
    * Starts a straight-line run: control enters it only at its first line, so the cost of every
    * instruction decoded until the next run starts is charged there, before any of it executes.
    */
-  private fuelStart(): void {
+  fuelStart(): void {
     if (!this.fuel) return;
     this.fuelFlush();
     this.fuelLine = this.lines.length;
@@ -400,7 +439,7 @@ export class FunctionCompiler {
    * The function keeps the store's fuel in the local `fu` (a register in loops) and writes it back
    * before every call and return, reading it again after calls.
    */
-  private fuelSave(): void {
+  fuelSave(): void {
     if (this.fuel) this.emit('S.fuel = fu;');
   }
 
@@ -418,6 +457,7 @@ export class FunctionCompiler {
   /** Dead code after br, return, unreachable...: parsed for structure only. */
   private skipDead(byte: number): void {
     const r = this.r;
+    if (skipDeadException(this, byte)) return;
     if (byte === Op.End) {
       if (this.deadDepth > 0) this.deadDepth--;
       else this.end();
@@ -518,7 +558,8 @@ export class FunctionCompiler {
       case Op.LocalGet: {
         const i = r.u32();
         const t = this.localTypes[i]!;
-        this.push(entry(t, `l${i}`, t === I64 ? `l${i}h` : '', true, [i], true));
+        if (t === V128) pushV128Local(this, i);
+        else this.push(entry(t, `l${i}`, t === I64 ? `l${i}h` : '', true, [i], true));
         return;
       }
       case Op.LocalSet:
@@ -559,6 +600,7 @@ export class FunctionCompiler {
   private prefixed(prefix: number, sub: number): void {
     const code = (prefix << 16) | sub;
     if (prefix === 0xfc && this.generic(code)) return;
+    if (prefix === 0xfd) return compileSimdOp(this, sub);
     const op = opByPrefixed(prefix, sub);
     throw this.unsupported(op?.name ?? `0x${prefix.toString(16)} ${sub}`, op?.feature);
   }
@@ -591,6 +633,10 @@ export class FunctionCompiler {
     }
     if (isRefTableOp(code)) {
       compileRefTableOp(this, code);
+      return true;
+    }
+    if (isExceptionOp(code)) {
+      compileExceptionOp(this, code);
       return true;
     }
     return false;
@@ -636,18 +682,24 @@ export class FunctionCompiler {
     const t = this.localTypes[index]!;
     if (!v.pure) this.spillNonPure();
     this.spillLocal(index);
-    if (t === I64) {
+    if (t === I64 && v.hiOf && !readsName(v.hiOf(''), `l${index}`)) {
+      // The high half from the new low half (an add's carry), when it does not read the old one.
+      this.emit(`l${index} = ${v.code}; l${index}h = ${v.hiOf(`l${index}`)};`);
+    } else if (t === I64) {
       // Both halves are computed before either is assigned: the high half may read the low.
-      if (v.hi.includes(`l${index}`) && !v.simple) {
+      if ((v.hiOf || v.hi.includes(`l${index}`)) && !v.simple) {
         const m = this.materialize(v);
         this.emit(`l${index} = ${m.code}; l${index}h = ${m.hi};`);
       } else {
         this.emit(`l${index} = ${v.code}; l${index}h = ${v.hi};`);
       }
+    } else if (t === V128) {
+      setV128Local(this, index, v);
     } else {
       this.emit(`l${index} = ${t === I32 ? int(v) : v.code};`);
     }
-    if (tee) this.push(entry(t, `l${index}`, t === I64 ? `l${index}h` : '', true, [index], true));
+    if (tee && t === V128) pushV128Local(this, index);
+    else if (tee) this.push(entry(t, `l${index}`, t === I64 ? `l${index}h` : '', true, [index], true));
   }
 
   private globalGet(index: number): void {
@@ -680,6 +732,8 @@ export class FunctionCompiler {
     if (!a.pure) a = this.materializeInOrder(a, [b, c]);
     if (!b.pure) b = this.materialize(b);
     if (t === I64) {
+      a = this.pair(a);
+      b = this.pair(b);
       const cm = this.materialize(c);
       this.push(derived(I64, `(${cond(cm)} ? ${a.code} : ${b.code})`, [a, b, cm], true, false, `(${cond(cm)} ? ${a.hi} : ${b.hi})`));
       return;
@@ -706,13 +760,13 @@ export class FunctionCompiler {
     return [[], [bt]];
   }
 
-  private openBlock(kind: number, bt: number): void {
+  openBlock(kind: number, bt: number): void {
     const [params, results] = this.blockSignature(bt);
     let condition: Entry | null = null;
     if (kind === Op.If) condition = this.pop();
     let paramEntries = this.popN(params.length);
     this.spillNonPure();
-    if (condition !== null && !condition.pure) condition = this.materialize(condition);
+    // A condition that reads memory or globals stays inline: what runs before the header only copies values.
     paramEntries = paramEntries.map((e) => (e.simple && e.locals === null ? e : this.snapshot(e)));
     this.spillForBlock();
     const n = this.labelCount++;
@@ -761,6 +815,7 @@ export class FunctionCompiler {
       return;
     }
     const names = new Set(vars.map((v) => v.code));
+    values = this.pairs(values);
     const safe = values.map((x) => {
       const reads = [...names].some((n) => new RegExp(`\\b${n}h?\\b`).test(x.code + ' ' + x.hi));
       return reads && !(x.simple && names.has(x.code) && vars[values.indexOf(x)]!.code === x.code) ? this.materializeFresh(x) : x;
@@ -777,21 +832,21 @@ export class FunctionCompiler {
   private materializeFresh(e: Entry): Entry {
     const t = this.temp(e.type);
     if (e.type === I64) {
-      this.emit(`${t} = ${e.code}; ${t}h = ${e.hi};`);
+      this.emit(`${t} = ${e.code}; ${t}h = ${e.hiOf ? e.hiOf(t) : e.hi};`);
       return simpleEntry(I64, t, `${t}h`);
     }
     this.emit(`${t} = ${e.type === I32 ? int(e) : e.code};`);
     return simpleEntry(e.type, t);
   }
 
-  private frameAt(depth: number): Frame {
+  frameAt(depth: number): Frame {
     const f = this.frames[this.frames.length - 1 - depth];
     if (f === undefined) throw new CompileError(`function ${this.funcIndex}: unknown label ${depth}`);
     return f;
   }
 
   /** The statements of a branch to `f` with `values` (already materialised where needed). */
-  private branchCode(f: Frame, values: readonly Entry[]): void {
+  branchCode(f: Frame, values: readonly Entry[]): void {
     if (f.kind === 'func') {
       this.return(values);
       return;
@@ -825,11 +880,10 @@ export class FunctionCompiler {
 
   private brIf(depth: number): void {
     const f = this.frameAt(depth);
-    let c = this.pop();
+    const c = this.pop();
     const n = this.branchArity(f);
     this.spillNonPure();
     const values = this.popN(n).map((e) => this.materialize(e));
-    if (!c.pure) c = this.materialize(c);
     this.open(`if (${cond(c)}) {`);
     this.branchCode(f, values);
     this.close();
@@ -909,7 +963,7 @@ export class FunctionCompiler {
   }
 
   /** Assigns the frame's results when control reaches its end by falling through. */
-  private fallthroughInto(f: Frame): void {
+  fallthroughInto(f: Frame): void {
     const values = this.popN(f.results.length);
     this.spillNonPure();
     if (f.kind === 'if' && f.vars) {
@@ -972,7 +1026,7 @@ export class FunctionCompiler {
     this.fuelStart();
   }
 
-  private end(): void {
+  end(): void {
     const f = this.frames.pop()!;
     this.unpinFrame(f);
     if (f.chain !== undefined) {
@@ -1002,6 +1056,7 @@ export class FunctionCompiler {
     }
     if (f.kind === 'loop' && reachable) this.emit(`break ${f.label};`);
     if (f.kind === 'loop') f.used = true;
+    if (f.exn !== undefined) endTry(this, f);
     this.close();
     this.fuelStart();
     const labelUsed = f.used;
@@ -1056,7 +1111,7 @@ export class FunctionCompiler {
   /** Lowered argument expressions of `args`, in order. */
   private argList(args: readonly Entry[]): string[] {
     const out: string[] = [];
-    for (const a of args) {
+    for (const a of this.pairs(args)) {
       out.push(a.type === I32 ? int(a) : a.code);
       if (a.type === I64) out.push(a.hi);
     }
@@ -1102,7 +1157,8 @@ export class FunctionCompiler {
       this.emitCall(name, type, args);
       return;
     }
-    if (this.mc.trampolined[index]) {
+    // Inside a try body a tail call must leave the handler first: through the trampoline.
+    if (this.mc.trampolined[index] || inTryBody(this)) {
       this.tailViaSlots(args, `FN[${index}]`);
       this.unreachable = true;
     } else {
@@ -1128,7 +1184,7 @@ export class FunctionCompiler {
   private tailViaSlots(args: readonly Entry[], target: string): void {
     const comps: string[] = [];
     let k = 0;
-    for (const a of args) {
+    for (const a of this.pairs(args)) {
       const kinds = componentKinds(a.type);
       comps.push(`${tailSlot(kinds[0]!)}[${k++}] = ${a.type === I32 ? int(a) : a.code};`);
       if (a.type === I64) comps.push(`TI[${k++}] = ${a.hi};`);
@@ -1175,6 +1231,11 @@ export class FunctionCompiler {
       return;
     }
     const margs = args.map((a) => (a.simple ? a : this.materialize(a)));
+    if (inTryBody(this)) {
+      this.tailViaSlots(margs, target);
+      this.unreachable = true;
+      return;
+    }
     this.open(`if (${target}.body !== null) {`);
     this.tailViaSlots(margs, target);
     this.close();
@@ -1185,6 +1246,21 @@ export class FunctionCompiler {
   index64(e: Entry): string {
     const m = this.materialize(e);
     return `((${m.hi} >>> 0) * 4294967296 + (${m.code} >>> 0))`;
+  }
+
+  /**
+   * When the next instruction is `local.set x`, consumes it and returns x: the producer assigns the
+   * local itself instead of going through a temp. Entries that read x are snapshotted first.
+   */
+  fuseLocalSet(): number | null {
+    const r = this.r;
+    if (r.bytes[r.pos] !== Op.LocalSet) return null;
+    r.pos++;
+    const index = r.u32();
+    if (this.fuel) this.fuelCost++;
+    this.sinceRecycle++;
+    this.spillLocal(index);
+    return index;
   }
 
   /** Reads a memarg immediate. */

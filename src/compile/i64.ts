@@ -3,7 +3,7 @@
 
 import { Op } from '../binary/op.js';
 import { F32, F64, I32, I64 } from '../core/types.js';
-import { derived, entry, int, literal, simpleEntry, type Entry } from './entry.js';
+import { derived, entry, int, literal, simpleEntry, wide, type Entry } from './entry.js';
 import { operand, type FunctionCompiler } from './function-compiler.js';
 
 const I64_OPS = new Set<number>([
@@ -29,12 +29,12 @@ export function compileI64Op(fc: FunctionCompiler, code: number): void {
     case Op.I32DivS: case Op.I32DivU: case Op.I32RemS: case Op.I32RemU:
       return i32Division(fc, code);
     case Op.I64Eqz: {
-      const a = fc.pop();
+      const a = fc.pair(fc.pop());
       fc.push(derived(I32, `((${a.code} | ${a.hi}) === 0)`, [a], true, true));
       return;
     }
     case Op.I64Eq: case Op.I64Ne: {
-      const [a, b] = fc.popN(2) as [Entry, Entry];
+      const [a, b] = fc.pairs(fc.popN(2)) as [Entry, Entry];
       const js = code === Op.I64Eq
         ? `(${a.code} === ${b.code} && ${a.hi} === ${b.hi})`
         : `(${a.code} !== ${b.code} || ${a.hi} !== ${b.hi})`;
@@ -50,7 +50,7 @@ export function compileI64Op(fc: FunctionCompiler, code: number): void {
       return;
     }
     case Op.I64Ctz: case Op.I64Popcnt: {
-      const a = fc.pop();
+      const a = fc.pair(fc.pop());
       const h = fc.helper(code === Op.I64Ctz ? 'ctz64' : 'popcnt64');
       fc.push(derived(I64, `${h}(${a.code}, ${a.hi})`, [a], true, false, '0'));
       return;
@@ -60,13 +60,13 @@ export function compileI64Op(fc: FunctionCompiler, code: number): void {
     case Op.I64Mul: return mul(fc);
     case Op.I64DivU: case Op.I64RemU: return divRemU(fc, code === Op.I64DivU);
     case Op.I64DivS: case Op.I64RemS: {
-      const [a, b] = fc.popN(2) as [Entry, Entry];
+      const [a, b] = fc.pairs(fc.popN(2)) as [Entry, Entry];
       fc.spillNonPure();
       helperPair(fc, code === Op.I64DivS ? 'i64DivS' : 'i64RemS', [a.code, a.hi, b.code, b.hi]);
       return;
     }
     case Op.I64And: case Op.I64Or: case Op.I64Xor: {
-      const [a, b] = fc.popN(2) as [Entry, Entry];
+      const [a, b] = fc.pairs(fc.popN(2)) as [Entry, Entry];
       const o = code === Op.I64And ? '&' : code === Op.I64Or ? '|' : '^';
       fc.push(derived(I64, `(${a.code} ${o} ${b.code})`, [a, b], true, false, `(${a.hi} ${o} ${b.hi})`));
       return;
@@ -75,7 +75,8 @@ export function compileI64Op(fc: FunctionCompiler, code: number): void {
     case Op.I64Rotl: case Op.I64Rotr: return rotate(fc, code === Op.I64Rotl);
     case Op.I32WrapI64: {
       const a = fc.pop();
-      fc.push(derived(I32, a.code, [a]));
+      const w = derived(I32, a.code, [a]);
+      fc.push(a.simple ? { ...w, simple: true } : w);
       return;
     }
     case Op.I64ExtendI32S: {
@@ -85,7 +86,9 @@ export function compileI64Op(fc: FunctionCompiler, code: number): void {
     }
     case Op.I64ExtendI32U: {
       const a = fc.pop();
-      fc.push(derived(I64, operand(a), [a], true, false, '0'));
+      // A variable or literal stays one: consumers can repeat it without a temp.
+      if (a.simple && !a.bool) fc.push({ ...a, type: I64, hi: '0' });
+      else fc.push(derived(I64, operand(a), [a], true, false, '0'));
       return;
     }
     case Op.I64Extend8S: case Op.I64Extend16S: case Op.I64Extend32S: {
@@ -102,23 +105,23 @@ export function compileI64Op(fc: FunctionCompiler, code: number): void {
     case Op.I64TruncSatF32U: case Op.I64TruncSatF64U: return helperPairFrom(fc, 'i64TruncSatU', false);
     case Op.I64ReinterpretF64: return helperPairFrom(fc, 'f64Bits', false);
     case Op.F32ConvertI64S: case Op.F32ConvertI64U: {
-      const a = fc.pop();
+      const a = fc.pair(fc.pop());
       const h = fc.helper(code === Op.F32ConvertI64S ? 'f32ConvertI64S' : 'f32ConvertI64U');
       fc.push(derived(F32, `${h}(${a.code}, ${a.hi})`, [a]));
       return;
     }
     case Op.F64ConvertI64S: {
-      const a = fc.pop();
+      const a = fc.pair(fc.pop());
       fc.push(derived(F64, `(${a.hi} * ${TWO32} + (${a.code} >>> 0))`, [a]));
       return;
     }
     case Op.F64ConvertI64U: {
-      const a = fc.pop();
+      const a = fc.pair(fc.pop());
       fc.push(derived(F64, `((${a.hi} >>> 0) * ${TWO32} + (${a.code} >>> 0))`, [a]));
       return;
     }
     case Op.F64ReinterpretI64: {
-      const a = fc.pop();
+      const a = fc.pair(fc.pop());
       fc.push(derived(F64, `${fc.helper('f64FromHalves')}(${a.code}, ${a.hi})`, [a]));
       return;
     }
@@ -147,25 +150,59 @@ function compare(fc: FunctionCompiler, code: number): void {
   const rel = code === Op.I64LtS || code === Op.I64LtU ? '<' : code === Op.I64GtS || code === Op.I64GtU ? '>'
     : code === Op.I64LeS || code === Op.I64LeU ? '<=' : '>=';
   const strict = rel.length === 1 ? rel : rel[0]!;
-  const ah = signed ? a.hi : `(${a.hi} >>> 0)`;
-  const bh = signed ? b.hi : `(${b.hi} >>> 0)`;
-  const js = `(${ah} ${strict} ${bh} || (${a.hi} === ${b.hi} && (${a.code} >>> 0) ${rel} (${b.code} >>> 0)))`;
+  const low = `${unsigned(a.code)} ${rel} ${unsigned(b.code)}`;
+  let js: string;
+  if (!signed && literal(b.hi) === 0) {
+    // Against a constant below 2^32 (Go compares lengths and indices so): the high word is 0 or bigger.
+    js = strict === '<' ? `(${a.hi} === 0 && ${low})` : `(${a.hi} !== 0 || ${low})`;
+  } else {
+    const ah = signed ? a.hi : unsigned(a.hi);
+    const bh = signed ? b.hi : unsigned(b.hi);
+    js = `(${ah} ${strict} ${bh} || (${a.hi} === ${b.hi} && ${low}))`;
+  }
   fc.push(derived(I32, js, [a, b], true, true));
 }
 
+/** `x >>> 0`, folded for a literal. */
+function unsigned(x: string): string {
+  const k = literal(x);
+  return k === null ? `(${x} >>> 0)` : String(k >>> 0);
+}
+
+/**
+ * i64.add and i64.sub stay expressions. The low half is `(a + b) | 0`; an add's high half needs
+ * the carry, which compares the sum with an operand, so it is computed from the materialised low
+ * half (Entry.hiOf): code that only wraps the result (Go's address arithmetic, `local.get;
+ * i64.extend_i32_u; i64.const; i64.add; i32.wrap_i64`) never computes it. A sub's borrow compares
+ * the operands, so its halves are independent.
+ */
 function addSub(fc: FunctionCompiler, add: boolean): void {
   const [a0, b0] = fc.popN(2) as [Entry, Entry];
-  const a = fc.materialize(a0);
-  const b = fc.materialize(b0);
-  const t = fc.temp(I64);
-  if (add) {
-    fc.emit(`${t} = (${a.code} + ${b.code}) | 0;`);
-    fc.emit(`${t}h = (${a.hi} + ${b.hi} + (((${t} >>> 0) < (${a.code} >>> 0)) | 0)) | 0;`);
-  } else {
-    fc.emit(`${t} = (${a.code} - ${b.code}) | 0;`);
-    fc.emit(`${t}h = (${a.hi} - ${b.hi} - (((${a.code} >>> 0) < (${b.code} >>> 0)) | 0)) | 0;`);
+  // Operands appear in both halves: anything but a variable or literal is evaluated once first.
+  const a = a0.simple ? a0 : fc.materialize(a0);
+  const b = b0.simple ? b0 : fc.materialize(b0);
+  const op = add ? '+' : '-';
+  const lo = `((${a.code} ${op} ${b.code}) | 0)`;
+  const h = (x: string, y: string) => (literal(y) === 0 ? x : literal(x) === 0 && add ? y : `${x} ${op} ${y}`);
+  const high = h(a.hi, b.hi);
+  if (!add) {
+    const borrow = `(((${a.code} >>> 0) < (${b.code} >>> 0)) | 0)`;
+    const hi = literal(b.code) === 0 ? `(${high} | 0)` : `((${high} - ${borrow}) | 0)`;
+    fc.push(derived(I64, lo, [a, b], true, false, hi));
+    return;
   }
-  fc.push(simpleEntry(I64, t, `${t}h`));
+  // Carry out of the low word: the sum is below an operand (unsigned) exactly when it wrapped.
+  // Compare with b when it is a literal (one operand fewer to load), else with a.
+  const k = literal(b.code);
+  const other = k !== null ? String(k >>> 0) : `(${a.code} >>> 0)`;
+  const hiOf = (t: string) => {
+    const carry = `(((${t} >>> 0) < ${other}) | 0)`;
+    return literal(high) === 0 ? carry : `((${high} + ${carry}) | 0)`;
+  };
+  // The self-contained form (for consumers of the high half alone): the carry from a double sum.
+  const carry = `((((${a.code} >>> 0) + (${b.code} >>> 0)) > 4294967295) | 0)`;
+  const hi = literal(high) === 0 ? carry : `((${high} + ${carry}) | 0)`;
+  fc.push(wide(lo, hi, hiOf, [a, b]));
 }
 
 /**

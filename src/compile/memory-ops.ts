@@ -4,8 +4,8 @@
 import { Op } from '../binary/op.js';
 import type { MemArg } from '../binary/instructions.js';
 import { F32, F64, I32, I64 } from '../core/types.js';
-import { derived, entry, simpleEntry, type Entry } from './entry.js';
-import { operand, type FunctionCompiler } from './function-compiler.js';
+import { derived, entry, literal, simpleEntry, u32, type Entry } from './entry.js';
+import { floatLiteral, operand, type FunctionCompiler } from './function-compiler.js';
 
 const LOADS: ReadonlyMap<number, { type: number; get: string; le: boolean; ext?: 's' | 'u' }> = new Map([
   [Op.I32Load, { type: I32, get: 'getInt32', le: true }],
@@ -46,9 +46,9 @@ function address(fc: FunctionCompiler, addr: Entry, mem: MemArg): string {
   const m = fc.mc.module.memories[mem.memory]!;
   const k = addr.simple && /^\(?-?\d+\)?$/.test(addr.code) ? Number(addr.code.replace(/[()]/g, '')) : null;
   if (k !== null && !m.address64) return String((k >>> 0) + mem.offset);
-  const base = m.address64 ? fc.index64(addr) : `${operand(addr)} >>> 0`;
+  const base = m.address64 ? fc.index64(addr) : u32(addr);
   if (mem.offset === 0) return base;
-  return `(${base}) + ${mem.offset}`;
+  return `${base} + ${mem.offset}`;
 }
 
 export function compileMemoryOp(fc: FunctionCompiler, code: number, mem: MemArg): void {
@@ -61,11 +61,11 @@ export function compileMemoryOp(fc: FunctionCompiler, code: number, mem: MemArg)
     const get = `${dv}.${load.get}(${a}${load.le ? ', true' : ''})`;
     if (load.type !== I64) {
       fc.push(derived(load.type, get, [addr], false));
+    } else if (load.ext === 'u') {
+      fc.push(derived(I64, get, [addr], false, false, '0'));
     } else {
-      fc.spillNonPure();
-      const t = fc.temp(I32);
-      fc.emit(`${t} = ${get};`);
-      fc.push(entry(I64, t, load.ext === 's' ? `(${t} >> 31)` : '0', true, null, false));
+      // The high half is the low one's sign: from the loaded value once it is in a variable.
+      fc.push({ ...derived(I64, get, [addr], false, false, `(${get} >> 31)`), hiOf: (t: string) => `(${t} >> 31)` });
     }
     return;
   }
@@ -85,10 +85,12 @@ export function compileMemoryOp(fc: FunctionCompiler, code: number, mem: MemArg)
       fc.spillNonPure();
       const dv = fc.view(mem.memory);
       const at = fc.temp(F64);
-      const t = fc.temp(I64);
       fc.emit(`${at} = ${address(fc, addr, mem)};`);
+      // `i64.load; local.set x` (Go loads every operand so) assigns the local's halves directly.
+      const x = fc.fuseLocalSet();
+      const t = x === null ? fc.temp(I64) : `l${x}`;
       fc.emit(`${t} = ${dv}.getInt32(${at}, true); ${t}h = ${dv}.getInt32(${at} + 4, true);`);
-      fc.push(simpleEntry(I64, t, `${t}h`));
+      if (x === null) fc.push(simpleEntry(I64, t, `${t}h`));
       return;
     }
     case Op.F32Load: {
@@ -110,6 +112,12 @@ export function compileMemoryOp(fc: FunctionCompiler, code: number, mem: MemArg)
       const [addr, v0] = fc.popN(2) as [Entry, Entry];
       fc.spillNonPure();
       const dv = fc.view(mem.memory);
+      const bits = constantDouble(v0);
+      if (bits !== null) {
+        // A constant whose bits are not a NaN's is one float64 store: one call, one bounds check.
+        fc.emit(`${dv}.setFloat64(${address(fc, addr, mem)}, ${bits}, true);`);
+        return;
+      }
       const at = fc.temp(F64);
       const v = fc.materialize(v0);
       fc.emit(`${at} = ${address(fc, addr, mem)};`);
@@ -183,7 +191,21 @@ export function compileMemoryOp(fc: FunctionCompiler, code: number, mem: MemArg)
   throw new Error(`memory lowering: unhandled opcode ${code.toString(16)}`);
 }
 
+const f64 = new Float64Array(1);
+const f64Halves = new Int32Array(f64.buffer);
+
+/** The literal double whose bits are the i64 constant `e`, or null (not a constant, or a NaN's bits). */
+function constantDouble(e: Entry): string | null {
+  const lo = literal(e.code);
+  const hi = literal(e.hi);
+  if (lo === null || hi === null) return null;
+  f64Halves[0] = lo;
+  f64Halves[1] = hi;
+  const v = f64[0]!;
+  return v === v ? floatLiteral(v) : null;
+}
+
 /** An address or length of memory `index` (i32 or i64 by its address type) as a JS number. */
 function addr(fc: FunctionCompiler, index: number, e: Entry): string {
-  return fc.mc.module.memories[index]!.address64 ? fc.index64(e) : `${operand(e)} >>> 0`;
+  return fc.mc.module.memories[index]!.address64 ? fc.index64(e) : u32(e);
 }

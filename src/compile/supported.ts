@@ -1,5 +1,5 @@
 // One pass over every function body at Module creation: rejects what the JS compiler does not do
-// yet (SIMD, GC, exception handling, threads, ...) and records which functions make tail calls.
+// yet (GC, threads, ...) and records which functions make tail calls.
 
 import type { ModuleInfo } from '../binary/module.js';
 import { Op } from '../binary/op.js';
@@ -7,11 +7,9 @@ import { opByByte, opByPrefixed } from '../binary/opcodes.js';
 import { ByteReader } from '../binary/reader.js';
 import { skipImmediates } from '../binary/instructions.js';
 import { UnsupportedError } from '../core/errors.js';
-import { V128 } from '../core/types.js';
 
 const UNSUPPORTED: Readonly<Record<string, string>> = {
-  simd: 'SIMD', relaxed_simd: 'SIMD', gc: 'GC', exceptions: 'exception handling',
-  legacy_exceptions: 'exception handling', threads: 'threads', wide_arithmetic: 'wide arithmetic',
+  gc: 'GC', threads: 'threads', wide_arithmetic: 'wide arithmetic',
   custom_descriptors: 'custom descriptors',
 };
 
@@ -34,16 +32,10 @@ export function findTailCallers(m: ModuleInfo): boolean[] {
 function scanModule(m: ModuleInfo): boolean[] {
   const known = tailCallers.get(m);
   if (known !== undefined) return known;
-  m.types.forEach((t, i) => {
-    const c = t.composite;
-    if (c.kind === 'func' && (c.params.includes(V128) || c.results.includes(V128))) fail('SIMD', `v128 in type ${i}`);
-  });
-  if (m.globals.some((g) => g.type === V128)) fail('SIMD', 'v128 global');
   if (m.memories.some((mem) => mem.shared)) fail('threads', 'shared memory');
   const tails: boolean[] = new Array(m.funcTypes.length).fill(false);
   m.codes.forEach((body, i) => {
     const index = m.numImportedFuncs + i;
-    if (body.locals.includes(V128)) fail('SIMD', `v128 local in function ${index}`);
     const r = new ByteReader(m.bytes, body.code.start, body.code.end);
     while (r.pos < r.end) {
       const byte = r.u8();

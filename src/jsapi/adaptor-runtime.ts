@@ -2,8 +2,11 @@
 // pair scratch, and the error paths of both directions (kept out of line so the hot path is small).
 
 import { RuntimeError, Trap, TrapCode } from '../core/errors.js';
+import { catchableByWasm, markUncatchable, WasmException } from '../runtime/exceptions.js';
 import { DEPTH, RF, RI, RR, pendingTail } from '../runtime/slots.js';
 import { HostThrow, toEmbedderError } from '../runtime/traps.js';
+import type { Realm } from './realm.js';
+import { jsExceptionTag } from './tag.js';
 import { funcOfExported } from './values.js';
 
 /**
@@ -23,24 +26,40 @@ const STACK_OVERFLOW = 'Maximum call stack size exceeded';
  * unchanged, and stack exhaustion as the RangeError JS itself throws (the spec: "the same class of
  * exception ... as for a stack overflow in JavaScript"). Also resets the engine's per-call state.
  */
-export function callFailure(e: unknown, depth: number): unknown {
+export function callFailure(e: unknown, depth: number, realm: Realm): unknown {
   DEPTH[0] = depth;
   pendingTail.target = null;
   if (e instanceof RangeError && e.message.includes(STACK_OVERFLOW)) return e;
-  return jsApiError(toEmbedderError(e));
+  return jsApiError(toEmbedderError(e), realm);
 }
 
 /**
  * An error from the engine as the JS API shows it: a trap becomes a plain WebAssembly.RuntimeError
  * (its constructor is RuntimeError itself, as engines and the JS API tests have it) with the trap's
- * message and stack, whose frames name the wasm functions; stack exhaustion a RangeError.
+ * message and stack, whose frames name the wasm functions; stack exhaustion a RangeError. Both are
+ * marked so that wasm does not catch them if they come back through a host function. An uncaught
+ * wasm exception becomes its WebAssembly.Exception, or for the JS tag the JS value it carries.
  */
-export function jsApiError(err: unknown): unknown {
+export function jsApiError(err: unknown, realm: Realm): unknown {
+  if (err instanceof WasmException) return err.tag === realm.jsTag ? err.payload[0] : realm.exception.wrap(err);
   if (!(err instanceof Trap)) return err;
-  if (err.code === TrapCode.StackOverflow) return new RangeError(STACK_OVERFLOW);
-  const e = new RuntimeError(err.message);
+  if (err.code === TrapCode.StackOverflow) return markUncatchable(new RangeError(STACK_OVERFLOW));
+  const e = markUncatchable(new RuntimeError(err.message));
   Object.defineProperty(e, 'stack', { value: err.stack, writable: true, configurable: true });
   return e;
+}
+
+/**
+ * What a host function's exception becomes inside wasm (the spec's "create a host function"): a
+ * WebAssembly.Exception its wasm exception, any other JS value an exception of the JS tag carrying
+ * it (caught by catch_all, or by a catch of WebAssembly.JSTag). Traps and stack exhaustion that
+ * passed through JS stay uncatchable and travel to the boundary unchanged.
+ */
+export function hostFailure(e: unknown, realm: Realm): unknown {
+  const exn = realm.exception.unwrap(e);
+  if (exn !== undefined) return exn;
+  if (!catchableByWasm(e)) return new HostThrow(e);
+  return new WasmException(jsExceptionTag(realm), [e]);
 }
 
 /** A JS value as a funcref (ToWebAssemblyValue for `funcref`, not null). */
@@ -65,5 +84,5 @@ export function iterateResults(ret: unknown, count: number): unknown[] {
 
 /** Everything generated adaptors use, bound once into each generated maker. */
 export const ADAPTOR_RUNTIME = {
-  RI, RF, RR, DEPTH, B64, I32, fround: Math.fround, HostThrow, callFailure, toFuncref, iterateResults,
+  RI, RF, RR, DEPTH, B64, I32, fround: Math.fround, hostFailure, callFailure, toFuncref, iterateResults,
 };

@@ -1,8 +1,8 @@
-// WebAssembly.Exception: an exception of a tag with a payload, created from JS (wasm cannot throw
-// or catch yet). `is` and `getArg` read it back; `stack` is set when asked with traceStack.
+// WebAssembly.Exception: a wasm exception as a JS object, one per exception (the spec's exception
+// object cache), made by JS or for an exception thrown by wasm. `is` and `getArg` read it; `stack`
+// is set when asked with traceStack.
 
-import { canonicalType } from '../validate/type-registry.js';
-import type { FuncType, ValType } from '../core/types.js';
+import { exceptionField, exceptionFromValues, tagParams, type WasmException } from '../runtime/exceptions.js';
 import type { TagObject } from '../runtime/tag.js';
 import { asWebIdlInterface } from './interface.js';
 import type { Realm } from './realm.js';
@@ -13,10 +13,6 @@ import { dictionary, enforceRangeU32, requireArgs, sequence } from './webidl.js'
 
 export type ExceptionClass = ReturnType<typeof defineException>;
 
-function tagParams(tag: TagObject): readonly ValType[] {
-  return (canonicalType(tag.typeId).composite as FuncType).params;
-}
-
 /** Defines this realm's Exception interface. */
 export function defineException(realm: Realm) {
   const tagOf = (v: unknown, what: string): TagObject => {
@@ -25,12 +21,22 @@ export function defineException(realm: Realm) {
     return t;
   };
 
+  let adopting: WasmException | null = null;
+  const cache = new WeakMap<WasmException, Exception>();
+
   class Exception {
-    readonly #tag: TagObject;
-    readonly #payload: readonly unknown[];
+    readonly #exn: WasmException;
     readonly #stack: string | undefined;
 
     constructor(exceptionTag: unknown, payload: unknown, options?: unknown) {
+      if (adopting !== null) {
+        // "Create an Exception object" for an exception wasm threw.
+        this.#exn = adopting;
+        this.#stack = undefined;
+        adopting = null;
+        cache.set(this.#exn, this);
+        return;
+      }
       const what = 'WebAssembly.Exception';
       requireArgs(arguments.length, 2, what);
       const tag = tagOf(exceptionTag, what);
@@ -39,12 +45,20 @@ export function defineException(realm: Realm) {
       if (tag === jsExceptionTag(realm)) throw new TypeError(`${what}: exceptions of WebAssembly.JSTag cannot be created`);
       const types = tagParams(tag);
       if (types.length !== values.length) throw new TypeError(`${what}: the tag takes ${types.length} values, the payload has ${values.length}`);
-      this.#payload = types.map((t, i) => {
+      const wasmValues = types.map((t, i) => {
         if (isRejected(t)) throw new TypeError(`${what}: payload values of this type cannot come from JavaScript`);
         return toWasm(t, values[i]);
       });
-      this.#tag = tag;
+      this.#exn = exceptionFromValues(tag, wasmValues);
       this.#stack = traceStack ? new Error().stack : undefined;
+      cache.set(this.#exn, this);
+    }
+
+    static {
+      realm.exception = {
+        wrap: (raw) => cache.get(raw) ?? adopt(raw),
+        unwrap: (v) => (typeof v === 'object' && v !== null && #exn in v ? v.#exn : undefined),
+      };
     }
 
     /** Payload value `index`: a TypeError for another tag, a RangeError past the end. */
@@ -53,23 +67,29 @@ export function defineException(realm: Realm) {
       requireArgs(arguments.length, 2, what);
       const tag = tagOf(exceptionTag, what);
       const i = enforceRangeU32(index, what);
-      if (tag !== this.#tag) throw new TypeError(`${what}: the exception has another tag`);
-      if (i >= this.#payload.length) throw new RangeError(`${what}: index ${i} is out of bounds (${this.#payload.length} values)`);
-      const t = tagParams(tag)[i]!;
+      if (tag !== this.#exn.tag) throw new TypeError(`${what}: the exception has another tag`);
+      const types = tagParams(tag);
+      if (i >= types.length) throw new RangeError(`${what}: index ${i} is out of bounds (${types.length} values)`);
+      const t = types[i]!;
       if (isRejected(t)) throw new TypeError(`${what}: values of this type cannot be read from JavaScript`);
-      return toJs(realm, t, this.#payload[i]);
+      return toJs(realm, t, exceptionField(this.#exn, i));
     }
 
     /** Whether the exception has this tag. */
     is(exceptionTag: unknown): boolean {
       requireArgs(arguments.length, 1, 'WebAssembly.Exception.is');
-      return tagOf(exceptionTag, 'WebAssembly.Exception.is') === this.#tag;
+      return tagOf(exceptionTag, 'WebAssembly.Exception.is') === this.#exn.tag;
     }
 
     /** The stack captured at construction with `traceStack: true`, else undefined. */
     get stack(): string | undefined {
       return this.#stack;
     }
+  }
+
+  function adopt(raw: WasmException): Exception {
+    adopting = raw;
+    return new Exception(undefined, undefined);
   }
 
   asWebIdlInterface(Exception, 2);

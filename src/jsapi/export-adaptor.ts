@@ -55,7 +55,7 @@ function exportMakerSource(params: readonly Conv[], results: readonly Conv[]): s
     lowered.push(...loweredNames(conv, `x${i}`));
   });
   body.push('const depth = DEPTH[0];', 'let r;');
-  body.push(`try { r = f.fn(${lowered.join(', ')}); } catch (e) { throw callFailure(e, depth); }`);
+  body.push(`try { r = f.fn(${lowered.join(', ')}); } catch (e) { throw callFailure(e, depth, realm); }`);
   body.push(...resultSource(results));
   return [...head, `  return (${args.join(', ')}) => {`, ...body.map((l) => `    ${l}`), '  };', '};'].join('\n');
 }

@@ -1,5 +1,5 @@
 // Host functions: an imported JS callable as a function of the engine's lowered convention, from source
-// generated once per signature shape; whatever the JS side throws travels to the boundary as a HostThrow.
+// generated once per signature shape; what the JS side throws becomes a wasm exception (see hostFailure).
 
 import type { FuncType } from '../core/types.js';
 import { WasmFunc } from '../runtime/func.js';
@@ -43,7 +43,7 @@ export function makeHostFunction(realm: FuncRealm, fn: unknown, typeId: number, 
 function hostMakerSource(params: readonly Conv[], results: readonly Conv[]): string {
   const head = [
     '"use strict";',
-    'const { RI, RF, RR, B64, I32, fround, HostThrow, toFuncref, iterateResults } = rt;',
+    'const { RI, RF, RR, B64, I32, fround, hostFailure, toFuncref, iterateResults } = rt;',
     'return function make(fn, C, J, realm) {',
   ];
   const lowered: string[] = [];
@@ -58,7 +58,7 @@ function hostMakerSource(params: readonly Conv[], results: readonly Conv[]): str
   });
   if (params.includes(Conv.Reject) || results.includes(Conv.Reject)) {
     const msg = 'a function whose type has a v128 or exnref parameter or result cannot be implemented in JavaScript';
-    return [...head, `  return function () { throw new HostThrow(new TypeError(${JSON.stringify(msg)})); };`, '};'].join('\n');
+    return [...head, `  return function () { throw hostFailure(new TypeError(${JSON.stringify(msg)}), realm); };`, '};'].join('\n');
   }
   body.push(`const r = fn(${jsArgs.join(', ')});`);
   body.push(...resultSource(results));
@@ -67,7 +67,7 @@ function hostMakerSource(params: readonly Conv[], results: readonly Conv[]): str
     `  return function (${lowered.join(', ')}) {`,
     '    try {',
     ...body.map((l) => `      ${l}`),
-    '    } catch (e) { throw new HostThrow(e); }',
+    '    } catch (e) { throw hostFailure(e, realm); }',
     '  };',
     '};',
   ].join('\n');

@@ -29,7 +29,7 @@ export function instantiateCore(realm: Realm, module: EngineModule, imports: Run
   try {
     instance = new InstanceObject(module, imports, realm.store.raw);
   } catch (e) {
-    throw jsApiError(e);
+    throw jsApiError(e, realm);
   }
   const exports = Object.create(null) as Record<string, unknown>;
   for (const [name, x] of instance.exports) {

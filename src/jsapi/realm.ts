@@ -10,6 +10,7 @@ import type { GlobalObject } from '../runtime/global.js';
 import type { MemoryObject } from '../runtime/memory.js';
 import type { TableObject } from '../runtime/table.js';
 import type { TagObject } from '../runtime/tag.js';
+import type { WasmException } from '../runtime/exceptions.js';
 import { makeExportedCallable } from './export-adaptor.js';
 import { registerExportedFunction, type FuncRealm } from './values.js';
 
@@ -49,6 +50,8 @@ export class Realm implements FuncRealm {
   table: Brand<TableObject> = unsetBrand;
   global: Brand<GlobalObject> = unsetBrand;
   tag: Brand<TagObject> = unsetBrand;
+  /** Exception objects: one per wasm exception, so an exception keeps its identity across the boundary. */
+  exception: Brand<WasmException> = unsetBrand;
   /** The compiled module behind a Module object of this realm, or undefined (module.ts). */
   moduleOf: (v: unknown) => EngineModule | undefined = unset;
   /** A new Module object for a compiled module (module.ts). */

@@ -1,5 +1,5 @@
-// WebAssembly.Tag: an exception tag created from JS or exported by a module. Tags link and export;
-// throwing and catching in wasm wait for exception handling in the engine.
+// WebAssembly.Tag: an exception tag created from JS or exported by a module (one object per tag),
+// and the realm's JavaScript exception tag (WebAssembly.JSTag).
 
 import { EXTERNREF, type ValType } from '../core/types.js';
 import { registerFuncType } from '../api/types.js';

@@ -7,6 +7,7 @@ import { ByteReader } from '../binary/reader.js';
 import { CompileError, UnsupportedError } from '../core/errors.js';
 import { I64 } from '../core/types.js';
 import { f32FromBits, f64FromHalves } from './float-bits.js';
+import { v128FromBytes } from './simd-value.js';
 import type { WasmFunc } from './func.js';
 import type { GlobalObject } from './global.js';
 
@@ -41,6 +42,10 @@ export function evalConst(module: ModuleInfo, expr: ConstExpr, globals: readonly
       case Op.I64Const: r.s64(); stack.push(r.lastBigInt(true)); break;
       case Op.F32Const: stack.push(f32FromBits(r.u32le() | 0)); break;
       case Op.F64Const: r.u64le(); stack.push(f64FromHalves(r.lo, r.hi)); break;
+      case 0xfd: // v128.const, the only constant instruction with this prefix
+        if (r.u32() !== (Op.V128Const & 0xffff)) throw new UnsupportedError('constant expression opcode 0xfd');
+        stack.push(v128FromBytes(r.take(16)));
+        break;
       case Op.GlobalGet: stack.push(readGlobal(globals[r.u32()]!)); break;
       case Op.RefNull: r.heapType(); stack.push(null); break;
       case Op.RefFunc: stack.push(funcs[r.u32()]); break;

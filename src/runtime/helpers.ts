@@ -5,6 +5,8 @@
 import { isCanonicalSubtype } from '../validate/type-registry.js';
 import { copysign, f32FromBits, f32ToBits, f64FromHalves, nearest, quietNaN } from './float-bits.js';
 import { canonNaN, epochReached, outOfFuel } from './interrupts.js';
+import { EXCEPTION_HELPERS } from './exceptions.js';
+import { SIMD_HELPERS } from './simd.js';
 import type { MemoryObject } from './memory.js';
 import { RI, TAIL, pendingTail } from './slots.js';
 import type { WasmFunc } from './func.js';
@@ -239,4 +241,6 @@ export const HELPERS = {
   f32ConvertI64S, f32ConvertI64U, f64Bits, i64DivS, i64RemS, i64DivU, i64RemU,
   memoryInit, memoryCopy, memoryFill, indirectTarget, refTarget, refNonNull,
   tableGet, tableSet, tableFill, tableCopy, tableInit, runTail, depthExceeded, outOfFuel, epochReached, canonNaN,
+  ...EXCEPTION_HELPERS,
+  ...SIMD_HELPERS,
 };

@@ -1,9 +1,12 @@
 // The internal calling convention in one place: how wasm values of each type become JS values
 // ("lowered components"), and how parameter and result lists map onto JS params, returns and slots.
 
-import { F32, F64, I32, I64, isRef, type FuncType, type ValType } from '../core/types.js';
+import { F32, F64, I32, I64, V128, isRef, type FuncType, type ValType } from '../core/types.js';
 
-/** Kinds of lowered component: int32 (i32, or one half of an i64), float (f32/f64 carrier), reference. */
+/**
+ * Kinds of lowered component: int32 (i32, or one half of an i64), float (f32/f64 carrier), reference.
+ * A v128 is one immutable V128 object, which travels in the reference slots.
+ */
 export const enum Kind { Int = 0, Float = 1, Ref = 2 }
 
 /** The lowered components of one value type: i64 has two (lo, hi), everything else one. */
@@ -11,7 +14,7 @@ export function componentKinds(t: ValType): Kind[] {
   if (t === I32) return [Kind.Int];
   if (t === I64) return [Kind.Int, Kind.Int];
   if (t === F32 || t === F64) return [Kind.Float];
-  if (isRef(t)) return [Kind.Ref];
+  if (isRef(t) || t === V128) return [Kind.Ref];
   throw new Error(`no lowering for value type ${t}`);
 }
 

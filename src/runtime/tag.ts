@@ -1,5 +1,5 @@
-// An exception tag. Tags can be defined, imported and exported already; throwing and catching
-// (exception handling) is not compiled yet.
+// An exception tag: one object per tag, compared by identity when a handler matches an exception
+// (so instances importing the same tag share it, and equal-typed tags stay distinct).
 
 import type { StoreObject } from './store.js';
 

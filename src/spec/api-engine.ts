@@ -3,11 +3,12 @@
 
 import type { WasmFeatures } from '../core/features.js';
 import { CompileError, LinkError } from '../core/errors.js';
-import { F32, F64, FUNCREF, HT_FUNC, HT_NOFUNC, I32, I64, heapOf, isRef, type ValType } from '../core/types.js';
+import { F32, F64, FUNCREF, HT_EXN, HT_FUNC, HT_NOEXN, HT_NOFUNC, I32, I64, heapOf, isRef, type ValType } from '../core/types.js';
 import {
-  Engine, ExternRef, Func, Global, Instance, Memory, Module, Store, Table, Val, funcType,
+  Engine, ExternRef, Func, Global, Instance, Memory, Module, Store, Table, ThrownException, Val, funcType,
   type Extern, type Val as ValT,
 } from '../api/index.js';
+import type { Config } from '../api/config.js';
 import type { WastValue } from '../text/wast-types.js';
 import type { ImportResolver, RawValue, SpecEngine } from './engine.js';
 
@@ -26,9 +27,12 @@ export class ApiSpecEngine implements SpecEngine {
   private readonly hostRefs = new Map<number, ExternRef>();
   private spectestInstance: Map<string, Extern> | null = null;
 
-  constructor(features: WasmFeatures) {
-    this.engine = new Engine({ features });
+  /** `config` runs the script under other engine settings (fuel and epochs then never run out). */
+  constructor(features: WasmFeatures, config: Config = {}) {
+    this.engine = new Engine({ ...config, features });
     this.activeStore = new Store(this.engine);
+    if (config.consumeFuel) this.activeStore.setFuel(Number.MAX_SAFE_INTEGER);
+    if (config.epochInterruption) this.activeStore.setEpochDeadline(2 ** 30);
   }
 
   compile(bytes: Uint8Array): Module {
@@ -73,8 +77,9 @@ export class ApiSpecEngine implements SpecEngine {
     return this.spectestInstance;
   }
 
-  isException(): boolean {
-    return false;
+  /** An uncaught wasm exception reaches the API's caller as a ThrownException. */
+  isException(error: unknown): boolean {
+    return error instanceof ThrownException;
   }
 
   private hostRef(index: number): ExternRef {
@@ -92,9 +97,10 @@ export class ApiSpecEngine implements SpecEngine {
       case 'i64': return Val.i64(arg.bits);
       case 'f32': return Val.f32Bits(arg.bits);
       case 'f64': return Val.f64Bits(arg.bits);
-      case 'ref.null': return isFuncFamily(type) ? Val.funcref(null) : Val.externref(null);
+      case 'ref.null': return isFuncFamily(type) ? Val.funcref(null) : isExnFamily(type) ? Val.exnref(null) : Val.externref(null);
       case 'ref.extern': return Val.externref(this.hostRef(arg.index));
-      case 'v128': case 'ref.host':
+      case 'v128': return Val.v128(v128FromBytes(arg.bytes));
+      case 'ref.host':
         throw new CompileError(`not supported yet: ${arg.type} arguments`);
     }
   }
@@ -111,6 +117,8 @@ export class ApiSpecEngine implements SpecEngine {
         const host = data instanceof HostRef ? data.index : null;
         return { type: 'ref', isNull: v.value === null, kind: 'extern', hostIndex: host };
       }
+      case 'exnref': return { type: 'ref', isNull: v.value === null, kind: 'exn', hostIndex: null };
+      case 'v128': return { type: 'v128', bytes: v128ToBytes(v.value) };
     }
   }
 
@@ -136,6 +144,24 @@ export class ApiSpecEngine implements SpecEngine {
     exports.set('shared_memory', new Memory(store, { ...memory, shared: true }));
     return exports;
   }
+}
+
+/** The 128 bits of 16 little-endian bytes (a script's v128 value). */
+function v128FromBytes(bytes: Uint8Array): bigint {
+  let x = 0n;
+  for (let i = 15; i >= 0; i--) x = (x << 8n) | BigInt(bytes[i]!);
+  return x;
+}
+
+/** The 16 little-endian bytes of a v128 Val's bits, for the runner's lane comparisons. */
+function v128ToBytes(x: bigint): Uint8Array {
+  const out = new Uint8Array(16);
+  for (let i = 0; i < 16; i++) out[i] = Number((x >> BigInt(8 * i)) & 0xffn);
+  return out;
+}
+
+function isExnFamily(t: ValType): boolean {
+  return isRef(t) && (heapOf(t) === HT_EXN || heapOf(t) === HT_NOEXN);
 }
 
 function isFuncFamily(t: ValType): boolean {

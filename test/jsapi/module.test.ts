@@ -128,9 +128,22 @@ test('Module options: a non-object is a TypeError; JS String Builtins options ar
 });
 
 test('validate: a valid module that uses what tswasm cannot run yet counts as invalid', async () => {
-  // SIMD is valid Wasm 3.0 and Node runs it; tswasm's engine does not, so validate answers false
-  // (feature detection then picks a build tswasm can run) and compiling is a CompileError.
-  const simd = wasm('(module (func (result v128) (v128.const i64x2 0 0)))');
-  await differs((W) => W.validate(simd), { native: { value: true }, tswasm: { value: false } });
-  await differs((W) => new W.Module(simd) && 'compiled', { native: { value: 'compiled' }, tswasm: { error: 'CompileError' } });
+  // Shared memories (threads) are valid Wasm 3.0 and Node runs them; tswasm's engine does not, so
+  // validate answers false (feature detection then picks a build tswasm can run) and compiling is a CompileError.
+  const shared = wasm('(module (memory 1 1 shared))');
+  await differs((W) => W.validate(shared), { native: { value: true }, tswasm: { value: false } });
+  await differs((W) => new W.Module(shared) && 'compiled', { native: { value: 'compiled' }, tswasm: { error: 'CompileError' } });
+});
+
+test('SIMD modules validate, compile and run; a v128 crossing the JS boundary is a TypeError', async () => {
+  const simd = wasm(`(module
+    (func (export "lanes") (result i32) (i32x4.extract_lane 3 (i32x4.add (v128.const i32x4 1 2 3 4) (v128.const i32x4 5 6 7 8))))
+    (func (export "take") (param v128))
+    (func (export "give") (result v128) (v128.const i64x2 0 0))
+    (global (export "g") v128 (v128.const i64x2 1 2)))`);
+  await same((W) => W.validate(simd));
+  await same(async (W) => (await W.instantiate(simd)).instance.exports.lanes());
+  await same(async (W) => (await W.instantiate(simd)).instance.exports.take());
+  await same(async (W) => (await W.instantiate(simd)).instance.exports.give());
+  await same(async (W) => (await W.instantiate(simd)).instance.exports.g.value);
 });
