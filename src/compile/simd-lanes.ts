@@ -1,10 +1,9 @@
 // v128 values on the operand stack as lanes: besides its JS expression (which evaluates to a V128
 // object), a SIMD entry may carry one JS expression per lane, so chains of SIMD instructions never box.
 
-import { F32, F64, I32 } from '../core/types.js';
+import { F32, F64, I32, V128 } from '../core/types.js';
 import { derived, type Entry } from './entry.js';
 import type { FunctionCompiler } from './function-compiler.js';
-import { V128 } from '../core/types.js';
 
 /**
  * The lane view of a v128: `i32` four int32 words (lane k of i32x4; the bit patterns of every other
@@ -28,7 +27,8 @@ export interface LaneForm {
 /** The lanes of entries made by the SIMD lowering (entries are immutable: identity is enough). */
 const forms = new WeakMap<Entry, LaneForm>();
 
-const SIMPLE = /^(?:[A-Za-z_$][\w$]*(?:\.w[0-3])?|\(?-?\d+(?:\.\d+)?(?:e[+-]?\d+)?\)?)$/;
+/** Names, fields of a name, and number literals (negative ones in parentheses). */
+const SIMPLE = /^(?:[A-Za-z_$][\w$]*(?:\.w[0-3])?|\d+(?:\.\d+)?(?:e[+-]?\d+)?|\(-\d+(?:\.\d+)?(?:e[+-]?\d+)?\))$/;
 
 export function isSimple(code: string): boolean {
   return SIMPLE.test(code);
@@ -146,7 +146,9 @@ function convert(fc: FunctionCompiler, form: LaneForm, kind: LaneKind, tolerant:
     return { kind, lanes: lanes.map((x) => `${h}(${x})`) };
   }
   if (form.kind === 'i32' && kind === 'f64') {
-    return { kind, lanes: [0, 2].map((k) => `(${I}[0] = ${lanes[k]}, ${I}[1] = ${lanes[k + 1]}, ${D}[0])`) };
+    // Two writes before the read: the words must not themselves use the scratch (a converted f32 lane would).
+    const w = tempLanes(fc, 'i32', lanes);
+    return { kind, lanes: [0, 2].map((k) => `(${I}[0] = ${w[k]}, ${I}[1] = ${w[k + 1]}, ${D}[0])`) };
   }
   if (form.kind === 'f64' && kind === 'i32') {
     const d = tempLanes(fc, 'f64', lanes);

@@ -3,7 +3,7 @@
 
 import { SIMD_FLOAT_HELPERS } from './simd-float.js';
 import { SIMD_INT_HELPERS, v128_bitselect } from './simd-int.js';
-import { i8x16_swizzle } from './simd-lanes.js';
+import { i8x16_swizzle } from './simd-moves.js';
 import { A, B, C, R, V128 } from './simd-value.js';
 
 /** a * b + c with two roundings (fadd(fmul(a, b), c), never fused); `neg` negates a first (nmadd). */

@@ -3,7 +3,7 @@
 
 import { SIMD_FLOAT_HELPERS } from './simd-float.js';
 import { SIMD_INT_HELPERS } from './simd-int.js';
-import { SIMD_LANE_HELPERS } from './simd-lanes.js';
+import { SIMD_LANE_HELPERS } from './simd-moves.js';
 import { SIMD_MEMORY_HELPERS } from './simd-memory.js';
 import { SIMD_RELAXED_HELPERS } from './simd-relaxed.js';
 import { V128 } from './simd-value.js';

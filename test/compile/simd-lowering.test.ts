@@ -51,8 +51,9 @@ function arg(t: ValType): ValT {
 const NAMES: Record<number, string> = { [I32]: 'i32', [I64]: 'i64', [F32]: 'f32', [F64]: 'f64', [V128]: 'v128' };
 
 /**
- * Two ways to feed an instruction: straight from parameters (int32 words), and with the first v128
- * operand stored and loaded again, so that the inline lowering reads it in the view the instruction wants.
+ * Ways to feed an instruction: straight from parameters (int32 words); with the first v128 operand
+ * stored and loaded again, so that the inline lowering reads it in the view the instruction wants;
+ * and with it computed by f32x4, f64x2 and i8x16 arithmetic (lanes in each of the inline views).
  */
 function modules(op: OpInfo, imm: string): string[] {
   const params = op.params!.map((t) => (t < 0 ? I32 : t));
@@ -62,9 +63,19 @@ function modules(op: OpInfo, imm: string): string[] {
   const viaMemory = [...gets];
   if (first >= 0) viaMemory[first] = '(v128.load offset=3 (i32.const 5))';
   const store = first >= 0 ? `(v128.store offset=3 (i32.const 5) (local.get ${first}))` : '';
+  const computed = (producer: string) => {
+    const g = [...gets];
+    if (first >= 0) g[first] = producer.replace('X', gets[first]!);
+    return `(module (func (export "f") ${sig} (${op.name}${imm} ${g.join(' ')})))`;
+  };
   return [
     `(module (memory 1) (func (export "f") ${sig} (${op.name}${imm} ${gets.join(' ')})))`,
     `(module (memory 1) (func (export "f") ${sig} ${store} (${op.name}${imm} ${viaMemory.join(' ')})))`,
+    ...(first < 0 ? [] : [
+      computed('(f32x4.mul X (v128.const f32x4 1 1 1 1))'),
+      computed('(f64x2.mul X (v128.const f64x2 1 1))'),
+      computed('(i8x16.add X (v128.const i8x16 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 1))'),
+    ]),
   ];
 }
 
