@@ -7,12 +7,13 @@ import { InstanceObject } from '../runtime/instance.js';
 import type { RuntimeExtern } from '../runtime/link.js';
 import { enterInstance, leaveInstance } from './caller.js';
 import { embedderException } from './exnref.js';
-import { externFromRaw, isExtern, type Extern } from './extern.js';
+import { checkExternStore, externFromRaw, isExtern, type Extern } from './extern.js';
 import { Func } from './func.js';
 import { Global } from './global.js';
 import { claim } from './handles.js';
 import { admitInstance, releaseInstance } from './limits.js';
 import { Memory } from './memory.js';
+import { SharedMemory } from './shared-memory.js';
 import type { Module } from './module.js';
 import { checkStore, storeOf, type AsContext, type Store } from './store.js';
 import { Table } from './table.js';
@@ -37,8 +38,8 @@ export class Instance {
     const store = storeOf(cx);
     if (module.engine !== store.engine) throw new Error('module and store belong to different engines');
     const raw: RuntimeExtern[] = imports.map((x, i) => {
-      if (!isExtern(x)) throw new TypeError(`import ${i}: expected a Func, Memory, Table, Global or Tag`);
-      checkStore(store, x);
+      if (!isExtern(x)) throw new TypeError(`import ${i}: expected a Func, Memory, SharedMemory, Table, Global or Tag`);
+      checkExternStore(store, x);
       return x.raw;
     });
     this.store = store;
@@ -82,6 +83,11 @@ export class Instance {
   getMemory(cx: AsContext<any>, name: string): Memory | undefined {
     const x = this.getExport(cx, name);
     return x instanceof Memory ? x : undefined;
+  }
+  /** The export called `name` if it is a shared memory, else undefined (Wasmtime's get_shared_memory). */
+  getSharedMemory(cx: AsContext<any>, name: string): SharedMemory | undefined {
+    const x = this.getExport(cx, name);
+    return x instanceof SharedMemory ? x : undefined;
   }
   /** The export called `name` if it is a Table, else undefined. */
   getTable(cx: AsContext<any>, name: string): Table | undefined {

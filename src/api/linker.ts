@@ -6,12 +6,12 @@ import { F32, F64, I32, I64, type FuncType, type ValType } from '../core/types.j
 import { makeTrap } from '../runtime/traps.js';
 import type { Caller } from './caller.js';
 import type { Engine } from './engine.js';
-import { isExtern, type Extern } from './extern.js';
+import { checkExternStore, isExtern, type Extern } from './extern.js';
 import { Func, type HostFunction, type HostFunctionWithCaller } from './func.js';
 import { Instance } from './instance.js';
 import { InstancePre } from './instance-pre.js';
 import type { Module } from './module.js';
-import { checkStore, storeOf, type AsContext, type Store } from './store.js';
+import { storeOf, type AsContext, type Store } from './store.js';
 import { registerFuncType } from './types.js';
 import { Val, jsToVal } from './val.js';
 
@@ -35,8 +35,8 @@ export class Linker<T = unknown> {
 
   /** Defines `module`.`name` as `item`, which belongs to the context's store (Wasmtime's Linker::define). */
   define(cx: AsContext<T>, module: string, name: string, item: Extern): this {
-    if (!isExtern(item)) throw new TypeError('Linker.define: expected a Func, Memory, Table, Global or Tag');
-    checkStore(cx, item);
+    if (!isExtern(item)) throw new TypeError('Linker.define: expected a Func, Memory, SharedMemory, Table, Global or Tag');
+    checkExternStore(storeOf(cx), item);
     return this.insert(module, name, { kind: 'item', item });
   }
 
@@ -183,6 +183,6 @@ function key(module: string, name: string): string {
 /** The Extern a definition stands for in `store` (refused if it is another store's item). */
 export function resolve(store: Store<any>, d: Definition): Extern {
   if (d.kind === 'host') return d.make(store);
-  checkStore(store, d.item);
+  checkExternStore(store, d.item);
   return d.item;
 }

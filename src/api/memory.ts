@@ -16,7 +16,8 @@ export class Memory {
 
   /**
    * Creates a memory in the context's store (Wasmtime's Memory::new). Counts against the store's
-   * limiter, which may refuse it (ResourceLimitError).
+   * limiter, which may refuse it (ResourceLimitError). A shared type is refused: shared memories
+   * belong to no store and are made with `new SharedMemory(engine, type)`, as in Wasmtime.
    */
   constructor(cx: AsContext<any>, type: MemoryType);
   /** @internal */
@@ -28,6 +29,7 @@ export class Memory {
       this.raw = raw;
       return;
     }
+    if (type.shared) throw new TypeError('shared memories must be created with SharedMemory');
     admitMemory(store, type);
     this.raw = new MemoryObject(type);
     this.raw.store = store.raw;

@@ -8,6 +8,7 @@ export type { FuncType, GlobalType, MemoryType, TableType, ValType } from '../co
 export {
   I32, I64, F32, F64, V128, FUNCREF, EXTERNREF, EXNREF, NULLFUNCREF, NULLEXTERNREF, NULLEXNREF, refType, valTypeName,
   HT_FUNC, HT_EXTERN, HT_EXN, HT_NOFUNC, HT_NOEXTERN, HT_NOEXN,
+  ANYREF, EQREF, I31REF, STRUCTREF, ARRAYREF, NULLREF, HT_ANY, HT_EQ, HT_I31, HT_STRUCT, HT_ARRAY, HT_NONE, heapOf,
 } from '../core/types.js';
 
 /** A function type value: `funcType([I32, I64], [F64])`. */

@@ -6,7 +6,9 @@ import { f32FromBits, f32ToBits, f64FromBigBits, f64ToBigBits } from '../runtime
 import { WasmFunc } from '../runtime/func.js';
 import { componentArray } from '../runtime/lowering.js';
 import { V128 as V128Value, v128FromBigInt, v128ToBigInt } from '../runtime/simd-value.js';
-import { isCanonicalSubtype } from '../validate/type-registry.js';
+import { refMatches } from '../runtime/gc-casts.js';
+import { canonicalKind } from '../validate/type-registry.js';
+import { AnyRef } from './anyref.js';
 import { ExnRef } from './exnref.js';
 import { ExternRef } from './externref.js';
 import { Func } from './func.js';
@@ -23,7 +25,9 @@ export interface FuncHandle {
  * A wasm value (Wasmtime's Val). Integers are signed (i32 as a number, i64 as a bigint); floats
  * are their bit patterns (f32 as a uint32 number, f64 as a uint64 bigint) so NaN payloads survive;
  * a v128 is its 128 bits as an unsigned bigint (lane 0 in the low bits, Wasmtime's u128);
- * references are handles (Func, ExternRef) and a null reference is `value: null`.
+ * references are handles (Func, ExternRef, ExnRef, AnyRef) and a null reference is `value: null`.
+ * Every type of the any hierarchy (anyref, eqref, i31ref, structref, arrayref, nullref, concrete
+ * struct and array types) is an `anyref` Val, as in Wasmtime.
  */
 export type Val =
   | { readonly type: 'i32'; readonly value: number }
@@ -33,7 +37,8 @@ export type Val =
   | { readonly type: 'v128'; readonly value: bigint }
   | { readonly type: 'funcref'; readonly value: FuncHandle | null }
   | { readonly type: 'externref'; readonly value: ExternRef | null }
-  | { readonly type: 'exnref'; readonly value: ExnRef | null };
+  | { readonly type: 'exnref'; readonly value: ExnRef | null }
+  | { readonly type: 'anyref'; readonly value: AnyRef | null };
 
 const f32scratch = new Float32Array(1);
 const u32scratch = new Uint32Array(f32scratch.buffer);
@@ -63,6 +68,11 @@ export const Val = {
     if (x !== null && !(x instanceof ExnRef)) throw new TypeError('an exnref Val holds an ExnRef or null');
     return { type: 'exnref', value: x };
   },
+  /** An anyref Val (also for eqref, i31ref, structref, arrayref and struct/array types): an AnyRef or null. */
+  anyref: (x: AnyRef | null): Val => {
+    if (x !== null && !(x instanceof AnyRef)) throw new TypeError('an anyref Val holds an AnyRef or null (use AnyRef.fromI31, AnyRef.convertExtern, StructRef.new, ArrayRef.new)');
+    return { type: 'anyref', value: x };
+  },
   /** The JS number of an f32 or f64 Val (or of an i32). */
   toNumber(v: Val): number {
     if (v.type === 'f32') return f32FromBits(v.value | 0);
@@ -78,6 +88,7 @@ export const Val = {
       case 'funcref': return v.value === null ? null : v.value.store === store ? v.value.raw : wrongStore();
       case 'externref': return v.value === null ? null : v.value.toRaw(store);
       case 'exnref': return v.value === null ? null : v.value.toRaw(store);
+      case 'anyref': return v.value === null ? null : v.value.toRaw(store);
     }
   },
   /** The Val of type `type` (canonical) for a raw value (Wasmtime's Val::from_raw). */
@@ -93,6 +104,7 @@ export const Val = {
     const family = refFamily(type);
     if (family === 'func') return Val.funcref(Func.fromRaw(store, raw));
     if (family === 'exn') return Val.exnref(ExnRef.fromRaw(store, raw));
+    if (family === 'any') return Val.anyref(AnyRef.fromRaw(store, raw));
     return Val.externref(ExternRef.fromRaw(store, raw));
   },
 };
@@ -109,15 +121,16 @@ function wrongStore(): never {
 }
 
 /** The kinds of reference the API carries. */
-export type RefFamily = 'func' | 'extern' | 'exn';
+export type RefFamily = 'func' | 'extern' | 'exn' | 'any';
 
-/** Whether a reference type holds functions or host references. */
+/** The hierarchy of a (canonical) reference type: functions, host references, exceptions or any. */
 export function refFamily(t: ValType): RefFamily {
   const h = heapOf(t);
-  if (h >= 0 || h === HT_FUNC || h === HT_NOFUNC) return 'func';
+  if (h >= 0) return canonicalKind(h) === 'func' ? 'func' : 'any';
+  if (h === HT_FUNC || h === HT_NOFUNC) return 'func';
   if (h === HT_EXTERN || h === HT_NOEXTERN) return 'extern';
   if (h === HT_EXN || h === HT_NOEXN) return 'exn';
-  throw new TypeError(`values of type ${valTypeName(t)} are not supported yet`);
+  return 'any';
 }
 
 function mismatch(t: ValType, v: Val, what: string): never {
@@ -168,7 +181,7 @@ export function lowerVal(store: Store<any>, t: ValType, v: Val, out: unknown[], 
     }
     if (f.store !== store) wrongStore();
     const h = heapOf(t);
-    if (h >= 0 && !isCanonicalSubtype(f.raw.type, h)) throw new TypeError(`${what}: function has the wrong type`);
+    if (h >= 0 && !refMatches(f.raw, t)) throw new TypeError(`${what}: function has the wrong type`);
     if (h === HT_NOFUNC) throw new TypeError(`${what}: only null is a value of type ${valTypeName(t)}`);
     out.push(f.raw);
     return;
@@ -187,6 +200,18 @@ export function lowerVal(store: Store<any>, t: ValType, v: Val, out: unknown[], 
     out.push(x.raw);
     return;
   }
+  if (family === 'any') {
+    if (v.type !== 'anyref') mismatch(t, v, what);
+    const x = v.value;
+    if (x !== null) {
+      if (!(x instanceof AnyRef)) throw new TypeError(`${what}: an anyref Val holds an AnyRef or null`);
+      if (x.store !== store) wrongStore();
+    }
+    const raw = x === null ? null : x.raw;
+    if (!refMatches(raw, t)) throw new TypeError(`${what}: ${x === null ? 'null is' : 'the reference is'} not a value of type ${valTypeName(t)}`);
+    out.push(raw);
+    return;
+  }
   if (v.type !== 'externref') mismatch(t, v, what);
   const x = v.value;
   if (x === null) {
@@ -197,7 +222,7 @@ export function lowerVal(store: Store<any>, t: ValType, v: Val, out: unknown[], 
   if (!(x instanceof ExternRef)) throw new TypeError(`${what}: an externref Val holds an ExternRef or null`);
   if (x.store !== store) wrongStore();
   if (heapOf(t) === HT_NOEXTERN) throw new TypeError(`${what}: only null is a value of type ${valTypeName(t)}`);
-  out.push(x);
+  out.push(x.raw);
 }
 
 /** The Val of type `t` whose lowered components start at comps[i]; returns it with the next index. */
@@ -216,6 +241,7 @@ export function liftVal(store: Store<any>, t: ValType, comps: ArrayLike<unknown>
   const family = refFamily(t);
   if (family === 'func') return [{ type: 'funcref', value: x === null ? null : Func.fromRaw(store, x) }, i + 1];
   if (family === 'exn') return [{ type: 'exnref', value: ExnRef.fromRaw(store, x) }, i + 1];
+  if (family === 'any') return [{ type: 'anyref', value: x === null ? null : AnyRef.of(store, x) }, i + 1];
   return [{ type: 'externref', value: ExternRef.fromRaw(store, x) }, i + 1];
 }
 
@@ -248,7 +274,8 @@ export function valToJs(v: Val): unknown {
 
 /**
  * The Val of type `t` for a plain JS value (numbers for i32/f32/f64, bigint or number for i64, a
- * Func or null for function references, an ExternRef or null for externref).
+ * Func or null for function references, an ExternRef or null for externref, an AnyRef or null for
+ * the any hierarchy).
  */
 export function jsToVal(t: ValType, x: unknown): Val {
   switch (t) {
@@ -268,6 +295,10 @@ export function jsToVal(t: ValType, x: unknown): Val {
   if (family === 'exn') {
     if (x !== null && x !== undefined && !(x instanceof ExnRef)) throw new TypeError('expected an ExnRef or null for an exception reference');
     return Val.exnref((x ?? null) as ExnRef | null);
+  }
+  if (family === 'any') {
+    if (x !== null && x !== undefined && !(x instanceof AnyRef)) throw new TypeError('expected an AnyRef or null for a reference of the any hierarchy');
+    return Val.anyref((x ?? null) as AnyRef | null);
   }
   if (x !== null && x !== undefined && !(x instanceof ExternRef)) throw new TypeError('expected an ExternRef or null for an externref (use ExternRef.new(store, value))');
   return Val.externref((x ?? null) as ExternRef | null);

@@ -105,6 +105,7 @@ function show(v: Val): string {
     case 'funcref': return v.value === null ? 'null' : '<funcref>';
     case 'externref': return v.value === null ? 'null' : '<externref>';
     case 'exnref': return v.value === null ? 'null' : '<exnref>';
+    case 'anyref': return v.value === null ? 'null' : '<anyref>';
     case 'v128': return `0x${v.value.toString(16).padStart(32, '0')}`;
   }
 }

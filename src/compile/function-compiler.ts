@@ -7,7 +7,7 @@ import { opByByte, opByPrefixed } from '../binary/opcodes.js';
 import { Op } from '../binary/op.js';
 import { BLOCK_EMPTY, BLOCK_TYPE_INDEX, ByteReader } from '../binary/reader.js';
 import { readMemArg, skipImmediates, type MemArg } from '../binary/instructions.js';
-import { cond, derived, entry, int, intLiteral, simpleEntry, type Entry } from './entry.js';
+import { cond, derived, entry, int, intLiteral, literal, simpleEntry, type Entry } from './entry.js';
 import { NAN_PRODUCING, TEMPLATES, TRAPPING } from './numeric.js';
 import { compileI64Op, isI64Op } from './i64.js';
 import { compileMemoryOp, isMemoryOp } from './memory-ops.js';
@@ -15,7 +15,14 @@ import { compileRefTableOp, isRefTableOp } from './ref-table-ops.js';
 import { compileSimdOp } from './simd.js';
 import { pushV128Local, setV128Local, v128LocalDecls } from './simd-locals.js';
 import { compileExceptionOp, endTry, inTryBody, isExceptionOp, skipDeadException, type TryState } from './exceptions.js';
+import { compileGcOp, isGcOp } from './gc.js';
+import { compileAtomicOp } from './atomics.js';
+import { compileWideArithmeticOp, isWideArithmeticOp } from './wide-arithmetic.js';
 import type { ModuleContext } from './module-context.js';
+import {
+  continueOrLeave, dispatchLocal, finishSplit, jumpToState, openSplit, partBranch, partReturn, shouldSplit, splitBoundary,
+  type Dispatch, type Part, type Split,
+} from './split.js';
 import { Kind, componentKinds, resultSlot, tailSlot } from '../runtime/lowering.js';
 
 type FrameKind = 'block' | 'loop' | 'if' | 'func';
@@ -45,6 +52,8 @@ export interface Frame {
   pins?: string[];
   /** A try_table or legacy try (compile/exceptions.ts), else undefined. */
   exn?: TryState;
+  /** A loop: the line where its body starts (a chain opened there may be a dispatch, split.ts). */
+  bodyLine?: number;
 }
 
 /**
@@ -92,9 +101,10 @@ const BLOCK_EMPTY_BYTE = 0x40;
 
 
 export class FunctionCompiler {
-  private readonly lines: string[] = [];
+  /** The output being written: the function's lines, or a part's (split.ts). */
+  lines: string[] = [];
   private indent = INDENTS[1]!;
-  private depth = 1;
+  depth = 1;
   stack: Entry[] = [];
   readonly frames: Frame[] = [];
   unreachable = false;
@@ -110,8 +120,22 @@ export class FunctionCompiler {
   private readonly freeTemps = new Set<string>();
   private sinceRecycle = 0;
   private labelCount = 0;
-  private readonly localTypes: ValType[];
-  readonly usedMemories = new Set<number>();
+  readonly localTypes: ValType[];
+  usedMemories = new Set<number>();
+  /** Declarations of every temp, by name. */
+  private readonly tempDecls = new Map<string, string>();
+  /** A chain being compiled as parts, and the part being written (split.ts). */
+  split: Split | null = null;
+  part: Part | null = null;
+  /** The part functions written so far. */
+  readonly partSources: string[] = [];
+  /** The chain most recently opened: where its case 0 starts, and whether it opens a loop body. */
+  private chainOpen: { readonly label: string; readonly state: string; readonly n: number; readonly base: number; readonly loop: Frame | null; readonly line: number } | null = null;
+  /** A dispatch loop (`loop; chain; local.get x; br_table`), and x's value when it is a known constant. */
+  private dispatch: (Dispatch & { readonly base: number }) | null = null;
+  private known: number | null = null;
+  /** A `local.tee x` consumed by fuseLocalSet: x is pushed once the producer has assigned it. */
+  private pendingTee = -1;
   /** Instance bindings this function uses (a lazily compiled function binds only these). */
   readonly usedHelpers = new Set<string>();
   readonly usedGlobals = new Set<number>();
@@ -119,7 +143,7 @@ export class FunctionCompiler {
   /** Functions called directly by index. */
   readonly callees = new Set<number>();
   /** Line indices where memory views are re-read (after calls and memory.grow). */
-  private readonly reloadLines: number[] = [];
+  reloadLines: number[] = [];
   readonly r: ByteReader;
   private readonly memArg: MemArg = { memory: 0, align: 0, offset: 0 };
   readonly trampolined: boolean;
@@ -153,11 +177,24 @@ export class FunctionCompiler {
   emit(line: string): void {
     this.lines.push(this.indent + line);
   }
-  private open(line: string): void {
+  open(line: string): void {
     this.emit(line);
     this.deeper();
   }
-  private close(line = '}'): void {
+  setDepth(depth: number): void {
+    this.depth = depth;
+    this.indent = INDENTS[depth] ?? INDENTS[INDENTS.length - 1]!;
+  }
+  /** The JS name of this function's own code (the body when trampolined). */
+  get ownName(): string {
+    const name = this.mc.funcNames[this.funcIndex]!;
+    return this.trampolined ? `${name}_body` : name;
+  }
+  /** The declaration of temp `name` (`t3 = 0`, `t3 = 0, t3h = 0`, `t3 = null`). */
+  tempDecl(name: string): string {
+    return this.tempDecls.get(name)!;
+  }
+  close(line = '}'): void {
     this.shallower();
     this.emit(line);
   }
@@ -193,6 +230,7 @@ export class FunctionCompiler {
     const name = `t${this.tempCount++}`;
     if (wide) this.temps.push(`${name} = 0`, `${name}h = 0`);
     else this.temps.push(`${name} = ${isRef(type) ? 'null' : '0'}`);
+    this.tempDecls.set(name, wide ? `${name} = 0, ${name}h = 0` : `${name} = ${isRef(type) ? 'null' : '0'}`);
     this.allTemps.push(name, wide);
     return name;
   }
@@ -378,7 +416,15 @@ export class FunctionCompiler {
     const own = this.trampolined ? `${name}_body` : name;
     const out: string[] = [`function ${own}(${params.join(', ')}) {`];
     if (locals.length) out.push(...chunkDecl(locals));
-    if (this.temps.length) out.push(...chunkDecl(this.temps));
+    if (this.partSources.length) {
+      // Parts declare their own temps: the function only those it uses.
+      const used = new Set<string>();
+      for (const line of this.lines) tempsIn(line, used);
+      const decls = [...used].sort().map((t) => this.tempDecl(t));
+      if (decls.length) out.push(...chunkDecl(decls));
+    } else if (this.temps.length) {
+      out.push(...chunkDecl(this.temps));
+    }
     const mems = [...this.usedMemories].sort();
     const reload = mems.map((m) => `dv${m} = M${m}.view;`).join(' ');
     if (mems.length) out.push(`  let ${mems.map((m) => `dv${m} = M${m}.view`).join(', ')};`);
@@ -395,6 +441,7 @@ export class FunctionCompiler {
       out.push(`  return r === TAIL ? runTail() : r;`);
       out.push('}');
     }
+    out.push(...this.partSources);
     return out.join('\n');
   }
 
@@ -410,6 +457,12 @@ export class FunctionCompiler {
       if (this.fuel && FUEL_FREE[byte] !== 1) this.fuelCost++;
       if (++this.sinceRecycle >= RECYCLE_EVERY && this.tempCount > RECYCLE_EVERY) this.recycleTemps();
       this.instruction(byte);
+      if (this.pendingTee >= 0) {
+        const i = this.pendingTee;
+        this.pendingTee = -1;
+        const t = this.localTypes[i]!;
+        this.push(entry(t, `l${i}`, t === I64 ? `l${i}h` : '', true, [i], true));
+      }
     }
   }
 
@@ -427,7 +480,7 @@ export class FunctionCompiler {
     this.lines.push('');
   }
 
-  private fuelFlush(): void {
+  fuelFlush(): void {
     if (this.fuelLine >= 0 && this.fuelCost > 0) {
       this.lines[this.fuelLine] = `${this.fuelIndent}if ((fu -= ${this.fuelCost}) < 0) ${this.helper('outOfFuel')}(S, fu);`;
     }
@@ -599,8 +652,10 @@ export class FunctionCompiler {
 
   private prefixed(prefix: number, sub: number): void {
     const code = (prefix << 16) | sub;
-    if (prefix === 0xfc && this.generic(code)) return;
+    if ((prefix === 0xfc || prefix === 0xfb) && this.generic(code)) return;
     if (prefix === 0xfd) return compileSimdOp(this, sub);
+    if (prefix === 0xfe) return compileAtomicOp(this, sub);
+    if (isWideArithmeticOp(code)) return compileWideArithmeticOp(this, code);
     const op = opByPrefixed(prefix, sub);
     throw this.unsupported(op?.name ?? `0x${prefix.toString(16)} ${sub}`, op?.feature);
   }
@@ -637,6 +692,10 @@ export class FunctionCompiler {
     }
     if (isExceptionOp(code)) {
       compileExceptionOp(this, code);
+      return true;
+    }
+    if (isGcOp(code)) {
+      compileGcOp(this, code);
       return true;
     }
     return false;
@@ -680,6 +739,13 @@ export class FunctionCompiler {
   private localSet(index: number, tee: boolean): void {
     const v = this.pop();
     const t = this.localTypes[index]!;
+    this.part?.writes.add(index);
+    if (this.dispatch !== null && index === this.dispatch.local) this.known = v.simple ? literal(v.code) : null;
+    if (v.simple && v.code === `l${index}`) {
+      // local.get x; local.set x
+      if (tee) this.push(v);
+      return;
+    }
     if (!v.pure) this.spillNonPure();
     this.spillLocal(index);
     if (t === I64 && v.hiOf && !readsName(v.hiOf(''), `l${index}`)) {
@@ -792,6 +858,8 @@ export class FunctionCompiler {
     for (const e of paramEntries) this.push(e);
     if (kind === Op.Loop) this.epochCheck();
     if (kind !== Op.Block) this.fuelStart();
+    if (kind === Op.Loop) frame.bodyLine = this.lines.length;
+    this.known = null;
   }
 
   private resultVars(types: readonly ValType[]): Entry[] {
@@ -847,6 +915,15 @@ export class FunctionCompiler {
 
   /** The statements of a branch to `f` with `values` (already materialised where needed). */
   branchCode(f: Frame, values: readonly Entry[]): void {
+    if (this.part !== null) {
+      const c = f.chain;
+      if (c !== undefined && c.label === this.split!.label) {
+        f.used = true;
+        jumpToState(this, c.label, c.state, c.n, c.k);
+        return;
+      }
+      if (partBranch(this, f, values)) return;
+    }
     if (f.kind === 'func') {
       this.return(values);
       return;
@@ -874,8 +951,27 @@ export class FunctionCompiler {
     const f = this.frameAt(depth);
     const values = this.popN(this.branchArity(f));
     this.spillNonPure(0);
-    this.branchCode(f, values);
+    if (!this.jumpDispatch(f)) this.branchCode(f, values);
     this.unreachable = true;
+  }
+
+  /**
+   * A branch to a dispatch loop (Go's `i32.const k; local.set x; br $loop`) whose state is a known
+   * constant goes straight to the chain case the dispatch would pick. Not with fuel or epochs: the
+   * loop header charges and checks there.
+   */
+  private jumpDispatch(f: Frame): boolean {
+    const d = this.dispatch;
+    const v = this.known;
+    this.known = null;
+    if (d === null || v === null || f !== d.loop || this.fuel || this.epochs) return false;
+    const frameN = this.frames[d.base];
+    if (frameN === undefined || frameN.chain?.label !== d.label) return false;
+    const k = (v >>> 0) < d.states.length ? d.states[v]! : d.dflt;
+    const frame = this.frames[d.base + d.n - k];
+    if (frame !== undefined && frame.chain?.label === d.label && frame.chain.k === k) this.branchCode(frame, []);
+    else jumpToState(this, d.label, d.state, d.n, k);
+    return true;
   }
 
   private brIf(depth: number): void {
@@ -884,8 +980,10 @@ export class FunctionCompiler {
     const n = this.branchArity(f);
     this.spillNonPure();
     const values = this.popN(n).map((e) => this.materialize(e));
+    const known = this.known;
     this.open(`if (${cond(c)}) {`);
-    this.branchCode(f, values);
+    if (!this.jumpDispatch(f)) this.branchCode(f, values);
+    this.known = known;
     this.close();
     this.fuelStart();
     for (const v of values) this.push(v);
@@ -916,7 +1014,9 @@ export class FunctionCompiler {
     const arity = this.branchArity(this.frameAt(deflt));
     this.spillNonPure();
     const values = this.popN(arity).map((e) => this.materialize(e));
+    this.known = null;
     if (!index.simple) index = this.materialize(index);
+    if (arity === 0 && n >= 8 && this.chainTable(targets, deflt, index)) return;
     const byTarget = new Map<number, number[]>();
     targets.forEach((t, i) => {
       if (t === deflt) return;
@@ -949,7 +1049,37 @@ export class FunctionCompiler {
     this.unreachable = true;
   }
 
+  /**
+   * A br_table whose targets are all blocks of one flattened chain (Go's resume dispatch, 2,000+
+   * targets) sets the chain state from a constant table instead of a switch over every index.
+   */
+  private chainTable(targets: readonly number[], deflt: number, index: Entry): boolean {
+    const d = this.frameAt(deflt);
+    const c = d.chain;
+    if (c === undefined) return false;
+    const states: number[] = [];
+    for (const t of targets) {
+      const k = this.frameAt(t).chain;
+      if (k === undefined || k.label !== c.label) return false;
+      states.push(k.k);
+    }
+    for (const t of targets) this.frameAt(t).used = true;
+    d.used = true;
+    const o = this.chainOpen;
+    if (this.dispatch === null && o !== null && o.label === c.label && o.loop !== null && this.lines.length === o.line
+      && index.simple && index.locals !== null && index.locals.length === 1 && index.code === `l${index.locals[0]}`) {
+      this.dispatch = { loop: o.loop, local: index.locals[0]!, states, dflt: c.k, label: c.label, state: c.state, n: c.n, base: o.base };
+    }
+    const table = this.constant(`new Int32Array([${states.join(',')}])`);
+    const i = int(index);
+    this.emit(`${c.state} = (${i} >>> 0) < ${states.length} ? ${table}[${i}] : ${c.k};`);
+    continueOrLeave(this, c.label, c.state);
+    this.unreachable = true;
+    return true;
+  }
+
   private else(): void {
+    this.known = null;
     const f = this.frames[this.frames.length - 1]!;
     if (!this.unreachable) this.fallthroughInto(f);
     f.thenFellThrough = !this.unreachable;
@@ -995,12 +1125,22 @@ export class FunctionCompiler {
     }
     this.spillNonPure();
     this.spillForBlock();
+    this.known = null;
     const label = `C${this.labelCount++}`;
     const state = this.temp(I32);
+    const parent = this.frames[this.frames.length - 1]!;
+    const loop = parent.kind === 'loop' && this.lines.length === parent.bodyLine ? parent : null;
+    const x = loop !== null && this.part === null ? dispatchLocal(this) : null;
     this.emit(`${state} = 0;`);
-    this.open(`${label}: for (;;) {`);
-    this.open(`switch (${state}) {`);
-    this.emit('case 0:');
+    const base = this.frames.length;
+    if (x !== null && shouldSplit(this, x)) {
+      this.split = openSplit(this, label, state, n);
+    } else {
+      this.open(`${label}: for (;;) {`);
+      this.open(`switch (${state}) {`);
+      this.emit('case 0:');
+    }
+    this.chainOpen = { label, state, n, base, loop, line: this.lines.length };
     for (let k = n; k >= 1; k--) {
       const frame: Frame = {
         kind: 'block', label, headerLine: -1, headerText: '', params: [], results: [], base: this.stack.length,
@@ -1015,7 +1155,15 @@ export class FunctionCompiler {
     const endReachable = !this.unreachable || f.used;
     this.deadDepth = 0;
     this.stack.length = f.base;
-    if (c.k < c.n) {
+    this.known = null;
+    if (this.split !== null && this.split.label === c.label) {
+      this.fuelFlush();
+      splitBoundary(this, this.split, c.k, !this.unreachable);
+      if (c.k === c.n) {
+        finishSplit(this, this.split);
+        this.split = null;
+      }
+    } else if (c.k < c.n) {
       this.emit(`case ${c.k}:`);
     } else {
       this.close();
@@ -1027,6 +1175,7 @@ export class FunctionCompiler {
   }
 
   end(): void {
+    this.known = null;
     const f = this.frames.pop()!;
     this.unpinFrame(f);
     if (f.chain !== undefined) {
@@ -1081,6 +1230,10 @@ export class FunctionCompiler {
   // ------------------------------------------------------------------ return and calls
 
   return(values: readonly Entry[]): void {
+    if (this.part !== null) {
+      partReturn(this, this.split!, values);
+      return;
+    }
     this.spillNonPure();
     const comps: { code: string; kind: Kind }[] = [];
     let vals = values;
@@ -1106,6 +1259,13 @@ export class FunctionCompiler {
     } else {
       this.emit(comps.length > 0 ? `return ${comps[0]!.code};` : 'return;');
     }
+  }
+
+  /** The outer function's return after a part returned (-1): the first result from its slot. */
+  outerReturn(): string {
+    const t = this.type.results[0];
+    const value = t === undefined ? '' : ` ${resultSlot(componentKinds(t)[0]!)}[0]`;
+    return `{ ${this.depthCounted ? 'DEPTH[0]--; ' : ''}return${value}; }`;
   }
 
   /** Lowered argument expressions of `args`, in order. */
@@ -1254,9 +1414,14 @@ export class FunctionCompiler {
    */
   fuseLocalSet(): number | null {
     const r = this.r;
-    if (r.bytes[r.pos] !== Op.LocalSet) return null;
+    const op = r.bytes[r.pos];
+    if (op !== Op.LocalSet && op !== Op.LocalTee) return null;
     r.pos++;
     const index = r.u32();
+    // A tee leaves the local on the stack; pushed after the producer has assigned it.
+    if (op === Op.LocalTee) this.pendingTee = index;
+    this.part?.writes.add(index);
+    if (this.dispatch !== null && index === this.dispatch.local) this.known = null;
     if (this.fuel) this.fuelCost++;
     this.sinceRecycle++;
     this.spillLocal(index);

@@ -30,7 +30,8 @@ export function compileI64Op(fc: FunctionCompiler, code: number): void {
       return i32Division(fc, code);
     case Op.I64Eqz: {
       const a = fc.pair(fc.pop());
-      fc.push(derived(I32, `((${a.code} | ${a.hi}) === 0)`, [a], true, true));
+      const js = literal(a.hi) === 0 ? `(${a.code} === 0)` : `((${a.code} | ${a.hi}) === 0)`;
+      fc.push(derived(I32, js, [a], true, true));
       return;
     }
     case Op.I64Eq: case Op.I64Ne: {

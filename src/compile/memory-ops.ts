@@ -6,6 +6,7 @@ import type { MemArg } from '../binary/instructions.js';
 import { F32, F64, I32, I64 } from '../core/types.js';
 import { derived, entry, literal, simpleEntry, u32, type Entry } from './entry.js';
 import { floatLiteral, operand, type FunctionCompiler } from './function-compiler.js';
+import { compileSharedMemorySize } from './atomics.js';
 
 const LOADS: ReadonlyMap<number, { type: number; get: string; le: boolean; ext?: 's' | 'u' }> = new Map([
   [Op.I32Load, { type: I32, get: 'getInt32', le: true }],
@@ -139,6 +140,7 @@ export function compileMemoryOp(fc: FunctionCompiler, code: number, mem: MemArg)
     case Op.MemorySize: {
       const index = fc.r.u32();
       const m = fc.mc.module.memories[index]!;
+      if (m.shared) return compileSharedMemorySize(fc, index);
       fc.push(entry(m.address64 ? I64 : I32, `M${index}.pages`, m.address64 ? '0' : '', false));
       return;
     }

@@ -26,9 +26,11 @@ export type Factory = (ctx: unknown) => FactoryResult;
 export type Shell = (ctx: unknown, lazy: (funcIndex: number) => LoweredFn) => LoweredFn[];
 /**
  * One lazily compiled function: given the instance context and the instance's current callable of
- * every function (`bind[j]`), returns `[fn, body]` (body: the trampolined body, or null).
+ * every function (`bind[j]`), returns `[fn, body, rebind, callees]` (body: the trampolined body,
+ * or null; `rebind(j, g)` makes its direct calls of j call g; callees: the j it calls directly).
  */
-export type Unit = (ctx: unknown, bind: readonly LoweredFn[]) => [LoweredFn, LoweredFn | null];
+export type Unit = (ctx: unknown, bind: readonly LoweredFn[]) =>
+  [LoweredFn, LoweredFn | null, ((j: number, g: LoweredFn) => void) | null, readonly number[]];
 
 export interface CompiledCode {
   readonly lazy: boolean;
@@ -191,13 +193,16 @@ class ModuleCode implements CompiledCode {
     out.push(...runtimePrologue(mc));
     if (fc.usedHelpers.size) out.push(`const { ${[...fc.usedHelpers].sort().join(', ')} } = ctx.helpers;`);
     out.push(...statePrologue(this.module, fc.usedGlobals));
-    const callees: string[] = [];
-    for (const j of fc.callees) callees.push(`${mc.funcNames[j]} = B[${j}]`);
-    out.push(...chunked('const ', callees));
+    // Direct callees are variables: a callee that is still its forwarder here is rebound to its
+    // compiled function once that exists, so calls stop going through the forwarder.
+    const cs = [...fc.callees];
+    out.push(...chunked('let ', cs.map((j) => `${mc.funcNames[j]} = B[${j}]`)));
     for (const k of fc.usedConstants) out.push(`const ${k} = ${mc.constantExprs.get(k)};`);
     out.push(body);
     const name = mc.funcNames[funcIndex]!;
-    out.push(`return [${name}, ${mc.trampolined[funcIndex] ? `${name}_body` : 'null'}];`);
+    const rebind = cs.length === 0 ? 'null'
+      : `(j, g) => { switch (j) { ${cs.map((j) => `case ${j}: ${mc.funcNames[j]} = g; break;`).join(' ')} } }`;
+    out.push(`return [${name}, ${mc.trampolined[funcIndex] ? `${name}_body` : 'null'}, ${rebind}, [${cs.join(', ')}]];`);
     out.push(`//# sourceURL=${this.url.replace(/\.js$/, `.f${funcIndex}.js`)}`);
     return out.join('\n');
   }
@@ -224,6 +229,7 @@ function runtimePrologue(mc: ModuleContext): string[] {
     'const RT = ctx.rt;',
     'const RI = RT.RI, RF = RT.RF, RR = RT.RR, TI = RT.TI, TF = RT.TF, TR = RT.TR;',
     'const TAIL = RT.TAIL, pendingTail = RT.pendingTail, DEPTH = RT.DEPTH, MAX_DEPTH = ctx.maxDepth;',
+    'const LI = RT.LI, LF = RT.LF, LR = RT.LR;',
     'const FN = ctx.funcs, DATA = ctx.datas, ELEM = ctx.elems;',
   ];
   if (mc.options.consumeFuel || mc.options.epochInterruption) out.push('const S = ctx.store, EPOCH = S.epoch;');
@@ -233,7 +239,8 @@ function runtimePrologue(mc: ModuleContext): string[] {
 /** Memories, tables and globals (all of them, or only `globals`). */
 function statePrologue(module: ModuleInfo, globals: ReadonlySet<number> | null): string[] {
   const out: string[] = [];
-  module.memories.forEach((_, i) => out.push(`const M${i} = ctx.memories[${i}];`));
+  // A shared memory is bound as its live object, whose views follow growth by other agents.
+  module.memories.forEach((m, i) => out.push(`const M${i} = ctx.memories[${i}]${m.shared ? '.live' : ''};`));
   module.tables.forEach((_, i) => out.push(`const TO${i} = ctx.tables[${i}], T${i} = TO${i}.elems;`));
   module.globals.forEach((g, i) => {
     if (globals !== null && !globals.has(i)) return;

@@ -7,6 +7,7 @@ import { DEPTH, RF, RI, RR, pendingTail } from '../runtime/slots.js';
 import { HostThrow, toEmbedderError } from '../runtime/traps.js';
 import type { Realm } from './realm.js';
 import { jsExceptionTag } from './tag.js';
+import { GC, externIn, externOut } from './gc-objects.js';
 import { funcOfExported } from './values.js';
 
 /**
@@ -41,7 +42,7 @@ export function callFailure(e: unknown, depth: number, realm: Realm): unknown {
  * wasm exception becomes its WebAssembly.Exception, or for the JS tag the JS value it carries.
  */
 export function jsApiError(err: unknown, realm: Realm): unknown {
-  if (err instanceof WasmException) return err.tag === realm.jsTag ? err.payload[0] : realm.exception.wrap(err);
+  if (err instanceof WasmException) return err.tag === realm.jsTag ? externOut(err.payload[0]) : realm.exception.wrap(err);
   if (!(err instanceof Trap)) return err;
   if (err.code === TrapCode.StackOverflow) return markUncatchable(new RangeError(STACK_OVERFLOW));
   const e = markUncatchable(new RuntimeError(err.message));
@@ -59,7 +60,7 @@ export function hostFailure(e: unknown, realm: Realm): unknown {
   const exn = realm.exception.unwrap(e);
   if (exn !== undefined) return exn;
   if (!catchableByWasm(e)) return new HostThrow(e);
-  return new WasmException(jsExceptionTag(realm), [e]);
+  return new WasmException(jsExceptionTag(realm), [externIn(e)]);
 }
 
 /** A JS value as a funcref (ToWebAssemblyValue for `funcref`, not null). */
@@ -85,4 +86,5 @@ export function iterateResults(ret: unknown, count: number): unknown[] {
 /** Everything generated adaptors use, bound once into each generated maker. */
 export const ADAPTOR_RUNTIME = {
   RI, RF, RR, DEPTH, B64, I32, fround: Math.fround, hostFailure, callFailure, toFuncref, iterateResults,
+  GC, externIn, externOut,
 };

@@ -19,7 +19,8 @@ export function toWasmSource(conv: Conv, js: string, out: string, k: number): st
     case Conv.I64: return `B64[0] = ${js}; const ${out} = I32[${LO}], ${out}h = I32[${HI}];`;
     case Conv.F32: return `const ${out} = fround(${js});`;
     case Conv.F64: return `const ${out} = +${js};`;
-    case Conv.Extern: return `const ${out} = ${js};`;
+    // Until a GC type exists (GC.used) no Exported GC Object can: externrefs cost nothing before.
+    case Conv.Extern: return `const ${out} = GC.used ? externIn(${js}) : ${js};`;
     case Conv.Func: return `const ${out} = ${js} === null ? null : toFuncref(${js});`;
     case Conv.OtherRef: return `const ${out} = C[${k}](${js});`;
     case Conv.Reject: throw new Error('internal error: no conversion for a rejected type');
@@ -32,8 +33,9 @@ export function toWasmSource(conv: Conv, js: string, out: string, k: number): st
  */
 export function toJsExpr(conv: Conv, names: readonly string[], k: number): string {
   switch (conv) {
-    case Conv.I32: case Conv.F32: case Conv.F64: case Conv.Extern:
+    case Conv.I32: case Conv.F32: case Conv.F64:
       return names[0]!;
+    case Conv.Extern: return `(GC.used ? externOut(${names[0]}) : ${names[0]})`;
     case Conv.I64: return `(I32[${LO}] = ${names[0]}, I32[${HI}] = ${names[1]}, B64[0])`;
     case Conv.Func: return `(${names[0]} === null ? null : realm.exportedFunction(${names[0]}))`;
     case Conv.OtherRef: return `J[${k}](${names[0]})`;

@@ -41,7 +41,7 @@ function exportMakerSource(params: readonly Conv[], results: readonly Conv[]): s
   const args = argNames(params.length, 'a');
   const head = [
     '"use strict";',
-    'const { RI, RF, RR, DEPTH, B64, I32, fround, callFailure, toFuncref } = rt;',
+    'const { RI, RF, RR, DEPTH, B64, I32, fround, callFailure, toFuncref, GC, externIn, externOut } = rt;',
     'return function make(f, C, J, realm) {',
   ];
   if (params.includes(Conv.Reject) || results.includes(Conv.Reject)) {

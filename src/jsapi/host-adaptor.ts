@@ -43,7 +43,7 @@ export function makeHostFunction(realm: FuncRealm, fn: unknown, typeId: number, 
 function hostMakerSource(params: readonly Conv[], results: readonly Conv[]): string {
   const head = [
     '"use strict";',
-    'const { RI, RF, RR, B64, I32, fround, hostFailure, toFuncref, iterateResults } = rt;',
+    'const { RI, RF, RR, B64, I32, fround, hostFailure, toFuncref, iterateResults, GC, externIn, externOut } = rt;',
     'return function make(fn, C, J, realm) {',
   ];
   const lowered: string[] = [];

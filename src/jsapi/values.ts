@@ -2,11 +2,13 @@
 // types). Engine values: i32 a number, i64 a BigInt, f32/f64 carrier doubles, references themselves.
 
 import {
-  F32, F64, HT_ANY, HT_ARRAY, HT_EQ, HT_EXTERN, HT_FUNC, HT_I31, HT_NOEXTERN, HT_NOFUNC, HT_NONE, HT_STRUCT,
-  I32, I64, heapOf, isNullable, isRef, valTypeName, type ValType,
+  F32, F64, HT_EXTERN, HT_FUNC, HT_NOEXTERN, HT_NOFUNC, I32, I64, heapOf, isNullable, isRef, valTypeName, type ValType,
 } from '../core/types.js';
 import { WasmFunc } from '../runtime/func.js';
-import { canonicalKind, isCanonicalSubtype } from '../validate/type-registry.js';
+import { refMatches } from '../runtime/gc-casts.js';
+import { GcObject } from '../runtime/gc-types.js';
+import { canonicalKind } from '../validate/type-registry.js';
+import { exportGcObject, gcObjectOf } from './gc-objects.js';
 
 /** What conversions need from a realm: the Exported Function of a function, and back. */
 export interface FuncRealm {
@@ -37,9 +39,18 @@ function typeError(t: ValType, why: string): never {
 }
 
 /**
- * ToWebAssemblyValue for a reference type `t` (canonical). GC values cannot exist yet (the engine
- * does not run GC code), so struct/array types hold only null, and i31 references are the numbers
- * themselves.
+ * ToWebAssemblyValue(v, anyref): a number in the i31 range is that i31ref (held as the number), an
+ * Exported GC Object its struct or array, anything else a host value (held as itself).
+ */
+function internalize(v: unknown): unknown {
+  if (isI31Number(v)) return v | 0;
+  return gcObjectOf(v) ?? v;
+}
+
+/**
+ * ToWebAssemblyValue for a reference type `t` (canonical), in the spec's order: null; the extern
+ * hierarchy (every JS value, internalised, then made external: the engine holds both alike);
+ * Exported Functions for function types; then the value internalised and checked against `t`.
  */
 export function refToWasm(t: ValType, v: unknown): unknown {
   if (v === null) {
@@ -47,28 +58,25 @@ export function refToWasm(t: ValType, v: unknown): unknown {
     return null;
   }
   const h = heapOf(t);
-  switch (h) {
-    case HT_EXTERN: return v;
-    case HT_ANY: return isI31Number(v) ? v | 0 : v;
-    case HT_EQ: case HT_I31:
-      if (isI31Number(v)) return v | 0;
-      return typeError(t, 'not an i31 value');
-    case HT_NOEXTERN: case HT_NOFUNC: case HT_NONE: case HT_STRUCT: case HT_ARRAY:
-      return typeError(t, 'only null is allowed');
-  }
+  // As V8 does, an externref keeps the JS value itself (a -0 stays -0; wasm sees an i31 0 once internalised).
+  if (h === HT_EXTERN) return gcObjectOf(v) ?? v;
+  if (h === HT_NOEXTERN || h === HT_NOFUNC) return typeError(t, 'only null is allowed');
   const f = funcOfExported(v);
-  if (h === HT_FUNC) return f ?? typeError(t, 'not a WebAssembly function');
-  if (h >= 0 && canonicalKind(h) === 'func') {
+  if (h === HT_FUNC || (h >= 0 && canonicalKind(h) === 'func')) {
     if (f === undefined) typeError(t, 'not a WebAssembly function');
-    if (!isCanonicalSubtype(f.type, h)) typeError(t, 'the function has the wrong type');
+    if (!refMatches(f, t)) typeError(t, 'the function has the wrong type');
     return f;
   }
-  return typeError(t, 'values of this type cannot come from JavaScript');
+  const x = internalize(v);
+  if (!refMatches(x, t)) typeError(t, 'the value does not have this type');
+  return x;
 }
 
-/** ToJSValue for a reference of type `t`: functions become their Exported Functions. */
+/** ToJSValue for a reference: functions become their Exported Functions, structs and arrays their Exported GC Objects. */
 export function refToJs(realm: FuncRealm, x: unknown): unknown {
-  return x instanceof WasmFunc ? realm.exportedFunction(x) : x;
+  if (x instanceof WasmFunc) return realm.exportedFunction(x);
+  if (x instanceof GcObject) return exportGcObject(x);
+  return x;
 }
 
 /** ToWebAssemblyValue: a JS value as an engine value of type `t` (canonical). */

@@ -1,5 +1,5 @@
 // Evaluates constant expressions (global initialisers, segment offsets and elements, table
-// initialisers) at instantiation, including the extended-const arithmetic.
+// initialisers) at instantiation, including the extended-const arithmetic and GC allocations.
 
 import type { ConstExpr, ModuleInfo } from '../binary/module.js';
 import { Op } from '../binary/op.js';
@@ -7,6 +7,8 @@ import { ByteReader } from '../binary/reader.js';
 import { CompileError, UnsupportedError } from '../core/errors.js';
 import { I64 } from '../core/types.js';
 import { f32FromBits, f64FromHalves } from './float-bits.js';
+import { evalGcConst } from './gc-const.js';
+import { componentArray } from './lowering.js';
 import { v128FromBytes } from './simd-value.js';
 import type { WasmFunc } from './func.js';
 import type { GlobalObject } from './global.js';
@@ -31,9 +33,13 @@ export function writeGlobal(g: GlobalObject, v: ConstValue): void {
   }
 }
 
-export function evalConst(module: ModuleInfo, expr: ConstExpr, globals: readonly GlobalObject[], funcs: readonly WasmFunc[]): ConstValue {
+/** `canon` maps the module's type indices to canonical ids (for GC allocations). */
+export function evalConst(
+  module: ModuleInfo, expr: ConstExpr, globals: readonly GlobalObject[], funcs: readonly WasmFunc[], canon: ArrayLike<number>,
+): ConstValue {
   const r = new ByteReader(module.bytes, expr.start, expr.end);
-  const stack: ConstValue[] = [];
+  // Holds boxed numbers: a plain array of doubles would quiet signalling NaNs (see componentArray).
+  const stack: ConstValue[] = componentArray();
   const pop = () => stack.pop();
   while (r.pos < r.end) {
     const op = r.u8();
@@ -42,6 +48,7 @@ export function evalConst(module: ModuleInfo, expr: ConstExpr, globals: readonly
       case Op.I64Const: r.s64(); stack.push(r.lastBigInt(true)); break;
       case Op.F32Const: stack.push(f32FromBits(r.u32le() | 0)); break;
       case Op.F64Const: r.u64le(); stack.push(f64FromHalves(r.lo, r.hi)); break;
+      case 0xfb: evalGcConst(module, canon, r, r.u32(), stack); break;
       case 0xfd: // v128.const, the only constant instruction with this prefix
         if (r.u32() !== (Op.V128Const & 0xffff)) throw new UnsupportedError('constant expression opcode 0xfd');
         stack.push(v128FromBytes(r.take(16)));

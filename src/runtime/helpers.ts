@@ -6,6 +6,8 @@ import { isCanonicalSubtype } from '../validate/type-registry.js';
 import { copysign, f32FromBits, f32ToBits, f64FromHalves, nearest, quietNaN } from './float-bits.js';
 import { canonNaN, epochReached, outOfFuel } from './interrupts.js';
 import { EXCEPTION_HELPERS } from './exceptions.js';
+import { GC_HELPERS } from './gc.js';
+import { ATOMIC_HELPERS } from './atomics.js';
 import { SIMD_HELPERS } from './simd.js';
 import type { MemoryObject } from './memory.js';
 import { RI, TAIL, pendingTail } from './slots.js';
@@ -242,5 +244,7 @@ export const HELPERS = {
   memoryInit, memoryCopy, memoryFill, indirectTarget, refTarget, refNonNull,
   tableGet, tableSet, tableFill, tableCopy, tableInit, runTail, depthExceeded, outOfFuel, epochReached, canonNaN,
   ...EXCEPTION_HELPERS,
+  ...GC_HELPERS,
+  ...ATOMIC_HELPERS,
   ...SIMD_HELPERS,
 };

@@ -13,7 +13,8 @@ import { GlobalObject } from './global.js';
 import { HELPERS } from './helpers.js';
 import { checkImport, type RuntimeExtern } from './link.js';
 import { MemoryObject } from './memory.js';
-import { DEPTH, RF, RI, RR, TAIL, TF, TI, TR, pendingTail } from './slots.js';
+import { SharedMemoryObject } from './shared-memory.js';
+import { DEPTH, LF, LI, LR, RF, RI, RR, TAIL, TF, TI, TR, pendingTail } from './slots.js';
 import { TableObject } from './table.js';
 import type { StoreObject } from './store.js';
 import { TagObject } from './tag.js';
@@ -29,7 +30,7 @@ export interface ModuleCode {
   readonly maxWasmStack: number | null;
 }
 
-const RUNTIME_SLOTS = { RI, RF, RR, TI, TF, TR, TAIL, pendingTail, DEPTH };
+const RUNTIME_SLOTS = { RI, RF, RR, TI, TF, TR, TAIL, pendingTail, DEPTH, LI, LF, LR };
 
 export class InstanceObject {
   readonly funcs: WasmFunc[] = [];
@@ -63,12 +64,13 @@ export class InstanceObject {
     }
     for (const g of m.globalDefs) {
       const obj = new GlobalObject({ type: canonicalizeValType(g.type.type, canon), mutable: g.type.mutable });
-      writeGlobal(obj, evalConst(m, g.init, this.globals, this.funcs));
+      writeGlobal(obj, evalConst(m, g.init, this.globals, this.funcs, canon));
       this.globals.push(obj);
     }
     for (let i = m.numImportedMemories; i < m.memories.length; i++) {
       try {
-        const memory = new MemoryObject(m.memories[i]!);
+        const type = m.memories[i]!;
+        const memory = type.shared ? SharedMemoryObject.create(type) : new MemoryObject(type);
         memory.store = store;
         this.memories.push(memory);
       } catch {
@@ -76,14 +78,14 @@ export class InstanceObject {
       }
     }
     for (const t of m.tableDefs) {
-      const init = t.init ? evalConst(m, t.init, this.globals, this.funcs) : null;
+      const init = t.init ? evalConst(m, t.init, this.globals, this.funcs, canon) : null;
       const table = new TableObject({ ...t.type, element: canonicalizeValType(t.type.element, canon) }, init);
       table.store = store;
       this.tables.push(table);
     }
     const datas: (Uint8Array | null)[] = m.datas.map((d) => d.data);
     const elems: (unknown[] | null)[] = m.elems.map((e) =>
-      e.funcIndices ? e.funcIndices.map((f) => this.funcs[f]) : e.exprs!.map((x) => evalConst(m, x, this.globals, this.funcs)));
+      e.funcIndices ? e.funcIndices.map((f) => this.funcs[f]) : e.exprs!.map((x) => evalConst(m, x, this.globals, this.funcs, canon)));
 
     const code = module.code();
     const ctx = {
@@ -116,22 +118,35 @@ export class InstanceObject {
   /**
    * Lazy code: every defined function starts as its shell forwarder, which compiles the function
    * for this instance on its first call. `bind[j]` is what a newly compiled function binds for a
-   * direct call of j: the compiled function once there is one, else j's forwarder.
+   * direct call of j: the compiled function once there is one, else j's forwarder; in the second
+   * case the function is rebound when j is compiled. Forwarders cost a call frame each (12% of
+   * esbuild's time in its early runs went to them), and V8 inlines them only into small callers.
    */
   private bindLazy(code: CompiledCode, ctx: object): void {
     const m = this.module.info;
     const bind: LoweredFn[] = new Array(m.funcTypes.length);
+    const compiled = new Uint8Array(m.funcTypes.length);
+    const waiting: (((j: number, g: LoweredFn) => void)[] | undefined)[] = new Array(m.funcTypes.length);
     for (let i = 0; i < m.numImportedFuncs; i++) {
       const f = this.funcs[i]!;
       // A host function that takes a Caller is bound to the importing instance (api/Caller).
       bind[i] = f.bindCaller === null ? f.fn : f.bindCaller(this);
     }
     const lazy = (i: number): LoweredFn => {
-      const [fn, body] = code.unit(i)(ctx, bind);
+      const [fn, body, rebind, callees] = code.unit(i)(ctx, bind);
       bind[i] = fn;
+      compiled[i] = 1;
       const f = this.funcs[i]!;
       f.fn = fn;
       f.body = body;
+      const w = waiting[i];
+      if (w !== undefined) {
+        waiting[i] = undefined;
+        for (const r of w) r(i, fn);
+      }
+      if (rebind !== null) {
+        for (const j of callees) if (j >= m.numImportedFuncs && compiled[j] === 0) (waiting[j] ??= []).push(rebind);
+      }
       return fn;
     };
     const fns = code.shell!(ctx, lazy);
@@ -144,10 +159,11 @@ export class InstanceObject {
 
   private initSegments(elems: (unknown[] | null)[], datas: (Uint8Array | null)[], code: CompiledCode): void {
     const m = this.module.info;
+    const canon = this.module.canon;
     m.elems.forEach((seg, i) => {
       if (seg.mode === 'active') {
         const table = this.tables[seg.table]!;
-        const offset = evalConst(m, seg.offset!, this.globals, this.funcs) as number | bigint;
+        const offset = evalConst(m, seg.offset!, this.globals, this.funcs, canon) as number | bigint;
         const at = m.tables[seg.table]!.address64 ? Number(BigInt.asUintN(64, BigInt(offset))) : Number(offset) >>> 0;
         const items = elems[i]!;
         if (at + items.length > table.length) throw makeTrap(TrapCode.TableOutOfBounds);
@@ -169,7 +185,7 @@ export class InstanceObject {
       if (usedImage.has(seg.memory)) return;
       const memory = this.memories[seg.memory]!;
       const c = constantOffset(m, seg.offset!);
-      const v = c ?? Number(evalConst(m, seg.offset!, this.globals, this.funcs) as number | bigint);
+      const v = c ?? Number(evalConst(m, seg.offset!, this.globals, this.funcs, canon) as number | bigint);
       const at = m.memories[seg.memory]!.address64 ? Number(BigInt.asUintN(64, BigInt(v))) : v >>> 0;
       if (at + seg.data.length > memory.bytes.length) throw makeTrap(TrapCode.MemoryOutOfBounds);
       memory.bytes.set(seg.data, at);

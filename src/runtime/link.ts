@@ -7,6 +7,7 @@ import { importExternType, matchesExternType, type ExternTypeOf } from '../valid
 import { WasmFunc } from './func.js';
 import { GlobalObject } from './global.js';
 import { MemoryObject } from './memory.js';
+import { SharedMemoryObject } from './shared-memory.js';
 import { TableObject } from './table.js';
 import { TagObject } from './tag.js';
 
@@ -24,6 +25,8 @@ export function externTypeOf(x: RuntimeExtern): ExternTypeOf {
     return { kind: 'table', element: x.type.element, limits: { min: x.length, max: x.type.limits.max }, address64: x.type.address64 };
   }
   if (x instanceof MemoryObject) {
+    // Instantiation reads a shared memory's size atomically (another agent may have grown it).
+    if (x instanceof SharedMemoryObject) x.size();
     return {
       kind: 'memory', limits: { min: x.pages, max: x.type.limits.max }, address64: x.type.address64,
       shared: x.type.shared, pageSizeLog2: x.type.pageSizeLog2,

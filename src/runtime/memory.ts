@@ -22,11 +22,17 @@ export class MemoryObject {
    */
   onGrow: ((oldBuffer: ArrayBuffer) => void) | null = null;
 
-  constructor(readonly type: MemoryType) {
+  /** `shared`/`pages`: a shared memory's buffer and size (runtime/shared-memory.ts); else a new ArrayBuffer. */
+  constructor(readonly type: MemoryType, shared?: SharedArrayBuffer, pages = type.limits.min) {
     this.pageSize = 2 ** type.pageSizeLog2;
     const limit = type.address64 ? 2 ** 53 / this.pageSize : 2 ** 32 / this.pageSize;
     this.maxPages = Math.min(type.limits.max ?? limit, limit);
-    this.pages = type.limits.min;
+    this.pages = pages;
+    if (shared !== undefined) {
+      this.view = new DataView(shared, 0, pages * this.pageSize);
+      this.bytes = new Uint8Array(shared, 0, pages * this.pageSize);
+      return;
+    }
     const buffer = new ArrayBuffer(this.pages * this.pageSize);
     this.view = new DataView(buffer);
     this.bytes = new Uint8Array(buffer);

@@ -15,6 +15,14 @@ export const TI = new Int32Array(1024);
 export const TF = new Float64Array(1024);
 export const TR: unknown[] = new Array(1024).fill(null);
 
+/**
+ * Locals a part of a split function assigned (compile/split.ts), handed back to the function
+ * that called the part right after it returns: int32 components, floats, references.
+ */
+export const LI = new Int32Array(1024);
+export const LF = new Float64Array(1024);
+export const LR: unknown[] = new Array(1024).fill(null);
+
 /** Returned by a trampolined function body instead of a result when it made a tail call. */
 export const TAIL: object = Object.freeze({ tailCall: true });
 

@@ -2,12 +2,13 @@
 // "spectest" host module, host references for (ref.extern N), and Vals turned into exact bits.
 
 import type { WasmFeatures } from '../core/features.js';
-import { CompileError, LinkError } from '../core/errors.js';
-import { F32, F64, FUNCREF, HT_EXN, HT_FUNC, HT_NOEXN, HT_NOFUNC, I32, I64, heapOf, isRef, type ValType } from '../core/types.js';
+import { LinkError } from '../core/errors.js';
+import { F32, F64, FUNCREF, I32, I64, isRef, type ValType } from '../core/types.js';
 import {
-  Engine, ExternRef, Func, Global, Instance, Memory, Module, Store, Table, ThrownException, Val, funcType,
+  AnyRef, Engine, ExternRef, Func, Global, Instance, Memory, Module, SharedMemory, Store, Table, ThrownException, Val, funcType,
   type Extern, type Val as ValT,
 } from '../api/index.js';
+import { refFamily } from '../api/val.js';
 import type { Config } from '../api/config.js';
 import type { WastValue } from '../text/wast-types.js';
 import type { ImportResolver, RawValue, SpecEngine } from './engine.js';
@@ -97,11 +98,17 @@ export class ApiSpecEngine implements SpecEngine {
       case 'i64': return Val.i64(arg.bits);
       case 'f32': return Val.f32Bits(arg.bits);
       case 'f64': return Val.f64Bits(arg.bits);
-      case 'ref.null': return isFuncFamily(type) ? Val.funcref(null) : isExnFamily(type) ? Val.exnref(null) : Val.externref(null);
-      case 'ref.extern': return Val.externref(this.hostRef(arg.index));
+      case 'ref.null': {
+        const family = isRef(type) ? refFamily(type) : 'extern';
+        return family === 'func' ? Val.funcref(null) : family === 'exn' ? Val.exnref(null)
+          : family === 'any' ? Val.anyref(null) : Val.externref(null);
+      }
+      // Host value N, as an externref or made internal (an anyref), whichever the parameter is.
+      case 'ref.extern': case 'ref.host': {
+        const ref = this.hostRef(arg.index);
+        return isRef(type) && refFamily(type) === 'any' ? Val.anyref(AnyRef.convertExtern(this.activeStore, ref)) : Val.externref(ref);
+      }
       case 'v128': return Val.v128(v128FromBytes(arg.bytes));
-      case 'ref.host':
-        throw new CompileError(`not supported yet: ${arg.type} arguments`);
     }
   }
 
@@ -118,8 +125,20 @@ export class ApiSpecEngine implements SpecEngine {
         return { type: 'ref', isNull: v.value === null, kind: 'extern', hostIndex: host };
       }
       case 'exnref': return { type: 'ref', isNull: v.value === null, kind: 'exn', hostIndex: null };
+      case 'anyref': return this.anyRaw(v.value);
       case 'v128': return { type: 'v128', bytes: v128ToBytes(v.value) };
     }
+  }
+
+  /** An anyref result: what it is (a struct, an array, an i31, or host value N). */
+  private anyRaw(x: AnyRef | null): RawValue {
+    const store = this.activeStore;
+    if (x === null) return { type: 'ref', isNull: true, kind: 'any', hostIndex: null };
+    if (x.isStruct(store)) return { type: 'ref', isNull: false, kind: 'struct', hostIndex: null };
+    if (x.isArray(store)) return { type: 'ref', isNull: false, kind: 'array', hostIndex: null };
+    if (x.isI31(store)) return { type: 'ref', isNull: false, kind: 'i31', hostIndex: null };
+    const data = x.asExtern(store)?.data(store);
+    return { type: 'ref', isNull: false, kind: 'host', hostIndex: data instanceof HostRef ? data.index : null };
   }
 
   private buildSpectest(): Map<string, Extern> {
@@ -141,7 +160,7 @@ export class ApiSpecEngine implements SpecEngine {
     exports.set('table64', new Table(store, { element: FUNCREF, limits: { min: 10, max: 20 }, address64: true }, Val.funcref(null)));
     const memory = { limits: { min: 1, max: 2 }, address64: false, shared: false, pageSizeLog2: 16 };
     exports.set('memory', new Memory(store, memory));
-    exports.set('shared_memory', new Memory(store, { ...memory, shared: true }));
+    if (this.engine.config.features.threads) exports.set('shared_memory', new SharedMemory(this.engine, { ...memory, shared: true }));
     return exports;
   }
 }
@@ -158,14 +177,4 @@ function v128ToBytes(x: bigint): Uint8Array {
   const out = new Uint8Array(16);
   for (let i = 0; i < 16; i++) out[i] = Number((x >> BigInt(8 * i)) & 0xffn);
   return out;
-}
-
-function isExnFamily(t: ValType): boolean {
-  return isRef(t) && (heapOf(t) === HT_EXN || heapOf(t) === HT_NOEXN);
-}
-
-function isFuncFamily(t: ValType): boolean {
-  if (!isRef(t)) return false;
-  const h = heapOf(t);
-  return h >= 0 || h === HT_FUNC || h === HT_NOFUNC;
 }

@@ -1,0 +1,383 @@
+// Very large dispatch-loop functions (Go's) compiled as several JS functions: V8 then optimizes
+// each part on its own, soon and cheaply, instead of one function of megabytes it gives up on.
+
+import { Op } from '../binary/op.js';
+import { opByByte, opByPrefixed } from '../binary/opcodes.js';
+import { ByteReader } from '../binary/reader.js';
+import { skipImmediates } from '../binary/instructions.js';
+import { I32, I64, isRef, type ValType } from '../core/types.js';
+import { Kind, componentKinds, resultSlot } from '../runtime/lowering.js';
+import type { Entry } from './entry.js';
+import type { Frame, FunctionCompiler } from './function-compiler.js';
+
+/**
+ * Bodies of at least this many bytes whose main loop is a dispatch are split. Go's are up to 195 KB
+ * and 10 times that as JS; TurboFan took 5-11 s per compile of the largest and gave up on two
+ * ("code generation failed", over 16K deoptimization exits), and re-compiled the others after
+ * every deoptimization. sql.js's and QuickJS's largest functions (34 and 28 KB) are not dispatch
+ * loops of this kind and stay whole.
+ */
+export const SPLIT_MIN_BYTES = 16384;
+/** A part ends at the first case boundary after this many bytes of code. */
+export const PART_BYTES = 4096;
+/** Parts pass written locals back through LI/LF/LR (slots.ts), which have this many entries. */
+const MAX_COMPONENTS = 1000;
+
+/** A `loop` whose body starts with a flattened chain dispatching on `local.get x; br_table`. */
+export interface Dispatch {
+  readonly loop: Frame;
+  readonly local: number;
+  /** The chain state each br_table index selects, and the default's. */
+  readonly states: readonly number[];
+  readonly dflt: number;
+  readonly label: string;
+  readonly state: string;
+  readonly n: number;
+}
+
+/** One part: the cases [first, last] of the split chain, written to its own output. */
+export interface Part {
+  readonly index: number;
+  readonly first: number;
+  last: number;
+  readonly startPos: number;
+  readonly lines: string[];
+  readonly reloadLines: number[];
+  readonly memories: Set<number>;
+  /** Locals the part assigns (passed back to the outer function). */
+  readonly writes: Set<number>;
+  /** Lines that continue the part's loop with a state that may lie beyond the part: patched at its end. */
+  readonly forward: { line: number; k: number }[];
+  /** The part function's parameters after the state (its locals), once written. */
+  params: string[];
+}
+
+/** What the outer function had while a part is being written. */
+interface Saved {
+  readonly lines: string[];
+  readonly reloadLines: number[];
+  readonly memories: Set<number>;
+  readonly depth: number;
+}
+
+export interface Split {
+  readonly label: string;
+  readonly state: string;
+  readonly n: number;
+  /** Frames below this index in fc.frames enclose the chain; branches to them leave the part. */
+  readonly frameBase: number;
+  readonly exits: Frame[];
+  readonly parts: Part[];
+  outer: Saved | null;
+  /** The outer function's placeholder line for the part dispatcher. */
+  readonly dispatchLine: number;
+  /** Some part returns from the function. */
+  returns: boolean;
+}
+
+/** The local that a chain's first instruction dispatches on (`local.get x; br_table`), else null. */
+export function dispatchLocal(fc: FunctionCompiler): number | null {
+  const r = fc.r;
+  if (r.bytes[r.pos] !== Op.LocalGet) return null;
+  const peek = new ByteReader(r.bytes, r.pos + 1, r.end);
+  const x = peek.u32();
+  return r.bytes[peek.pos] === Op.BrTable ? x : null;
+}
+
+/** Whether the body is split at this chain: large, a dispatch loop whose state is (nearly) always set to constants. */
+export function shouldSplit(fc: FunctionCompiler, x: number): boolean {
+  const m = fc.mc.module;
+  const body = m.codes[fc.funcIndex - m.numImportedFuncs]!;
+  if (body.code.end - body.code.start < SPLIT_MIN_BYTES || fc.trampolined || fc.split !== null) return false;
+  let components = 0;
+  for (const t of fc.localTypes) {
+    if (!(t === I32 || t === I64 || t === 0x7d || t === 0x7c || isRef(t))) return false;
+    components += t === I64 ? 2 : 1;
+  }
+  if (components > MAX_COMPONENTS) return false;
+  // Frames around the chain: branches to them leave a part, which carries no values.
+  for (const f of fc.frames) {
+    if (f.kind === 'func') continue;
+    if (f.params.length > 0 || f.results.length > 0 || f.exn !== undefined || f.chain !== undefined) return false;
+  }
+  return constantSets(fc, x, body.code.start, body.code.end);
+}
+
+/**
+ * At least 90% of the `local.set/tee x` follow an `i32.const` (so most jumps resolve to a case at
+ * compile time and stay in their part; Go also reuses the local once per indirect call), and
+ * nothing handles exceptions.
+ */
+function constantSets(fc: FunctionCompiler, x: number, start: number, end: number): boolean {
+  const r = new ByteReader(fc.r.bytes, start, end);
+  let prev = -1;
+  let sets = 0;
+  let constant = 0;
+  while (r.pos < r.end) {
+    const byte = r.u8();
+    const op = byte >= 0xfb && byte <= 0xfe ? opByPrefixed(byte, r.u32()) : opByByte(byte);
+    if (op === undefined) return false;
+    if (op.feature === 'exceptions' || op.feature === 'legacy_exceptions') return false;
+    if (byte === Op.LocalSet || byte === Op.LocalTee) {
+      if (r.u32() === x) {
+        sets++;
+        if (prev === Op.I32Const) constant++;
+      }
+    } else {
+      skipImmediates(r, op);
+    }
+    prev = byte;
+  }
+  return constant >= sets * 0.9;
+}
+
+/** Starts the split: the outer loop holds the dispatcher (filled at the end) and case 0. */
+export function openSplit(fc: FunctionCompiler, label: string, state: string, n: number): Split {
+  fc.open(`${label}: for (;;) {`);
+  const dispatchLine = fc.lines.length;
+  fc.lines.push('');
+  return { label, state, n, frameBase: fc.frames.length, exits: [], parts: [], outer: null, dispatchLine, returns: false };
+}
+
+/** The end of chain block k: case k begins, in a new part when the current one is big enough. */
+export function splitBoundary(fc: FunctionCompiler, s: Split, k: number, reachable: boolean): void {
+  const part = fc.part;
+  if (part === null) {
+    // The end of case 0, in the outer function: on to the dispatcher.
+    if (reachable) fc.emit(`${s.state} = ${k}; continue ${s.label};`);
+    fc.close();
+    startPart(fc, s, k);
+    return;
+  }
+  if (k < s.n && fc.r.pos - part.startPos < PART_BYTES) {
+    part.last = k;
+    fc.emit(`case ${k}:`);
+    return;
+  }
+  if (reachable) leave(fc, s, k);
+  endPart(fc, s);
+  if (k < s.n) startPart(fc, s, k);
+}
+
+function startPart(fc: FunctionCompiler, s: Split, k: number): void {
+  if (s.outer === null) s.outer = { lines: fc.lines, reloadLines: fc.reloadLines, memories: fc.usedMemories, depth: fc.depth };
+  const part: Part = {
+    index: s.parts.length, first: k, last: k, startPos: fc.r.pos, lines: [], reloadLines: [], memories: new Set(),
+    writes: new Set(), forward: [], params: [],
+  };
+  s.parts.push(part);
+  fc.part = part;
+  fc.lines = part.lines;
+  fc.reloadLines = part.reloadLines;
+  fc.usedMemories = part.memories;
+  fc.setDepth(4);
+  fc.emit(`case ${k}:`);
+}
+
+/** Finishes the current part: forward branches beyond it leave it; its function is written. */
+function endPart(fc: FunctionCompiler, s: Split): void {
+  const part = fc.part!;
+  for (const { line, k } of part.forward) {
+    if (k > part.last) part.lines[line] = part.lines[line]!.replace(`continue ${s.label};`, 'break P;');
+  }
+  fc.partSources.push(partSource(fc, s, part));
+  fc.part = null;
+  const o = s.outer!;
+  fc.lines = o.lines;
+  fc.reloadLines = o.reloadLines;
+  fc.usedMemories = o.memories;
+  fc.setDepth(o.depth);
+  s.outer = null;
+}
+
+/** Leaves the current part for state k (the outer function dispatches it). */
+function leave(fc: FunctionCompiler, s: Split, k: number): void {
+  fc.emit(`${s.state} = ${k}; break P;`);
+}
+
+/**
+ * Control to chain state k from wherever the compiler is: inside the chain's own loop when the
+ * state is there (or may be: forward states in the current part are patched at its end).
+ */
+export function jumpToState(fc: FunctionCompiler, label: string, state: string, n: number, k: number): void {
+  const s = fc.split;
+  const part = fc.part;
+  if (s === null || s.label !== label || part === null) {
+    fc.emit(k === n && (s === null || s.label !== label) ? `break ${label};` : `${state} = ${k}; continue ${label};`);
+    return;
+  }
+  if (k === n || k < part.first) {
+    leave(fc, s, k);
+    return;
+  }
+  part.forward.push({ line: fc.lines.length, k });
+  fc.emit(`${state} = ${k}; continue ${label};`);
+}
+
+/** A table dispatch (br_table over chain blocks) in a part: stay when the state is in the part. */
+export function continueOrLeave(fc: FunctionCompiler, label: string, state: string): void {
+  const s = fc.split;
+  const part = fc.part;
+  if (s === null || s.label !== label || part === null) {
+    fc.emit(`continue ${label};`);
+    return;
+  }
+  // The bound is patched like a forward branch: `continue` becomes `break P` only for states beyond the part.
+  fc.emit(`if (${state} <= @END) continue ${label};`);
+  fc.emit('break P;');
+}
+
+/**
+ * A branch from inside a part to a frame outside it: returns true when handled (a return, a
+ * branch to an enclosing frame). Chain frames of the split are handled by jumpToState.
+ */
+export function partBranch(fc: FunctionCompiler, f: Frame, values: readonly Entry[]): boolean {
+  const s = fc.split!;
+  if (f.kind === 'func') {
+    partReturn(fc, s, values);
+    return true;
+  }
+  const at = fc.frames.indexOf(f);
+  if (at >= s.frameBase) return false;
+  f.used = true;
+  let j = s.exits.indexOf(f);
+  if (j < 0) {
+    j = s.exits.length;
+    s.exits.push(f);
+  }
+  fc.emit(`${s.state} = ${-2 - j}; break P;`);
+  return true;
+}
+
+/** `return` inside a part: every result component to its slot (component 0 too), then leave with -1. */
+export function partReturn(fc: FunctionCompiler, s: Split, values: readonly Entry[]): void {
+  fc.spillNonPure();
+  const vals = fc.pairs(values).map((v) => fc.materialize(v));
+  let k = 0;
+  const out: string[] = [];
+  for (const v of vals) {
+    const kinds = componentKinds(v.type);
+    out.push(`${resultSlot(kinds[0]!)}[${k++}] = ${v.type === I32 ? intOf(v) : v.code};`);
+    if (v.type === I64) out.push(`RI[${k++}] = ${v.hi};`);
+  }
+  if (out.length) fc.emit(out.join(' '));
+  s.returns = true;
+  fc.emit(`${s.state} = -1; break P;`);
+}
+
+function intOf(e: Entry): string {
+  return e.bool ? `(${e.code} ? 1 : 0)` : e.code;
+}
+
+/** The JS function of a part: its locals as parameters, assigned locals passed back through LI/LF/LR. */
+function partSource(fc: FunctionCompiler, s: Split, part: Part): string {
+  const used = new Set<number>();
+  const temps = new Set<string>();
+  for (const line of part.lines) {
+    for (const m of line.matchAll(/\b([lt])(\d+)h?\b/g)) {
+      if (m[1] === 'l') used.add(Number(m[2]));
+      else temps.add(`t${m[2]}`);
+    }
+  }
+  temps.delete(s.state);
+  for (const i of part.writes) used.add(i);
+  const locals = [...used].sort((a, b) => a - b);
+  const params = [s.state];
+  for (const i of locals) {
+    params.push(`l${i}`);
+    if (fc.localTypes[i] === I64) params.push(`l${i}h`);
+  }
+  part.params = params.slice(1);
+  const name = `${fc.ownName}$p${part.index}`;
+  const out = [`function ${name}(${params.join(', ')}) {`];
+  const decls = [...temps].sort().map((t) => fc.tempDecl(t));
+  for (let i = 0; i < decls.length; i += 12) out.push(`  let ${decls.slice(i, i + 12).join(', ')};`);
+  const mems = [...part.memories].sort();
+  if (mems.length) out.push(`  let ${mems.map((m) => `dv${m} = M${m}.view`).join(', ')};`);
+  if (fc.fuel) out.push('  let fu = S.fuel;');
+  if (fc.epochs) out.push('  let dl = S.epochDeadline;');
+  out.push('  P: {', `    ${s.label}: for (;;) {`, `      switch (${s.state}) {`);
+  const reload = mems.map((m) => `dv${m} = M${m}.view;`).join(' ');
+  for (const i of part.reloadLines) part.lines[i] = reload ? part.lines[i] + reload : '';
+  for (const line of part.lines) if (line !== '') out.push(line.replace('@END', String(part.last)));
+  out.push('      }', '      break P;', '    }', '  }');
+  out.push(...writeBack(fc, part));
+  if (fc.fuel) out.push('  S.fuel = fu;');
+  out.push(`  return ${s.state};`, '}');
+  return out.join('\n');
+}
+
+/** The slots of the locals a part assigns, in order: [local index, slot expression][] per lowered component. */
+function writeSlots(fc: FunctionCompiler, part: Part): [string, string][] {
+  const out: [string, string][] = [];
+  let ints = 0;
+  let floats = 0;
+  let refs = 0;
+  for (const i of [...part.writes].sort((a, b) => a - b)) {
+    const t: ValType = fc.localTypes[i]!;
+    if (t === I64) {
+      out.push([`l${i}`, `LI[${ints++}]`], [`l${i}h`, `LI[${ints++}]`]);
+    } else {
+      const kind = componentKinds(t)[0]!;
+      out.push([`l${i}`, kind === Kind.Int ? `LI[${ints++}]` : kind === Kind.Float ? `LF[${floats++}]` : `LR[${refs++}]`]);
+    }
+  }
+  return out;
+}
+
+function writeBack(fc: FunctionCompiler, part: Part): string[] {
+  const slots = writeSlots(fc, part);
+  const out: string[] = [];
+  for (let i = 0; i < slots.length; i += 6) out.push(`  ${slots.slice(i, i + 6).map(([l, slot]) => `${slot} = ${l};`).join(' ')}`);
+  return out;
+}
+
+/**
+ * The end of the split chain: the outer function's dispatcher calls the part holding the state,
+ * takes back the locals it assigned and follows its exit (a state, the end of the chain, a
+ * return, a branch to an enclosing frame).
+ */
+export function finishSplit(fc: FunctionCompiler, s: Split): void {
+  if (fc.part !== null) endPart(fc, s);
+  const ind = '  '.repeat(Math.min(fc.depth + 1, 12));
+  const lines: string[] = [];
+  lines.push(`if (${s.state} !== 0) {`, `  if (${s.state} === ${s.n}) break ${s.label};`);
+  lines.push(...select(fc, s, 0, s.parts.length, '  '));
+  const reload = [...fc.usedMemories].sort().map((m) => `dv${m} = M${m}.view;`).join(' ');
+  if (reload) lines.push(`  ${reload}`);
+  if (s.returns || s.exits.length) {
+    lines.push(`  if (${s.state} < 0) {`);
+    if (s.returns) lines.push(`    if (${s.state} === -1) ${fc.outerReturn()}`);
+    s.exits.forEach((f, j) => {
+      lines.push(`    if (${s.state} === ${-2 - j}) ${f.kind === 'loop' ? 'continue' : 'break'} ${f.label};`);
+    });
+    lines.push('  }');
+  }
+  lines.push(`  continue ${s.label};`, '}');
+  fc.lines[s.dispatchLine] = lines.map((l) => ind + l).join('\n');
+}
+
+/** Nested ifs on the part boundaries, calling the part of the state. */
+function select(fc: FunctionCompiler, s: Split, lo: number, hi: number, ind: string): string[] {
+  if (hi - lo === 1) return callPart(fc, s, s.parts[lo]!, ind);
+  const mid = (lo + hi) >> 1;
+  return [
+    `${ind}if (${s.state} < ${s.parts[mid]!.first}) {`,
+    ...select(fc, s, lo, mid, ind + '  '),
+    `${ind}} else {`,
+    ...select(fc, s, mid, hi, ind + '  '),
+    `${ind}}`,
+  ];
+}
+
+function callPart(fc: FunctionCompiler, s: Split, part: Part, ind: string): string[] {
+  const args = [s.state, ...part.params];
+  const out: string[] = [];
+  if (fc.fuel) out.push(`${ind}S.fuel = fu;`);
+  out.push(`${ind}${s.state} = ${fc.ownName}$p${part.index}(${args.join(', ')});`);
+  const slots = writeSlots(fc, part);
+  for (let i = 0; i < slots.length; i += 6) out.push(`${ind}${slots.slice(i, i + 6).map(([l, slot]) => `${l} = ${slot};`).join(' ')}`);
+  if (fc.fuel) out.push(`${ind}fu = S.fuel;`);
+  if (fc.epochs) out.push(`${ind}dl = S.epochDeadline;`);
+  return out;
+}

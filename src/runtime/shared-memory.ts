@@ -1,0 +1,258 @@
+// A shared linear memory: a growable SharedArrayBuffer that never moves, a small shared control block
+// (grow lock, published size, type), and this agent's views of the size it last observed.
+
+import type { MemoryType } from '../core/types.js';
+import { MemoryObject } from './memory.js';
+import type { ResourceLimiter } from './store.js';
+
+/**
+ * What another agent (a Worker) needs to use the same memory: two SharedArrayBuffers in a plain
+ * object, so it survives postMessage / structuredClone with both buffers shared, not copied.
+ */
+export interface SharedMemoryParts {
+  /** The memory's bytes: a growable SharedArrayBuffer whose length is the memory's size. */
+  readonly buffer: SharedArrayBuffer;
+  /** The control block: the grow lock, the published size in pages and the memory type. */
+  readonly control: SharedArrayBuffer;
+}
+
+/** Typed arrays over the size this agent observed, for Atomics (lengths are in elements). */
+export interface AtomicArrays {
+  readonly u8: Uint8Array;
+  readonly u16: Uint16Array;
+  readonly i32: Int32Array;
+  readonly i64: BigInt64Array;
+  /** Size in bytes. */
+  readonly length: number;
+}
+
+/** ES2024's growable SharedArrayBuffer, which the ES2022 library types do not describe. */
+interface GrowableSharedArrayBuffer extends SharedArrayBuffer {
+  grow(newLength: number): void;
+  readonly growable: boolean;
+  readonly maxByteLength: number;
+}
+type GrowableConstructor = new (length: number, options: { maxByteLength: number }) => GrowableSharedArrayBuffer;
+
+// Words of the control block (an Int32Array). Sizes in pages are uint32, 64-bit limits two words.
+const LOCK = 0;
+const PAGES = 1;
+const PAGE_SIZE_LOG2 = 2;
+const FLAGS = 3;
+const MIN_LO = 4;
+const MIN_HI = 5;
+const MAX_LO = 6;
+const MAX_HI = 7;
+const MAGIC = 8;
+const CONTROL_WORDS = 16;
+const MAGIC_VALUE = 0x74737731; // "tsw1": a control block made by this version of tswasm
+const FLAG_ADDRESS64 = 1;
+
+/** A growable SharedArrayBuffer's largest maximum length on V8 (Node 20): a shared memory is at most 4 GiB. */
+const SHARED_MAX_BYTES = 2 ** 32;
+const TWO32 = 2 ** 32;
+
+/** Whether this JavaScript engine can back shared memories (growable SharedArrayBuffers and Atomics). */
+export function sharedMemorySupported(): boolean {
+  return typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object'
+    && typeof (SharedArrayBuffer.prototype as Partial<GrowableSharedArrayBuffer>).grow === 'function';
+}
+
+function newControl(type: MemoryType): Int32Array {
+  const control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
+  const max = type.limits.max ?? 0;
+  control[PAGES] = type.limits.min;
+  control[PAGE_SIZE_LOG2] = type.pageSizeLog2;
+  control[FLAGS] = type.address64 ? FLAG_ADDRESS64 : 0;
+  control[MIN_LO] = type.limits.min % TWO32;
+  control[MIN_HI] = Math.floor(type.limits.min / TWO32);
+  control[MAX_LO] = max % TWO32;
+  control[MAX_HI] = Math.floor(max / TWO32);
+  control[MAGIC] = MAGIC_VALUE;
+  return control;
+}
+
+/** The memory type a control block records. */
+function typeOf(control: Int32Array): MemoryType {
+  const word = (i: number) => control[i]! >>> 0;
+  return {
+    limits: { min: word(MIN_HI) * TWO32 + word(MIN_LO), max: word(MAX_HI) * TWO32 + word(MAX_LO) },
+    address64: (control[FLAGS]! & FLAG_ADDRESS64) !== 0,
+    shared: true,
+    pageSizeLog2: control[PAGE_SIZE_LOG2]!,
+  };
+}
+
+/** Checks that `parts` came from SharedMemoryObject.parts (here or in another agent) and reads its type. */
+function checkedParts(parts: SharedMemoryParts): { type: MemoryType; control: Int32Array; buffer: GrowableSharedArrayBuffer } {
+  const buffer = parts?.buffer as GrowableSharedArrayBuffer | undefined;
+  const controlBuffer = parts?.control;
+  if (!(buffer instanceof SharedArrayBuffer) || !buffer.growable || !(controlBuffer instanceof SharedArrayBuffer)
+      || controlBuffer.byteLength !== CONTROL_WORDS * 4) {
+    throw new TypeError('not the parts of a shared memory: expected { buffer, control } from SharedMemory.parts()');
+  }
+  const control = new Int32Array(controlBuffer);
+  if (control[MAGIC] !== MAGIC_VALUE) throw new TypeError('not the control block of a tswasm shared memory (or one from another version)');
+  return { type: typeOf(control), control, buffer };
+}
+
+/**
+ * A shared memory as seen by one agent. Every agent holding the parts sees the same bytes and the
+ * same size; the fields inherited from MemoryObject (`view`, `bytes`, `pages`) are this agent's
+ * views of the size it last observed, exactly sized, so generated code keeps DataView's own bounds
+ * check. They are brought up to date at every synchronisation point (`sync`: after calls, atomic
+ * operations, memory.size and memory.grow), which is all the wasm memory model asks of non-atomic
+ * bounds checks. Generated code reaches the memory through `live`, whose getters sync first.
+ */
+export class SharedMemoryObject extends MemoryObject {
+  /** The growable buffer and the control block, for another agent (`fromParts`). */
+  readonly parts: SharedMemoryParts;
+  /** What generated code binds as `M<i>`: the same memory, synced on every read of its views. */
+  readonly live: LiveSharedMemory;
+  private readonly control: Int32Array;
+  private readonly sab: GrowableSharedArrayBuffer;
+  /** Atomics views of the observed size, made on first need after each size change. */
+  private arrays: AtomicArrays | null = null;
+
+  /** A new shared memory of `type` (whose limits must have a maximum). */
+  static create(type: MemoryType): SharedMemoryObject {
+    if (!sharedMemorySupported()) {
+      throw new Error('shared memories need growable SharedArrayBuffers and Atomics, which this JavaScript engine lacks');
+    }
+    if (type.limits.max === null) throw new TypeError('a shared memory must have a maximum size');
+    const pageSize = 2 ** type.pageSizeLog2;
+    const maxPages = Math.min(type.limits.max, Math.floor(SHARED_MAX_BYTES / pageSize));
+    if (type.limits.min > maxPages) throw new RangeError(`cannot allocate ${type.limits.min} pages of shared memory`);
+    const Growable = SharedArrayBuffer as unknown as GrowableConstructor;
+    const buffer = new Growable(type.limits.min * pageSize, { maxByteLength: maxPages * pageSize });
+    return new SharedMemoryObject(type, newControl(type), buffer);
+  }
+
+  /** This agent's object for a shared memory another agent (or this one) created. */
+  static fromParts(parts: SharedMemoryParts): SharedMemoryObject {
+    const { type, control, buffer } = checkedParts(parts);
+    return new SharedMemoryObject(type, control, buffer);
+  }
+
+  private constructor(type: MemoryType, control: Int32Array, buffer: GrowableSharedArrayBuffer) {
+    const pages = Atomics.load(control, PAGES) >>> 0;
+    super(type, buffer, pages);
+    this.control = control;
+    this.sab = buffer;
+    this.parts = Object.freeze({ buffer, control: control.buffer as SharedArrayBuffer });
+    this.live = new LiveSharedMemory(this);
+  }
+
+  /** Brings this agent's views up to the published size (a plain read: cheap enough for every call return). */
+  sync(): void {
+    const pages = this.control[PAGES]! >>> 0;
+    if (pages !== this.pages) this.observe(pages);
+  }
+
+  /** The size in pages, read sequentially consistently (memory.size); the views follow it. */
+  size(): number {
+    const pages = Atomics.load(this.control, PAGES) >>> 0;
+    if (pages !== this.pages) this.observe(pages);
+    return pages;
+  }
+
+  private observe(pages: number): void {
+    const length = pages * this.pageSize;
+    this.pages = pages;
+    this.view = new DataView(this.sab, 0, length);
+    this.bytes = new Uint8Array(this.sab, 0, length);
+    this.arrays = null;
+  }
+
+  /** Typed arrays over the current size, for Atomics. */
+  atomicArrays(): AtomicArrays {
+    this.sync();
+    if (this.arrays === null) {
+      const length = this.pages * this.pageSize;
+      const sab = this.sab;
+      this.arrays = {
+        u8: new Uint8Array(sab, 0, length), u16: new Uint16Array(sab, 0, length >>> 1),
+        i32: new Int32Array(sab, 0, Math.floor(length / 4)), i64: new BigInt64Array(sab, 0, Math.floor(length / 8)), length,
+      };
+    }
+    return this.arrays;
+  }
+
+  /**
+   * Grows in place by `delta` pages, atomically with respect to every agent: returns the old size,
+   * or -1 (the maximum, the store's limiter when the memory was made in a store, allocation). The
+   * lock is held only while the buffer grows and the new size is published; it never waits for wasm.
+   */
+  override grow(delta: number): number {
+    const old = this.size();
+    if (delta === 0) return old;
+    const limiter = this.store?.limiter ?? null;
+    if (limiter) {
+      const max = this.type.limits.max === null ? null : this.type.limits.max * this.pageSize;
+      if (!limiter.memoryGrowing(old * this.pageSize, (old + delta) * this.pageSize, max)) return -1;
+    }
+    let result: number | string;
+    this.lock();
+    try {
+      result = this.growLocked(delta);
+    } finally {
+      Atomics.store(this.control, LOCK, 0);
+    }
+    this.sync();
+    return typeof result === 'number' ? result : failed(limiter, result);
+  }
+
+  /** Under the lock: the old size, or why growing failed. */
+  private growLocked(delta: number): number | string {
+    const old = this.control[PAGES]! >>> 0;
+    const pages = old + delta;
+    if (pages > this.maxPages || pages * this.pageSize > this.sab.maxByteLength) return 'memory maximum size exceeded';
+    const length = pages * this.pageSize;
+    // Someone may have grown the buffer itself (the JS API hands it out); it never shrinks.
+    if (this.sab.byteLength < length) {
+      try {
+        this.sab.grow(length);
+      } catch {
+        return `cannot allocate ${length} bytes of shared memory`;
+      }
+    }
+    Atomics.store(this.control, PAGES, pages);
+    return old;
+  }
+
+  private lock(): void {
+    // A spin lock: the critical section is one buffer growth, and a browser's main thread may not wait.
+    while (Atomics.compareExchange(this.control, LOCK, 0, 1) !== 0) { /* another agent is growing */ }
+  }
+}
+
+function failed(limiter: ResourceLimiter | null, message: string): -1 {
+  limiter?.memoryGrowFailed?.(new Error(message));
+  return -1;
+}
+
+/**
+ * The object generated code binds for a shared memory (`const M0 = ctx.memories[0].live`): the
+ * members it and the bulk-memory helpers use, each reading the published size first, so a view
+ * re-read after a call, an atomic operation or memory.grow sees growth by other agents.
+ */
+export class LiveSharedMemory {
+  constructor(readonly owner: SharedMemoryObject) {}
+
+  get view(): DataView {
+    const o = this.owner;
+    o.sync();
+    return o.view;
+  }
+  get bytes(): Uint8Array {
+    const o = this.owner;
+    o.sync();
+    return o.bytes;
+  }
+  get pages(): number {
+    return this.owner.size();
+  }
+  grow(delta: number): number {
+    return this.owner.grow(delta);
+  }
+}
