@@ -69,7 +69,7 @@ export interface Split {
   readonly exits: Frame[];
   readonly parts: Part[];
   outer: Saved | null;
-  /** The outer function's placeholder line for the part dispatcher. */
+  /** The outer function's placeholder lines for the part dispatcher: its calls, view reloads, exits. */
   readonly dispatchLine: number;
   /** Some part returns from the function. */
   returns: boolean;
@@ -135,6 +135,12 @@ function constantSets(fc: FunctionCompiler, x: number, start: number, end: numbe
 export function openSplit(fc: FunctionCompiler, label: string, state: string, n: number): Split {
   fc.open(`${label}: for (;;) {`);
   const dispatchLine = fc.lines.length;
+  fc.lines.push('');
+  // After a part returns, the views of the memories the function uses anywhere (known only at its
+  // end, like those after calls) are re-read: the part may have grown one. The dispatcher's end follows.
+  fc.deeper();
+  fc.reloadViews();
+  fc.shallower();
   fc.lines.push('');
   return { label, state, n, frameBase: fc.frames.length, exits: [], parts: [], outer: null, dispatchLine, returns: false };
 }
@@ -343,8 +349,9 @@ export function finishSplit(fc: FunctionCompiler, s: Split): void {
   const lines: string[] = [];
   lines.push(`if (${s.state} !== 0) {`, `  if (${s.state} === ${s.n}) break ${s.label};`);
   lines.push(...select(fc, s, 0, s.parts.length, '  '));
-  const reload = [...fc.usedMemories].sort().map((m) => `dv${m} = M${m}.view;`).join(' ');
-  if (reload) lines.push(`  ${reload}`);
+  fc.lines[s.dispatchLine] = lines.map((l) => ind + l).join('\n');
+  // Line dispatchLine + 1 re-reads the memory views (openSplit).
+  lines.length = 0;
   if (s.returns || s.exits.length) {
     lines.push(`  if (${s.state} < 0) {`);
     if (s.returns) lines.push(`    if (${s.state} === -1) ${fc.outerReturn()}`);
@@ -354,7 +361,7 @@ export function finishSplit(fc: FunctionCompiler, s: Split): void {
     lines.push('  }');
   }
   lines.push(`  continue ${s.label};`, '}');
-  fc.lines[s.dispatchLine] = lines.map((l) => ind + l).join('\n');
+  fc.lines[s.dispatchLine + 2] = lines.map((l) => ind + l).join('\n');
 }
 
 /** Nested ifs on the part boundaries, calling the part of the state. */
