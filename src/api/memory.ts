@@ -1,6 +1,7 @@
 // Memory: a handle to a linear memory (Wasmtime's Memory). `data` is a view that stays valid
 // until the memory grows; read/write copy and check bounds.
 
+import { memoryTypeProblem } from '../validate/memory-type.js';
 import type { MemoryType } from '../core/types.js';
 import { MemoryObject } from '../runtime/memory.js';
 import { handleFor } from './handles.js';
@@ -30,6 +31,8 @@ export class Memory {
       return;
     }
     if (type.shared) throw new TypeError('shared memories must be created with SharedMemory');
+    const problem = memoryTypeProblem(type);
+    if (problem !== null) throw new TypeError(`invalid memory type: ${problem}`);
     admitMemory(store, type);
     this.raw = new MemoryObject(type);
     this.raw.store = store.raw;

@@ -1,6 +1,7 @@
 // SharedMemory: a memory shared by every store of an engine and every agent (Worker) holding its
 // parts (Wasmtime's SharedMemory); it belongs to no store, grows in place and never moves.
 
+import { memoryTypeProblem } from '../validate/memory-type.js';
 import type { MemoryType } from '../core/types.js';
 import { ATOMIC_HELPERS } from '../runtime/atomics.js';
 import { SharedMemoryObject, type SharedMemoryParts } from '../runtime/shared-memory.js';
@@ -38,6 +39,8 @@ export class SharedMemory {
     }
     if (!engine.config.features.threads) throw new Error('shared memories need the threads feature (Config.features.threads)');
     if (!type.shared) throw new TypeError('SharedMemory needs a shared memory type (`shared: true`)');
+    const problem = memoryTypeProblem(type);
+    if (problem !== null) throw new TypeError(`invalid memory type: ${problem}`);
     this.raw = SharedMemoryObject.create(type);
     handles.set(this.raw, this);
   }

@@ -12,6 +12,7 @@ import { readOpcode, skipImmediates } from '../binary/instructions.js';
 import { Op } from '../binary/op.js';
 import { ByteReader } from '../binary/reader.js';
 import { CodeValidator } from './code-validator.js';
+import { memoryTypeProblem } from './memory-type.js';
 import type { ModuleTypes } from './module-types.js';
 import { validateTypes } from './type-section.js';
 
@@ -137,20 +138,8 @@ function checkTableType(m: ModuleInfo, features: WasmFeatures, t: TableType, at:
 }
 
 function checkMemoryType(t: MemoryType, at: number): void {
-  if (t.pageSizeLog2 !== 16 && t.pageSizeLog2 !== 0) fail('invalid custom page size', at);
-  const bytesLog2 = t.address64 ? 64 : 32;
-  // With a custom page size the limit is 2^32-1 (2^64-1) bytes, following the proposal's interpreter.
-  const maxPages = t.pageSizeLog2 === 16 ? 2 ** (bytesLog2 - 16) : t.address64 ? Infinity : 0xffffffff;
-  const what = t.address64
-    ? (t.pageSizeLog2 === 16 ? 'memory size must be at most 2^48 pages (256 TiB)' : 'memory size must be at most 2^64 - 1 bytes for i64')
-    : (t.pageSizeLog2 === 16 ? 'memory size must be at most 65536 pages (4GiB)' : 'memory size must be at most 2^32 - 1 bytes for i32');
-  const { min, max } = t.limits;
-  if (min > maxPages) fail(what, at);
-  if (max !== null) {
-    if (max > maxPages) fail(what, at);
-    if (min > max) fail('size minimum must not be greater than maximum', at);
-  }
-  if (t.shared && max === null) fail('shared memory must have maximum', at);
+  const problem = memoryTypeProblem(t);
+  if (problem !== null) fail(problem, at);
 }
 
 function checkExports(m: ModuleInfo, declared: Uint8Array): void {

@@ -98,3 +98,11 @@ test('a module with 1 MiB of data segments is laid out once and copied on instan
   assert.equal(bytes[15 * 65536], 1);
   assert.equal(bytes[15 * 65536 + 100], 'x'.charCodeAt(0));
 });
+
+test('new Memory refuses invalid limits with the validator words', () => {
+  const store = new Store(new Engine());
+  const type = (min: number, max: number | null) => ({ limits: { min, max }, address64: false, shared: false, pageSizeLog2: 16 });
+  assert.throws(() => new Memory(store, type(2, 1)), (e: unknown) => e instanceof TypeError && /minimum must not be greater than maximum/.test(e.message));
+  assert.throws(() => new Memory(store, type(1, 70000)), (e: unknown) => e instanceof TypeError && /at most 65536 pages/.test(e.message));
+  assert.equal(new Memory(store, type(1, 65536)).size(store), 1);
+});
