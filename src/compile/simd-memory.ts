@@ -1,11 +1,10 @@
 // v128 loads and stores (every load variant, lane loads and stores) through the memory's DataView,
 // whose bounds check is the trap. Loads read every lane into temps where they occur (so they trap there).
 
-import { opByByte, opByPrefixed, Imm, type OpInfo } from '../binary/opcodes.js';
+import { Imm, type OpInfo } from '../binary/opcodes.js';
 import { Op } from '../binary/op.js';
-import { ByteReader } from '../binary/reader.js';
-import { skipImmediates } from '../binary/instructions.js';
 import { F32, F64, I32, V128 } from '../core/types.js';
+import { consumerOf } from './consumer.js';
 import { derived, type Entry } from './entry.js';
 import { operand, type FunctionCompiler } from './function-compiler.js';
 import { operandView } from './simd-inline.js';
@@ -151,37 +150,12 @@ function addressTemp(fc: FunctionCompiler, addr: Entry, memory: number, offset: 
 const WORDS = { kind: 'i32', tolerant: false } as const;
 
 /**
- * The view wanted by the instruction that will pop the value about to be pushed: found by walking
- * the following instructions with the opcode table's signatures until one pops it (straight-line
- * code only; anything else gets int32 words, which every use accepts). The walk is exact: a stack
- * value is used once, by that instruction, so a tolerant view is safe.
+ * The view wanted by the instruction that will pop the value about to be pushed (consumer.ts);
+ * when that is unknown, int32 words, which every use accepts.
  */
 function consumerView(fc: FunctionCompiler): { kind: LaneKind; tolerant: boolean } {
-  const r = new ByteReader(fc.r.bytes, fc.r.pos, fc.r.end);
-  let depth = 1;
-  for (let n = 0; n < 32 && r.pos < r.end; n++) {
-    const byte = r.u8();
-    const op = byte >= 0xfb && byte <= 0xfe ? opByPrefixed(byte, r.u32()) : opByByte(byte);
-    if (op === undefined) return WORDS;
-    let params: number;
-    let results: number;
-    if (op.params !== null) {
-      params = op.params.length;
-      results = op.results!.length;
-    } else if (op.code === Op.LocalGet || op.code === Op.GlobalGet) {
-      [params, results] = [0, 1];
-    } else if (op.code === Op.LocalTee) {
-      [params, results] = [1, 1];
-    } else if (op.code === Op.LocalSet || op.code === Op.GlobalSet || op.code === Op.Drop) {
-      [params, results] = [1, 0];
-    } else {
-      return WORDS;
-    }
-    if (params >= depth) return op.prefix === 0xfd ? operandView(op.code, params - depth) : WORDS;
-    depth += results - params;
-    skipImmediates(r, op);
-  }
-  return WORDS;
+  const c = consumerOf(fc);
+  return c !== null && c.op.prefix === 0xfd ? operandView(c.op.code, c.operand) : WORDS;
 }
 
 /** The reference lowering: the runtime helper named after the instruction, on V128 objects. */

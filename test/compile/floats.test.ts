@@ -46,3 +46,44 @@ test('f64 NaN payloads survive memory and copysign', () => {
   const neg = instance.getFunc(store, 'copysign')!.call(store, [Val.f64Bits(snan), Val.f64(-1)])[0]!.value;
   assert.equal(neg, snan | (1n << 63n));
 });
+
+test('f32 loads skip the NaN fix-up only for users that treat every NaN alike', () => {
+  const { store, instance } = instantiateWat(`(module
+    (memory 1)
+    (func (export "abs_via_mem") (param i32) (result i32)
+      (i32.store (i32.const 0) (local.get 0))
+      (f32.store (i32.const 4) (f32.abs (f32.load (i32.const 0))))
+      (i32.load (i32.const 4)))
+    (func (export "select_via_mem") (param i32 i32) (result i32)
+      (i32.store (i32.const 0) (local.get 0))
+      (f32.store (i32.const 4) (select (f32.load (i32.const 0)) (f32.const 1) (local.get 1)))
+      (i32.load (i32.const 4)))
+    (func (export "add_via_mem") (param i32) (result i32)
+      (i32.store (i32.const 0) (local.get 0))
+      (f32.store (i32.const 4) (f32.add (f32.load (i32.const 0)) (f32.const 1)))
+      (i32.load (i32.const 4)))
+    (func (export "lt_via_mem") (param i32) (result i32)
+      (i32.store (i32.const 0) (local.get 0))
+      (f32.lt (f32.load (i32.const 0)) (f32.const 1))))`);
+  const call = (name: string, ...args: number[]) => instance.getFunc(store, name)!.call(store, args.map(Val.i32))[0]!.value as number;
+  for (const bits of [0x7fa00000, 0xffa00001, 0x7f800001, 0x7fc00000]) {
+    for (let i = 0; i < 100; i++) {
+      assert.equal(call('abs_via_mem', bits) >>> 0, (bits & 0x7fffffff) >>> 0, 'f32.abs keeps the payload');
+      assert.equal(call('select_via_mem', bits, 1) >>> 0, bits >>> 0, 'select keeps the payload');
+      const sum = call('add_via_mem', bits) >>> 0;
+      // An arithmetic NaN: quiet, any payload.
+      assert.equal(sum & 0x7fc00000, 0x7fc00000, `f32.add of a NaN is a quiet NaN (got ${sum.toString(16)})`);
+      assert.equal(call('lt_via_mem', bits), 0);
+    }
+  }
+});
+
+test('isFroundCall recognises exactly one Math.fround call', async () => {
+  const { isFroundCall } = await import('../../src/compile/memory-ops.js');
+  assert.ok(isFroundCall('Math.fround(a + b)'));
+  assert.ok(isFroundCall('((Math.fround((Math.fround(a)) * 2)))'));
+  assert.ok(!isFroundCall('(Math.fround(a) < 4 ? b : c)'));
+  assert.ok(!isFroundCall('(Math.fround(a)) + (Math.fround(b))'));
+  assert.ok(!isFroundCall('-(Math.fround(a))'));
+  assert.ok(!isFroundCall('l3'));
+});
