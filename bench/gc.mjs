@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 // What Wasm GC costs in tswasm's generated code: allocation, struct fields, array elements, casts
-// and i31, as ns per operation (Node 20 cannot run standard Wasm GC, so there is no native column),
-// plus the JS-level measurements behind the representation choices (see RATIONALE.md).
+// and i31, as ns per operation (Node 20 cannot run standard Wasm GC, so there is no native column).
 //
-//   node bench/gc.mjs [--rounds R] [--choices]   (build first: npm run build; TSWASM_DIST=... for another build)
+//   node bench/gc.mjs [--rounds R]   (build first: npm run build; TSWASM_DIST=... for another build)
 
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -140,7 +139,3 @@ for (let r = 0; r < ROUNDS; r++) {
 console.log(`tswasm GC kernels, ns per operation (median of ${ROUNDS} rounds)`);
 CASES.forEach(([what], i) => console.log(`  ${what.padEnd(44)} ${median(samples[i]).toFixed(2).padStart(8)}`));
 
-if (process.argv.includes('--choices')) {
-  const { choices } = await import('./gc-choices.mjs');
-  choices(ROUNDS);
-}
