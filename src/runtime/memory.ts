@@ -8,8 +8,12 @@ import type { ResourceLimiter, StoreObject } from './store.js';
 const MAX_BYTES = 2 ** 32 + 2 ** 16;
 
 export class MemoryObject {
-  view: DataView;
-  bytes: Uint8Array;
+  // `declare`: no class-field definition (which would store undefined first). V8 then sees one
+  // store per field until the memory grows, keeps the field constant, and generated code gets
+  // the DataView and its length as constants: no map check or length load per access (sha256
+  // kernel 1.22x -> 1.05x native).
+  declare view: DataView;
+  declare bytes: Uint8Array;
   /** Size in pages. */
   pages: number;
   readonly pageSize: number;
