@@ -25,7 +25,7 @@ export class InstancePre<T = unknown> {
     });
   }
 
-  /** Instantiates in the context's store; define()d items must belong to that store. */
+  /** Instantiates in the context's store; define()d items must belong to that store (shared memories: to its engine). */
   instantiate(cx: AsContext<T>): Instance {
     const store = storeOf(cx);
     const imports: Extern[] = this.defs.map((d) => (d.kind === 'host' ? d.make(store) : d.item));

@@ -33,7 +33,10 @@ export class Linker<T = unknown> {
     return this;
   }
 
-  /** Defines `module`.`name` as `item`, which belongs to the context's store (Wasmtime's Linker::define). */
+  /**
+   * Defines `module`.`name` as `item`, which belongs to the context's store, or for a SharedMemory to
+   * its engine (Wasmtime's Linker::define).
+   */
   define(cx: AsContext<T>, module: string, name: string, item: Extern): this {
     if (!isExtern(item)) throw new TypeError('Linker.define: expected a Func, Memory, SharedMemory, Table, Global or Tag');
     checkExternStore(storeOf(cx), item);

@@ -152,6 +152,7 @@ export class SharedMemory {
 /** A timeout in milliseconds as the i64 nanoseconds of memory.atomic.wait (negative: forever). */
 function timeoutNs(ms: number | undefined): [number, number] {
   if (ms === undefined || ms === Infinity) return [-1, -1];
+  if (typeof ms !== 'number' || Number.isNaN(ms)) throw new RangeError(`atomic wait: timeout must be a number of milliseconds, got ${String(ms)}`);
   const ns = Math.min(Math.max(0, Math.round(ms * 1e6)), 2 ** 62);
   return [ns % 2 ** 32 | 0, Math.floor(ns / 2 ** 32) | 0];
 }

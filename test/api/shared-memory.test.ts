@@ -351,6 +351,7 @@ test('wait and notify in one thread: timed out, not equal, no waiters', () => {
   assert.ok(performance.now() - t0 >= 15);
   assert.equal(m.atomicWait32(8, 4, 20), 'mismatch');
   assert.equal(m.atomicWait32(8, 4), 'mismatch');
+  assert.throws(() => m.atomicWait32(0, 0, NaN), RangeError, "a NaN timeout is refused, not taken as 0");
   assert.equal(m.atomicWait64(16, 0x1_0000_0002n, 5), 'timed-out');
   assert.equal(m.atomicWait64(16, 2n), 'mismatch');
   assert.equal(m.atomicNotify(0, 10), 0);
