@@ -15,28 +15,11 @@ import { parseWat } from '../../src/text/index.js';
 import { parseWast } from '../../src/text/wast.js';
 import { testsuiteRoot } from '../helpers/paths.js';
 import { instantiateWat } from '../api/wat-helper.js';
+import { thrown, trapOf } from '../helpers/caught.js';
 
 const MODES = ['lazy', 'eager'] as const;
 
-function thrown(fn: () => unknown): ThrownException {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof ThrownException, `expected a ThrownException, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected an uncaught wasm exception');
-}
 
-function trapOf(fn: () => unknown): Trap {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof Trap, `expected a Trap, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected a trap');
-}
 
 const payloads = `(module
   (tag $e (param i64 f64 f32 i32))

@@ -14,16 +14,8 @@ import { parseWat } from '../../src/text/index.js';
 import { parseWast } from '../../src/text/wast.js';
 import { testsuiteRoot } from '../helpers/paths.js';
 import { instantiateWat } from '../api/wat-helper.js';
+import { trapOf } from '../helpers/caught.js';
 
-function trapOf(fn: () => unknown): Trap {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof Trap, `expected a Trap, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected a trap');
-}
 
 const F64_NANS = [0x7ff0000000000001n, 0xfff4000000000000n, 0x7ff8000000000001n, 0x7ff0dead0000beefn, 0x7ff8000000000000n];
 const F32_NANS = [0x7f800001, 0xffa00001, 0x7fc00001, 0x7f8abcde, 0xffc00000];

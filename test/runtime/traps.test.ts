@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Func, I32, Trap, TrapCode, Val, funcType } from '../../src/api/index.js';
 import { instantiateWat } from '../api/wat-helper.js';
+import { trapOf } from '../helpers/caught.js';
 
 const wat = `(module
   (import "host" "f" (func $host (param i32) (result i32)))
@@ -23,15 +24,6 @@ function setup(config = {}, host: (x: number) => number = (x) => x) {
   return instantiateWat(wat, config, (store) => [Func.wrap(store, funcType([I32], [I32]), host)]);
 }
 
-function trapOf(fn: () => unknown): Trap {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof Trap, `expected a Trap, got ${e}`);
-    return e;
-  }
-  assert.fail('expected a trap');
-}
 
 test('each trap kind has its code, spec message and a wasm backtrace', () => {
   const { store, instance } = setup();
