@@ -319,8 +319,17 @@ export class FunctionCompiler {
     return this.stack[this.stack.length - 1]!;
   }
 
-  /** Evaluates an entry into a temp now (unless it is already simple). */
+  /**
+   * Evaluates a popped entry into a temp now (unless it is already simple). One that may trap or
+   * have effects comes after the non-pure entries still on the stack (below it): wasm's order.
+   */
   materialize(e: Entry): Entry {
+    if (!e.pure && !e.simple) this.spillNonPure();
+    return this.evaluate(e);
+  }
+
+  /** Evaluates an entry into a temp now (unless it is already simple), whatever is below it. */
+  private evaluate(e: Entry): Entry {
     if (e.simple) return e;
     const t = this.temp(e.type);
     if (e.type === I64) {
@@ -355,7 +364,7 @@ export class FunctionCompiler {
   /** Evaluates, in stack order, every non-pure entry below the top `keep` ones. */
   spillNonPure(keep = 0): void {
     const n = this.stack.length - keep;
-    for (let i = 0; i < n; i++) if (!this.stack[i]!.pure) this.stack[i] = this.materialize(this.stack[i]!);
+    for (let i = 0; i < n; i++) if (!this.stack[i]!.pure) this.stack[i] = this.evaluate(this.stack[i]!);
   }
 
   /** Before control flow splits: everything that reads locals or state becomes a temp. */
@@ -368,7 +377,7 @@ export class FunctionCompiler {
 
   /** A copy of `e` that no later local.set can change. */
   private snapshot(e: Entry): Entry {
-    return e.simple && e.locals !== null ? this.materializeFresh(e) : this.materialize(e);
+    return e.simple && e.locals !== null ? this.materializeFresh(e) : this.evaluate(e);
   }
 
   private spillLocal(index: number): void {

@@ -94,6 +94,7 @@ export function compileI64Op(fc: FunctionCompiler, code: number): void {
     }
     case Op.I64Extend8S: case Op.I64Extend16S: case Op.I64Extend32S: {
       const a = fc.pop();
+      if (!a.pure) fc.spillNonPure();
       const bits = code === Op.I64Extend8S ? 24 : code === Op.I64Extend16S ? 16 : 0;
       const t = fc.temp(I32);
       fc.emit(`${t} = ${bits ? `(${a.code} << ${bits}) >> ${bits}` : a.code};`);

@@ -122,8 +122,9 @@ export function compileMemoryOp(fc: FunctionCompiler, code: number, mem: MemArg)
         return;
       }
       const at = fc.temp(F64);
-      const v = fc.materialize(v0);
+      // The address first: its operand comes before the value in wasm's order of traps.
       fc.emit(`${at} = ${address(fc, addr, mem)};`);
+      const v = fc.materialize(v0);
       // High word first: if it is in bounds the whole access is, so a trap never leaves half a store.
       fc.emit(`${dv}.setInt32(${at} + 4, ${v.hi}, true); ${dv}.setInt32(${at}, ${v.code}, true);`);
       return;
@@ -136,8 +137,8 @@ export function compileMemoryOp(fc: FunctionCompiler, code: number, mem: MemArg)
       const at = fc.temp(F64);
       // Arithmetic results are never signalling-NaN carriers, and a float store is exact for the rest.
       const quiet = !v0.simple && isFroundCall(v0.code);
-      const v = fc.materialize(v0);
       fc.emit(`${at} = ${address(fc, addr, mem)};`);
+      const v = fc.materialize(v0);
       if (quiet) fc.emit(`${dv}.setFloat32(${at}, ${v.code}, true);`);
       else fc.emit(`if (${v.code} === ${v.code}) ${dv}.setFloat32(${at}, ${v.code}, true); else ${dv}.setInt32(${at}, ${fc.helper('f32ToBits')}(${v.code}), true);`);
       return;

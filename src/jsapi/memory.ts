@@ -2,6 +2,7 @@
 // grows and is then detached (the spec), unless the realm was created with detachOnGrow: false.
 
 import { MemoryObject } from '../runtime/memory.js';
+import { SharedMemoryObject } from '../runtime/shared-memory.js';
 import { detachBuffer, transferBuffer } from './detach.js';
 import { asWebIdlInterface } from './interface.js';
 import type { Realm } from './realm.js';
@@ -34,7 +35,7 @@ export function defineMemory(realm: Realm) {
         this.#raw = createMemory(realm, descriptor);
       }
       cache.set(this.#raw, this);
-      if (realm.detachOnGrow) {
+      if (realm.detachOnGrow && !(this.#raw instanceof SharedMemoryObject)) {
         const previous = this.#raw.onGrow;
         this.#raw.onGrow = (old) => {
           previous?.(old);
@@ -56,9 +57,15 @@ export function defineMemory(realm: Realm) {
       return u64ToAddressValue(old, address);
     }
 
-    /** The memory's bytes; the same ArrayBuffer until the memory grows. */
+    /**
+     * The memory's bytes; the same ArrayBuffer until the memory grows. A shared memory's is the
+     * engine's growable SharedArrayBuffer itself, never detached (docs/js-api.md: the spec's fixed-length
+     * SharedArrayBuffer per size cannot alias it in JavaScript).
+     */
     get buffer(): ArrayBuffer {
       const buffer = this.#raw.bytes.buffer as ArrayBuffer;
+      // The spec freezes a shared memory's buffer object.
+      if (this.#raw instanceof SharedMemoryObject) return Object.freeze(buffer);
       this.#exposed = buffer;
       return buffer;
     }
@@ -119,17 +126,20 @@ function createMemory(realm: Realm, descriptor: unknown): MemoryObject {
   const initial = addressValueToU64(required(d, 'initial', what), address, `${what}: initial`);
   const maximumValue = d['maximum'];
   const maximum = maximumValue === undefined ? null : addressValueToU64(maximumValue, address, `${what}: maximum`);
-  if (d['shared']) throw new TypeError(`${what}: shared memories are not supported by tswasm (threads)`);
+  const shared = Boolean(d['shared']);
+  if (shared && !realm.engine.config.features.threads) throw new TypeError(`${what}: shared memories need the threads feature, which this namespace's engine has off`);
+  if (shared && maximum === null) throw new TypeError(`${what}: a shared memory needs a maximum`);
   const limit = PAGE_LIMIT[address];
   if (BigInt(initial) > limit) throw new RangeError(`${what}: initial ${initial} is above the limit of ${limit} pages`);
   if (maximum !== null && BigInt(maximum) > limit) throw new RangeError(`${what}: maximum ${maximum} is above the limit of ${limit} pages`);
   if (maximum !== null && BigInt(initial) > BigInt(maximum)) throw new RangeError(`${what}: initial ${initial} is above maximum ${maximum}`);
   let raw: MemoryObject;
+  const type = {
+    limits: { min: u64ToNumber(initial), max: maximum === null ? null : u64ToNumber(maximum) },
+    address64: address === 'i64', shared, pageSizeLog2: 16,
+  };
   try {
-    raw = new MemoryObject({
-      limits: { min: u64ToNumber(initial), max: maximum === null ? null : u64ToNumber(maximum) },
-      address64: address === 'i64', shared: false, pageSizeLog2: 16,
-    });
+    raw = shared ? SharedMemoryObject.create(type) : new MemoryObject(type);
   } catch {
     throw new RangeError(`${what}: cannot allocate ${initial} pages`);
   }

@@ -22,7 +22,7 @@ export interface JsApiOptions {
    * any buffer slows every DataView access afterwards, but not conforming. See docs/js-api.md.
    */
   readonly detachOnGrow?: boolean;
-  /** The engine's configuration (features, compilation mode, maxWasmStack). */
+  /** The engine's configuration (features, compilation mode, maxWasmStack); threads are on unless `features.threads` is false. */
   readonly engine?: Config;
 }
 
@@ -62,7 +62,10 @@ export class Realm implements FuncRealm {
   jsTag: TagObject | null = null;
 
   constructor(options: JsApiOptions = {}) {
-    this.engine = new Engine(options.engine);
+    // Threads are on unless the embedder says otherwise: browsers and Node ship shared memories
+    // and atomics, and the JS API's own tests build shared memories by default.
+    const engine = options.engine ?? {};
+    this.engine = new Engine({ ...engine, features: { threads: true, ...engine.features } });
     this.store = new Store(this.engine);
     this.detachOnGrow = options.detachOnGrow ?? true;
   }

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { differs, ours, same, wasm, type Namespace } from './side-by-side.js';
+import { createWebAssembly } from '../../src/jsapi/index.js';
 
 const EMPTY = wasm('(module)');
 const MODULE = wasm(`(module
@@ -127,12 +128,32 @@ test('Module options: a non-object is a TypeError; JS String Builtins options ar
   assert.equal(ours.validate(EMPTY, { builtins: ['js-string'], importedStringConstants: 's' }), true);
 });
 
-test('validate: a valid module that uses what tswasm cannot run yet counts as invalid', async () => {
-  // Shared memories (threads) are valid Wasm 3.0 and Node runs them; tswasm's engine does not, so
-  // validate answers false (feature detection then picks a build tswasm can run) and compiling is a CompileError.
-  const shared = wasm('(module (memory 1 1 shared))');
-  await differs((W) => W.validate(shared), { native: { value: true }, tswasm: { value: false } });
-  await differs((W) => new W.Module(shared) && 'compiled', { native: { value: 'compiled' }, tswasm: { error: 'CompileError' } });
+test('shared memories and atomics: modules validate, compile and run as on Node', async () => {
+  const shared = wasm(`(module (memory (export "m") 1 2 shared)
+    (func (export "inc") (result i32) (i32.atomic.rmw.add (i32.const 0) (i32.const 1))))`);
+  await same((W) => W.validate(shared));
+  await same((W) => {
+    const { exports } = new W.Instance(new W.Module(shared));
+    return [exports.inc(), exports.inc(), new Int32Array(exports.m.buffer)[0], exports.m.buffer instanceof SharedArrayBuffer];
+  });
+  await same((W) => {
+    const m = new W.Memory({ initial: 1, maximum: 2, shared: true });
+    const before = m.buffer;
+    return [before instanceof SharedArrayBuffer, Object.isFrozen(before), before.byteLength, m.grow(1), m.buffer.byteLength, new Uint8Array(before)[0]];
+  });
+  await same((W) => new W.Memory({ initial: 1, shared: true }));
+  // Growth: the spec gives a new fixed-length SharedArrayBuffer over the same bytes, which
+  // JavaScript cannot make; tswasm's buffer is the engine's growable one, so it is the same object.
+  await differs((W) => {
+    const m = new W.Memory({ initial: 1, maximum: 2, shared: true });
+    const before = m.buffer;
+    m.grow(1);
+    return [before === m.buffer, before.byteLength];
+  }, { native: { value: [false, 65536] }, tswasm: { value: [true, 131072] } });
+  // An embedder can still switch threads off: shared memories are then a CompileError.
+  const off = createWebAssembly({ engine: { features: { threads: false } } });
+  assert.equal(off.validate(shared), false);
+  assert.throws(() => new off.Memory({ initial: 1, maximum: 1, shared: true }), TypeError);
 });
 
 test('SIMD modules validate, compile and run; a v128 crossing the JS boundary is a TypeError', async () => {

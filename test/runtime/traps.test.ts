@@ -60,3 +60,29 @@ test('host exceptions reach the caller unchanged, RangeErrors included', () => {
   });
   assert.throws(() => instance.getFunc(store, 'callhost')!.call(store, [Val.i32(1)]), (e) => e === err);
 });
+
+test('the first trap in wasm order wins when a later operand is evaluated into a temp first', () => {
+  // Found by tools/exec-fuzz.ts: the code generator defers a trapping operand (here a load out of
+  // bounds) as an expression, and used to evaluate a later trapping operand that needs a temp
+  // (a division's dividend, a rotate's operand, an i64's halves, a store's value) before it.
+  const oob = '(i32.load (i32.const 70000))';
+  const div0 = '(i32.div_u (local.get 0) (local.get 0))';
+  const bodies: Record<string, string> = {
+    'i32.div_s': `(i32.add ${oob} (i32.div_s (i32.div_s (local.get 0) (local.get 0)) (local.get 1)))`,
+    'i32.rem_u': `(i32.add ${oob} (i32.rem_u ${div0} (local.get 1)))`,
+    'i32.rotl': `(i32.add ${oob} (i32.rotl ${div0} (local.get 1)))`,
+    'select': `(i32.add ${oob} (select (local.get 1) ${div0} (local.get 1)))`,
+    'i64.extend_i32_s': `(i32.add ${oob} (i32.wrap_i64 (i64.extend_i32_s ${div0})))`,
+    'i64.extend8_s': `(i32.add ${oob} (i32.wrap_i64 (i64.extend8_s (i64.extend_i32_u ${div0}))))`,
+    'i64.add': `(i32.add ${oob} (i32.wrap_i64 (i64.add (i64.extend_i32_u ${div0}) (i64.const 1))))`,
+    'f32.store': `(f32.store ${oob} (f32.convert_i32_u ${div0})) (i32.const 0)`,
+    'i64.store': `(i64.store ${oob} (i64.extend_i32_u ${div0})) (i32.const 0)`,
+  };
+  for (const compilation of ['lazy', 'eager'] as const) {
+    for (const [name, body] of Object.entries(bodies)) {
+      const { store, instance } = instantiateWat(`(module (memory 1) (func (export "f") (param i32 i32) (result i32) ${body}))`, { compilation });
+      const t = trapOf(() => instance.getFunc(store, 'f')!.call(store, [Val.i32(0), Val.i32(5)]));
+      assert.equal(t.code, TrapCode.MemoryOutOfBounds, `${compilation} ${name}`);
+    }
+  }
+});

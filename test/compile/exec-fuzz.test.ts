@@ -1,0 +1,43 @@
+// A fixed-seed sample of the differential execution fuzzer (tools/exec-fuzz.ts runs long
+// campaigns): random valid modules run on tswasm (lazy, eager and a variant configuration) and on
+// Node's WebAssembly must agree on every result, trap, global and memory byte.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TrapCode } from '../../src/api/index.js';
+import { Rng, generateModule, moduleSeed } from '../../tools/exec-fuzz-gen.js';
+import { TARGET_INSTRUCTIONS, newStats, runModule, summary } from '../../tools/exec-fuzz-core.js';
+
+const SEED = 20260301;
+const MODULES = 250;
+
+test(`${MODULES} random modules behave alike on tswasm and on the native engine`, () => {
+  const stats = newStats();
+  for (let i = 0; i < MODULES; i++) runModule(SEED, i, stats);
+  const report = summary(stats);
+  assert.deepEqual(stats.invalid.map((m) => `module ${m.module}: ${m.message}`), [], report);
+  assert.deepEqual(stats.mismatches.map((m) => `module ${m.module} [${m.engine}] ${m.call}: ${m.detail}`), [], report);
+  // The comparison really ran: many calls, most of them returning, the rest trapping in many ways.
+  assert.equal(stats.modules, MODULES);
+  assert.ok(stats.calls >= 1200, report);
+  assert.equal(stats.equal + Object.values(stats.skipped).reduce((a, b) => a + b, 0), stats.calls, report);
+  assert.ok((stats.outcomes['return'] ?? 0) >= stats.calls * 0.4, report);
+  for (const code of [
+    TrapCode.MemoryOutOfBounds, TrapCode.TableOutOfBounds, TrapCode.IndirectCallToNull, TrapCode.BadSignature,
+    TrapCode.IntegerOverflow, TrapCode.IntegerDivisionByZero, TrapCode.BadConversionToInteger, TrapCode.UnreachableCodeReached,
+  ]) {
+    assert.ok((stats.outcomes[code] ?? 0) > 0, `no ${code} trap in the sample\n${report}`);
+  }
+  assert.ok(stats.modes['canon']! > 0 && stats.modes['raw']! > 0, report);
+  assert.deepEqual(TARGET_INSTRUCTIONS.filter((n) => !stats.instructions[n]), [], 'instructions the sample never generates');
+});
+
+test('the generator is deterministic: one seed, one module', () => {
+  for (const i of [0, 7, 123]) {
+    const a = generateModule(new Rng(moduleSeed(SEED, i)));
+    const b = generateModule(new Rng(moduleSeed(SEED, i)));
+    assert.deepEqual(a.bytes, b.bytes);
+    assert.deepEqual(a.calls, b.calls);
+  }
+  assert.notDeepEqual(generateModule(new Rng(moduleSeed(SEED, 0))).bytes, generateModule(new Rng(moduleSeed(SEED, 1))).bytes);
+});

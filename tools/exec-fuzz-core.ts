@@ -1,0 +1,353 @@
+// The runner of the differential execution fuzzer: instantiates a generated module (see
+// exec-fuzz-gen.ts) on Node's native WebAssembly and on tswasm three times (lazy compilation,
+// eager compilation, and one of the VARIANTS below in turn), makes the planned calls on all four
+// and compares, after every call, the outcome (results or trap), every global (through the
+// module's "dump" export) and all of memory.
+//
+// Comparison rules:
+//   - results: exact, integers and float bits alike; the one exception is a float result of a
+//     module generated in 'raw' NaN mode that is a NaN on both sides (the spec lets arithmetic
+//     return any NaN, and the generator keeps such NaNs away from everything else; see the header
+//     of exec-fuzz-gen.ts). In 'canon' mode arithmetic NaNs are canonicalised in the wasm code
+//     itself, so NaN bits are compared exactly too (they come only from bit-preserving operations);
+//   - traps: V8's RuntimeError message must map to tswasm's TrapCode (TRAP_CODES below), and
+//     every tswasm configuration must raise the same code;
+//   - globals and memory: exact, after returns and after traps alike.
+// A module the native engine rejects is a generator bug ("invalid"); one tswasm rejects but V8
+// accepts is a mismatch. Stack exhaustion cannot happen (the generator bounds calls and loops), but
+// if both engines hit it the call is skipped, with a reason.
+
+import { Engine, Instance, Module, Store, Trap, TrapCode, Val, type Func, type Memory } from '../src/index.js';
+import { decodeModule } from '../src/binary/decoder.js';
+import { readOpcode, skipImmediates } from '../src/binary/instructions.js';
+import { OPCODES } from '../src/binary/opcodes.js';
+import { ByteReader } from '../src/binary/reader.js';
+import { WASM3_FEATURES } from '../src/core/features.js';
+import { F32, F64, I32, I64, Rng, generateModule, isFloat, moduleSeed, typeName, type ModulePlan, type NumType } from './exec-fuzz-gen.js';
+
+/** The little of Node's own WebAssembly namespace the runner uses (the project's lib has no DOM types). */
+interface NativeWasm {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  RuntimeError: new (...args: never[]) => Error;
+}
+const native = (globalThis as unknown as { WebAssembly: NativeWasm }).WebAssembly;
+
+/** V8's trap messages and the tswasm trap codes each may correspond to. */
+export const TRAP_CODES: Readonly<Record<string, readonly TrapCode[]>> = {
+  'unreachable': [TrapCode.UnreachableCodeReached],
+  'memory access out of bounds': [TrapCode.MemoryOutOfBounds, TrapCode.DataSegmentOutOfBounds],
+  'divide by zero': [TrapCode.IntegerDivisionByZero],
+  'remainder by zero': [TrapCode.IntegerDivisionByZero],
+  'divide result unrepresentable': [TrapCode.IntegerOverflow],
+  // V8 uses one message for NaN (BadConversionToInteger) and out-of-range (IntegerOverflow) inputs.
+  'float unrepresentable in integer range': [TrapCode.IntegerOverflow, TrapCode.BadConversionToInteger],
+  'data segment out of bounds': [TrapCode.MemoryOutOfBounds, TrapCode.DataSegmentOutOfBounds],
+  'table index is out of bounds': [TrapCode.TableOutOfBounds, TrapCode.ElementSegmentOutOfBounds],
+  // table.init, whether the table or the segment range is out of bounds.
+  'element segment out of bounds': [TrapCode.TableOutOfBounds, TrapCode.ElementSegmentOutOfBounds],
+  'null function or function signature mismatch': [TrapCode.IndirectCallToNull, TrapCode.BadSignature, TrapCode.UninitializedElement],
+  'function signature mismatch': [TrapCode.BadSignature],
+};
+
+export type Outcome =
+  | { readonly kind: 'values'; readonly values: readonly bigint[] }
+  | { readonly kind: 'trap'; readonly what: string }
+  | { readonly kind: 'stack' }
+  | { readonly kind: 'crash'; readonly message: string };
+
+export interface Mismatch {
+  readonly seed: number;
+  readonly module: number;
+  readonly engine: string;
+  /** The export, the generated function it wraps, and its arguments (as text). */
+  readonly call: string;
+  readonly detail: string;
+  readonly bytes: Uint8Array;
+}
+
+export interface Stats {
+  modules: number;
+  calls: number;
+  /** Calls whose outcome, globals and memory were equal on all three (NaN-relaxed ones included). */
+  equal: number;
+  /** Equal calls where a float result was NaN on both sides with different bits ('raw' mode). */
+  nanRelaxed: number;
+  /** Equal calls by outcome: "return" or the trap code. */
+  outcomes: Record<string, number>;
+  skipped: Record<string, number>;
+  /** Modules the native engine rejected: bugs in the generator. */
+  invalid: { seed: number; module: number; message: string; bytes: Uint8Array }[];
+  mismatches: Mismatch[];
+  modes: Record<string, number>;
+  /** How often each instruction occurs in the generated functions (static coverage). */
+  instructions: Record<string, number>;
+}
+
+export function newStats(): Stats {
+  return { modules: 0, calls: 0, equal: 0, nanRelaxed: 0, outcomes: {}, skipped: {}, invalid: [], mismatches: [], modes: {}, instructions: {} };
+}
+
+const bump = (r: Record<string, number>, k: string) => (r[k] = (r[k] ?? 0) + 1);
+
+function widthOf(t: NumType): number {
+  return t === I32 || t === F32 ? 32 : 64;
+}
+function isNaNBits(t: NumType, v: bigint): boolean {
+  if (t === F32) return (v & 0x7f800000n) === 0x7f800000n && (v & 0x7fffffn) !== 0n;
+  if (t === F64) return (v & 0x7ff0000000000000n) === 0x7ff0000000000000n && (v & 0xfffffffffffffn) !== 0n;
+  return false;
+}
+function isQuietNaN(t: NumType, v: bigint): boolean {
+  return isNaNBits(t, v) && (t === F32 ? (v & 0x400000n) !== 0n : (v & 0x8000000000000n) !== 0n);
+}
+const hexOf = (t: NumType, v: bigint) => `${typeName(t)}:0x${BigInt.asUintN(widthOf(t), v).toString(16)}`;
+
+/** The wrapper's parameter types: integers in place of floats. */
+const asInt = (t: NumType): NumType => (t === F32 ? I32 : t === F64 ? I64 : t);
+
+function nativeArgs(types: readonly NumType[], args: readonly bigint[]): (number | bigint)[] {
+  return args.map((a, i) => (asInt(types[i]!) === I32 ? Number(BigInt.asIntN(32, a)) : BigInt.asIntN(64, a)));
+}
+function tsArgs(types: readonly NumType[], args: readonly bigint[]): Val[] {
+  return args.map((a, i) => (asInt(types[i]!) === I32 ? Val.i32(Number(BigInt.asIntN(32, a))) : Val.i64(a)));
+}
+/** Results as unsigned bit patterns of their (original) types. */
+function normalize(types: readonly NumType[], raw: readonly (number | bigint)[]): bigint[] {
+  return raw.map((v, i) => BigInt.asUintN(widthOf(types[i]!), BigInt(v)));
+}
+
+function nativeCall(f: (...a: unknown[]) => unknown, types: readonly NumType[], results: readonly NumType[], args: readonly bigint[]): Outcome {
+  try {
+    const r = f(...nativeArgs(types, args));
+    const list = results.length === 0 ? [] : results.length === 1 ? [r] : (r as unknown[]);
+    return { kind: 'values', values: normalize(results, list as (number | bigint)[]) };
+  } catch (e) {
+    if (e instanceof native.RuntimeError) return { kind: 'trap', what: e.message };
+    if (e instanceof RangeError && /call stack/i.test(e.message)) return { kind: 'stack' };
+    return { kind: 'crash', message: String((e as Error)?.stack ?? e) };
+  }
+}
+
+function tsCall(store: Store, f: Func, types: readonly NumType[], results: readonly NumType[], args: readonly bigint[]): Outcome {
+  try {
+    const r = f.call(store, tsArgs(types, args));
+    return { kind: 'values', values: normalize(results, r.map((v) => v.value as number | bigint)) };
+  } catch (e) {
+    if (e instanceof Trap) return e.code === TrapCode.StackOverflow ? { kind: 'stack' } : { kind: 'trap', what: e.code };
+    return { kind: 'crash', message: String((e as Error)?.stack ?? e) };
+  }
+}
+
+function showOutcome(o: Outcome, types: readonly NumType[]): string {
+  switch (o.kind) {
+    case 'values': return `[${o.values.map((v, i) => hexOf(types[i]!, v)).join(', ')}]`;
+    case 'trap': return `trap ${o.what}`;
+    case 'stack': return 'stack exhausted';
+    case 'crash': return `exception ${o.message}`;
+  }
+}
+
+/**
+ * Compares a tswasm outcome with the native one: null if they agree, else a description.
+ * `relaxed` is set when a float result was NaN on both sides but with other bits.
+ */
+function compareOutcome(native: Outcome, ts: Outcome, types: readonly NumType[], raw: boolean): { diff: string | null; relaxed: boolean } {
+  let relaxed = false;
+  if (native.kind === 'values' && ts.kind === 'values') {
+    for (let i = 0; i < types.length; i++) {
+      const a = native.values[i]!;
+      const b = ts.values[i]!;
+      if (a === b) continue;
+      if (raw && isFloat(types[i]!) && isNaNBits(types[i]!, a) && isNaNBits(types[i]!, b)) {
+        // Bits that differ come from an arithmetic instruction (followed only by bit-preserving
+        // ones, which keep the quiet bit), whose NaN results must be arithmetic NaNs: quiet.
+        if (!isQuietNaN(types[i]!, b)) return { diff: `result ${i}: tswasm ${hexOf(types[i]!, b)} is a signalling NaN where native has ${hexOf(types[i]!, a)}`, relaxed };
+        if (process.env.EXEC_FUZZ_SHOW_NAN) console.log(`    NaN result ${i}: native ${hexOf(types[i]!, a)}, tswasm ${hexOf(types[i]!, b)}`);
+        relaxed = true;
+        continue;
+      }
+      return { diff: `result ${i}: native ${hexOf(types[i]!, a)}, tswasm ${hexOf(types[i]!, b)}`, relaxed };
+    }
+    return { diff: null, relaxed };
+  }
+  if (native.kind === 'trap' && ts.kind === 'trap') {
+    const codes = TRAP_CODES[native.what];
+    if (codes === undefined) return { diff: `unknown native trap message "${native.what}" (tswasm ${ts.what})`, relaxed };
+    if (!codes.includes(ts.what as TrapCode)) return { diff: `native trap "${native.what}", tswasm trap ${ts.what}`, relaxed };
+    return { diff: null, relaxed };
+  }
+  if (native.kind === 'stack' && ts.kind === 'stack') return { diff: null, relaxed };
+  return { diff: `native ${showOutcome(native, types)}, tswasm ${showOutcome(ts, types)}`, relaxed };
+}
+
+function firstDifference(a: Uint8Array, b: Uint8Array): string | null {
+  if (a.length !== b.length) return `memory size: native ${a.length}, tswasm ${b.length}`;
+  const ba = Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  const bb = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  if (ba.equals(bb)) return null;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) {
+      const hex = (x: Uint8Array) => [...x.subarray(i, i + 8)].map((v) => v.toString(16).padStart(2, '0')).join(' ');
+      return `memory at ${i}: native ${hex(a)}, tswasm ${hex(b)}`;
+    }
+  }
+  return null;
+}
+
+interface TsSide {
+  readonly engine: string;
+  readonly store: Store;
+  readonly instance: Instance;
+  readonly memory: Memory;
+}
+
+const engines = { lazy: new Engine({ compilation: 'lazy' }), eager: new Engine({ compilation: 'eager' }) };
+
+/**
+ * A third tswasm configuration per module, in turn: options that change the generated code (fuel
+ * counting, epoch checks, a counted call depth, NaN canonicalisation, which the comparison rules
+ * allow: canonical NaNs are arithmetic NaNs) and must not change behaviour.
+ */
+const VARIANTS: readonly { name: string; engine: Engine; setup: (store: Store) => void }[] = [
+  { name: 'eager+fuel', engine: new Engine({ compilation: 'eager', consumeFuel: true }), setup: (s) => s.setFuel(2 ** 52) },
+  { name: 'lazy+epoch', engine: new Engine({ compilation: 'lazy', epochInterruption: true }), setup: (s) => s.setEpochDeadline(2 ** 30) },
+  { name: 'eager+maxWasmStack', engine: new Engine({ compilation: 'eager', maxWasmStack: 5000 }), setup: () => {} },
+  { name: 'lazy+nanCanonicalization', engine: new Engine({ compilation: 'lazy', nanCanonicalization: true }), setup: () => {} },
+];
+
+export interface RunOptions {
+  /** Called with progress text (the module's calls and outcomes) when verbose. */
+  readonly log?: (line: string) => void;
+}
+
+/** The instructions this fuzzer means to cover: Wasm 1.0, sign extension, saturating truncation, bulk memory, reference types. */
+export const TARGET_INSTRUCTIONS: readonly string[] = [...new Set(OPCODES.filter((o) =>
+  ['mvp', 'sign_extension', 'saturating_float_to_int', 'bulk_memory', 'reference_types'].includes(o.feature)).map((o) => o.name))];
+
+/** Counts the instructions of every function body of `bytes` into `counts`. */
+export function countInstructions(bytes: Uint8Array, counts: Record<string, number>): void {
+  const info = decodeModule(bytes);
+  for (const body of info.codes) {
+    const r = new ByteReader(bytes, body.code.start, body.code.end);
+    while (!r.atEnd()) {
+      const op = readOpcode(r, WASM3_FEATURES);
+      skipImmediates(r, op);
+      bump(counts, op.name);
+    }
+  }
+}
+
+/** Generates module `index` of campaign `seed`, runs its calls on every engine, adds to `stats`. */
+export function runModule(seed: number, index: number, stats: Stats, opts: RunOptions = {}): ModulePlan {
+  const plan = generateModule(new Rng(moduleSeed(seed, index)));
+  stats.modules++;
+  bump(stats.modes, plan.mode);
+  countInstructions(plan.bytes, stats.instructions);
+  const log = opts.log;
+  log?.(`module ${index}: ${plan.bytes.length} bytes, ${plan.mode} NaNs, ${plan.exports.length} exports, ${plan.calls.length} calls`);
+  const fail = (engine: string, call: string, detail: string) => {
+    stats.mismatches.push({ seed, module: index, engine, call, detail, bytes: plan.bytes });
+    log?.(`  MISMATCH (${engine}) ${call}: ${detail}`);
+  };
+
+  let nativeInstance: { exports: Record<string, unknown> };
+  try {
+    nativeInstance = new native.Instance(new native.Module(plan.bytes), {});
+  } catch (e) {
+    stats.invalid.push({ seed, module: index, message: String((e as Error).message), bytes: plan.bytes });
+    log?.(`  INVALID: ${(e as Error).message}`);
+    return plan;
+  }
+  const nexp = nativeInstance.exports;
+  const nativeMemory = nexp['mem'] as { buffer: ArrayBuffer };
+  const nativeDump = nexp['dump'] as (...a: unknown[]) => unknown;
+
+  const sides: TsSide[] = [];
+  const variant = VARIANTS[index % VARIANTS.length]!;
+  const configs = [...Object.entries(engines).map(([name, engine]) => ({ name, engine, setup: (_: Store) => {} })), variant];
+  for (const { name: engineName, engine, setup } of configs) {
+    try {
+      const store = new Store(engine);
+      setup(store);
+      const instance = new Instance(store, new Module(engine, plan.bytes), []);
+      sides.push({ engine: engineName, store, instance, memory: instance.getMemory(store, 'mem')! });
+    } catch (e) {
+      fail(engineName, '(instantiation)', `tswasm threw ${(e as Error)?.stack ?? e}; native instantiated`);
+      return plan;
+    }
+  }
+
+  const nativeGlobals = (): bigint[] => {
+    const r = nativeDump();
+    return normalize(plan.globals, (plan.globals.length === 1 ? [r] : r) as (number | bigint)[]);
+  };
+
+  for (const call of plan.calls) {
+    const exp = plan.exports[call.exportIndex]!;
+    const label = `${exp.name} (func ${exp.func}) (${call.args.map((a, i) => hexOf(exp.params[i]!, a)).join(', ')})`;
+    stats.calls++;
+    const native = nativeCall(nexp[exp.name] as (...a: unknown[]) => unknown, exp.params, exp.results, call.args);
+    const nglobals = nativeGlobals();
+    const nmem = new Uint8Array(nativeMemory.buffer);
+    log?.(`  ${label} -> ${showOutcome(native, exp.results)}`);
+    if (native.kind === 'crash') {
+      fail('native', label, `native engine threw a non-wasm error: ${native.message}`);
+      return plan;
+    }
+    let relaxed = false;
+    let tsOutcome: Outcome | null = null;
+    let previous = '';
+    for (const side of sides) {
+      const func = side.instance.getFunc(side.store, exp.name)!;
+      const ts = tsCall(side.store, func, exp.params, exp.results, call.args);
+      const cmp = compareOutcome(native, ts, exp.results, plan.mode === 'raw');
+      if (cmp.diff !== null) {
+        fail(side.engine, label, cmp.diff);
+        return plan;
+      }
+      relaxed ||= cmp.relaxed;
+      if (tsOutcome !== null && tsOutcome.kind === 'trap' && ts.kind === 'trap' && tsOutcome.what !== ts.what) {
+        fail(side.engine, label, `${previous} trapped with ${tsOutcome.what}, ${side.engine} with ${ts.what}`);
+        return plan;
+      }
+      tsOutcome = ts;
+      previous = side.engine;
+      const dump = side.instance.getFunc(side.store, 'dump')!.call(side.store, []);
+      const tglobals = normalize(plan.globals, dump.map((v) => v.value as number | bigint));
+      for (let g = 0; g < nglobals.length; g++) {
+        if (nglobals[g] !== tglobals[g]) {
+          fail(side.engine, label, `global ${g} after the call: native ${hexOf(plan.globals[g]!, nglobals[g]!)}, tswasm ${hexOf(plan.globals[g]!, tglobals[g]!)} (outcome ${showOutcome(native, exp.results)})`);
+          return plan;
+        }
+      }
+      const memDiff = firstDifference(nmem, side.memory.data(side.store));
+      if (memDiff !== null) {
+        fail(side.engine, label, `${memDiff} (outcome ${showOutcome(native, exp.results)})`);
+        return plan;
+      }
+    }
+    if (native.kind === 'stack') {
+      bump(stats.skipped, 'stack exhausted on both sides');
+      continue;
+    }
+    stats.equal++;
+    if (relaxed) stats.nanRelaxed++;
+    bump(stats.outcomes, native.kind === 'values' ? 'return' : (tsOutcome as { what: string }).what);
+  }
+  return plan;
+}
+
+/** A short multi-line summary of `stats`. */
+export function summary(stats: Stats): string {
+  const lines = [
+    `modules: ${stats.modules} (${Object.entries(stats.modes).map(([k, v]) => `${v} ${k} NaNs`).join(', ')}), calls: ${stats.calls}`,
+    `equal: ${stats.equal} (of which ${stats.nanRelaxed} with NaN results differing only in NaN bits), mismatches: ${stats.mismatches.length}, invalid modules: ${stats.invalid.length}`,
+    `outcomes: ${Object.entries(stats.outcomes).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `skipped: ${Object.keys(stats.skipped).length === 0 ? 'none' : Object.entries(stats.skipped).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+  ];
+  const missing = TARGET_INSTRUCTIONS.filter((n) => !stats.instructions[n]);
+  const never = missing.length > 0 && missing.length <= 20 ? ` (never: ${missing.join(', ')})` : '';
+  lines.push(`instructions generated: ${TARGET_INSTRUCTIONS.length - missing.length} of ${TARGET_INSTRUCTIONS.length} targeted${never}`);
+  return lines.join('\n');
+}

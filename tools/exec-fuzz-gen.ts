@@ -1,0 +1,1235 @@
+// The module generator of the differential execution fuzzer (tools/exec-fuzz.ts): random modules
+// that are valid by construction, built directly as bytes by a typed expression generator, plus a
+// plan of calls (export, arguments) to run on every engine.
+//
+// Shape of a generated module:
+//   - functions 0..n-1: random bodies (numerics, locals, globals, blocks/loops/ifs with multi-value
+//     types, br/br_if/br_table/return/unreachable, calls, call_indirect, memory and table ops);
+//   - one wrapper per exported function ("w0", "w1", ...): takes and returns integers in place of
+//     floats (reinterpreting them), so no float crosses the JS boundary, where NaN bits may change;
+//     it also resets the call budget (below);
+//   - "dump": returns every global (floats reinterpreted), so the runner compares their bits;
+//   - memory "mem" (with a maximum, so memory.grow is deterministic), a funcref table with some
+//     slots filled, data segments (active and passive).
+//
+// Termination by construction: global 0 is a call budget that every generated function decrements
+// on entry (returning zeros when it is exhausted), so a call tree has at most `budget` calls, and
+// recursion (direct or through the table) is bounded; every loop has its own counter local, set
+// before the loop, and every branch to a loop label is a br_if whose condition decrements the
+// counter and is forced to 0 once it runs out (so a loop body runs at most `counter` times).
+// Loops bodies thus start with their own code, as Go's dispatch loops do (`loop; block*n;
+// local.get x; br_table`), which the generator also produces, sometimes in functions large enough
+// for tswasm to split them into several JS functions.
+//
+// NaNs: the spec lets an arithmetic float instruction return any NaN (canonical NaN of either sign
+// when the NaN inputs are canonical, else any quiet NaN). Each module is generated in one of two modes:
+//   - 'canon': after every arithmetic float instruction (add, sub, mul, div, sqrt, min, max, ceil,
+//     floor, trunc, nearest, promote, demote) the generator inserts a canonicalisation,
+//     `local.tee t; fN.const nan; local.get t; local.get t; fN.eq; select`, so the observable result
+//     is deterministic. Everything else (consts, params, loads/stores, locals, globals, select, abs,
+//     neg, copysign, reinterpret) must preserve NaN bits exactly, so in this mode every result,
+//     global and memory byte is compared bit for bit.
+//   - 'raw': no canonicalisation; arithmetic NaN bits are left to the engine. The generator tracks
+//     which float values may carry such engine-chosen NaN bits ("nondeterministic") and never lets
+//     them reach a place that exposes the bits: the operand of i32/i64.reinterpret, the sign operand
+//     of copysign, a store to memory, a global.set. Values read from locals, block/call results and
+//     params count as nondeterministic; consts, loads, global.get, int conversions and reinterprets
+//     and abs/neg/copysign/select of deterministic operands are deterministic. So in this mode
+//     memory, globals and integer results are still exact, and only a float *result* of an
+//     exported function may differ, and only when it is a NaN on both sides.
+
+import { Imm, OPCODES, type OpInfo } from '../src/binary/opcodes.js';
+
+export const I32 = 0x7f;
+export const I64 = 0x7e;
+export const F32 = 0x7d;
+export const F64 = 0x7c;
+export type NumType = 0x7f | 0x7e | 0x7d | 0x7c;
+const NUM_TYPES: readonly NumType[] = [I32, I64, F32, F64];
+export const isFloat = (t: NumType): boolean => t === F32 || t === F64;
+export const typeName = (t: NumType): string => ({ 0x7f: 'i32', 0x7e: 'i64', 0x7d: 'f32', 0x7c: 'f64' })[t];
+
+// ---------------------------------------------------------------------------------------------
+// Random numbers
+
+/** A Weyl sequence through a 32-bit mixer: reproducible from one seed, good enough low bits. */
+export class Rng {
+  private state: number;
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+  u32(): number {
+    this.state = (this.state + 0x9e3779b9) >>> 0;
+    let z = this.state;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    return (z ^ (z >>> 16)) >>> 0;
+  }
+  below(n: number): number {
+    return n <= 1 ? 0 : Math.floor((this.u32() / 0x1_0000_0000) * n);
+  }
+  chance(p: number): boolean {
+    return this.u32() / 0x1_0000_0000 < p;
+  }
+  pick<T>(items: readonly T[]): T {
+    return items[this.below(items.length)]!;
+  }
+  u64(): bigint {
+    return (BigInt(this.u32()) << 32n) | BigInt(this.u32());
+  }
+  /** An index drawn with the given weights. */
+  weighted(weights: readonly number[]): number {
+    let total = 0;
+    for (const w of weights) total += w;
+    let x = (this.u32() / 0x1_0000_0000) * total;
+    for (let i = 0; i < weights.length; i++) {
+      x -= weights[i]!;
+      if (x < 0) return i;
+    }
+    return weights.length - 1;
+  }
+}
+
+/** The seed of module `index` of a campaign with seed `seed` (so one module is reproducible alone). */
+export function moduleSeed(seed: number, index: number): number {
+  let h = (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca77)) >>> 0;
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+  h = Math.imul(h ^ (h >>> 12), 0x297a2d39);
+  return (h ^ (h >>> 15)) >>> 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Interesting values
+
+const f32view = new DataView(new ArrayBuffer(8));
+export function f32Bits(x: number): number {
+  f32view.setFloat32(0, x, true);
+  return f32view.getUint32(0, true);
+}
+export function f64Bits(x: number): bigint {
+  f32view.setFloat64(0, x, true);
+  return f32view.getBigUint64(0, true);
+}
+
+const I32_SPECIAL = [
+  0, 1, -1, 2, -2, 3, 7, 8, 15, 16, 31, 32, 33, 63, 64, 65, 0x7f, 0x80, -0x80, 0xff, 0x100, 0x7fff, 0x8000,
+  0xffff, 0x10000, 0xfffc, 0xfff8, 0x7fffffff, -0x80000000, 0x7ffffffe, -0x7fffffff, -0x10000, 0x12345678,
+  0x55555555, 0xaaaaaaaa | 0, 0xff00ff00 | 0, 0x80000001 | 0, 0xfffffffe | 0,
+];
+export function randI32(rng: Rng): number {
+  switch (rng.weighted([40, 20, 15, 25])) {
+    case 0: return rng.pick(I32_SPECIAL);
+    case 1: return rng.below(41) - 20;
+    case 2: return ((1 << rng.below(32)) + rng.below(3) - 1) | 0;
+    default: return rng.u32() | 0;
+  }
+}
+
+const P = (k: number) => 2n ** BigInt(k);
+const I64_SPECIAL: bigint[] = [
+  0n, 1n, -1n, 2n, 31n, 32n, 63n, 64n, 65n, 0xffn, 0x7fffffffn, 0x80000000n, -0x80000000n, -0x80000001n,
+  0xffffffffn, 0x100000000n, 0x100000001n, -0x100000000n, P(53) - 1n, P(53), P(53) + 1n, -P(53), -P(53) - 1n,
+  -P(53) + 1n, P(63) - 1n, -P(63), -P(63) + 1n, P(62), P(32) - 1n, 0x123456789abcdef0n, -0x0123456789abcdefn,
+  0x5555555555555555n, -0x5555555555555556n,
+];
+export function randI64(rng: Rng): bigint {
+  switch (rng.weighted([35, 15, 15, 10, 25])) {
+    case 0: return rng.pick(I64_SPECIAL);
+    case 1: return BigInt(rng.below(41) - 20);
+    case 2: return BigInt.asIntN(64, P(rng.below(64)) + BigInt(rng.below(3) - 1));
+    case 3: return BigInt(randI32(rng));
+    default: return BigInt.asIntN(64, rng.u64());
+  }
+}
+
+// Float values near the limits of integer conversion (and their negatives): the bit patterns just
+// below, at and above these are where truncation starts trapping or saturating.
+const CONVERSION_LIMITS = [2 ** 31, 2 ** 31 - 1, 2 ** 32, 2 ** 32 - 1, 2 ** 63, 2 ** 64, 2 ** 53, 2 ** 24, 1, 0.5];
+
+const F32_SPECIAL: number[] = [
+  0, 0x80000000, 0x7f800000, 0xff800000, 0x7fc00000, 0xffc00000, 0x7fa00000, 0x7f800001, 0xff800001,
+  0x7fffffff, 0xffffffff, 0x7fc00001, 0x7fe12345, 0xff812345, 1, 0x80000001, 0x007fffff, 0x807fffff,
+  0x00800000, 0x80800000, 0x7f7fffff, 0xff7fffff,
+  ...[1, -1, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 3.5, 0.49999997, -0.99999994, 0.1, 100, 2 ** 31, -(2 ** 31),
+    2 ** 32, 2 ** 63, -(2 ** 63), 2 ** 64, 2 ** 23, 2 ** 24, 1e30, -1e-30].map(f32Bits),
+];
+export function randF32Bits(rng: Rng): number {
+  switch (rng.weighted([40, 15, 20, 15, 10])) {
+    case 0: return rng.pick(F32_SPECIAL);
+    case 1: return rng.u32();
+    case 2: return f32Bits((rng.below(2001) - 1000) / rng.pick([1, 2, 4, 3, 10]));
+    case 3: {
+      const limit = rng.pick(CONVERSION_LIMITS) * (rng.chance(0.5) ? -1 : 1);
+      return (f32Bits(limit) + rng.below(5) - 2) >>> 0;
+    }
+    default: return f32Bits((rng.u32() / 0x1_0000_0000 - 0.5) * 2 ** rng.below(70));
+  }
+}
+
+const F64_SPECIAL: bigint[] = [
+  0n, 0x8000000000000000n, 0x7ff0000000000000n, 0xfff0000000000000n, 0x7ff8000000000000n, 0xfff8000000000000n,
+  0x7ff0000000000001n, 0x7ff4000000000000n, 0xfff8000000000001n, 0x7fffffffffffffffn, 0xffffffffffffffffn,
+  0x7ff8123456789abcn, 1n, 0x8000000000000001n, 0x000fffffffffffffn, 0x0010000000000000n, 0x7fefffffffffffffn,
+  0xffefffffffffffffn,
+  ...[1, -1, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, -0.9999999999999999, 0.1, 2 ** 31, 2 ** 31 - 1, 2147483647.5,
+    2147483647.9999998, -2147483648.5, -2147483648.9999995, -2147483649, 2 ** 32, 2 ** 32 - 1, 4294967295.5,
+    4294967296.5, 2 ** 53, 2 ** 53 + 2, -(2 ** 53), 2 ** 63, -(2 ** 63), 2 ** 64, 1e300, -1e-300].map(f64Bits),
+];
+export function randF64Bits(rng: Rng): bigint {
+  switch (rng.weighted([40, 15, 20, 15, 10])) {
+    case 0: return rng.pick(F64_SPECIAL);
+    case 1: return rng.u64();
+    case 2: return f64Bits((rng.below(2001) - 1000) / rng.pick([1, 2, 4, 3, 10]));
+    case 3: {
+      const limit = rng.pick(CONVERSION_LIMITS) * (rng.chance(0.5) ? -1 : 1);
+      return BigInt.asUintN(64, f64Bits(limit) + BigInt(rng.below(5) - 2));
+    }
+    default: return f64Bits((rng.u32() / 0x1_0000_0000 - 0.5) * 2 ** rng.below(140));
+  }
+}
+
+/** A random value of type t as the runner passes it: an integer, floats as their bits (unsigned). */
+export function randArg(rng: Rng, t: NumType): bigint {
+  switch (t) {
+    case I32: return BigInt(randI32(rng));
+    case I64: return randI64(rng);
+    case F32: return BigInt(randF32Bits(rng));
+    case F64: return randF64Bits(rng);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encoding
+
+function u32(n: number): number[] {
+  const out: number[] = [];
+  n = n >>> 0;
+  do {
+    let b = n & 0x7f;
+    n = Math.floor(n / 128);
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+function s32(n: number): number[] {
+  const out: number[] = [];
+  n |= 0;
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+function s64(v: bigint): number[] {
+  const out: number[] = [];
+  v = BigInt.asIntN(64, v);
+  for (;;) {
+    const b = Number(v & 0x7fn);
+    v >>= 7n;
+    if ((v === 0n && (b & 0x40) === 0) || (v === -1n && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+const vec = (items: readonly (readonly number[])[]): number[] => [...u32(items.length), ...items.flat()];
+const name = (s: string): number[] => vec([...s].map((c) => [c.charCodeAt(0)]));
+const section = (id: number, body: readonly number[]): number[] => [id, ...u32(body.length), ...body];
+
+function constBytes(t: NumType, v: bigint): number[] {
+  switch (t) {
+    case I32: return [0x41, ...s32(Number(BigInt.asIntN(32, v)))];
+    case I64: return [0x42, ...s64(v)];
+    case F32: {
+      const b = Number(BigInt.asUintN(32, v));
+      return [0x43, b & 0xff, (b >>> 8) & 0xff, (b >>> 16) & 0xff, b >>> 24];
+    }
+    case F64: {
+      const out = [0x44];
+      let b = BigInt.asUintN(64, v);
+      for (let i = 0; i < 8; i++, b >>= 8n) out.push(Number(b & 0xffn));
+      return out;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Instructions from the opcode table
+
+interface NumOp {
+  readonly name: string;
+  readonly bytes: readonly number[];
+  readonly params: readonly NumType[];
+  readonly result: NumType;
+  /** An arithmetic float instruction: a NaN result has engine-chosen bits. */
+  readonly arith: boolean;
+  /** Per operand: the instruction exposes the operand's NaN bits (reinterpret; copysign's sign). */
+  readonly exposesBits: readonly boolean[];
+}
+
+const opBytes = (op: OpInfo): number[] => (op.prefix === 0 ? [op.sub] : [op.prefix, ...u32(op.sub)]);
+const NUMERIC = new Set<number>(NUM_TYPES);
+const SCALAR_FEATURES = new Set(['mvp', 'sign_extension', 'saturating_float_to_int']);
+const ARITH = /^f(32|64)\.(add|sub|mul|div|sqrt|min|max|ceil|floor|trunc|nearest|demote_f64|promote_f32)$/;
+
+/** Every numeric instruction of Wasm 1.0 + sign extension + saturating truncation (one result). */
+export const NUM_OPS: readonly NumOp[] = OPCODES.filter((o) =>
+  SCALAR_FEATURES.has(o.feature) && o.imm === Imm.None && o.params !== null && o.results !== null &&
+  o.params.length >= 1 && o.results.length === 1 && [...o.params, ...o.results].every((t) => NUMERIC.has(t)),
+).map((o) => ({
+  name: o.name,
+  bytes: opBytes(o),
+  params: o.params as NumType[],
+  result: o.results![0] as NumType,
+  arith: ARITH.test(o.name),
+  exposesBits: /reinterpret_f(32|64)$/.test(o.name) ? [true] : o.name.endsWith('.copysign') ? [false, true] : o.params!.map(() => false),
+}));
+
+const OPS_BY_RESULT = new Map<NumType, NumOp[]>(NUM_TYPES.map((t) => [t, NUM_OPS.filter((o) => o.result === t)]));
+const unaryKey = (from: NumType, to: NumType) => `${from}:${to}`;
+const UNARY_BY_TYPES = new Map<string, NumOp[]>();
+const BINARY_BY_OPERAND = new Map<NumType, NumOp[]>(NUM_TYPES.map((t) => [t, []]));
+for (const op of NUM_OPS) {
+  if (op.params.length === 1) {
+    const k = unaryKey(op.params[0]!, op.result);
+    if (!UNARY_BY_TYPES.has(k)) UNARY_BY_TYPES.set(k, []);
+    UNARY_BY_TYPES.get(k)!.push(op);
+  } else if (op.params.length === 2 && op.params[0] === op.params[1]) {
+    BINARY_BY_OPERAND.get(op.params[0]!)!.push(op);
+  }
+}
+const UNARY_FROM = new Map<NumType, NumOp[]>(NUM_TYPES.map((t) => [t, NUM_OPS.filter((o) => o.params.length === 1 && o.params[0] === t)]));
+
+interface MemOp {
+  readonly name: string;
+  readonly bytes: readonly number[];
+  readonly type: NumType;
+  readonly width: number;
+  readonly alignLog: number;
+}
+const MEM_OPS = OPCODES.filter((o) => o.feature === 'mvp' && o.imm === Imm.MemArg);
+const LOADS: readonly MemOp[] = MEM_OPS.filter((o) => o.results!.length === 1).map((o) => ({
+  name: o.name, bytes: opBytes(o), type: o.results![0] as NumType, width: 1 << o.align, alignLog: o.align,
+}));
+const STORES: readonly MemOp[] = MEM_OPS.filter((o) => o.results!.length === 0).map((o) => ({
+  name: o.name, bytes: opBytes(o), type: o.params![1] as NumType, width: 1 << o.align, alignLog: o.align,
+}));
+
+/** Names of every instruction the generator can emit as a numeric op (for coverage reports). */
+export const GENERATED_OP_NAMES: readonly string[] = [...NUM_OPS.map((o) => o.name), ...LOADS.map((o) => o.name), ...STORES.map((o) => o.name)];
+
+// ---------------------------------------------------------------------------------------------
+// Module plan
+
+export interface FuncSig {
+  readonly params: readonly NumType[];
+  readonly results: readonly NumType[];
+}
+export interface ExportPlan {
+  /** Name of the wrapper export. */
+  readonly name: string;
+  /** The generated function it calls. */
+  readonly func: number;
+  /** The generated function's signature (the wrapper's has integers in place of floats). */
+  readonly params: readonly NumType[];
+  readonly results: readonly NumType[];
+}
+export interface CallPlan {
+  readonly exportIndex: number;
+  /** Arguments of the generated function: integers, floats as their (unsigned) bits. */
+  readonly args: readonly bigint[];
+}
+export interface ModulePlan {
+  readonly bytes: Uint8Array;
+  readonly mode: 'canon' | 'raw';
+  readonly exports: readonly ExportPlan[];
+  readonly calls: readonly CallPlan[];
+  /** Types of the globals, in the order "dump" returns them. */
+  readonly globals: readonly NumType[];
+}
+
+interface GlobalDef {
+  readonly type: NumType;
+  readonly mutable: boolean;
+  readonly init: bigint;
+}
+interface Label {
+  readonly kind: 'block' | 'loop' | 'if' | 'func';
+  /** The types a branch to this label carries. */
+  readonly types: readonly NumType[];
+  /** For loops, the local counting the remaining iterations. */
+  readonly counter: number;
+}
+
+const sameTypes = (a: readonly NumType[], b: readonly NumType[]) => a.length === b.length && a.every((t, i) => t === b[i]);
+
+class ModuleGen {
+  readonly types: FuncSig[] = [];
+  private readonly typeKeys = new Map<string, number>();
+  readonly funcs: (FuncSig & { type: number })[] = [];
+  readonly globals: GlobalDef[] = [];
+  memMin = 1;
+  memMax = 2;
+  tableMin = 0;
+  tableMax = 0;
+  /** Table contents after instantiation (function index or null), as far as the generator knows. */
+  tableInit: (number | null)[] = [];
+  readonly active: { offset: number; bytes: number[] }[] = [];
+  readonly passive: number[][] = [];
+  /**
+   * Trappy modules make out-of-bounds addresses, zero divisors and bad table indices likelier:
+   * more calls trap, and more expressions hold two instructions that could trap (their order).
+   */
+  readonly trappy: boolean;
+  /**
+   * Order-probe modules go further: each instruction that can trap often gets an operand that
+   * makes it trap for sure (an address past the maximum memory, a zero divisor, a NaN to truncate,
+   * a table index past the maximum), so the first trap in wasm's order decides the outcome.
+   */
+  readonly probe: boolean;
+
+  constructor(readonly rng: Rng, readonly raw: boolean) {
+    this.trappy = rng.chance(0.35);
+    this.probe = this.trappy && rng.chance(0.5);
+  }
+
+  typeIndex(params: readonly NumType[], results: readonly NumType[]): number {
+    const key = `${params.join(',')}>${results.join(',')}`;
+    let idx = this.typeKeys.get(key);
+    if (idx === undefined) {
+      idx = this.types.length;
+      this.types.push({ params: [...params], results: [...results] });
+      this.typeKeys.set(key, idx);
+    }
+    return idx;
+  }
+  get dataCount(): number {
+    return this.active.length + this.passive.length;
+  }
+  randTypes(max: number): NumType[] {
+    const n = this.rng.below(max + 1);
+    return Array.from({ length: n }, () => this.rng.pick(NUM_TYPES));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Function bodies
+
+const MAX_LOOP_NEST = 2;
+
+class FuncGen {
+  readonly code: number[] = [];
+  readonly locals: NumType[];
+  /** Locals random code may read and write (not counters, scratch or canonicalisation temps). */
+  private readonly user = new Map<NumType, number[]>(NUM_TYPES.map((t) => [t, []]));
+  private readonly scratch = new Map<NumType, number>();
+  private readonly canonTemp = new Map<NumType, number>();
+  private readonly labels: Label[];
+  private fuel: number;
+  private depth = 0;
+  private readonly maxDepth: number;
+  private loopDepth = 0;
+  private readonly rng: Rng;
+
+  constructor(private readonly m: ModuleGen, private readonly sig: FuncSig, private readonly big = false) {
+    this.rng = m.rng;
+    this.locals = [...sig.params];
+    sig.params.forEach((t, i) => this.user.get(t)!.push(i));
+    for (const t of m.randTypes(4)) this.user.get(t)!.push(this.newLocal(t));
+    this.labels = [{ kind: 'func', types: sig.results, counter: -1 }];
+    this.fuel = 10 + this.rng.below(140);
+    this.maxDepth = 4 + this.rng.below(4);
+  }
+
+  private e(...bytes: number[]): void {
+    for (const b of bytes) this.code.push(b);
+  }
+  private newLocal(t: NumType): number {
+    this.locals.push(t);
+    return this.locals.length - 1;
+  }
+  private scratchOf(t: NumType): number {
+    let i = this.scratch.get(t);
+    if (i === undefined) this.scratch.set(t, (i = this.newLocal(t)));
+    return i;
+  }
+  /** Whether a value of type t must have deterministic bits (raw mode, floats only). */
+  private strict(t: NumType, det: boolean): boolean {
+    return this.m.raw && det && isFloat(t);
+  }
+
+  /** The whole body: the budget prologue, then code leaving the results. */
+  body(): void {
+    const rs = this.sig.results;
+    // if (budget == 0) return zeros; budget -= 1
+    this.e(0x23, 0, 0x45, 0x04, 0x40);
+    for (const t of rs) this.e(...constBytes(t, 0n));
+    this.e(0x0f, 0x0b, 0x23, 0, 0x41, 1, 0x6b, 0x24, 0);
+    if (this.big) this.dispatchLoop(true);
+    this.stackBody([], rs);
+    this.e(0x0b);
+  }
+
+  private canonicalize(t: NumType): void {
+    if (this.m.raw || !isFloat(t)) return;
+    let tmp = this.canonTemp.get(t);
+    if (tmp === undefined) this.canonTemp.set(t, (tmp = this.newLocal(t)));
+    this.e(0x22, ...u32(tmp));
+    this.e(...(t === F32 ? constBytes(F32, 0x7fc00000n) : constBytes(F64, 0x7ff8000000000000n)));
+    this.e(0x20, ...u32(tmp), 0x20, ...u32(tmp), t === F32 ? 0x5b : 0x61, 0x1b);
+  }
+
+  private emitOp(op: NumOp): void {
+    this.e(...op.bytes);
+    if (op.arith) this.canonicalize(op.result);
+  }
+
+  private pushConst(t: NumType): void {
+    const rng = this.rng;
+    this.e(...constBytes(t, randArg(rng, t)));
+  }
+
+  private leaf(t: NumType, det: boolean): void {
+    const locals = this.strict(t, det) ? [] : this.user.get(t)!;
+    const globals = this.m.globals.flatMap((g, i) => (g.type === t ? [i] : []));
+    const r = this.rng.below(100);
+    if (locals.length > 0 && r < 45) this.e(0x20, ...u32(this.rng.pick(locals)));
+    else if (globals.length > 0 && r < 60) this.e(0x23, ...u32(this.rng.pick(globals)));
+    else this.pushConst(t);
+  }
+
+  /** Emits code pushing one value of type t (deterministic bits if `det`, see the header). */
+  gen(t: NumType, det = false): void {
+    if (this.fuel <= 0 || this.depth >= this.maxDepth) return this.leaf(t, det);
+    this.fuel--;
+    this.depth++;
+    const strict = this.strict(t, det);
+    const opts: [number, () => void][] = [];
+    const ops = strict ? OPS_BY_RESULT.get(t)!.filter((o) => !o.arith) : OPS_BY_RESULT.get(t)!;
+    opts.push([12, () => this.leaf(t, det)]);
+    // Order probes favour plain expression trees, where the compiler defers operands the most.
+    opts.push([this.m.probe ? 110 : 38, () => this.numOp(this.rng.pick(ops), strict)]);
+    opts.push([this.m.probe ? 25 : 7, () => this.load(t)]);
+    opts.push([4, () => this.select(t, det)]);
+    if (this.user.get(t)!.length > 0) opts.push([3, () => this.tee(t, det)]);
+    opts.push([4, () => { this.stmt(); this.gen(t, det); }]);
+    opts.push([1.5, () => this.branchAway()]);
+    if (!strict) {
+      opts.push([4, () => this.call(t)]);
+      if (this.m.types.length > 0) opts.push([3, () => this.callIndirect(t)]);
+      opts.push([2.5, () => this.blockExpr(t)]);
+      opts.push([3, () => this.ifExpr(t)]);
+      if (this.loopDepth < MAX_LOOP_NEST) opts.push([2.5, () => this.loopExpr(t)]);
+      opts.push([3, () => this.multiExpr(t)]);
+      opts.push([3, () => this.brIfExpr(t)]);
+    }
+    if (t === I32) {
+      opts.push([1.5, () => this.e(0x3f, 0)]); // memory.size
+      opts.push([1.5, () => { this.growDelta(); this.e(0x40, 0); }]); // memory.grow
+      opts.push([0.7, () => this.e(0xfc, 0x10, 0)]); // table.size
+      opts.push([0.7, () => { this.refValue(); this.growDelta(); this.e(0xfc, 0x0f, 0); }]); // table.grow
+      opts.push([1.2, () => { this.tableIndex(); this.e(0x25, 0, 0xd1); }]); // ref.is_null (table.get)
+    }
+    const choice = this.rng.weighted(opts.map((o) => o[0]));
+    opts[choice]![1]();
+    this.depth--;
+  }
+
+  private numOp(op: NumOp, strict: boolean): void {
+    const divides = /\.(div|rem)_[su]$/.test(op.name);
+    op.params.forEach((p, i) => {
+      const det = op.exposesBits[i]! || (strict && isFloat(p));
+      // Trappy modules often divide by 0 or -1 outright.
+      if (i === 1 && divides && this.m.trappy && this.rng.chance(this.m.probe ? 0.4 : 0.2)) {
+        this.e(...constBytes(p, this.rng.chance(0.7) ? 0n : -1n));
+        return;
+      }
+      if (this.m.probe && /\.trunc_f(32|64)_[su]$/.test(op.name) && this.rng.chance(0.3)) {
+        this.e(...(p === F32 ? constBytes(F32, BigInt(f32Bits(this.rng.pick([NaN, 1e30, -1e30])))) : constBytes(F64, f64Bits(this.rng.pick([NaN, 1e300, -1e300])))));
+        return;
+      }
+      this.gen(p, det);
+      // Divisors are usually made odd so that division traps are common but not dominant.
+      if (i === 1 && divides && this.rng.chance(this.m.trappy ? 0.2 : 0.6)) {
+        this.e(...constBytes(p, 1n), p === I32 ? 0x72 : 0x84);
+      }
+    });
+    this.emitOp(op);
+  }
+
+  private memarg(width: number): void {
+    const maxAlign = Math.log2(width);
+    const align = this.rng.chance(0.7) ? maxAlign : this.rng.below(maxAlign + 1);
+    const r = this.rng.below(100);
+    const offset = r < (this.m.trappy ? 70 : 86) ? this.rng.below(16) : r < (this.m.trappy ? 90 : 98) ? this.rng.below(300) :
+      this.rng.pick([65535, 65536, 65536 - width, 65536 * this.m.memMax - width, 0x7fffffff, 0xffffffff]);
+    this.e(...u32(align), ...u32(offset));
+  }
+
+  /** Pushes an i32 address: mostly small, sometimes at the end of memory or anywhere. */
+  private addr(width: number): void {
+    if (this.m.probe && this.rng.chance(0.3)) {
+      this.e(0x41, ...s32(65536 * this.m.memMax + this.rng.below(1000)));
+      return;
+    }
+    switch (this.rng.weighted(this.m.trappy ? [40, 20, 15, 10, 15] : [55, 27, 6, 6, 6])) {
+      case 0:
+        this.gen(I32);
+        this.e(0x41, ...s32(this.rng.pick([0xff, 0x3ff, 0xfff, 0xffff])), 0x71);
+        break;
+      case 1:
+        this.e(0x41, ...s32(this.rng.below(256)));
+        break;
+      case 2: // memory.size * 65536 - k: straddles the current end of memory
+        this.e(0x3f, 0, 0x41, 16, 0x74, 0x41, ...s32(1 + this.rng.below(width + 4)), 0x6b);
+        break;
+      case 3:
+        this.e(0x41, ...s32(65536 * this.rng.below(this.m.memMax + 1) - this.rng.below(width + 4)));
+        break;
+      default:
+        this.gen(I32);
+    }
+  }
+
+  private load(t: NumType): void {
+    const op = this.rng.pick(LOADS.filter((o) => o.type === t));
+    this.addr(op.width);
+    this.e(...op.bytes);
+    this.memarg(op.width);
+  }
+
+  private store(): void {
+    const op = this.rng.pick(STORES);
+    this.addr(op.width);
+    this.gen(op.type, true);
+    this.e(...op.bytes);
+    this.memarg(op.width);
+  }
+
+  private select(t: NumType, det: boolean): void {
+    this.gen(t, det);
+    this.gen(t, det);
+    this.gen(I32);
+    if (this.rng.chance(0.7)) this.e(0x1b);
+    else this.e(0x1c, 1, t);
+  }
+
+  private tee(t: NumType, det: boolean): void {
+    this.gen(t, det);
+    this.e(0x22, ...u32(this.rng.pick(this.user.get(t)!)));
+  }
+
+  /** Length operand of bulk memory instructions. */
+  private length(): void {
+    switch (this.rng.weighted([50, 30, 10, 10])) {
+      case 0: this.e(0x41, ...s32(this.rng.below(65))); break;
+      case 1: this.gen(I32); this.e(0x41, ...s32(0xff), 0x71); break;
+      case 2: this.e(0x41, ...s32(this.rng.pick([65536, 65535, 65537, 131072, -1]))); break;
+      default: this.gen(I32);
+    }
+  }
+
+  private growDelta(): void {
+    switch (this.rng.weighted([60, 30, 10])) {
+      case 0: this.e(0x41, this.rng.below(3)); break;
+      case 1: this.gen(I32); this.e(0x41, 3, 0x71); break;
+      default: this.gen(I32);
+    }
+  }
+
+  private tableIndex(): void {
+    if (this.m.probe && this.rng.chance(0.25)) {
+      this.e(0x41, ...s32(this.m.tableMax + this.rng.below(5)));
+      return;
+    }
+    switch (this.rng.weighted(this.m.trappy ? [60, 25, 15] : [70, 20, 10])) {
+      case 0: this.e(0x41, ...s32(this.rng.below(this.m.tableMin + (this.rng.chance(this.m.trappy ? 0.5 : 0.8) ? 0 : 3)))); break;
+      case 1: this.gen(I32); this.e(0x41, 7, 0x71); break;
+      default: this.gen(I32);
+    }
+  }
+
+  /** A funcref: ref.func of a generated function or ref.null func. */
+  private refValue(): void {
+    if (this.rng.chance(0.7)) this.e(0xd2, ...u32(this.rng.below(this.m.funcs.length)));
+    else this.e(0xd0, 0x70);
+  }
+
+  /** Leaves only the top of `stack` (of types) on the operand stack. */
+  private keepTop(stack: readonly NumType[]): void {
+    if (stack.length <= 1) return;
+    const top = stack[stack.length - 1]!;
+    const s = this.scratchOf(top);
+    this.e(0x21, ...u32(s));
+    for (let i = 1; i < stack.length; i++) this.e(0x1a);
+    this.e(0x20, ...u32(s));
+  }
+
+  private dropAll(stack: readonly NumType[]): void {
+    for (let i = 0; i < stack.length; i++) this.e(0x1a);
+  }
+
+  /** Turns values of types `stack` on the operand stack into one value of type t. */
+  private reduceTo(stack: readonly NumType[], t: NumType, det = false): void {
+    if (stack.length > 0 && !this.strict(t, det)) {
+      const top = stack[stack.length - 1]!;
+      if (top === t && this.rng.chance(0.85)) {
+        this.keepTop(stack);
+        return;
+      }
+      const convs = (UNARY_BY_TYPES.get(unaryKey(top, t)) ?? []).filter((o) => !(this.m.raw && o.exposesBits[0]));
+      if (convs.length > 0 && this.rng.chance(0.6)) {
+        this.keepTop(stack);
+        this.emitOp(this.rng.pick(convs));
+        return;
+      }
+    }
+    this.dropAll(stack);
+    this.gen(t, det);
+  }
+
+  private call(t: NumType): void {
+    const f = this.rng.below(this.m.funcs.length);
+    const sig = this.m.funcs[f]!;
+    for (const p of sig.params) this.gen(p);
+    this.e(0x10, ...u32(f));
+    this.reduceTo(sig.results, t);
+  }
+
+  private callIndirect(t: NumType): void {
+    // Mostly a slot that holds a function at instantiation, called with that function's type (the
+    // table may have changed since); else any type and any index.
+    const slots = this.m.tableInit.flatMap((f, i) => (f === null ? [] : [i]));
+    const slot = slots.length > 0 && this.rng.chance(0.8) ? this.rng.pick(slots) : -1;
+    const type = slot >= 0 ? this.m.funcs[this.m.tableInit[slot]!]!.type : this.rng.below(this.m.types.length);
+    const sig = this.m.types[type]!;
+    for (const p of sig.params) this.gen(p);
+    if (slot >= 0 && this.rng.chance(0.8)) this.e(0x41, ...s32(slot));
+    else this.tableIndex();
+    this.e(0x11, ...u32(type), 0);
+    this.reduceTo(sig.results, t);
+  }
+
+  private withLabel(label: Label, body: () => void): void {
+    this.labels.push(label);
+    if (label.kind === 'loop') this.loopDepth++;
+    body();
+    if (label.kind === 'loop') this.loopDepth--;
+    this.labels.pop();
+  }
+
+  private stmts(max: number): void {
+    const n = this.rng.below(max + 1);
+    for (let i = 0; i < n; i++) this.stmt();
+  }
+
+  private blockExpr(t: NumType): void {
+    this.e(0x02, t);
+    this.withLabel({ kind: 'block', types: [t], counter: -1 }, () => {
+      this.stmts(3);
+      this.gen(t);
+    });
+    this.e(0x0b);
+  }
+
+  private ifExpr(t: NumType): void {
+    this.gen(I32);
+    this.e(0x04, t);
+    this.withLabel({ kind: 'if', types: [t], counter: -1 }, () => {
+      this.stmts(2);
+      this.gen(t);
+      this.e(0x05);
+      this.stmts(2);
+      this.gen(t);
+    });
+    this.e(0x0b);
+  }
+
+  /** `i32.const n; local.set c` then the loop opcode: c bounds the runs of the body. */
+  private loopHead(blockType: number[]): number {
+    const c = this.newLocal(I32);
+    this.e(0x41, 1 + this.rng.below(4), 0x21, ...u32(c), 0x03, ...blockType);
+    return c;
+  }
+
+  /**
+   * Go's dispatch loop: `loop; block * n; local.get x; br_table` with the code of case k after the
+   * k-th `end`, and jumps `i32.const k; local.set x; br_if $loop` between cases. With n >= 64 tswasm
+   * flattens the blocks into a switch, and a large enough body is split into several functions.
+   */
+  private dispatchLoop(big: boolean): void {
+    const rng = this.rng;
+    const n = big ? 64 + rng.below(64) : rng.chance(0.15) ? 64 + rng.below(4) : 2 + rng.below(12);
+    const x = this.newLocal(I32);
+    const c = this.newLocal(I32);
+    this.e(0x41, ...s32(rng.below(n + 1)), 0x21, ...u32(x));
+    this.e(0x41, ...s32(big ? 4 + rng.below(16) : 1 + rng.below(6)), 0x21, ...u32(c), 0x03, 0x40);
+    const loop: Label = { kind: 'loop', types: [], counter: c };
+    this.labels.push(loop);
+    this.loopDepth++;
+    for (let i = 0; i < n; i++) {
+      this.e(0x02, 0x40);
+      this.labels.push({ kind: 'block', types: [], counter: -1 });
+    }
+    const targets = Array.from({ length: n }, (_, k) => u32(rng.chance(0.9) ? k : rng.below(n)));
+    this.e(0x20, ...u32(x), 0x0e, ...vec(targets), ...u32(rng.below(n)));
+    for (let k = 0; k < n; k++) {
+      this.e(0x0b);
+      this.labels.pop();
+      if (big) this.fuel = Math.max(this.fuel, 0) + 30;
+      this.stmts(big ? 6 : 2);
+      if (rng.chance(0.5)) {
+        this.e(0x41, ...s32(rng.below(n + 2)), 0x21, ...u32(x));
+        this.guardedCond(loop);
+        this.e(0x0d, ...u32(this.labels.length - 1 - this.labels.indexOf(loop)));
+      }
+    }
+    this.labels.pop();
+    this.loopDepth--;
+    this.e(0x0b);
+  }
+
+  private loopExpr(t: NumType): void {
+    const c = this.loopHead([t]);
+    this.withLabel({ kind: 'loop', types: [], counter: c }, () => {
+      this.stmts(2);
+      this.backEdge();
+      this.stmts(1);
+      this.gen(t);
+    });
+    this.e(0x0b);
+  }
+
+  /** A block, loop or if with a function type (params and several results), as an expression. */
+  private multiExpr(t: NumType): void {
+    const results = this.multiBlock();
+    this.reduceTo(results, t);
+  }
+
+  /** Emits a block/loop/if of a random function type (operands included); returns its results. */
+  private multiBlock(): NumType[] {
+    const params = this.m.randTypes(3);
+    const results = this.m.randTypes(3);
+    const type = this.m.typeIndex(params, results);
+    for (const p of params) this.gen(p);
+    switch (this.rng.below(this.loopDepth < MAX_LOOP_NEST ? 3 : 2)) {
+      case 0:
+        this.e(0x02, ...s32(type));
+        this.withLabel({ kind: 'block', types: results, counter: -1 }, () => this.stackBody(params, results));
+        break;
+      case 1:
+        this.gen(I32);
+        this.e(0x04, ...s32(type));
+        this.withLabel({ kind: 'if', types: results, counter: -1 }, () => {
+          this.stackBody(params, results);
+          // Without else when the params are the results (the false arm passes them through).
+          if (sameTypes(params, results) && this.rng.chance(0.4)) return;
+          this.e(0x05);
+          this.stackBody(params, results);
+        });
+        break;
+      default: {
+        const c = this.loopHead(s32(type));
+        this.withLabel({ kind: 'loop', types: params, counter: c }, () => this.stackBody(params, results));
+      }
+    }
+    this.e(0x0b);
+    return results;
+  }
+
+  /** The condition of a branch to loop label `l`: a random i32, or 0 once the loop's counter (decremented here) is used up. */
+  private guardedCond(l: Label): void {
+    this.gen(I32);
+    this.e(0x41, 0, 0x20, ...u32(l.counter), 0x41, 1, 0x6b, 0x22, ...u32(l.counter), 0x41, 0, 0x4a, 0x1b);
+  }
+
+  private depthOf(i: number): number {
+    return this.labels.length - 1 - i;
+  }
+
+  private brIfExpr(t: NumType): void {
+    const i = this.rng.below(this.labels.length);
+    const l = this.labels[i]!;
+    for (const p of l.types) this.gen(p);
+    if (l.kind === 'loop') this.guardedCond(l);
+    else this.gen(I32);
+    this.e(0x0d, ...u32(this.depthOf(i)));
+    this.reduceTo(l.types, t);
+  }
+
+  /** A backward branch to the innermost loop (if any), taken while its counter lasts. */
+  private backEdge(): void {
+    for (let i = this.labels.length - 1; i >= 0; i--) {
+      const l = this.labels[i]!;
+      if (l.kind !== 'loop') continue;
+      for (const p of l.types) this.gen(p);
+      this.guardedCond(l);
+      this.e(0x0d, ...u32(this.depthOf(i)));
+      this.dropAll(l.types);
+      return;
+    }
+  }
+
+  /** An unconditional transfer (br, br_table, return, unreachable): valid as a value of any type. */
+  private branchAway(): void {
+    const forward = this.labels.flatMap((l, i) => (l.kind === 'loop' ? [] : [i]));
+    switch (this.rng.weighted([40, 28, 24, 8])) {
+      case 0: {
+        const i = this.rng.pick(forward);
+        for (const p of this.labels[i]!.types) this.gen(p);
+        this.e(0x0c, ...u32(this.depthOf(i)));
+        break;
+      }
+      case 1: {
+        const i = this.rng.pick(forward);
+        const types = this.labels[i]!.types;
+        const same = forward.filter((j) => sameTypes(this.labels[j]!.types, types));
+        const targets = Array.from({ length: this.rng.below(5) }, () => this.depthOf(this.rng.pick(same)));
+        for (const p of types) this.gen(p);
+        if (this.rng.chance(0.6)) {
+          this.gen(I32);
+          this.e(0x41, 3, 0x71);
+        } else this.gen(I32);
+        this.e(0x0e, ...u32(targets.length), ...targets.flatMap((d) => u32(d)), ...u32(this.depthOf(i)));
+        break;
+      }
+      case 2:
+        for (const r of this.sig.results) this.gen(r);
+        this.e(0x0f);
+        break;
+      default:
+        this.e(0x00);
+    }
+  }
+
+  /**
+   * Code that starts with values of types `start` on the stack and ends with `end`: a few random
+   * stack operations, then drops what does not match and pushes what is missing.
+   */
+  private stackBody(start: readonly NumType[], end: readonly NumType[]): void {
+    const st = [...start];
+    const rng = this.rng;
+    let steps = rng.below(6);
+    while (steps-- > 0) {
+      const n = st.length;
+      const top = st[n - 1];
+      switch (rng.weighted([16, 14, 22, 6, 5, 10, 4, 10])) {
+        case 0: { // binary op on the two top values
+          if (n < 2 || st[n - 2] !== top) break;
+          const ops = BINARY_BY_OPERAND.get(top!)!.filter((o) => !(this.m.raw && o.exposesBits.some(Boolean)));
+          const op = rng.pick(ops);
+          this.emitOp(op);
+          st.splice(n - 2, 2, op.result);
+          break;
+        }
+        case 1: { // unary op on the top value
+          if (top === undefined) break;
+          const ops = UNARY_FROM.get(top)!.filter((o) => !(this.m.raw && o.exposesBits[0]));
+          const op = rng.pick(ops);
+          this.emitOp(op);
+          st[n - 1] = op.result;
+          break;
+        }
+        case 2: {
+          const t = rng.pick(NUM_TYPES);
+          this.gen(t);
+          st.push(t);
+          break;
+        }
+        case 3:
+          if (top === undefined) break;
+          this.e(0x1a);
+          st.pop();
+          break;
+        case 4:
+          if (top === undefined || this.user.get(top)!.length === 0) break;
+          this.e(0x22, ...u32(rng.pick(this.user.get(top)!)));
+          break;
+        case 5: { // br_if to a label whose types are on top of the stack
+          const fits = this.labels.flatMap((l, i) => (l.types.length <= n && sameTypes(l.types, st.slice(n - l.types.length)) ? [i] : []));
+          if (fits.length === 0) break;
+          const i = rng.pick(fits);
+          const l = this.labels[i]!;
+          if (l.kind === 'loop') this.guardedCond(l);
+          else this.gen(I32);
+          this.e(0x0d, ...u32(this.depthOf(i)));
+          break;
+        }
+        case 6: { // br to a (forward) label with the top of the stack: ends the body
+          const fits = this.labels.flatMap((l, i) => (l.kind !== 'loop' && l.types.length <= n && sameTypes(l.types, st.slice(n - l.types.length)) ? [i] : []));
+          if (fits.length === 0) break;
+          const i = rng.pick(fits);
+          this.e(0x0c, ...u32(this.depthOf(i)));
+          return;
+        }
+        default:
+          this.stmt();
+      }
+    }
+    let keep = 0;
+    while (keep < st.length && keep < end.length && st[keep] === end[keep]) keep++;
+    for (let i = st.length; i > keep; i--) this.e(0x1a);
+    for (let i = keep; i < end.length; i++) this.gen(end[i]!);
+  }
+
+  /** Emits code with no net effect on the stack (side effects, control flow). */
+  stmt(): void {
+    if (this.fuel <= 0) return;
+    this.fuel--;
+    const rng = this.rng;
+    const m = this.m;
+    const mutables = m.globals.flatMap((g, i) => (g.mutable && i > 0 ? [i] : []));
+    const userLocals = [...this.user.values()].flat();
+    const inLoop = this.labels.some((l) => l.kind === 'loop');
+    const opts: [number, () => void][] = [
+      [20, () => {
+        if (userLocals.length === 0) return this.stmt();
+        const x = rng.pick(userLocals);
+        this.gen(this.locals[x]!);
+        this.e(0x21, ...u32(x));
+      }],
+      [8, () => {
+        if (mutables.length === 0) return;
+        const g = rng.pick(mutables);
+        this.gen(m.globals[g]!.type, true);
+        this.e(0x24, ...u32(g));
+      }],
+      [15, () => this.store()],
+      [7, () => {
+        const t = rng.pick(NUM_TYPES);
+        this.gen(t);
+        this.e(0x1a);
+      }],
+      [6, () => {
+        this.gen(I32);
+        this.e(0x04, 0x40);
+        this.withLabel({ kind: 'if', types: [], counter: -1 }, () => {
+          this.stmts(3);
+          if (rng.chance(0.5)) {
+            this.e(0x05);
+            this.stmts(3);
+          }
+        });
+        this.e(0x0b);
+      }],
+      [5, () => {
+        this.e(0x02, 0x40);
+        this.withLabel({ kind: 'block', types: [], counter: -1 }, () => this.stmts(4));
+        this.e(0x0b);
+      }],
+      [inLoop ? 10 : 0, () => this.backEdge()],
+      [4, () => {
+        const i = rng.below(this.labels.length);
+        const l = this.labels[i]!;
+        for (const p of l.types) this.gen(p);
+        if (l.kind === 'loop') this.guardedCond(l);
+        else this.gen(I32);
+        this.e(0x0d, ...u32(this.depthOf(i)));
+        this.dropAll(l.types);
+      }],
+      [3, () => this.dropAll(this.multiBlock())],
+      [3, () => { // memory.fill
+        this.addr(1);
+        this.gen(I32);
+        this.length();
+        this.e(0xfc, 0x0b, 0);
+      }],
+      [3, () => { // memory.copy
+        this.addr(1);
+        this.addr(1);
+        this.length();
+        this.e(0xfc, 0x0a, 0, 0);
+      }],
+      [m.dataCount > 0 ? 3 : 0, () => { // memory.init
+        this.addr(1);
+        if (rng.chance(0.7)) this.e(0x41, rng.below(8));
+        else this.gen(I32);
+        this.length();
+        this.e(0xfc, 0x08, ...u32(rng.below(m.dataCount)), 0);
+      }],
+      [m.dataCount > 0 ? 1 : 0, () => this.e(0xfc, 0x09, ...u32(rng.below(m.dataCount)))],
+      [3, () => { // call, results dropped
+        const f = rng.below(m.funcs.length);
+        for (const p of m.funcs[f]!.params) this.gen(p);
+        this.e(0x10, ...u32(f));
+        this.dropAll(m.funcs[f]!.results);
+      }],
+      [2, () => { // table.set
+        this.tableIndex();
+        this.refValue();
+        this.e(0x26, 0);
+      }],
+      [0.7, () => { // table.copy
+        this.tableIndex();
+        this.tableIndex();
+        this.e(0x41, rng.below(4));
+        this.e(0xfc, 0x0e, 0, 0);
+      }],
+      [0.7, () => { // table.init from the active (0), declarative (1) or passive (2) segment
+        this.tableIndex();
+        this.e(0x41, rng.below(3));
+        this.e(0x41, rng.below(4));
+        this.e(0xfc, 0x0c, rng.below(3), 0);
+      }],
+      [0.3, () => this.e(0xfc, 0x0d, rng.below(3))], // elem.drop
+      [0.7, () => { // table.fill
+        this.tableIndex();
+        this.refValue();
+        this.e(0x41, rng.below(3));
+        this.e(0xfc, 0x11, 0);
+      }],
+      [1, () => this.e(0x01)],
+    ];
+    if (this.loopDepth < MAX_LOOP_NEST) {
+      opts.push([1.5, () => this.dispatchLoop(false)]);
+      opts.push([4, () => {
+        const c = this.loopHead([0x40]);
+        this.withLabel({ kind: 'loop', types: [], counter: c }, () => {
+          this.stmts(3);
+          this.backEdge();
+          this.stmts(1);
+        });
+        this.e(0x0b);
+      }]);
+    }
+    opts[rng.weighted(opts.map((o) => o[0]))]![1]();
+  }
+
+  /** The locals declaration of the body (after the parameters). */
+  localDecls(): number[] {
+    const groups: [number, NumType][] = [];
+    for (let i = this.sig.params.length; i < this.locals.length; i++) {
+      const t = this.locals[i]!;
+      const last = groups[groups.length - 1];
+      if (last && last[1] === t) last[0]++;
+      else groups.push([1, t]);
+    }
+    return vec(groups.map(([n, t]) => [...u32(n), t]));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Modules
+
+/** A random valid module and the calls to make on it. */
+export function generateModule(rng: Rng): ModulePlan {
+  const raw = rng.chance(0.4);
+  const m = new ModuleGen(rng, raw);
+
+  // Signatures first: bodies call any function and the table refers to any.
+  const nfuncs = 1 + rng.below(6);
+  for (let i = 0; i < nfuncs; i++) {
+    const params = m.randTypes(4);
+    const results = m.randTypes(rng.chance(0.7) ? 1 : 3);
+    m.funcs.push({ params, results, type: m.typeIndex(params, results) });
+  }
+  m.globals.push({ type: I32, mutable: true, init: 0n }); // the call budget
+  for (let i = rng.below(5); i > 0; i--) {
+    const type = rng.pick(NUM_TYPES);
+    m.globals.push({ type, mutable: rng.chance(0.75), init: randArg(rng, type) });
+  }
+  m.memMin = rng.chance(0.05) ? 0 : 1;
+  m.memMax = m.memMin + rng.below(3);
+  m.tableMin = rng.chance(0.1) ? 0 : 1 + rng.below(8);
+  m.tableMax = m.tableMin + rng.below(5);
+  m.tableInit = new Array(m.tableMin).fill(null);
+  const elemOffset = rng.below(m.tableMin + 1) >> 1;
+  const elemFuncs = Array.from({ length: m.tableMin - elemOffset - rng.below(m.tableMin - elemOffset + 1) }, () => rng.below(nfuncs));
+  elemFuncs.forEach((f, i) => (m.tableInit[elemOffset + i] = f));
+  if (m.memMin > 0) {
+    for (let i = rng.below(3); i > 0; i--) {
+      const bytes = Array.from({ length: 1 + rng.below(32) }, () => rng.below(256));
+      const offset = rng.chance(0.7) ? rng.below(512) : 65536 - bytes.length - rng.below(16);
+      m.active.push({ offset, bytes });
+    }
+  }
+  for (let i = rng.below(3); i > 0; i--) m.passive.push(Array.from({ length: rng.below(24) }, () => rng.below(256)));
+
+  const bodies: number[][] = [];
+  const big = rng.chance(0.04) ? rng.below(nfuncs) : -1;
+  for (const [i, f] of m.funcs.entries()) {
+    const g = new FuncGen(m, f, i === big);
+    g.body();
+    bodies.push([...g.localDecls(), ...g.code]);
+  }
+
+  // Wrappers: integers in place of floats, budget reset, then the call.
+  const budget = 1 + rng.below(24);
+  const exported = [...Array(nfuncs).keys()].filter(() => rng.chance(0.6));
+  if (exported.length === 0) exported.push(rng.below(nfuncs));
+  exported.splice(4);
+  const asInt = (t: NumType): NumType => (t === F32 ? I32 : t === F64 ? I64 : t);
+  const exports: ExportPlan[] = [];
+  const wrapperTypes: number[] = [];
+  for (const f of exported) {
+    const sig = m.funcs[f]!;
+    wrapperTypes.push(m.typeIndex(sig.params.map(asInt), sig.results.map(asInt)));
+    const code: number[] = [0x41, ...s32(budget), 0x24, 0];
+    sig.params.forEach((t, i) => {
+      code.push(0x20, ...u32(i));
+      if (t === F32) code.push(0xbe);
+      if (t === F64) code.push(0xbf);
+    });
+    code.push(0x10, ...u32(f));
+    const base = sig.params.length;
+    for (let j = sig.results.length - 1; j >= 0; j--) code.push(0x21, ...u32(base + j));
+    sig.results.forEach((t, j) => {
+      code.push(0x20, ...u32(base + j));
+      if (t === F32) code.push(0xbc);
+      if (t === F64) code.push(0xbd);
+    });
+    code.push(0x0b);
+    bodies.push([...vec(sig.results.map((t) => [1, t])), ...code]);
+    exports.push({ name: `w${exports.length}`, func: f, params: sig.params, results: sig.results });
+  }
+  // dump: every global, floats as bits.
+  const globalTypes = m.globals.map((g) => g.type);
+  const dumpType = m.typeIndex([], globalTypes.map(asInt));
+  const dump: number[] = [0];
+  m.globals.forEach((g, i) => {
+    dump.push(0x23, ...u32(i));
+    if (g.type === F32) dump.push(0xbc);
+    if (g.type === F64) dump.push(0xbd);
+  });
+  dump.push(0x0b);
+  bodies.push(dump);
+
+  const calls: CallPlan[] = [];
+  for (let n = exports.length * (2 + rng.below(4)); n > 0; n--) {
+    const exportIndex = rng.below(exports.length);
+    calls.push({ exportIndex, args: exports[exportIndex]!.params.map((t) => randArg(rng, t)) });
+  }
+
+  // Sections.
+  const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  out.push(...section(1, vec(m.types.map((t) => [0x60, ...vec(t.params.map((p) => [p])), ...vec(t.results.map((r) => [r]))]))));
+  out.push(...section(3, vec([...m.funcs.map((f) => u32(f.type)), ...wrapperTypes.map((t) => u32(t)), u32(dumpType)])));
+  out.push(...section(4, vec([[0x70, 0x01, ...u32(m.tableMin), ...u32(m.tableMax)]])));
+  out.push(...section(5, vec([[0x01, ...u32(m.memMin), ...u32(m.memMax)]])));
+  out.push(...section(6, vec(m.globals.map((g) => [g.type, g.mutable ? 1 : 0, ...constBytes(g.type, g.init), 0x0b]))));
+  const exportEntries: number[][] = exports.map((e, i) => [...name(e.name), 0x00, ...u32(nfuncs + i)]);
+  exportEntries.push([...name('dump'), 0x00, ...u32(nfuncs + exports.length)]);
+  exportEntries.push([...name('mem'), 0x02, 0]);
+  out.push(...section(7, vec(exportEntries)));
+  const elems: number[][] = [
+    [0x00, 0x41, ...s32(elemOffset), 0x0b, ...vec(elemFuncs.map((f) => u32(f)))],
+    [0x03, 0x00, ...vec([...Array(nfuncs).keys()].map((f) => u32(f)))], // declarative: for ref.func
+    [0x01, 0x00, ...vec(Array.from({ length: 1 + rng.below(4) }, () => u32(rng.below(nfuncs))))], // passive
+  ];
+  out.push(...section(9, vec(elems)));
+  if (m.dataCount > 0) out.push(...section(12, u32(m.dataCount)));
+  out.push(...section(10, vec(bodies.map((b) => [...u32(b.length), ...b]))));
+  if (m.dataCount > 0) {
+    out.push(...section(11, vec([
+      ...m.active.map((d) => [0x00, 0x41, ...s32(d.offset), 0x0b, ...vec(d.bytes.map((b) => [b]))]),
+      ...m.passive.map((d) => [0x01, ...vec(d.map((b) => [b]))]),
+    ])));
+  }
+  return { bytes: new Uint8Array(out), mode: raw ? 'raw' : 'canon', exports, calls, globals: globalTypes };
+}
