@@ -17,7 +17,7 @@
 // recursion (direct or through the table) is bounded; every loop has its own counter local, set
 // before the loop, and every branch to a loop label is a br_if whose condition decrements the
 // counter and is forced to 0 once it runs out (so a loop body runs at most `counter` times).
-// Loops bodies thus start with their own code, as Go's dispatch loops do (`loop; block*n;
+// Loop bodies thus start with their own code, as Go's dispatch loops do (`loop; block*n;
 // local.get x; br_table`), which the generator also produces, sometimes in functions large enough
 // for tswasm to split them into several JS functions.
 //
@@ -32,11 +32,20 @@
 //   - 'raw': no canonicalisation; arithmetic NaN bits are left to the engine. The generator tracks
 //     which float values may carry such engine-chosen NaN bits ("nondeterministic") and never lets
 //     them reach a place that exposes the bits: the operand of i32/i64.reinterpret, the sign operand
-//     of copysign, a store to memory, a global.set. Values read from locals, block/call results and
+//     of copysign (a NaN's sign would become the sign of a non-NaN result), a store to memory, a
+//     global.set. Values read from locals, block/call results and
 //     params count as nondeterministic; consts, loads, global.get, int conversions and reinterprets
 //     and abs/neg/copysign/select of deterministic operands are deterministic. So in this mode
 //     memory, globals and integer results are still exact, and only a float *result* of an
-//     exported function may differ, and only when it is a NaN on both sides.
+//     exported function may differ, and only when it is a NaN on both sides (the runner then still
+//     requires tswasm's NaN to be quiet, as an arithmetic NaN must be).
+//
+// Traps: most modules keep traps occasional (addresses mostly masked into memory, divisors mostly
+// made odd, table indices mostly in range) so that most calls run to the end. 'Trappy' modules make
+// traps likelier, and some of them are 'order probes', where instructions that can trap often get an
+// operand that makes them trap for sure and expressions are plain trees of numeric ops and loads:
+// there the first trap in wasm's order decides the outcome, which checks that the compiler, which
+// defers operands as JS expressions, keeps that order.
 
 import { Imm, OPCODES, type OpInfo } from '../src/binary/opcodes.js';
 

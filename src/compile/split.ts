@@ -168,7 +168,8 @@ export function splitBoundary(fc: FunctionCompiler, s: Split, k: number, reachab
 function startPart(fc: FunctionCompiler, s: Split, k: number): void {
   if (s.outer === null) s.outer = { lines: fc.lines, reloadLines: fc.reloadLines, memories: fc.usedMemories, depth: fc.depth };
   const part: Part = {
-    index: s.parts.length, first: k, last: k, startPos: fc.r.pos, lines: [], reloadLines: [], memories: new Set(),
+    // Numbered within the function, not the chain: a function may split more than one chain.
+    index: fc.partSources.length, first: k, last: k, startPos: fc.r.pos, lines: [], reloadLines: [], memories: new Set(),
     writes: new Set(), forward: [], params: [],
   };
   s.parts.push(part);

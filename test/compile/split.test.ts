@@ -555,3 +555,39 @@ test('with epoch interruption, a split function agrees with native, and stops on
   fresh.store.setEpochDeadline(1_000_000);
   compare(fresh, again, list);
 });
+
+test('two split chains in one function get parts of their own', () => {
+  // Found by tools/exec-fuzz.ts: parts were numbered per chain, so the second split chain of a
+  // function redefined the first one's part functions ($f$p0, ...) and the first called them.
+  const n = 64;
+  const chain = (x: string, salt: number) => {
+    let body = `(br_table ${Array.from({ length: n }, (_, k) => k).join(' ')} (local.get ${x}))`;
+    for (let k = 0; k < n; k++) {
+      const step = Array.from({ length: 12 }, (_, j) =>
+        `(local.set $acc (i32.add (i32.mul (local.get $acc) (i32.const ${33 + 2 * j})) (i32.const ${salt * 1000 + k * 13 + j})))`).join(' ');
+      body = `(block ${body}) ${step}`;
+    }
+    // Three times through the chain: from case 0, then twice from case 7 * salt.
+    return `(local.set ${x} (i32.const 0)) (local.set $n (i32.const 0))
+      (loop $L ${body}
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (local.set ${x} (i32.const ${salt * 7}))
+        (br_if $L (i32.lt_s (local.get $n) (i32.const 3))))`;
+  };
+  const wat = `(module (func (export "run") (param $acc i32) (result i32) (local $x i32) (local $y i32) (local $n i32)
+    ${chain('$x', 1)} ${chain('$y', 2)} (local.get $acc)))`;
+  const bytes = parseWat(wat);
+  assert.ok(runBodySize(bytes) >= SPLIT_MIN_BYTES, `body ${runBodySize(bytes)}`);
+  const nativeRun = new Native(bytes).exports.run as (x: number) => number;
+  for (const compilation of ['lazy', 'eager'] as const) {
+    const sources: string[] = [];
+    const engine = new Engine({ compilation, debugSource: (_name, source) => sources.push(source) });
+    const store = new Store(engine);
+    const run = new Instance(store, new Module(engine, bytes), []).getFunc(store, 'run')!;
+    for (const x of [0, 1, -5, 123456789]) assert.equal(run.call(store, [Val.i32(x)])[0]!.value, nativeRun(x), `${compilation} run(${x})`);
+    // Both chains were split, into parts with distinct names.
+    const parts = [...sources.join('\n').matchAll(/function (\S+\$p\d+)\(/g)].map((m) => m[1]!);
+    assert.ok(parts.length >= 4, `parts: ${parts.join(', ')}`);
+    assert.equal(new Set(parts).size, parts.length, `part names: ${parts.join(', ')}`);
+  }
+});
