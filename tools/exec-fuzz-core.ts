@@ -10,6 +10,8 @@
 //     return any NaN, and the generator keeps such NaNs away from everything else; see the header
 //     of exec-fuzz-gen.ts). In 'canon' mode arithmetic NaNs are canonicalised in the wasm code
 //     itself, so NaN bits are compared exactly too (they come only from bit-preserving operations);
+//     a v128 result arrives as two i64 halves (see exec-fuzz-gen.ts) and is compared exactly, as
+//     is every SIMD-computed value that reaches memory, globals or integer results;
 //   - traps: V8's RuntimeError message must map to tswasm's TrapCode (TRAP_CODES below), and
 //     every tswasm configuration must raise the same code;
 //   - globals and memory: exact, after returns and after traps alike.
@@ -23,7 +25,7 @@ import { readOpcode, skipImmediates } from '../src/binary/instructions.js';
 import { OPCODES } from '../src/binary/opcodes.js';
 import { ByteReader } from '../src/binary/reader.js';
 import { WASM3_FEATURES } from '../src/core/features.js';
-import { F32, F64, I32, I64, Rng, generateModule, isFloat, moduleSeed, typeName, type ModulePlan, type NumType } from './exec-fuzz-gen.js';
+import { F32, F64, I32, I64, Rng, generateModule, isFloat, moduleSeed, typeName, type GenOptions, type ModulePlan, type NumType } from './exec-fuzz-gen.js';
 
 /** The little of Node's own WebAssembly namespace the runner uses (the project's lib has no DOM types). */
 interface NativeWasm {
@@ -80,12 +82,14 @@ export interface Stats {
   invalid: { seed: number; module: number; message: string; bytes: Uint8Array }[];
   mismatches: Mismatch[];
   modes: Record<string, number>;
+  /** Modules generated with SIMD. */
+  simdModules: number;
   /** How often each instruction occurs in the generated functions (static coverage). */
   instructions: Record<string, number>;
 }
 
 export function newStats(): Stats {
-  return { modules: 0, calls: 0, equal: 0, nanRelaxed: 0, outcomes: {}, skipped: {}, invalid: [], mismatches: [], modes: {}, instructions: {} };
+  return { modules: 0, calls: 0, equal: 0, nanRelaxed: 0, outcomes: {}, skipped: {}, invalid: [], mismatches: [], modes: {}, simdModules: 0, instructions: {} };
 }
 
 const bump = (r: Record<string, number>, k: string) => (r[k] = (r[k] ?? 0) + 1);
@@ -219,11 +223,16 @@ const VARIANTS: readonly { name: string; engine: Engine; setup: (store: Store) =
 export interface RunOptions {
   /** Called with progress text (the module's calls and outcomes) when verbose. */
   readonly log?: (line: string) => void;
+  /** Generator options (SIMD always, never, or in half of the modules). */
+  readonly gen?: GenOptions;
 }
 
 /** The instructions this fuzzer means to cover: Wasm 1.0, sign extension, saturating truncation, bulk memory, reference types. */
 export const TARGET_INSTRUCTIONS: readonly string[] = [...new Set(OPCODES.filter((o) =>
   ['mvp', 'sign_extension', 'saturating_float_to_int', 'bulk_memory', 'reference_types'].includes(o.feature)).map((o) => o.name))];
+
+/** The fixed-width SIMD instructions (all of them; relaxed SIMD is out of scope: it is nondeterministic). */
+export const SIMD_TARGET_INSTRUCTIONS: readonly string[] = OPCODES.filter((o) => o.feature === 'simd').map((o) => o.name);
 
 /** Counts the instructions of every function body of `bytes` into `counts`. */
 export function countInstructions(bytes: Uint8Array, counts: Record<string, number>): void {
@@ -240,12 +249,13 @@ export function countInstructions(bytes: Uint8Array, counts: Record<string, numb
 
 /** Generates module `index` of campaign `seed`, runs its calls on every engine, adds to `stats`. */
 export function runModule(seed: number, index: number, stats: Stats, opts: RunOptions = {}): ModulePlan {
-  const plan = generateModule(new Rng(moduleSeed(seed, index)));
+  const plan = generateModule(new Rng(moduleSeed(seed, index)), opts.gen);
   stats.modules++;
+  if (plan.simd) stats.simdModules++;
   bump(stats.modes, plan.mode);
   countInstructions(plan.bytes, stats.instructions);
   const log = opts.log;
-  log?.(`module ${index}: ${plan.bytes.length} bytes, ${plan.mode} NaNs, ${plan.exports.length} exports, ${plan.calls.length} calls`);
+  log?.(`module ${index}: ${plan.bytes.length} bytes, ${plan.mode} NaNs${plan.simd ? ', SIMD' : ''}, ${plan.exports.length} exports, ${plan.calls.length} calls`);
   const fail = (engine: string, call: string, detail: string) => {
     stats.mismatches.push({ seed, module: index, engine, call, detail, bytes: plan.bytes });
     log?.(`  MISMATCH (${engine}) ${call}: ${detail}`);
@@ -341,7 +351,7 @@ export function runModule(seed: number, index: number, stats: Stats, opts: RunOp
 /** A short multi-line summary of `stats`. */
 export function summary(stats: Stats): string {
   const lines = [
-    `modules: ${stats.modules} (${Object.entries(stats.modes).map(([k, v]) => `${v} ${k} NaNs`).join(', ')}), calls: ${stats.calls}`,
+    `modules: ${stats.modules} (${Object.entries(stats.modes).map(([k, v]) => `${v} ${k} NaNs`).join(', ')}; ${stats.simdModules} with SIMD), calls: ${stats.calls}`,
     `equal: ${stats.equal} (of which ${stats.nanRelaxed} with NaN results differing only in NaN bits), mismatches: ${stats.mismatches.length}, invalid modules: ${stats.invalid.length}`,
     `outcomes: ${Object.entries(stats.outcomes).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     `skipped: ${Object.keys(stats.skipped).length === 0 ? 'none' : Object.entries(stats.skipped).map(([k, v]) => `${k} ${v}`).join(', ')}`,
@@ -349,5 +359,11 @@ export function summary(stats: Stats): string {
   const missing = TARGET_INSTRUCTIONS.filter((n) => !stats.instructions[n]);
   const never = missing.length > 0 && missing.length <= 20 ? ` (never: ${missing.join(', ')})` : '';
   lines.push(`instructions generated: ${TARGET_INSTRUCTIONS.length - missing.length} of ${TARGET_INSTRUCTIONS.length} targeted${never}`);
+  if (stats.simdModules > 0) {
+    const simdMissing = SIMD_TARGET_INSTRUCTIONS.filter((n) => !stats.instructions[n]);
+    const simdNever = simdMissing.length > 0 && simdMissing.length <= 20 ? ` (never: ${simdMissing.join(', ')})` : '';
+    const simdCount = SIMD_TARGET_INSTRUCTIONS.reduce((a, n) => a + (stats.instructions[n] ?? 0), 0);
+    lines.push(`SIMD instructions generated: ${SIMD_TARGET_INSTRUCTIONS.length - simdMissing.length} of ${SIMD_TARGET_INSTRUCTIONS.length} (${simdCount} occurrences)${simdNever}`);
+  }
   return lines.join('\n');
 }

@@ -40,6 +40,27 @@
 //     exported function may differ, and only when it is a NaN on both sides (the runner then still
 //     requires tswasm's NaN to be quiet, as an arithmetic NaN must be).
 //
+// SIMD: half the modules (or all, or none: GenOptions.simd) also use fixed-width SIMD (v128; not
+// relaxed SIMD, which is nondeterministic by design): v128 locals, params, results and block types,
+// v128.const with lane-shaped special values, every 0xFD instruction of the opcode table (lane ops,
+// shuffles, integer and float lane arithmetic, conversions, loads/stores incl. extending, splat,
+// zero and lane ones, with addresses near the end of memory), plus folds of a whole v128 into an
+// i32/i64 (xor of its lanes) so that SIMD results reach what the runner compares. A v128 never
+// crosses the JS boundary: a wrapper takes each v128 param as two i64 (low, high half) and builds it
+// with i64x2.splat/replace_lane, and returns each v128 result as its two i64x2 lanes.
+// SIMD NaN rules are the scalar ones, lane by lane: f32x4/f64x2 add, sub, mul, div, sqrt, min, max,
+// ceil, floor, trunc, nearest, demote and promote are arithmetic (engine-chosen NaN bits); abs, neg,
+// pmin, pmax (which return an operand's lane bit for bit), lane moves, bitwise ops, loads and stores
+// preserve bits; float compares and trunc_sat do not look at NaN bits.
+//   - 'canon': after each arithmetic SIMD instruction, `local.tee t; v128.const nan x N; local.get t;
+//     local.get t; fNxM.eq; v128.bitselect` makes every NaN lane the positive canonical NaN.
+//   - 'raw': v128 values are always deterministic (locals, params, results, stores, ...), so
+//     arithmetic SIMD instructions occur only in 'loose' v128 expressions (FuncGen.genLoose) that
+//     feed a float compare or trunc_sat of the same lane shape (results independent of NaN bits), or
+//     a float extract_lane whose scalar result may be nondeterministic (see above). A loose value is
+//     never reinterpreted with another lane shape: part of an f32 NaN's payload would become part
+//     of a (non-NaN) f64 value.
+//
 // Traps: most modules keep traps occasional (addresses mostly masked into memory, divisors mostly
 // made odd, table indices mostly in range) so that most calls run to the end. 'Trappy' modules make
 // traps likelier, and some of them are 'order probes', where instructions that can trap often get an
@@ -53,10 +74,13 @@ export const I32 = 0x7f;
 export const I64 = 0x7e;
 export const F32 = 0x7d;
 export const F64 = 0x7c;
-export type NumType = 0x7f | 0x7e | 0x7d | 0x7c;
+/** Only inside generated modules: v128 never crosses the JS boundary (wrappers pass it as two i64). */
+export const V128 = 0x7b;
+export type NumType = 0x7f | 0x7e | 0x7d | 0x7c | 0x7b;
 const NUM_TYPES: readonly NumType[] = [I32, I64, F32, F64];
+const SIMD_TYPES: readonly NumType[] = [I32, I64, F32, F64, V128];
 export const isFloat = (t: NumType): boolean => t === F32 || t === F64;
-export const typeName = (t: NumType): string => ({ 0x7f: 'i32', 0x7e: 'i64', 0x7d: 'f32', 0x7c: 'f64' })[t];
+export const typeName = (t: NumType): string => ({ 0x7f: 'i32', 0x7e: 'i64', 0x7d: 'f32', 0x7c: 'f64', 0x7b: 'v128' })[t];
 
 // ---------------------------------------------------------------------------------------------
 // Random numbers
@@ -204,7 +228,33 @@ export function randArg(rng: Rng, t: NumType): bigint {
     case I64: return randI64(rng);
     case F32: return BigInt(randF32Bits(rng));
     case F64: return randF64Bits(rng);
+    case V128: return randV128(rng);
   }
+}
+
+/**
+ * A random v128 as an unsigned 128-bit integer (lane 0 in the low bits): lanes of one shape drawn
+ * from that shape's special values, often all equal (a splat), or random bytes.
+ */
+export function randV128(rng: Rng): bigint {
+  const shape = rng.below(7);
+  if (shape === 6) return (rng.u64() << 64n) | rng.u64();
+  const bits = [8, 16, 32, 64, 32, 64][shape]!;
+  const lane = (): bigint => {
+    switch (shape) {
+      case 0: return BigInt(rng.chance(0.5) ? rng.pick([0, 1, 0x7f, 0x80, 0x81, 0xff, 0xfe, 0x40]) : rng.below(256));
+      case 1: return BigInt(rng.chance(0.5) ? rng.pick([0, 1, 0x7fff, 0x8000, 0x8001, 0xffff, 0xfffe, 0x4000, 0xff, 0x100]) : rng.below(65536));
+      case 2: return BigInt(randI32(rng));
+      case 3: return randI64(rng);
+      case 4: return BigInt(randF32Bits(rng));
+      default: return randF64Bits(rng);
+    }
+  };
+  const splat = rng.chance(0.4);
+  const first = lane();
+  let v = 0n;
+  for (let i = 0; i < 128 / bits; i++) v |= BigInt.asUintN(bits, splat ? first : lane()) << BigInt(i * bits);
+  return v;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -265,11 +315,19 @@ function constBytes(t: NumType, v: bigint): number[] {
       for (let i = 0; i < 8; i++, b >>= 8n) out.push(Number(b & 0xffn));
       return out;
     }
+    case V128: {
+      const out = [0xfd, 0x0c];
+      let b = BigInt.asUintN(128, v);
+      for (let i = 0; i < 16; i++, b >>= 8n) out.push(Number(b & 0xffn));
+      return out;
+    }
   }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Instructions from the opcode table
+
+type Shape = 'f32x4' | 'f64x2';
 
 interface NumOp {
   readonly name: string;
@@ -280,6 +338,18 @@ interface NumOp {
   readonly arith: boolean;
   /** Per operand: the instruction exposes the operand's NaN bits (reinterpret; copysign's sign). */
   readonly exposesBits: readonly boolean[];
+  /** Immediates after the opcode (lane index, shuffle pattern). */
+  readonly imm?: (rng: Rng) => number[];
+  /**
+   * SIMD only: the float shape of the lanes of the v128 operands, when these operands may hold
+   * engine-chosen NaN bits in that shape ('loose' values, raw mode): either the instruction's
+   * result does not depend on NaN bits at all (float compares, trunc_sat: `blind`), or it carries
+   * them into a float result lane of the same kind (arithmetic, abs, neg, pmin/pmax, lane access).
+   */
+  readonly looseShape?: Shape;
+  readonly blind?: boolean;
+  /** SIMD only, with looseShape and a v128 result: the float shape of the result lanes. */
+  readonly resultShape?: Shape;
 }
 
 const opBytes = (op: OpInfo): number[] => (op.prefix === 0 ? [op.sub] : [op.prefix, ...u32(op.sub)]);
@@ -300,20 +370,85 @@ export const NUM_OPS: readonly NumOp[] = OPCODES.filter((o) =>
   exposesBits: /reinterpret_f(32|64)$/.test(o.name) ? [true] : o.name.endsWith('.copysign') ? [false, true] : o.params!.map(() => false),
 }));
 
-const OPS_BY_RESULT = new Map<NumType, NumOp[]>(NUM_TYPES.map((t) => [t, NUM_OPS.filter((o) => o.result === t)]));
-const unaryKey = (from: NumType, to: NumType) => `${from}:${to}`;
-const UNARY_BY_TYPES = new Map<string, NumOp[]>();
-const BINARY_BY_OPERAND = new Map<NumType, NumOp[]>(NUM_TYPES.map((t) => [t, []]));
-for (const op of NUM_OPS) {
-  if (op.params.length === 1) {
-    const k = unaryKey(op.params[0]!, op.result);
-    if (!UNARY_BY_TYPES.has(k)) UNARY_BY_TYPES.set(k, []);
-    UNARY_BY_TYPES.get(k)!.push(op);
-  } else if (op.params.length === 2 && op.params[0] === op.params[1]) {
-    BINARY_BY_OPERAND.get(op.params[0]!)!.push(op);
-  }
+// Fixed-width SIMD (not relaxed SIMD). NaN rules, per lane, as for scalars: the arithmetic float
+// instructions below return engine-chosen NaN bits; abs, neg, pmin, pmax (which return one operand
+// exactly), lane extraction/replacement, splats, loads, stores, bitwise ops and shuffles preserve
+// bits; float compares and trunc_sat do not depend on NaN bits; conversions from integers never
+// make NaNs.
+const SIMD_ARITH = /^f(32x4|64x2)\.(add|sub|mul|div|sqrt|min|max|ceil|floor|trunc|nearest|demote_f64x2_zero|promote_low_f32x4)$/;
+const SIMD_BLIND = /^(f(32x4|64x2)\.(eq|ne|lt|gt|le|ge)|i32x4\.trunc_sat_f(32x4|64x2)_[su](_zero)?)$/;
+const SIMD_FOLLOW = /^f(32x4|64x2)\.(abs|neg|pmin|pmax|extract_lane|replace_lane)$/;
+const SIMD_TYPES_SET = new Set<number>(SIMD_TYPES);
+
+function simdOp(o: OpInfo): NumOp {
+  const params = o.params as NumType[];
+  const result = o.results![0] as NumType;
+  const arith = SIMD_ARITH.test(o.name);
+  const blind = SIMD_BLIND.test(o.name);
+  const follows = arith || SIMD_FOLLOW.test(o.name);
+  const nameShape = o.name.slice(0, 5) as Shape;
+  let looseShape: Shape | undefined;
+  if (blind) looseShape = /f64x2/.test(o.name) ? 'f64x2' : 'f32x4';
+  else if (follows) looseShape = o.name === 'f32x4.demote_f64x2_zero' ? 'f64x2' : o.name === 'f64x2.promote_low_f32x4' ? 'f32x4' : nameShape;
+  const imm = o.imm === Imm.Lane ? (rng: Rng) => [rng.below(o.lanes)]
+    : o.imm === Imm.Shuffle ? (rng: Rng) => Array.from({ length: 16 }, () => (rng.chance(0.2) ? rng.below(16) + 16 * rng.below(2) : rng.below(32)))
+      : undefined;
+  return {
+    name: o.name,
+    bytes: opBytes(o),
+    params,
+    result,
+    arith,
+    // A v128 operand of any other instruction exposes its bits (e.g. as integer lanes); a scalar
+    // float operand always does (v128 values are kept deterministic, see FuncGen.genLoose).
+    exposesBits: params.map((p) => (p === V128 ? !follows && !blind : isFloat(p))),
+    ...(imm ? { imm } : {}),
+    ...(looseShape ? { looseShape } : {}),
+    ...(blind ? { blind } : {}),
+    ...(follows && result === V128 ? { resultShape: nameShape } : {}),
+  };
 }
-const UNARY_FROM = new Map<NumType, NumOp[]>(NUM_TYPES.map((t) => [t, NUM_OPS.filter((o) => o.params.length === 1 && o.params[0] === t)]));
+
+/** Every fixed-width SIMD instruction that is not a memory access or v128.const (one result). */
+export const SIMD_OPS: readonly NumOp[] = OPCODES.filter((o) =>
+  o.feature === 'simd' && [Imm.None, Imm.Lane, Imm.Shuffle].includes(o.imm) && o.params !== null && o.results !== null &&
+  o.params.length >= 1 && o.results.length === 1 && [...o.params, ...o.results].every((t) => SIMD_TYPES_SET.has(t)),
+).map(simdOp);
+
+interface OpTables {
+  readonly byResult: Map<NumType, NumOp[]>;
+  readonly unaryByTypes: Map<string, NumOp[]>;
+  readonly binaryByOperand: Map<NumType, NumOp[]>;
+  readonly unaryFrom: Map<NumType, NumOp[]>;
+}
+const unaryKey = (from: NumType, to: NumType) => `${from}:${to}`;
+function opTables(ops: readonly NumOp[], types: readonly NumType[]): OpTables {
+  const unaryByTypes = new Map<string, NumOp[]>();
+  const binaryByOperand = new Map<NumType, NumOp[]>(types.map((t) => [t, []]));
+  for (const op of ops) {
+    if (op.params.length === 1) {
+      const k = unaryKey(op.params[0]!, op.result);
+      if (!unaryByTypes.has(k)) unaryByTypes.set(k, []);
+      unaryByTypes.get(k)!.push(op);
+    } else if (op.params.length === 2 && op.params[0] === op.params[1]) {
+      binaryByOperand.get(op.params[0]!)!.push(op);
+    }
+  }
+  return {
+    byResult: new Map(types.map((t) => [t, ops.filter((o) => o.result === t)])),
+    unaryByTypes,
+    binaryByOperand,
+    unaryFrom: new Map(types.map((t) => [t, ops.filter((o) => o.params.length === 1 && o.params[0] === t)])),
+  };
+}
+const SCALAR_TABLES = opTables(NUM_OPS, NUM_TYPES);
+const SIMD_TABLES = opTables([...NUM_OPS, ...SIMD_OPS], SIMD_TYPES);
+const V128_NON_COMPARE = SIMD_OPS.filter((o) => o.result === V128 && !/\.(eq|ne|lt|gt|le|ge)(_[su])?$/.test(o.name));
+
+/** Float compares and trunc_sat: results independent of NaN bits (see FuncGen.genLoose). */
+const BLIND_V128 = SIMD_OPS.filter((o) => o.blind);
+/** Loose-value producers by result shape (see FuncGen.genLoose). */
+const LOOSE_PRODUCERS = new Map<Shape, NumOp[]>((['f32x4', 'f64x2'] as const).map((s) => [s, SIMD_OPS.filter((o) => o.resultShape === s)]));
 
 interface MemOp {
   readonly name: string;
@@ -322,7 +457,7 @@ interface MemOp {
   readonly width: number;
   readonly alignLog: number;
 }
-const MEM_OPS = OPCODES.filter((o) => o.feature === 'mvp' && o.imm === Imm.MemArg);
+const MEM_OPS = OPCODES.filter((o) => (o.feature === 'mvp' || o.feature === 'simd') && o.imm === Imm.MemArg);
 const LOADS: readonly MemOp[] = MEM_OPS.filter((o) => o.results!.length === 1).map((o) => ({
   name: o.name, bytes: opBytes(o), type: o.results![0] as NumType, width: 1 << o.align, alignLog: o.align,
 }));
@@ -330,8 +465,13 @@ const STORES: readonly MemOp[] = MEM_OPS.filter((o) => o.results!.length === 0).
   name: o.name, bytes: opBytes(o), type: o.params![1] as NumType, width: 1 << o.align, alignLog: o.align,
 }));
 
+/** v128.load8_lane .. v128.store64_lane: address, v128 (and memarg, lane index). */
+const LANE_MEM_OPS = OPCODES.filter((o) => o.feature === 'simd' && o.imm === Imm.MemArgLane).map((o) => ({
+  name: o.name, bytes: opBytes(o), width: 1 << o.align, lanes: o.lanes, load: o.results!.length === 1,
+}));
+
 /** Names of every instruction the generator can emit as a numeric op (for coverage reports). */
-export const GENERATED_OP_NAMES: readonly string[] = [...NUM_OPS.map((o) => o.name), ...LOADS.map((o) => o.name), ...STORES.map((o) => o.name)];
+export const GENERATED_OP_NAMES: readonly string[] = [...NUM_OPS, ...SIMD_OPS, ...LOADS, ...STORES, ...LANE_MEM_OPS].map((o) => o.name);
 
 // ---------------------------------------------------------------------------------------------
 // Module plan
@@ -345,7 +485,10 @@ export interface ExportPlan {
   readonly name: string;
   /** The generated function it calls. */
   readonly func: number;
-  /** The generated function's signature (the wrapper's has integers in place of floats). */
+  /**
+   * The generated function's signature, with each v128 as two i64 (low and high half); the
+   * wrapper's has integers in place of floats.
+   */
   readonly params: readonly NumType[];
   readonly results: readonly NumType[];
 }
@@ -357,6 +500,7 @@ export interface CallPlan {
 export interface ModulePlan {
   readonly bytes: Uint8Array;
   readonly mode: 'canon' | 'raw';
+  readonly simd: boolean;
   readonly exports: readonly ExportPlan[];
   readonly calls: readonly CallPlan[];
   /** Types of the globals, in the order "dump" returns them. */
@@ -403,9 +547,15 @@ class ModuleGen {
    */
   readonly probe: boolean;
 
-  constructor(readonly rng: Rng, readonly raw: boolean) {
+  /** The value types of locals, params, results and block types: the numeric ones, plus v128 with SIMD. */
+  readonly valTypes: readonly NumType[];
+  readonly ops: OpTables;
+
+  constructor(readonly rng: Rng, readonly raw: boolean, readonly simd: boolean) {
     this.trappy = rng.chance(0.35);
     this.probe = this.trappy && rng.chance(0.5);
+    this.valTypes = simd ? SIMD_TYPES : NUM_TYPES;
+    this.ops = simd ? SIMD_TABLES : SCALAR_TABLES;
   }
 
   typeIndex(params: readonly NumType[], results: readonly NumType[]): number {
@@ -423,7 +573,9 @@ class ModuleGen {
   }
   randTypes(max: number): NumType[] {
     const n = this.rng.below(max + 1);
-    return Array.from({ length: n }, () => this.rng.pick(NUM_TYPES));
+    // With SIMD, v128 is likelier than the other types: a v128 result is observed whole (the wrapper
+    // returns its halves), a v128 param brings random lanes in.
+    return Array.from({ length: n }, () => (this.simd && this.rng.chance(0.3) ? V128 : this.rng.pick(this.valTypes)));
   }
 }
 
@@ -436,7 +588,7 @@ class FuncGen {
   readonly code: number[] = [];
   readonly locals: NumType[];
   /** Locals random code may read and write (not counters, scratch or canonicalisation temps). */
-  private readonly user = new Map<NumType, number[]>(NUM_TYPES.map((t) => [t, []]));
+  private readonly user = new Map<NumType, number[]>(SIMD_TYPES.map((t) => [t, []]));
   private readonly scratch = new Map<NumType, number>();
   private readonly canonTemp = new Map<NumType, number>();
   private readonly labels: Label[];
@@ -468,9 +620,13 @@ class FuncGen {
     if (i === undefined) this.scratch.set(t, (i = this.newLocal(t)));
     return i;
   }
-  /** Whether a value of type t must have deterministic bits (raw mode, floats only). */
+  /**
+   * Whether a value of type t must have deterministic bits (raw mode, floats only). A v128 always
+   * must: v128 values with engine-chosen NaN lanes are made only by genLoose, for consumers that
+   * cannot expose the bits, so v128 locals, params, results and block values are all deterministic.
+   */
   private strict(t: NumType, det: boolean): boolean {
-    return this.m.raw && det && isFloat(t);
+    return this.m.raw && (t === V128 || (det && isFloat(t)));
   }
 
   /** The whole body: the budget prologue, then code leaving the results. */
@@ -485,18 +641,25 @@ class FuncGen {
     this.e(0x0b);
   }
 
-  private canonicalize(t: NumType): void {
-    if (this.m.raw || !isFloat(t)) return;
+  private canonicalize(t: NumType, shape?: Shape): void {
+    if (this.m.raw || !(isFloat(t) || shape !== undefined)) return;
     let tmp = this.canonTemp.get(t);
     if (tmp === undefined) this.canonTemp.set(t, (tmp = this.newLocal(t)));
     this.e(0x22, ...u32(tmp));
+    if (t === V128) {
+      // local.tee t; v128.const nan*; local.get t; local.get t; fNxM.eq; v128.bitselect
+      const nan = shape === 'f32x4' ? 0x7fc000007fc000007fc000007fc00000n : 0x7ff80000000000007ff8000000000000n;
+      this.e(...constBytes(V128, nan), 0x20, ...u32(tmp), 0x20, ...u32(tmp), 0xfd, ...u32(shape === 'f32x4' ? 0x41 : 0x47), 0xfd, ...u32(0x52));
+      return;
+    }
     this.e(...(t === F32 ? constBytes(F32, 0x7fc00000n) : constBytes(F64, 0x7ff8000000000000n)));
     this.e(0x20, ...u32(tmp), 0x20, ...u32(tmp), t === F32 ? 0x5b : 0x61, 0x1b);
   }
 
   private emitOp(op: NumOp): void {
     this.e(...op.bytes);
-    if (op.arith) this.canonicalize(op.result);
+    if (op.imm) this.e(...op.imm(this.rng));
+    if (op.arith) this.canonicalize(op.result, op.resultShape);
   }
 
   private pushConst(t: NumType): void {
@@ -505,7 +668,7 @@ class FuncGen {
   }
 
   private leaf(t: NumType, det: boolean): void {
-    const locals = this.strict(t, det) ? [] : this.user.get(t)!;
+    const locals = this.strict(t, det) && t !== V128 ? [] : this.user.get(t)!;
     const globals = this.m.globals.flatMap((g, i) => (g.type === t ? [i] : []));
     const r = this.rng.below(100);
     if (locals.length > 0 && r < 45) this.e(0x20, ...u32(this.rng.pick(locals)));
@@ -520,11 +683,24 @@ class FuncGen {
     this.depth++;
     const strict = this.strict(t, det);
     const opts: [number, () => void][] = [];
-    const ops = strict ? OPS_BY_RESULT.get(t)!.filter((o) => !o.arith) : OPS_BY_RESULT.get(t)!;
-    opts.push([12, () => this.leaf(t, det)]);
+    // A third of the v128 instructions are lane compares, whose all-ones/all-zeros lanes would
+    // hide most of what their operands computed: they get half of their share.
+    const all = t === V128 && this.rng.chance(0.5) ? V128_NON_COMPARE : this.m.ops.byResult.get(t)!;
+    const ops = strict ? all.filter((o) => !o.arith) : all;
+    // v128 trees are kept shallow: most SIMD instructions lose information (compares, narrowing,
+    // half-width extends and products, float ops on integer data), so a deep tree would seldom
+    // carry a wrong lane to a place the runner observes.
+    opts.push([t === V128 ? 30 : 12, () => this.leaf(t, det)]);
     // Order probes favour plain expression trees, where the compiler defers operands the most.
     opts.push([this.m.probe ? 110 : 38, () => this.numOp(this.rng.pick(ops), strict)]);
     opts.push([this.m.probe ? 25 : 7, () => this.load(t)]);
+    // Every lane of a v128 folded into an integer, so that all of a SIMD computation is observable.
+    if (this.m.simd && (t === I32 || t === I64)) opts.push([this.m.probe ? 8 : 18, () => this.foldV128(t)]);
+    if (t === V128) {
+      opts.push([3, () => this.laneLoad()]);
+      // Float lanes computed with engine-chosen NaN bits, then compared or truncated (raw mode).
+      if (this.m.raw) opts.push([8, () => this.numOp(this.rng.pick(BLIND_V128), true)]);
+    }
     opts.push([4, () => this.select(t, det)]);
     if (this.user.get(t)!.length > 0) opts.push([3, () => this.tee(t, det)]);
     opts.push([4, () => { this.stmt(); this.gen(t, det); }]);
@@ -553,6 +729,11 @@ class FuncGen {
   private numOp(op: NumOp, strict: boolean): void {
     const divides = /\.(div|rem)_[su]$/.test(op.name);
     op.params.forEach((p, i) => {
+      // Raw mode: a v128 operand that may carry engine-chosen NaN lanes (see genLoose).
+      if (p === V128 && this.m.raw && op.looseShape !== undefined && (op.blind || (op.result !== V128 && !this.strict(op.result, strict)))) {
+        this.genLoose(op.looseShape);
+        return;
+      }
       const det = op.exposesBits[i]! || (strict && isFloat(p));
       // Trappy modules often divide by 0 or -1 outright.
       if (i === 1 && divides && this.m.trappy && this.rng.chance(this.m.probe ? 0.4 : 0.2)) {
@@ -607,18 +788,67 @@ class FuncGen {
   }
 
   private load(t: NumType): void {
-    const op = this.rng.pick(LOADS.filter((o) => o.type === t));
+    const op = this.rng.pick(LOADS.filter((o) => o.type === t && (this.m.simd || o.type !== V128)));
     this.addr(op.width);
     this.e(...op.bytes);
     this.memarg(op.width);
   }
 
   private store(): void {
-    const op = this.rng.pick(STORES);
+    const op = this.rng.pick(this.m.simd ? STORES : STORES.filter((o) => o.type !== V128));
     this.addr(op.width);
     this.gen(op.type, true);
     this.e(...op.bytes);
     this.memarg(op.width);
+  }
+
+  /** A v128 folded into an i32 (xor of its i32x4 lanes) or i64 (xor of its i64x2 lanes). */
+  private foldV128(t: NumType): void {
+    this.gen(V128, true);
+    const tmp = this.scratchOf(V128); // no code runs between its set and its gets
+    const [extract, lanes, xor] = t === I32 ? [0x1b, 4, 0x73] : [0x1d, 2, 0x85];
+    this.e(0x22, ...u32(tmp), 0xfd, extract, 0);
+    for (let k = 1; k < lanes; k++) this.e(0x20, ...u32(tmp), 0xfd, extract, k, xor);
+  }
+
+  /** v128.loadN_lane: address, v128, memarg, lane. */
+  private laneLoad(): void {
+    const op = this.rng.pick(LANE_MEM_OPS.filter((o) => o.load));
+    this.addr(op.width);
+    this.gen(V128, true);
+    this.e(...op.bytes);
+    this.memarg(op.width);
+    this.e(this.rng.below(op.lanes));
+  }
+
+  private laneStore(): void {
+    const op = this.rng.pick(LANE_MEM_OPS.filter((o) => !o.load));
+    this.addr(op.width);
+    this.gen(V128, true);
+    this.e(...op.bytes);
+    this.memarg(op.width);
+    this.e(this.rng.below(op.lanes));
+  }
+
+  /**
+   * Raw mode: a v128 whose `shape` lanes may hold NaNs with engine-chosen bits, made by float
+   * arithmetic of that shape (or bit-preserving ops of it on such values) and consumed only where
+   * the bits cannot show: a float compare or trunc_sat of the same shape (whose results are
+   * deterministic), or a float lane extraction whose scalar result may be nondeterministic. Never
+   * stored, never in a local (so other v128 values stay deterministic), never reinterpreted with
+   * another lane shape (an f32 NaN's payload would become part of an f64 value).
+   */
+  private genLoose(shape: Shape): void {
+    if (this.fuel <= 0 || this.depth >= this.maxDepth || this.rng.chance(0.3)) return this.gen(V128, true);
+    this.fuel--;
+    this.depth++;
+    const op = this.rng.pick(LOOSE_PRODUCERS.get(shape)!);
+    for (const p of op.params) {
+      if (p === V128) this.genLoose(op.looseShape!);
+      else this.gen(p, false);
+    }
+    this.emitOp(op);
+    this.depth--;
   }
 
   private select(t: NumType, det: boolean): void {
@@ -692,7 +922,7 @@ class FuncGen {
         this.keepTop(stack);
         return;
       }
-      const convs = (UNARY_BY_TYPES.get(unaryKey(top, t)) ?? []).filter((o) => !(this.m.raw && o.exposesBits[0]));
+      const convs = (this.m.ops.unaryByTypes.get(unaryKey(top, t)) ?? []).filter((o) => !(this.m.raw && o.exposesBits[0]));
       if (convs.length > 0 && this.rng.chance(0.6)) {
         this.keepTop(stack);
         this.emitOp(this.rng.pick(convs));
@@ -931,7 +1161,8 @@ class FuncGen {
       switch (rng.weighted([16, 14, 22, 6, 5, 10, 4, 10])) {
         case 0: { // binary op on the two top values
           if (n < 2 || st[n - 2] !== top) break;
-          const ops = BINARY_BY_OPERAND.get(top!)!.filter((o) => !(this.m.raw && o.exposesBits.some(Boolean)));
+          const ops = this.m.ops.binaryByOperand.get(top!)!.filter((o) => !(this.m.raw && (o.exposesBits.some(Boolean) || (o.arith && o.result === V128))));
+          if (ops.length === 0) break;
           const op = rng.pick(ops);
           this.emitOp(op);
           st.splice(n - 2, 2, op.result);
@@ -939,14 +1170,15 @@ class FuncGen {
         }
         case 1: { // unary op on the top value
           if (top === undefined) break;
-          const ops = UNARY_FROM.get(top)!.filter((o) => !(this.m.raw && o.exposesBits[0]));
+          const ops = this.m.ops.unaryFrom.get(top)!.filter((o) => !(this.m.raw && (o.exposesBits[0] || (o.arith && o.result === V128))));
+          if (ops.length === 0) break;
           const op = rng.pick(ops);
           this.emitOp(op);
           st[n - 1] = op.result;
           break;
         }
         case 2: {
-          const t = rng.pick(NUM_TYPES);
+          const t = rng.pick(this.m.valTypes);
           this.gen(t);
           st.push(t);
           break;
@@ -1010,8 +1242,15 @@ class FuncGen {
         this.e(0x24, ...u32(g));
       }],
       [15, () => this.store()],
+      [m.simd ? 3 : 0, () => this.laneStore()],
+      [m.simd ? 6 : 0, () => { // v128.store
+        this.addr(16);
+        this.gen(V128, true);
+        this.e(0xfd, 0x0b);
+        this.memarg(16);
+      }],
       [7, () => {
-        const t = rng.pick(NUM_TYPES);
+        const t = rng.pick(m.valTypes);
         this.gen(t);
         this.e(0x1a);
       }],
@@ -1126,10 +1365,19 @@ class FuncGen {
 // ---------------------------------------------------------------------------------------------
 // Modules
 
+export interface GenOptions {
+  /**
+   * Whether the module uses fixed-width SIMD (v128 locals, params, results, block types and
+   * instructions): always, never, or (by default) in half of the modules.
+   */
+  readonly simd?: boolean;
+}
+
 /** A random valid module and the calls to make on it. */
-export function generateModule(rng: Rng): ModulePlan {
+export function generateModule(rng: Rng, options: GenOptions = {}): ModulePlan {
   const raw = rng.chance(0.4);
-  const m = new ModuleGen(rng, raw);
+  const simdDraw = rng.chance(0.5);
+  const m = new ModuleGen(rng, raw, options.simd ?? simdDraw);
 
   // Signatures first: bodies call any function and the table refers to any.
   const nfuncs = 1 + rng.below(6);
@@ -1174,28 +1422,38 @@ export function generateModule(rng: Rng): ModulePlan {
   if (exported.length === 0) exported.push(rng.below(nfuncs));
   exported.splice(4);
   const asInt = (t: NumType): NumType => (t === F32 ? I32 : t === F64 ? I64 : t);
+  // A v128 crosses the boundary as two i64 (its low and high halves), typed i64 for the runner.
+  const flat = (ts: readonly NumType[]): NumType[] => ts.flatMap((t) => (t === V128 ? [I64, I64] : [t]));
   const exports: ExportPlan[] = [];
   const wrapperTypes: number[] = [];
   for (const f of exported) {
     const sig = m.funcs[f]!;
-    wrapperTypes.push(m.typeIndex(sig.params.map(asInt), sig.results.map(asInt)));
+    const params = flat(sig.params);
+    const results = flat(sig.results);
+    wrapperTypes.push(m.typeIndex(params.map(asInt), results.map(asInt)));
     const code: number[] = [0x41, ...s32(budget), 0x24, 0];
-    sig.params.forEach((t, i) => {
-      code.push(0x20, ...u32(i));
+    let k = 0;
+    for (const t of sig.params) {
+      code.push(0x20, ...u32(k++));
       if (t === F32) code.push(0xbe);
       if (t === F64) code.push(0xbf);
-    });
+      if (t === V128) code.push(0xfd, ...u32(0x12), 0x20, ...u32(k++), 0xfd, ...u32(0x1e), 1); // i64x2.splat; i64x2.replace_lane 1
+    }
     code.push(0x10, ...u32(f));
-    const base = sig.params.length;
+    const base = params.length;
     for (let j = sig.results.length - 1; j >= 0; j--) code.push(0x21, ...u32(base + j));
     sig.results.forEach((t, j) => {
+      if (t === V128) {
+        code.push(0x20, ...u32(base + j), 0xfd, ...u32(0x1d), 0, 0x20, ...u32(base + j), 0xfd, ...u32(0x1d), 1);
+        return;
+      }
       code.push(0x20, ...u32(base + j));
       if (t === F32) code.push(0xbc);
       if (t === F64) code.push(0xbd);
     });
     code.push(0x0b);
     bodies.push([...vec(sig.results.map((t) => [1, t])), ...code]);
-    exports.push({ name: `w${exports.length}`, func: f, params: sig.params, results: sig.results });
+    exports.push({ name: `w${exports.length}`, func: f, params, results });
   }
   // dump: every global, floats as bits.
   const globalTypes = m.globals.map((g) => g.type);
@@ -1240,5 +1498,5 @@ export function generateModule(rng: Rng): ModulePlan {
       ...m.passive.map((d) => [0x01, ...vec(d.map((b) => [b]))]),
     ])));
   }
-  return { bytes: new Uint8Array(out), mode: raw ? 'raw' : 'canon', exports, calls, globals: globalTypes };
+  return { bytes: new Uint8Array(out), mode: raw ? 'raw' : 'canon', simd: m.simd, exports, calls, globals: globalTypes };
 }

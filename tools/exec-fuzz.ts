@@ -1,7 +1,8 @@
 // Differential execution fuzzing: random valid modules (tools/exec-fuzz-gen.ts) run on tswasm (lazy,
 // eager and a variant configuration) and on Node's native WebAssembly; results, traps, globals and
 // memory must agree after every call (rules in tools/exec-fuzz-core.ts).
-// Usage: npx tsx tools/exec-fuzz.ts [--seed N] [--count N] [--start I] [--only I] [--verbose]
+// Usage: npx tsx tools/exec-fuzz.ts [--seed N] [--count N] [--start I] [--only I] [--verbose] [--simd | --no-simd]
+//   --simd / --no-simd: every module / no module uses fixed-width SIMD (default: half of them);
 //   modules start..start+count-1 of the seed (default 0..999); --only I runs module I alone
 //   (with --verbose: its text, calls and outcomes).
 // Each mismatch prints the seed, module index, function and arguments, and writes the module to
@@ -21,6 +22,7 @@ interface Job {
   readonly first: number;
   readonly end: number;
   readonly verbose: boolean;
+  readonly simd: boolean | undefined;
   /** [0]: the module being run. */
   readonly status: SharedArrayBuffer;
 }
@@ -34,7 +36,7 @@ function work(job: Job): void {
     Atomics.store(status, 0, i);
     const stats = newStats();
     const started = performance.now();
-    runModule(job.seed, i, stats, { log });
+    runModule(job.seed, i, stats, { log, gen: { simd: job.simd } });
     parentPort!.postMessage({ kind: 'module', index: i, ms: performance.now() - started, stats } satisfies Message);
   }
   parentPort!.postMessage({ kind: 'done' } satisfies Message);
@@ -53,6 +55,7 @@ function merge(total: Stats, s: Stats): void {
   total.calls += s.calls;
   total.equal += s.equal;
   total.nanRelaxed += s.nanRelaxed;
+  total.simdModules += s.simdModules;
   total.invalid.push(...s.invalid);
   total.mismatches.push(...s.mismatches);
   for (const key of ['outcomes', 'skipped', 'modes', 'instructions'] as const) {
@@ -77,6 +80,8 @@ async function main(): Promise<void> {
     return v;
   };
   const verbose = args.includes('--verbose');
+  const simd = args.includes('--simd') ? true : args.includes('--no-simd') ? false : undefined;
+  const simdFlag = simd === true ? ' --simd' : simd === false ? ' --no-simd' : '';
   const seed = arg('--seed') ?? Date.now() % 0x7fffffff;
   const only = arg('--only');
   const first = only ?? arg('--start') ?? 0;
@@ -91,7 +96,7 @@ async function main(): Promise<void> {
 
   /** Runs modules from..end-1 in a worker; resolves with the module it hung on, or -1. */
   const run = (from: number) => new Promise<number>((resolve) => {
-    const job: Job = { seed, first: from, end, verbose, status: status.buffer as SharedArrayBuffer };
+    const job: Job = { seed, first: from, end, verbose, simd, status: status.buffer as SharedArrayBuffer };
     Atomics.store(status, 0, from);
     const worker = startWorker(job);
     let lastIndex = -1;
@@ -120,7 +125,7 @@ async function main(): Promise<void> {
       if (msg.ms > slowest.ms) slowest = { index: msg.index, ms: msg.ms };
       for (const m of total.mismatches.slice(before)) {
         const file = save(`exec-fuzz-${m.seed}-${m.module}`, m.bytes);
-        console.log(`MISMATCH seed ${m.seed} module ${m.module} [tswasm ${m.engine}] ${m.call}\n  ${m.detail}\n  module: ${file} (rerun: --seed ${m.seed} --only ${m.module} --verbose)`);
+        console.log(`MISMATCH seed ${m.seed} module ${m.module} [tswasm ${m.engine}] ${m.call}\n  ${m.detail}\n  module: ${file} (rerun: --seed ${m.seed} --only ${m.module} --verbose${simdFlag})`);
       }
       for (const m of total.invalid.slice(invalidBefore)) {
         const file = save(`exec-fuzz-${m.seed}-${m.module}-invalid`, m.bytes);
@@ -142,7 +147,7 @@ async function main(): Promise<void> {
   if (only !== undefined) {
     // One module: in this thread, so its text and calls print in order (no hang watchdog).
     const stats = newStats();
-    const plan = runModule(seed, only, stats, { log: verbose ? (line) => console.log(line) : undefined });
+    const plan = runModule(seed, only, stats, { log: verbose ? (line) => console.log(line) : undefined, gen: { simd } });
     if (verbose) {
       try {
         console.log(printModule(plan.bytes));
@@ -159,8 +164,8 @@ async function main(): Promise<void> {
     if (hung < 0) break;
     hangs.push(hung);
     const { Rng, generateModule, moduleSeed } = await import('./exec-fuzz-gen.js');
-    const file = save(`exec-fuzz-${seed}-${hung}`, generateModule(new Rng(moduleSeed(seed, hung))).bytes);
-    console.log(`HANG seed ${seed} module ${hung}: no result after ${HANG_MS / 1000} s\n  module: ${file} (rerun: --seed ${seed} --only ${hung} --verbose)`);
+    const file = save(`exec-fuzz-${seed}-${hung}`, generateModule(new Rng(moduleSeed(seed, hung)), { simd }).bytes);
+    console.log(`HANG seed ${seed} module ${hung}: no result after ${HANG_MS / 1000} s\n  module: ${file} (rerun: --seed ${seed} --only ${hung} --verbose${simdFlag})`);
     from = hung + 1;
   }
 

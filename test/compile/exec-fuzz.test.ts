@@ -1,12 +1,13 @@
 // A fixed-seed sample of the differential execution fuzzer (tools/exec-fuzz.ts runs long
 // campaigns): random valid modules run on tswasm (lazy, eager and a variant configuration) and on
-// Node's WebAssembly must agree on every result, trap, global and memory byte.
+// Node's WebAssembly must agree on every result, trap, global and memory byte. About half the
+// modules use fixed-width SIMD (v128 values stay inside the module; see exec-fuzz-gen.ts).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TrapCode } from '../../src/api/index.js';
 import { Rng, generateModule, moduleSeed } from '../../tools/exec-fuzz-gen.js';
-import { TARGET_INSTRUCTIONS, newStats, runModule, summary } from '../../tools/exec-fuzz-core.js';
+import { SIMD_TARGET_INSTRUCTIONS, TARGET_INSTRUCTIONS, countInstructions, newStats, runModule, summary } from '../../tools/exec-fuzz-core.js';
 
 const SEED = 20260301;
 const MODULES = 250;
@@ -30,6 +31,22 @@ test(`${MODULES} random modules behave alike on tswasm and on the native engine`
   }
   assert.ok(stats.modes['canon']! > 0 && stats.modes['raw']! > 0, report);
   assert.deepEqual(TARGET_INSTRUCTIONS.filter((n) => !stats.instructions[n]), [], 'instructions the sample never generates');
+  // About half the modules use fixed-width SIMD; together they contain every SIMD instruction
+  // (lane ops, shuffles, conversions, v128 loads/stores incl. lane, splat, zero and extending ones).
+  assert.ok(stats.simdModules >= MODULES * 0.3 && stats.simdModules <= MODULES * 0.7, report);
+  assert.deepEqual(SIMD_TARGET_INSTRUCTIONS.filter((n) => !stats.instructions[n]), [], 'SIMD instructions the sample never generates');
+  assert.ok(SIMD_TARGET_INSTRUCTIONS.reduce((a, n) => a + (stats.instructions[n] ?? 0), 0) >= 4000, report);
+});
+
+test('SIMD can be forced on and off', () => {
+  for (let i = 0; i < 20; i++) {
+    assert.equal(generateModule(new Rng(moduleSeed(SEED, i)), { simd: true }).simd, true);
+    const off = generateModule(new Rng(moduleSeed(SEED, i)), { simd: false });
+    assert.equal(off.simd, false);
+    const counts: Record<string, number> = {};
+    countInstructions(off.bytes, counts);
+    assert.deepEqual(SIMD_TARGET_INSTRUCTIONS.filter((n) => counts[n]), [], `module ${i} without SIMD`);
+  }
 });
 
 test('the generator is deterministic: one seed, one module', () => {
