@@ -69,6 +69,7 @@
 // defers operands as JS expressions, keeps that order.
 
 import { Imm, OPCODES, type OpInfo } from '../src/binary/opcodes.js';
+import { s32 as sleb, section, str as name, u32 as uleb, vec } from '../test/validate/builder.js';
 
 export const I32 = 0x7f;
 export const I64 = 0x7e;
@@ -260,30 +261,10 @@ export function randV128(rng: Rng): bigint {
 // ---------------------------------------------------------------------------------------------
 // Encoding
 
-function u32(n: number): number[] {
-  const out: number[] = [];
-  n = n >>> 0;
-  do {
-    let b = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-function s32(n: number): number[] {
-  const out: number[] = [];
-  n |= 0;
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
+// LEB128 and vectors from the validator tests' encoder; the generator's values are wrapped to
+// 32 bits first.
+const u32 = (n: number): number[] => uleb(n >>> 0);
+const s32 = (n: number): number[] => sleb(n | 0);
 function s64(v: bigint): number[] {
   const out: number[] = [];
   v = BigInt.asIntN(64, v);
@@ -297,9 +278,6 @@ function s64(v: bigint): number[] {
     out.push(b | 0x80);
   }
 }
-const vec = (items: readonly (readonly number[])[]): number[] => [...u32(items.length), ...items.flat()];
-const name = (s: string): number[] => vec([...s].map((c) => [c.charCodeAt(0)]));
-const section = (id: number, body: readonly number[]): number[] => [id, ...u32(body.length), ...body];
 
 function constBytes(t: NumType, v: bigint): number[] {
   switch (t) {

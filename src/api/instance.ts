@@ -67,8 +67,7 @@ export class Instance {
   }
   /** The export called `name` if it is a Func, else undefined. */
   getFunc(cx: AsContext<any>, name: string): Func | undefined {
-    const x = this.getExport(cx, name);
-    return x instanceof Func ? x : undefined;
+    return this.exportOf(cx, name, Func);
   }
   /**
    * The exported function `name` as a TypedFunc (Wasmtime's get_typed_func); throws when there is
@@ -81,28 +80,28 @@ export class Instance {
   }
   /** The export called `name` if it is a Memory, else undefined. */
   getMemory(cx: AsContext<any>, name: string): Memory | undefined {
-    const x = this.getExport(cx, name);
-    return x instanceof Memory ? x : undefined;
+    return this.exportOf(cx, name, Memory);
   }
   /** The export called `name` if it is a shared memory, else undefined (Wasmtime's get_shared_memory). */
   getSharedMemory(cx: AsContext<any>, name: string): SharedMemory | undefined {
-    const x = this.getExport(cx, name);
-    return x instanceof SharedMemory ? x : undefined;
+    return this.exportOf(cx, name, SharedMemory);
   }
   /** The export called `name` if it is a Table, else undefined. */
   getTable(cx: AsContext<any>, name: string): Table | undefined {
-    const x = this.getExport(cx, name);
-    return x instanceof Table ? x : undefined;
+    return this.exportOf(cx, name, Table);
   }
   /** The export called `name` if it is a Global, else undefined. */
   getGlobal(cx: AsContext<any>, name: string): Global | undefined {
-    const x = this.getExport(cx, name);
-    return x instanceof Global ? x : undefined;
+    return this.exportOf(cx, name, Global);
   }
   /** The export called `name` if it is a Tag, else undefined. */
   getTag(cx: AsContext<any>, name: string): Tag | undefined {
+    return this.exportOf(cx, name, Tag);
+  }
+  /** The export called `name` if it is a `kind`, else undefined. */
+  private exportOf<X>(cx: AsContext<any>, name: string, kind: Function & { prototype: X }): X | undefined {
     const x = this.getExport(cx, name);
-    return x instanceof Tag ? x : undefined;
+    return x instanceof kind ? (x as X) : undefined;
   }
   /** Every export in declaration order. */
   exports(cx: AsContext<any>): { name: string; value: Extern }[] {

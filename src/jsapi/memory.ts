@@ -35,7 +35,10 @@ export function defineMemory(realm: Realm) {
         this.#raw = createMemory(realm, descriptor);
       }
       cache.set(this.#raw, this);
-      if (realm.detachOnGrow && !(this.#raw instanceof SharedMemoryObject)) {
+      if (this.#raw instanceof SharedMemoryObject) {
+        // The spec freezes a shared memory's buffer object; here it is one object for good.
+        Object.freeze(this.#raw.bytes.buffer);
+      } else if (realm.detachOnGrow) {
         const previous = this.#raw.onGrow;
         this.#raw.onGrow = (old) => {
           previous?.(old);
@@ -64,8 +67,6 @@ export function defineMemory(realm: Realm) {
      */
     get buffer(): ArrayBuffer {
       const buffer = this.#raw.bytes.buffer as ArrayBuffer;
-      // The spec freezes a shared memory's buffer object.
-      if (this.#raw instanceof SharedMemoryObject) return Object.freeze(buffer);
       this.#exposed = buffer;
       return buffer;
     }

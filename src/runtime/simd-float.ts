@@ -2,7 +2,7 @@
 // per instruction. f32 results are rounded by the Float32Array store; NaN results follow the scalar rules.
 
 import { nearest } from './float-bits.js';
-import { A, B, R, V128 } from './simd-value.js';
+import { A, B, R, V128, lanewise1, lanewise2 } from './simd-value.js';
 
 type FView = 'f32' | 'f64';
 type Fn1 = (x: number) => number;
@@ -16,23 +16,10 @@ type Fn2 = (x: number, y: number) => number;
  * so canonical NaNs in give a canonical NaN out, as wasm requires.
  */
 function un(v: FView, f: Fn1): (a: V128) => V128 {
-  const n = v === 'f32' ? 4 : 2;
-  return (a) => {
-    const x = A.set(a)[v];
-    const r = R[v];
-    for (let i = 0; i < n; i++) r[i] = f(x[i]!);
-    return R.get();
-  };
+  return lanewise1(v, v === 'f32' ? 4 : 2, f);
 }
 function bin(v: FView, f: Fn2): (a: V128, b: V128) => V128 {
-  const n = v === 'f32' ? 4 : 2;
-  return (a, b) => {
-    const x = A.set(a)[v];
-    const y = B.set(b)[v];
-    const r = R[v];
-    for (let i = 0; i < n; i++) r[i] = f(x[i]!, y[i]!);
-    return R.get();
-  };
+  return lanewise2(v, v === 'f32' ? 4 : 2, f);
 }
 /** Comparisons give all-ones lanes of the same width. */
 function cmp(v: FView, f: (x: number, y: number) => boolean): (a: V128, b: V128) => V128 {

@@ -1,7 +1,7 @@
 // Integer lane arithmetic of v128 (i8x16, i16x8, i32x4, i64x2) and the bitwise operations, one
 // helper per instruction, named after its mnemonic. Lanes go through typed-array views, whose stores wrap.
 
-import { A, B, R, V128 } from './simd-value.js';
+import { A, B, R, V128, lanewise1, lanewise2 } from './simd-value.js';
 
 type IntView = 'i8' | 'u8' | 'i16' | 'u16' | 'i32' | 'u32';
 type Fn1 = (x: number) => number;
@@ -12,25 +12,12 @@ const COUNT: Readonly<Record<IntView, number>> = { i8: 16, u8: 16, i16: 8, u16: 
 
 /** Lane-wise unary operation over view `v` (the result is stored through the same view, which wraps it). */
 function un(v: IntView, f: Fn1): (a: V128) => V128 {
-  const n = COUNT[v];
-  return (a) => {
-    const x = A.set(a)[v];
-    const r = R[v];
-    for (let i = 0; i < n; i++) r[i] = f(x[i]!);
-    return R.get();
-  };
+  return lanewise1(v, COUNT[v], f);
 }
 
 /** Lane-wise binary operation over view `v`. */
 function bin(v: IntView, f: Fn2): (a: V128, b: V128) => V128 {
-  const n = COUNT[v];
-  return (a, b) => {
-    const x = A.set(a)[v];
-    const y = B.set(b)[v];
-    const r = R[v];
-    for (let i = 0; i < n; i++) r[i] = f(x[i]!, y[i]!);
-    return R.get();
-  };
+  return lanewise2(v, COUNT[v], f);
 }
 
 /** Lane-wise comparison over view `v`: all ones where `f` holds. */

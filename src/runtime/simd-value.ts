@@ -65,6 +65,30 @@ export const B = new Lanes();
 export const C = new Lanes();
 export const R = new Lanes();
 
+/** The views whose lanes are JS numbers. */
+export type NumberView = 'i8' | 'u8' | 'i16' | 'u16' | 'i32' | 'u32' | 'f32' | 'f64';
+
+/** `f` on each of the `n` lanes of view `v` (the result is stored through the same view). */
+export function lanewise1(v: NumberView, n: number, f: (x: number) => number): (a: V128) => V128 {
+  return (a) => {
+    const x = A.set(a)[v];
+    const r = R[v];
+    for (let i = 0; i < n; i++) r[i] = f(x[i]!);
+    return R.get();
+  };
+}
+
+/** `f` on each pair of the `n` lanes of view `v` (the result is stored through the same view). */
+export function lanewise2(v: NumberView, n: number, f: (x: number, y: number) => number): (a: V128, b: V128) => V128 {
+  return (a, b) => {
+    const x = A.set(a)[v];
+    const y = B.set(b)[v];
+    const r = R[v];
+    for (let i = 0; i < n; i++) r[i] = f(x[i]!, y[i]!);
+    return R.get();
+  };
+}
+
 /** The unsigned 128-bit integer of a vector (the API's Val.v128 form). */
 export function v128ToBigInt(v: V128): bigint {
   return (BigInt(v.w3 >>> 0) << 96n) | (BigInt(v.w2 >>> 0) << 64n) | (BigInt(v.w1 >>> 0) << 32n) | BigInt(v.w0 >>> 0);

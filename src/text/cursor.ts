@@ -111,6 +111,25 @@ export class Cursor {
     return decodeStringToken(this.text, this.start[i]!, this.end[i]!);
   }
 
+  /** Consumes zero or more string tokens, returning their bytes concatenated. */
+  strings(): Uint8Array {
+    const parts: Uint8Array[] = [];
+    let n = 0;
+    while (this.kind[this.pos] === T.String) {
+      const b = this.stringBytes(this.pos++);
+      parts.push(b);
+      n += b.length;
+    }
+    if (parts.length === 1) return parts[0]!;
+    const out = new Uint8Array(n);
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  }
+
   /** Consumes a string token, returning its bytes. */
   string(what = 'a string'): Uint8Array {
     if (this.kind[this.pos] !== T.String) throw this.unexpected(this.pos, what);

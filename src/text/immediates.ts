@@ -3,10 +3,11 @@
 
 import { Imm, type OpInfo } from '../binary/opcodes.js';
 import type { ModuleContext } from './context.js';
+import type { IdSpace } from './idspace.js';
 import { T } from './tokens.js';
 import type { ByteWriter } from './writer.js';
-import { MALFORMED, OUT_OF_RANGE, parseI32, parseIntN, parseU32, parseU64 } from './numbers.js';
-import { parseF32, parseF64 } from './floats.js';
+import { floatLiteral, i32Literal, intLiteral, V128_SHAPES } from './literals.js';
+import { MALFORMED, OUT_OF_RANGE, parseU32, parseU64 } from './numbers.js';
 
 export function parseImmediate(ctx: ModuleContext, op: OpInfo, out: ByteWriter): void {
   const c = ctx.c;
@@ -32,18 +33,10 @@ export function parseImmediate(ctx: ModuleContext, op: OpInfo, out: ByteWriter):
       out.byte(laneIndex(ctx));
       return;
     }
-    case Imm.I32: {
-      const i = c.pos;
-      const v = parseI32(literalText(ctx, i, 'an i32 literal'));
-      if (v === 'malformed') throw c.unexpected(i, 'an i32 literal');
-      if (v === 'range') throw c.error(i, 'constant out of range', 'i32 constant out of range');
-      c.pos++;
-      out.s32(v | 0);
-      return;
-    }
-    case Imm.I64: out.s64(intLiteral(ctx, 64)); return;
-    case Imm.F32: out.u32le(Number(floatLiteral(ctx, 32))); return;
-    case Imm.F64: out.u64le(floatLiteral(ctx, 64)); return;
+    case Imm.I32: out.s32(i32Literal(c) | 0); return;
+    case Imm.I64: out.s64(intLiteral(c, 64)); return;
+    case Imm.F32: out.u32le(Number(floatLiteral(c, 32))); return;
+    case Imm.F64: out.u64le(floatLiteral(c, 64)); return;
     case Imm.V128: v128Const(ctx, out); return;
     case Imm.Shuffle: {
       const start = c.pos;
@@ -66,17 +59,7 @@ export function parseImmediate(ctx: ModuleContext, op: OpInfo, out: ByteWriter):
       out.u32(mem);
       return;
     }
-    case Imm.MemMem: {
-      let dst = 0;
-      let src = 0;
-      if (ctx.isIndex(c.pos)) {
-        dst = ctx.index(ctx.memories);
-        src = ctx.index(ctx.memories);
-      }
-      out.u32(dst);
-      out.u32(src);
-      return;
-    }
+    case Imm.MemMem: return indexPair(ctx, ctx.memories, out);
     case Imm.ElemTable: {
       let table = 0;
       if (ctx.isIndex(c.pos + 1) && ctx.isIndex(c.pos)) table = ctx.index(ctx.tables);
@@ -84,17 +67,7 @@ export function parseImmediate(ctx: ModuleContext, op: OpInfo, out: ByteWriter):
       out.u32(table);
       return;
     }
-    case Imm.TableTable: {
-      let dst = 0;
-      let src = 0;
-      if (ctx.isIndex(c.pos)) {
-        dst = ctx.index(ctx.tables);
-        src = ctx.index(ctx.tables);
-      }
-      out.u32(dst);
-      out.u32(src);
-      return;
-    }
+    case Imm.TableTable: return indexPair(ctx, ctx.tables, out);
     case Imm.TypeField: {
       const t = ctx.index(ctx.types);
       out.u32(t);
@@ -169,44 +142,6 @@ function laneIndex(ctx: ModuleContext): number {
   return v;
 }
 
-/** The text of a numeric literal token at i (an atom, or a keyword such as `inf` / `nan`). */
-function literalText(ctx: ModuleContext, i: number, what: string): string {
-  const c = ctx.c;
-  const k = c.kind[i];
-  if (k !== T.Atom && k !== T.Keyword) throw c.unexpected(i, what);
-  return c.tokenText(i);
-}
-
-function intLiteral(ctx: ModuleContext, bits: number): bigint {
-  const c = ctx.c;
-  const i = c.pos;
-  const v = parseIntN(literalText(ctx, i, `an i${bits} literal`), bits);
-  if (v === 'malformed') throw c.unexpected(i, `an i${bits} literal`);
-  if (v === 'range') throw c.error(i, 'constant out of range', `i${bits} constant out of range`);
-  c.pos++;
-  return v;
-}
-
-function floatLiteral(ctx: ModuleContext, bits: 32 | 64): bigint {
-  const c = ctx.c;
-  const i = c.pos;
-  const text = literalText(ctx, i, `an f${bits} literal`);
-  const v = bits === 32 ? parseF32(text) : parseF64(text);
-  if (v === 'malformed') throw c.unexpected(i, `an f${bits} literal`);
-  if (v === 'range') throw c.error(i, 'constant out of range', `f${bits} constant out of range`);
-  c.pos++;
-  return v;
-}
-
-const SHAPES: Readonly<Record<string, { lanes: number; bits: number; float: boolean }>> = {
-  i8x16: { lanes: 16, bits: 8, float: false },
-  i16x8: { lanes: 8, bits: 16, float: false },
-  i32x4: { lanes: 4, bits: 32, float: false },
-  i64x2: { lanes: 2, bits: 64, float: false },
-  f32x4: { lanes: 4, bits: 32, float: true },
-  f64x2: { lanes: 2, bits: 64, float: true },
-};
-
 /** Whether the token at i may be a numeric literal (atoms, and the float keywords inf / nan...). */
 export function isLiteralToken(ctx: ModuleContext, i: number): boolean {
   const c = ctx.c;
@@ -220,7 +155,7 @@ export function isLiteralToken(ctx: ModuleContext, i: number): boolean {
 export function v128Const(ctx: ModuleContext, out: ByteWriter): void {
   const c = ctx.c;
   const at = c.pos;
-  const shape = c.kind[at] === T.Keyword ? SHAPES[c.tokenText(at)] : undefined;
+  const shape = c.kind[at] === T.Keyword ? V128_SHAPES[c.tokenText(at)] : undefined;
   if (shape === undefined) throw c.unexpected(at, 'a vector shape');
   c.pos++;
   // Count first: a wrong count is reported before any lane's range.
@@ -229,7 +164,7 @@ export function v128Const(ctx: ModuleContext, out: ByteWriter): void {
   while (isLiteralToken(ctx, first + n)) n++;
   if (n !== shape.lanes) throw c.error(first + Math.min(n, shape.lanes), 'wrong number of lane literals', `${c.tokenText(at)} takes ${shape.lanes} lanes`);
   const lanes: bigint[] = [];
-  for (let k = 0; k < n; k++) lanes.push(shape.float ? floatLiteral(ctx, shape.bits as 32 | 64) : intLiteral(ctx, shape.bits));
+  for (let k = 0; k < n; k++) lanes.push(shape.float ? floatLiteral(ctx.c, shape.bits as 32 | 64) : intLiteral(ctx.c, shape.bits));
   for (const lane of lanes) {
     for (let b = 0; b < shape.bits; b += 8) out.byte(Number((lane >> BigInt(b)) & 0xffn));
   }
@@ -245,4 +180,11 @@ function fieldIndex(ctx: ModuleContext, type: number): number {
     return v;
   }
   return c.u32('a field index');
+}
+
+/** `dst src` of memory.copy / table.copy: both indices, or neither (0 and 0). */
+function indexPair(ctx: ModuleContext, space: IdSpace, out: ByteWriter): void {
+  const both = ctx.isIndex(ctx.c.pos);
+  out.u32(both ? ctx.index(space) : 0);
+  out.u32(both ? ctx.index(space) : 0);
 }

@@ -164,20 +164,5 @@ export function writeDataSegment(s: ModuleSections, memory: number | null, offse
 
 /** Zero or more strings, concatenated. */
 export function parseDataString(ctx: ModuleContext): Uint8Array {
-  const c = ctx.c;
-  const parts: Uint8Array[] = [];
-  let n = 0;
-  while (c.kind[c.pos] === T.String) {
-    const b = c.stringBytes(c.pos++);
-    parts.push(b);
-    n += b.length;
-  }
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return ctx.c.strings();
 }

@@ -4,17 +4,7 @@
 import type { Cursor } from './cursor.js';
 import { T } from './tokens.js';
 import type { LanePattern, NanPattern, WastResult, WastValue } from './wast-types.js';
-import { parseI32, parseIntN } from './numbers.js';
-import { parseF32, parseF64 } from './floats.js';
-
-const SHAPES: Readonly<Record<string, { lanes: number; bits: number; float: boolean }>> = {
-  i8x16: { lanes: 16, bits: 8, float: false },
-  i16x8: { lanes: 8, bits: 16, float: false },
-  i32x4: { lanes: 4, bits: 32, float: false },
-  i64x2: { lanes: 2, bits: 64, float: false },
-  f32x4: { lanes: 4, bits: 32, float: true },
-  f64x2: { lanes: 2, bits: 64, float: true },
-};
+import { floatLiteral, i32Literal, intLiteral, V128_SHAPES } from './literals.js';
 
 /** Reference patterns without identity, by keyword. */
 const REF_PATTERNS: ReadonlyMap<string, string> = new Map([
@@ -26,31 +16,6 @@ function nanPattern(c: Cursor): NanPattern | null {
   if (c.isKw(c.pos, 'nan:canonical')) return 'nan:canonical';
   if (c.isKw(c.pos, 'nan:arithmetic')) return 'nan:arithmetic';
   return null;
-}
-
-function numberToken(c: Cursor, what: string): string {
-  const k = c.kind[c.pos];
-  if (k !== T.Atom && k !== T.Keyword) throw c.unexpected(c.pos, what);
-  return c.tokenText(c.pos);
-}
-
-function intBits(c: Cursor, bits: number): bigint {
-  const i = c.pos;
-  const v = parseIntN(numberToken(c, `an i${bits} literal`), bits);
-  if (v === 'malformed') throw c.unexpected(i, `an i${bits} literal`);
-  if (v === 'range') throw c.error(i, 'constant out of range', `i${bits} constant out of range`);
-  c.pos++;
-  return v;
-}
-
-function floatBits(c: Cursor, bits: 32 | 64): bigint {
-  const i = c.pos;
-  const text = numberToken(c, `an f${bits} literal`);
-  const v = bits === 32 ? parseF32(text) : parseF64(text);
-  if (v === 'malformed') throw c.unexpected(i, `an f${bits} literal`);
-  if (v === 'range') throw c.error(i, 'constant out of range', `f${bits} constant out of range`);
-  c.pos++;
-  return v;
 }
 
 /** A heap type as written in `ref.null`: an abstract name, an index or an identifier. */
@@ -72,16 +37,11 @@ function parseValueOrPattern(c: Cursor, results: boolean, topLevel = true): Wast
   let result: WastResult;
   switch (head) {
     case 'i32.const': {
-      const i = c.pos;
-      const v = parseI32(numberToken(c, 'an i32 literal'));
-      if (v === 'malformed') throw c.unexpected(i, 'an i32 literal');
-      if (v === 'range') throw c.error(i, 'constant out of range', 'i32 constant out of range');
-      c.pos++;
-      result = { kind: 'value', value: { type: 'i32', bits: v } };
+      result = { kind: 'value', value: { type: 'i32', bits: i32Literal(c) } };
       break;
     }
     case 'i64.const':
-      result = { kind: 'value', value: { type: 'i64', bits: intBits(c, 64) } };
+      result = { kind: 'value', value: { type: 'i64', bits: intLiteral(c, 64) } };
       break;
     case 'f32.const':
     case 'f64.const': {
@@ -91,9 +51,9 @@ function parseValueOrPattern(c: Cursor, results: boolean, topLevel = true): Wast
         c.pos++;
         result = { kind: 'nan', type, nan };
       } else if (type === 'f32') {
-        result = { kind: 'value', value: { type: 'f32', bits: Number(floatBits(c, 32)) } };
+        result = { kind: 'value', value: { type: 'f32', bits: Number(floatLiteral(c, 32)) } };
       } else {
-        result = { kind: 'value', value: { type: 'f64', bits: floatBits(c, 64) } };
+        result = { kind: 'value', value: { type: 'f64', bits: floatLiteral(c, 64) } };
       }
       break;
     }
@@ -138,7 +98,7 @@ function parseValueOrPattern(c: Cursor, results: boolean, topLevel = true): Wast
 function v128(c: Cursor, results: boolean): WastResult {
   const at = c.pos;
   const shapeName = c.kind[at] === T.Keyword ? c.tokenText(at) : '';
-  const shape = SHAPES[shapeName];
+  const shape = V128_SHAPES[shapeName];
   if (shape === undefined) throw c.unexpected(at, 'a vector shape');
   c.pos++;
   const lanes: LanePattern[] = [];
@@ -151,7 +111,7 @@ function v128(c: Cursor, results: boolean): WastResult {
       anyNan = true;
       lanes.push({ kind: 'nan', nan });
     } else {
-      lanes.push({ kind: 'bits', bits: shape.float ? floatBits(c, shape.bits as 32 | 64) : intBits(c, shape.bits) });
+      lanes.push({ kind: 'bits', bits: shape.float ? floatLiteral(c, shape.bits as 32 | 64) : intLiteral(c, shape.bits) });
     }
   }
   if (lanes.length !== shape.lanes) throw c.error(c.pos, 'wrong number of lane literals', `${shapeName} takes ${shape.lanes} lanes`);

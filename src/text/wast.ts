@@ -112,7 +112,7 @@ function parseModule(c: Cursor, posOf: (i: number) => SourcePos): { name: string
   if (c.isKw(c.pos, 'binary') || c.isKw(c.pos, 'quote')) {
     const binary = c.isKw(c.pos, 'binary');
     c.pos++;
-    const bytes = strings(c);
+    const bytes = c.strings();
     module = binary
       ? { form: 'binary', bytes, pos }
       : { form: 'quote', source: decodeUtf8Escaping(bytes), pos };
@@ -122,23 +122,6 @@ function parseModule(c: Cursor, posOf: (i: number) => SourcePos): { name: string
   }
   c.pos = close + 1;
   return { name, module };
-}
-
-function strings(c: Cursor): Uint8Array {
-  const parts: Uint8Array[] = [];
-  let n = 0;
-  while (c.kind[c.pos] === T.String) {
-    const b = c.stringBytes(c.pos++);
-    parts.push(b);
-    n += b.length;
-  }
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 function parseAction(c: Cursor): WastAction {

@@ -70,20 +70,8 @@ function isFieldLevel(fields: readonly ScannedField[], before: number, c: Cursor
 /** The concatenated strings of `binary ...` / `quote ...` up to the closing `)`. */
 function scriptStrings(c: Cursor, binary: boolean): { bytes: Uint8Array; source: string } {
   c.pos++;
-  const parts: Uint8Array[] = [];
-  let n = 0;
-  while (c.kind[c.pos] === T.String) {
-    const b = c.stringBytes(c.pos++);
-    parts.push(b);
-    n += b.length;
-  }
+  const bytes = c.strings();
   c.expectRParen();
   if (c.kind[c.pos] !== T.Eof) throw c.unexpected(c.pos, 'end of input');
-  const bytes = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    bytes.set(p, at);
-    at += p.length;
-  }
   return { bytes, source: binary ? '' : decodeUtf8Escaping(bytes) };
 }
