@@ -1,5 +1,6 @@
 // The spec's "read the imports": Get on the import object in import order, a TypeError for a missing
 // module object, a LinkError for a value of the wrong kind (types are matched at instantiation).
+// Builtins and string constants the module was compiled to import come from the compile options.
 
 import type { Module as EngineModule } from '../api/module.js';
 import { LinkError } from '../core/errors.js';
@@ -8,6 +9,8 @@ import type { RuntimeExtern } from '../runtime/link.js';
 import { canonicalizeValType } from '../validate/type-registry.js';
 import { allocGlobal } from './global.js';
 import { makeHostFunction } from './host-adaptor.js';
+import { builtinOptionsOf } from './module.js';
+import { builtinOf, instantiateBuiltin } from './string-builtins.js';
 import type { Realm } from './realm.js';
 import { funcOfExported, toWasm } from './values.js';
 import { isObject } from './webidl.js';
@@ -20,12 +23,24 @@ export function readImports(realm: Realm, module: EngineModule, importObject: un
   }
   const out: RuntimeExtern[] = [];
   let funcs = 0;
+  const options = builtinOptionsOf(module);
   for (const imp of m.imports) {
     const where = `import "${imp.module}" "${imp.name}"`;
-    const o = (importObject as Record<string, unknown>)[imp.module];
-    if (!isObject(o)) throw new TypeError(`${where}: the import object's "${imp.module}" is not an object`);
-    const v = (o as Record<string, unknown>)[imp.name];
     const d = imp.desc;
+    const builtin = builtinOf(imp, options);
+    if (builtin !== null) {
+      out.push(instantiateBuiltin(realm, builtin));
+      funcs++;
+      continue;
+    }
+    let v: unknown;
+    if (imp.module === options.importedStringModule) {
+      v = imp.name;
+    } else {
+      const o = (importObject as Record<string, unknown>)[imp.module];
+      if (!isObject(o)) throw new TypeError(`${where}: the import object's "${imp.module}" is not an object`);
+      v = (o as Record<string, unknown>)[imp.name];
+    }
     switch (d.kind) {
       case 'func': {
         if (typeof v !== 'function') throw new LinkError(`${where}: a function is required`);

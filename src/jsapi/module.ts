@@ -6,6 +6,7 @@ import { CompileError } from '../core/errors.js';
 import type { ExternKind } from '../binary/module.js';
 import { asWebIdlInterface } from './interface.js';
 import { checkJsApiLimits } from './limits.js';
+import { checkBuiltinImports, isBuiltinOrStringImport, NO_BUILTINS, type BuiltinOptions } from './string-builtins.js';
 import type { Realm } from './realm.js';
 import { copyBufferSource, dictionary, requireArgs, sequence, toDOMString } from './webidl.js';
 
@@ -17,7 +18,7 @@ function kindName(kind: ExternKind): string {
 }
 
 /** Compiles a copy of the source bytes: a CompileError if they are not a valid module tswasm can run. */
-export function compileBytes(realm: Realm, bytes: Uint8Array): EngineModule {
+export function compileBytes(realm: Realm, bytes: Uint8Array, options: BuiltinOptions = NO_BUILTINS): EngineModule {
   let module: EngineModule;
   try {
     module = new EngineModule(realm.engine, bytes);
@@ -27,21 +28,34 @@ export function compileBytes(realm: Realm, bytes: Uint8Array): EngineModule {
     throw new CompileError(`cannot compile the module: ${e instanceof Error ? e.message : String(e)}`);
   }
   checkJsApiLimits(module.info);
+  if (options !== NO_BUILTINS) {
+    checkBuiltinImports(module, options);
+    builtinOptions.set(module, options);
+  }
   return module;
 }
 
-/**
- * Reads WebAssemblyCompileOptions (the WebIDL conversion, with its TypeErrors). JS String Builtins
- * are not implemented, so `builtins` and `importedStringConstants` are then ignored, as by engines
- * without the feature: such imports are looked up in the import object, where glue code that
- * supports both kinds of engine puts its polyfills.
- */
-export function readCompileOptions(options: unknown, what: string): void {
+/** USVString conversion: a DOMString with lone surrogates replaced by U+FFFD. */
+function toUSVString(v: unknown): string {
+  return (toDOMString(v) as string & { toWellFormed(): string }).toWellFormed();
+}
+
+/** Reads WebAssemblyCompileOptions (the WebIDL conversion, with its TypeErrors). */
+export function readCompileOptions(options: unknown, what: string): BuiltinOptions {
   const d = dictionary(options, what);
   const builtins = d['builtins'];
-  if (builtins !== undefined) sequence(builtins, `${what}: builtins`).forEach((b) => toDOMString(b));
   const strings = d['importedStringConstants'];
-  if (strings !== undefined && strings !== null) toDOMString(strings);
+  const builtinSets = builtins === undefined ? [] : sequence(builtins, `${what}: builtins`).map(toUSVString);
+  const importedStringModule = strings === undefined || strings === null ? null : toUSVString(strings);
+  return builtinSets.length === 0 && importedStringModule === null ? NO_BUILTINS : { builtinSets, importedStringModule };
+}
+
+/** The \[[BuiltinSets]] and \[[ImportedStringModule]] slots of each compiled module. */
+const builtinOptions = new WeakMap<EngineModule, BuiltinOptions>();
+
+/** The compile options a module was compiled with (NO_BUILTINS when none). */
+export function builtinOptionsOf(module: EngineModule): BuiltinOptions {
+  return builtinOptions.get(module) ?? NO_BUILTINS;
 }
 
 /** Defines this realm's Module interface; `realm.moduleOf` recognises its objects. */
@@ -59,8 +73,7 @@ export function defineModule(realm: Realm) {
       }
       requireArgs(arguments.length, 1, 'WebAssembly.Module');
       const copy = copyBufferSource(bytes, 'WebAssembly.Module');
-      readCompileOptions(options, 'WebAssembly.Module');
-      this.#module = compileBytes(realm, copy);
+      this.#module = compileBytes(realm, copy, readCompileOptions(options, 'WebAssembly.Module'));
     }
 
     /** The module's exports as {name, kind}. */
@@ -72,7 +85,9 @@ export function defineModule(realm: Realm) {
     /** The module's imports as {module, name, kind}. */
     static imports(moduleObject: unknown): { module: string; name: string; kind: string }[] {
       requireArgs(arguments.length, 1, 'WebAssembly.Module.imports');
-      return moduleOf(moduleObject, 'WebAssembly.Module.imports').info.imports.map((i) => ({
+      const m = moduleOf(moduleObject, 'WebAssembly.Module.imports');
+      const options = builtinOptionsOf(m);
+      return m.info.imports.filter((i) => !isBuiltinOrStringImport(i, options)).map((i) => ({
         module: i.module, name: i.name, kind: kindName(i.desc.kind),
       }));
     }

@@ -11,6 +11,7 @@ import { defineOperation } from './interface.js';
 import { defineMemory } from './memory.js';
 import { compileBytes, defineModule, readCompileOptions } from './module.js';
 import { Realm, type JsApiOptions } from './realm.js';
+import type { BuiltinOptions } from './string-builtins.js';
 import { responseBytes } from './streaming.js';
 import { defineTable } from './table.js';
 import { defineTag, jsExceptionTag } from './tag.js';
@@ -51,8 +52,8 @@ export function createWebAssembly(options: JsApiOptions = {}): WebAssemblyNamesp
   const Exception = defineException(realm);
 
   /** "Asynchronously compile a WebAssembly module": compiles in a later job, resolves with a Module. */
-  const asyncCompile = (bytes: Uint8Array): Promise<object> =>
-    Promise.resolve().then(() => realm.wrapModule(compileBytes(realm, bytes)));
+  const asyncCompile = (bytes: Uint8Array, options: BuiltinOptions): Promise<object> =>
+    Promise.resolve().then(() => realm.wrapModule(compileBytes(realm, bytes, options)));
 
   /** "Asynchronously instantiate": reads the imports now, instantiates in a later job. */
   const asyncInstantiate = (module: EngineModule, importObject: unknown): Promise<object> => {
@@ -82,11 +83,11 @@ export function createWebAssembly(options: JsApiOptions = {}): WebAssemblyNamesp
     validate(bytes: unknown, opts?: unknown): boolean {
       requireArgs(arguments.length, 1, 'WebAssembly.validate');
       const copy = copyBufferSource(bytes, 'WebAssembly.validate');
-      readCompileOptions(opts, 'WebAssembly.validate');
+      const options = readCompileOptions(opts, 'WebAssembly.validate');
       try {
         // A valid module using a feature the engine cannot run yet counts as invalid, as on an
         // engine without that feature, so feature detection picks a build tswasm can run.
-        compileBytes(realm, copy);
+        compileBytes(realm, copy, options);
         return true;
       } catch {
         return false;
@@ -97,8 +98,7 @@ export function createWebAssembly(options: JsApiOptions = {}): WebAssemblyNamesp
       return promising(() => {
         requireArgs(count, 1, 'WebAssembly.compile');
         const copy = copyBufferSource(bytes, 'WebAssembly.compile');
-        readCompileOptions(opts, 'WebAssembly.compile');
-        return asyncCompile(copy);
+        return asyncCompile(copy, readCompileOptions(opts, 'WebAssembly.compile'));
       });
     },
     instantiate(source: unknown, importObject?: unknown, opts?: unknown): Promise<unknown> {
@@ -113,16 +113,15 @@ export function createWebAssembly(options: JsApiOptions = {}): WebAssemblyNamesp
         }
         const copy = copyBufferSource(source, what);
         checkImportObject(importObject, what);
-        readCompileOptions(opts, what);
-        return asyncCompile(copy).then((moduleObject) => instantiateModuleObject(moduleObject, importObject));
+        return asyncCompile(copy, readCompileOptions(opts, what)).then((moduleObject) => instantiateModuleObject(moduleObject, importObject));
       });
     },
     compileStreaming(source: unknown, opts?: unknown): Promise<object> {
       const count = arguments.length;
       return promising(() => {
         requireArgs(count, 1, 'WebAssembly.compileStreaming');
-        readCompileOptions(opts, 'WebAssembly.compileStreaming');
-        return responseBytes(source, 'WebAssembly.compileStreaming').then(asyncCompile);
+        const options = readCompileOptions(opts, 'WebAssembly.compileStreaming');
+        return responseBytes(source, 'WebAssembly.compileStreaming').then((bytes) => asyncCompile(bytes, options));
       });
     },
     instantiateStreaming(source: unknown, importObject?: unknown, opts?: unknown): Promise<{ module: object; instance: object }> {
@@ -131,8 +130,8 @@ export function createWebAssembly(options: JsApiOptions = {}): WebAssemblyNamesp
         const what = 'WebAssembly.instantiateStreaming';
         requireArgs(count, 1, what);
         checkImportObject(importObject, what);
-        readCompileOptions(opts, what);
-        return responseBytes(source, what).then(asyncCompile).then((m) => instantiateModuleObject(m, importObject));
+        const options = readCompileOptions(opts, what);
+        return responseBytes(source, what).then((bytes) => asyncCompile(bytes, options)).then((m) => instantiateModuleObject(m, importObject));
       });
     },
   };

@@ -119,7 +119,7 @@ test('compile is asynchronous and resolves with a Module', async () => {
   });
 });
 
-test('Module options: a non-object is a TypeError; JS String Builtins options are read and ignored', async () => {
+test('Module options: a non-object is a TypeError; JS String Builtins options are read (string-builtins.test.ts uses them)', async () => {
   await same((W) => W.Module.exports(new W.Module(EMPTY, {})));
   await same((W) => W.Module.exports(new W.Module(EMPTY, undefined)));
   await same((W) => W.validate(EMPTY, {}));
