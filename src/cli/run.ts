@@ -8,15 +8,20 @@ import {
   valTypeName, type ValType,
 } from '../api/index.js';
 import { Wasi, WasiExit } from '../wasi/index.js';
+import { startEpochTimer } from '../node/epoch-timer.js';
 
-const USAGE = `usage: tswasm run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [--invoke NAME] FILE.wasm|FILE.wat [ARGS...]
+const USAGE = `usage: tswasm run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [--fuel N] [--timeout T] [--invoke NAME] FILE.wasm|FILE.wat [ARGS...]
 
   Without --invoke, runs a WASI command: calls "_start" with ARGS as argv (argv[0] is FILE),
   stdin/stdout/stderr inherited; exits with the program's exit code.
   --dir HOST[::GUEST]   preopen host directory HOST, seen by the program as GUEST (default HOST)
   --env NAME=VALUE      set an environment variable for the program (--env NAME copies the host's)
   --invoke NAME         call export NAME with ARGS as its arguments and print its results
-                        (a WASI reactor's "_initialize" runs first)`;
+                        (a WASI reactor's "_initialize" runs first)
+  --fuel N              give the program N units of fuel (one per instruction, as Wasmtime counts);
+                        it traps with OutOfFuel when they run out
+  --timeout T           interrupt the program after T (e.g. 500ms, 10s, 2m; a bare number is
+                        seconds): it traps with Interrupt, also inside a loop that never returns`;
 
 /** Exit status for a trap, as `wasmtime run` on Unix (128 + SIGABRT). */
 const TRAP_EXIT = 134;
@@ -25,6 +30,8 @@ interface RunOptions {
   dirs: { host: string; guest: string }[];
   env: Record<string, string>;
   invoke: string | null;
+  fuel: number | null;
+  timeoutMs: number | null;
   file: string;
   args: string[];
 }
@@ -32,7 +39,7 @@ interface RunOptions {
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): RunOptions {
-  const opts: RunOptions = { dirs: [], env: {}, invoke: null, file: '', args: [] };
+  const opts: RunOptions = { dirs: [], env: {}, invoke: null, fuel: null, timeoutMs: null, file: '', args: [] };
   let i = 0;
   const value = (flag: string): string => {
     const v = argv[++i];
@@ -67,6 +74,16 @@ function parseArgs(argv: string[]): RunOptions {
       case '--invoke':
         opts.invoke = arg();
         break;
+      case '--fuel': {
+        const text = arg();
+        const n = /^\d+$/.test(text) ? Number(text) : NaN;
+        if (!Number.isSafeInteger(n)) throw new UsageError(`--fuel needs a non-negative integer, not "${text}"`);
+        opts.fuel = n;
+        break;
+      }
+      case '--timeout':
+        opts.timeoutMs = parseDuration(arg());
+        break;
       case '-h': case '--help':
         throw new UsageError('');
       default:
@@ -84,6 +101,15 @@ function parseArgs(argv: string[]): RunOptions {
     opts.args = opts.args.slice(2);
   }
   return opts;
+}
+
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** "500ms", "10s", "1.5m", "2h", or a bare number of seconds, in milliseconds. */
+function parseDuration(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text);
+  if (m === null) throw new UsageError(`--timeout needs a duration such as 500ms, 10s or 2m, not "${text}"`);
+  return Number(m[1]) * UNIT_MS[m[2] ?? 's']!;
 }
 
 function parseArg(t: ValType, text: string): Val {
@@ -141,9 +167,13 @@ function invoke(store: Store, instance: Instance, name: string, texts: string[])
 }
 
 function run(opts: RunOptions): number {
-  const engine = new Engine();
+  const engine = new Engine({ consumeFuel: opts.fuel !== null, epochInterruption: opts.timeoutMs !== null });
   const store = new Store(engine);
+  if (opts.fuel !== null) store.setFuel(opts.fuel);
+  if (opts.timeoutMs !== null) store.setEpochDeadline(1);
   const module = loadModule(engine, opts.file);
+  // Started after compiling: the timeout counts the program's run (instantiation included).
+  const timer = opts.timeoutMs === null ? null : startEpochTimer(engine, opts.timeoutMs);
   const wasi = new Wasi({
     args: opts.invoke === null ? [opts.file, ...opts.args] : [opts.file],
     env: opts.env,
@@ -170,6 +200,7 @@ function run(opts: RunOptions): number {
     throw e;
   } finally {
     wasi.close();
+    void timer?.stop();
   }
 }
 

@@ -2,3 +2,4 @@
 // well on Node. Everything else in the package runs in any JS engine.
 
 export { tuneV8, V8_FLAGS } from './tuning.js';
+export { startEpochTimer, type EpochTimer } from './epoch-timer.js';

@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import {
   Engine, Func, I32, Instance, Module, Store, Trap, TrapCode, UpdateDeadline, Val, funcType, type Caller,
 } from '../../src/index.js';
+import { startEpochTimer } from '../../src/node/index.js';
 
 const spinner = `(module
   (import "env" "tick" (func $tick))
@@ -116,6 +117,21 @@ test('a Worker timer advancing the shared epoch stops an infinite loop within 10
   } finally {
     await worker.terminate();
   }
+});
+
+test('startEpochTimer (tswasm/node) interrupts a call that never returns, after its timeout', async () => {
+  const { engine, store, instance } = setup({ epochInterruption: true });
+  store.setEpochDeadline(1);
+  const started = performance.now();
+  const timer = startEpochTimer(engine, 150);
+  try {
+    assert.throws(() => instance.getFunc(store, 'spin')!.call(store), isTrap(TrapCode.Interrupt));
+  } finally {
+    await timer.stop();
+  }
+  const elapsed = performance.now() - started;
+  assert.ok(elapsed >= 140 && elapsed < 2000, `interrupted after ${elapsed.toFixed(0)} ms`);
+  assert.throws(() => startEpochTimer(engine, -1), RangeError);
 });
 
 test('engine.incrementEpoch() from a host call interrupts the running wasm', () => {

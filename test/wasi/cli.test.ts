@@ -94,6 +94,39 @@ test('--invoke after FILE (the older form) still works', async () => {
   assert.deepEqual(r, { status: 0, stdout: '6765\n', stderr: '' });
 });
 
+test('--fuel and --timeout stop a program that runs too long, as wasmtime run does', async () => {
+  const dir = tempDir();
+  try {
+    const wat = join(dir, 'spin.wat');
+    writeFileSync(wat, `(module
+      (func (export "spin") (loop $l (br $l)))
+      (func (export "count") (param i32) (result i32) (local i32)
+        (loop $l (local.set 1 (i32.add (local.get 1) (i32.const 1))) (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
+        (local.get 1)))`);
+    const started = performance.now();
+    const [timedOut, inTime, outOfFuel, enoughFuel, badDuration] = await Promise.all([
+      runCli(['--timeout', '200ms', '--invoke', 'spin', wat]),
+      runCli(['--timeout', '30s', '--invoke', 'count', wat, '1000']),
+      runCli(['--fuel', '1000', '--invoke', 'count', wat, '1000']),
+      runCli(['--fuel=1000', '--invoke', 'count', wat, '100']),
+      runCli(['--timeout', 'soon', '--invoke', 'spin', wat]),
+    ]);
+    assert.equal(timedOut.status, 134, timedOut.stderr);
+    assert.match(timedOut.stderr, /wasm trap: Interrupt/);
+    // The 30 s timer ended with the program: the child exited long before it would have fired.
+    assert.ok(performance.now() - started < 20_000, 'a pending timeout does not keep the process alive');
+    assert.equal(inTime.status, 0, inTime.stderr);
+    assert.equal(inTime.stdout, '1000\n');
+    assert.equal(outOfFuel.status, 134);
+    assert.match(outOfFuel.stderr, /wasm trap: OutOfFuel/);
+    assert.equal(enoughFuel.stdout, '100\n');
+    assert.equal(badDuration.status, 2);
+    assert.match(badDuration.stderr, /--timeout needs a duration/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('clear errors: missing file, invalid module, unknown import, no _start, bad usage, missing --dir', async () => {
   const dir = tempDir();
   try {
