@@ -1,10 +1,10 @@
 // v128 locals and parameters as four int32 lets each (`l5_0` .. `l5_3`), so that SIMD code that keeps
 // vectors in locals (all of clang's) reads and writes lanes instead of allocating a V128 per local.set.
 
-import { V128 } from '../core/types.js';
+import { I32, V128 } from '../core/types.js';
 import { entry, type Entry } from './entry.js';
 import type { FunctionCompiler } from './function-compiler.js';
-import { lanesOf, pushWithForm, tempLanes } from './simd-lanes.js';
+import { lanesOf, pushWithForm } from './simd-lanes.js';
 
 const LANES = [0, 1, 2, 3];
 
@@ -27,6 +27,12 @@ export function pushV128Local(fc: FunctionCompiler, i: number): void {
  */
 export function setV128Local(fc: FunctionCompiler, i: number, v: Entry): void {
   const lanes = lanesOf(fc, v, 'i32');
-  const safe = lanes.map((x, k) => (LANES.slice(0, k).some((j) => new RegExp(`\\bl${i}_${j}\\b`).test(x)) ? tempLanes(fc, 'i32', [x])[0]! : x));
+  // Always a temp, even for a bare lane name such as l5_1 (tempLanes would leave that as it is).
+  const safe = lanes.map((x, k) => {
+    if (!LANES.slice(0, k).some((j) => new RegExp(`\\bl${i}_${j}\\b`).test(x))) return x;
+    const t = fc.temp(I32);
+    fc.emit(`${t} = ${x};`);
+    return t;
+  });
   fc.emit(LANES.map((k) => `l${i}_${k} = ${safe[k]};`).join(' '));
 }
