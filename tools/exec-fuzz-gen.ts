@@ -4,7 +4,8 @@
 //
 // Shape of a generated module:
 //   - functions 0..n-1: random bodies (numerics, locals, globals, blocks/loops/ifs with multi-value
-//     types, br/br_if/br_table/return/unreachable, calls, call_indirect, memory and table ops);
+//     types, br/br_if/br_table/return/unreachable, calls, call_indirect, tail calls (return_call,
+//     return_call_indirect), memory and table ops);
 //   - one wrapper per exported function ("w0", "w1", ...): takes and returns integers in place of
 //     floats (reinterpreting them), so no float crosses the JS boundary, where NaN bits may change;
 //     it also resets the call budget (below);
@@ -1096,7 +1097,7 @@ class FuncGen {
   /** An unconditional transfer (br, br_table, return, unreachable): valid as a value of any type. */
   private branchAway(): void {
     const forward = this.labels.flatMap((l, i) => (l.kind === 'loop' ? [] : [i]));
-    switch (this.rng.weighted([40, 28, 24, 8])) {
+    switch (this.rng.weighted([40, 28, 24, 8, 30])) {
       case 0: {
         const i = this.rng.pick(forward);
         for (const p of this.labels[i]!.types) this.gen(p);
@@ -1120,9 +1121,41 @@ class FuncGen {
         for (const r of this.sig.results) this.gen(r);
         this.e(0x0f);
         break;
-      default:
+      case 3:
         this.e(0x00);
+        break;
+      default:
+        this.tailCall();
     }
+  }
+
+  /**
+   * return_call or return_call_indirect of a function with this function's results (else a plain
+   * return). The call budget bounds tail-call chains as it bounds calls.
+   */
+  private tailCall(): void {
+    const results = this.sig.results;
+    const funcs = this.m.funcs.flatMap((f, i) => (sameTypes(f.results, results) ? [i] : []));
+    const types = this.m.types.flatMap((t, i) => (sameTypes(t.results, results) ? [i] : []));
+    if (types.length > 0 && this.rng.chance(0.4)) {
+      // As for call_indirect: mostly the type of the function a slot held at instantiation.
+      const slots = this.m.tableInit.flatMap((f, i) => (f !== null && sameTypes(this.m.funcs[f]!.results, results) ? [i] : []));
+      const slot = slots.length > 0 && this.rng.chance(0.8) ? this.rng.pick(slots) : -1;
+      const type = slot >= 0 ? this.m.funcs[this.m.tableInit[slot]!]!.type : this.rng.pick(types);
+      for (const p of this.m.types[type]!.params) this.gen(p);
+      if (slot >= 0 && this.rng.chance(0.8)) this.e(0x41, ...s32(slot));
+      else this.tableIndex();
+      this.e(0x13, ...u32(type), 0);
+      return;
+    }
+    if (funcs.length > 0) {
+      const f = this.rng.pick(funcs);
+      for (const p of this.m.funcs[f]!.params) this.gen(p);
+      this.e(0x12, ...u32(f));
+      return;
+    }
+    for (const r of results) this.gen(r);
+    this.e(0x0f);
   }
 
   /**

@@ -281,6 +281,8 @@ function shift(fc: FunctionCompiler, code: number): void {
   }
   const s = fc.temp(I32);
   const t = fc.temp(I64);
+  // The count is evaluated here: what may trap below it on the stack goes first.
+  if (!b.pure) fc.spillNonPure();
   fc.emit(`${s} = ${b.code} & 63;`);
   if (code === Op.I64Shl) {
     fc.emit(`if (${s} < 32) { ${t}h = (${hi} << ${s}) | ((${lo} >>> 1) >>> (31 - ${s})); ${t} = ${lo} << ${s}; }`);
@@ -318,6 +320,7 @@ function rotate(fc: FunctionCompiler, left: boolean): void {
   const t = fc.temp(I64);
   const x = fc.temp(I32);
   const y = fc.temp(I32);
+  if (!b.pure) fc.spillNonPure();
   fc.emit(`${s} = ${left ? `${b.code} & 63` : `(64 - (${b.code} & 63)) & 63`};`);
   fc.emit(`if (${s} >= 32) { ${x} = ${a.hi}; ${y} = ${a.code}; ${s} -= 32; } else { ${x} = ${a.code}; ${y} = ${a.hi}; }`);
   fc.emit(`if (${s} === 0) { ${t} = ${x}; ${t}h = ${y}; }`);

@@ -77,6 +77,10 @@ test('the first trap in wasm order wins when a later operand is evaluated into a
     'i64.add': `(i32.add ${oob} (i32.wrap_i64 (i64.add (i64.extend_i32_u ${div0}) (i64.const 1))))`,
     'f32.store': `(f32.store ${oob} (f32.convert_i32_u ${div0})) (i32.const 0)`,
     'i64.store': `(i64.store ${oob} (i64.extend_i32_u ${div0})) (i32.const 0)`,
+    // A non-constant i64 shift or rotate count (seed 20261128, module 18760).
+    'i64.shl': `(i32.add ${oob} (i32.wrap_i64 (i64.shl (i64.const 5) (i64.extend_i32_u ${div0}))))`,
+    'i64.shr_s': `(i32.add ${oob} (i32.wrap_i64 (i64.shr_s (i64.const -5) (i64.extend_i32_u ${div0}))))`,
+    'i64.rotr': `(i32.add ${oob} (i32.wrap_i64 (i64.rotr (i64.const 5) (i64.extend_i32_u ${div0}))))`,
   };
   for (const compilation of ['lazy', 'eager'] as const) {
     for (const [name, body] of Object.entries(bodies)) {
