@@ -5,7 +5,8 @@
 // Shape of a generated module:
 //   - functions 0..n-1: random bodies (numerics, locals, globals, blocks/loops/ifs with multi-value
 //     types, br/br_if/br_table/return/unreachable, calls, call_indirect, tail calls (return_call,
-//     return_call_indirect), memory and table ops);
+//     return_call_indirect), memory and table ops; in 40% of modules legacy exception handling:
+//     tags, throw, try/catch/catch_all/delegate, rethrow);
 //   - one wrapper per exported function ("w0", "w1", ...): takes and returns integers in place of
 //     floats (reinterpreting them), so no float crosses the JS boundary, where NaN bits may change;
 //     it also resets the call budget (below);
@@ -492,7 +493,8 @@ interface GlobalDef {
   readonly init: bigint;
 }
 interface Label {
-  readonly kind: 'block' | 'loop' | 'if' | 'func';
+  /** 'try': a legacy try's body; 'catch': one of its catch or catch_all clauses (rethrow's target). */
+  readonly kind: 'block' | 'loop' | 'if' | 'func' | 'try' | 'catch';
   /** The types a branch to this label carries. */
   readonly types: readonly NumType[];
   /** For loops, the local counting the remaining iterations. */
@@ -525,6 +527,13 @@ class ModuleGen {
    * a table index past the maximum), so the first trap in wasm's order decides the outcome.
    */
   readonly probe: boolean;
+  /**
+   * Exception-handling modules use legacy exception handling (which Node 20 runs natively): tags,
+   * throw, try with catch/catch_all/delegate, rethrow. Wrappers catch what escapes (see generateModule).
+   */
+  readonly eh: boolean;
+  /** Each tag's parameter types. */
+  readonly tags: NumType[][] = [];
 
   /** The value types of locals, params, results and block types: the numeric ones, plus v128 with SIMD. */
   readonly valTypes: readonly NumType[];
@@ -533,6 +542,7 @@ class ModuleGen {
   constructor(readonly rng: Rng, readonly raw: boolean, readonly simd: boolean) {
     this.trappy = rng.chance(0.35);
     this.probe = this.trappy && rng.chance(0.5);
+    this.eh = rng.chance(0.4);
     this.valTypes = simd ? SIMD_TYPES : NUM_TYPES;
     this.ops = simd ? SIMD_TABLES : SCALAR_TABLES;
   }
@@ -692,6 +702,8 @@ class FuncGen {
       if (this.loopDepth < MAX_LOOP_NEST) opts.push([2.5, () => this.loopExpr(t)]);
       opts.push([3, () => this.multiExpr(t)]);
       opts.push([3, () => this.brIfExpr(t)]);
+      if (this.m.eh) opts.push([3, () => this.tryExpr(t)]);
+      if (this.m.tags.length > 0) opts.push([2, () => this.throwAway()]);
     }
     if (t === I32) {
       opts.push([1.5, () => this.e(0x3f, 0)]); // memory.size
@@ -1097,7 +1109,9 @@ class FuncGen {
   /** An unconditional transfer (br, br_table, return, unreachable): valid as a value of any type. */
   private branchAway(): void {
     const forward = this.labels.flatMap((l, i) => (l.kind === 'loop' ? [] : [i]));
-    switch (this.rng.weighted([40, 28, 24, 8, 30])) {
+    const catches = this.labels.flatMap((l, i) => (l.kind === 'catch' ? [i] : []));
+    const tags = this.m.tags.length;
+    switch (this.rng.weighted([40, 28, 24, 8, 30, tags > 0 ? 30 : 0, catches.length > 0 ? 15 : 0])) {
       case 0: {
         const i = this.rng.pick(forward);
         for (const p of this.labels[i]!.types) this.gen(p);
@@ -1124,9 +1138,71 @@ class FuncGen {
       case 3:
         this.e(0x00);
         break;
-      default:
+      case 4:
         this.tailCall();
+        break;
+      case 5:
+        if (tags === 0) return this.tailCall();
+        this.throwAway();
+        break;
+      default:
+        if (catches.length === 0) return this.tailCall();
+        this.throwAway();
     }
+  }
+
+  /** throw (the payload of a random tag, then the tag), or inside a catch clause often rethrow. */
+  private throwAway(): void {
+    const catches = this.labels.flatMap((l, i) => (l.kind === 'catch' ? [i] : []));
+    if (catches.length > 0 && this.rng.chance(0.4)) {
+      this.e(0x09, ...u32(this.depthOf(this.rng.pick(catches))));
+      return;
+    }
+    const tag = this.rng.below(this.m.tags.length);
+    for (const p of this.m.tags[tag]!) this.gen(p);
+    this.e(0x08, ...u32(tag));
+  }
+
+  /**
+   * A legacy try as an expression of type t: its body, then catch clauses for some tags (the
+   * payload reduced to a t), maybe catch_all; or instead `delegate` to any enclosing label (the
+   * function's passes the exception to the caller).
+   */
+  private tryExpr(t: NumType): void {
+    this.e(0x06, t);
+    this.withLabel({ kind: 'try', types: [t], counter: -1 }, () => {
+      this.stmts(2);
+      this.gen(t);
+    });
+    if (this.rng.chance(0.2)) {
+      // The immediate counts from the block around the try: 0 .. labels.length - 1 (the function).
+      this.e(0x18, ...u32(this.rng.below(this.labels.length)));
+      return;
+    }
+    const tags = [...this.m.tags.keys()].filter(() => this.rng.chance(0.5));
+    for (const tag of tags) {
+      this.e(0x07, ...u32(tag));
+      this.withLabel({ kind: 'catch', types: [t], counter: -1 }, () => {
+        if (this.rng.chance(0.15)) {
+          // Throw on: rethrow what was caught, or a new exception (the payload is discarded).
+          this.throwAway();
+        } else if (this.rng.chance(0.3)) {
+          // The payload kept aside, code run, then the result.
+          this.dropAll(this.m.tags[tag]!);
+          this.stmts(1);
+          this.gen(t);
+        } else this.reduceTo(this.m.tags[tag]!, t);
+      });
+    }
+    if (tags.length === 0 || this.rng.chance(0.5)) {
+      this.e(0x19);
+      this.withLabel({ kind: 'catch', types: [t], counter: -1 }, () => {
+        this.stmts(1);
+        if (this.rng.chance(0.15)) this.throwAway();
+        else this.gen(t);
+      });
+    }
+    this.e(0x0b);
   }
 
   /**
@@ -1398,6 +1474,16 @@ export function generateModule(rng: Rng, options: GenOptions = {}): ModulePlan {
     m.funcs.push({ params, results, type: m.typeIndex(params, results) });
   }
   m.globals.push({ type: I32, mutable: true, init: 0n }); // the call budget
+  // With exceptions: tags, and a global the wrappers set when an exception reached them.
+  const escaped = m.eh ? m.globals.length : -1;
+  if (m.eh) {
+    m.globals.push({ type: I32, mutable: true, init: 0n });
+    for (let i = 1 + rng.below(3); i > 0; i--) {
+      const params = m.randTypes(3);
+      m.tags.push(params);
+      m.typeIndex(params, []);
+    }
+  }
   for (let i = rng.below(5); i > 0; i--) {
     const type = rng.pick(NUM_TYPES);
     m.globals.push({ type, mutable: rng.chance(0.75), init: randArg(rng, type) });
@@ -1443,6 +1529,12 @@ export function generateModule(rng: Rng, options: GenOptions = {}): ModulePlan {
     const results = flat(sig.results);
     wrapperTypes.push(m.typeIndex(params.map(asInt), results.map(asInt)));
     const code: number[] = [0x41, ...s32(budget), 0x24, 0];
+    // try (result ...) call catch_all escaped = 1; zeros end: an exception never reaches JS, where
+    // the two engines' exception objects differ.
+    if (m.eh) {
+      const rs = sig.results;
+      code.push(0x06, ...(rs.length === 0 ? [0x40] : rs.length === 1 ? [rs[0]!] : s32(m.typeIndex([], rs))));
+    }
     let k = 0;
     for (const t of sig.params) {
       code.push(0x20, ...u32(k++));
@@ -1451,6 +1543,11 @@ export function generateModule(rng: Rng, options: GenOptions = {}): ModulePlan {
       if (t === V128) code.push(0xfd, ...u32(0x12), 0x20, ...u32(k++), 0xfd, ...u32(0x1e), 1); // i64x2.splat; i64x2.replace_lane 1
     }
     code.push(0x10, ...u32(f));
+    if (m.eh) {
+      code.push(0x19, 0x41, 1, 0x24, ...u32(escaped));
+      for (const t of sig.results) code.push(...constBytes(t, 0n));
+      code.push(0x0b);
+    }
     const base = params.length;
     for (let j = sig.results.length - 1; j >= 0; j--) code.push(0x21, ...u32(base + j));
     sig.results.forEach((t, j) => {
@@ -1490,6 +1587,7 @@ export function generateModule(rng: Rng, options: GenOptions = {}): ModulePlan {
   out.push(...section(3, vec([...m.funcs.map((f) => u32(f.type)), ...wrapperTypes.map((t) => u32(t)), u32(dumpType)])));
   out.push(...section(4, vec([[0x70, 0x01, ...u32(m.tableMin), ...u32(m.tableMax)]])));
   out.push(...section(5, vec([[0x01, ...u32(m.memMin), ...u32(m.memMax)]])));
+  if (m.tags.length > 0) out.push(...section(13, vec(m.tags.map((p) => [0x00, ...u32(m.typeIndex(p, []))]))));
   out.push(...section(6, vec(m.globals.map((g) => [g.type, g.mutable ? 1 : 0, ...constBytes(g.type, g.init), 0x0b]))));
   const exportEntries: number[][] = exports.map((e, i) => [...name(e.name), 0x00, ...u32(nfuncs + i)]);
   exportEntries.push([...name('dump'), 0x00, ...u32(nfuncs + exports.length)]);
