@@ -19,6 +19,7 @@
 // accepts is a mismatch. Stack exhaustion cannot happen (the generator bounds calls and loops), but
 // if both engines hit it the call is skipped, with a reason.
 
+import { setFlagsFromString } from 'node:v8';
 import { Engine, Instance, Module, Store, Trap, TrapCode, Val, type Func, type Memory } from '../src/index.js';
 import { decodeModule } from '../src/binary/decoder.js';
 import { readOpcode, skipImmediates } from '../src/binary/instructions.js';
@@ -26,6 +27,9 @@ import { OPCODES } from '../src/binary/opcodes.js';
 import { ByteReader } from '../src/binary/reader.js';
 import { WASM3_FEATURES } from '../src/core/features.js';
 import { F32, F64, I32, I64, Rng, generateModule, isFloat, moduleSeed, typeName, type GenOptions, type ModulePlan, type NumType } from './exec-fuzz-gen.js';
+
+// Node 20's engine runs memory64 (which a quarter of the modules use) only behind this flag.
+setFlagsFromString('--experimental-wasm-memory64');
 
 /** The little of Node's own WebAssembly namespace the runner uses (the project's lib has no DOM types). */
 interface NativeWasm {

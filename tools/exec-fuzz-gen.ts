@@ -6,7 +6,7 @@
 //   - functions 0..n-1: random bodies (numerics, locals, globals, blocks/loops/ifs with multi-value
 //     types, br/br_if/br_table/return/unreachable, calls, call_indirect, tail calls (return_call,
 //     return_call_indirect), memory and table ops; in 40% of modules legacy exception handling:
-//     tags, throw, try/catch/catch_all/delegate, rethrow);
+//     tags, throw, try/catch/catch_all/delegate, rethrow; in 25% memory64, with i64 addresses);
 //   - one wrapper per exported function ("w0", "w1", ...): takes and returns integers in place of
 //     floats (reinterpreting them), so no float crosses the JS boundary, where NaN bits may change;
 //     it also resets the call budget (below);
@@ -281,6 +281,18 @@ function s64(v: bigint): number[] {
   }
 }
 
+/** Unsigned LEB128 of a value below 2^53 (memory64 offsets). */
+function u64(n: number): number[] {
+  const out: number[] = [];
+  let v = BigInt(n);
+  do {
+    const b = Number(v & 0x7fn);
+    v >>= 7n;
+    out.push(v === 0n ? b : b | 0x80);
+  } while (v !== 0n);
+  return out;
+}
+
 function constBytes(t: NumType, v: bigint): number[] {
   switch (t) {
     case I32: return [0x41, ...s32(Number(BigInt.asIntN(32, v)))];
@@ -532,6 +544,12 @@ class ModuleGen {
    * throw, try with catch/catch_all/delegate, rethrow. Wrappers catch what escapes (see generateModule).
    */
   readonly eh: boolean;
+  /**
+   * memory64: the memory takes i64 addresses (loads, stores, bulk operations, size and grow,
+   * data segment offsets); addresses and offsets beyond 4 GiB must trap. Node 20 runs it under
+   * --experimental-wasm-memory64 (exec-fuzz-core sets the flag).
+   */
+  readonly mem64: boolean;
   /** Each tag's parameter types. */
   readonly tags: NumType[][] = [];
 
@@ -543,6 +561,7 @@ class ModuleGen {
     this.trappy = rng.chance(0.35);
     this.probe = this.trappy && rng.chance(0.5);
     this.eh = rng.chance(0.4);
+    this.mem64 = rng.chance(0.25);
     this.valTypes = simd ? SIMD_TYPES : NUM_TYPES;
     this.ops = simd ? SIMD_TABLES : SCALAR_TABLES;
   }
@@ -706,8 +725,10 @@ class FuncGen {
       if (this.m.tags.length > 0) opts.push([2, () => this.throwAway()]);
     }
     if (t === I32) {
-      opts.push([1.5, () => this.e(0x3f, 0)]); // memory.size
-      opts.push([1.5, () => { this.growDelta(); this.e(0x40, 0); }]); // memory.grow
+      // memory64: size and grow are i64 (wrapped here; the delta is extended).
+      const wrap = this.m.mem64 ? [0xa7] : [];
+      opts.push([1.5, () => this.e(0x3f, 0, ...wrap)]); // memory.size
+      opts.push([1.5, () => { this.growDelta(); if (this.m.mem64) this.e(0xad); this.e(0x40, 0, ...wrap); }]); // memory.grow
       opts.push([0.7, () => this.e(0xfc, 0x10, 0)]); // table.size
       opts.push([0.7, () => { this.refValue(); this.growDelta(); this.e(0xfc, 0x0f, 0); }]); // table.grow
       opts.push([1.2, () => { this.tableIndex(); this.e(0x25, 0, 0xd1); }]); // ref.is_null (table.get)
@@ -750,11 +771,37 @@ class FuncGen {
     const r = this.rng.below(100);
     const offset = r < (this.m.trappy ? 70 : 86) ? this.rng.below(16) : r < (this.m.trappy ? 90 : 98) ? this.rng.below(300) :
       this.rng.pick([65535, 65536, 65536 - width, 65536 * this.m.memMax - width, 0x7fffffff, 0xffffffff]);
+    // memory64 offsets are u64: sometimes past 4 GiB, where any access traps.
+    if (this.m.mem64 && this.rng.chance(0.03)) {
+      this.e(...u32(align), ...u64(2 ** 32 + this.rng.pick([0, 1, 65536, 2 ** 40])));
+      return;
+    }
     this.e(...u32(align), ...u32(offset));
   }
 
-  /** Pushes an i32 address: mostly small, sometimes at the end of memory or anywhere. */
+  /**
+   * Pushes an address (i64 for memory64: an i32 one zero-extended, or one with high bits set, or
+   * any i64): mostly small, sometimes at the end of memory or anywhere.
+   */
   private addr(width: number): void {
+    if (!this.m.mem64) return this.addr32(width);
+    switch (this.rng.weighted([80, 6, 6, 8])) {
+      case 0:
+        this.addr32(width, true);
+        this.e(0xad); // i64.extend_i32_u
+        break;
+      case 1: // memory.size * 65536 - k, in i64
+        this.e(0x3f, 0, 0x42, 16, 0x86, 0x42, ...s32(1 + this.rng.below(width + 4)), 0x7d);
+        break;
+      case 2:
+        this.e(...constBytes(I64, this.rng.pick([1n << 32n, (1n << 32n) + 8n, -1n, -BigInt(width), 1n << 63n, (1n << 33n) - 1n])));
+        break;
+      default:
+        this.gen(I64);
+    }
+  }
+
+  private addr32(width: number, noSize = false): void {
     if (this.m.probe && this.rng.chance(0.3)) {
       this.e(0x41, ...s32(65536 * this.m.memMax + this.rng.below(1000)));
       return;
@@ -768,7 +815,8 @@ class FuncGen {
         this.e(0x41, ...s32(this.rng.below(256)));
         break;
       case 2: // memory.size * 65536 - k: straddles the current end of memory
-        this.e(0x3f, 0, 0x41, 16, 0x74, 0x41, ...s32(1 + this.rng.below(width + 4)), 0x6b);
+        if (noSize) this.e(0x41, ...s32(65536 * this.m.memMin - this.rng.below(width + 4)));
+        else this.e(0x3f, 0, 0x41, 16, 0x74, 0x41, ...s32(1 + this.rng.below(width + 4)), 0x6b);
         break;
       case 3:
         this.e(0x41, ...s32(65536 * this.rng.below(this.m.memMax + 1) - this.rng.below(width + 4)));
@@ -853,6 +901,14 @@ class FuncGen {
   private tee(t: NumType, det: boolean): void {
     this.gen(t, det);
     this.e(0x22, ...u32(this.rng.pick(this.user.get(t)!)));
+  }
+
+  /** Length operand of memory.fill and memory.copy: i64 for memory64 (an i32 extended, or a huge one). */
+  private memLength(): void {
+    this.length();
+    if (!this.m.mem64) return;
+    this.e(0xad);
+    if (this.rng.chance(0.05)) this.e(...constBytes(I64, 1n << 32n), 0x7c); // + 4 GiB
   }
 
   /** Length operand of bulk memory instructions. */
@@ -1372,13 +1428,13 @@ class FuncGen {
       [3, () => { // memory.fill
         this.addr(1);
         this.gen(I32);
-        this.length();
+        this.memLength();
         this.e(0xfc, 0x0b, 0);
       }],
       [3, () => { // memory.copy
         this.addr(1);
         this.addr(1);
-        this.length();
+        this.memLength();
         this.e(0xfc, 0x0a, 0, 0);
       }],
       [m.dataCount > 0 ? 3 : 0, () => { // memory.init
@@ -1586,7 +1642,7 @@ export function generateModule(rng: Rng, options: GenOptions = {}): ModulePlan {
   out.push(...section(1, vec(m.types.map((t) => [0x60, ...vec(t.params.map((p) => [p])), ...vec(t.results.map((r) => [r]))]))));
   out.push(...section(3, vec([...m.funcs.map((f) => u32(f.type)), ...wrapperTypes.map((t) => u32(t)), u32(dumpType)])));
   out.push(...section(4, vec([[0x70, 0x01, ...u32(m.tableMin), ...u32(m.tableMax)]])));
-  out.push(...section(5, vec([[0x01, ...u32(m.memMin), ...u32(m.memMax)]])));
+  out.push(...section(5, vec([[m.mem64 ? 0x05 : 0x01, ...u32(m.memMin), ...u32(m.memMax)]])));
   if (m.tags.length > 0) out.push(...section(13, vec(m.tags.map((p) => [0x00, ...u32(m.typeIndex(p, []))]))));
   out.push(...section(6, vec(m.globals.map((g) => [g.type, g.mutable ? 1 : 0, ...constBytes(g.type, g.init), 0x0b]))));
   const exportEntries: number[][] = exports.map((e, i) => [...name(e.name), 0x00, ...u32(nfuncs + i)]);
@@ -1603,7 +1659,7 @@ export function generateModule(rng: Rng, options: GenOptions = {}): ModulePlan {
   out.push(...section(10, vec(bodies.map((b) => [...u32(b.length), ...b]))));
   if (m.dataCount > 0) {
     out.push(...section(11, vec([
-      ...m.active.map((d) => [0x00, 0x41, ...s32(d.offset), 0x0b, ...vec(d.bytes.map((b) => [b]))]),
+      ...m.active.map((d) => [0x00, ...constBytes(m.mem64 ? I64 : I32, BigInt(d.offset)), 0x0b, ...vec(d.bytes.map((b) => [b]))]),
       ...m.passive.map((d) => [0x01, ...vec(d.map((b) => [b]))]),
     ])));
   }
