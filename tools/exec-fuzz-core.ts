@@ -88,12 +88,13 @@ export interface Stats {
   modes: Record<string, number>;
   /** Modules generated with SIMD. */
   simdModules: number;
+  memory64Modules: number;
   /** How often each instruction occurs in the generated functions (static coverage). */
   instructions: Record<string, number>;
 }
 
 export function newStats(): Stats {
-  return { modules: 0, calls: 0, equal: 0, nanRelaxed: 0, outcomes: {}, skipped: {}, invalid: [], mismatches: [], modes: {}, simdModules: 0, instructions: {} };
+  return { modules: 0, calls: 0, equal: 0, nanRelaxed: 0, outcomes: {}, skipped: {}, invalid: [], mismatches: [], modes: {}, simdModules: 0, memory64Modules: 0, instructions: {} };
 }
 
 const bump = (r: Record<string, number>, k: string) => (r[k] = (r[k] ?? 0) + 1);
@@ -256,6 +257,7 @@ export function runModule(seed: number, index: number, stats: Stats, opts: RunOp
   const plan = generateModule(new Rng(moduleSeed(seed, index)), opts.gen);
   stats.modules++;
   if (plan.simd) stats.simdModules++;
+  if (plan.memory64) stats.memory64Modules++;
   bump(stats.modes, plan.mode);
   countInstructions(plan.bytes, stats.instructions);
   const log = opts.log;
@@ -355,7 +357,7 @@ export function runModule(seed: number, index: number, stats: Stats, opts: RunOp
 /** A short multi-line summary of `stats`. */
 export function summary(stats: Stats): string {
   const lines = [
-    `modules: ${stats.modules} (${Object.entries(stats.modes).map(([k, v]) => `${v} ${k} NaNs`).join(', ')}; ${stats.simdModules} with SIMD), calls: ${stats.calls}`,
+    `modules: ${stats.modules} (${Object.entries(stats.modes).map(([k, v]) => `${v} ${k} NaNs`).join(', ')}; ${stats.simdModules} with SIMD, ${stats.memory64Modules} memory64), calls: ${stats.calls}`,
     `equal: ${stats.equal} (of which ${stats.nanRelaxed} with NaN results differing only in NaN bits), mismatches: ${stats.mismatches.length}, invalid modules: ${stats.invalid.length}`,
     `outcomes: ${Object.entries(stats.outcomes).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     `skipped: ${Object.keys(stats.skipped).length === 0 ? 'none' : Object.entries(stats.skipped).map(([k, v]) => `${k} ${v}`).join(', ')}`,

@@ -493,6 +493,8 @@ export interface ModulePlan {
   readonly bytes: Uint8Array;
   readonly mode: 'canon' | 'raw';
   readonly simd: boolean;
+  /** Whether the memory is a memory64 one. */
+  readonly memory64: boolean;
   readonly exports: readonly ExportPlan[];
   readonly calls: readonly CallPlan[];
   /** Types of the globals, in the order "dump" returns them. */
@@ -1663,5 +1665,5 @@ export function generateModule(rng: Rng, options: GenOptions = {}): ModulePlan {
       ...m.passive.map((d) => [0x01, ...vec(d.map((b) => [b]))]),
     ])));
   }
-  return { bytes: new Uint8Array(out), mode: raw ? 'raw' : 'canon', simd: m.simd, exports, calls, globals: globalTypes };
+  return { bytes: new Uint8Array(out), mode: raw ? 'raw' : 'canon', simd: m.simd, memory64: m.mem64, exports, calls, globals: globalTypes };
 }

@@ -9,7 +9,7 @@ import { TrapCode } from '../../src/api/index.js';
 import { Rng, generateModule, moduleSeed } from '../../tools/exec-fuzz-gen.js';
 import { SIMD_TARGET_INSTRUCTIONS, TARGET_INSTRUCTIONS, countInstructions, newStats, runModule, summary } from '../../tools/exec-fuzz-core.js';
 
-const SEED = 20260301;
+const SEED = 20261126;
 const MODULES = 250;
 
 test(`${MODULES} random modules behave alike on tswasm and on the native engine`, () => {
@@ -36,6 +36,11 @@ test(`${MODULES} random modules behave alike on tswasm and on the native engine`
   assert.ok(stats.simdModules >= MODULES * 0.3 && stats.simdModules <= MODULES * 0.7, report);
   assert.deepEqual(SIMD_TARGET_INSTRUCTIONS.filter((n) => !stats.instructions[n]), [], 'SIMD instructions the sample never generates');
   assert.ok(SIMD_TARGET_INSTRUCTIONS.reduce((a, n) => a + (stats.instructions[n] ?? 0), 0) >= 4000, report);
+  // Tail calls, legacy exception handling and memory64 modules are in the sample too.
+  const missing = ['return_call', 'return_call_indirect', 'throw', 'rethrow', 'try', 'catch', 'catch_all', 'delegate']
+    .filter((n) => !stats.instructions[n]);
+  assert.deepEqual(missing, [], 'control instructions the sample never generates');
+  assert.ok(stats.memory64Modules >= MODULES * 0.1, report);
 });
 
 test('SIMD can be forced on and off', () => {
