@@ -8,7 +8,7 @@ import { asWebIdlInterface } from './interface.js';
 import { checkJsApiLimits } from './limits.js';
 import { checkBuiltinImports, isBuiltinOrStringImport, NO_BUILTINS, type BuiltinOptions } from './string-builtins.js';
 import type { Realm } from './realm.js';
-import { copyBufferSource, dictionary, requireArgs, sequence, toDOMString } from './webidl.js';
+import { copyBufferSource, dictionary, requireArgs, sequence, toDOMString, toUSVString } from './webidl.js';
 
 export type ModuleClass = ReturnType<typeof defineModule>;
 
@@ -33,11 +33,6 @@ export function compileBytes(realm: Realm, bytes: Uint8Array, options: BuiltinOp
     builtinOptions.set(module, options);
   }
   return module;
-}
-
-/** USVString conversion: a DOMString with lone surrogates replaced by U+FFFD. */
-function toUSVString(v: unknown): string {
-  return (toDOMString(v) as string & { toWellFormed(): string }).toWellFormed();
 }
 
 /** Reads WebAssemblyCompileOptions (the WebIDL conversion, with its TypeErrors). */

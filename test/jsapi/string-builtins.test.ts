@@ -121,6 +121,9 @@ test('imported string constants are the import names, whatever the import object
   const bytes = wasm(`(module (import "'" "\\00\\f0\\9f\\98\\80" (global $s externref)) (export "s" (global $s)))`);
   const { instance } = await W.instantiate(bytes, { "'": { '\u0000\u{1f600}': 'ignored' } }, { importedStringConstants: "'" });
   assert.equal(instance.exports.s.value, '\u0000\u{1f600}');
+  // The option is a USVString: a lone surrogate becomes U+FFFD (UTF-8 ef bf bd in the module).
+  const replaced = wasm(`(module (import "\\ef\\bf\\bd" "x" (global $s externref)) (export "s" (global $s)))`);
+  assert.equal(new W.Instance(new W.Module(replaced, { importedStringConstants: '\ud800' }), {}).exports.s.value, 'x');
 });
 
 test('Node 20 has no string builtins: the same module looks its imports up in the import object', async () => {
