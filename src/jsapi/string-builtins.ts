@@ -8,7 +8,7 @@ import { Engine } from '../api/engine.js';
 import { CompileError, RuntimeError } from '../core/errors.js';
 import { HT_EXTERN, refType } from '../core/types.js';
 import type { WasmFunc } from '../runtime/func.js';
-import { GcArray } from '../runtime/gc-types.js';
+import type { GcArray } from '../runtime/gc-types.js';
 import { markUncatchable } from '../runtime/exceptions.js';
 import type { Import } from '../binary/module.js';
 import { importExternType, matchesExternType } from '../validate/extern-match.js';
