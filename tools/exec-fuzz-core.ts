@@ -2,7 +2,10 @@
 // exec-fuzz-gen.ts) on Node's native WebAssembly and on tswasm three times (lazy compilation,
 // eager compilation, and one of the VARIANTS below in turn), makes the planned calls on all four
 // and compares, after every call, the outcome (results or trap), every global (through the
-// module's "dump" export) and all of memory.
+// module's "dump" export) and all of memory. A module that imports host functions runs instead on
+// Node's namespace and on tswasm's JS API (createWebAssembly), both given the same host functions
+// (hostFunctions below: they throw JS exceptions wasm may catch, grow memory and re-enter the
+// module), since tswasm's embedding API treats a host function's exception as a trap by design.
 //
 // Comparison rules:
 //   - results: exact, integers and float bits alike; the one exception is a float result of a
@@ -14,6 +17,7 @@
 //     is every SIMD-computed value that reaches memory, globals or integer results;
 //   - traps: V8's RuntimeError message must map to tswasm's TrapCode (TRAP_CODES below), and
 //     every tswasm configuration must raise the same code;
+//   - a host function's exception that reaches the caller: the same one on both sides;
 //   - globals and memory: exact, after returns and after traps alike.
 // A module the native engine rejects is a generator bug ("invalid"); one tswasm rejects but V8
 // accepts is a mismatch. Stack exhaustion cannot happen (the generator bounds calls and loops), but
@@ -21,12 +25,14 @@
 
 import { setFlagsFromString } from 'node:v8';
 import { Engine, Instance, Module, Store, Trap, TrapCode, Val, type Func, type Memory } from '../src/index.js';
+import { createWebAssembly } from '../src/jsapi/index.js';
+import { RuntimeError, TRAP_MESSAGES } from '../src/core/errors.js';
 import { decodeModule } from '../src/binary/decoder.js';
 import { readOpcode, skipImmediates } from '../src/binary/instructions.js';
 import { OPCODES } from '../src/binary/opcodes.js';
 import { ByteReader } from '../src/binary/reader.js';
 import { WASM3_FEATURES } from '../src/core/features.js';
-import { F32, F64, I32, I64, Rng, generateModule, isFloat, moduleSeed, typeName, type GenOptions, type ModulePlan, type NumType } from './exec-fuzz-gen.js';
+import { F32, F64, I32, I64, Rng, generateModule, isFloat, moduleSeed, typeName, type ExportPlan, type GenOptions, type ModulePlan, type NumType } from './exec-fuzz-gen.js';
 
 // Node 20's engine runs memory64 (which a quarter of the modules use) only behind this flag.
 setFlagsFromString('--experimental-wasm-memory64');
@@ -38,6 +44,17 @@ interface NativeWasm {
   RuntimeError: new (...args: never[]) => Error;
 }
 const native = (globalThis as unknown as { WebAssembly: NativeWasm }).WebAssembly;
+
+/**
+ * The trap code of one of tswasm's trap messages (its JS API shows traps by message only, as
+ * engines do): TRAP_MESSAGES read backwards, plus the call_indirect messages that name the case
+ * ("undefined element" past the table's end, "uninitialized element N" for a null slot).
+ */
+const CODE_OF_MESSAGE = new Map(Object.entries(TRAP_MESSAGES).map(([code, message]) => [message, code as TrapCode]));
+function codeOfMessage(message: string): TrapCode | undefined {
+  if (message === 'undefined element') return TrapCode.TableOutOfBounds;
+  return CODE_OF_MESSAGE.get(message.replace(/ \d+$/, ''));
+}
 
 /** V8's trap messages and the tswasm trap codes each may correspond to. */
 export const TRAP_CODES: Readonly<Record<string, readonly TrapCode[]>> = {
@@ -59,6 +76,8 @@ export const TRAP_CODES: Readonly<Record<string, readonly TrapCode[]>> = {
 export type Outcome =
   | { readonly kind: 'values'; readonly values: readonly bigint[] }
   | { readonly kind: 'trap'; readonly what: string }
+  /** A HostError thrown by one of the runner's host functions reached the caller. */
+  | { readonly kind: 'host'; readonly what: string }
   | { readonly kind: 'stack' }
   | { readonly kind: 'crash'; readonly message: string };
 
@@ -126,13 +145,18 @@ function normalize(types: readonly NumType[], raw: readonly (number | bigint)[])
   return raw.map((v, i) => BigInt.asUintN(widthOf(types[i]!), BigInt(v)));
 }
 
+/** A call through a WebAssembly namespace: Node's (traps by message) or tswasm's JS API (traps by code). */
 function nativeCall(f: (...a: unknown[]) => unknown, types: readonly NumType[], results: readonly NumType[], args: readonly bigint[]): Outcome {
   try {
     const r = f(...nativeArgs(types, args));
     const list = results.length === 0 ? [] : results.length === 1 ? [r] : (r as unknown[]);
     return { kind: 'values', values: normalize(results, list as (number | bigint)[]) };
   } catch (e) {
+    if (e instanceof HostError) return { kind: 'host', what: e.message };
     if (e instanceof native.RuntimeError) return { kind: 'trap', what: e.message };
+    // tswasm's JS API throws its traps as plain RuntimeErrors with the spec's messages.
+    const code = e instanceof RuntimeError ? codeOfMessage(e.message) : undefined;
+    if (code !== undefined) return { kind: 'trap', what: code };
     if (e instanceof RangeError && /call stack/i.test(e.message)) return { kind: 'stack' };
     return { kind: 'crash', message: String((e as Error)?.stack ?? e) };
   }
@@ -152,6 +176,7 @@ function showOutcome(o: Outcome, types: readonly NumType[]): string {
   switch (o.kind) {
     case 'values': return `[${o.values.map((v, i) => hexOf(types[i]!, v)).join(', ')}]`;
     case 'trap': return `trap ${o.what}`;
+    case 'host': return `host exception "${o.what}"`;
     case 'stack': return 'stack exhausted';
     case 'crash': return `exception ${o.message}`;
   }
@@ -187,6 +212,7 @@ function compareOutcome(native: Outcome, ts: Outcome, types: readonly NumType[],
     return { diff: null, relaxed };
   }
   if (native.kind === 'stack' && ts.kind === 'stack') return { diff: null, relaxed };
+  if (native.kind === 'host' && ts.kind === 'host' && native.what === ts.what) return { diff: null, relaxed };
   return { diff: `native ${showOutcome(native, types)}, tswasm ${showOutcome(ts, types)}`, relaxed };
 }
 
@@ -204,11 +230,99 @@ function firstDifference(a: Uint8Array, b: Uint8Array): string | null {
   return null;
 }
 
-interface TsSide {
+/** One engine running the module: calls an export, reads the globals (through "dump") and the memory. */
+interface Side {
   readonly engine: string;
-  readonly store: Store;
-  readonly instance: Instance;
-  readonly memory: Memory;
+  call(exp: ExportPlan, args: readonly bigint[]): Outcome;
+  globals(): bigint[];
+  memory(): Uint8Array;
+}
+
+/** What the runner's host functions throw: a JS exception that wasm may catch (catch_all). */
+class HostError extends Error {}
+
+interface HostState {
+  calls: number;
+  depth: number;
+  exports: Record<string, unknown>;
+}
+
+/**
+ * The host functions "env" "h<k>" of a module (exec-fuzz-gen's host imports), the same code for
+ * every engine: each call mixes its arguments and the number of calls so far into a hash that picks
+ * what it does: throw a HostError, grow the memory from JS (memory.grow from a host call: the
+ * caller's view of memory must follow), re-enter the module through a wrapper (one level deep), or
+ * nothing; then it returns integers made from the hash.
+ */
+function hostFunctions(plan: ModulePlan, st: HostState): Record<string, (...args: (number | bigint)[]) => unknown> {
+  const env: Record<string, (...args: (number | bigint)[]) => unknown> = {};
+  plan.hostImports.forEach((sig, k) => {
+    env[`h${k}`] = (...args) => {
+      st.calls++;
+      let h = Math.imul(k + 1, 0x9e3779b1) ^ st.calls;
+      for (const a of args) h = Math.imul(h ^ (typeof a === 'bigint' ? Number(BigInt.asIntN(32, a ^ (a >> 32n))) : a), 0x01000193) ^ (h >>> 15);
+      switch ((h >>> 0) % 10) {
+        case 0:
+          throw new HostError(`h${k} call ${st.calls}`);
+        case 1:
+          // (Not memory64: Node 20's experimental Memory.grow and the current JS API's disagree on its argument type.)
+          if (plan.memory64) break;
+          try {
+            (st.exports['mem'] as { grow(pages: number): number }).grow(1);
+          } catch (e) {
+            if (!(e instanceof RangeError)) throw e;
+          }
+          break;
+        case 2:
+          if (st.depth === 0) {
+            const w = plan.exports[(h >>> 8) % plan.exports.length]!;
+            st.depth++;
+            try {
+              (st.exports[w.name] as (...a: unknown[]) => unknown)(...w.params.map((t) => (asInt(t) === I32 ? h | 0 : BigInt(h))));
+            } finally {
+              st.depth--;
+            }
+          }
+      }
+      const value = (t: NumType, salt: number) => {
+        const x = Math.imul(h ^ salt, 0x85ebca6b);
+        return t === I32 ? x | 0 : BigInt.asIntN(64, (BigInt(x) << 32n) ^ BigInt(h >>> 0));
+      };
+      if (sig.results.length === 0) return undefined;
+      if (sig.results.length === 1) return value(sig.results[0]!, 1);
+      return sig.results.map((t, i) => value(t, i + 1));
+    };
+  });
+  return env;
+}
+
+/** The module instantiated through a WebAssembly namespace (Node's, or tswasm's JS API), with the host functions. */
+function namespaceSide(engine: string, W: NativeWasm, plan: ModulePlan): Side {
+  const st: HostState = { calls: 0, depth: 0, exports: {} };
+  const exp = new W.Instance(new W.Module(plan.bytes), { env: hostFunctions(plan, st) }).exports;
+  st.exports = exp;
+  const dump = exp['dump'] as () => unknown;
+  const mem = exp['mem'] as { buffer: ArrayBuffer };
+  return {
+    engine,
+    call: (e, args) => nativeCall(exp[e.name] as (...a: unknown[]) => unknown, e.params, e.results, args),
+    globals: () => {
+      const r = dump();
+      return normalize(plan.globals, (plan.globals.length === 1 ? [r] : r) as (number | bigint)[]);
+    },
+    memory: () => new Uint8Array(mem.buffer),
+  };
+}
+
+/** The module on tswasm's embedding API (no host imports: its host errors are traps by design). */
+function apiSide(engine: string, store: Store, instance: Instance, plan: ModulePlan): Side {
+  const memory: Memory = instance.getMemory(store, 'mem')!;
+  return {
+    engine,
+    call: (e, args) => tsCall(store, instance.getFunc(store, e.name)!, e.params, e.results, args),
+    globals: () => normalize(plan.globals, instance.getFunc(store, 'dump')!.call(store, []).map((v) => v.value as number | bigint)),
+    memory: () => memory.data(store),
+  };
 }
 
 const engines = { lazy: new Engine({ compilation: 'lazy' }), eager: new Engine({ compilation: 'eager' }) };
@@ -267,45 +381,48 @@ export function runModule(seed: number, index: number, stats: Stats, opts: RunOp
     log?.(`  MISMATCH (${engine}) ${call}: ${detail}`);
   };
 
-  let nativeInstance: { exports: Record<string, unknown> };
+  let reference: Side;
   try {
-    nativeInstance = new native.Instance(new native.Module(plan.bytes), {});
+    reference = namespaceSide('native', native, plan);
   } catch (e) {
     stats.invalid.push({ seed, module: index, message: String((e as Error).message), bytes: plan.bytes });
     log?.(`  INVALID: ${(e as Error).message}`);
     return plan;
   }
-  const nexp = nativeInstance.exports;
-  const nativeMemory = nexp['mem'] as { buffer: ArrayBuffer };
-  const nativeDump = nexp['dump'] as (...a: unknown[]) => unknown;
 
-  const sides: TsSide[] = [];
-  const variant = VARIANTS[index % VARIANTS.length]!;
-  const configs = [...Object.entries(engines).map(([name, engine]) => ({ name, engine, setup: (_: Store) => {} })), variant];
-  for (const { name: engineName, engine, setup } of configs) {
+  // Modules with host imports run on tswasm's JS API, whose host functions behave as Node's: a JS
+  // exception thrown by one may be caught by wasm. The others run on the embedding API in three
+  // configurations (lazy, eager, and a variant).
+  const sides: Side[] = [];
+  if (plan.hostImports.length > 0) {
     try {
-      const store = new Store(engine);
-      setup(store);
-      const instance = new Instance(store, new Module(engine, plan.bytes), []);
-      sides.push({ engine: engineName, store, instance, memory: instance.getMemory(store, 'mem')! });
+      sides.push(namespaceSide('jsapi', createWebAssembly() as unknown as NativeWasm, plan));
     } catch (e) {
-      fail(engineName, '(instantiation)', `tswasm threw ${(e as Error)?.stack ?? e}; native instantiated`);
+      fail('jsapi', '(instantiation)', `tswasm threw ${(e as Error)?.stack ?? e}; native instantiated`);
       return plan;
     }
+  } else {
+    const variant = VARIANTS[index % VARIANTS.length]!;
+    const configs = [...Object.entries(engines).map(([name, engine]) => ({ name, engine, setup: (_: Store) => {} })), variant];
+    for (const { name: engineName, engine, setup } of configs) {
+      try {
+        const store = new Store(engine);
+        setup(store);
+        sides.push(apiSide(engineName, store, new Instance(store, new Module(engine, plan.bytes), []), plan));
+      } catch (e) {
+        fail(engineName, '(instantiation)', `tswasm threw ${(e as Error)?.stack ?? e}; native instantiated`);
+        return plan;
+      }
+    }
   }
-
-  const nativeGlobals = (): bigint[] => {
-    const r = nativeDump();
-    return normalize(plan.globals, (plan.globals.length === 1 ? [r] : r) as (number | bigint)[]);
-  };
 
   for (const call of plan.calls) {
     const exp = plan.exports[call.exportIndex]!;
     const label = `${exp.name} (func ${exp.func}) (${call.args.map((a, i) => hexOf(exp.params[i]!, a)).join(', ')})`;
     stats.calls++;
-    const native = nativeCall(nexp[exp.name] as (...a: unknown[]) => unknown, exp.params, exp.results, call.args);
-    const nglobals = nativeGlobals();
-    const nmem = new Uint8Array(nativeMemory.buffer);
+    const native = reference.call(exp, call.args);
+    const nglobals = reference.globals();
+    const nmem = reference.memory();
     log?.(`  ${label} -> ${showOutcome(native, exp.results)}`);
     if (native.kind === 'crash') {
       fail('native', label, `native engine threw a non-wasm error: ${native.message}`);
@@ -315,8 +432,7 @@ export function runModule(seed: number, index: number, stats: Stats, opts: RunOp
     let tsOutcome: Outcome | null = null;
     let previous = '';
     for (const side of sides) {
-      const func = side.instance.getFunc(side.store, exp.name)!;
-      const ts = tsCall(side.store, func, exp.params, exp.results, call.args);
+      const ts = side.call(exp, call.args);
       const cmp = compareOutcome(native, ts, exp.results, plan.mode === 'raw');
       if (cmp.diff !== null) {
         fail(side.engine, label, cmp.diff);
@@ -329,15 +445,14 @@ export function runModule(seed: number, index: number, stats: Stats, opts: RunOp
       }
       tsOutcome = ts;
       previous = side.engine;
-      const dump = side.instance.getFunc(side.store, 'dump')!.call(side.store, []);
-      const tglobals = normalize(plan.globals, dump.map((v) => v.value as number | bigint));
+      const tglobals = side.globals();
       for (let g = 0; g < nglobals.length; g++) {
         if (nglobals[g] !== tglobals[g]) {
           fail(side.engine, label, `global ${g} after the call: native ${hexOf(plan.globals[g]!, nglobals[g]!)}, tswasm ${hexOf(plan.globals[g]!, tglobals[g]!)} (outcome ${showOutcome(native, exp.results)})`);
           return plan;
         }
       }
-      const memDiff = firstDifference(nmem, side.memory.data(side.store));
+      const memDiff = firstDifference(nmem, side.memory());
       if (memDiff !== null) {
         fail(side.engine, label, `${memDiff} (outcome ${showOutcome(native, exp.results)})`);
         return plan;
@@ -349,7 +464,7 @@ export function runModule(seed: number, index: number, stats: Stats, opts: RunOp
     }
     stats.equal++;
     if (relaxed) stats.nanRelaxed++;
-    bump(stats.outcomes, native.kind === 'values' ? 'return' : (tsOutcome as { what: string }).what);
+    bump(stats.outcomes, native.kind === 'values' ? 'return' : native.kind === 'host' ? 'host exception' : (tsOutcome as { what: string }).what);
   }
   return plan;
 }

@@ -6,7 +6,8 @@
 //   - functions 0..n-1: random bodies (numerics, locals, globals, blocks/loops/ifs with multi-value
 //     types, br/br_if/br_table/return/unreachable, calls, call_indirect, tail calls (return_call,
 //     return_call_indirect), memory and table ops; in 40% of modules legacy exception handling:
-//     tags, throw, try/catch/catch_all/delegate, rethrow; in 25% memory64, with i64 addresses);
+//     tags, throw, try/catch/catch_all/delegate, rethrow; in 25% memory64, with i64 addresses; in
+//     30% calls to imported host functions, run through tswasm's JS API: see exec-fuzz-core);
 //   - one wrapper per exported function ("w0", "w1", ...): takes and returns integers in place of
 //     floats (reinterpreting them), so no float crosses the JS boundary, where NaN bits may change;
 //     it also resets the call budget (below);
@@ -495,6 +496,8 @@ export interface ModulePlan {
   readonly simd: boolean;
   /** Whether the memory is a memory64 one. */
   readonly memory64: boolean;
+  /** Signatures of the imported host functions "env" "h0", "h1", ... (integers only). */
+  readonly hostImports: readonly FuncSig[];
   readonly exports: readonly ExportPlan[];
   readonly calls: readonly CallPlan[];
   /** Types of the globals, in the order "dump" returns them. */
@@ -554,6 +557,23 @@ class ModuleGen {
   readonly mem64: boolean;
   /** Each tag's parameter types. */
   readonly tags: NumType[][] = [];
+  /**
+   * Functions imported from the host ("env" "h0", ...: integers only, so no float crosses JS),
+   * which the runner implements the same way for Node's engine and tswasm's JS API (see
+   * exec-fuzz-core's host functions). They come first in the function index space.
+   */
+  readonly hostImports: FuncSig[] = [];
+
+  /** The function index of generated function f (after the imports). */
+  fi(f: number): number {
+    return f + this.hostImports.length;
+  }
+
+  /** A random call target: an import or a generated function (its index and signature). */
+  callTarget(): { index: number; sig: FuncSig } {
+    const k = this.rng.below(this.hostImports.length + this.funcs.length);
+    return { index: k, sig: k < this.hostImports.length ? this.hostImports[k]! : this.funcs[k - this.hostImports.length]! };
+  }
 
   /** The value types of locals, params, results and block types: the numeric ones, plus v128 with SIMD. */
   readonly valTypes: readonly NumType[];
@@ -945,7 +965,7 @@ class FuncGen {
 
   /** A funcref: ref.func of a generated function or ref.null func. */
   private refValue(): void {
-    if (this.rng.chance(0.7)) this.e(0xd2, ...u32(this.rng.below(this.m.funcs.length)));
+    if (this.rng.chance(0.7)) this.e(0xd2, ...u32(this.m.fi(this.rng.below(this.m.funcs.length))));
     else this.e(0xd0, 0x70);
   }
 
@@ -983,10 +1003,9 @@ class FuncGen {
   }
 
   private call(t: NumType): void {
-    const f = this.rng.below(this.m.funcs.length);
-    const sig = this.m.funcs[f]!;
+    const { index, sig } = this.m.callTarget();
     for (const p of sig.params) this.gen(p);
-    this.e(0x10, ...u32(f));
+    this.e(0x10, ...u32(index));
     this.reduceTo(sig.results, t);
   }
 
@@ -1285,7 +1304,7 @@ class FuncGen {
     if (funcs.length > 0) {
       const f = this.rng.pick(funcs);
       for (const p of this.m.funcs[f]!.params) this.gen(p);
-      this.e(0x12, ...u32(f));
+      this.e(0x12, ...u32(this.m.fi(f)));
       return;
     }
     for (const r of results) this.gen(r);
@@ -1448,10 +1467,10 @@ class FuncGen {
       }],
       [m.dataCount > 0 ? 1 : 0, () => this.e(0xfc, 0x09, ...u32(rng.below(m.dataCount)))],
       [3, () => { // call, results dropped
-        const f = rng.below(m.funcs.length);
-        for (const p of m.funcs[f]!.params) this.gen(p);
-        this.e(0x10, ...u32(f));
-        this.dropAll(m.funcs[f]!.results);
+        const { index, sig } = m.callTarget();
+        for (const p of sig.params) this.gen(p);
+        this.e(0x10, ...u32(index));
+        this.dropAll(sig.results);
       }],
       [2, () => { // table.set
         this.tableIndex();
@@ -1524,6 +1543,13 @@ export function generateModule(rng: Rng, options: GenOptions = {}): ModulePlan {
   const simdDraw = rng.chance(0.5);
   const m = new ModuleGen(rng, raw, options.simd ?? simdDraw);
 
+  // Host imports in 30% of modules (integers only: a float's NaN bits may change crossing JS).
+  if (rng.chance(0.3)) {
+    for (let i = 1 + rng.below(3); i > 0; i--) {
+      const ints = (max: number): NumType[] => Array.from({ length: rng.below(max + 1) }, () => rng.pick<NumType>([I32, I64]));
+      m.hostImports.push({ params: ints(3), results: ints(2) });
+    }
+  }
   // Signatures first: bodies call any function and the table refers to any.
   const nfuncs = 1 + rng.below(6);
   for (let i = 0; i < nfuncs; i++) {
@@ -1600,7 +1626,7 @@ export function generateModule(rng: Rng, options: GenOptions = {}): ModulePlan {
       if (t === F64) code.push(0xbf);
       if (t === V128) code.push(0xfd, ...u32(0x12), 0x20, ...u32(k++), 0xfd, ...u32(0x1e), 1); // i64x2.splat; i64x2.replace_lane 1
     }
-    code.push(0x10, ...u32(f));
+    code.push(0x10, ...u32(m.fi(f)));
     if (m.eh) {
       code.push(0x19, 0x41, 1, 0x24, ...u32(escaped));
       for (const t of sig.results) code.push(...constBytes(t, 0n));
@@ -1641,20 +1667,22 @@ export function generateModule(rng: Rng, options: GenOptions = {}): ModulePlan {
 
   // Sections.
   const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  const importTypes = m.hostImports.map((h) => m.typeIndex(h.params, h.results));
   out.push(...section(1, vec(m.types.map((t) => [0x60, ...vec(t.params.map((p) => [p])), ...vec(t.results.map((r) => [r]))]))));
+  if (importTypes.length > 0) out.push(...section(2, vec(importTypes.map((t, k) => [...name('env'), ...name(`h${k}`), 0x00, ...u32(t)]))));
   out.push(...section(3, vec([...m.funcs.map((f) => u32(f.type)), ...wrapperTypes.map((t) => u32(t)), u32(dumpType)])));
   out.push(...section(4, vec([[0x70, 0x01, ...u32(m.tableMin), ...u32(m.tableMax)]])));
   out.push(...section(5, vec([[m.mem64 ? 0x05 : 0x01, ...u32(m.memMin), ...u32(m.memMax)]])));
   if (m.tags.length > 0) out.push(...section(13, vec(m.tags.map((p) => [0x00, ...u32(m.typeIndex(p, []))]))));
   out.push(...section(6, vec(m.globals.map((g) => [g.type, g.mutable ? 1 : 0, ...constBytes(g.type, g.init), 0x0b]))));
-  const exportEntries: number[][] = exports.map((e, i) => [...name(e.name), 0x00, ...u32(nfuncs + i)]);
-  exportEntries.push([...name('dump'), 0x00, ...u32(nfuncs + exports.length)]);
+  const exportEntries: number[][] = exports.map((e, i) => [...name(e.name), 0x00, ...u32(m.fi(nfuncs + i))]);
+  exportEntries.push([...name('dump'), 0x00, ...u32(m.fi(nfuncs + exports.length))]);
   exportEntries.push([...name('mem'), 0x02, 0]);
   out.push(...section(7, vec(exportEntries)));
   const elems: number[][] = [
-    [0x00, 0x41, ...s32(elemOffset), 0x0b, ...vec(elemFuncs.map((f) => u32(f)))],
-    [0x03, 0x00, ...vec([...Array(nfuncs).keys()].map((f) => u32(f)))], // declarative: for ref.func
-    [0x01, 0x00, ...vec(Array.from({ length: 1 + rng.below(4) }, () => u32(rng.below(nfuncs))))], // passive
+    [0x00, 0x41, ...s32(elemOffset), 0x0b, ...vec(elemFuncs.map((f) => u32(m.fi(f))))],
+    [0x03, 0x00, ...vec([...Array(nfuncs).keys()].map((f) => u32(m.fi(f))))], // declarative: for ref.func
+    [0x01, 0x00, ...vec(Array.from({ length: 1 + rng.below(4) }, () => u32(m.fi(rng.below(nfuncs)))))], // passive
   ];
   out.push(...section(9, vec(elems)));
   if (m.dataCount > 0) out.push(...section(12, u32(m.dataCount)));
@@ -1665,5 +1693,5 @@ export function generateModule(rng: Rng, options: GenOptions = {}): ModulePlan {
       ...m.passive.map((d) => [0x01, ...vec(d.map((b) => [b]))]),
     ])));
   }
-  return { bytes: new Uint8Array(out), mode: raw ? 'raw' : 'canon', simd: m.simd, memory64: m.mem64, exports, calls, globals: globalTypes };
+  return { bytes: new Uint8Array(out), mode: raw ? 'raw' : 'canon', simd: m.simd, memory64: m.mem64, hostImports: m.hostImports, exports, calls, globals: globalTypes };
 }
