@@ -361,6 +361,18 @@ export class FunctionCompiler {
     return es.map((e, i) => (i <= last && (e.hiOf !== undefined || !e.pure) ? this.materialize(e) : e));
   }
 
+  /**
+   * Pops `n` operands of an instruction that emits a statement (it traps or has effects), evaluated
+   * as wasm orders them: what is below them first, then each operand that is not pure; i64 pairs
+   * are made usable and operands used more than once (`simple`) are put in temps. Whatever the
+   * statement then does with them (a 64-bit address put in a temp, say) cannot reorder their traps.
+   */
+  settle(n: number, simple: readonly boolean[] = []): Entry[] {
+    const ops = this.popN(n);
+    this.spillNonPure();
+    return ops.map((e, i) => (!e.pure || e.hiOf !== undefined || (simple[i] === true && !e.simple) ? this.materialize(e) : e));
+  }
+
   /** Evaluates, in stack order, every non-pure entry below the top `keep` ones. */
   spillNonPure(keep = 0): void {
     const n = this.stack.length - keep;

@@ -9,7 +9,7 @@ import {
 } from '../core/types.js';
 import { derived, type Entry } from './entry.js';
 import type { Frame, FunctionCompiler } from './function-compiler.js';
-import { rttConst, settle } from './gc.js';
+import { rttConst } from './gc.js';
 
 const OPS = new Set<number>([
   Op.RefTest, Op.RefTestNull, Op.RefCast, Op.RefCastNull, Op.BrOnCast, Op.BrOnCastFail,
@@ -81,7 +81,7 @@ export function compileCastOp(fc: FunctionCompiler, code: number): void {
     }
     case Op.RefCast: case Op.RefCastNull: {
       const { heap, exact } = r.heapTypeAndExact();
-      const [x] = settle(fc, 1, [true]) as [Entry];
+      const [x] = fc.settle(1, [true]) as [Entry];
       fc.emit(`if (!${testCode(fc, heap, exact, code === Op.RefCastNull, x.code, x.type)}) ${fc.helper('trapCast')}();`);
       fc.push(x);
       return;
@@ -96,14 +96,14 @@ export function compileCastOp(fc: FunctionCompiler, code: number): void {
     }
     case Op.RefGetDesc: {
       r.u32();
-      const [x] = settle(fc, 1, [true]) as [Entry];
+      const [x] = fc.settle(1, [true]) as [Entry];
       // The spec interpreter's message for a null operand here is the plain "null reference".
       fc.push(derived(ANYREF, `${fc.helper('refNonNull')}(${x.code}).$d`, [x], false));
       return;
     }
     case Op.RefCastDescEq: case Op.RefCastDescEqNull: {
       r.heapTypeAndExact();
-      const [x, d] = settle(fc, 2, [true, true]) as [Entry, Entry];
+      const [x, d] = fc.settle(2, [true, true]) as [Entry, Entry];
       fc.emit(`if (${d.code} === null) ${fc.helper('trapNullDescriptor')}();`);
       fc.emit(`if (!${descTest(fc, code === Op.RefCastDescEqNull, x.code, d.code)}) ${fc.helper('trapDescriptorCast')}();`);
       fc.push(x);

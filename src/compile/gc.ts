@@ -65,17 +65,6 @@ export function compileGcOp(fc: FunctionCompiler, code: number): void {
 }
 
 /**
- * Pops `n` operands of an instruction that emits a statement (it traps or has effects), evaluated
- * as wasm orders them: what is below them first, then each operand that is not pure; i64 pairs
- * are made usable and operands used more than once (`simple`) are put in temps.
- */
-export function settle(fc: FunctionCompiler, n: number, simple: readonly boolean[] = []): Entry[] {
-  const ops = fc.popN(n);
-  fc.spillNonPure();
-  return ops.map((e, i) => (!e.pure || e.hiOf !== undefined || (simple[i] === true && !e.simple) ? fc.materialize(e) : e));
-}
-
-/**
  * `settle` for an instruction that stays an expression: nothing is evaluated early unless an
  * operand must be put in a temp (used twice), and then only after what precedes it, if it is not pure.
  */
@@ -128,7 +117,7 @@ function structNew(fc: FunctionCompiler, code: number, x: number): void {
   const withDesc = code === Op.StructNewDesc || code === Op.StructNewDefaultDesc;
   const byDefault = code === Op.StructNewDefault || code === Op.StructNewDefaultDesc;
   const cls = fc.constant(`gcRtt(ctx.canon[${x}]).cls`, 'gcRtt');
-  const ops = settle(fc, (byDefault ? 0 : fields.length) + (withDesc ? 1 : 0));
+  const ops = fc.settle((byDefault ? 0 : fields.length) + (withDesc ? 1 : 0));
   const args: string[] = [];
   if (withDesc) {
     const d = fc.materialize(ops.pop()!);
@@ -153,7 +142,7 @@ function structNew(fc: FunctionCompiler, code: number, x: number): void {
 function structGet(fc: FunctionCompiler, x: number, i: number, code: number): void {
   const f = structFields(fc, x).fields[i]!;
   if (f.type === I64) {
-    const [s] = settle(fc, 1, [true]) as [Entry];
+    const [s] = fc.settle(1, [true]) as [Entry];
     const t = fc.temp(I64);
     const [lo, hi] = fieldNames(I64, i);
     const check = nonNull(s) ? '' : `${fc.helper('structRef')}(${s.code}); `;
@@ -169,7 +158,7 @@ function structGet(fc: FunctionCompiler, x: number, i: number, code: number): vo
 
 function structSet(fc: FunctionCompiler, x: number, i: number): void {
   const f = structFields(fc, x).fields[i]!;
-  const [ref, v] = settle(fc, 2, [true]) as [Entry, Entry];
+  const [ref, v] = fc.settle(2, [true]) as [Entry, Entry];
   const names = fieldNames(f.type, i);
   const vals = stored(f.type, v);
   const check = nonNull(ref) ? '' : `${fc.helper('structRef')}(${ref.code}); `;
@@ -193,14 +182,14 @@ function compileArrayOp(fc: FunctionCompiler, code: number): void {
   switch (code) {
     case Op.ArrayNew: {
       const x = r.u32();
-      const [v, n] = settle(fc, 2);
+      const [v, n] = fc.settle(2);
       const hi = arrayElem(fc, x) === I64 ? v.hi : '0';
       pushNew(fc, `${fc.helper('arrayNew')}(${rttConst(fc, x)}, ${operand(v)}, ${hi}, ${operand(n)} >>> 0)`);
       return;
     }
     case Op.ArrayNewDefault: {
       const x = r.u32();
-      const [n] = settle(fc, 1) as [Entry];
+      const [n] = fc.settle(1) as [Entry];
       pushNew(fc, `${fc.helper('arrayAlloc')}(${rttConst(fc, x)}, ${operand(n)} >>> 0)`);
       return;
     }
@@ -208,7 +197,7 @@ function compileArrayOp(fc: FunctionCompiler, code: number): void {
       const x = r.u32();
       const n = r.u32();
       const et = arrayElem(fc, x);
-      const vals = settle(fc, n);
+      const vals = fc.settle(n);
       const t = fc.temp(ANYREF);
       fc.emit(`${t} = ${fc.helper('arrayAlloc')}(${rttConst(fc, x)}, ${n});`);
       vals.forEach((v, k) => {
@@ -221,7 +210,7 @@ function compileArrayOp(fc: FunctionCompiler, code: number): void {
     case Op.ArrayNewData: case Op.ArrayNewElem: {
       const x = r.u32();
       const seg = r.u32();
-      const [s, n] = settle(fc, 2);
+      const [s, n] = fc.settle(2);
       const [fn, segs] = code === Op.ArrayNewData ? ['arrayNewData', 'DATA'] : ['arrayNewElem', 'ELEM'];
       pushNew(fc, `${fc.helper(fn)}(${rttConst(fc, x)}, ${segs}, ${seg}, ${operand(s)} >>> 0, ${operand(n)} >>> 0)`);
       return;
@@ -229,7 +218,7 @@ function compileArrayOp(fc: FunctionCompiler, code: number): void {
     case Op.ArrayGet: case Op.ArrayGetS: case Op.ArrayGetU: {
       const et = arrayElem(fc, r.u32());
       if (et === I64) {
-        const [ref, i] = settle(fc, 2, [true, true]) as [Entry, Entry];
+        const [ref, i] = fc.settle(2, [true, true]) as [Entry, Entry];
         const at = `[${operand(i)}]`;
         const t = fc.temp(I64);
         fc.emit(`${checkElement(fc, ref, i)} ${t} = ${ref.code}.a${at}; ${t}h = ${ref.code}.h${at};`);
@@ -247,7 +236,7 @@ function compileArrayOp(fc: FunctionCompiler, code: number): void {
     }
     case Op.ArraySet: {
       const et = arrayElem(fc, r.u32());
-      const [ref, i, v] = settle(fc, 3, [true, true]) as [Entry, Entry, Entry];
+      const [ref, i, v] = fc.settle(3, [true, true]) as [Entry, Entry, Entry];
       const at = `[${operand(i)}]`;
       const store = et === I64 ? `${ref.code}.a${at} = ${v.code}; ${ref.code}.h${at} = ${v.hi};` : `${ref.code}.a${at} = ${operand(v)};`;
       fc.emit(`${checkElement(fc, ref, i)} ${store}`);
@@ -261,7 +250,7 @@ function compileArrayOp(fc: FunctionCompiler, code: number): void {
     }
     case Op.ArrayFill: {
       const x = r.u32();
-      const [ref, d, v, n] = settle(fc, 4) as [Entry, Entry, Entry, Entry];
+      const [ref, d, v, n] = fc.settle(4) as [Entry, Entry, Entry, Entry];
       const hi = arrayElem(fc, x) === I64 ? v.hi : '0';
       fc.emit(`${fc.helper('arrayFill')}(${ref.code}, ${operand(d)} >>> 0, ${operand(v)}, ${hi}, ${operand(n)} >>> 0);`);
       return;
@@ -269,14 +258,14 @@ function compileArrayOp(fc: FunctionCompiler, code: number): void {
     case Op.ArrayCopy: {
       r.u32();
       r.u32();
-      const [dst, d, src, s, n] = settle(fc, 5) as [Entry, Entry, Entry, Entry, Entry];
+      const [dst, d, src, s, n] = fc.settle(5) as [Entry, Entry, Entry, Entry, Entry];
       fc.emit(`${fc.helper('arrayCopy')}(${dst.code}, ${operand(d)} >>> 0, ${src.code}, ${operand(s)} >>> 0, ${operand(n)} >>> 0);`);
       return;
     }
     case Op.ArrayInitData: case Op.ArrayInitElem: {
       r.u32();
       const seg = r.u32();
-      const [ref, d, s, n] = settle(fc, 4) as [Entry, Entry, Entry, Entry];
+      const [ref, d, s, n] = fc.settle(4) as [Entry, Entry, Entry, Entry];
       const [fn, segs] = code === Op.ArrayInitData ? ['arrayInitData', 'DATA'] : ['arrayInitElem', 'ELEM'];
       fc.emit(`${fc.helper(fn)}(${ref.code}, ${operand(d)} >>> 0, ${segs}, ${seg}, ${operand(s)} >>> 0, ${operand(n)} >>> 0);`);
       return;

@@ -169,8 +169,7 @@ export function compileMemoryOp(fc: FunctionCompiler, code: number, mem: MemArg)
     case Op.MemoryInit: {
       const seg = fc.r.u32();
       const index = fc.r.u32();
-      const [d, s, n] = fc.popN(3) as [Entry, Entry, Entry];
-      fc.spillNonPure();
+      const [d, s, n] = fc.settle(3) as [Entry, Entry, Entry];
       fc.emit(`${fc.helper('memoryInit')}(M${index}, DATA, ${seg}, ${addr(fc, index, d)}, ${operand(s)} >>> 0, ${operand(n)} >>> 0);`);
       return;
     }
@@ -181,8 +180,7 @@ export function compileMemoryOp(fc: FunctionCompiler, code: number, mem: MemArg)
     case Op.MemoryCopy: {
       const dst = fc.r.u32();
       const src = fc.r.u32();
-      const [d, s, n] = fc.popN(3) as [Entry, Entry, Entry];
-      fc.spillNonPure();
+      const [d, s, n] = fc.settle(3) as [Entry, Entry, Entry];
       const m64 = fc.mc.module.memories[dst]!.address64 && fc.mc.module.memories[src]!.address64;
       const len = m64 ? fc.index64(n) : `${operand(n)} >>> 0`;
       fc.emit(`${fc.helper('memoryCopy')}(M${dst}, M${src}, ${addr(fc, dst, d)}, ${addr(fc, src, s)}, ${len});`);
@@ -190,8 +188,7 @@ export function compileMemoryOp(fc: FunctionCompiler, code: number, mem: MemArg)
     }
     case Op.MemoryFill: {
       const index = fc.r.u32();
-      const [d, v, n] = fc.popN(3) as [Entry, Entry, Entry];
-      fc.spillNonPure();
+      const [d, v, n] = fc.settle(3) as [Entry, Entry, Entry];
       fc.emit(`${fc.helper('memoryFill')}(M${index}, ${addr(fc, index, d)}, ${operand(v)}, ${addr(fc, index, n)});`);
       return;
     }

@@ -61,8 +61,7 @@ export function compileRefTableOp(fc: FunctionCompiler, code: number): void {
     case Op.TableGrow: {
       const t = r.u32();
       const is64 = m.tables[t]!.address64;
-      const [init, n] = fc.popN(2) as [Entry, Entry];
-      fc.spillNonPure();
+      const [init, n] = fc.settle(2) as [Entry, Entry];
       const out = fc.temp(is64 ? I64 : I32);
       fc.emit(`${out} = TO${t}.grow(${idx(t, n)}, ${init.code});${is64 ? ` ${out}h = ${out} < 0 ? -1 : 0;` : ''}`);
       fc.push(simpleEntry(is64 ? I64 : I32, out, is64 ? `${out}h` : ''));
@@ -70,16 +69,14 @@ export function compileRefTableOp(fc: FunctionCompiler, code: number): void {
     }
     case Op.TableFill: {
       const t = r.u32();
-      const [i, v, n] = fc.popN(3) as [Entry, Entry, Entry];
-      fc.spillNonPure();
+      const [i, v, n] = fc.settle(3) as [Entry, Entry, Entry];
       fc.emit(`${fc.helper('tableFill')}(T${t}, ${idx(t, i)}, ${v.code}, ${idx(t, n)});`);
       return;
     }
     case Op.TableCopy: {
       const dst = r.u32();
       const src = r.u32();
-      const [d, s, n] = fc.popN(3) as [Entry, Entry, Entry];
-      fc.spillNonPure();
+      const [d, s, n] = fc.settle(3) as [Entry, Entry, Entry];
       const both64 = m.tables[dst]!.address64 && m.tables[src]!.address64;
       const len = both64 ? fc.index64(n) : `${operand(n)} >>> 0`;
       fc.emit(`${fc.helper('tableCopy')}(T${dst}, T${src}, ${idx(dst, d)}, ${idx(src, s)}, ${len});`);
@@ -88,8 +85,7 @@ export function compileRefTableOp(fc: FunctionCompiler, code: number): void {
     case Op.TableInit: {
       const seg = r.u32();
       const t = r.u32();
-      const [d, s, n] = fc.popN(3) as [Entry, Entry, Entry];
-      fc.spillNonPure();
+      const [d, s, n] = fc.settle(3) as [Entry, Entry, Entry];
       fc.emit(`${fc.helper('tableInit')}(T${t}, ELEM, ${seg}, ${idx(t, d)}, ${operand(s)} >>> 0, ${operand(n)} >>> 0);`);
       return;
     }

@@ -90,3 +90,28 @@ test('the first trap in wasm order wins when a later operand is evaluated into a
     }
   }
 });
+
+test('64-bit memories and tables: bulk operations keep the order of their operands\' traps', () => {
+  // Found by tools/exec-fuzz.ts (seed 20261138, module 1301): a 64-bit length or index was put in a
+  // temp, evaluated before an earlier operand still inline in the call (a load out of bounds).
+  const oob = '(i32.load (i64.const 70000))';
+  const div0 = '(i64.extend_i32_u (i32.div_u (local.get 0) (local.get 0)))';
+  const badSlot = '(table.get (i64.const 99))';
+  const cases: [string, string, TrapCode][] = [
+    ['memory.fill', `(memory.fill (i64.const 0) ${oob} ${div0})`, TrapCode.MemoryOutOfBounds],
+    ['memory.copy', `(memory.copy (i64.extend_i32_u ${oob}) (i64.const 0) ${div0})`, TrapCode.MemoryOutOfBounds],
+    ['memory.init', `(memory.init 0 (i64.extend_i32_u ${oob}) (i32.const 0) (i32.wrap_i64 ${div0}))`, TrapCode.MemoryOutOfBounds],
+    ['table.fill', `(table.fill (i64.const 0) ${badSlot} ${div0})`, TrapCode.TableOutOfBounds],
+    ['table.grow', `(drop (table.grow ${badSlot} ${div0}))`, TrapCode.TableOutOfBounds],
+    ['table.copy', `(table.copy (i64.extend_i32_u ${oob}) (i64.const 0) ${div0})`, TrapCode.MemoryOutOfBounds],
+    ['table.init', `(table.init 0 (i64.extend_i32_u ${oob}) (i32.const 0) (i32.wrap_i64 ${div0}))`, TrapCode.MemoryOutOfBounds],
+  ];
+  for (const compilation of ['lazy', 'eager'] as const) {
+    for (const [name, body, code] of cases) {
+      const { store, instance } = instantiateWat(`(module (memory i64 1) (table i64 1 funcref) (data "x") (elem func)
+        (func (export "f") (param i32) ${body}))`, { compilation });
+      const t = trapOf(() => instance.getFunc(store, 'f')!.call(store, [Val.i32(0)]));
+      assert.equal(t.code, code, `${compilation} ${name}`);
+    }
+  }
+});
