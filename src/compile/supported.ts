@@ -1,6 +1,7 @@
-// One pass over every function body at Module creation: rejects what the JS compiler does not do
-// yet (every proposal in the opcode table runs now; the list stays for the next) and records which
-// functions make tail calls.
+// What the JS compiler needs to know about every function body before it generates code: whether
+// it refuses an instruction (every proposal in the opcode table runs now; the list stays for the
+// next) and which functions make tail calls. The validator records tail calls as it goes
+// (recordTailCallers); only modules that reach the compiler some other way are scanned here.
 
 import type { ModuleInfo } from '../binary/module.js';
 import { Op } from '../binary/op.js';
@@ -16,21 +17,25 @@ function fail(what: string, detail: string): never {
   throw new UnsupportedError(`${what} in the JS compiler (${detail})`);
 }
 
-/** What the scan found; memoised per module so compilation does not walk the code again. */
+/** Tail callers per module, from the validator or a scan, so compilation does not walk the code again. */
 const tailCallers = new WeakMap<ModuleInfo, boolean[]>();
 
 export function checkSupported(m: ModuleInfo): void {
-  scanModule(m);
+  if (Object.keys(UNSUPPORTED).length > 0) scanModule(m);
 }
 
 /** Which functions (by function index) contain return_call, return_call_indirect or return_call_ref. */
 export function findTailCallers(m: ModuleInfo): boolean[] {
-  return scanModule(m);
+  return tailCallers.get(m) ?? scanModule(m);
 }
 
+/** Remembers which functions the validator saw make tail calls, so compilation need not scan. */
+export function recordTailCallers(m: ModuleInfo, tails: readonly boolean[]): void {
+  tailCallers.set(m, tails as boolean[]);
+}
+
+/** Walks every body: refuses unsupported instructions, records (and returns) the tail callers. */
 function scanModule(m: ModuleInfo): boolean[] {
-  const known = tailCallers.get(m);
-  if (known !== undefined) return known;
   const tails: boolean[] = new Array(m.funcTypes.length).fill(false);
   m.codes.forEach((body, i) => {
     const index = m.numImportedFuncs + i;

@@ -24,6 +24,10 @@ export class CodeValidator extends BodyState {
   private readonly singleResults = new Map<ValType, readonly ValType[]>();
   /** Functions that ref.func may name in bodies (C.refs). */
   declaredFuncs: Uint8Array = new Uint8Array(0);
+  /** 1 for every validated function that makes a tail call (return_call, _indirect or _ref). */
+  readonly tailCallers: Uint8Array;
+  /** The function being validated, or -1 in a constant expression. */
+  private func = -1;
   /** In a constant expression: how many globals global.get may name (else -1). */
   private constGlobals = -1;
 
@@ -35,6 +39,7 @@ export class CodeValidator extends BodyState {
   constructor(module: ModuleInfo, types: ModuleTypes, features: WasmFeatures) {
     super(module, types, features);
     this.memoryAddrs = Int32Array.from(module.memories, (m) => (m.address64 ? I64 : I32));
+    this.tailCallers = new Uint8Array(module.funcTypes.length);
     this.oneByte = [];
     for (let b = 0; b < 256; b++) {
       const op = isPrefix(b) ? undefined : opByByte(b);
@@ -48,6 +53,7 @@ export class CodeValidator extends BodyState {
     const body = m.codes[index - m.numImportedFuncs]!;
     const type = this.types.func(m.funcTypes[index]!)!;
     this.where = `in function ${index}`;
+    this.func = index;
     for (const t of body.locals) this.checkValType(t, body.offset);
     this.setLocals(type.params, body.locals);
     this.constGlobals = -1;
@@ -67,6 +73,7 @@ export class CodeValidator extends BodyState {
    */
   validateConstExpr(expr: ConstExpr, type: ValType, globals: number, where: string): void {
     this.where = `in ${where}`;
+    this.func = -1;
     this.setLocals(EMPTY, EMPTY);
     this.constGlobals = globals;
     const r = this.r;
@@ -518,6 +525,7 @@ export class CodeValidator extends BodyState {
   }
 
   private returnCall(ft: FuncType): void {
+    if (this.func >= 0) this.tailCallers[this.func] = 1;
     const own = this.results[0]!;
     if (!this.sameTypes(ft.results, own)) {
       this.fail(`type mismatch: current function requires result type [${own.map((t) => this.typeName(t)).join(' ')}]`);

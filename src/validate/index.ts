@@ -31,6 +31,8 @@ export interface ValidatedModule {
   readonly canonicalTypeIds: Int32Array;
   /** Functions (by index) that `ref.func` may name inside function bodies. */
   readonly declaredFuncRefs: ReadonlySet<number>;
+  /** Which functions (by function index) make tail calls (return_call, _indirect, _ref). */
+  readonly tailCallers: readonly boolean[];
   /** Value subtyping with this module's type indices. */
   matchesValType(a: ValType, b: ValType): boolean;
   /** A value type of this module with canonical ids in place of type indices. */
@@ -39,7 +41,7 @@ export interface ValidatedModule {
 
 /** Validates a decoded module; throws CompileError (`malformed` for body-level encoding errors). */
 export function validateModule(module: ModuleInfo, features: WasmFeatures): ValidatedModule {
-  const { types, declaredFuncs } = validateModuleInfo(module, features);
+  const { types, declaredFuncs, tailCallers } = validateModuleInfo(module, features);
   const refs = new Set<number>();
   declaredFuncs.forEach((d, i) => {
     if (d) refs.add(i);
@@ -49,6 +51,7 @@ export function validateModule(module: ModuleInfo, features: WasmFeatures): Vali
     features,
     canonicalTypeIds: types.canon,
     declaredFuncRefs: refs,
+    tailCallers: Array.from(tailCallers, (x) => x === 1),
     matchesValType: (a, b) => types.matches(a, b),
     canonicalValType: (t) => canonicalizeValType(t, types.canon),
   };

@@ -24,6 +24,8 @@ export interface ModuleValidation {
   readonly types: ModuleTypes;
   /** 1 for every function that ref.func may name inside function bodies. */
   readonly declaredFuncs: Uint8Array;
+  /** 1 for every defined function that makes a tail call. */
+  readonly tailCallers: Uint8Array;
 }
 
 export function validateModuleInfo(m: ModuleInfo, features: WasmFeatures): ModuleValidation {
@@ -103,7 +105,7 @@ export function validateModuleInfo(m: ModuleInfo, features: WasmFeatures): Modul
 
   code.declaredFuncs = declared;
   for (let i = m.numImportedFuncs; i < m.funcTypes.length; i++) code.validateFunction(i);
-  return { types, declaredFuncs: declared };
+  return { types, declaredFuncs: declared, tailCallers: code.tailCallers };
 }
 
 function typeError(m: ModuleInfo, x: number, what: string, at: number): never {
