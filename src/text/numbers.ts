@@ -15,8 +15,9 @@ for (let c = 0; c < 6; c++) {
 }
 
 /**
- * The value of an unsigned decimal or hex literal s[start, end) when it is at most 2^53,
- * -1 when it is malformed and -2 when it is larger (use parseBigMagnitude then).
+ * The value of an unsigned decimal or hex literal s[start, end) when it is below 2^53, -1 when it
+ * is malformed and -2 when it is larger (use parseBigMagnitude then). 2^53 itself counts as
+ * larger: 2^53 + 1 accumulates to the same double, so only a value below 2^53 is known exact.
  */
 export function smallMagnitude(s: string, start: number, end: number): number {
   let hex = false;
@@ -42,7 +43,7 @@ export function smallMagnitude(s: string, start: number, end: number): number {
     }
   }
   if (!lastWasDigit) return -1;
-  return value > 2 ** 53 ? -2 : value;
+  return value >= 2 ** 53 ? -2 : value;
 }
 
 /** Like smallMagnitude but exact for any size; null when malformed. */

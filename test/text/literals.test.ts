@@ -28,6 +28,14 @@ test('integer literal forms and ranges', () => {
   assert.equal(parseU32('-1'), MALFORMED);
   assert.equal(parseU64('0xffff_ffff_ffff_ffff'), 0xffffffffffffffffn);
   assert.equal(parseU64('0x1_0000_0000_0000_0000'), 'range');
+  // Around 2^53, where a double stops counting every integer (found by printing and re-parsing
+  // the execution fuzzer's modules: i64.const 9007199254740993 came back as ...992).
+  for (const [text, value] of [['9007199254740991', 2n ** 53n - 1n], ['9007199254740992', 2n ** 53n], ['9007199254740993', 2n ** 53n + 1n],
+    ['0x20000000000001', 2n ** 53n + 1n], ['9_007_199_254_740_995', 2n ** 53n + 3n]] as const) {
+    assert.equal(parseIntN(text, 64), value, text);
+    assert.equal(parseIntN(`-${text}`, 64), 2n ** 64n - value, `-${text}`);
+    assert.equal(parseU64(text), value, text);
+  }
 });
 
 test('float known answers: boundaries, subnormals, ties, NaN payloads', () => {
