@@ -72,8 +72,12 @@ class ModuleDecoder {
   private definedFuncCount = 0;
   private names: NameSection | null = null;
 
+  /** Tags (their section and import kind) come with either exception proposal, the legacy one too. */
+  private readonly hasTags: boolean;
+
   constructor(private readonly bytes: Uint8Array, private readonly features: WasmFeatures) {
     this.r = new ByteReader(bytes);
+    this.hasTags = features.exceptions || features.legacy_exceptions;
   }
 
   decode(): ModuleInfo {
@@ -86,7 +90,7 @@ class ModuleDecoder {
       const idAt = r.pos;
       const id = r.u8();
       if (id > SECTION_TAG) r.fail('malformed section id', idAt);
-      if (id === SECTION_TAG && !this.features.exceptions) r.fail('malformed section id', idAt);
+      if (id === SECTION_TAG && !this.hasTags) r.fail('malformed section id', idAt);
       const size = r.length();
       const sectionEnd = r.pos + size;
       if (id !== SECTION_CUSTOM) {
@@ -351,7 +355,7 @@ class ModuleDecoder {
         break;
       }
       case 0x04: {
-        if (!this.features.exceptions) r.fail('malformed import kind', kindAt);
+        if (!this.hasTags) r.fail('malformed import kind', kindAt);
         const type = this.tagType();
         desc = { kind: 'tag', type };
         this.tags.push(type);

@@ -5,6 +5,11 @@ import type { WasmFeatures } from '../core/features.js';
 import { Imm, isPrefix, opByByte, opByPrefixed, type OpInfo } from './opcodes.js';
 import type { ByteReader } from './reader.js';
 
+/** Whether `op` is enabled: its feature is on (`throw` belongs to legacy exception handling as well). */
+export function opEnabled(op: OpInfo, features: WasmFeatures): boolean {
+  return features[op.feature] || (op.name === 'throw' && features.legacy_exceptions);
+}
+
 /** Reads one opcode; an unknown one, or one whose feature is disabled, is malformed ("illegal opcode"). */
 export function readOpcode(r: ByteReader, features: WasmFeatures): OpInfo {
   const at = r.pos;
@@ -13,10 +18,10 @@ export function readOpcode(r: ByteReader, features: WasmFeatures): OpInfo {
   if (isPrefix(byte)) {
     const sub = r.u32();
     op = opByPrefixed(byte, sub);
-    if (op === undefined || !features[op.feature]) r.fail(`illegal opcode ${hex(byte)} ${hex(sub)}`, at);
+    if (op === undefined || !opEnabled(op, features)) r.fail(`illegal opcode ${hex(byte)} ${hex(sub)}`, at);
   } else {
     op = opByByte(byte);
-    if (op === undefined || !features[op.feature]) r.fail(`illegal opcode ${hex(byte)}`, at);
+    if (op === undefined || !opEnabled(op, features)) r.fail(`illegal opcode ${hex(byte)}`, at);
   }
   return op;
 }

@@ -10,6 +10,7 @@ import type { ModuleInfo } from '../binary/module.js';
 import { ByteReader } from '../binary/reader.js';
 import { BOT, type ModuleTypes } from './module-types.js';
 import { HT_BOT } from './type-registry.js';
+import { refTypeFeatureProblem } from './ref-features.js';
 
 /** Kinds of control frame. */
 export const enum Frame {
@@ -234,13 +235,20 @@ export class BodyState {
 
   /** Checks a value type read from code: type indices in range, exact types only with the feature. */
   checkValType(t: ValType, at = this.opAt): ValType {
-    if (isRef(t)) this.checkHeap(heapOf(t), isExact(t), at);
+    if (isRef(t)) {
+      this.checkHeap(heapOf(t), isExact(t), at);
+      const problem = refTypeFeatureProblem(t, this.features);
+      if (problem !== null) this.malformed(`malformed value type: ${problem}`, at);
+    }
     return t;
   }
 
+  /** A heap type read from code (ref.null's, a cast's): in range, and of an enabled feature. */
   checkHeap(h: number, exact: boolean, at = this.opAt): void {
     if (h >= 0 && h >= this.module.types.length) this.fail(`unknown type ${h}`, at);
     if (exact && !this.features.custom_descriptors) this.malformed('malformed heap type', at);
+    const problem = refTypeFeatureProblem(refType(h, true), this.features);
+    if (problem !== null) this.malformed(`malformed heap type: ${problem}`, at);
   }
 
   /** The non-null version of a popped reference type (BOT becomes (ref bot)). */

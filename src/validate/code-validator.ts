@@ -7,7 +7,7 @@ import {
   type FuncType, type ValType,
 } from '../core/types.js';
 import type { ConstExpr, ModuleInfo } from '../binary/module.js';
-import { readMemArg, readOpcode, type MemArg } from '../binary/instructions.js';
+import { opEnabled, readMemArg, readOpcode, type MemArg } from '../binary/instructions.js';
 import { ADDR, Imm, isPrefix, opByByte, type OpInfo } from '../binary/opcodes.js';
 import { Op } from '../binary/op.js';
 import { BLOCK_EMPTY, BLOCK_TYPE_INDEX } from '../binary/reader.js';
@@ -43,7 +43,7 @@ export class CodeValidator extends BodyState {
     this.oneByte = [];
     for (let b = 0; b < 256; b++) {
       const op = isPrefix(b) ? undefined : opByByte(b);
-      this.oneByte.push(op !== undefined && features[op.feature] ? op : undefined);
+      this.oneByte.push(op !== undefined && opEnabled(op, features) ? op : undefined);
     }
   }
 

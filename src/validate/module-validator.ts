@@ -15,6 +15,7 @@ import { CodeValidator } from './code-validator.js';
 import { memoryTypeProblem } from './memory-type.js';
 import type { ModuleTypes } from './module-types.js';
 import { validateTypes } from './type-section.js';
+import { refTypeFeatureProblem } from './ref-features.js';
 
 function fail(message: string, at = -1): never {
   throw new CompileError(message, at, false);
@@ -78,7 +79,7 @@ export function validateModuleInfo(m: ModuleInfo, features: WasmFeatures): Modul
   checkExports(m, declared);
   checkStart(m, types);
   m.elems.forEach((e, i) => {
-    valType(e.type, e.offsetInModule);
+    checkValType(m, features, e.type, e.offsetInModule, e.funcIndices === null);
     if (e.mode === 'active') {
       const table = m.tables[e.table];
       if (table === undefined) fail(`unknown table ${e.table}`, e.offsetInModule);
@@ -113,11 +114,14 @@ function typeError(m: ModuleInfo, x: number, what: string, at: number): never {
   return fail(`type mismatch: type ${x} is not a ${what} type`, at);
 }
 
-function checkValType(m: ModuleInfo, features: WasmFeatures, t: ValType, at: number): void {
+/** `gated`: whether the type came from the binary (an element segment of function indices gets (ref func) implicitly). */
+function checkValType(m: ModuleInfo, features: WasmFeatures, t: ValType, at: number, gated = true): void {
   if (!isRef(t)) return;
   const h = heapOf(t);
   if (h >= 0 && h >= m.types.length) fail(`unknown type ${h}`, at);
   if (isExact(t) && !features.custom_descriptors) throw new CompileError('malformed heap type', at, true);
+  const problem = gated ? refTypeFeatureProblem(t, features) : null;
+  if (problem !== null) throw new CompileError(`malformed value type: ${problem}`, at, true);
 }
 
 function checkTag(m: ModuleInfo, types: ModuleTypes, x: number, at: number): void {

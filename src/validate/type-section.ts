@@ -9,6 +9,7 @@ import {
 } from '../core/types.js';
 import type { ModuleInfo } from '../binary/module.js';
 import { ModuleTypes } from './module-types.js';
+import { refTypeFeatureProblem } from './ref-features.js';
 import { canonicalType, isCanonicalSubtype, isCanonicalValSubtype, registerRecGroup } from './type-registry.js';
 
 function fail(message: string): never {
@@ -53,6 +54,8 @@ function checkReferences(t: SubType, end: number, features: WasmFeatures): void 
   const storage = (s: StorageType) => {
     if (!isRef(s)) return;
     if (isExact(s) && !features.custom_descriptors) throw new CompileError('malformed heap type', -1, true);
+    const problem = refTypeFeatureProblem(s, features);
+    if (problem !== null) throw new CompileError(`malformed value type: ${problem}`, -1, true);
     const h = heapOf(s);
     if (h >= 0) index(h);
   };
