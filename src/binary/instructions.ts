@@ -40,12 +40,15 @@ export interface MemArg {
 }
 
 /** Reads a memarg into `out` (reused to avoid allocation). */
-export function readMemArg(r: ByteReader, out: MemArg): MemArg {
+export function readMemArg(r: ByteReader, out: MemArg, multiMemory = true): MemArg {
   const at = r.pos;
   const flags = r.u32();
   if (flags >= 0x80) r.fail('malformed memop flags', at);
-  out.memory = flags & 0x40 ? r.u32() : 0;
-  out.align = flags & 0x3f;
+  // Bit 6 announces a memory index only with multi-memory; without it, it is part of the alignment
+  // (which validation then refuses as larger than natural).
+  const indexed = multiMemory && (flags & 0x40) !== 0;
+  out.memory = indexed ? r.u32() : 0;
+  out.align = multiMemory ? flags & 0x3f : flags;
   out.offset = r.u64();
   return out;
 }

@@ -173,7 +173,7 @@ export class CodeValidator extends BodyState {
   }
 
   private memarg(op: OpInfo): ValType {
-    const m = readMemArg(this.r, this.memArg);
+    const m = readMemArg(this.r, this.memArg, this.features.multi_memory);
     const addr = this.memoryAddr(m.memory);
     if (op.prefix === 0xfe) {
       if (m.align !== op.align) this.fail('alignment must be exactly natural');

@@ -37,3 +37,31 @@ test('legacy exception handling alone: the tag section, tag imports and throw ar
   validate(bytes, off('exceptions'));
   rejects(bytes, 'malformed', { features: off('exceptions', 'legacy_exceptions'), malformed: true });
 });
+
+test('without multi-memory, bit 6 of a memory argument is alignment, not a memory index', () => {
+  // i32.load with flags 0x42 (align 2 and "memory index follows") and memory index 0.
+  const bytes = parseWat('(module (memory 1) (func (drop (i32.load (i32.const 0)))))');
+  const at = bytes.findIndex((b, i) => b === 0x28 && bytes[i + 1] === 0x02 && bytes[i + 2] === 0x00);
+  const flagged = Uint8Array.from([...bytes.subarray(0, at + 1), 0x42, 0x00, 0x00, ...bytes.subarray(at + 3)]);
+  // The code section and the function body each grow by one byte.
+  const fixed = grow(flagged, bytes);
+  validate(fixed);
+  rejects(fixed, 'alignment must not be larger than natural', { features: off('multi_memory') });
+});
+
+/** `changed` with the size bytes of the code section and its one body raised by the one inserted byte. */
+function grow(changed: Uint8Array, original: Uint8Array): Uint8Array {
+  const out = Uint8Array.from(changed);
+  let p = 8;
+  while (p < original.length) {
+    const id = original[p]!;
+    const size = original[p + 1]!; // the test module's sections are small: one-byte sizes
+    if (id === 10) {
+      out[p + 1] = size + 1;
+      out[p + 3] = original[p + 3]! + 1; // one function: count at p + 2, its size at p + 3
+      return out;
+    }
+    p += 2 + size;
+  }
+  throw new Error('no code section');
+}
