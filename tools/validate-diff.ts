@@ -1,0 +1,91 @@
+// Differential validation: byte mutations of the execution fuzzer's modules (tools/exec-fuzz-gen.ts)
+// go through tswasm's decoder and validator, configured with the features Node 20's engine has
+// (V8 11.3 with --experimental-wasm-memory64: no GC, typed function references, multi-memory,
+// extended constants, try_table/exnref or relaxed SIMD), and through Node's WebAssembly.validate;
+// both must accept or both refuse. Each disagreement is printed once per kind of message, with
+// the module written to /tmp for a look.
+//
+// Usage: npx tsx tools/validate-diff.ts [--seed N] [--count MODULES] [--mutations PER_MODULE]
+
+import { setFlagsFromString } from 'node:v8';
+import { writeFileSync } from 'node:fs';
+import { decodeModule } from '../src/binary/decoder.js';
+import { validateModule } from '../src/validate/index.js';
+import { WASM3_FEATURES, withFeatures } from '../src/core/features.js';
+import { Rng, generateModule, moduleSeed } from './exec-fuzz-gen.js';
+
+setFlagsFromString('--experimental-wasm-memory64');
+
+/** tswasm's features set to what Node 20's engine validates. */
+export const NODE20_FEATURES = withFeatures(WASM3_FEATURES, {
+  function_references: false, gc: false, relaxed_simd: false, multi_memory: false, extended_const: false,
+  exceptions: false, threads: true,
+});
+
+const nativeValidate = (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly.validate;
+
+export interface Disagreement {
+  readonly module: number;
+  readonly mutation: number;
+  readonly ours: boolean;
+  readonly message: string;
+  readonly bytes: Uint8Array;
+}
+
+/** Mutates module `index` of `seed` `mutations` times; returns how many agreed, and the disagreements. */
+export function compareModule(seed: number, index: number, mutations: number): { agreed: number; disagreements: Disagreement[] } {
+  const base = generateModule(new Rng(moduleSeed(seed, index))).bytes;
+  const rng = new Rng(moduleSeed(seed + 1, index));
+  const disagreements: Disagreement[] = [];
+  let agreed = 0;
+  for (let k = 0; k < mutations; k++) {
+    const b = Uint8Array.from(base);
+    // One to three bytes after the header: a random value or one bit flipped.
+    for (let j = 1 + rng.below(3); j > 0; j--) {
+      const at = 8 + rng.below(b.length - 8);
+      b[at] = rng.chance(0.5) ? rng.below(256) : b[at]! ^ (1 << rng.below(8));
+    }
+    let ours = true;
+    let message = '';
+    try {
+      validateModule(decodeModule(b, NODE20_FEATURES), NODE20_FEATURES);
+    } catch (e) {
+      ours = false;
+      message = (e as Error).message;
+    }
+    if (ours === nativeValidate(b)) agreed++;
+    else disagreements.push({ module: index, mutation: k, ours, message, bytes: b });
+  }
+  return { agreed, disagreements };
+}
+
+function main(): void {
+  const argv = process.argv.slice(2);
+  const arg = (name: string, fallback: number) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? Number(argv[i + 1]) : fallback;
+  };
+  const seed = arg('--seed', 1);
+  const count = arg('--count', 1000);
+  const mutations = arg('--mutations', 20);
+  let agreed = 0;
+  let disagreed = 0;
+  const seen = new Set<string>();
+  for (let i = 0; i < count; i++) {
+    const r = compareModule(seed, i, mutations);
+    agreed += r.agreed;
+    disagreed += r.disagreements.length;
+    for (const d of r.disagreements) {
+      const kind = d.ours ? 'tswasm accepts, Node refuses' : `tswasm refuses (${d.message.replace(/\d+|0x[0-9a-f]+/g, 'N')}), Node accepts`;
+      if (seen.has(kind)) continue;
+      seen.add(kind);
+      const file = `/tmp/validate-diff-${seed}-${d.module}-${d.mutation}.wasm`;
+      writeFileSync(file, d.bytes);
+      console.log(`${kind}: ${file}`);
+    }
+  }
+  console.log(`seed ${seed}: ${count} modules x ${mutations} mutations: ${agreed} agree, ${disagreed} disagree`);
+  process.exitCode = disagreed > 0 ? 1 : 0;
+}
+
+if (process.argv[1]?.endsWith('validate-diff.ts')) main();
