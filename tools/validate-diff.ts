@@ -3,7 +3,9 @@
 // (V8 11.3 with --experimental-wasm-memory64: no GC, typed function references, multi-memory,
 // extended constants, try_table/exnref or relaxed SIMD), and through Node's WebAssembly.validate;
 // both must accept or both refuse. Each disagreement is printed once per kind of message, with
-// the module written to /tmp for a look.
+// the module written to /tmp for a look. One known difference is V8's, not ours: it accepts atomic
+// accesses with less than natural alignment, which the threads proposal's validation refuses (its
+// reference interpreter: "atomic alignment must be natural"); such mutants are counted apart.
 //
 // Usage: npx tsx tools/validate-diff.ts [--seed N] [--count MODULES] [--mutations PER_MODULE]
 
@@ -33,11 +35,12 @@ export interface Disagreement {
 }
 
 /** Mutates module `index` of `seed` `mutations` times; returns how many agreed, and the disagreements. */
-export function compareModule(seed: number, index: number, mutations: number): { agreed: number; disagreements: Disagreement[] } {
+export function compareModule(seed: number, index: number, mutations: number): { agreed: number; v8Lenient: number; disagreements: Disagreement[] } {
   const base = generateModule(new Rng(moduleSeed(seed, index))).bytes;
   const rng = new Rng(moduleSeed(seed + 1, index));
   const disagreements: Disagreement[] = [];
   let agreed = 0;
+  let v8Lenient = 0;
   for (let k = 0; k < mutations; k++) {
     const b = Uint8Array.from(base);
     // One to three bytes after the header: a random value or one bit flipped.
@@ -54,9 +57,10 @@ export function compareModule(seed: number, index: number, mutations: number): {
       message = (e as Error).message;
     }
     if (ours === nativeValidate(b)) agreed++;
+    else if (!ours && message.startsWith('atomic alignment must be natural')) v8Lenient++;
     else disagreements.push({ module: index, mutation: k, ours, message, bytes: b });
   }
-  return { agreed, disagreements };
+  return { agreed, v8Lenient, disagreements };
 }
 
 function main(): void {
@@ -69,11 +73,13 @@ function main(): void {
   const count = arg('--count', 1000);
   const mutations = arg('--mutations', 20);
   let agreed = 0;
+  let lenient = 0;
   let disagreed = 0;
   const seen = new Set<string>();
   for (let i = 0; i < count; i++) {
     const r = compareModule(seed, i, mutations);
     agreed += r.agreed;
+    lenient += r.v8Lenient;
     disagreed += r.disagreements.length;
     for (const d of r.disagreements) {
       const kind = d.ours ? 'tswasm accepts, Node refuses' : `tswasm refuses (${d.message.replace(/\d+|0x[0-9a-f]+/g, 'N')}), Node accepts`;
@@ -84,7 +90,8 @@ function main(): void {
       console.log(`${kind}: ${file}`);
     }
   }
-  console.log(`seed ${seed}: ${count} modules x ${mutations} mutations: ${agreed} agree, ${disagreed} disagree`);
+  console.log(`seed ${seed}: ${count} modules x ${mutations} mutations: ${agreed} agree, ${disagreed} disagree`
+    + ` (and ${lenient} under-aligned atomics Node accepts against the threads proposal)`);
   process.exitCode = disagreed > 0 ? 1 : 0;
 }
 

@@ -176,7 +176,7 @@ export class CodeValidator extends BodyState {
     const m = readMemArg(this.r, this.memArg, this.features.multi_memory);
     const addr = this.memoryAddr(m.memory);
     if (op.prefix === 0xfe) {
-      if (m.align !== op.align) this.fail('alignment must be exactly natural');
+      if (m.align !== op.align) this.fail('atomic alignment must be natural');
     } else if (m.align > op.align) {
       this.fail('alignment must not be larger than natural');
     }
