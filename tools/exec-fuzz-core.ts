@@ -2,7 +2,8 @@
 // exec-fuzz-gen.ts) on Node's native WebAssembly and on tswasm three times (lazy compilation,
 // eager compilation, and one of the VARIANTS below in turn), makes the planned calls on all four
 // and compares, after every call, the outcome (results or trap), every global (through the
-// module's "dump" export) and all of memory. A module that imports host functions runs instead on
+// module's "dump" export) and all of memory; and it prints the module, parses the text back and
+// checks that it prints the same. A module that imports host functions runs instead on
 // Node's namespace and on tswasm's JS API (createWebAssembly), both given the same host functions
 // (hostFunctions below: they throw JS exceptions wasm may catch, grow memory and re-enter the
 // module), since tswasm's embedding API treats a host function's exception as a trap by design.
@@ -26,6 +27,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { Engine, Instance, Module, Store, Trap, TrapCode, Val, type Func, type Memory } from '../src/index.js';
 import { createWebAssembly } from '../src/jsapi/index.js';
+import { parseWat, printModule } from '../src/text/index.js';
 import { RuntimeError, TRAP_MESSAGES } from '../src/core/errors.js';
 import { decodeModule } from '../src/binary/decoder.js';
 import { readOpcode, skipImmediates } from '../src/binary/instructions.js';
@@ -374,6 +376,18 @@ export function runModule(seed: number, index: number, stats: Stats, opts: RunOp
   if (plan.memory64) stats.memory64Modules++;
   bump(stats.modes, plan.mode);
   countInstructions(plan.bytes, stats.instructions);
+  // The text format too: the module printed, parsed back and printed again must read the same.
+  const text = printModule(plan.bytes);
+  let reprinted: string;
+  try {
+    reprinted = printModule(parseWat(text));
+  } catch (e) {
+    reprinted = `(does not parse: ${(e as Error).message})`;
+  }
+  if (reprinted !== text) {
+    const line = text.split('\n').findIndex((l, i) => l !== reprinted.split('\n')[i]);
+    stats.mismatches.push({ seed, module: index, engine: 'text', call: '(print -> parse -> print)', detail: `line ${line + 1} differs: ${text.split('\n')[line]?.trim()} / ${reprinted.split('\n')[line]?.trim()}`, bytes: plan.bytes });
+  }
   const log = opts.log;
   log?.(`module ${index}: ${plan.bytes.length} bytes, ${plan.mode} NaNs${plan.simd ? ', SIMD' : ''}, ${plan.exports.length} exports, ${plan.calls.length} calls`);
   const fail = (engine: string, call: string, detail: string) => {
