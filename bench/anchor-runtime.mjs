@@ -8,11 +8,10 @@
 // are process-wide, so in the harness they reach the other runtimes' workers as well. TSWASM_TUNE=0
 // leaves V8 alone. TSWASM_DIST points at another build output (default: this checkout's dist/).
 
-import { pathToFileURL } from 'node:url';
+import { distUrl } from './find-harness.mjs';
 
-const dist = process.env.TSWASM_DIST ? pathToFileURL(`${process.env.TSWASM_DIST}/`).href : new URL('../dist/', import.meta.url).href;
-const { createWebAssembly } = await import(new URL('src/jsapi/index.js', dist).href);
-if (process.env.TSWASM_TUNE !== '0') (await import(new URL('src/node/index.js', dist).href)).tuneV8();
+const { createWebAssembly } = await import(distUrl('src/jsapi/index.js'));
+if (process.env.TSWASM_TUNE !== '0') (await import(distUrl('src/node/index.js'))).tuneV8();
 
 /** The namespace with the mode chosen by the environment (the spec's unless TSWASM_DETACH=0). */
 export function tswasmNamespace(detachOnGrow = process.env.TSWASM_DETACH !== '0') {

@@ -5,13 +5,12 @@
 //   node bench/boundary.mjs [--calls N]     (build first: npm run build; TSWASM_DIST=... for another build)
 
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { distUrl } from './find-harness.mjs';
 
 const callsAt = process.argv.indexOf('--calls');
 const CALLS = callsAt >= 0 ? Number(process.argv[callsAt + 1]) : 2_000_000;
-const dist = process.env.TSWASM_DIST ? pathToFileURL(join(process.env.TSWASM_DIST, '/')).href : new URL('../dist/', import.meta.url).href;
-const { createWebAssembly } = await import(new URL('src/jsapi/index.js', dist).href);
-const { parseWat } = await import(new URL('src/text/index.js', dist).href);
+const { createWebAssembly } = await import(distUrl('src/jsapi/index.js'));
+const { parseWat } = await import(distUrl('src/text/index.js'));
 
 const SOURCE = `(module
   (import "h" "i" (func $hi (param i32) (result i32)))

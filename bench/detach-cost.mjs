@@ -13,9 +13,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { findHarness, root } from './find-harness.mjs';
+import { distUrl, findHarness, root } from './find-harness.mjs';
 
 const args = process.argv.slice(2);
 const runsAt = args.indexOf('--runs');
@@ -77,8 +76,7 @@ if (all || args.includes('--kernels')) {
   console.log(`variant (median of ${runs} rounds)             no detach     after a detach   ratio`);
   await compare('DataView get/set loop', DATAVIEW_LOOP);
   const bench = findHarness('run-anchors.mjs');
-  const jsapi = process.env.TSWASM_DIST ? pathToFileURL(join(process.env.TSWASM_DIST, 'src/jsapi/index.js')).href
-    : new URL('../dist/src/jsapi/index.js', import.meta.url).href;
+  const jsapi = distUrl('src/jsapi/index.js');
   for (const k of ['matmul', 'lz77', 'sha256', 'fannkuch']) {
     const bytes = new Uint8Array(readFileSync(join(bench, 'kernels', 'reactor', `${k}.wasm`)));
     await compare(`tswasm kernel ${k} run()`, KERNEL, { jsapi, bytes });

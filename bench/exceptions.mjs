@@ -5,8 +5,7 @@
 //
 //   node bench/exceptions.mjs [--iterations N] [--rounds R]   (build first: npm run build; TSWASM_DIST=... for another build)
 
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { distUrl } from './find-harness.mjs';
 
 const arg = (name, dflt) => {
   const at = process.argv.indexOf(name);
@@ -14,9 +13,8 @@ const arg = (name, dflt) => {
 };
 const N = arg('--iterations', 2_000_000);
 const ROUNDS = arg('--rounds', 7);
-const dist = process.env.TSWASM_DIST ? pathToFileURL(join(process.env.TSWASM_DIST, '/')).href : new URL('../dist/', import.meta.url).href;
-const { createWebAssembly } = await import(new URL('src/jsapi/index.js', dist).href);
-const { parseWat } = await import(new URL('src/text/index.js', dist).href);
+const { createWebAssembly } = await import(distUrl('src/jsapi/index.js'));
+const { parseWat } = await import(distUrl('src/text/index.js'));
 
 // $step never throws unless asked; each loop adds its results so nothing is dead code.
 const SOURCE = `(module

@@ -8,11 +8,13 @@
 //   js-f64   the same without Math.fround: double arithmetic, as polywasm runs f32 (wrong results)
 // All exact versions must agree on the escape-count total; js-f64 is shown with its own total.
 //
-// Usage: node bench/f32-floor.mjs [ROUNDS] [SIZE]. Applies tuneV8.
+// Usage: node bench/f32-floor.mjs [ROUNDS] [SIZE]. Applies tuneV8. TSWASM_DIST points at another build output.
 
-import { parseWat } from '../dist/src/text/index.js';
-import { Engine, Store, Module, Instance } from '../dist/src/api/index.js';
-import { tuneV8 } from '../dist/src/node/index.js';
+import { distUrl } from './find-harness.mjs';
+
+const { parseWat } = await import(distUrl('src/text/index.js'));
+const { Engine, Store, Module, Instance } = await import(distUrl('src/api/index.js'));
+const { tuneV8 } = await import(distUrl('src/node/index.js'));
 
 tuneV8();
 const args = process.argv.slice(2).map(Number);

@@ -4,17 +4,15 @@
 //
 //   node bench/gc.mjs [--rounds R]   (build first: npm run build; TSWASM_DIST=... for another build)
 
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { distUrl } from './find-harness.mjs';
 
 const arg = (name, dflt) => {
   const at = process.argv.indexOf(name);
   return at >= 0 ? Number(process.argv[at + 1]) : dflt;
 };
 const ROUNDS = arg('--rounds', 7);
-const dist = process.env.TSWASM_DIST ? pathToFileURL(join(process.env.TSWASM_DIST, '/')).href : new URL('../dist/', import.meta.url).href;
-const { createWebAssembly } = await import(new URL('src/jsapi/index.js', dist).href);
-const { parseWat } = await import(new URL('src/text/index.js', dist).href);
+const { createWebAssembly } = await import(distUrl('src/jsapi/index.js'));
+const { parseWat } = await import(distUrl('src/text/index.js'));
 
 const SOURCE = `(module
   (type $node (struct (field $v i32) (field $next (ref null $node))))

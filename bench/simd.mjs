@@ -7,11 +7,10 @@
 // As a Node host it applies tswasm/node's V8 settings (tuneV8).
 
 import { readFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
+import { distUrl } from './find-harness.mjs';
 
-const dist = process.env.TSWASM_DIST ? pathToFileURL(`${process.env.TSWASM_DIST}/`).href : new URL('../dist/', import.meta.url).href;
-const { Engine, Store, Module, Instance } = await import(new URL('src/api/index.js', dist).href);
-(await import(new URL('src/node/index.js', dist).href)).tuneV8();
+const { Engine, Store, Module, Instance } = await import(distUrl('src/api/index.js'));
+(await import(distUrl('src/node/index.js'))).tuneV8();
 
 const args = process.argv.slice(2);
 const rounds = Number(args.find((a) => /^\d+$/.test(a)) ?? 7);
