@@ -148,7 +148,7 @@ function normalize(types: readonly NumType[], raw: readonly (number | bigint)[])
 }
 
 /** A call through a WebAssembly namespace: Node's (traps by message) or tswasm's JS API (traps by code). */
-function nativeCall(f: (...a: unknown[]) => unknown, types: readonly NumType[], results: readonly NumType[], args: readonly bigint[]): Outcome {
+function namespaceCall(f: (...a: unknown[]) => unknown, types: readonly NumType[], results: readonly NumType[], args: readonly bigint[]): Outcome {
   try {
     const r = f(...nativeArgs(types, args));
     const list = results.length === 0 ? [] : results.length === 1 ? [r] : (r as unknown[]);
@@ -307,7 +307,7 @@ function namespaceSide(engine: string, W: NativeWasm, plan: ModulePlan): Side {
   const mem = exp['mem'] as { buffer: ArrayBuffer };
   return {
     engine,
-    call: (e, args) => nativeCall(exp[e.name] as (...a: unknown[]) => unknown, e.params, e.results, args),
+    call: (e, args) => namespaceCall(exp[e.name] as (...a: unknown[]) => unknown, e.params, e.results, args),
     globals: () => {
       const r = dump();
       return normalize(plan.globals, (plan.globals.length === 1 ? [r] : r) as (number | bigint)[]);

@@ -13,6 +13,9 @@ import { UnsupportedError } from '../core/errors.js';
 /** Features whose instructions the JS compiler refuses, with the name its error uses. */
 const UNSUPPORTED: Readonly<Record<string, string>> = {};
 
+/** Whether any instruction is refused at all (when none is, Module creation need not scan the code). */
+const REFUSES_SOME = Object.keys(UNSUPPORTED).length > 0;
+
 function fail(what: string, detail: string): never {
   throw new UnsupportedError(`${what} in the JS compiler (${detail})`);
 }
@@ -21,7 +24,7 @@ function fail(what: string, detail: string): never {
 const tailCallers = new WeakMap<ModuleInfo, boolean[]>();
 
 export function checkSupported(m: ModuleInfo): void {
-  if (Object.keys(UNSUPPORTED).length > 0) scanModule(m);
+  if (REFUSES_SOME) scanModule(m);
 }
 
 /** Which functions (by function index) contain return_call, return_call_indirect or return_call_ref. */

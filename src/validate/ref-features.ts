@@ -8,6 +8,8 @@ import { HT_EXN, HT_EXTERN, HT_FUNC, HT_NOEXN, heapOf, isNullable, type ValType 
 
 /** Why reference type `t` cannot be used with `features`, or null when it can. */
 export function refTypeFeatureProblem(t: ValType, features: WasmFeatures): string | null {
+  // Wasm 3.0, the default: every reference type is allowed (validation checks this per local).
+  if (features.gc && features.reference_types && features.exceptions) return null;
   const typed = features.function_references || features.gc;
   const h = heapOf(t);
   if (h >= 0) return typed ? null : 'a typed reference needs the function_references feature';
