@@ -36,8 +36,12 @@ import { ByteReader } from '../src/binary/reader.js';
 import { WASM3_FEATURES } from '../src/core/features.js';
 import { F32, F64, I32, I64, Rng, generateModule, isFloat, moduleSeed, typeName, type ExportPlan, type GenOptions, type ModulePlan, type NumType } from './exec-fuzz-gen.js';
 
-// Node 20's engine runs memory64 (which a quarter of the modules use) only behind this flag.
+// Node 20's engine runs memory64 (which a quarter of the modules use) and typed function references
+// (in the proposal's older encoding: ModulePlan.nativeBytes) only behind these flags.
 setFlagsFromString('--experimental-wasm-memory64');
+setFlagsFromString('--experimental-wasm-typed-funcref');
+// br_on_non_null is under the GC flag in Node 20's engine.
+setFlagsFromString('--experimental-wasm-gc');
 
 /** The little of Node's own WebAssembly namespace the runner uses (the project's lib has no DOM types). */
 interface NativeWasm {
@@ -50,11 +54,13 @@ const native = (globalThis as unknown as { WebAssembly: NativeWasm }).WebAssembl
 /**
  * The trap code of one of tswasm's trap messages (its JS API shows traps by message only, as
  * engines do): TRAP_MESSAGES read backwards, plus the call_indirect messages that name the case
- * ("undefined element" past the table's end, "uninitialized element N" for a null slot).
+ * ("undefined element" past the table's end, "uninitialized element N" for a null slot), and
+ * call_ref's "null function reference".
  */
 const CODE_OF_MESSAGE = new Map(Object.entries(TRAP_MESSAGES).map(([code, message]) => [message, code as TrapCode]));
 function codeOfMessage(message: string): TrapCode | undefined {
   if (message === 'undefined element') return TrapCode.TableOutOfBounds;
+  if (message === 'null function reference') return TrapCode.NullReference;
   return CODE_OF_MESSAGE.get(message.replace(/ \d+$/, ''));
 }
 
@@ -73,6 +79,8 @@ export const TRAP_CODES: Readonly<Record<string, readonly TrapCode[]>> = {
   'element segment out of bounds': [TrapCode.TableOutOfBounds, TrapCode.ElementSegmentOutOfBounds],
   'null function or function signature mismatch': [TrapCode.IndirectCallToNull, TrapCode.BadSignature, TrapCode.UninitializedElement],
   'function signature mismatch': [TrapCode.BadSignature],
+  // call_ref, return_call_ref or ref.as_non_null of null.
+  'dereferencing a null pointer': [TrapCode.NullReference],
 };
 
 export type Outcome =
@@ -110,12 +118,13 @@ export interface Stats {
   /** Modules generated with SIMD. */
   simdModules: number;
   memory64Modules: number;
+  funcRefModules: number;
   /** How often each instruction occurs in the generated functions (static coverage). */
   instructions: Record<string, number>;
 }
 
 export function newStats(): Stats {
-  return { modules: 0, calls: 0, equal: 0, nanRelaxed: 0, outcomes: {}, skipped: {}, invalid: [], mismatches: [], modes: {}, simdModules: 0, memory64Modules: 0, instructions: {} };
+  return { modules: 0, calls: 0, equal: 0, nanRelaxed: 0, outcomes: {}, skipped: {}, invalid: [], mismatches: [], modes: {}, simdModules: 0, memory64Modules: 0, funcRefModules: 0, instructions: {} };
 }
 
 const bump = (r: Record<string, number>, k: string) => (r[k] = (r[k] ?? 0) + 1);
@@ -301,7 +310,7 @@ function hostFunctions(plan: ModulePlan, st: HostState): Record<string, (...args
 /** The module instantiated through a WebAssembly namespace (Node's, or tswasm's JS API), with the host functions. */
 function namespaceSide(engine: string, W: NativeWasm, plan: ModulePlan): Side {
   const st: HostState = { calls: 0, depth: 0, exports: {} };
-  const exp = new W.Instance(new W.Module(plan.bytes), { env: hostFunctions(plan, st) }).exports;
+  const exp = new W.Instance(new W.Module(W === native ? plan.nativeBytes : plan.bytes), { env: hostFunctions(plan, st) }).exports;
   st.exports = exp;
   const dump = exp['dump'] as () => unknown;
   const mem = exp['mem'] as { buffer: ArrayBuffer };
@@ -374,6 +383,7 @@ export function runModule(seed: number, index: number, stats: Stats, opts: RunOp
   stats.modules++;
   if (plan.simd) stats.simdModules++;
   if (plan.memory64) stats.memory64Modules++;
+  if (plan.funcRefs) stats.funcRefModules++;
   bump(stats.modes, plan.mode);
   countInstructions(plan.bytes, stats.instructions);
   // The text format too: the module printed, parsed back and printed again must read the same.
@@ -486,7 +496,7 @@ export function runModule(seed: number, index: number, stats: Stats, opts: RunOp
 /** A short multi-line summary of `stats`. */
 export function summary(stats: Stats): string {
   const lines = [
-    `modules: ${stats.modules} (${Object.entries(stats.modes).map(([k, v]) => `${v} ${k} NaNs`).join(', ')}; ${stats.simdModules} with SIMD, ${stats.memory64Modules} memory64), calls: ${stats.calls}`,
+    `modules: ${stats.modules} (${Object.entries(stats.modes).map(([k, v]) => `${v} ${k} NaNs`).join(', ')}; ${stats.simdModules} with SIMD, ${stats.memory64Modules} memory64, ${stats.funcRefModules} typed function references), calls: ${stats.calls}`,
     `equal: ${stats.equal} (of which ${stats.nanRelaxed} with NaN results differing only in NaN bits), mismatches: ${stats.mismatches.length}, invalid modules: ${stats.invalid.length}`,
     `outcomes: ${Object.entries(stats.outcomes).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     `skipped: ${Object.keys(stats.skipped).length === 0 ? 'none' : Object.entries(stats.skipped).map(([k, v]) => `${k} ${v}`).join(', ')}`,

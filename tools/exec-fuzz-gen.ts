@@ -7,7 +7,9 @@
 //     types, br/br_if/br_table/return/unreachable, calls, call_indirect, tail calls (return_call,
 //     return_call_indirect), memory and table ops; in 40% of modules legacy exception handling:
 //     tags, throw, try/catch/catch_all/delegate, rethrow; in 25% memory64, with i64 addresses; in
-//     30% calls to imported host functions, run through tswasm's JS API: see exec-fuzz-core);
+//     30% calls to imported host functions, run through tswasm's JS API: see exec-fuzz-core); in
+//     30% typed function references: locals of type (ref null $t), ref.func, ref.null $t,
+//     ref.as_non_null, br_on_null, br_on_non_null, typed select, call_ref and return_call_ref;
 //   - one wrapper per exported function ("w0", "w1", ...): takes and returns integers in place of
 //     floats (reinterpreting them), so no float crosses the JS boundary, where NaN bits may change;
 //     it also resets the call budget (below);
@@ -63,6 +65,12 @@
 //     a float extract_lane whose scalar result may be nondeterministic (see above). A loose value is
 //     never reinterpreted with another lane shape: part of an f32 NaN's payload would become part
 //     of a (non-NaN) f64 value.
+//
+// Typed function references: Node 20's engine runs them under --experimental-wasm-typed-funcref,
+// but with the proposal's encodings from before Wasm 3.0: (ref null $t) and (ref $t) are 0x6c and
+// 0x6b (now 0x63 and 0x64), ref.as_non_null and br_on_null are 0xd3 and 0xd4 (now 0xd4 and 0xd5).
+// The generator records where it wrote such a byte, and the plan carries a second copy of the
+// module with those bytes rewritten (ModulePlan.nativeBytes), which is what Node's engine runs.
 //
 // Traps: most modules keep traps occasional (addresses mostly masked into memory, divisors mostly
 // made odd, table indices mostly in range) so that most calls run to the end. 'Trappy' modules make
@@ -492,6 +500,10 @@ export interface CallPlan {
 }
 export interface ModulePlan {
   readonly bytes: Uint8Array;
+  /** The same module in the encodings Node 20's engine reads (differs only with typed function references). */
+  readonly nativeBytes: Uint8Array;
+  /** Whether the module uses typed function references. */
+  readonly funcRefs: boolean;
   readonly mode: 'canon' | 'raw';
   readonly simd: boolean;
   /** Whether the memory is a memory64 one. */
@@ -519,6 +531,9 @@ interface Label {
 }
 
 const sameTypes = (a: readonly NumType[], b: readonly NumType[]) => a.length === b.length && a.every((t, i) => t === b[i]);
+const sameBytes = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+/** Wasm 3.0's byte -> the function-references proposal's, as Node 20's engine reads it (see the header). */
+const NATIVE_ENCODING = new Map([[0x63, 0x6c], [0x64, 0x6b], [0xd4, 0xd3], [0xd5, 0xd4]]);
 
 class ModuleGen {
   readonly types: FuncSig[] = [];
@@ -555,6 +570,8 @@ class ModuleGen {
    * --experimental-wasm-memory64 (exec-fuzz-core sets the flag).
    */
   readonly mem64: boolean;
+  /** Typed function references (see the header): ref locals, call_ref, br_on_null, ... */
+  readonly funcRefs: boolean;
   /** Each tag's parameter types. */
   readonly tags: NumType[][] = [];
   /**
@@ -579,11 +596,13 @@ class ModuleGen {
   readonly valTypes: readonly NumType[];
   readonly ops: OpTables;
 
-  constructor(readonly rng: Rng, readonly raw: boolean, readonly simd: boolean) {
+  constructor(readonly rng: Rng, readonly raw: boolean, readonly simd: boolean, funcRefs?: boolean) {
     this.trappy = rng.chance(0.35);
     this.probe = this.trappy && rng.chance(0.5);
     this.eh = rng.chance(0.4);
     this.mem64 = rng.chance(0.25);
+    const funcRefsDraw = rng.chance(0.3);
+    this.funcRefs = funcRefs ?? funcRefsDraw;
     this.valTypes = simd ? SIMD_TYPES : NUM_TYPES;
     this.ops = simd ? SIMD_TABLES : SCALAR_TABLES;
   }
@@ -616,7 +635,11 @@ const MAX_LOOP_NEST = 2;
 
 class FuncGen {
   readonly code: number[] = [];
+  /** Where `code` holds a byte Node 20's engine reads in the proposal's encoding (see the header). */
+  readonly patches: number[] = [];
   readonly locals: NumType[];
+  /** Locals of type (ref null $t): local index -> type index (their slot in `locals` is a placeholder). */
+  private readonly refLocals = new Map<number, number>();
   /** Locals random code may read and write (not counters, scratch or canonicalisation temps). */
   private readonly user = new Map<NumType, number[]>(SIMD_TYPES.map((t) => [t, []]));
   private readonly scratch = new Map<NumType, number>();
@@ -644,6 +667,11 @@ class FuncGen {
   private newLocal(t: NumType): number {
     this.locals.push(t);
     return this.locals.length - 1;
+  }
+  /** A byte whose encoding differs in Node 20's engine (a reference type or opcode; see the header). */
+  private patched(byte: number): void {
+    this.patches.push(this.code.length);
+    this.code.push(byte);
   }
   private scratchOf(t: NumType): number {
     let i = this.scratch.get(t);
@@ -738,6 +766,7 @@ class FuncGen {
     if (!strict) {
       opts.push([4, () => this.call(t)]);
       if (this.m.types.length > 0) opts.push([3, () => this.callIndirect(t)]);
+      if (this.m.funcRefs) opts.push([4, () => this.callRef(t)]);
       opts.push([2.5, () => this.blockExpr(t)]);
       opts.push([3, () => this.ifExpr(t)]);
       if (this.loopDepth < MAX_LOOP_NEST) opts.push([2.5, () => this.loopExpr(t)]);
@@ -1023,6 +1052,83 @@ class FuncGen {
     this.reduceTo(sig.results, t);
   }
 
+  private callRef(t: NumType): void {
+    const type = this.m.funcs[this.rng.below(this.m.funcs.length)]!.type;
+    const sig = this.m.types[type]!;
+    for (const p of sig.params) this.gen(p);
+    this.funcRef(type);
+    this.e(0x14, ...u32(type));
+    this.reduceTo(sig.results, t);
+  }
+
+  /** A (ref null $type) local (one or two per type). */
+  private refLocal(type: number): number {
+    const mine = [...this.refLocals].flatMap(([i, ty]) => (ty === type ? [i] : []));
+    if (mine.length > 0 && (mine.length === 2 || this.rng.chance(0.7))) return this.rng.pick(mine);
+    const i = this.newLocal(I32);
+    this.refLocals.set(i, type);
+    return i;
+  }
+
+  /** A reference to a function of type `type` that call_ref may get: null (it traps) or not. */
+  private funcRef(type: number): void {
+    switch (this.rng.weighted([40, 20, 15, 15, 10])) {
+      case 0: return this.nullableRef(type, true);
+      case 1: // ref.as_non_null: traps on null
+        this.nullableRef(type, true);
+        this.patched(0xd4);
+        return;
+      case 2: // block (result (ref $t)) (br_on_non_null 0 r) (ref.func $g) end
+        this.e(0x02);
+        this.patched(0x64);
+        this.e(...s32(type));
+        this.nullableRef(type, false);
+        this.e(0xd6, 0);
+        this.funcOfType(type);
+        this.e(0x0b);
+        return;
+      case 3: // block (result (ref $t)) (block (br_on_null 0 r) (br 1)) (ref.func $g) end
+        this.e(0x02);
+        this.patched(0x64);
+        this.e(...s32(type), 0x02, 0x40);
+        this.nullableRef(type, false);
+        this.patched(0xd5);
+        this.e(0, 0x0c, 1, 0x0b);
+        this.funcOfType(type);
+        this.e(0x0b);
+        return;
+      default: // a typed select of two references
+        this.nullableRef(type, false);
+        this.nullableRef(type, false);
+        this.gen(I32);
+        this.e(0x1c, 1);
+        this.patched(0x63);
+        this.e(...s32(type));
+    }
+  }
+
+  /**
+   * A (ref null $type): ref.func of a function of that type, ref.null, or a local's. With `nested`
+   * false it emits no instruction that could branch (the caller may be inside a block of its own
+   * that the label stack does not know).
+   */
+  private nullableRef(type: number, nested: boolean): void {
+    const r = this.rng.below(100);
+    if (r < 40) this.funcOfType(type);
+    else if (r < (this.m.trappy ? 60 : 50)) this.e(0xd0, ...s32(type));
+    else if (r < 85 || !nested) this.e(0x20, ...u32(this.refLocal(type)));
+    else { // local.tee of a fresh reference
+      this.nullableRef(type, false);
+      this.e(0x22, ...u32(this.refLocal(type)));
+    }
+  }
+
+  /** ref.func of a generated function of type `type` (there is one: types come from functions). */
+  private funcOfType(type: number): void {
+    const fs = this.m.funcs.flatMap((f, i) => (f.type === type ? [i] : []));
+    this.e(0xd2, ...u32(this.m.fi(this.rng.pick(fs))));
+  }
+
   private withLabel(label: Label, body: () => void): void {
     this.labels.push(label);
     if (label.kind === 'loop') this.loopDepth++;
@@ -1301,6 +1407,13 @@ class FuncGen {
       this.e(0x13, ...u32(type), 0);
       return;
     }
+    if (funcs.length > 0 && this.m.funcRefs && this.rng.chance(0.4)) {
+      const type = this.m.funcs[this.rng.pick(funcs)]!.type;
+      for (const p of this.m.types[type]!.params) this.gen(p);
+      this.funcRef(type);
+      this.e(0x15, ...u32(type));
+      return;
+    }
     if (funcs.length > 0) {
       const f = this.rng.pick(funcs);
       for (const p of this.m.funcs[f]!.params) this.gen(p);
@@ -1406,6 +1519,11 @@ class FuncGen {
         this.e(0x24, ...u32(g));
       }],
       [15, () => this.store()],
+      [m.funcRefs ? 6 : 0, () => { // local.set of a (ref null $t) local
+        const type = m.funcs[rng.below(m.funcs.length)]!.type;
+        this.nullableRef(type, true);
+        this.e(0x21, ...u32(this.refLocal(type)));
+      }],
       [m.simd ? 3 : 0, () => this.laneStore()],
       [m.simd ? 6 : 0, () => { // v128.store
         this.addr(16);
@@ -1513,16 +1631,24 @@ class FuncGen {
     opts[rng.weighted(opts.map((o) => o[0]))]![1]();
   }
 
-  /** The locals declaration of the body (after the parameters). */
-  localDecls(): number[] {
-    const groups: [number, NumType][] = [];
+  /** The locals declaration of the body (after the parameters), for Node 20's engine if `native`. */
+  localDecls(native = false): number[] {
+    const groups: [number, number[]][] = [];
     for (let i = this.sig.params.length; i < this.locals.length; i++) {
-      const t = this.locals[i]!;
+      const ref = this.refLocals.get(i);
+      const t = ref === undefined ? [this.locals[i]!] : [native ? 0x6c : 0x63, ...s32(ref)];
       const last = groups[groups.length - 1];
-      if (last && last[1] === t) last[0]++;
+      if (last && sameBytes(last[1], t)) last[0]++;
       else groups.push([1, t]);
     }
-    return vec(groups.map(([n, t]) => [...u32(n), t]));
+    return vec(groups.map(([n, t]) => [...u32(n), ...t]));
+  }
+
+  /** The body's code as Node 20's engine reads it. */
+  nativeCode(): number[] {
+    const code = [...this.code];
+    for (const at of this.patches) code[at] = NATIVE_ENCODING.get(code[at]!)!;
+    return code;
   }
 }
 
@@ -1535,13 +1661,15 @@ export interface GenOptions {
    * instructions): always, never, or (by default) in half of the modules.
    */
   readonly simd?: boolean;
+  /** Whether the module uses typed function references: always, never, or (by default) in 30%. */
+  readonly funcRefs?: boolean;
 }
 
 /** A random valid module and the calls to make on it. */
 export function generateModule(rng: Rng, options: GenOptions = {}): ModulePlan {
   const raw = rng.chance(0.4);
   const simdDraw = rng.chance(0.5);
-  const m = new ModuleGen(rng, raw, options.simd ?? simdDraw);
+  const m = new ModuleGen(rng, raw, options.simd ?? simdDraw, options.funcRefs);
 
   // Host imports in 30% of modules (integers only: a float's NaN bits may change crossing JS).
   if (rng.chance(0.3)) {
@@ -1590,11 +1718,13 @@ export function generateModule(rng: Rng, options: GenOptions = {}): ModulePlan {
   for (let i = rng.below(3); i > 0; i--) m.passive.push(Array.from({ length: rng.below(24) }, () => rng.below(256)));
 
   const bodies: number[][] = [];
+  const nativeBodies: number[][] = [];
   const big = rng.chance(0.04) ? rng.below(nfuncs) : -1;
   for (const [i, f] of m.funcs.entries()) {
     const g = new FuncGen(m, f, i === big);
     g.body();
     bodies.push([...g.localDecls(), ...g.code]);
+    nativeBodies.push([...g.localDecls(true), ...g.nativeCode()]);
   }
 
   // Wrappers: integers in place of floats, budget reset, then the call.
@@ -1645,6 +1775,7 @@ export function generateModule(rng: Rng, options: GenOptions = {}): ModulePlan {
     });
     code.push(0x0b);
     bodies.push([...vec(sig.results.map((t) => [1, t])), ...code]);
+    nativeBodies.push(bodies[bodies.length - 1]!);
     exports.push({ name: `w${exports.length}`, func: f, params, results });
   }
   // dump: every global, floats as bits.
@@ -1658,6 +1789,7 @@ export function generateModule(rng: Rng, options: GenOptions = {}): ModulePlan {
   });
   dump.push(0x0b);
   bodies.push(dump);
+  nativeBodies.push(dump);
 
   const calls: CallPlan[] = [];
   for (let n = exports.length * (2 + rng.below(4)); n > 0; n--) {
@@ -1666,32 +1798,37 @@ export function generateModule(rng: Rng, options: GenOptions = {}): ModulePlan {
   }
 
   // Sections.
-  const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   const importTypes = m.hostImports.map((h) => m.typeIndex(h.params, h.results));
-  out.push(...section(1, vec(m.types.map((t) => [0x60, ...vec(t.params.map((p) => [p])), ...vec(t.results.map((r) => [r]))]))));
-  if (importTypes.length > 0) out.push(...section(2, vec(importTypes.map((t, k) => [...name('env'), ...name(`h${k}`), 0x00, ...u32(t)]))));
-  out.push(...section(3, vec([...m.funcs.map((f) => u32(f.type)), ...wrapperTypes.map((t) => u32(t)), u32(dumpType)])));
-  out.push(...section(4, vec([[0x70, 0x01, ...u32(m.tableMin), ...u32(m.tableMax)]])));
-  out.push(...section(5, vec([[m.mem64 ? 0x05 : 0x01, ...u32(m.memMin), ...u32(m.memMax)]])));
-  if (m.tags.length > 0) out.push(...section(13, vec(m.tags.map((p) => [0x00, ...u32(m.typeIndex(p, []))]))));
-  out.push(...section(6, vec(m.globals.map((g) => [g.type, g.mutable ? 1 : 0, ...constBytes(g.type, g.init), 0x0b]))));
-  const exportEntries: number[][] = exports.map((e, i) => [...name(e.name), 0x00, ...u32(m.fi(nfuncs + i))]);
-  exportEntries.push([...name('dump'), 0x00, ...u32(m.fi(nfuncs + exports.length))]);
-  exportEntries.push([...name('mem'), 0x02, 0]);
-  out.push(...section(7, vec(exportEntries)));
   const elems: number[][] = [
     [0x00, 0x41, ...s32(elemOffset), 0x0b, ...vec(elemFuncs.map((f) => u32(m.fi(f))))],
     [0x03, 0x00, ...vec([...Array(nfuncs).keys()].map((f) => u32(m.fi(f))))], // declarative: for ref.func
     [0x01, 0x00, ...vec(Array.from({ length: 1 + rng.below(4) }, () => u32(m.fi(rng.below(nfuncs)))))], // passive
   ];
-  out.push(...section(9, vec(elems)));
-  if (m.dataCount > 0) out.push(...section(12, u32(m.dataCount)));
-  out.push(...section(10, vec(bodies.map((b) => [...u32(b.length), ...b]))));
-  if (m.dataCount > 0) {
-    out.push(...section(11, vec([
-      ...m.active.map((d) => [0x00, ...constBytes(m.mem64 ? I64 : I32, BigInt(d.offset)), 0x0b, ...vec(d.bytes.map((b) => [b]))]),
-      ...m.passive.map((d) => [0x01, ...vec(d.map((b) => [b]))]),
-    ])));
-  }
-  return { bytes: new Uint8Array(out), mode: raw ? 'raw' : 'canon', simd: m.simd, memory64: m.mem64, hostImports: m.hostImports, exports, calls, globals: globalTypes };
+  const assemble = (bodies: readonly number[][]): Uint8Array => {
+    const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+    out.push(...section(1, vec(m.types.map((t) => [0x60, ...vec(t.params.map((p) => [p])), ...vec(t.results.map((r) => [r]))]))));
+    if (importTypes.length > 0) out.push(...section(2, vec(importTypes.map((t, k) => [...name('env'), ...name(`h${k}`), 0x00, ...u32(t)]))));
+    out.push(...section(3, vec([...m.funcs.map((f) => u32(f.type)), ...wrapperTypes.map((t) => u32(t)), u32(dumpType)])));
+    out.push(...section(4, vec([[0x70, 0x01, ...u32(m.tableMin), ...u32(m.tableMax)]])));
+    out.push(...section(5, vec([[m.mem64 ? 0x05 : 0x01, ...u32(m.memMin), ...u32(m.memMax)]])));
+    if (m.tags.length > 0) out.push(...section(13, vec(m.tags.map((p) => [0x00, ...u32(m.typeIndex(p, []))]))));
+    out.push(...section(6, vec(m.globals.map((g) => [g.type, g.mutable ? 1 : 0, ...constBytes(g.type, g.init), 0x0b]))));
+    const exportEntries: number[][] = exports.map((e, i) => [...name(e.name), 0x00, ...u32(m.fi(nfuncs + i))]);
+    exportEntries.push([...name('dump'), 0x00, ...u32(m.fi(nfuncs + exports.length))]);
+    exportEntries.push([...name('mem'), 0x02, 0]);
+    out.push(...section(7, vec(exportEntries)));
+    out.push(...section(9, vec(elems)));
+    if (m.dataCount > 0) out.push(...section(12, u32(m.dataCount)));
+    out.push(...section(10, vec(bodies.map((b) => [...u32(b.length), ...b]))));
+    if (m.dataCount > 0) {
+      out.push(...section(11, vec([
+        ...m.active.map((d) => [0x00, ...constBytes(m.mem64 ? I64 : I32, BigInt(d.offset)), 0x0b, ...vec(d.bytes.map((b) => [b]))]),
+        ...m.passive.map((d) => [0x01, ...vec(d.map((b) => [b]))]),
+      ])));
+    }
+    return new Uint8Array(out);
+  };
+  const bytes = assemble(bodies);
+  const nativeBytes = m.funcRefs ? assemble(nativeBodies) : bytes;
+  return { bytes, nativeBytes, funcRefs: m.funcRefs, mode: raw ? 'raw' : 'canon', simd: m.simd, memory64: m.mem64, hostImports: m.hostImports, exports, calls, globals: globalTypes };
 }

@@ -57,6 +57,7 @@ function merge(total: Stats, s: Stats): void {
   total.nanRelaxed += s.nanRelaxed;
   total.simdModules += s.simdModules;
   total.memory64Modules += s.memory64Modules;
+  total.funcRefModules += s.funcRefModules;
   total.invalid.push(...s.invalid);
   total.mismatches.push(...s.mismatches);
   for (const key of ['outcomes', 'skipped', 'modes', 'instructions'] as const) {

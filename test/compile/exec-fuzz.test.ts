@@ -26,6 +26,7 @@ test(`${MODULES} random modules behave alike on tswasm and on the native engine`
   for (const code of [
     TrapCode.MemoryOutOfBounds, TrapCode.TableOutOfBounds, TrapCode.IndirectCallToNull, TrapCode.BadSignature,
     TrapCode.IntegerOverflow, TrapCode.IntegerDivisionByZero, TrapCode.BadConversionToInteger, TrapCode.UnreachableCodeReached,
+    TrapCode.NullReference,
   ]) {
     assert.ok((stats.outcomes[code] ?? 0) > 0, `no ${code} trap in the sample\n${report}`);
   }
@@ -36,11 +37,29 @@ test(`${MODULES} random modules behave alike on tswasm and on the native engine`
   assert.ok(stats.simdModules >= MODULES * 0.3 && stats.simdModules <= MODULES * 0.7, report);
   assert.deepEqual(SIMD_TARGET_INSTRUCTIONS.filter((n) => !stats.instructions[n]), [], 'SIMD instructions the sample never generates');
   assert.ok(SIMD_TARGET_INSTRUCTIONS.reduce((a, n) => a + (stats.instructions[n] ?? 0), 0) >= 4000, report);
-  // Tail calls, legacy exception handling and memory64 modules are in the sample too.
-  const missing = ['return_call', 'return_call_indirect', 'throw', 'rethrow', 'try', 'catch', 'catch_all', 'delegate']
+  // Tail calls, legacy exception handling, typed function references and memory64 modules are in the sample too.
+  const missing = ['return_call', 'return_call_indirect', 'throw', 'rethrow', 'try', 'catch', 'catch_all', 'delegate',
+    'call_ref', 'return_call_ref', 'ref.as_non_null', 'br_on_null', 'br_on_non_null', 'ref.null']
     .filter((n) => !stats.instructions[n]);
-  assert.deepEqual(missing, [], 'control instructions the sample never generates');
+  assert.deepEqual(missing, [], 'instructions the sample never generates');
   assert.ok(stats.memory64Modules >= MODULES * 0.1, report);
+  assert.ok(stats.funcRefModules >= MODULES * 0.15, report);
+});
+
+test("Node's copy of a module differs only in the typed-reference encodings it reads", () => {
+  const NATIVE = new Map([[0x63, 0x6c], [0x64, 0x6b], [0xd4, 0xd3], [0xd5, 0xd4]]);
+  let changed = 0;
+  for (let i = 0; i < 40; i++) {
+    const plan = generateModule(new Rng(moduleSeed(SEED, i)), { funcRefs: i % 2 === 0 });
+    assert.equal(plan.nativeBytes.length, plan.bytes.length);
+    if (!plan.funcRefs) assert.equal(plan.nativeBytes, plan.bytes);
+    plan.bytes.forEach((b, at) => {
+      if (plan.nativeBytes[at] === b) return;
+      changed++;
+      assert.equal(plan.nativeBytes[at], NATIVE.get(b), `module ${i} byte ${at}`);
+    });
+  }
+  assert.ok(changed > 0);
 });
 
 test('SIMD can be forced on and off', () => {
