@@ -119,12 +119,15 @@ export interface Stats {
   simdModules: number;
   memory64Modules: number;
   funcRefModules: number;
+  /** Calls repeated with exactly the fuel they cost, and the last of each module's with one less (compareFuelRuns). */
+  fuelCalls: number;
+  outOfFuel: number;
   /** How often each instruction occurs in the generated functions (static coverage). */
   instructions: Record<string, number>;
 }
 
 export function newStats(): Stats {
-  return { modules: 0, calls: 0, equal: 0, nanRelaxed: 0, outcomes: {}, skipped: {}, invalid: [], mismatches: [], modes: {}, simdModules: 0, memory64Modules: 0, funcRefModules: 0, instructions: {} };
+  return { modules: 0, calls: 0, equal: 0, nanRelaxed: 0, outcomes: {}, skipped: {}, invalid: [], mismatches: [], modes: {}, simdModules: 0, memory64Modules: 0, funcRefModules: 0, fuelCalls: 0, outOfFuel: 0, instructions: {} };
 }
 
 const bump = (r: Record<string, number>, k: string) => (r[k] = (r[k] ?? 0) + 1);
@@ -350,6 +353,65 @@ const VARIANTS: readonly { name: string; engine: Engine; setup: (store: Store) =
   { name: 'lazy+nanCanonicalization', engine: new Engine({ compilation: 'lazy', nanCanonicalization: true }), setup: () => {} },
 ];
 
+const FUEL_ENGINES: readonly [string, Engine][] = [
+  ['eager+fuel', new Engine({ compilation: 'eager', consumeFuel: true })],
+  ['lazy+fuel', new Engine({ compilation: 'lazy', consumeFuel: true })],
+];
+const PLENTY = 2 ** 40;
+
+/**
+ * Fuel is exact (a straight-line run executes only when the fuel left pays for all of it, so the
+ * same module and fuel stop at the same point): the planned calls run again on eager compilation
+ * with plenty of fuel, measuring what each consumes (C), and on lazy compilation with exactly C,
+ * which must give the same outcome, globals and memory and leave 0; the last call gets C - 1 and
+ * must stop with OutOfFuel. Calls that trap get plenty on both (after a trap other than
+ * unreachable, the fuel left counts from the trapping function's last call or entry, as in
+ * Wasmtime) and must leave the same fuel. Native engines have no fuel: this compares tswasm with itself.
+ */
+function compareFuelRuns(plan: ModulePlan, stats: Stats): { call: string; detail: string } | null {
+  const [measured, exact] = FUEL_ENGINES.map(([name, engine]) => {
+    const store = new Store(engine);
+    return { store, side: apiSide(name, store, new Instance(store, new Module(engine, plan.bytes), []), plan) };
+  }) as [{ store: Store; side: Side }, { store: Store; side: Side }];
+  const run = (lane: typeof measured, exp: ExportPlan, args: readonly bigint[], fuel: number) => {
+    lane.store.setFuel(fuel);
+    const outcome = lane.side.call(exp, args);
+    const left = lane.store.getFuel();
+    lane.store.setFuel(PLENTY); // for the dump export
+    return { outcome, left, globals: lane.side.globals(), memory: lane.side.memory() };
+  };
+  for (let k = 0; k < plan.calls.length; k++) {
+    const call = plan.calls[k]!;
+    const exp = plan.exports[call.exportIndex]!;
+    const a = run(measured, exp, call.args, PLENTY);
+    const cost = PLENTY - a.left;
+    const returns = a.outcome.kind === 'values';
+    const oneShort = returns && k === plan.calls.length - 1;
+    const budget = !returns ? PLENTY : oneShort ? cost - 1 : cost;
+    const b = run(exact, exp, call.args, budget);
+    const label = `${exp.name} (call ${k}) with ${budget} fuel (it costs ${cost})`;
+    stats.fuelCalls++;
+    if (oneShort) {
+      if (b.outcome.kind !== 'trap' || b.outcome.what !== TrapCode.OutOfFuel || b.left !== 0) {
+        return { call: label, detail: `${showOutcome(b.outcome, exp.results)} with ${b.left} fuel left, not OutOfFuel` };
+      }
+      stats.outOfFuel++;
+      break;
+    }
+    const same = a.outcome.kind === 'values' && b.outcome.kind === 'values'
+      ? compareOutcome(a.outcome, b.outcome, exp.results, plan.mode === 'raw').diff === null
+      : showOutcome(a.outcome, exp.results) === showOutcome(b.outcome, exp.results);
+    if (!same) return { call: label, detail: `eager ${showOutcome(a.outcome, exp.results)}, lazy ${showOutcome(b.outcome, exp.results)}` };
+    const wantLeft = returns ? 0 : a.left;
+    if (b.left !== wantLeft) return { call: label, detail: `${b.left} fuel left, not ${wantLeft} (outcome ${showOutcome(b.outcome, exp.results)})` };
+    const g = a.globals.findIndex((v, i) => v !== b.globals[i]);
+    if (g >= 0) return { call: label, detail: `global ${g}: ${a.globals[g]} vs ${b.globals[g]}` };
+    const memDiff = firstDifference(a.memory, b.memory);
+    if (memDiff !== null) return { call: label, detail: `memory: ${memDiff}` };
+  }
+  return null;
+}
+
 export interface RunOptions {
   /** Called with progress text (the module's calls and outcomes) when verbose. */
   readonly log?: (line: string) => void;
@@ -490,6 +552,10 @@ export function runModule(seed: number, index: number, stats: Stats, opts: RunOp
     if (relaxed) stats.nanRelaxed++;
     bump(stats.outcomes, native.kind === 'values' ? 'return' : native.kind === 'host' ? 'host exception' : (tsOutcome as { what: string }).what);
   }
+  if (plan.hostImports.length === 0) {
+    const diff = compareFuelRuns(plan, stats);
+    if (diff !== null) fail('lazy+fuel / eager+fuel', diff.call, diff.detail);
+  }
   return plan;
 }
 
@@ -497,6 +563,7 @@ export function runModule(seed: number, index: number, stats: Stats, opts: RunOp
 export function summary(stats: Stats): string {
   const lines = [
     `modules: ${stats.modules} (${Object.entries(stats.modes).map(([k, v]) => `${v} ${k} NaNs`).join(', ')}; ${stats.simdModules} with SIMD, ${stats.memory64Modules} memory64, ${stats.funcRefModules} typed function references), calls: ${stats.calls}`,
+    `fuel: ${stats.fuelCalls} calls again with exactly the fuel they cost, if they return (${stats.outOfFuel} with one unit less, which ran out)`,
     `equal: ${stats.equal} (of which ${stats.nanRelaxed} with NaN results differing only in NaN bits), mismatches: ${stats.mismatches.length}, invalid modules: ${stats.invalid.length}`,
     `outcomes: ${Object.entries(stats.outcomes).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     `skipped: ${Object.keys(stats.skipped).length === 0 ? 'none' : Object.entries(stats.skipped).map(([k, v]) => `${k} ${v}`).join(', ')}`,

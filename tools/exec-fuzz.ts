@@ -58,6 +58,8 @@ function merge(total: Stats, s: Stats): void {
   total.simdModules += s.simdModules;
   total.memory64Modules += s.memory64Modules;
   total.funcRefModules += s.funcRefModules;
+  total.fuelCalls += s.fuelCalls;
+  total.outOfFuel += s.outOfFuel;
   total.invalid.push(...s.invalid);
   total.mismatches.push(...s.mismatches);
   for (const key of ['outcomes', 'skipped', 'modes', 'instructions'] as const) {

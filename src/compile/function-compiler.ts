@@ -553,7 +553,9 @@ export class FunctionCompiler {
     const r = this.r;
     switch (byte) {
       case Op.Unreachable:
-        this.statement(`${this.helper('trapUnreachable')}();`);
+        // As in Wasmtime, the fuel used up to an `unreachable` is saved (after other traps, the
+        // store has what was saved at this function's entry or last call).
+        this.statement(`${this.fuel ? 'S.fuel = fu; ' : ''}${this.helper('trapUnreachable')}();`);
         this.unreachable = true;
         return;
       case Op.Nop:

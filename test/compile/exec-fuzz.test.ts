@@ -1,7 +1,8 @@
 // A fixed-seed sample of the differential execution fuzzer (tools/exec-fuzz.ts runs long
 // campaigns): random valid modules run on tswasm (lazy, eager and a variant configuration) and on
 // Node's WebAssembly must agree on every result, trap, global and memory byte. About half the
-// modules use fixed-width SIMD (v128 values stay inside the module; see exec-fuzz-gen.ts).
+// modules use fixed-width SIMD (v128 values stay inside the module; see exec-fuzz-gen.ts). Calls
+// also run again with exactly the fuel they cost (exec-fuzz-core's compareFuelRuns).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -44,6 +45,8 @@ test(`${MODULES} random modules behave alike on tswasm and on the native engine`
   assert.deepEqual(missing, [], 'instructions the sample never generates');
   assert.ok(stats.memory64Modules >= MODULES * 0.1, report);
   assert.ok(stats.funcRefModules >= MODULES * 0.15, report);
+  // Fuel is exact: calls ran again with exactly what they cost (and one unit less, which ran out).
+  assert.ok(stats.fuelCalls >= 600 && stats.outOfFuel >= 30, report);
 });
 
 test("Node's copy of a module differs only in the typed-reference encodings it reads", () => {

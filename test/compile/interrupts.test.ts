@@ -61,6 +61,20 @@ for (const compilation of ['lazy', 'eager'] as const) {
     assert.equal(store.raw.fuel, 0);
   });
 
+  test(`${compilation}: the fuel used before an unreachable counts, as in Wasmtime`, () => {
+    const { store, instance } = instantiateWat(`(module
+      (func (export "trap") (param i32)
+        (drop (i32.add (local.get 0) (i32.const 1)))
+        (if (local.get 0) (then (unreachable)))))`, { consumeFuel: true, compilation });
+    const trap = instance.getFunc(store, 'trap')!;
+    store.setFuel(1000);
+    trap.call(store, [Val.i32(0)]);
+    // local.get, i32.const, i32.add, local.get, if: 5 (drop and end are free).
+    assert.equal(store.getFuel(), 995);
+    assert.equal(trapCode(() => trap.call(store, [Val.i32(1)])), TrapCode.UnreachableCodeReached);
+    assert.equal(store.getFuel(), 990);
+  });
+
   test(`${compilation}: a loop stops with Interrupt once the epoch reaches the deadline`, () => {
     const { engine, store, instance } = instantiateWat(wat, { epochInterruption: true, compilation });
     store.raw.epochDeadline = Atomics.load(engine.epoch, 0) + 1;
