@@ -36,12 +36,14 @@ import { ByteReader } from '../src/binary/reader.js';
 import { WASM3_FEATURES } from '../src/core/features.js';
 import { F32, F64, I32, I64, Rng, generateModule, isFloat, moduleSeed, typeName, type ExportPlan, type GenOptions, type ModulePlan, type NumType } from './exec-fuzz-gen.js';
 
-// Node 20's engine runs memory64 (which a quarter of the modules use) and typed function references
-// (in the proposal's older encoding: ModulePlan.nativeBytes) only behind these flags.
+// Node 20's engine runs memory64 (which a quarter of the modules use), typed function references
+// (in the proposal's older encoding: ModulePlan.nativeBytes) and extended constant expressions only
+// behind these flags.
 setFlagsFromString('--experimental-wasm-memory64');
 setFlagsFromString('--experimental-wasm-typed-funcref');
 // br_on_non_null is under the GC flag in Node 20's engine.
 setFlagsFromString('--experimental-wasm-gc');
+setFlagsFromString('--experimental-wasm-extended-const');
 
 /** The little of Node's own WebAssembly namespace the runner uses (the project's lib has no DOM types). */
 interface NativeWasm {
@@ -119,6 +121,7 @@ export interface Stats {
   simdModules: number;
   memory64Modules: number;
   funcRefModules: number;
+  extendedConstModules: number;
   /** Calls repeated with exactly the fuel they cost, and the last of each module's with one less (compareFuelRuns). */
   fuelCalls: number;
   outOfFuel: number;
@@ -127,7 +130,7 @@ export interface Stats {
 }
 
 export function newStats(): Stats {
-  return { modules: 0, calls: 0, equal: 0, nanRelaxed: 0, outcomes: {}, skipped: {}, invalid: [], mismatches: [], modes: {}, simdModules: 0, memory64Modules: 0, funcRefModules: 0, fuelCalls: 0, outOfFuel: 0, instructions: {} };
+  return { modules: 0, calls: 0, equal: 0, nanRelaxed: 0, outcomes: {}, skipped: {}, invalid: [], mismatches: [], modes: {}, simdModules: 0, memory64Modules: 0, funcRefModules: 0, extendedConstModules: 0, fuelCalls: 0, outOfFuel: 0, instructions: {} };
 }
 
 const bump = (r: Record<string, number>, k: string) => (r[k] = (r[k] ?? 0) + 1);
@@ -446,6 +449,7 @@ export function runModule(seed: number, index: number, stats: Stats, opts: RunOp
   if (plan.simd) stats.simdModules++;
   if (plan.memory64) stats.memory64Modules++;
   if (plan.funcRefs) stats.funcRefModules++;
+  if (plan.extendedConst) stats.extendedConstModules++;
   bump(stats.modes, plan.mode);
   countInstructions(plan.bytes, stats.instructions);
   // The text format too: the module printed, parsed back and printed again must read the same.
@@ -562,7 +566,7 @@ export function runModule(seed: number, index: number, stats: Stats, opts: RunOp
 /** A short multi-line summary of `stats`. */
 export function summary(stats: Stats): string {
   const lines = [
-    `modules: ${stats.modules} (${Object.entries(stats.modes).map(([k, v]) => `${v} ${k} NaNs`).join(', ')}; ${stats.simdModules} with SIMD, ${stats.memory64Modules} memory64, ${stats.funcRefModules} typed function references), calls: ${stats.calls}`,
+    `modules: ${stats.modules} (${Object.entries(stats.modes).map(([k, v]) => `${v} ${k} NaNs`).join(', ')}; ${stats.simdModules} with SIMD, ${stats.memory64Modules} memory64, ${stats.funcRefModules} typed function references, ${stats.extendedConstModules} extended constants), calls: ${stats.calls}`,
     `fuel: ${stats.fuelCalls} calls again with exactly the fuel they cost, if they return (${stats.outOfFuel} with one unit less, which ran out)`,
     `equal: ${stats.equal} (of which ${stats.nanRelaxed} with NaN results differing only in NaN bits), mismatches: ${stats.mismatches.length}, invalid modules: ${stats.invalid.length}`,
     `outcomes: ${Object.entries(stats.outcomes).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`,

@@ -9,7 +9,9 @@
 //     tags, throw, try/catch/catch_all/delegate, rethrow; in 25% memory64, with i64 addresses; in
 //     30% calls to imported host functions, run through tswasm's JS API: see exec-fuzz-core); in
 //     30% typed function references: locals of type (ref null $t), ref.func, ref.null $t,
-//     ref.as_non_null, br_on_null, br_on_non_null, typed select, call_ref and return_call_ref;
+//     ref.as_non_null, br_on_null, br_on_non_null, typed select, call_ref and return_call_ref; in
+//     30% extended constant expressions (i32/i64 add, sub, mul) for integer global initialisers
+//     and data and element segment offsets;
 //   - one wrapper per exported function ("w0", "w1", ...): takes and returns integers in place of
 //     floats (reinterpreting them), so no float crosses the JS boundary, where NaN bits may change;
 //     it also resets the call budget (below);
@@ -302,6 +304,27 @@ function u64(n: number): number[] {
   return out;
 }
 
+/**
+ * A constant expression (without its `end`) of type t and value v: a plain const, or with
+ * `extended` often an equal sum, difference or product of consts (the extended-const proposal,
+ * which Node 20 runs under --experimental-wasm-extended-const). Only integers have such ops.
+ */
+function constExprBytes(rng: Rng, t: NumType, v: bigint, extended: boolean): number[] {
+  if (!extended || (t !== I32 && t !== I64) || rng.chance(0.3)) return constBytes(t, v);
+  const bits = t === I32 ? 32 : 64;
+  const wrap = (x: bigint) => BigInt.asIntN(bits, x);
+  const [add, sub, mul] = t === I32 ? [0x6a, 0x6b, 0x6c] : [0x7c, 0x7d, 0x7e];
+  const a = randArg(rng, t);
+  switch (rng.below(3)) {
+    case 0: return [...constExprBytes(rng, t, a, rng.chance(0.3)), ...constBytes(t, wrap(v - a)), add];
+    case 1: return [...constBytes(t, a), ...constExprBytes(rng, t, wrap(a - v), rng.chance(0.3)), sub];
+    default: { // a * b + (v - a * b)
+      const b = BigInt(1 + rng.below(7));
+      return [...constBytes(t, a), ...constBytes(t, b), mul, ...constBytes(t, wrap(v - wrap(a * b))), add];
+    }
+  }
+}
+
 function constBytes(t: NumType, v: bigint): number[] {
   switch (t) {
     case I32: return [0x41, ...s32(Number(BigInt.asIntN(32, v)))];
@@ -504,6 +527,8 @@ export interface ModulePlan {
   readonly nativeBytes: Uint8Array;
   /** Whether the module uses typed function references. */
   readonly funcRefs: boolean;
+  /** Whether its constant expressions may be extended ones. */
+  readonly extendedConst: boolean;
   readonly mode: 'canon' | 'raw';
   readonly simd: boolean;
   /** Whether the memory is a memory64 one. */
@@ -572,6 +597,8 @@ class ModuleGen {
   readonly mem64: boolean;
   /** Typed function references (see the header): ref locals, call_ref, br_on_null, ... */
   readonly funcRefs: boolean;
+  /** Extended constant expressions in global initialisers and segment offsets. */
+  readonly extendedConst: boolean;
   /** Each tag's parameter types. */
   readonly tags: NumType[][] = [];
   /**
@@ -596,13 +623,15 @@ class ModuleGen {
   readonly valTypes: readonly NumType[];
   readonly ops: OpTables;
 
-  constructor(readonly rng: Rng, readonly raw: boolean, readonly simd: boolean, funcRefs?: boolean) {
+  constructor(readonly rng: Rng, readonly raw: boolean, readonly simd: boolean, funcRefs?: boolean, extendedConst?: boolean) {
     this.trappy = rng.chance(0.35);
     this.probe = this.trappy && rng.chance(0.5);
     this.eh = rng.chance(0.4);
     this.mem64 = rng.chance(0.25);
     const funcRefsDraw = rng.chance(0.3);
     this.funcRefs = funcRefs ?? funcRefsDraw;
+    const extendedConstDraw = rng.chance(0.3);
+    this.extendedConst = extendedConst ?? extendedConstDraw;
     this.valTypes = simd ? SIMD_TYPES : NUM_TYPES;
     this.ops = simd ? SIMD_TABLES : SCALAR_TABLES;
   }
@@ -1663,13 +1692,15 @@ export interface GenOptions {
   readonly simd?: boolean;
   /** Whether the module uses typed function references: always, never, or (by default) in 30%. */
   readonly funcRefs?: boolean;
+  /** Whether constant expressions may use i32/i64 add, sub and mul: always, never, or in 30%. */
+  readonly extendedConst?: boolean;
 }
 
 /** A random valid module and the calls to make on it. */
 export function generateModule(rng: Rng, options: GenOptions = {}): ModulePlan {
   const raw = rng.chance(0.4);
   const simdDraw = rng.chance(0.5);
-  const m = new ModuleGen(rng, raw, options.simd ?? simdDraw, options.funcRefs);
+  const m = new ModuleGen(rng, raw, options.simd ?? simdDraw, options.funcRefs, options.extendedConst);
 
   // Host imports in 30% of modules (integers only: a float's NaN bits may change crossing JS).
   if (rng.chance(0.3)) {
@@ -1799,8 +1830,11 @@ export function generateModule(rng: Rng, options: GenOptions = {}): ModulePlan {
 
   // Sections.
   const importTypes = m.hostImports.map((h) => m.typeIndex(h.params, h.results));
+  const ext = m.extendedConst;
+  const globalInits = m.globals.map((g) => constExprBytes(rng, g.type, g.init, ext));
+  const dataOffsets = m.active.map((d) => constExprBytes(rng, m.mem64 ? I64 : I32, BigInt(d.offset), ext));
   const elems: number[][] = [
-    [0x00, 0x41, ...s32(elemOffset), 0x0b, ...vec(elemFuncs.map((f) => u32(m.fi(f))))],
+    [0x00, ...constExprBytes(rng, I32, BigInt(elemOffset), ext), 0x0b, ...vec(elemFuncs.map((f) => u32(m.fi(f))))],
     [0x03, 0x00, ...vec([...Array(nfuncs).keys()].map((f) => u32(m.fi(f))))], // declarative: for ref.func
     [0x01, 0x00, ...vec(Array.from({ length: 1 + rng.below(4) }, () => u32(m.fi(rng.below(nfuncs)))))], // passive
   ];
@@ -1812,7 +1846,7 @@ export function generateModule(rng: Rng, options: GenOptions = {}): ModulePlan {
     out.push(...section(4, vec([[0x70, 0x01, ...u32(m.tableMin), ...u32(m.tableMax)]])));
     out.push(...section(5, vec([[m.mem64 ? 0x05 : 0x01, ...u32(m.memMin), ...u32(m.memMax)]])));
     if (m.tags.length > 0) out.push(...section(13, vec(m.tags.map((p) => [0x00, ...u32(m.typeIndex(p, []))]))));
-    out.push(...section(6, vec(m.globals.map((g) => [g.type, g.mutable ? 1 : 0, ...constBytes(g.type, g.init), 0x0b]))));
+    out.push(...section(6, vec(m.globals.map((g, i) => [g.type, g.mutable ? 1 : 0, ...globalInits[i]!, 0x0b]))));
     const exportEntries: number[][] = exports.map((e, i) => [...name(e.name), 0x00, ...u32(m.fi(nfuncs + i))]);
     exportEntries.push([...name('dump'), 0x00, ...u32(m.fi(nfuncs + exports.length))]);
     exportEntries.push([...name('mem'), 0x02, 0]);
@@ -1822,7 +1856,7 @@ export function generateModule(rng: Rng, options: GenOptions = {}): ModulePlan {
     out.push(...section(10, vec(bodies.map((b) => [...u32(b.length), ...b]))));
     if (m.dataCount > 0) {
       out.push(...section(11, vec([
-        ...m.active.map((d) => [0x00, ...constBytes(m.mem64 ? I64 : I32, BigInt(d.offset)), 0x0b, ...vec(d.bytes.map((b) => [b]))]),
+        ...m.active.map((d, i) => [0x00, ...dataOffsets[i]!, 0x0b, ...vec(d.bytes.map((b) => [b]))]),
         ...m.passive.map((d) => [0x01, ...vec(d.map((b) => [b]))]),
       ])));
     }
@@ -1830,5 +1864,5 @@ export function generateModule(rng: Rng, options: GenOptions = {}): ModulePlan {
   };
   const bytes = assemble(bodies);
   const nativeBytes = m.funcRefs ? assemble(nativeBodies) : bytes;
-  return { bytes, nativeBytes, funcRefs: m.funcRefs, mode: raw ? 'raw' : 'canon', simd: m.simd, memory64: m.mem64, hostImports: m.hostImports, exports, calls, globals: globalTypes };
+  return { bytes, nativeBytes, funcRefs: m.funcRefs, extendedConst: m.extendedConst, mode: raw ? 'raw' : 'canon', simd: m.simd, memory64: m.mem64, hostImports: m.hostImports, exports, calls, globals: globalTypes };
 }

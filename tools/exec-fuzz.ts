@@ -58,6 +58,7 @@ function merge(total: Stats, s: Stats): void {
   total.simdModules += s.simdModules;
   total.memory64Modules += s.memory64Modules;
   total.funcRefModules += s.funcRefModules;
+  total.extendedConstModules += s.extendedConstModules;
   total.fuelCalls += s.fuelCalls;
   total.outOfFuel += s.outOfFuel;
   total.invalid.push(...s.invalid);

@@ -44,7 +44,7 @@ test(`${MODULES} random modules behave alike on tswasm and on the native engine`
     .filter((n) => !stats.instructions[n]);
   assert.deepEqual(missing, [], 'instructions the sample never generates');
   assert.ok(stats.memory64Modules >= MODULES * 0.1, report);
-  assert.ok(stats.funcRefModules >= MODULES * 0.15, report);
+  assert.ok(stats.funcRefModules >= MODULES * 0.15 && stats.extendedConstModules >= MODULES * 0.15, report);
   // Fuel is exact: calls ran again with exactly what they cost (and one unit less, which ran out).
   assert.ok(stats.fuelCalls >= 600 && stats.outOfFuel >= 30, report);
 });
