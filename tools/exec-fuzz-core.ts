@@ -33,7 +33,7 @@ import { decodeModule } from '../src/binary/decoder.js';
 import { readOpcode, skipImmediates } from '../src/binary/instructions.js';
 import { OPCODES } from '../src/binary/opcodes.js';
 import { ByteReader } from '../src/binary/reader.js';
-import { WASM3_FEATURES } from '../src/core/features.js';
+import { WASM3_FEATURES, withFeatures } from '../src/core/features.js';
 import { F32, F64, I32, I64, Rng, generateModule, isFloat, moduleSeed, typeName, type ExportPlan, type GenOptions, type ModulePlan, type NumType } from './exec-fuzz-gen.js';
 
 // Node 20's engine runs memory64 (which a quarter of the modules use), typed function references
@@ -69,7 +69,12 @@ function codeOfMessage(message: string): TrapCode | undefined {
 /** V8's trap messages and the tswasm trap codes each may correspond to. */
 export const TRAP_CODES: Readonly<Record<string, readonly TrapCode[]>> = {
   'unreachable': [TrapCode.UnreachableCodeReached],
-  'memory access out of bounds': [TrapCode.MemoryOutOfBounds, TrapCode.DataSegmentOutOfBounds],
+  // An atomic access both misaligned and out of bounds: V8 reports the bounds, tswasm the alignment
+  // (as Wasmtime and the threads proposal's reference interpreter do: they check it first).
+  'memory access out of bounds': [TrapCode.MemoryOutOfBounds, TrapCode.DataSegmentOutOfBounds, TrapCode.HeapMisaligned],
+  'operation does not support unaligned accesses': [TrapCode.HeapMisaligned],
+  // memory.atomic.wait32/64 on an unshared memory (V8 says the same where waiting is not allowed).
+  'Atomics.wait cannot be called in this context': [TrapCode.AtomicWaitNonSharedMemory],
   'divide by zero': [TrapCode.IntegerDivisionByZero],
   'remainder by zero': [TrapCode.IntegerDivisionByZero],
   'divide result unrepresentable': [TrapCode.IntegerOverflow],
@@ -122,6 +127,7 @@ export interface Stats {
   memory64Modules: number;
   funcRefModules: number;
   extendedConstModules: number;
+  atomicsModules: number;
   /** Calls repeated with exactly the fuel they cost, and the last of each module's with one less (compareFuelRuns). */
   fuelCalls: number;
   outOfFuel: number;
@@ -130,7 +136,7 @@ export interface Stats {
 }
 
 export function newStats(): Stats {
-  return { modules: 0, calls: 0, equal: 0, nanRelaxed: 0, outcomes: {}, skipped: {}, invalid: [], mismatches: [], modes: {}, simdModules: 0, memory64Modules: 0, funcRefModules: 0, extendedConstModules: 0, fuelCalls: 0, outOfFuel: 0, instructions: {} };
+  return { modules: 0, calls: 0, equal: 0, nanRelaxed: 0, outcomes: {}, skipped: {}, invalid: [], mismatches: [], modes: {}, simdModules: 0, memory64Modules: 0, funcRefModules: 0, extendedConstModules: 0, atomicsModules: 0, fuelCalls: 0, outOfFuel: 0, instructions: {} };
 }
 
 const bump = (r: Record<string, number>, k: string) => (r[k] = (r[k] ?? 0) + 1);
@@ -342,7 +348,10 @@ function apiSide(engine: string, store: Store, instance: Instance, plan: ModuleP
   };
 }
 
-const engines = { lazy: new Engine({ compilation: 'lazy' }), eager: new Engine({ compilation: 'eager' }) };
+// Threads on: a third of the modules use atomic instructions (on an unshared memory).
+const THREADS = { threads: true } as const;
+const WITH_THREADS = withFeatures(WASM3_FEATURES, THREADS);
+const engines = { lazy: new Engine({ compilation: 'lazy', features: THREADS }), eager: new Engine({ compilation: 'eager', features: THREADS }) };
 
 /**
  * A third tswasm configuration per module, in turn: options that change the generated code (fuel
@@ -350,15 +359,15 @@ const engines = { lazy: new Engine({ compilation: 'lazy' }), eager: new Engine({
  * allow: canonical NaNs are arithmetic NaNs) and must not change behaviour.
  */
 const VARIANTS: readonly { name: string; engine: Engine; setup: (store: Store) => void }[] = [
-  { name: 'eager+fuel', engine: new Engine({ compilation: 'eager', consumeFuel: true }), setup: (s) => s.setFuel(2 ** 52) },
-  { name: 'lazy+epoch', engine: new Engine({ compilation: 'lazy', epochInterruption: true }), setup: (s) => s.setEpochDeadline(2 ** 30) },
-  { name: 'eager+maxWasmStack', engine: new Engine({ compilation: 'eager', maxWasmStack: 5000 }), setup: () => {} },
-  { name: 'lazy+nanCanonicalization', engine: new Engine({ compilation: 'lazy', nanCanonicalization: true }), setup: () => {} },
+  { name: 'eager+fuel', engine: new Engine({ compilation: 'eager', consumeFuel: true, features: THREADS }), setup: (s) => s.setFuel(2 ** 52) },
+  { name: 'lazy+epoch', engine: new Engine({ compilation: 'lazy', epochInterruption: true, features: THREADS }), setup: (s) => s.setEpochDeadline(2 ** 30) },
+  { name: 'eager+maxWasmStack', engine: new Engine({ compilation: 'eager', maxWasmStack: 5000, features: THREADS }), setup: () => {} },
+  { name: 'lazy+nanCanonicalization', engine: new Engine({ compilation: 'lazy', nanCanonicalization: true, features: THREADS }), setup: () => {} },
 ];
 
 const FUEL_ENGINES: readonly [string, Engine][] = [
-  ['eager+fuel', new Engine({ compilation: 'eager', consumeFuel: true })],
-  ['lazy+fuel', new Engine({ compilation: 'lazy', consumeFuel: true })],
+  ['eager+fuel', new Engine({ compilation: 'eager', consumeFuel: true, features: THREADS })],
+  ['lazy+fuel', new Engine({ compilation: 'lazy', consumeFuel: true, features: THREADS })],
 ];
 const PLENTY = 2 ** 40;
 
@@ -435,7 +444,7 @@ export function countInstructions(bytes: Uint8Array, counts: Record<string, numb
   for (const body of info.codes) {
     const r = new ByteReader(bytes, body.code.start, body.code.end);
     while (!r.atEnd()) {
-      const op = readOpcode(r, WASM3_FEATURES);
+      const op = readOpcode(r, WITH_THREADS);
       skipImmediates(r, op);
       bump(counts, op.name);
     }
@@ -450,6 +459,7 @@ export function runModule(seed: number, index: number, stats: Stats, opts: RunOp
   if (plan.memory64) stats.memory64Modules++;
   if (plan.funcRefs) stats.funcRefModules++;
   if (plan.extendedConst) stats.extendedConstModules++;
+  if (plan.atomics) stats.atomicsModules++;
   bump(stats.modes, plan.mode);
   countInstructions(plan.bytes, stats.instructions);
   // The text format too: the module printed, parsed back and printed again must read the same.
@@ -566,7 +576,7 @@ export function runModule(seed: number, index: number, stats: Stats, opts: RunOp
 /** A short multi-line summary of `stats`. */
 export function summary(stats: Stats): string {
   const lines = [
-    `modules: ${stats.modules} (${Object.entries(stats.modes).map(([k, v]) => `${v} ${k} NaNs`).join(', ')}; ${stats.simdModules} with SIMD, ${stats.memory64Modules} memory64, ${stats.funcRefModules} typed function references, ${stats.extendedConstModules} extended constants), calls: ${stats.calls}`,
+    `modules: ${stats.modules} (${Object.entries(stats.modes).map(([k, v]) => `${v} ${k} NaNs`).join(', ')}; ${stats.simdModules} with SIMD, ${stats.memory64Modules} memory64, ${stats.funcRefModules} typed function references, ${stats.extendedConstModules} extended constants, ${stats.atomicsModules} atomics), calls: ${stats.calls}`,
     `fuel: ${stats.fuelCalls} calls again with exactly the fuel they cost, if they return (${stats.outOfFuel} with one unit less, which ran out)`,
     `equal: ${stats.equal} (of which ${stats.nanRelaxed} with NaN results differing only in NaN bits), mismatches: ${stats.mismatches.length}, invalid modules: ${stats.invalid.length}`,
     `outcomes: ${Object.entries(stats.outcomes).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`,

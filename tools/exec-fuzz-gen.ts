@@ -11,7 +11,9 @@
 //     30% typed function references: locals of type (ref null $t), ref.func, ref.null $t,
 //     ref.as_non_null, br_on_null, br_on_non_null, typed select, call_ref and return_call_ref; in
 //     30% extended constant expressions (i32/i64 add, sub, mul) for integer global initialisers
-//     and data and element segment offsets;
+//     and data and element segment offsets; in 30% atomics (the threads proposal's loads, stores,
+//     read-modify-writes, cmpxchg, notify, wait and fence, on the unshared memory: a misaligned
+//     address traps, notify returns 0, wait traps);
 //   - one wrapper per exported function ("w0", "w1", ...): takes and returns integers in place of
 //     floats (reinterpreting them), so no float crosses the JS boundary, where NaN bits may change;
 //     it also resets the call budget (below);
@@ -494,6 +496,20 @@ const LANE_MEM_OPS = OPCODES.filter((o) => o.feature === 'simd' && o.imm === Imm
   name: o.name, bytes: opBytes(o), width: 1 << o.align, lanes: o.lanes, load: o.results!.length === 1,
 }));
 
+/** The threads proposal's memory instructions (atomic.fence apart): address first, then values of their types. */
+interface AtomicOp {
+  readonly name: string;
+  readonly bytes: readonly number[];
+  readonly params: readonly NumType[];
+  readonly result: NumType | null;
+  readonly width: number;
+}
+const ATOMIC_OPS: readonly AtomicOp[] = OPCODES.filter((o) => o.feature === 'threads' && o.imm === Imm.MemArg).map((o) => ({
+  name: o.name, bytes: opBytes(o), params: o.params!.slice(1) as NumType[],
+  result: (o.results![0] ?? null) as NumType | null, width: 1 << o.align,
+}));
+export const ATOMIC_OP_NAMES: readonly string[] = ATOMIC_OPS.map((o) => o.name);
+
 /** Names of every instruction the generator can emit as a numeric op (for coverage reports). */
 export const GENERATED_OP_NAMES: readonly string[] = [...NUM_OPS, ...SIMD_OPS, ...LOADS, ...STORES, ...LANE_MEM_OPS].map((o) => o.name);
 
@@ -529,6 +545,8 @@ export interface ModulePlan {
   readonly funcRefs: boolean;
   /** Whether its constant expressions may be extended ones. */
   readonly extendedConst: boolean;
+  /** Whether its functions use atomic memory instructions. */
+  readonly atomics: boolean;
   readonly mode: 'canon' | 'raw';
   readonly simd: boolean;
   /** Whether the memory is a memory64 one. */
@@ -599,6 +617,8 @@ class ModuleGen {
   readonly funcRefs: boolean;
   /** Extended constant expressions in global initialisers and segment offsets. */
   readonly extendedConst: boolean;
+  /** Atomic memory instructions (the threads proposal; the memory stays unshared). */
+  readonly atomics: boolean;
   /** Each tag's parameter types. */
   readonly tags: NumType[][] = [];
   /**
@@ -623,7 +643,7 @@ class ModuleGen {
   readonly valTypes: readonly NumType[];
   readonly ops: OpTables;
 
-  constructor(readonly rng: Rng, readonly raw: boolean, readonly simd: boolean, funcRefs?: boolean, extendedConst?: boolean) {
+  constructor(readonly rng: Rng, readonly raw: boolean, readonly simd: boolean, funcRefs?: boolean, extendedConst?: boolean, atomics?: boolean) {
     this.trappy = rng.chance(0.35);
     this.probe = this.trappy && rng.chance(0.5);
     this.eh = rng.chance(0.4);
@@ -632,6 +652,8 @@ class ModuleGen {
     this.funcRefs = funcRefs ?? funcRefsDraw;
     const extendedConstDraw = rng.chance(0.3);
     this.extendedConst = extendedConst ?? extendedConstDraw;
+    const atomicsDraw = rng.chance(0.3);
+    this.atomics = atomics ?? atomicsDraw;
     this.valTypes = simd ? SIMD_TYPES : NUM_TYPES;
     this.ops = simd ? SIMD_TABLES : SCALAR_TABLES;
   }
@@ -781,6 +803,7 @@ class FuncGen {
     // Order probes favour plain expression trees, where the compiler defers operands the most.
     opts.push([this.m.probe ? 110 : 38, () => this.numOp(this.rng.pick(ops), strict)]);
     opts.push([this.m.probe ? 25 : 7, () => this.load(t)]);
+    if (this.m.atomics && (t === I32 || t === I64)) opts.push([this.m.probe ? 10 : 5, () => this.atomic(t)]);
     // Every lane of a v128 folded into an integer, so that all of a SIMD computation is observable.
     if (this.m.simd && (t === I32 || t === I64)) opts.push([this.m.probe ? 8 : 18, () => this.foldV128(t)]);
     if (t === V128) {
@@ -919,6 +942,23 @@ class FuncGen {
     this.gen(op.type, true);
     this.e(...op.bytes);
     this.memarg(op.width);
+  }
+
+  /**
+   * An atomic instruction whose result is a t (a load, read-modify-write, cmpxchg, notify or wait),
+   * or with t null a store. Its address is usually aligned (a misaligned one traps).
+   */
+  private atomic(t: NumType | null): void {
+    const ops = ATOMIC_OPS.filter((o) => o.result === t && (!/wait/.test(o.name) || this.rng.chance(0.1)));
+    const op = this.rng.pick(ops);
+    this.addr(op.width);
+    const aligned = op.width > 1 && this.rng.chance(this.m.trappy ? 0.6 : 0.9);
+    if (aligned) this.e(...(this.m.mem64 ? [...constBytes(I64, BigInt(-op.width)), 0x83] : [0x41, ...s32(-op.width), 0x71]));
+    for (const p of op.params) this.gen(p, true);
+    this.e(...op.bytes);
+    // The alignment immediate must be the natural one; the offset mostly keeps the address aligned.
+    const offset = this.rng.below(100) < 90 ? op.width * this.rng.below(8) : this.rng.pick([1, 3, 65536, 65536 * this.m.memMax - op.width]);
+    this.e(...u32(Math.log2(op.width)), ...u32(offset));
   }
 
   /** A v128 folded into an i32 (xor of its i32x4 lanes) or i64 (xor of its i64x2 lanes). */
@@ -1548,6 +1588,8 @@ class FuncGen {
         this.e(0x24, ...u32(g));
       }],
       [15, () => this.store()],
+      [m.atomics ? 5 : 0, () => this.atomic(null)],
+      [m.atomics ? 1 : 0, () => this.e(0xfe, 0x03, 0x00)], // atomic.fence
       [m.funcRefs ? 6 : 0, () => { // local.set of a (ref null $t) local
         const type = m.funcs[rng.below(m.funcs.length)]!.type;
         this.nullableRef(type, true);
@@ -1694,13 +1736,15 @@ export interface GenOptions {
   readonly funcRefs?: boolean;
   /** Whether constant expressions may use i32/i64 add, sub and mul: always, never, or in 30%. */
   readonly extendedConst?: boolean;
+  /** Whether functions use atomic memory instructions: always, never, or in 30%. */
+  readonly atomics?: boolean;
 }
 
 /** A random valid module and the calls to make on it. */
 export function generateModule(rng: Rng, options: GenOptions = {}): ModulePlan {
   const raw = rng.chance(0.4);
   const simdDraw = rng.chance(0.5);
-  const m = new ModuleGen(rng, raw, options.simd ?? simdDraw, options.funcRefs, options.extendedConst);
+  const m = new ModuleGen(rng, raw, options.simd ?? simdDraw, options.funcRefs, options.extendedConst, options.atomics);
 
   // Host imports in 30% of modules (integers only: a float's NaN bits may change crossing JS).
   if (rng.chance(0.3)) {
@@ -1864,5 +1908,5 @@ export function generateModule(rng: Rng, options: GenOptions = {}): ModulePlan {
   };
   const bytes = assemble(bodies);
   const nativeBytes = m.funcRefs ? assemble(nativeBodies) : bytes;
-  return { bytes, nativeBytes, funcRefs: m.funcRefs, extendedConst: m.extendedConst, mode: raw ? 'raw' : 'canon', simd: m.simd, memory64: m.mem64, hostImports: m.hostImports, exports, calls, globals: globalTypes };
+  return { bytes, nativeBytes, funcRefs: m.funcRefs, extendedConst: m.extendedConst, atomics: m.atomics, mode: raw ? 'raw' : 'canon', simd: m.simd, memory64: m.mem64, hostImports: m.hostImports, exports, calls, globals: globalTypes };
 }

@@ -59,6 +59,7 @@ function merge(total: Stats, s: Stats): void {
   total.memory64Modules += s.memory64Modules;
   total.funcRefModules += s.funcRefModules;
   total.extendedConstModules += s.extendedConstModules;
+  total.atomicsModules += s.atomicsModules;
   total.fuelCalls += s.fuelCalls;
   total.outOfFuel += s.outOfFuel;
   total.invalid.push(...s.invalid);

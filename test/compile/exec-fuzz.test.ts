@@ -7,10 +7,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TrapCode } from '../../src/api/index.js';
-import { Rng, generateModule, moduleSeed } from '../../tools/exec-fuzz-gen.js';
+import { ATOMIC_OP_NAMES, Rng, generateModule, moduleSeed } from '../../tools/exec-fuzz-gen.js';
 import { SIMD_TARGET_INSTRUCTIONS, TARGET_INSTRUCTIONS, countInstructions, newStats, runModule, summary } from '../../tools/exec-fuzz-core.js';
 
-const SEED = 20261126;
+const SEED = 20261129;
 const MODULES = 250;
 
 test(`${MODULES} random modules behave alike on tswasm and on the native engine`, () => {
@@ -27,7 +27,7 @@ test(`${MODULES} random modules behave alike on tswasm and on the native engine`
   for (const code of [
     TrapCode.MemoryOutOfBounds, TrapCode.TableOutOfBounds, TrapCode.IndirectCallToNull, TrapCode.BadSignature,
     TrapCode.IntegerOverflow, TrapCode.IntegerDivisionByZero, TrapCode.BadConversionToInteger, TrapCode.UnreachableCodeReached,
-    TrapCode.NullReference,
+    TrapCode.NullReference, TrapCode.HeapMisaligned,
   ]) {
     assert.ok((stats.outcomes[code] ?? 0) > 0, `no ${code} trap in the sample\n${report}`);
   }
@@ -45,6 +45,10 @@ test(`${MODULES} random modules behave alike on tswasm and on the native engine`
   assert.deepEqual(missing, [], 'instructions the sample never generates');
   assert.ok(stats.memory64Modules >= MODULES * 0.1, report);
   assert.ok(stats.funcRefModules >= MODULES * 0.15 && stats.extendedConstModules >= MODULES * 0.15, report);
+  // Atomics (on the unshared memory): loads, stores, read-modify-writes and cmpxchg of every width.
+  assert.ok(stats.atomicsModules >= MODULES * 0.15, report);
+  const atomicMissing = ATOMIC_OP_NAMES.filter((n) => !/wait|notify/.test(n) && !stats.instructions[n]);
+  assert.deepEqual(atomicMissing, [], 'atomic instructions the sample never generates');
   // Fuel is exact: calls ran again with exactly what they cost (and one unit less, which ran out).
   assert.ok(stats.fuelCalls >= 600 && stats.outOfFuel >= 30, report);
 });
