@@ -69,9 +69,10 @@ function codeOfMessage(message: string): TrapCode | undefined {
 /** V8's trap messages and the tswasm trap codes each may correspond to. */
 export const TRAP_CODES: Readonly<Record<string, readonly TrapCode[]>> = {
   'unreachable': [TrapCode.UnreachableCodeReached],
-  // An atomic access both misaligned and out of bounds: V8 reports the bounds, tswasm the alignment
-  // (as Wasmtime and the threads proposal's reference interpreter do: they check it first).
-  'memory access out of bounds': [TrapCode.MemoryOutOfBounds, TrapCode.DataSegmentOutOfBounds, TrapCode.HeapMisaligned],
+  // An atomic access both misaligned and out of bounds: V8 reports the bounds, tswasm the alignment;
+  // a wait on the unshared memory at an address out of bounds: V8 the bounds, tswasm the memory.
+  // tswasm checks in the threads proposal's reference interpreter's order: alignment, shared, bounds.
+  'memory access out of bounds': [TrapCode.MemoryOutOfBounds, TrapCode.DataSegmentOutOfBounds, TrapCode.HeapMisaligned, TrapCode.AtomicWaitNonSharedMemory],
   'operation does not support unaligned accesses': [TrapCode.HeapMisaligned],
   // memory.atomic.wait32/64 on an unshared memory (V8 says the same where waiting is not allowed).
   'Atomics.wait cannot be called in this context': [TrapCode.AtomicWaitNonSharedMemory],
