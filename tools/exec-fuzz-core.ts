@@ -7,6 +7,8 @@
 // Node's namespace and on tswasm's JS API (createWebAssembly), both given the same host functions
 // (hostFunctions below: they throw JS exceptions wasm may catch, grow memory and re-enter the
 // module), since tswasm's embedding API treats a host function's exception as a trap by design.
+// Modules without host functions then run their calls again with fuel (compareFuelRuns): exactly
+// what each costs must be enough, one unit less must not.
 //
 // Comparison rules:
 //   - results: exact, integers and float bits alike; the one exception is a float result of a
@@ -376,8 +378,8 @@ const PLENTY = 2 ** 40;
  * Fuel is exact (a straight-line run executes only when the fuel left pays for all of it, so the
  * same module and fuel stop at the same point): the planned calls run again on eager compilation
  * with plenty of fuel, measuring what each consumes (C), and on lazy compilation with exactly C,
- * which must give the same outcome, globals and memory and leave 0; the last call gets C - 1 and
- * must stop with OutOfFuel. Calls that trap get plenty on both (after a trap other than
+ * which must give the same outcome, globals and memory and leave 0; the last call, if it returns,
+ * gets C - 1 and must stop with OutOfFuel. Calls that trap get plenty on both (after a trap other than
  * unreachable, the fuel left counts from the trapping function's last call or entry, as in
  * Wasmtime) and must leave the same fuel. Native engines have no fuel: this compares tswasm with itself.
  */
