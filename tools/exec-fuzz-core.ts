@@ -27,7 +27,7 @@
 // if both engines hit it the call is skipped, with a reason.
 
 import { setFlagsFromString } from 'node:v8';
-import { Engine, Instance, Module, Store, Trap, TrapCode, Val, type Func, type Memory } from '../src/index.js';
+import { Engine, Instance, Module, Store, Trap, TrapCode, Val, type Config, type Func, type Memory } from '../src/index.js';
 import { createWebAssembly } from '../src/jsapi/index.js';
 import { parseWat, printModule } from '../src/text/index.js';
 import { RuntimeError, TRAP_MESSAGES } from '../src/core/errors.js';
@@ -354,7 +354,9 @@ function apiSide(engine: string, store: Store, instance: Instance, plan: ModuleP
 // Threads on: a third of the modules use atomic instructions (on an unshared memory).
 const THREADS = { threads: true } as const;
 const WITH_THREADS = withFeatures(WASM3_FEATURES, THREADS);
-const engines = { lazy: new Engine({ compilation: 'lazy', features: THREADS }), eager: new Engine({ compilation: 'eager', features: THREADS }) };
+/** Every tswasm engine of the runner: `config` with threads on. */
+const threadsEngine = (config: Config = {}) => new Engine({ ...config, features: THREADS });
+const engines = { lazy: threadsEngine({ compilation: 'lazy' }), eager: threadsEngine({ compilation: 'eager' }) };
 
 /**
  * A third tswasm configuration per module, in turn: options that change the generated code (fuel
@@ -362,15 +364,15 @@ const engines = { lazy: new Engine({ compilation: 'lazy', features: THREADS }), 
  * allow: canonical NaNs are arithmetic NaNs) and must not change behaviour.
  */
 const VARIANTS: readonly { name: string; engine: Engine; setup: (store: Store) => void }[] = [
-  { name: 'eager+fuel', engine: new Engine({ compilation: 'eager', consumeFuel: true, features: THREADS }), setup: (s) => s.setFuel(2 ** 52) },
-  { name: 'lazy+epoch', engine: new Engine({ compilation: 'lazy', epochInterruption: true, features: THREADS }), setup: (s) => s.setEpochDeadline(2 ** 30) },
-  { name: 'eager+maxWasmStack', engine: new Engine({ compilation: 'eager', maxWasmStack: 5000, features: THREADS }), setup: () => {} },
-  { name: 'lazy+nanCanonicalization', engine: new Engine({ compilation: 'lazy', nanCanonicalization: true, features: THREADS }), setup: () => {} },
+  { name: 'eager+fuel', engine: threadsEngine({ compilation: 'eager', consumeFuel: true }), setup: (s) => s.setFuel(2 ** 52) },
+  { name: 'lazy+epoch', engine: threadsEngine({ compilation: 'lazy', epochInterruption: true }), setup: (s) => s.setEpochDeadline(2 ** 30) },
+  { name: 'eager+maxWasmStack', engine: threadsEngine({ compilation: 'eager', maxWasmStack: 5000 }), setup: () => {} },
+  { name: 'lazy+nanCanonicalization', engine: threadsEngine({ compilation: 'lazy', nanCanonicalization: true }), setup: () => {} },
 ];
 
 const FUEL_ENGINES: readonly [string, Engine][] = [
-  ['eager+fuel', new Engine({ compilation: 'eager', consumeFuel: true, features: THREADS })],
-  ['lazy+fuel', new Engine({ compilation: 'lazy', consumeFuel: true, features: THREADS })],
+  ['eager+fuel', threadsEngine({ compilation: 'eager', consumeFuel: true })],
+  ['lazy+fuel', threadsEngine({ compilation: 'lazy', consumeFuel: true })],
 ];
 const PLENTY = 2 ** 40;
 

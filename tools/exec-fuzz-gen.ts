@@ -294,18 +294,6 @@ function s64(v: bigint): number[] {
   }
 }
 
-/** Unsigned LEB128 of a value below 2^53 (memory64 offsets). */
-function u64(n: number): number[] {
-  const out: number[] = [];
-  let v = BigInt(n);
-  do {
-    const b = Number(v & 0x7fn);
-    v >>= 7n;
-    out.push(v === 0n ? b : b | 0x80);
-  } while (v !== 0n);
-  return out;
-}
-
 /**
  * A constant expression (without its `end`) of type t and value v: a plain const, or with
  * `extended` often an equal sum, difference or product of consts (the extended-const proposal,
@@ -502,11 +490,12 @@ interface AtomicOp {
   readonly bytes: readonly number[];
   readonly params: readonly NumType[];
   readonly result: NumType | null;
-  readonly width: number;
+  /** log2 of the natural alignment, the only one atomics allow. */
+  readonly align: number;
 }
 const ATOMIC_OPS: readonly AtomicOp[] = OPCODES.filter((o) => o.feature === 'threads' && o.imm === Imm.MemArg).map((o) => ({
   name: o.name, bytes: opBytes(o), params: o.params!.slice(1) as NumType[],
-  result: (o.results![0] ?? null) as NumType | null, width: 1 << o.align,
+  result: (o.results![0] ?? null) as NumType | null, align: o.align,
 }));
 export const ATOMIC_OP_NAMES: readonly string[] = ATOMIC_OPS.map((o) => o.name);
 
@@ -643,17 +632,19 @@ class ModuleGen {
   readonly valTypes: readonly NumType[];
   readonly ops: OpTables;
 
-  constructor(readonly rng: Rng, readonly raw: boolean, readonly simd: boolean, funcRefs?: boolean, extendedConst?: boolean, atomics?: boolean) {
+  constructor(readonly rng: Rng, readonly raw: boolean, readonly simd: boolean, options: GenOptions) {
     this.trappy = rng.chance(0.35);
     this.probe = this.trappy && rng.chance(0.5);
     this.eh = rng.chance(0.4);
     this.mem64 = rng.chance(0.25);
-    const funcRefsDraw = rng.chance(0.3);
-    this.funcRefs = funcRefs ?? funcRefsDraw;
-    const extendedConstDraw = rng.chance(0.3);
-    this.extendedConst = extendedConst ?? extendedConstDraw;
-    const atomicsDraw = rng.chance(0.3);
-    this.atomics = atomics ?? atomicsDraw;
+    // Drawn even when an option forces them, so that the rest of the module stays the same.
+    const draw = (p: number, forced: boolean | undefined) => {
+      const drawn = rng.chance(p);
+      return forced ?? drawn;
+    };
+    this.funcRefs = draw(0.3, options.funcRefs);
+    this.extendedConst = draw(0.3, options.extendedConst);
+    this.atomics = draw(0.3, options.atomics);
     this.valTypes = simd ? SIMD_TYPES : NUM_TYPES;
     this.ops = simd ? SIMD_TABLES : SCALAR_TABLES;
   }
@@ -874,9 +865,9 @@ class FuncGen {
     const r = this.rng.below(100);
     const offset = r < (this.m.trappy ? 70 : 86) ? this.rng.below(16) : r < (this.m.trappy ? 90 : 98) ? this.rng.below(300) :
       this.rng.pick([65535, 65536, 65536 - width, 65536 * this.m.memMax - width, 0x7fffffff, 0xffffffff]);
-    // memory64 offsets are u64: sometimes past 4 GiB, where any access traps.
+    // memory64 offsets are u64 (uleb: any value below 2^53): sometimes past 4 GiB, where any access traps.
     if (this.m.mem64 && this.rng.chance(0.03)) {
-      this.e(...u32(align), ...u64(2 ** 32 + this.rng.pick([0, 1, 65536, 2 ** 40])));
+      this.e(...u32(align), ...uleb(2 ** 32 + this.rng.pick([0, 1, 65536, 2 ** 40])));
       return;
     }
     this.e(...u32(align), ...u32(offset));
@@ -951,14 +942,15 @@ class FuncGen {
   private atomic(t: NumType | null): void {
     const ops = ATOMIC_OPS.filter((o) => o.result === t && (!/wait/.test(o.name) || this.rng.chance(0.1)));
     const op = this.rng.pick(ops);
-    this.addr(op.width);
-    const aligned = op.width > 1 && this.rng.chance(this.m.trappy ? 0.6 : 0.9);
-    if (aligned) this.e(...(this.m.mem64 ? [...constBytes(I64, BigInt(-op.width)), 0x83] : [0x41, ...s32(-op.width), 0x71]));
+    const width = 1 << op.align;
+    this.addr(width);
+    const aligned = width > 1 && this.rng.chance(this.m.trappy ? 0.6 : 0.9);
+    if (aligned) this.e(...(this.m.mem64 ? [...constBytes(I64, BigInt(-width)), 0x83] : [0x41, ...s32(-width), 0x71]));
     for (const p of op.params) this.gen(p, true);
     this.e(...op.bytes);
     // The alignment immediate must be the natural one; the offset mostly keeps the address aligned.
-    const offset = this.rng.below(100) < 90 ? op.width * this.rng.below(8) : this.rng.pick([1, 3, 65536, 65536 * this.m.memMax - op.width]);
-    this.e(...u32(Math.log2(op.width)), ...u32(offset));
+    const offset = this.rng.below(100) < 90 ? width * this.rng.below(8) : this.rng.pick([1, 3, 65536, 65536 * this.m.memMax - width]);
+    this.e(...u32(op.align), ...u32(offset));
   }
 
   /** A v128 folded into an i32 (xor of its i32x4 lanes) or i64 (xor of its i64x2 lanes). */
@@ -1744,7 +1736,7 @@ export interface GenOptions {
 export function generateModule(rng: Rng, options: GenOptions = {}): ModulePlan {
   const raw = rng.chance(0.4);
   const simdDraw = rng.chance(0.5);
-  const m = new ModuleGen(rng, raw, options.simd ?? simdDraw, options.funcRefs, options.extendedConst, options.atomics);
+  const m = new ModuleGen(rng, raw, options.simd ?? simdDraw, options);
 
   // Host imports in 30% of modules (integers only: a float's NaN bits may change crossing JS).
   if (rng.chance(0.3)) {

@@ -16,7 +16,6 @@ export function toDOMString(v: unknown): string {
   return `${v as string}`;
 }
 
-/** WebIDL `[EnforceRange] unsigned long`: a TypeError for NaN, infinities and values outside [0, 2^32). */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** WebIDL USVString: a DOMString with lone surrogates replaced by U+FFFD (toWellFormed, where engines lack it). */
@@ -24,6 +23,7 @@ export function toUSVString(v: unknown): string {
   return toDOMString(v).replace(LONE_SURROGATE, '\uFFFD');
 }
 
+/** WebIDL `[EnforceRange] unsigned long`: a TypeError for NaN, infinities and values outside [0, 2^32). */
 export function enforceRangeU32(v: unknown, what: string): number {
   const x = +(v as number); // ToNumber: throws a TypeError for BigInt and Symbol, as WebIDL does.
   if (!Number.isFinite(x)) throw new TypeError(`${what}: ${String(x)} is not a finite number`);

@@ -237,7 +237,8 @@ export class BodyState {
   checkValType(t: ValType, at = this.opAt): ValType {
     if (isRef(t)) {
       this.checkHeap(heapOf(t), isExact(t), at);
-      const problem = refTypeFeatureProblem(t, this.features);
+      // checkHeap has checked the nullable type; only non-nullability can still need a feature.
+      const problem = isNullable(t) ? null : refTypeFeatureProblem(t, this.features);
       if (problem !== null) this.malformed(`malformed value type: ${problem}`, at);
     }
     return t;
