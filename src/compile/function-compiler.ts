@@ -430,6 +430,9 @@ export class FunctionCompiler {
     this.frames.push(func);
     this.epochCheck();
     this.fuelStart();
+    // Every invocation costs one unit more than its instructions, as in Wasmtime (so that calling
+    // even an empty function consumes fuel and a call tree cannot run for free).
+    if (this.fuel) this.fuelCost++;
     this.body();
     this.fuelFlush();
 
@@ -507,6 +510,19 @@ export class FunctionCompiler {
     }
     this.fuelLine = -1;
     this.fuelCost = 0;
+  }
+
+  /**
+   * A bulk operation (memory.fill, table.copy, array.new, ...) also costs one unit per byte or
+   * element it is asked to process, as in Wasmtime, so that untrusted code cannot fill gigabytes
+   * for a few units. The units are charged before the operation runs. Returns the expression to
+   * use for the length from then on (evaluated once).
+   */
+  fuelPerUnit(length: string): string {
+    if (!this.fuel) return length;
+    const t = this.temp(F64);
+    this.emit(`${t} = ${length}; if ((fu -= ${t}) < 0) ${this.helper('outOfFuel')}(S, fu);`);
+    return t;
   }
 
   /**

@@ -184,13 +184,15 @@ function compileArrayOp(fc: FunctionCompiler, code: number): void {
       const x = r.u32();
       const [v, n] = fc.settle(2);
       const hi = arrayElem(fc, x) === I64 ? v.hi : '0';
-      pushNew(fc, `${fc.helper('arrayNew')}(${rttConst(fc, x)}, ${operand(v)}, ${hi}, ${operand(n)} >>> 0)`);
+      const len = fc.fuelPerUnit(`${operand(n)} >>> 0`);
+      pushNew(fc, `${fc.helper('arrayNew')}(${rttConst(fc, x)}, ${operand(v)}, ${hi}, ${len})`);
       return;
     }
     case Op.ArrayNewDefault: {
       const x = r.u32();
       const [n] = fc.settle(1) as [Entry];
-      pushNew(fc, `${fc.helper('arrayAlloc')}(${rttConst(fc, x)}, ${operand(n)} >>> 0)`);
+      const len = fc.fuelPerUnit(`${operand(n)} >>> 0`);
+      pushNew(fc, `${fc.helper('arrayAlloc')}(${rttConst(fc, x)}, ${len})`);
       return;
     }
     case Op.ArrayNewFixed: {
@@ -212,7 +214,8 @@ function compileArrayOp(fc: FunctionCompiler, code: number): void {
       const seg = r.u32();
       const [s, n] = fc.settle(2);
       const [fn, segs] = code === Op.ArrayNewData ? ['arrayNewData', 'DATA'] : ['arrayNewElem', 'ELEM'];
-      pushNew(fc, `${fc.helper(fn)}(${rttConst(fc, x)}, ${segs}, ${seg}, ${operand(s)} >>> 0, ${operand(n)} >>> 0)`);
+      const len = fc.fuelPerUnit(`${operand(n)} >>> 0`);
+      pushNew(fc, `${fc.helper(fn)}(${rttConst(fc, x)}, ${segs}, ${seg}, ${operand(s)} >>> 0, ${len})`);
       return;
     }
     case Op.ArrayGet: case Op.ArrayGetS: case Op.ArrayGetU: {
@@ -252,14 +255,16 @@ function compileArrayOp(fc: FunctionCompiler, code: number): void {
       const x = r.u32();
       const [ref, d, v, n] = fc.settle(4) as [Entry, Entry, Entry, Entry];
       const hi = arrayElem(fc, x) === I64 ? v.hi : '0';
-      fc.emit(`${fc.helper('arrayFill')}(${ref.code}, ${operand(d)} >>> 0, ${operand(v)}, ${hi}, ${operand(n)} >>> 0);`);
+      const len = fc.fuelPerUnit(`${operand(n)} >>> 0`);
+      fc.emit(`${fc.helper('arrayFill')}(${ref.code}, ${operand(d)} >>> 0, ${operand(v)}, ${hi}, ${len});`);
       return;
     }
     case Op.ArrayCopy: {
       r.u32();
       r.u32();
       const [dst, d, src, s, n] = fc.settle(5) as [Entry, Entry, Entry, Entry, Entry];
-      fc.emit(`${fc.helper('arrayCopy')}(${dst.code}, ${operand(d)} >>> 0, ${src.code}, ${operand(s)} >>> 0, ${operand(n)} >>> 0);`);
+      const len = fc.fuelPerUnit(`${operand(n)} >>> 0`);
+      fc.emit(`${fc.helper('arrayCopy')}(${dst.code}, ${operand(d)} >>> 0, ${src.code}, ${operand(s)} >>> 0, ${len});`);
       return;
     }
     case Op.ArrayInitData: case Op.ArrayInitElem: {
@@ -267,7 +272,8 @@ function compileArrayOp(fc: FunctionCompiler, code: number): void {
       const seg = r.u32();
       const [ref, d, s, n] = fc.settle(4) as [Entry, Entry, Entry, Entry];
       const [fn, segs] = code === Op.ArrayInitData ? ['arrayInitData', 'DATA'] : ['arrayInitElem', 'ELEM'];
-      fc.emit(`${fc.helper(fn)}(${ref.code}, ${operand(d)} >>> 0, ${segs}, ${seg}, ${operand(s)} >>> 0, ${operand(n)} >>> 0);`);
+      const len = fc.fuelPerUnit(`${operand(n)} >>> 0`);
+      fc.emit(`${fc.helper(fn)}(${ref.code}, ${operand(d)} >>> 0, ${segs}, ${seg}, ${operand(s)} >>> 0, ${len});`);
       return;
     }
   }

@@ -170,7 +170,8 @@ export function compileMemoryOp(fc: FunctionCompiler, code: number, mem: MemArg)
       const seg = fc.r.u32();
       const index = fc.r.u32();
       const [d, s, n] = fc.settle(3) as [Entry, Entry, Entry];
-      fc.emit(`${fc.helper('memoryInit')}(M${index}, DATA, ${seg}, ${addr(fc, index, d)}, ${operand(s)} >>> 0, ${operand(n)} >>> 0);`);
+      const len = fc.fuelPerUnit(`${operand(n)} >>> 0`);
+      fc.emit(`${fc.helper('memoryInit')}(M${index}, DATA, ${seg}, ${addr(fc, index, d)}, ${operand(s)} >>> 0, ${len});`);
       return;
     }
     case Op.DataDrop: {
@@ -182,14 +183,15 @@ export function compileMemoryOp(fc: FunctionCompiler, code: number, mem: MemArg)
       const src = fc.r.u32();
       const [d, s, n] = fc.settle(3) as [Entry, Entry, Entry];
       const m64 = fc.mc.module.memories[dst]!.address64 && fc.mc.module.memories[src]!.address64;
-      const len = m64 ? fc.index64(n) : `${operand(n)} >>> 0`;
+      const len = fc.fuelPerUnit(m64 ? fc.index64(n) : `${operand(n)} >>> 0`);
       fc.emit(`${fc.helper('memoryCopy')}(M${dst}, M${src}, ${addr(fc, dst, d)}, ${addr(fc, src, s)}, ${len});`);
       return;
     }
     case Op.MemoryFill: {
       const index = fc.r.u32();
       const [d, v, n] = fc.settle(3) as [Entry, Entry, Entry];
-      fc.emit(`${fc.helper('memoryFill')}(M${index}, ${addr(fc, index, d)}, ${operand(v)}, ${addr(fc, index, n)});`);
+      const len = fc.fuelPerUnit(addr(fc, index, n));
+      fc.emit(`${fc.helper('memoryFill')}(M${index}, ${addr(fc, index, d)}, ${operand(v)}, ${len});`);
       return;
     }
   }

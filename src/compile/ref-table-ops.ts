@@ -63,14 +63,16 @@ export function compileRefTableOp(fc: FunctionCompiler, code: number): void {
       const is64 = m.tables[t]!.address64;
       const [init, n] = fc.settle(2) as [Entry, Entry];
       const out = fc.temp(is64 ? I64 : I32);
-      fc.emit(`${out} = TO${t}.grow(${idx(t, n)}, ${init.code});${is64 ? ` ${out}h = ${out} < 0 ? -1 : 0;` : ''}`);
+      const delta = fc.fuelPerUnit(idx(t, n));
+      fc.emit(`${out} = TO${t}.grow(${delta}, ${init.code});${is64 ? ` ${out}h = ${out} < 0 ? -1 : 0;` : ''}`);
       fc.push(simpleEntry(is64 ? I64 : I32, out, is64 ? `${out}h` : ''));
       return;
     }
     case Op.TableFill: {
       const t = r.u32();
       const [i, v, n] = fc.settle(3) as [Entry, Entry, Entry];
-      fc.emit(`${fc.helper('tableFill')}(T${t}, ${idx(t, i)}, ${v.code}, ${idx(t, n)});`);
+      const len = fc.fuelPerUnit(idx(t, n));
+      fc.emit(`${fc.helper('tableFill')}(T${t}, ${idx(t, i)}, ${v.code}, ${len});`);
       return;
     }
     case Op.TableCopy: {
@@ -78,7 +80,7 @@ export function compileRefTableOp(fc: FunctionCompiler, code: number): void {
       const src = r.u32();
       const [d, s, n] = fc.settle(3) as [Entry, Entry, Entry];
       const both64 = m.tables[dst]!.address64 && m.tables[src]!.address64;
-      const len = both64 ? fc.index64(n) : `${operand(n)} >>> 0`;
+      const len = fc.fuelPerUnit(both64 ? fc.index64(n) : `${operand(n)} >>> 0`);
       fc.emit(`${fc.helper('tableCopy')}(T${dst}, T${src}, ${idx(dst, d)}, ${idx(src, s)}, ${len});`);
       return;
     }
@@ -86,7 +88,8 @@ export function compileRefTableOp(fc: FunctionCompiler, code: number): void {
       const seg = r.u32();
       const t = r.u32();
       const [d, s, n] = fc.settle(3) as [Entry, Entry, Entry];
-      fc.emit(`${fc.helper('tableInit')}(T${t}, ELEM, ${seg}, ${idx(t, d)}, ${operand(s)} >>> 0, ${operand(n)} >>> 0);`);
+      const len = fc.fuelPerUnit(`${operand(n)} >>> 0`);
+      fc.emit(`${fc.helper('tableInit')}(T${t}, ELEM, ${seg}, ${idx(t, d)}, ${operand(s)} >>> 0, ${len});`);
       return;
     }
     case Op.ElemDrop: {

@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import { Trap, TrapCode, Val } from '../../src/api/index.js';
+import { Engine, Instance, Module, Store, Trap, TrapCode, Val } from '../../src/api/index.js';
+import { parseWat } from '../../src/text/index.js';
 import { instantiateWat } from '../api/wat-helper.js';
 
 const wat = `(module
@@ -48,15 +49,15 @@ for (const compilation of ['lazy', 'eager'] as const) {
     const { store, instance } = instantiateWat(wat, { consumeFuel: true, compilation });
     const count = instance.getFunc(store, 'count')!;
     // Per iteration: local.get, i32.eqz, br_if, then 8 for the two updates and 1 for br; the exit
-    // iteration pays 3, and the final local.get 1.
+    // iteration pays 3, the final local.get 1, and the invocation itself 1 (as in Wasmtime).
     for (const n of [0, 1, 10, 100]) {
       store.raw.fuel = 1_000_000;
       assert.equal(count.call(store, [Val.i32(n)])[0]!.value, n);
-      assert.equal(1_000_000 - store.raw.fuel, 12 * n + 3 + 1);
+      assert.equal(1_000_000 - store.raw.fuel, 12 * n + 3 + 1 + 1);
     }
-    store.raw.fuel = 12 * 10 + 3;
-    assert.equal(trapCode(() => count.call(store, [Val.i32(10)])), TrapCode.OutOfFuel);
     store.raw.fuel = 12 * 10 + 4;
+    assert.equal(trapCode(() => count.call(store, [Val.i32(10)])), TrapCode.OutOfFuel);
+    store.raw.fuel = 12 * 10 + 5;
     assert.equal(count.call(store, [Val.i32(10)])[0]!.value, 10);
     assert.equal(store.raw.fuel, 0);
   });
@@ -69,10 +70,69 @@ for (const compilation of ['lazy', 'eager'] as const) {
     const trap = instance.getFunc(store, 'trap')!;
     store.setFuel(1000);
     trap.call(store, [Val.i32(0)]);
-    // local.get, i32.const, i32.add, local.get, if: 5 (drop and end are free).
-    assert.equal(store.getFuel(), 995);
+    // The invocation 1, then local.get, i32.const, i32.add, local.get, if: 6 (drop and end are free).
+    assert.equal(store.getFuel(), 994);
     assert.equal(trapCode(() => trap.call(store, [Val.i32(1)])), TrapCode.UnreachableCodeReached);
-    assert.equal(store.getFuel(), 990);
+    assert.equal(store.getFuel(), 988);
+  });
+
+  test(`${compilation}: fuel totals as in Wasmtime: one unit per invocation besides the instructions`, () => {
+    // Each start function runs once at instantiation; the totals are what Wasmtime's per-operator
+    // costs give (nop, drop, block, loop, end, else, unreachable and return are free).
+    const cases: [string, number][] = [
+      ['(func $f)', 1],
+      ['(func $f (drop (i32.const 0)))', 2],
+      ['(func $f (block) (loop))', 1],
+      ['(func $f (i32.const 0) (unreachable))', 2],
+      ['(func $f (call $g)) (func $g)', 3],
+      ['(func $f (call $g (i32.const 0)) (drop (i32.const 0))) (func $g (param i32))', 5],
+      ['(func $f (if (i32.const 0) (then (call $f))))', 3],
+      ['(func $f (block (br_if 0 (i32.const 1)) (drop (i32.const 0))))', 3],
+      ['(func $f (block (br_if 0 (i32.const 0)) (drop (i32.const 0))))', 4],
+      // 2 before the loop, 5 per iteration, 5 iterations.
+      ['(func $f (local i32) (local.set 0 (i32.const 5)) (loop (br_if 0 (local.tee 0 (i32.sub (local.get 0) (i32.const 1))))))', 28],
+    ];
+    for (const [funcs, cost] of cases) {
+      const engine = new Engine({ consumeFuel: true, compilation });
+      const store = new Store(engine);
+      store.setFuel(1000);
+      const module = new Module(engine, parseWat(`(module ${funcs} (start $f))`));
+      if (funcs.includes('unreachable')) {
+        assert.equal(trapCode(() => new Instance(store, module, [])), TrapCode.UnreachableCodeReached);
+      } else {
+        new Instance(store, module, []);
+      }
+      assert.equal(1000 - store.getFuel(), cost, funcs);
+    }
+  });
+
+  test(`${compilation}: bulk operations also cost one unit per byte or element, charged before they run`, () => {
+    const { store, instance } = instantiateWat(`(module
+      (memory (export "mem") 1)
+      (table $t 0 funcref)
+      (type $a (array (mut i8)))
+      (func (export "fill") (param i32) (memory.fill (i32.const 0) (i32.const 7) (local.get 0)))
+      (func (export "grow") (param i32) (result i32) (table.grow $t (ref.null func) (local.get 0)))
+      (func (export "array") (param i32) (result i32) (array.len (array.new_default $a (local.get 0)))))`,
+    { consumeFuel: true, compilation, features: { gc: true } });
+    const memory = instance.getMemory(store, 'mem')!;
+    const call = (name: string, n: number) => instance.getFunc(store, name)!.call(store, [Val.i32(n)]);
+    // The invocation, the operands and the operation itself, then n.
+    for (const [name, fixed] of [['fill', 5], ['grow', 4], ['array', 4]] as const) {
+      for (const n of [0, 1, 1000]) {
+        store.setFuel(10_000);
+        call(name, n);
+        assert.equal(10_000 - store.getFuel(), fixed + n, `${name} ${n}`);
+      }
+    }
+    // A fill the remaining fuel cannot pay for stops before it writes anything, even one that
+    // would also be out of bounds.
+    for (const n of [2000, -1]) {
+      store.setFuel(1000);
+      assert.equal(trapCode(() => call('fill', n)), TrapCode.OutOfFuel);
+      assert.equal(store.getFuel(), 0);
+      assert.deepEqual([...memory.read(store, 998, 4)], [7, 7, 0, 0]);
+    }
   });
 
   test(`${compilation}: a loop stops with Interrupt once the epoch reaches the deadline`, () => {
