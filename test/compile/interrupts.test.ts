@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import { Engine, Instance, Module, Store, Trap, TrapCode, Val } from '../../src/api/index.js';
+import { Caller, Engine, Func, Instance, Module, Store, Trap, TrapCode, Val, funcType } from '../../src/api/index.js';
 import { parseWat } from '../../src/text/index.js';
 import { instantiateWat } from '../api/wat-helper.js';
 
@@ -103,6 +103,44 @@ for (const compilation of ['lazy', 'eager'] as const) {
         new Instance(store, module, []);
       }
       assert.equal(1000 - store.getFuel(), cost, funcs);
+    }
+  });
+
+  test(`${compilation}: the fuel is handed over on every path: calls in one run, host calls, br_table's returns`, () => {
+    const seen: number[] = [];
+    let refill: number | null = null;
+    const { store, instance } = instantiateWat(`(module
+      (import "" "probe" (func $probe))
+      (func $work (result i32) (i32.add (i32.const 1) (i32.const 2)))
+      (func (export "calls") (result i32)
+        (drop (call $work)) (call $probe) (drop (call $work)) (drop (call $work)) (call $probe) (block) (i32.const 0))
+      (func (export "pick") (param i32) (result i32)
+        (i32.add (block (result i32) (br_table 1 0 1 (i32.const 7) (local.get 0))) (i32.const 1))))`,
+    { consumeFuel: true, compilation },
+    (store) => [Func.wrapWithCaller(store, funcType([], []), (caller: Caller<unknown>) => {
+      seen.push(caller.getFuel());
+      if (refill !== null) caller.setFuel(refill);
+    })]);
+    const calls = instance.getFunc(store, 'calls')!;
+    // calls: its first run costs 1 + 5 calls = 6, charged at entry, the i32.const after the block 1;
+    // each $work costs 4.
+    store.setFuel(1000);
+    calls.call(store, []);
+    assert.deepEqual(seen, [1000 - 6 - 4, 1000 - 6 - 12]);
+    assert.equal(store.getFuel(), 1000 - 6 - 12 - 1);
+    // What a host function sets is what the rest of the function spends from.
+    seen.length = 0;
+    refill = 100;
+    store.setFuel(1000);
+    calls.call(store, []);
+    assert.deepEqual(seen, [1000 - 6 - 4, 100 - 8]);
+    assert.equal(store.getFuel(), 100 - 1);
+    // pick: 1 + i32.const, local.get, br_table = 4 on the returning cases, 2 more through the block.
+    const pick = instance.getFunc(store, 'pick')!;
+    for (const [i, result, cost] of [[0, 7, 4], [1, 8, 6], [2, 7, 4], [9, 7, 4]] as const) {
+      store.setFuel(1000);
+      assert.equal(pick.call(store, [Val.i32(i)])[0]!.value, result);
+      assert.equal(1000 - store.getFuel(), cost, `br_table index ${i}`);
     }
   });
 
