@@ -38,7 +38,11 @@ export function defineMemory(realm: Realm) {
       if (this.#raw instanceof SharedMemoryObject) {
         // The spec freezes a shared memory's buffer object; here it is one object for good.
         Object.freeze(this.#raw.bytes.buffer);
-      } else if (realm.detachOnGrow) {
+      } else {
+        // memory.buffer is the engine's buffer, which the spec says is exactly the memory's size.
+        this.#raw.useExactBuffer();
+      }
+      if (!(this.#raw instanceof SharedMemoryObject) && realm.detachOnGrow) {
         const previous = this.#raw.onGrow;
         this.#raw.onGrow = (old) => {
           previous?.(old);

@@ -19,19 +19,20 @@ export function trapUnaligned(): never {
  * first need. Atomics on non-shared typed arrays are plain accesses, which is all a memory that no
  * other agent can see needs; wasm code compiled for threads but run without them goes this way.
  */
-const plainArrays = new WeakMap<ArrayBufferLike, AtomicArrays>();
+const plainArrays = new WeakMap<Uint8Array, AtomicArrays>();
 
 function arraysOf(m: Mem): AtomicArrays {
   if (m instanceof LiveSharedMemory) return m.owner.atomicArrays();
-  const buffer = m.bytes.buffer;
-  let a = plainArrays.get(buffer);
+  // Keyed by the memory's byte view, which every grow replaces (the buffer may stay).
+  let a = plainArrays.get(m.bytes);
   if (a === undefined) {
+    const buffer = m.bytes.buffer;
     const length = m.bytes.length;
     a = {
       u8: new Uint8Array(buffer, 0, length), u16: new Uint16Array(buffer, 0, length >>> 1),
       i32: new Int32Array(buffer, 0, Math.floor(length / 4)), i64: new BigInt64Array(buffer, 0, Math.floor(length / 8)), length,
     };
-    plainArrays.set(buffer, a);
+    plainArrays.set(m.bytes, a);
   }
   return a;
 }

@@ -1,5 +1,8 @@
-// A linear memory: an exactly sized ArrayBuffer behind a DataView that generated code reads with
-// its own bounds check. Growth allocates a new buffer and copies; no buffer is ever detached.
+// A linear memory: an ArrayBuffer behind a DataView and a Uint8Array of exactly the memory's size,
+// which bound every access. Growth past the buffer allocates a new one and copies; no buffer is
+// ever detached. Unless the buffer itself is exposed (the JS API's memory.buffer must be exactly
+// the memory's size), a new buffer reserves room to grow: bytes past the size are never written
+// (every view ends at it), so they are still zero when the memory grows into them.
 
 import type { MemoryType } from '../core/types.js';
 import type { ResourceLimiter, StoreObject } from './store.js';
@@ -25,6 +28,8 @@ export class MemoryObject {
    * it); after a grow by 0 pages with the current buffer, which the hook may replace.
    */
   onGrow: ((oldBuffer: ArrayBuffer) => void) | null = null;
+  /** Whether the buffer must be exactly the memory's size (see useExactBuffer). */
+  private exactBuffer = false;
 
   /** `shared`/`pages`: a shared memory's buffer and size (runtime/shared-memory.ts); else a new ArrayBuffer. */
   constructor(readonly type: MemoryType, shared?: SharedArrayBuffer, pages = type.limits.min) {
@@ -63,21 +68,45 @@ export class MemoryObject {
       const max = this.type.limits.max === null ? null : this.type.limits.max * this.pageSize;
       if (!limiter.memoryGrowing(old * this.pageSize, pages * this.pageSize, max)) return -1;
     }
-    if (pages > this.maxPages || pages * this.pageSize > MAX_BYTES) return failed(limiter, 'memory maximum size exceeded');
-    let buffer: ArrayBuffer;
-    try {
-      buffer = new ArrayBuffer(pages * this.pageSize);
-    } catch {
-      return failed(limiter, `cannot allocate ${pages * this.pageSize} bytes of memory`);
-    }
+    const size = pages * this.pageSize;
+    if (pages > this.maxPages || size > MAX_BYTES) return failed(limiter, 'memory maximum size exceeded');
     const oldBuffer = this.bytes.buffer as ArrayBuffer;
-    const bytes = new Uint8Array(buffer);
-    bytes.set(this.bytes);
-    this.bytes = bytes;
-    this.view = new DataView(buffer);
+    let buffer = oldBuffer;
+    if (size > oldBuffer.byteLength || this.exactBuffer) {
+      const reserved = this.exactBuffer ? size : Math.min(Math.max(size, 2 * oldBuffer.byteLength), this.maxPages * this.pageSize, MAX_BYTES);
+      const fresh = allocate(reserved) ?? (reserved > size ? allocate(size) : null);
+      if (fresh === null) return failed(limiter, `cannot allocate ${size} bytes of memory`);
+      new Uint8Array(fresh).set(this.bytes);
+      buffer = fresh;
+    }
+    this.bytes = new Uint8Array(buffer, 0, size);
+    this.view = new DataView(buffer, 0, size);
     this.pages = pages;
-    this.onGrow?.(oldBuffer);
+    if (buffer !== oldBuffer) this.onGrow?.(oldBuffer);
     return old;
+  }
+
+  /**
+   * From now on the buffer is exactly the memory's size, as the JS API's memory.buffer must be
+   * (a buffer with room to grow is replaced by an exact copy, once).
+   */
+  useExactBuffer(): void {
+    this.exactBuffer = true;
+    const buffer = this.bytes.buffer as ArrayBuffer;
+    if (buffer.byteLength === this.bytes.length) return;
+    const exact = new ArrayBuffer(this.bytes.length);
+    new Uint8Array(exact).set(this.bytes);
+    this.bytes = new Uint8Array(exact);
+    this.view = new DataView(exact);
+  }
+}
+
+/** A zeroed buffer of `size` bytes, or null when the JS engine cannot allocate it. */
+function allocate(size: number): ArrayBuffer | null {
+  try {
+    return new ArrayBuffer(size);
+  } catch {
+    return null;
   }
 }
 

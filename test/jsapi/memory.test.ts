@@ -103,6 +103,28 @@ test('a memory exported by wasm is one Memory object, shared with importers', as
   });
 });
 
+test('memory.buffer is exactly the memory\'s size, also after wasm grew it before JS saw it', async () => {
+  await same((W: Namespace) => {
+    // The start function grows a memory one page at a time, as Rust's allocator does (an engine
+    // that reserves room to grow must still hand JS a buffer of exactly the memory's size).
+    const e = instantiate(W, `(module (memory (export "m") 1)
+      (func $start (local i32) (loop (drop (memory.grow (i32.const 1)))
+        (br_if 0 (i32.lt_u (local.tee 0 (i32.add (local.get 0) (i32.const 1))) (i32.const 9)))))
+      (start $start)
+      (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+      (func (export "last") (result i32) (i32.load8_u (i32.sub (i32.mul (memory.size) (i32.const 65536)) (i32.const 1)))))`);
+    const sizes = [e.m.buffer.byteLength];
+    new Uint8Array(e.m.buffer)[10 * 65536 - 1] = 7;
+    const seen = [e.last()];
+    for (const d of [1, 1, 0, 3]) {
+      e.grow(d);
+      sizes.push(e.m.buffer.byteLength);
+      seen.push(e.last(), new Uint8Array(e.m.buffer)[10 * 65536 - 1]!);
+    }
+    return [sizes, seen];
+  });
+});
+
 // tswasm only from here: Node 20 has neither memory64 nor a non-detaching mode.
 
 test('memory64: i64 addresses take and return BigInts', () => {

@@ -1,0 +1,78 @@
+// Linear memory growth outside the JS API: a memory reserves room to grow in place (no copy of the
+// whole memory at every memory.grow), and nothing past its size is ever reachable: loads, stores,
+// bulk operations, atomics and the API all stop at the size, and pages grown into read as zero.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Trap, TrapCode, Val } from '../../src/api/index.js';
+import { instantiateWat } from '../api/wat-helper.js';
+
+const wat = `(module
+  (memory (export "mem") 1)
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+  (func (export "load") (param i32) (result i32) (i32.load8_u (local.get 0)))
+  (func (export "store") (param i32 i32) (i32.store8 (local.get 0) (local.get 1)))
+  (func (export "fill") (param i32 i32 i32) (memory.fill (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "atomic") (param i32) (result i32) (i32.atomic.load (local.get 0))))`;
+
+const PAGE = 65536;
+
+function setup() {
+  const { store, instance } = instantiateWat(wat, { features: { threads: true } });
+  const call = (name: string, ...args: number[]) => instance.getFunc(store, name)!.call(store, args.map((a) => Val.i32(a)))[0]?.value;
+  const trap = (f: () => unknown): TrapCode => {
+    try {
+      f();
+    } catch (e) {
+      assert.ok(e instanceof Trap, String(e));
+      return e.code;
+    }
+    return assert.fail('expected a trap');
+  };
+  return { store, memory: instance.getMemory(store, 'mem')!, call, trap };
+}
+
+test('growing one page at a time copies the memory a logarithmic number of times, and keeps its contents', () => {
+  const { store, memory, call } = setup();
+  const buffers = new Set<ArrayBufferLike>([memory.raw.bytes.buffer]);
+  for (let pages = 1; pages < 200; pages++) {
+    call('store', pages * PAGE - 1, pages & 255);
+    assert.equal(call('grow', 1), pages);
+    buffers.add(memory.raw.bytes.buffer);
+    // The new page reads as zero, its last byte included.
+    assert.equal(call('load', (pages + 1) * PAGE - 1), 0);
+  }
+  assert.ok(buffers.size <= 10, `${buffers.size} buffers for 199 grows`);
+  for (let pages = 1; pages < 200; pages++) assert.equal(call('load', pages * PAGE - 1), pages & 255);
+  assert.equal(memory.size(store), 200);
+  assert.equal(memory.data(store).length, 200 * PAGE);
+});
+
+test('with room left in the buffer, every access still stops at the memory\'s size', () => {
+  const { store, memory, call, trap } = setup();
+  call('grow', 1);
+  call('grow', 1); // 3 pages; the buffer has room for more
+  assert.ok(memory.raw.bytes.buffer.byteLength > 3 * PAGE, 'the buffer reserves room to grow');
+  const size = 3 * PAGE;
+  assert.equal(call('load', size - 1), 0);
+  assert.equal(trap(() => call('load', size)), TrapCode.MemoryOutOfBounds);
+  assert.equal(trap(() => call('store', size, 1)), TrapCode.MemoryOutOfBounds);
+  assert.equal(trap(() => call('fill', size - 1, 9, 2)), TrapCode.MemoryOutOfBounds);
+  assert.equal(trap(() => call('atomic', size)), TrapCode.MemoryOutOfBounds);
+  assert.throws(() => memory.read(store, size - 1, 2));
+  assert.equal(memory.data(store).length, size);
+  // Nothing was written past the size: the next page is zero once the memory grows into it.
+  assert.equal(call('grow', 1), 3);
+  assert.equal(call('load', size), 0);
+  assert.equal(call('load', size - 1), 0);
+});
+
+test('atomics see a memory that grew in place', () => {
+  const { call } = setup();
+  call('grow', 1);
+  call('grow', 1); // 3 pages in a 4-page buffer
+  assert.equal(call('atomic', 3 * PAGE - 4), 0);
+  assert.equal(call('grow', 1), 3); // in place
+  call('store', 4 * PAGE - 4, 42);
+  assert.equal(call('atomic', 4 * PAGE - 4), 42);
+});
