@@ -38,11 +38,7 @@ export function defineMemory(realm: Realm) {
       if (this.#raw instanceof SharedMemoryObject) {
         // The spec freezes a shared memory's buffer object; here it is one object for good.
         Object.freeze(this.#raw.bytes.buffer);
-      } else {
-        // memory.buffer is the engine's buffer, which the spec says is exactly the memory's size.
-        this.#raw.useExactBuffer();
-      }
-      if (!(this.#raw instanceof SharedMemoryObject) && realm.detachOnGrow) {
+      } else if (realm.detachOnGrow) {
         const previous = this.#raw.onGrow;
         this.#raw.onGrow = (old) => {
           previous?.(old);
@@ -70,7 +66,8 @@ export function defineMemory(realm: Realm) {
      * SharedArrayBuffer per size cannot alias it in JavaScript).
      */
     get buffer(): ArrayBuffer {
-      const buffer = this.#raw.bytes.buffer as ArrayBuffer;
+      const raw = this.#raw;
+      const buffer = raw instanceof SharedMemoryObject ? raw.bytes.buffer as ArrayBuffer : raw.exposeBuffer();
       this.#exposed = buffer;
       return buffer;
     }

@@ -1,8 +1,9 @@
 // A linear memory: an ArrayBuffer behind a DataView and a Uint8Array of exactly the memory's size,
 // which bound every access. Growth past the buffer allocates a new one and copies; no buffer is
-// ever detached. Unless the buffer itself is exposed (the JS API's memory.buffer must be exactly
-// the memory's size), a new buffer reserves room to grow: bytes past the size are never written
-// (every view ends at it), so they are still zero when the memory grows into them.
+// ever detached here. A new buffer reserves room to grow, so that repeated growth does not copy
+// the whole memory each time; bytes past the size are never written (every view ends at it), so
+// they are still zero when the memory grows into them. The JS API's memory.buffer must be exactly
+// the memory's size: exposeBuffer gives it one, and the growth after that makes an exact one again.
 
 import type { MemoryType } from '../core/types.js';
 import type { ResourceLimiter, StoreObject } from './store.js';
@@ -28,8 +29,8 @@ export class MemoryObject {
    * it); after a grow by 0 pages with the current buffer, which the hook may replace.
    */
   onGrow: ((oldBuffer: ArrayBuffer) => void) | null = null;
-  /** Whether the buffer must be exactly the memory's size (see useExactBuffer). */
-  private exactBuffer = false;
+  /** Whether JS holds the current buffer (exposeBuffer); it is then exactly the memory's size. */
+  private exposed = false;
 
   /** `shared`/`pages`: a shared memory's buffer and size (runtime/shared-memory.ts); else a new ArrayBuffer. */
   constructor(readonly type: MemoryType, shared?: SharedArrayBuffer, pages = type.limits.min) {
@@ -72,12 +73,15 @@ export class MemoryObject {
     if (pages > this.maxPages || size > MAX_BYTES) return failed(limiter, 'memory maximum size exceeded');
     const oldBuffer = this.bytes.buffer as ArrayBuffer;
     let buffer = oldBuffer;
-    if (size > oldBuffer.byteLength || this.exactBuffer) {
-      const reserved = this.exactBuffer ? size : Math.min(Math.max(size, 2 * oldBuffer.byteLength), this.maxPages * this.pageSize, MAX_BYTES);
+    if (size > oldBuffer.byteLength) {
+      // Right after JS saw the buffer, JS likely looks again soon (glue re-reads memory.buffer after
+      // growth): an exact buffer then saves exposeBuffer a second copy.
+      const reserved = this.exposed ? size : Math.min(Math.max(size, 2 * oldBuffer.byteLength), this.maxPages * this.pageSize, MAX_BYTES);
       const fresh = allocate(reserved) ?? (reserved > size ? allocate(size) : null);
       if (fresh === null) return failed(limiter, `cannot allocate ${size} bytes of memory`);
       new Uint8Array(fresh).set(this.bytes);
       buffer = fresh;
+      this.exposed = false;
     }
     this.bytes = new Uint8Array(buffer, 0, size);
     this.view = new DataView(buffer, 0, size);
@@ -87,17 +91,20 @@ export class MemoryObject {
   }
 
   /**
-   * From now on the buffer is exactly the memory's size, as the JS API's memory.buffer must be
-   * (a buffer with room to grow is replaced by an exact copy, once).
+   * The buffer, for JS to hold (the JS API's memory.buffer): exactly the memory's size, so one with
+   * room to grow is first replaced by an exact copy. Generated code re-reads the views after every
+   * call, so this may run inside a host call.
    */
-  useExactBuffer(): void {
-    this.exactBuffer = true;
-    const buffer = this.bytes.buffer as ArrayBuffer;
-    if (buffer.byteLength === this.bytes.length) return;
-    const exact = new ArrayBuffer(this.bytes.length);
-    new Uint8Array(exact).set(this.bytes);
-    this.bytes = new Uint8Array(exact);
-    this.view = new DataView(exact);
+  exposeBuffer(): ArrayBuffer {
+    let buffer = this.bytes.buffer as ArrayBuffer;
+    if (buffer.byteLength !== this.bytes.length) {
+      buffer = new ArrayBuffer(this.bytes.length);
+      new Uint8Array(buffer).set(this.bytes);
+      this.bytes = new Uint8Array(buffer);
+      this.view = new DataView(buffer);
+    }
+    this.exposed = true;
+    return buffer;
   }
 }
 

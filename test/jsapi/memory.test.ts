@@ -125,6 +125,28 @@ test('memory.buffer is exactly the memory\'s size, also after wasm grew it befor
   });
 });
 
+test('JS reading memory.buffer inside an import, after wasm grew the memory, shares bytes both ways', async () => {
+  await same((W: Namespace) => {
+    const seen: number[] = [];
+    let m: { buffer: ArrayBuffer } | null = null;
+    const e = instantiate(W, `(module (import "js" "peek" (func $peek (param i32)))
+      (memory (export "m") 1)
+      (func (export "run") (result i32)
+        (drop (memory.grow (i32.const 1))) (drop (memory.grow (i32.const 1)))
+        (i32.store8 (i32.const 140000) (i32.const 5))
+        (call $peek (i32.const 140000))
+        (i32.load8_u (i32.const 140001))))`, {
+      js: { peek: (at: number) => {
+        const bytes = new Uint8Array(m!.buffer);
+        seen.push(bytes.length, bytes[at]!);
+        bytes[at + 1] = 6;
+      } },
+    });
+    m = e.m;
+    return [e.run(), seen, e.m.buffer.byteLength];
+  });
+});
+
 // tswasm only from here: Node 20 has neither memory64 nor a non-detaching mode.
 
 test('memory64: i64 addresses take and return BigInts', () => {
