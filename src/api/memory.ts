@@ -69,7 +69,10 @@ export class Memory {
     if (old < 0) throw new RangeError(`failed to grow memory by ${delta} pages`);
     return old;
   }
-  /** The memory's bytes: a live view, left behind (still readable, no longer the memory) by a later grow. */
+  /**
+   * The memory's bytes: a live view of its current size. After a grow take a new one: the old one
+   * keeps its length, and is a stale copy once the memory has outgrown its buffer's reserved room.
+   */
   data(cx: AsContext<any>): Uint8Array {
     checkStore(cx, this);
     return this.raw.bytes;
