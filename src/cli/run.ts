@@ -18,7 +18,8 @@ const USAGE = `usage: tswasm run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]..
   --env NAME=VALUE      set an environment variable for the program (--env NAME copies the host's)
   --invoke NAME         call export NAME with ARGS as its arguments and print its results
                         (a WASI reactor's "_initialize" runs first)
-  --fuel N              give the program N units of fuel (one per instruction, as Wasmtime counts);
+  --fuel N              give the program N units of fuel (Wasmtime's costs: one per instruction and
+                        call, one per byte or element of bulk operations);
                         it traps with OutOfFuel when they run out
   --timeout T           interrupt the program after T (e.g. 500ms, 10s, 2m; a bare number is
                         seconds): it traps with Interrupt, also inside a loop that never returns`;
