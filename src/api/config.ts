@@ -21,9 +21,11 @@ export interface Config {
    */
   readonly maxWasmStack?: number | null;
   /**
-   * Wasmtime's `consume_fuel`: generated code subtracts the cost of executed instructions from the
-   * store's fuel (`Store.setFuel`) and traps with `OutOfFuel` when it runs out. Off by default
-   * (counting costs time); `Store.getFuel/setFuel` throw while it is off.
+   * Wasmtime's `consume_fuel`: generated code subtracts the cost of what it executes from the
+   * store's fuel (`Store.setFuel`) and traps with `OutOfFuel` when it runs out. Costs are
+   * Wasmtime's: 1 per instruction (nop, drop, block, loop, end, else, unreachable and return are
+   * free), 1 per function invocation, and 1 per byte or element a bulk operation is asked for.
+   * Off by default (counting costs time); `Store.getFuel/setFuel` throw while it is off.
    */
   readonly consumeFuel?: boolean;
   /**
