@@ -363,15 +363,16 @@ const engines = { lazy: threadsEngine({ compilation: 'lazy' }), eager: threadsEn
  * counting, epoch checks, a counted call depth, NaN canonicalisation, which the comparison rules
  * allow: canonical NaNs are arithmetic NaNs) and must not change behaviour.
  */
+const eagerFuel = threadsEngine({ compilation: 'eager', consumeFuel: true });
 const VARIANTS: readonly { name: string; engine: Engine; setup: (store: Store) => void }[] = [
-  { name: 'eager+fuel', engine: threadsEngine({ compilation: 'eager', consumeFuel: true }), setup: (s) => s.setFuel(2 ** 52) },
+  { name: 'eager+fuel', engine: eagerFuel, setup: (s) => s.setFuel(2 ** 52) },
   { name: 'lazy+epoch', engine: threadsEngine({ compilation: 'lazy', epochInterruption: true }), setup: (s) => s.setEpochDeadline(2 ** 30) },
   { name: 'eager+maxWasmStack', engine: threadsEngine({ compilation: 'eager', maxWasmStack: 5000 }), setup: () => {} },
   { name: 'lazy+nanCanonicalization', engine: threadsEngine({ compilation: 'lazy', nanCanonicalization: true }), setup: () => {} },
 ];
 
 const FUEL_ENGINES: readonly [string, Engine][] = [
-  ['eager+fuel', threadsEngine({ compilation: 'eager', consumeFuel: true })],
+  ['eager+fuel', eagerFuel],
   ['lazy+fuel', threadsEngine({ compilation: 'lazy', consumeFuel: true })],
 ];
 const PLENTY = 2 ** 40;
@@ -476,8 +477,9 @@ export function runModule(seed: number, index: number, stats: Stats, opts: RunOp
     reprinted = `(does not parse: ${(e as Error).message})`;
   }
   if (reprinted !== text) {
-    const line = text.split('\n').findIndex((l, i) => l !== reprinted.split('\n')[i]);
-    stats.mismatches.push({ seed, module: index, engine: 'text', call: '(print -> parse -> print)', detail: `line ${line + 1} differs: ${text.split('\n')[line]?.trim()} / ${reprinted.split('\n')[line]?.trim()}`, bytes: plan.bytes });
+    const [ours, again] = [text.split('\n'), reprinted.split('\n')];
+    const line = ours.findIndex((l, i) => l !== again[i]);
+    stats.mismatches.push({ seed, module: index, engine: 'text', call: '(print -> parse -> print)', detail: `line ${line + 1} differs: ${ours[line]?.trim()} / ${again[line]?.trim()}`, bytes: plan.bytes });
   }
   const log = opts.log;
   log?.(`module ${index}: ${plan.bytes.length} bytes, ${plan.mode} NaNs${plan.simd ? ', SIMD' : ''}, ${plan.exports.length} exports, ${plan.calls.length} calls`);

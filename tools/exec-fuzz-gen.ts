@@ -1785,13 +1785,15 @@ export function generateModule(rng: Rng, options: GenOptions = {}): ModulePlan {
   for (let i = rng.below(3); i > 0; i--) m.passive.push(Array.from({ length: rng.below(24) }, () => rng.below(256)));
 
   const bodies: number[][] = [];
-  const nativeBodies: number[][] = [];
+  // The generated functions' bodies in Node 20's encodings (with typed function references only;
+  // the wrappers and dump are the same in both).
+  const nativeFuncBodies: number[][] = [];
   const big = rng.chance(0.04) ? rng.below(nfuncs) : -1;
   for (const [i, f] of m.funcs.entries()) {
     const g = new FuncGen(m, f, i === big);
     g.body();
     bodies.push([...g.localDecls(), ...g.code]);
-    nativeBodies.push([...g.localDecls(true), ...g.nativeCode()]);
+    if (m.funcRefs) nativeFuncBodies.push([...g.localDecls(true), ...g.nativeCode()]);
   }
 
   // Wrappers: integers in place of floats, budget reset, then the call.
@@ -1842,7 +1844,6 @@ export function generateModule(rng: Rng, options: GenOptions = {}): ModulePlan {
     });
     code.push(0x0b);
     bodies.push([...vec(sig.results.map((t) => [1, t])), ...code]);
-    nativeBodies.push(bodies[bodies.length - 1]!);
     exports.push({ name: `w${exports.length}`, func: f, params, results });
   }
   // dump: every global, floats as bits.
@@ -1856,7 +1857,6 @@ export function generateModule(rng: Rng, options: GenOptions = {}): ModulePlan {
   });
   dump.push(0x0b);
   bodies.push(dump);
-  nativeBodies.push(dump);
 
   const calls: CallPlan[] = [];
   for (let n = exports.length * (2 + rng.below(4)); n > 0; n--) {
@@ -1899,6 +1899,6 @@ export function generateModule(rng: Rng, options: GenOptions = {}): ModulePlan {
     return new Uint8Array(out);
   };
   const bytes = assemble(bodies);
-  const nativeBytes = m.funcRefs ? assemble(nativeBodies) : bytes;
+  const nativeBytes = m.funcRefs ? assemble([...nativeFuncBodies, ...bodies.slice(nativeFuncBodies.length)]) : bytes;
   return { bytes, nativeBytes, funcRefs: m.funcRefs, extendedConst: m.extendedConst, atomics: m.atomics, mode: raw ? 'raw' : 'canon', simd: m.simd, memory64: m.mem64, hostImports: m.hostImports, exports, calls, globals: globalTypes };
 }

@@ -66,8 +66,7 @@ export function defineMemory(realm: Realm) {
      * SharedArrayBuffer per size cannot alias it in JavaScript).
      */
     get buffer(): ArrayBuffer {
-      const raw = this.#raw;
-      const buffer = raw instanceof SharedMemoryObject ? raw.bytes.buffer as ArrayBuffer : raw.exposeBuffer();
+      const buffer = this.#raw.exposeBuffer();
       this.#exposed = buffer;
       return buffer;
     }

@@ -38,14 +38,19 @@ export class MemoryObject {
     const limit = type.address64 ? 2 ** 53 / this.pageSize : 2 ** 32 / this.pageSize;
     this.maxPages = Math.min(type.limits.max ?? limit, limit);
     this.pages = pages;
-    if (shared !== undefined) {
-      this.view = new DataView(shared, 0, pages * this.pageSize);
-      this.bytes = new Uint8Array(shared, 0, pages * this.pageSize);
-      return;
-    }
-    const buffer = new ArrayBuffer(this.pages * this.pageSize);
-    this.view = new DataView(buffer);
-    this.bytes = new Uint8Array(buffer);
+    this.setViews(shared ?? new ArrayBuffer(pages * this.pageSize), pages * this.pageSize);
+  }
+
+  /** Points the views at the first `size` bytes of `buffer`. */
+  protected setViews(buffer: ArrayBufferLike, size: number): void {
+    this.view = new DataView(buffer, 0, size);
+    this.bytes = new Uint8Array(buffer, 0, size);
+  }
+
+  /** Moves the contents into `buffer` (at least as large) and the views onto it. */
+  private moveTo(buffer: ArrayBuffer, size: number): void {
+    new Uint8Array(buffer).set(this.bytes);
+    this.setViews(buffer, size);
   }
 
   get byteLength(): number {
@@ -72,21 +77,19 @@ export class MemoryObject {
     const size = pages * this.pageSize;
     if (pages > this.maxPages || size > MAX_BYTES) return failed(limiter, 'memory maximum size exceeded');
     const oldBuffer = this.bytes.buffer as ArrayBuffer;
-    let buffer = oldBuffer;
-    if (size > oldBuffer.byteLength) {
+    if (size <= oldBuffer.byteLength) {
+      this.setViews(oldBuffer, size);
+    } else {
       // Right after JS saw the buffer, JS likely looks again soon (glue re-reads memory.buffer after
       // growth): an exact buffer then saves exposeBuffer a second copy.
       const reserved = this.exposed ? size : Math.min(Math.max(size, 2 * oldBuffer.byteLength), this.maxPages * this.pageSize, MAX_BYTES);
       const fresh = allocate(reserved) ?? (reserved > size ? allocate(size) : null);
       if (fresh === null) return failed(limiter, `cannot allocate ${size} bytes of memory`);
-      new Uint8Array(fresh).set(this.bytes);
-      buffer = fresh;
+      this.moveTo(fresh, size);
       this.exposed = false;
     }
-    this.bytes = new Uint8Array(buffer, 0, size);
-    this.view = new DataView(buffer, 0, size);
     this.pages = pages;
-    if (buffer !== oldBuffer) this.onGrow?.(oldBuffer);
+    if (this.bytes.buffer !== oldBuffer) this.onGrow?.(oldBuffer);
     return old;
   }
 
@@ -96,15 +99,10 @@ export class MemoryObject {
    * call, so this may run inside a host call.
    */
   exposeBuffer(): ArrayBuffer {
-    let buffer = this.bytes.buffer as ArrayBuffer;
-    if (buffer.byteLength !== this.bytes.length) {
-      buffer = new ArrayBuffer(this.bytes.length);
-      new Uint8Array(buffer).set(this.bytes);
-      this.bytes = new Uint8Array(buffer);
-      this.view = new DataView(buffer);
-    }
+    const size = this.bytes.length;
+    if (this.bytes.buffer.byteLength !== size) this.moveTo(new ArrayBuffer(size), size);
     this.exposed = true;
-    return buffer;
+    return this.bytes.buffer as ArrayBuffer;
   }
 }
 

@@ -159,9 +159,13 @@ export class SharedMemoryObject extends MemoryObject {
   private observe(pages: number): void {
     const length = pages * this.pageSize;
     this.pages = pages;
-    this.view = new DataView(this.sab, 0, length);
-    this.bytes = new Uint8Array(this.sab, 0, length);
+    this.setViews(this.sab, length);
     this.arrays = null;
+  }
+
+  /** For JS: the growable SharedArrayBuffer itself, shared by every agent and never replaced. */
+  override exposeBuffer(): ArrayBuffer {
+    return this.sab as unknown as ArrayBuffer;
   }
 
   /** Typed arrays over the current size, for Atomics. */
