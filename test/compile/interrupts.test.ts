@@ -171,6 +171,12 @@ for (const compilation of ['lazy', 'eager'] as const) {
       assert.equal(store.getFuel(), 0);
       assert.deepEqual([...memory.read(store, 998, 4)], [7, 7, 0, 0]);
     }
+    // Fuel and lengths beyond 32 bits are counted exactly: 2^32 - 1 bytes and 5 more.
+    store.setFuel(2 ** 32 + 4);
+    assert.equal(trapCode(() => call('fill', -1)), TrapCode.MemoryOutOfBounds);
+    store.setFuel(2 ** 32 + 3);
+    assert.equal(trapCode(() => call('fill', -1)), TrapCode.OutOfFuel);
+    assert.equal(store.getFuel(), 0);
   });
 
   test(`${compilation}: a loop stops with Interrupt once the epoch reaches the deadline`, () => {
