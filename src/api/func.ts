@@ -9,7 +9,7 @@ import type { Caller } from './caller.js';
 import { handleFor, wrongStore } from './handles.js';
 import { checkStore, storeOf, type AsContext, type Store } from './store.js';
 import { TypedFunc } from './typed-func.js';
-import { registerFuncType } from './types.js';
+import { registerFuncType, valTypes } from './types.js';
 import { jsToVal, liftVals, lowerVals, valToJs, type Val } from './val.js';
 
 /** A host function's implementation: Vals in, Vals out (an empty array for no results). */
@@ -110,7 +110,7 @@ export class Func {
    */
   typed(cx: AsContext<any>, params?: readonly ValType[], results?: readonly ValType[]): TypedFunc {
     const store = checkStore(cx, this);
-    return TypedFunc.of(store, this, params, results);
+    return TypedFunc.of(store, this, params && valTypes(params, 'typed params'), results && valTypes(results, 'typed results'));
   }
 }
 

@@ -8,6 +8,7 @@ import { componentArray } from '../runtime/lowering.js';
 import { handleFor } from './handles.js';
 import { checkStore, storeOf, type AsContext, type Store } from './store.js';
 import { liftVal, lowerVal, type Val } from './val.js';
+import { checkGlobalType } from './types.js';
 
 /** A handle to a global in one store (Wasmtime's Global). */
 export class Global {
@@ -27,6 +28,7 @@ export class Global {
       this.raw = raw;
       return;
     }
+    checkGlobalType(type);
     this.raw = new GlobalObject(type);
     this.raw.store = store.raw;
     this.write(init!);

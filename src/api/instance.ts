@@ -14,7 +14,7 @@ import { claim } from './handles.js';
 import { admitInstance, releaseInstance } from './limits.js';
 import { Memory } from './memory.js';
 import { SharedMemory } from './shared-memory.js';
-import type { Module } from './module.js';
+import { Module } from './module.js';
 import { checkStore, storeOf, type AsContext, type Store } from './store.js';
 import { Table } from './table.js';
 import { Tag } from './tag.js';
@@ -36,7 +36,9 @@ export class Instance {
    */
   constructor(cx: AsContext<any>, module: Module, imports: readonly Extern[] = []) {
     const store = storeOf(cx);
+    if (!(module instanceof Module)) throw new TypeError('Instance: expected a Module');
     if (module.engine !== store.engine) throw new Error('module and store belong to different engines');
+    if (!Array.isArray(imports)) throw new TypeError('Instance: imports must be an array of Func, Memory, SharedMemory, Table, Global or Tag');
     const raw: RuntimeExtern[] = imports.map((x, i) => {
       if (!isExtern(x)) throw new TypeError(`import ${i}: expected a Func, Memory, SharedMemory, Table, Global or Tag`);
       checkExternStore(store, x);

@@ -7,6 +7,7 @@ import { MemoryObject } from '../runtime/memory.js';
 import { handleFor } from './handles.js';
 import { admitMemory } from './limits.js';
 import { checkStore, storeOf, type AsContext, type Store } from './store.js';
+import { checkMemoryType } from './types.js';
 
 /** A handle to a memory in one store (Wasmtime's Memory). */
 export class Memory {
@@ -30,6 +31,7 @@ export class Memory {
       this.raw = raw;
       return;
     }
+    checkMemoryType(type);
     if (type.shared) throw new TypeError('shared memories must be created with SharedMemory');
     const problem = memoryTypeProblem(type);
     if (problem !== null) throw new TypeError(`invalid memory type: ${problem}`);
@@ -95,6 +97,7 @@ export class Memory {
   }
   /** Copies `data` into memory at `offset`; throws RangeError when out of bounds. */
   write(cx: AsContext<any>, offset: number, data: Uint8Array): void {
+    if (!(data instanceof Uint8Array)) throw new TypeError('Memory.write: data must be a Uint8Array');
     const bytes = this.data(cx);
     inBounds(bytes, offset, data.length);
     bytes.set(data, offset);

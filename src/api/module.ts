@@ -149,6 +149,7 @@ export class Module implements ModuleCode {
    * The module is not validated again: its integrity comes from the tag.
    */
   static deserialize(engine: Engine, blob: Uint8Array | ArrayBuffer): Module {
+    if (!(blob instanceof Uint8Array) && !(blob instanceof ArrayBuffer)) throw new TypeError('Module.deserialize: expected the bytes of Module.serialize (a Uint8Array or an ArrayBuffer)');
     const parts = decodeBlob(toBytes(blob), engine.config.serializationKey, engine.fingerprint);
     const m = Object.create(Module.prototype) as Module;
     const info = decodeModule(parts.wasm, engine.config.features);

@@ -6,6 +6,7 @@ import type { MemoryType } from '../core/types.js';
 import { ATOMIC_HELPERS } from '../runtime/atomics.js';
 import { SharedMemoryObject, type SharedMemoryParts } from '../runtime/shared-memory.js';
 import type { Engine } from './engine.js';
+import { checkMemoryType } from './types.js';
 
 export type { SharedMemoryParts } from '../runtime/shared-memory.js';
 
@@ -38,6 +39,7 @@ export class SharedMemory {
       return;
     }
     if (!engine.config.features.threads) throw new Error('shared memories need the threads feature (Config.features.threads)');
+    checkMemoryType(type);
     if (!type.shared) throw new TypeError('SharedMemory needs a shared memory type (`shared: true`)');
     const problem = memoryTypeProblem(type);
     if (problem !== null) throw new TypeError(`invalid memory type: ${problem}`);

@@ -8,6 +8,7 @@ import { handleFor } from './handles.js';
 import { admitTable } from './limits.js';
 import { checkStore, storeOf, type AsContext, type Store } from './store.js';
 import { liftVal, lowerVal, type Val } from './val.js';
+import { checkTableType } from './types.js';
 
 /** A handle to a table in one store (Wasmtime's Table). */
 export class Table {
@@ -30,6 +31,7 @@ export class Table {
       this.raw = raw;
       return;
     }
+    checkTableType(type);
     const v = lower(store, type, init!, 'table initial value');
     admitTable(store, type);
     this.raw = new TableObject(type, v);
