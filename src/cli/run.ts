@@ -17,7 +17,8 @@ const USAGE = `usage: tswasm run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]..
   --dir HOST[::GUEST]   preopen host directory HOST, seen by the program as GUEST (default HOST)
   --env NAME=VALUE      set an environment variable for the program (--env NAME copies the host's)
   --invoke NAME         call export NAME with ARGS as its arguments and print its results
-                        (a WASI reactor's "_initialize" runs first)
+                        (a WASI reactor's "_initialize" runs first); integers in decimal or 0x hex,
+                        floats, inf, nan
   --fuel N              give the program N units of fuel (Wasmtime's costs: one per instruction and
                         call, one per byte or element of bulk operations);
                         it traps with OutOfFuel when they run out
@@ -113,14 +114,39 @@ function parseDuration(text: string): number {
   return Number(m[1]) * UNIT_MS[m[2] ?? 's']!;
 }
 
-function parseArg(t: ValType, text: string): Val {
+/**
+ * An --invoke argument: an integer in decimal or 0x hex, optionally signed, within the type's
+ * signed or unsigned range (so -1 and 4294967295 are the same i32); a float as JS writes one, or
+ * inf/nan; a v128 as one unsigned integer, lane 0 in the low bits. Anything else is a usage error.
+ */
+function parseArg(t: ValType, text: string, k: number): Val {
+  const bad = (what: string) => new UsageError(`argument ${k + 1} ("${text}") is not ${what}`);
+  const integer = (bits: number): bigint => {
+    const m = /^([+-]?)(0x[0-9a-f]+|\d+)$/i.exec(text.replace(/_/g, ''));
+    if (m === null) throw bad(`an i${bits} (a decimal or 0x hex integer)`);
+    const n = m[1] === '-' ? -BigInt(m[2]!) : BigInt(m[2]!);
+    if (n < -(1n << BigInt(bits - 1)) || n >= 1n << BigInt(bits)) throw bad(`within the i${bits} range`);
+    return n;
+  };
+  const float = (): number => {
+    const lower = text.toLowerCase().replace(/^\+/, '');
+    if (lower === 'nan' || lower === '-nan') return NaN;
+    if (lower === 'inf' || lower === 'infinity') return Infinity;
+    if (lower === '-inf' || lower === '-infinity') return -Infinity;
+    const x = text.trim() === '' ? NaN : Number(text);
+    if (Number.isNaN(x)) throw bad('a number');
+    return x;
+  };
   switch (t) {
-    case I32: return Val.i32(Number(BigInt.asIntN(32, BigInt(text))));
-    case I64: return Val.i64(BigInt(text));
-    case F32: return Val.f32(Number(text));
-    case F64: return Val.f64(Number(text));
-    // A v128 as one integer (0x... for hex), lane 0 in the low bits.
-    case V128: return Val.v128(BigInt(text));
+    case I32: return Val.i32(Number(BigInt.asIntN(32, integer(32))));
+    case I64: return Val.i64(BigInt.asIntN(64, integer(64)));
+    case F32: return Val.f32(float());
+    case F64: return Val.f64(float());
+    case V128: {
+      const n = integer(128);
+      if (n < 0n) throw bad('an unsigned 128-bit integer');
+      return Val.v128(n);
+    }
   }
   throw new Error(`cannot pass a ${valTypeName(t)} argument from the command line`);
 }
@@ -162,7 +188,7 @@ function invoke(store: Store, instance: Instance, name: string, texts: string[])
   if (!(func instanceof Func)) throw new Error(`no exported function "${name}"`);
   const params = func.type(store).params;
   if (texts.length !== params.length) throw new UsageError(`"${name}" takes ${params.length} arguments, got ${texts.length}`);
-  const results = func.call(store, params.map((t, i) => parseArg(t, texts[i]!)));
+  const results = func.call(store, params.map((t, i) => parseArg(t, texts[i]!, i)));
   for (const r of results) console.log(show(r));
   return 0;
 }

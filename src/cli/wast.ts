@@ -1,7 +1,7 @@
 // `tswasm wast FILE|DIR...`: runs spec scripts and reports, per file and in total, how many
 // commands of each kind passed, failed (with reasons) and could not run yet.
 
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { addCounts, emptyCounts, formatCounts, toJson, type FileReport } from '../spec/report.js';
 import { runScript } from '../spec/runner.js';
@@ -25,6 +25,11 @@ export const command: Command = {
     const options = parseArgs(args);
     if (typeof options === 'string') {
       console.error(options);
+      return 2;
+    }
+    const missing = options.inputs.find((input) => !existsSync(input));
+    if (missing !== undefined) {
+      console.error(`tswasm wast: ${missing}: no such file or directory`);
       return 2;
     }
     const files = options.inputs.flatMap((input) => collect(resolve(input)));

@@ -94,6 +94,37 @@ test('--invoke after FILE (the older form) still works', async () => {
   assert.deepEqual(r, { status: 0, stdout: '6765\n', stderr: '' });
 });
 
+test('--invoke arguments: decimal or hex integers in the signed or unsigned range, floats, inf and nan; nothing else', async () => {
+  const dir = tempDir();
+  try {
+    const wat = join(dir, 'args.wat');
+    writeFileSync(wat, `(module
+      (func (export "add") (param i32 i64) (result i64) (i64.add (i64.extend_i32_s (local.get 0)) (local.get 1)))
+      (func (export "f") (param f32) (result f32) (local.get 0)))`);
+    const invoke = (name: string, ...args: string[]) => runCliInProcess(['--invoke', name, wat, ...args]);
+    assert.deepEqual(await invoke('add', '0x10', '-0x1'), { status: 0, stdout: '15\n', stderr: '' });
+    assert.equal((await invoke('add', '4294967295', '18446744073709551615')).stdout, '-2\n');
+    assert.equal((await invoke('add', '-2147483648', '0')).stdout, '-2147483648\n');
+    assert.equal((await invoke('f', '1.5')).stdout, '1.5\n');
+    assert.equal((await invoke('f', '-inf')).stdout, '-Infinity\n');
+    assert.equal((await invoke('f', 'nan')).stdout, 'NaN\n');
+    for (const [name, args, message] of [
+      ['add', ['4294967296', '0'], /argument 1 \("4294967296"\) is not within the i32 range/],
+      ['add', ['1', '18446744073709551616'], /argument 2 \("18446744073709551616"\) is not within the i64 range/],
+      ['add', ['abc', '2'], /argument 1 \("abc"\) is not an i32/],
+      ['add', ['1.5', '2'], /argument 1 \("1.5"\) is not an i32/],
+      ['f', ['0x1p3'], /argument 1 \("0x1p3"\) is not a number/],
+      ['f', [''], /argument 1 \(""\) is not a number/],
+    ] as const) {
+      const r = await invoke(name, ...args);
+      assert.equal(r.status, 2, `${name} ${args.join(' ')}`);
+      assert.match(r.stderr, message);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('--fuel and --timeout stop a program that runs too long, as wasmtime run does', async () => {
   const dir = tempDir();
   try {
@@ -168,4 +199,17 @@ test('clear errors: missing file, invalid module, unknown import, no _start, bad
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('tswasm wast: a missing file is a usage error, not a crash', async () => {
+  const { command } = await import('../../src/cli/wast.js');
+  const saved = console.error;
+  let stderr = '';
+  console.error = (...a: unknown[]) => void (stderr += `${a.join(' ')}\n`);
+  try {
+    assert.equal(await command.run([join(projectRoot, 'no-such-folder', 'nope.wast')]), 2);
+  } finally {
+    console.error = saved;
+  }
+  assert.match(stderr, /^tswasm wast: .*nope\.wast: no such file or directory$/m);
 });
