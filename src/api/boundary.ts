@@ -6,7 +6,7 @@ import { callLowered, returnResults } from '../runtime/call.js';
 import { embedderException, hostException } from './exnref.js';
 import { WasmFunc, type LoweredFn } from '../runtime/func.js';
 import type { InstanceObject } from '../runtime/instance.js';
-import { HostThrow } from '../runtime/traps.js';
+import { HostThrow, isStackOverflow } from '../runtime/traps.js';
 import { canonicalType } from '../validate/type-registry.js';
 import { Caller, enteredInstance, enterInstance, leaveInstance } from './caller.js';
 import type { Store } from './store.js';
@@ -65,6 +65,10 @@ export function hostFunc(store: Store<any>, typeId: number, impl: HostImpl, want
         if (hook !== null) hook('ReturningFromHost');
       }
     } catch (e) {
+      // The JS stack ran out (in the host function, or in the boundary code around a nested call
+      // to wasm, where turning the nested overflow into a trap can itself overflow): it stays a
+      // raw RangeError, so the outermost entry into wasm reports it as StackOverflow.
+      if (isStackOverflow(e)) throw e;
       // A ThrownException raises its wasm exception (catchable by tag); whatever else the host
       // throws reaches the embedder unchanged (never mistaken for a trap, never caught by wasm).
       throw hostException(store, e) ?? new HostThrow(e);

@@ -33,6 +33,11 @@ export function trapStackOverflow(): never { throw makeTrap(TrapCode.StackOverfl
 
 const STACK_OVERFLOW = 'Maximum call stack size exceeded';
 
+/** V8's RangeError for an exhausted JS stack (shared by wasm and host functions). */
+export function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && e.message.includes(STACK_OVERFLOW);
+}
+
 /**
  * What the embedder sees for an exception that left wasm: host exceptions unchanged, traps with
  * a backtrace, V8's stack-overflow RangeError as StackOverflow and DataView's bounds RangeError as
@@ -45,7 +50,7 @@ export function toEmbedderError(e: unknown): unknown {
     return e;
   }
   if (e instanceof RangeError) {
-    const code = e.message.includes(STACK_OVERFLOW) ? TrapCode.StackOverflow : TrapCode.MemoryOutOfBounds;
+    const code = isStackOverflow(e) ? TrapCode.StackOverflow : TrapCode.MemoryOutOfBounds;
     return new Trap(code, undefined, wasmBacktrace(e.stack));
   }
   return e;

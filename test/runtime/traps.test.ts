@@ -53,6 +53,25 @@ test('deep recursion traps with StackOverflow, with and without maxWasmStack', (
   }
 });
 
+test('recursion through host functions also ends as StackOverflow, not as a raw RangeError', () => {
+  // wasm -> host -> wasm -> ...: the JS stack runs out in whichever of them is on top, often in the
+  // boundary code while it turns the nested overflow into a trap; before, that second RangeError
+  // reached the embedder as if the host function had thrown it.
+  let again: Func | null = null;
+  const { store, instance } = setup({}, (n) => (n === 0 ? 0 : 1 + (again!.call(store, [Val.i32(n - 1)])[0]!.value as number)));
+  again = instance.getFunc(store, 'callhost')!;
+  assert.equal(again.call(store, [Val.i32(10)])[0]!.value, 10);
+  for (const depth of [1000, 100_000]) {
+    const t = trapOf(() => again!.call(store, [Val.i32(depth)]));
+    assert.equal(t.code, TrapCode.StackOverflow, `depth ${depth}`);
+  }
+  assert.equal(again.call(store, [Val.i32(5)])[0]!.value, 5);
+  // A host function that exhausts the stack on its own counts the same way: the stack is shared.
+  const runaway = (n: number): number => runaway(n + 1) + 1;
+  const own = setup({}, runaway);
+  assert.equal(trapOf(() => own.instance.getFunc(own.store, 'callhost')!.call(own.store, [Val.i32(0)])).code, TrapCode.StackOverflow);
+});
+
 test('host exceptions reach the caller unchanged, RangeErrors included', () => {
   const err = new RangeError('Offset is outside the bounds of the DataView');
   const { store, instance } = setup({}, () => {
