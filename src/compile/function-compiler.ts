@@ -25,6 +25,13 @@ import {
 } from './split.js';
 import { Kind, componentKinds, resultSlot, tailSlot } from '../runtime/lowering.js';
 
+/**
+ * The longest expression kept unevaluated on the operand stack (characters, both i64 halves). At
+ * 2-3 characters per nesting level this stays far below what V8's parser can nest (about 1,000
+ * levels of parentheses), and real code rarely reaches it (the kernels never do).
+ */
+const MAX_EXPRESSION_LENGTH = 2000;
+
 type FrameKind = 'block' | 'loop' | 'if' | 'func';
 
 export interface Frame {
@@ -302,8 +309,13 @@ export class FunctionCompiler {
 
   // ------------------------------------------------------------------ stack
 
+  /**
+   * Pushes an entry; one whose expression has grown long is evaluated into a temp first. Deferring
+   * expressions nests them (a chain of 1,000 i32.add was 2,000 nested parentheses), and V8's
+   * parser runs out of stack on deep nesting ("Maximum call stack size exceeded" from new Function).
+   */
   push(e: Entry): void {
-    this.stack.push(e);
+    this.stack.push(e.code.length + e.hi.length > MAX_EXPRESSION_LENGTH ? this.materialize(e) : e);
   }
   pop(): Entry {
     const e = this.stack.pop();

@@ -65,8 +65,22 @@ export function factoryFromSource(source: string): Factory {
   try {
     return new Function(source)() as Factory;
   } catch (e) {
-    throw new CompileError(`internal error: generated code does not parse: ${(e as Error).message}`);
+    throw parseFailure(e);
   }
+}
+
+/**
+ * Why `new Function` refused generated code. Its parser recurses, so control structures nested
+ * deeply enough (about 1,000 loops or 2,000 ifs or blocks with results inside each other; long runs
+ * of empty blocks are flattened and do not count) exhaust the JS stack: a known limit of compiling
+ * to JS, reported as such. Anything else is a bug in the code generator.
+ */
+function parseFailure(e: unknown): CompileError {
+  const message = (e as Error).message;
+  if (e instanceof RangeError && message.includes('Maximum call stack size exceeded')) {
+    return new CompileError('a function nests blocks, loops or ifs too deeply for the JS engine to parse the code generated for it (V8 stops at about 1,000 levels)');
+  }
+  return new CompileError(`internal error: generated code does not parse: ${message}`);
 }
 
 class ModuleCode implements CompiledCode {
@@ -212,7 +226,7 @@ function evaluate(source: string, params: string[]): unknown {
   try {
     return params.length ? new Function(...params, source) : new Function(source)();
   } catch (e) {
-    throw new CompileError(`internal error: generated code does not parse: ${(e as Error).message}`);
+    throw parseFailure(e);
   }
 }
 

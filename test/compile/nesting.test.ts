@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Val } from '../../src/api/index.js';
+import { CompileError, Val } from '../../src/api/index.js';
 import { instantiateWat } from '../api/wat-helper.js';
 
 /**
@@ -35,5 +35,34 @@ for (const compilation of ['lazy', 'eager'] as const) {
     // The skip after block 60 passes over the counting after the ends of blocks 61 and 62.
     assert.equal(at(7, 60), n - 7 - 2);
     assert.equal(at(70, 60), n - 70);
+  });
+}
+
+/** A module whose export "f" returns the value of `body` (an i32 expression in folded text). */
+const returning = (body: string) => `(module (func (export "f") (result i32) (local i32) ${body}))`;
+
+for (const compilation of ['lazy', 'eager'] as const) {
+  test(`${compilation}: long chains of stack operations stay within what the JS parser can nest`, () => {
+    // Deferred operands nest: 3,000 chained i32.add used to be 6,000 nested parentheses, which
+    // V8's parser refused (so did 1,000); long expressions are now evaluated into temps.
+    const cases: [string, string, number][] = [
+      ['i32.add', `(i32.const 0) ${'(i32.const 1) i32.add '.repeat(3000)}`, 3000],
+      ['i64.add', `(i64.const 0) ${'(i64.const 1) i64.add '.repeat(3000)} i32.wrap_i64`, 3000],
+      ['select', `(i32.const 7) ${'(i32.const 1) (local.get 0) select '.repeat(1000)}`, 1],
+      ['f64', `(f64.const 1) ${'(f64.const 0.5) f64.mul (f64.const 0.5) f64.add '.repeat(1000)} i32.trunc_f64_s`, 1],
+    ];
+    for (const [name, body, expected] of cases) {
+      const { store, instance } = instantiateWat(returning(body), { compilation });
+      assert.equal(instance.getFunc(store, 'f')!.call(store, [])[0]!.value, expected, name);
+    }
+  });
+
+  test(`${compilation}: control nested beyond what V8's parser handles is a clear CompileError`, () => {
+    // A known limit of compiling to JS (docs/embedding.md): 3,000 loops inside each other.
+    const wat = returning(`${'(loop '.repeat(3000)}nop${')'.repeat(3000)} (i32.const 3)`);
+    assert.throws(() => {
+      const { store, instance } = instantiateWat(wat, { compilation });
+      instance.getFunc(store, 'f')!.call(store, []);
+    }, (e: unknown) => e instanceof CompileError && /nests blocks, loops or ifs too deeply/.test(e.message));
   });
 }
