@@ -79,7 +79,12 @@ export class InstanceObject {
     }
     for (const t of m.tableDefs) {
       const init = t.init ? evalConst(m, t.init, this.globals, this.funcs, canon) : null;
-      const table = new TableObject({ ...t.type, element: canonicalizeValType(t.type.element, canon) }, init);
+      let table: TableObject;
+      try {
+        table = new TableObject({ ...t.type, element: canonicalizeValType(t.type.element, canon) }, init);
+      } catch (e) {
+        throw new LinkError(`table ${this.tables.length}: ${(e as Error).message}`);
+      }
       table.store = store;
       this.tables.push(table);
     }

@@ -14,6 +14,10 @@ export class TableObject {
 
   constructor(readonly type: TableType, init: unknown) {
     this.maxLength = Math.min(type.limits.max ?? MAX_TABLE_LENGTH, MAX_TABLE_LENGTH);
+    // Past V8's largest array, pushing does not throw: the process dies ("invalid size error").
+    if (type.limits.min > MAX_TABLE_LENGTH) {
+      throw new RangeError(`cannot allocate a table of ${type.limits.min} elements (at most ${MAX_TABLE_LENGTH})`);
+    }
     this.elems = [];
     for (let i = 0; i < type.limits.min; i++) this.elems.push(init);
   }

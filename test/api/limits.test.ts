@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  Engine, FUNCREF, Instance, Memory, Module, ResourceLimitError, Store, StoreLimitsBuilder, Table, Trap, TrapCode, Val,
+  Engine, FUNCREF, Instance, LinkError, Memory, Module, ResourceLimitError, Store, StoreLimitsBuilder, Table, Trap, TrapCode, Val,
   type ResourceLimiter,
 } from '../../src/index.js';
 
@@ -97,4 +97,20 @@ test('a custom ResourceLimiter sees sizes in bytes and elements', () => {
   assert.equal(run(store, instance, 'grow', 1), 1);
   assert.equal(run(store, instance, 'grow', 1), -1);
   assert.deepEqual(asked, [`m 0->${PAGE} max ${4 * PAGE}`, 't 0->1 max null', `m ${PAGE}->${2 * PAGE} max ${4 * PAGE}`, `m ${2 * PAGE}->${3 * PAGE} max ${4 * PAGE}`]);
+});
+
+test('a table larger than the engine can hold is refused, not a crash of the process', () => {
+  // V8 aborts the whole process ("invalid size error") when an array grows past its largest
+  // length; tables stop at 10,000,000 elements (the JS API's limit), without any limiter.
+  const engine = new Engine({ features: { memory64: true } });
+  const store = new Store(engine);
+  for (const table of ['(table 1000000000 funcref)', '(table i64 1099511627776 funcref)']) {
+    assert.throws(() => new Instance(store, new Module(engine, `(module ${table})`), []),
+      (e: unknown) => e instanceof LinkError && /table 0: cannot allocate a table of \d+ elements \(at most 10000000\)/.test(e.message));
+  }
+  assert.throws(() => new Table(store, { element: FUNCREF, limits: { min: 20_000_000, max: null }, address64: false }, Val.funcref(null)),
+    /cannot allocate a table of 20000000 elements/);
+  const instance = new Instance(store, new Module(engine, grower), []);
+  assert.equal(run(store, instance, 'tgrow', 1_000_000_000), -1);
+  assert.equal(instance.getTable(store, 't')!.size(store), 1);
 });
