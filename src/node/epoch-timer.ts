@@ -31,7 +31,7 @@ export interface EpochTimer {
  */
 export function startEpochTimer(engine: Engine, milliseconds: number): EpochTimer {
   if (!(milliseconds >= 0)) throw new RangeError('the timeout must be a non-negative number of milliseconds');
-  if (!(engine.epoch.buffer instanceof SharedArrayBuffer)) {
+  if (typeof SharedArrayBuffer !== 'function' || !(engine.epoch.buffer instanceof SharedArrayBuffer)) {
     throw new Error('this platform has no SharedArrayBuffer, so no other thread can advance the epoch');
   }
   const workerData = { epoch: engine.epoch, deadline: Date.now() + milliseconds };

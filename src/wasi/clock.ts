@@ -33,11 +33,18 @@ export function clockResolution(id: number): bigint {
   throw new WasiError(Errno.EINVAL, `unknown clock ${id}`);
 }
 
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
+/** Atomics.wait needs shared memory; a host without SharedArrayBuffer sleeps by spinning. */
+const sleeper = typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(4)) : null;
 
 /** Blocks the thread for `ms` milliseconds (fractions allowed). */
 export function sleepMs(ms: number): void {
-  if (ms > 0) Atomics.wait(sleeper, 0, 0, ms);
+  if (!(ms > 0)) return;
+  if (sleeper !== null) {
+    Atomics.wait(sleeper, 0, 0, ms);
+    return;
+  }
+  const until = performance.now() + ms;
+  while (performance.now() < until);
 }
 
 /** Blocks until monotonic time `deadline` (ns). */
