@@ -88,7 +88,10 @@ export class Store<T = unknown> {
    */
   epochDeadlineCallback(callback: (store: Store<T>) => UpdateDeadline | number): void {
     this.raw.epochDeadlineCallback = () => {
-      const r = callback(this);
+      const r = callback(this) as UpdateDeadline | number | null | undefined;
+      if (typeof r !== 'number' && (typeof r !== 'object' || r === null || (r.kind !== 'continue' && r.kind !== 'interrupt'))) {
+        throw new TypeError('the epoch deadline callback must return a number of ticks or an UpdateDeadline');
+      }
       const delta = typeof r === 'number' ? r : r.kind === 'continue' ? r.delta : -1;
       if (delta < 0 || !Number.isInteger(delta)) throw makeTrap(TrapCode.Interrupt);
       return delta;

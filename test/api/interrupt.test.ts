@@ -197,6 +197,10 @@ test('the epoch deadline callback extends the deadline or interrupts', () => {
     throw new Error('out of time');
   });
   assert.throws(() => instance.getFunc(store, 'ticking')!.call(store), /out of time/);
+  // A callback returning neither a number nor an UpdateDeadline is told so.
+  store.setEpochDeadline(1);
+  store.epochDeadlineCallback(() => undefined as unknown as number);
+  assert.throws(() => instance.getFunc(store, 'ticking')!.call(store), /must return a number of ticks or an UpdateDeadline/);
   store.epochDeadlineTrap();
   store.setEpochDeadline(1);
   assert.throws(() => instance.getFunc(store, 'ticking')!.call(store), isTrap(TrapCode.Interrupt));
