@@ -202,16 +202,18 @@ function toBytes(source: ModuleSource): Uint8Array {
  * map through it), registered like compileModule registers generated code.
  */
 function evaluate(info: ModuleInfo, source: string, onSource: ((src: string) => void) | null): CompiledCode {
-  const { url } = registerCode({ moduleName: info.names?.module ?? null, funcNames: info.names?.functions ?? new Map() });
-  const full = `${source}\n//# sourceURL=${url}`;
-  onSource?.(full);
-  const t0 = performance.now();
-  const factory = factoryFromSource(full);
-  return {
-    lazy: false, factory, shell: null, source: full, images: layoutDataImages(info), generateMs: 0,
-    evalMs: performance.now() - t0,
-    unit: () => {
+  const code = {
+    lazy: false, factory: null as CompiledCode['factory'], shell: null, source: '', images: layoutDataImages(info), generateMs: 0,
+    evalMs: 0,
+    unit: (): never => {
       throw new Error('internal error: a deserialized module has eager code only');
     },
   };
+  const { url } = registerCode({ moduleName: info.names?.module ?? null, funcNames: info.names?.functions ?? new Map() }, code);
+  code.source = `${source}\n//# sourceURL=${url}`;
+  onSource?.(code.source);
+  const t0 = performance.now();
+  code.factory = factoryFromSource(code.source);
+  code.evalMs = performance.now() - t0;
+  return code;
 }

@@ -101,7 +101,7 @@ class ModuleCode implements CompiledCode {
     const funcNames: string[] = [];
     for (let i = 0; i < module.funcTypes.length; i++) funcNames.push(funcIdentifier(i, names?.get(i)));
     this.mc = new ModuleContext(module, canon, funcNames, findTailCallers(module), options);
-    this.url = registerCode({ moduleName: module.names?.module ?? null, funcNames: names ?? new Map() }).url;
+    this.url = registerCode({ moduleName: module.names?.module ?? null, funcNames: names ?? new Map() }, this).url;
     this.units = new Array(module.funcTypes.length);
     this.lazy = options.lazy === true;
     this.images = layoutDataImages(module);
