@@ -2,7 +2,7 @@
 // WasmBacktrace), each with its function index, name and module name.
 
 import { Trap, type FrameInfo } from '../core/errors.js';
-import { formatBacktrace, wasmBacktrace } from '../runtime/traps.js';
+import { formatBacktrace, plainStack, wasmBacktrace } from '../runtime/traps.js';
 import { storeOf, type AsContext } from './store.js';
 
 /** The wasm frames of a trap or of the current host call (Wasmtime's WasmBacktrace). */
@@ -21,7 +21,7 @@ export class WasmBacktrace {
     storeOf(cx);
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 100;
-    const stack = new Error().stack;
+    const stack = plainStack(new Error());
     Error.stackTraceLimit = limit;
     return new WasmBacktrace(wasmBacktrace(stack));
   }

@@ -39,6 +39,29 @@ export function isStackOverflow(e: unknown): boolean {
 }
 
 /**
+ * The JS stack text of `e` in V8's own format, which wasmBacktrace reads. The host may have
+ * installed an `Error.prepareStackTrace` (source-map-support, error reporters) that formats
+ * differently, returns call-site objects or throws; V8 formats a stack on its first read, so that
+ * read happens with the default formatter. Undefined when there is no string to read.
+ */
+export function plainStack(e: unknown): string | undefined {
+  if (typeof e !== 'object' || e === null) return undefined;
+  const ErrorClass = Error as { prepareStackTrace?: unknown };
+  const own = Object.prototype.hasOwnProperty.call(ErrorClass, 'prepareStackTrace');
+  const saved = ErrorClass.prepareStackTrace;
+  ErrorClass.prepareStackTrace = undefined;
+  try {
+    const stack = (e as { stack?: unknown }).stack;
+    return typeof stack === 'string' ? stack : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (own) ErrorClass.prepareStackTrace = saved;
+    else delete ErrorClass.prepareStackTrace;
+  }
+}
+
+/**
  * What the embedder sees for an exception that left wasm: host exceptions unchanged, traps with
  * a backtrace, V8's stack-overflow RangeError as StackOverflow and DataView's bounds RangeError as
  * MemoryOutOfBounds. Anything else (an engine bug) passes through.
@@ -46,12 +69,12 @@ export function isStackOverflow(e: unknown): boolean {
 export function toEmbedderError(e: unknown): unknown {
   if (e instanceof HostThrow) return e.error;
   if (e instanceof Trap) {
-    if (e.backtrace.length === 0) e.backtrace = wasmBacktrace(e.stack);
+    if (e.backtrace.length === 0) e.backtrace = wasmBacktrace(plainStack(e));
     return e;
   }
   if (e instanceof RangeError) {
     const code = isStackOverflow(e) ? TrapCode.StackOverflow : TrapCode.MemoryOutOfBounds;
-    return new Trap(code, undefined, wasmBacktrace(e.stack));
+    return new Trap(code, undefined, wasmBacktrace(plainStack(e)));
   }
   return e;
 }

@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Func, I32, Trap, TrapCode, Val, funcType } from '../../src/api/index.js';
+import { Func, I32, Trap, TrapCode, Val, WasmBacktrace, funcType } from '../../src/api/index.js';
 import { instantiateWat } from '../api/wat-helper.js';
 import { trapOf } from '../helpers/caught.js';
 
@@ -132,5 +132,38 @@ test('64-bit memories and tables: bulk operations keep the order of their operan
       const t = trapOf(() => instance.getFunc(store, 'f')!.call(store, [Val.i32(0)]));
       assert.equal(t.code, code, `${compilation} ${name}`);
     }
+  }
+});
+
+test("backtraces do not depend on the host's Error.prepareStackTrace", () => {
+  // source-map-support and error reporters install their own formatter; one returning call sites
+  // made the boundary fail with a TypeError, one throwing leaked its error, others lost the frames.
+  const formatters: ((e: Error, frames: NodeJS.CallSite[]) => unknown)[] = [
+    (e, frames) => `${e.name}\n${frames.map((f) => `    at <mapped> ${f.getFunctionName()}`).join('\n')}`,
+    (_e, frames) => frames,
+    () => {
+      throw new Error('formatter bug');
+    },
+  ];
+  const saved = Error.prepareStackTrace;
+  try {
+    for (const formatter of formatters) {
+      Error.prepareStackTrace = formatter;
+      const seen: number[][] = [];
+      const { store, instance } = setup({}, () => {
+        seen.push(WasmBacktrace.capture(store).frames.map((f) => f.funcIndex));
+        return 1;
+      });
+      const call = (name: string, ...args: Val[]) => () => instance.getFunc(store, name)!.call(store, args);
+      assert.deepEqual(trapOf(call('div', Val.i32(0))).backtrace.map((f) => f.funcIndex), [1, 2]);
+      const overflow = trapOf(call('rec', Val.i32(0)));
+      assert.equal(overflow.code, TrapCode.StackOverflow);
+      assert.ok(overflow.backtrace.length > 0 && overflow.backtrace.every((f) => f.funcIndex === 7));
+      call('callhost', Val.i32(0))();
+      assert.deepEqual(seen, [[8]]);
+      assert.equal(Error.prepareStackTrace, formatter, 'the formatter is put back');
+    }
+  } finally {
+    Error.prepareStackTrace = saved;
   }
 });
