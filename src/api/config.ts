@@ -71,7 +71,40 @@ export interface ResolvedConfig {
 }
 
 /** Fills in defaults and checks values (maxWasmStack must be a positive integer). */
+const OPTIONS: readonly (keyof Config)[] = [
+  'features', 'compilation', 'maxWasmStack', 'consumeFuel', 'epochInterruption', 'nanCanonicalization',
+  'serializationKey', 'debugSource',
+];
+
+/** Throws a TypeError for what a Config cannot be: a typo or a wrong type is never silently ignored. */
+function checkConfig(config: unknown): asserts config is Config {
+  if (typeof config !== 'object' || config === null) throw new TypeError('Config must be an object');
+  const c = config as Record<string, unknown>;
+  for (const key of Object.keys(c)) {
+    if (!(OPTIONS as readonly string[]).includes(key)) throw new TypeError(`Config: unknown option "${key}" (known: ${OPTIONS.join(', ')})`);
+  }
+  for (const key of ['consumeFuel', 'epochInterruption', 'nanCanonicalization'] as const) {
+    if (c[key] !== undefined && typeof c[key] !== 'boolean') throw new TypeError(`Config.${key} must be a boolean`);
+  }
+  if (c.compilation !== undefined && c.compilation !== 'lazy' && c.compilation !== 'eager') {
+    throw new TypeError(`Config.compilation must be 'lazy' or 'eager', not ${JSON.stringify(c.compilation)}`);
+  }
+  const key = c.serializationKey;
+  if (key != null && typeof key !== 'string' && !(key instanceof Uint8Array)) throw new TypeError('Config.serializationKey must be a string or a Uint8Array');
+  if (c.debugSource !== undefined && typeof c.debugSource !== 'boolean' && typeof c.debugSource !== 'function') {
+    throw new TypeError('Config.debugSource must be a boolean or a function');
+  }
+  const features = c.features;
+  if (features === undefined) return;
+  if (typeof features !== 'object' || features === null) throw new TypeError('Config.features must be an object of feature switches');
+  for (const [name, on] of Object.entries(features)) {
+    if (!(name in WASM3_FEATURES)) throw new TypeError(`Config.features: unknown feature "${name}" (known: ${Object.keys(WASM3_FEATURES).join(', ')})`);
+    if (typeof on !== 'boolean') throw new TypeError(`Config.features.${name} must be a boolean`);
+  }
+}
+
 export function resolveConfig(config: Config = {}): ResolvedConfig {
+  checkConfig(config);
   const debug = config.debugSource;
   const key = config.serializationKey;
   const stack = config.maxWasmStack ?? null;

@@ -96,3 +96,14 @@ test("a host function's results must have the JS types of its result types", () 
   assert.deepEqual(call([I64], 7), [7n]);
   assert.deepEqual(call([I64], -7n), [-7n]);
 });
+
+test('a Config with a typo or a wrong type is refused, not silently ignored', () => {
+  refuses(() => new Engine(anything(null)), /Config must be an object/);
+  refuses(() => new Engine(anything({ consume_fuel: true })), /Config: unknown option "consume_fuel"/);
+  refuses(() => new Engine(anything({ compilation: 'fast' })), /Config\.compilation must be 'lazy' or 'eager', not "fast"/);
+  refuses(() => new Engine(anything({ consumeFuel: 'yes' })), /Config\.consumeFuel must be a boolean/);
+  refuses(() => new Engine(anything({ features: { gcc: true } })), /Config\.features: unknown feature "gcc"/);
+  refuses(() => new Engine(anything({ features: { gc: 1 } })), /Config\.features\.gc must be a boolean/);
+  refuses(() => new Engine(anything({ serializationKey: 42 })), /Config\.serializationKey must be a string or a Uint8Array/);
+  assert.equal(new Engine({ compilation: 'eager', features: { threads: true }, consumeFuel: false }).config.compilation, 'eager');
+});
