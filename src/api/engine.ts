@@ -52,3 +52,8 @@ export class Engine {
     return this.fingerprintText;
   }
 }
+
+/** Throws a TypeError naming `where` unless `engine` is an Engine. */
+export function checkEngine(engine: unknown, where: string): asserts engine is Engine {
+  if (!(engine instanceof Engine)) throw new TypeError(`${where}: expected an Engine`);
+}

@@ -5,7 +5,7 @@ import { LinkError, TrapCode } from '../core/errors.js';
 import { F32, F64, I32, I64, type FuncType, type ValType } from '../core/types.js';
 import { makeTrap } from '../runtime/traps.js';
 import type { Caller } from './caller.js';
-import type { Engine } from './engine.js';
+import { checkEngine, type Engine } from './engine.js';
 import { checkExternStore, isExtern, type Extern } from './extern.js';
 import { Func, type HostFunction, type HostFunctionWithCaller } from './func.js';
 import { Instance } from './instance.js';
@@ -25,7 +25,9 @@ export class Linker<T = unknown> {
   private readonly defs = new Map<string, Definition>();
   private shadowing = false;
 
-  constructor(readonly engine: Engine) {}
+  constructor(readonly engine: Engine) {
+    checkEngine(engine, 'Linker');
+  }
 
   /** Whether a second definition of a name replaces the first (default: it is an error). */
   allowShadowing(allow: boolean): this {

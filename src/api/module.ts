@@ -13,7 +13,7 @@ import { validateModule } from '../validate/index.js';
 import { canonicalType, canonicalizeValType } from '../validate/type-registry.js';
 import { validateTypes } from '../validate/type-section.js';
 import { parseWat } from '../text/index.js';
-import type { Engine } from './engine.js';
+import { checkEngine, type Engine } from './engine.js';
 import { decodeModule as decodeBlob, encodeModule } from './serialize.js';
 
 /** The type of an import or export, with canonical type ids in reference types. */
@@ -58,6 +58,7 @@ export class Module implements ModuleCode {
    * in the text format (Wasmtime's Module::new); throws CompileError.
    */
   constructor(readonly engine: Engine, source: ModuleSource) {
+    checkEngine(engine, 'Module');
     const config = engine.config;
     this.info = decodeModule(toBytes(source), config.features);
     const validated = validateModule(this.info, config.features);
@@ -81,6 +82,7 @@ export class Module implements ModuleCode {
 
   /** Throws CompileError unless `bytes` is a valid module this engine can run. */
   static validate(engine: Engine, bytes: Uint8Array | ArrayBuffer): void {
+    checkEngine(engine, 'Module.validate');
     const info = decodeModule(toBytes(bytes), engine.config.features);
     validateModule(info, engine.config.features);
     checkSupported(info);
@@ -149,6 +151,7 @@ export class Module implements ModuleCode {
    * The module is not validated again: its integrity comes from the tag.
    */
   static deserialize(engine: Engine, blob: Uint8Array | ArrayBuffer): Module {
+    checkEngine(engine, 'Module.deserialize');
     if (!(blob instanceof Uint8Array) && !(blob instanceof ArrayBuffer)) throw new TypeError('Module.deserialize: expected the bytes of Module.serialize (a Uint8Array or an ArrayBuffer)');
     const parts = decodeBlob(toBytes(blob), engine.config.serializationKey, engine.fingerprint);
     const m = Object.create(Module.prototype) as Module;

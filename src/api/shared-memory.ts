@@ -5,7 +5,7 @@ import { memoryTypeProblem } from '../validate/memory-type.js';
 import type { MemoryType } from '../core/types.js';
 import { ATOMIC_HELPERS } from '../runtime/atomics.js';
 import { SharedMemoryObject, type SharedMemoryParts } from '../runtime/shared-memory.js';
-import type { Engine } from './engine.js';
+import { checkEngine, type Engine } from './engine.js';
 import { checkMemoryType } from './types.js';
 
 export type { SharedMemoryParts } from '../runtime/shared-memory.js';
@@ -38,6 +38,7 @@ export class SharedMemory {
       this.raw = raw;
       return;
     }
+    checkEngine(engine, 'SharedMemory');
     if (!engine.config.features.threads) throw new Error('shared memories need the threads feature (Config.features.threads)');
     checkMemoryType(type);
     if (!type.shared) throw new TypeError('SharedMemory needs a shared memory type (`shared: true`)');
@@ -52,6 +53,7 @@ export class SharedMemory {
    * received through postMessage (or structuredClone), which shares both buffers rather than copying.
    */
   static fromParts(engine: Engine, parts: SharedMemoryParts): SharedMemory {
+    checkEngine(engine, 'SharedMemory.fromParts');
     if (!engine.config.features.threads) throw new Error('shared memories need the threads feature (Config.features.threads)');
     return SharedMemory.fromRaw(engine, SharedMemoryObject.fromParts(parts));
   }

@@ -5,7 +5,7 @@ import { TrapCode } from '../core/errors.js';
 import { StoreObject, type CallHookKind } from '../runtime/store.js';
 import { makeTrap } from '../runtime/traps.js';
 import { Caller, callerStore } from './caller.js';
-import type { Engine } from './engine.js';
+import { checkEngine, type Engine } from './engine.js';
 import type { ResourceLimiter } from './limits.js';
 
 /** What the callback set with `Store.epochDeadlineCallback` decides (Wasmtime's UpdateDeadline). */
@@ -38,6 +38,7 @@ export class Store<T = unknown> {
    * (as in Wasmtime).
    */
   constructor(readonly engine: Engine, data?: T) {
+    checkEngine(engine, 'Store');
     this.userData = data as T;
     this.raw = new StoreObject(engine.epoch);
     this.raw.handle = this;

@@ -107,3 +107,14 @@ test('a Config with a typo or a wrong type is refused, not silently ignored', ()
   refuses(() => new Engine(anything({ serializationKey: 42 })), /Config\.serializationKey must be a string or a Uint8Array/);
   assert.equal(new Engine({ compilation: 'eager', features: { threads: true }, consumeFuel: false }).config.compilation, 'eager');
 });
+
+test('an Engine, a Store or a Caller where one is expected, or a TypeError saying so', () => {
+  const engine = new Engine();
+  const store = new Store(engine);
+  refuses(() => new Store(anything({})), /Store: expected an Engine/);
+  refuses(() => new Module(anything(undefined), '(module)'), /Module: expected an Engine/);
+  refuses(() => Module.validate(anything({}), new Uint8Array(8)), /Module\.validate: expected an Engine/);
+  refuses(() => Module.deserialize(anything(null), new Uint8Array(8)), /Module\.deserialize: expected an Engine/);
+  refuses(() => new Linker(anything(store)), /Linker: expected an Engine/);
+  refuses(() => new Instance(anything(engine), new Module(engine, '(module)')), /expected a Store or a Caller/);
+});
