@@ -39,6 +39,32 @@ export interface WasiOptions {
   readonly returnOnExit?: boolean;
 }
 
+const OPTIONS = ['args', 'env', 'preopens', 'stdin', 'stdout', 'stderr', 'returnOnExit'];
+
+/** A TypeError for options of the wrong shape (a preopens array would name its guest "0"). */
+function checkOptions(options: unknown): asserts options is WasiOptions {
+  if (typeof options !== 'object' || options === null) throw new TypeError('Wasi: options must be an object');
+  const o = options as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    if (!OPTIONS.includes(key)) throw new TypeError(`Wasi: unknown option "${key}" (known: ${OPTIONS.join(', ')})`);
+  }
+  if (o.args !== undefined && (!Array.isArray(o.args) || o.args.some((a) => typeof a !== 'string'))) {
+    throw new TypeError('Wasi: args must be an array of strings');
+  }
+  for (const key of ['env', 'preopens'] as const) {
+    const map = o[key];
+    if (map === undefined) continue;
+    if (typeof map !== 'object' || map === null || Array.isArray(map) || Object.values(map).some((v) => typeof v !== 'string')) {
+      throw new TypeError(`Wasi: ${key} must be an object of strings (${key === 'env' ? 'NAME: value' : 'guest path: host path'})`);
+    }
+  }
+  for (const key of ['stdin', 'stdout', 'stderr'] as const) {
+    const fd = o[key];
+    if (typeof fd === 'number' && !(Number.isInteger(fd) && fd >= 0)) throw new TypeError(`Wasi: ${key} must be a non-negative integer file descriptor, not ${fd}`);
+  }
+  if (o.returnOnExit !== undefined && typeof o.returnOnExit !== 'boolean') throw new TypeError('Wasi: returnOnExit must be a boolean');
+}
+
 const LETTER_TYPES: Readonly<Record<string, ValType>> = { i: I32, I: I64 };
 
 function parseSig(sig: string): FuncType {
@@ -65,6 +91,7 @@ export class Wasi {
   private memory: Memory | null = null;
 
   constructor(options: WasiOptions = {}) {
+    checkOptions(options);
     const strings = (list: string[], what: string) => list.map((s) => {
       // The guest sees NUL-terminated C strings: an embedded NUL would silently cut one short.
       if (s.includes('\0')) throw new TypeError(`Wasi: ${what} ${JSON.stringify(s)} contains a NUL character`);

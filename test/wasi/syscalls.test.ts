@@ -477,3 +477,18 @@ test('Wasi.define(linker): the functions serve any instance, each through its ow
   assert.equal(a.getFunc(store, 'say')!.call(store, [Val.i32(65535), Val.i32(7)])[0]!.value, Errno.EFAULT);
   assert.equal(Buffer.concat(chunks).toString(), 'from a\nfrom b\n');
 });
+
+test('Wasi options of the wrong shape are a TypeError naming the option', () => {
+  const bad: [unknown, RegExp][] = [
+    [null, /options must be an object/],
+    [{ argz: [] }, /unknown option "argz"/],
+    [{ args: 'prog' }, /args must be an array of strings/],
+    [{ env: { A: 1 } }, /env must be an object of strings/],
+    [{ preopens: ['/tmp'] }, /preopens must be an object of strings/],
+    [{ stdin: 1.5 }, /stdin must be a non-negative integer file descriptor/],
+    [{ returnOnExit: 'no' }, /returnOnExit must be a boolean/],
+  ];
+  for (const [options, message] of bad) {
+    assert.throws(() => new Wasi(options as never), (e: unknown) => e instanceof TypeError && message.test(e.message), JSON.stringify(options));
+  }
+});
