@@ -62,6 +62,11 @@ export class Realm implements FuncRealm {
   jsTag: TagObject | null = null;
 
   constructor(options: JsApiOptions = {}) {
+    if (typeof options !== 'object' || options === null) throw new TypeError('createWebAssembly: options must be an object');
+    for (const key of Object.keys(options)) {
+      if (key !== 'detachOnGrow' && key !== 'engine') throw new TypeError(`createWebAssembly: unknown option "${key}" (known: detachOnGrow, engine)`);
+    }
+    if (options.detachOnGrow !== undefined && typeof options.detachOnGrow !== 'boolean') throw new TypeError('createWebAssembly: detachOnGrow must be a boolean');
     // Threads are on unless the embedder says otherwise: browsers and Node ship shared memories
     // and atomics, and the JS API's own tests build shared memories by default.
     const engine = options.engine ?? {};

@@ -210,3 +210,15 @@ test('glue that notices growth by its view becoming empty (wasm-bindgen\'s) need
   const stale = glue(createWebAssembly({ detachOnGrow: false }));
   assert.deepEqual(stale, [65536, undefined, 1], 'with detachOnGrow: false the cached view stays stale');
 });
+
+test('createWebAssembly checks its options (a misspelt detachOnGrow would silently keep the default)', () => {
+  const refused: [unknown, RegExp][] = [
+    [null, /options must be an object/],
+    [{ detach: false }, /unknown option "detach"/],
+    [{ detachOnGrow: 'no' }, /detachOnGrow must be a boolean/],
+    [{ engine: { compilation: 'fast' } }, /Config\.compilation must be 'lazy' or 'eager'/],
+  ];
+  for (const [options, message] of refused) {
+    assert.throws(() => createWebAssembly(options as never), (e: unknown) => e instanceof TypeError && message.test(e.message), JSON.stringify(options));
+  }
+});
