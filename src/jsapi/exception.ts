@@ -28,6 +28,12 @@ export function defineException(realm: Realm) {
     readonly #exn: WasmException;
     readonly #stack: string | undefined;
 
+    /** The receiver as an Exception, or the TypeError WebIDL's brand check gives (not a private-field error). */
+    static #self(o: unknown, what: string): Exception {
+      if (typeof o !== 'object' || o === null || !(#stack in o)) throw new TypeError(`${what}: the receiver is not a WebAssembly.Exception`);
+      return o as Exception;
+    }
+
     constructor(exceptionTag: unknown, payload: unknown, options?: unknown) {
       if (adopting !== null) {
         // "Create an Exception object" for an exception wasm threw.
@@ -83,7 +89,7 @@ export function defineException(realm: Realm) {
 
     /** The stack captured at construction with `traceStack: true`, else undefined. */
     get stack(): string | undefined {
-      return this.#stack;
+      return Exception.#self(this, 'WebAssembly.Exception.stack').#stack;
     }
   }
 

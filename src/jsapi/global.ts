@@ -20,6 +20,12 @@ export function defineGlobal(realm: Realm) {
   class Global {
     readonly #raw: GlobalObject;
 
+    /** The receiver as a Global, or the TypeError WebIDL's brand check gives (not a private-field error). */
+    static #self(o: unknown, what: string): Global {
+      if (typeof o !== 'object' || o === null || !(#raw in o)) throw new TypeError(`${what}: the receiver is not a WebAssembly.Global`);
+      return o as Global;
+    }
+
     constructor(descriptor: unknown, ...rest: unknown[]) {
       if (adopting !== null) {
         this.#raw = adopting;
@@ -32,16 +38,16 @@ export function defineGlobal(realm: Realm) {
 
     /** The value (GetGlobalValue). */
     valueOf(): unknown {
-      return readValue(realm, this.#raw);
+      return readValue(realm, Global.#self(this, 'WebAssembly.Global.valueOf').#raw);
     }
 
     get value(): unknown {
-      return readValue(realm, this.#raw);
+      return readValue(realm, Global.#self(this, 'WebAssembly.Global.value').#raw);
     }
 
     /** Sets a mutable global: a TypeError for an immutable one. */
     set value(v: unknown) {
-      const raw = this.#raw;
+      const raw = Global.#self(this, 'WebAssembly.Global.value').#raw;
       if (isRejected(raw.type.type)) throw new TypeError('WebAssembly.Global: values of this type cannot be set from JavaScript');
       if (!raw.type.mutable) throw new TypeError('WebAssembly.Global: cannot set the value of an immutable global');
       writeValue(raw, toWasm(raw.type.type, v));

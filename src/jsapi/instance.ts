@@ -53,6 +53,12 @@ export function defineInstance(realm: Realm) {
   class Instance {
     readonly #exports: object;
 
+    /** The receiver as an Instance, or the TypeError WebIDL's brand check gives (not a private-field error). */
+    static #self(o: unknown, what: string): Instance {
+      if (typeof o !== 'object' || o === null || !(#exports in o)) throw new TypeError(`${what}: the receiver is not a WebAssembly.Instance`);
+      return o as Instance;
+    }
+
     constructor(module: unknown, importObject?: unknown) {
       if (adopting !== null) {
         this.#exports = adopting;
@@ -69,7 +75,7 @@ export function defineInstance(realm: Realm) {
 
     /** The exports object: frozen, null prototype, one property per export in module order. */
     get exports(): object {
-      return this.#exports;
+      return Instance.#self(this, 'WebAssembly.Instance.exports').#exports;
     }
 
     static {

@@ -26,6 +26,12 @@ export function defineMemory(realm: Realm) {
     /** The buffer JS has seen since the last refresh: only that one needs detaching. */
     #exposed: ArrayBuffer | null = null;
 
+    /** The receiver as a Memory, or the TypeError WebIDL's brand check gives (not a private-field error). */
+    static #self(o: unknown, what: string): Memory {
+      if (typeof o !== 'object' || o === null || !(#raw in o)) throw new TypeError(`${what}: the receiver is not a WebAssembly.Memory`);
+      return o as Memory;
+    }
+
     constructor(descriptor: unknown) {
       if (adopting !== null) {
         this.#raw = adopting;
@@ -51,8 +57,8 @@ export function defineMemory(realm: Realm) {
 
     /** Grows by `delta` pages; returns the old size. A RangeError when the memory cannot grow. */
     grow(delta: unknown): number | bigint {
+      const raw = Memory.#self(this, 'WebAssembly.Memory.grow').#raw;
       requireArgs(arguments.length, 1, 'WebAssembly.Memory.grow');
-      const raw = this.#raw;
       const address: AddressType = raw.type.address64 ? 'i64' : 'i32';
       const pages = u64ToNumber(addressValueToU64(delta, address, 'WebAssembly.Memory.grow'));
       const old = raw.pages;
@@ -66,14 +72,15 @@ export function defineMemory(realm: Realm) {
      * SharedArrayBuffer per size cannot alias it in JavaScript).
      */
     get buffer(): ArrayBuffer {
-      const buffer = this.#raw.exposeBuffer();
-      this.#exposed = buffer;
+      const self = Memory.#self(this, 'WebAssembly.Memory.buffer');
+      const buffer = self.#raw.exposeBuffer();
+      self.#exposed = buffer;
       return buffer;
     }
 
     /** Memories are always backed by fixed-length buffers here, so this is `buffer`. */
     toFixedLengthBuffer(): ArrayBuffer {
-      return this.buffer;
+      return Memory.#self(this, 'WebAssembly.Memory.toFixedLengthBuffer').buffer;
     }
 
     #detachIfExposed(old: ArrayBuffer): void {

@@ -23,6 +23,12 @@ export function defineTable(realm: Realm) {
   class Table {
     readonly #raw: TableObject;
 
+    /** The receiver as a Table, or the TypeError WebIDL's brand check gives (not a private-field error). */
+    static #self(o: unknown, what: string): Table {
+      if (typeof o !== 'object' || o === null || !(#raw in o)) throw new TypeError(`${what}: the receiver is not a WebAssembly.Table`);
+      return o as Table;
+    }
+
     constructor(descriptor: unknown, ...rest: unknown[]) {
       if (adopting !== null) {
         this.#raw = adopting;
@@ -36,8 +42,8 @@ export function defineTable(realm: Realm) {
 
     /** Grows by `delta` elements set to `value` (or the default); returns the old length. */
     grow(delta: unknown, ...rest: unknown[]): number | bigint {
+      const raw = Table.#self(this, 'WebAssembly.Table.grow').#raw;
       requireArgs(arguments.length, 1, 'WebAssembly.Table.grow');
-      const raw = this.#raw;
       const address = addressOf(raw);
       const n = u64ToNumber(addressValueToU64(delta, address, 'WebAssembly.Table.grow'));
       const ref = elementValue(raw, rest, 'WebAssembly.Table.grow', true);
@@ -48,8 +54,8 @@ export function defineTable(realm: Realm) {
 
     /** The element at `index`: a RangeError when out of bounds. */
     get(index: unknown): unknown {
+      const raw = Table.#self(this, 'WebAssembly.Table.get').#raw;
       requireArgs(arguments.length, 1, 'WebAssembly.Table.get');
-      const raw = this.#raw;
       checkElementType(raw, 'WebAssembly.Table.get');
       const i = u64ToNumber(addressValueToU64(index, addressOf(raw), 'WebAssembly.Table.get'));
       if (i >= raw.length) throw new RangeError(`WebAssembly.Table.get: index ${i} is out of bounds (length ${raw.length})`);
@@ -58,8 +64,8 @@ export function defineTable(realm: Realm) {
 
     /** Sets the element at `index` to `value`, or to the default value when `value` is not passed. */
     set(index: unknown, ...rest: unknown[]): undefined {
+      const raw = Table.#self(this, 'WebAssembly.Table.set').#raw;
       requireArgs(arguments.length, 1, 'WebAssembly.Table.set');
-      const raw = this.#raw;
       checkElementType(raw, 'WebAssembly.Table.set');
       const i = u64ToNumber(addressValueToU64(index, addressOf(raw), 'WebAssembly.Table.set'));
       const ref = elementValue(raw, rest, 'WebAssembly.Table.set', false);
@@ -70,7 +76,7 @@ export function defineTable(realm: Realm) {
 
     /** The number of elements (a BigInt for a table with i64 addresses). */
     get length(): number | bigint {
-      const raw = this.#raw;
+      const raw = Table.#self(this, 'WebAssembly.Table.length').#raw;
       return u64ToAddressValue(raw.length, addressOf(raw));
     }
 

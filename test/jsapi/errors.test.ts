@@ -100,3 +100,28 @@ test('a RangeError thrown by JS is not mistaken for a trap', async () => {
     return 'no exception';
   });
 });
+
+test("methods and accessors called on another object throw WebIDL's TypeError, as Node's do", async () => {
+  // Before, several reached a private field first ("Cannot read private member #raw ...") and
+  // Memory.prototype.toFixedLengthBuffer returned undefined for a plain object.
+  const members: [string, string, 'get' | 'set' | 'value'][] = [
+    ['Memory', 'grow', 'value'], ['Memory', 'buffer', 'get'], ['Table', 'grow', 'value'], ['Table', 'get', 'value'],
+    ['Table', 'set', 'value'], ['Table', 'length', 'get'], ['Global', 'valueOf', 'value'], ['Global', 'value', 'get'],
+    ['Global', 'value', 'set'], ['Instance', 'exports', 'get'],
+  ];
+  for (const [cls, key, kind] of members) {
+    await same((W: Namespace) => {
+      const member = Object.getOwnPropertyDescriptor(W[cls].prototype, key)![kind] as (...args: unknown[]) => unknown;
+      try {
+        member.call({}, 0, 0);
+        return 'no error';
+      } catch (e) {
+        return (e as Error).constructor.name;
+      }
+    }, `${cls}.${key} (${kind})`);
+  }
+  for (const [cls, key, kind] of [...members, ['Memory', 'toFixedLengthBuffer', 'value'], ['Exception', 'stack', 'get']] as const) {
+    const member = Object.getOwnPropertyDescriptor(ours[cls].prototype, key)![kind] as (...args: unknown[]) => unknown;
+    assert.throws(() => member.call({}, 0, 0), (e: unknown) => e instanceof TypeError && /the receiver is not a WebAssembly\./.test(e.message), `${cls}.${key}`);
+  }
+});
