@@ -154,13 +154,25 @@ function parseArg(t: ValType, text: string, k: number): Val {
 function show(v: Val): string {
   switch (v.type) {
     case 'i32': case 'i64': return String(v.value);
-    case 'f32': case 'f64': return String(Val.toNumber(v));
+    case 'f32': return shortestF32(Val.toNumber(v));
+    case 'f64': return Object.is(Val.toNumber(v), -0) ? '-0' : String(Val.toNumber(v));
     case 'funcref': return v.value === null ? 'null' : '<funcref>';
     case 'externref': return v.value === null ? 'null' : '<externref>';
     case 'exnref': return v.value === null ? 'null' : '<exnref>';
     case 'anyref': return v.value === null ? 'null' : '<anyref>';
     case 'v128': return `0x${v.value.toString(16).padStart(32, '0')}`;
   }
+}
+
+/** The shortest decimal that reads back as the same f32 (0.1, not the double 0.10000000149011612). */
+function shortestF32(x: number): string {
+  if (Object.is(x, -0)) return '-0';
+  if (!Number.isFinite(x) || x === 0) return String(x);
+  for (let digits = 1; digits < 9; digits++) {
+    const text = String(Number(x.toPrecision(digits)));
+    if (Math.fround(Number(text)) === x) return text;
+  }
+  return String(Number(x.toPrecision(9)));
 }
 
 /** Reads and compiles FILE; a missing file and an invalid module get one-line messages. */

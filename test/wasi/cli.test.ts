@@ -108,6 +108,11 @@ test('--invoke arguments: decimal or hex integers in the signed or unsigned rang
     assert.equal((await invoke('f', '1.5')).stdout, '1.5\n');
     assert.equal((await invoke('f', '-inf')).stdout, '-Infinity\n');
     assert.equal((await invoke('f', 'nan')).stdout, 'NaN\n');
+    // An f32 result prints as the shortest decimal that is the same f32, as wasmtime prints it.
+    assert.equal((await invoke('f', '0.1')).stdout, '0.1\n');
+    assert.equal((await invoke('f', '3.14159265')).stdout, '3.1415927\n');
+    assert.equal((await invoke('f', '16777217')).stdout, '16777216\n');
+    assert.equal((await invoke('f', '-0')).stdout, '-0\n');
     for (const [name, args, message] of [
       ['add', ['4294967296', '0'], /argument 1 \("4294967296"\) is not within the i32 range/],
       ['add', ['1', '18446744073709551616'], /argument 2 \("18446744073709551616"\) is not within the i64 range/],
