@@ -8,5 +8,7 @@ export function readModuleFile(path: string): Uint8Array {
   const bytes = new Uint8Array(readFileSync(path));
   const isBinary = bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d;
   if (isBinary) return bytes;
-  return parseWat(readFileSync(path, 'utf8'), path);
+  // Editors on Windows start UTF-8 files with a byte order mark, which is not part of the text format.
+  const text = readFileSync(path, 'utf8');
+  return parseWat(text.startsWith('\uFEFF') ? text.slice(1) : text, path);
 }

@@ -113,6 +113,10 @@ test('--invoke arguments: decimal or hex integers in the signed or unsigned rang
     assert.equal((await invoke('f', '3.14159265')).stdout, '3.1415927\n');
     assert.equal((await invoke('f', '16777217')).stdout, '16777216\n');
     assert.equal((await invoke('f', '-0')).stdout, '-0\n');
+    // A text file saved with a byte order mark.
+    const bom = join(dir, 'bom.wat');
+    writeFileSync(bom, '\uFEFF(module (func (export "g") (result i32) (i32.const 42)))');
+    assert.deepEqual(await runCliInProcess(['--invoke', 'g', bom]), { status: 0, stdout: '42\n', stderr: '' });
     for (const [name, args, message] of [
       ['add', ['4294967296', '0'], /argument 1 \("4294967296"\) is not within the i32 range/],
       ['add', ['1', '18446744073709551616'], /argument 2 \("18446744073709551616"\) is not within the i64 range/],
