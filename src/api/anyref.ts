@@ -52,6 +52,7 @@ export class AnyRef {
 
   /** An i31ref (Wasmtime's AnyRef::from_i31). */
   static fromI31(cx: AsContext<any>, value: I31): AnyRef {
+    if (!(value instanceof I31)) throw new TypeError('AnyRef.fromI31: expected an I31 (I31.wrappingI32(n))');
     return new AnyRef(storeOf(cx), value.getI32());
   }
 
@@ -160,7 +161,7 @@ function lower(store: Store<any>, t: StorageType, v: Val, what: string): unknown
 
 function structRtt(typeId: number): Rtt {
   if (!Number.isInteger(typeId) || typeId < 0 || canonicalType(typeId).composite.kind !== 'struct') {
-    throw new TypeError(`${typeId} is not the canonical id of a struct type`);
+    throw new TypeError(`${String(typeId)} is not the canonical id of a struct type`);
   }
   return rttOf(typeId);
 }
@@ -231,7 +232,7 @@ export class StructRef extends AnyRef {
 
 function arrayRtt(typeId: number): Rtt {
   if (!Number.isInteger(typeId) || typeId < 0 || canonicalType(typeId).composite.kind !== 'array') {
-    throw new TypeError(`${typeId} is not the canonical id of an array type`);
+    throw new TypeError(`${String(typeId)} is not the canonical id of an array type`);
   }
   return rttOf(typeId);
 }

@@ -56,6 +56,7 @@ export class Caller<T = unknown> {
    */
   getExport(name: string): Extern | undefined {
     const store = this.store;
+    if (typeof name !== 'string') throw new TypeError('an export name is a string');
     const x = this.#instance?.exports.get(name);
     return x === undefined ? undefined : externFromRaw(store, x);
   }

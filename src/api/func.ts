@@ -62,6 +62,7 @@ export class Func {
    */
   static create(cx: AsContext<any>, type: FuncType, impl: HostFunction): Func {
     const store = storeOf(cx);
+    if (typeof impl !== 'function') throw new TypeError('Func.create: the implementation must be a function');
     const raw = hostFunc(store, registerFuncType(type), (_caller, args) => impl(args), false);
     return Func.handle(store, raw);
   }
@@ -69,6 +70,7 @@ export class Func {
   /** Like `create`, with the Caller as the first argument of `impl`. */
   static createWithCaller<T>(cx: AsContext<T>, type: FuncType, impl: HostFunctionWithCaller<T>): Func {
     const store = storeOf(cx);
+    if (typeof impl !== 'function') throw new TypeError('Func.createWithCaller: the implementation must be a function');
     const raw = hostFunc(store, registerFuncType(type), (caller, args) => impl(caller!, args), true);
     return Func.handle(store, raw);
   }
@@ -79,11 +81,13 @@ export class Func {
    * one such value, an array of them for several results, or nothing.
    */
   static wrap(cx: AsContext<any>, type: FuncType, fn: (...args: any[]) => unknown): Func {
+    if (typeof fn !== 'function') throw new TypeError('Func.wrap: the implementation must be a function');
     return Func.create(cx, type, plain(type, (args) => fn(...args)));
   }
 
   /** Like `wrap`, with the Caller as the first argument: `(caller, a, b) => a + b`. */
   static wrapWithCaller<T>(cx: AsContext<T>, type: FuncType, fn: (caller: Caller<T>, ...args: any[]) => unknown): Func {
+    if (typeof fn !== 'function') throw new TypeError('Func.wrapWithCaller: the implementation must be a function');
     return Func.createWithCaller(cx, type, (caller, args) => plain(type, (xs) => fn(caller, ...xs))(args));
   }
 
@@ -110,7 +114,7 @@ export class Func {
    */
   typed(cx: AsContext<any>, params?: readonly ValType[], results?: readonly ValType[]): TypedFunc {
     const store = checkStore(cx, this);
-    return TypedFunc.of(store, this, params && valTypes(params, 'typed params'), results && valTypes(results, 'typed results'));
+    return TypedFunc.of(store, this, params == null ? undefined : valTypes(params, 'typed params'), results == null ? undefined : valTypes(results, 'typed results'));
   }
 }
 

@@ -64,6 +64,7 @@ export class Instance {
   /** The export called `name`, or undefined. */
   getExport(cx: AsContext<any>, name: string): Extern | undefined {
     const store = checkStore(cx, this);
+    if (typeof name !== 'string') throw new TypeError('an export name is a string');
     const x = this.raw.exports.get(name);
     return x === undefined ? undefined : externFromRaw(store, x);
   }

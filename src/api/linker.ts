@@ -10,7 +10,7 @@ import { checkExternStore, isExtern, type Extern } from './extern.js';
 import { Func, type HostFunction, type HostFunctionWithCaller } from './func.js';
 import { Instance } from './instance.js';
 import { InstancePre } from './instance-pre.js';
-import type { Module } from './module.js';
+import { Module } from './module.js';
 import { storeOf, type AsContext, type Store } from './store.js';
 import { registerFuncType } from './types.js';
 import { Val, jsToVal } from './val.js';
@@ -47,23 +47,28 @@ export class Linker<T = unknown> {
 
   /** Defines a host function taking and returning Vals (Wasmtime's Linker::func_new); usable in any store. */
   funcNew(module: string, name: string, type: FuncType, impl: HostFunction): this {
+    checkFunction(impl, 'Linker.funcNew');
     return this.host(module, name, type, (store) => Func.create(store, type, impl));
   }
   /** Like funcNew, with the Caller as `impl`'s first argument. */
   funcNewWithCaller(module: string, name: string, type: FuncType, impl: HostFunctionWithCaller<T>): this {
+    checkFunction(impl, 'Linker.funcNewWithCaller');
     return this.host(module, name, type, (store) => Func.createWithCaller(store as Store<T>, type, impl));
   }
   /** Defines a host function over plain JS values (Wasmtime's Linker::func_wrap; see Func.wrap); usable in any store. */
   funcWrap(module: string, name: string, type: FuncType, fn: (...args: any[]) => unknown): this {
+    checkFunction(fn, 'Linker.funcWrap');
     return this.host(module, name, type, (store) => Func.wrap(store, type, fn));
   }
   /** Like funcWrap, with the Caller as the first argument: `(caller, ptr, len) => ...`. */
   funcWrapWithCaller(module: string, name: string, type: FuncType, fn: (caller: Caller<T>, ...args: any[]) => unknown): this {
+    checkFunction(fn, 'Linker.funcWrapWithCaller');
     return this.host(module, name, type, (store) => Func.wrapWithCaller(store as Store<T>, type, fn));
   }
 
   /** Defines every export of `instance` under the module name `module` (Wasmtime's Linker::instance). */
   instance(cx: AsContext<T>, module: string, instance: Instance): this {
+    if (!(instance instanceof Instance)) throw new TypeError('Linker.instance: expected an Instance');
     for (const { name, value } of instance.exports(cx)) this.define(cx, module, name, value);
     return this;
   }
@@ -75,6 +80,7 @@ export class Linker<T = unknown> {
    */
   module(cx: AsContext<T>, module: string, wasmModule: Module): this {
     const store = storeOf(cx);
+    if (!(wasmModule instanceof Module)) throw new TypeError('Linker.module: expected a Module');
     const isCommand = wasmModule.exports().some((e) => e.name === '_start' && e.type.kind === 'func');
     if (!isCommand) {
       const instance = this.instantiate(store, wasmModule);
@@ -123,6 +129,7 @@ export class Linker<T = unknown> {
 
   /** The item defined as `module`.`name` in the context's store, or undefined. */
   get(cx: AsContext<T>, module: string, name: string): Extern | undefined {
+    if (typeof module !== 'string' || typeof name !== 'string') throw new TypeError('Linker.get: module and item names must be strings');
     const d = this.defs.get(key(module, name));
     return d === undefined ? undefined : resolve(storeOf(cx), d);
   }
@@ -138,6 +145,7 @@ export class Linker<T = unknown> {
    * for define()d items. Later changes to the linker do not affect it.
    */
   instantiatePre(module: Module): InstancePre<T> {
+    if (!(module instanceof Module)) throw new TypeError('Linker.instantiatePre: expected a Module');
     if (module.engine !== this.engine) throw new Error('module and linker belong to different engines');
     const defs = module.imports().map((imp) => {
       const d = this.defs.get(key(imp.module, imp.name));
@@ -163,6 +171,7 @@ export class Linker<T = unknown> {
   }
 
   private insert(module: string, name: string, d: Definition): this {
+    if (typeof module !== 'string' || typeof name !== 'string') throw new TypeError('Linker: module and item names must be strings');
     const k = key(module, name);
     if (!this.shadowing && this.defs.has(k)) throw new Error(`import of \`${module}::${name}\` defined twice`);
     this.defs.set(k, d);
@@ -190,4 +199,9 @@ export function resolve(store: Store<any>, d: Definition): Extern {
   if (d.kind === 'host') return d.make(store);
   checkExternStore(store, d.item);
   return d.item;
+}
+
+/** Throws a TypeError naming `where` unless `f` is a function (a host function's implementation). */
+export function checkFunction(f: unknown, where: string): void {
+  if (typeof f !== 'function') throw new TypeError(`${where}: the implementation must be a function`);
 }

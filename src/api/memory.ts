@@ -88,6 +88,9 @@ export class Memory {
    * Throws RangeError when the range is out of bounds.
    */
   read(cx: AsContext<any>, offset: number, lengthOrBuffer: number | Uint8Array): Uint8Array {
+    if (typeof lengthOrBuffer !== 'number' && !(lengthOrBuffer instanceof Uint8Array)) {
+      throw new TypeError('Memory.read: give a length or a Uint8Array to fill');
+    }
     const bytes = this.data(cx);
     const length = typeof lengthOrBuffer === 'number' ? lengthOrBuffer : lengthOrBuffer.length;
     inBounds(bytes, offset, length);

@@ -62,6 +62,7 @@ export class Store<T = unknown> {
   /** Sets the remaining fuel (a non-negative integer). Throws unless `consumeFuel` is on. */
   setFuel(fuel: number | bigint): void {
     this.requireFuel();
+    if (typeof fuel !== 'number' && typeof fuel !== 'bigint') throw new TypeError('fuel must be a number or a bigint');
     const n = Number(fuel);
     if (!Number.isSafeInteger(n) || n < 0) throw new RangeError('fuel must be a non-negative safe integer');
     this.raw.fuel = n;
@@ -88,6 +89,7 @@ export class Store<T = unknown> {
    * or throwing any error, which the interrupted call then throws).
    */
   epochDeadlineCallback(callback: (store: Store<T>) => UpdateDeadline | number): void {
+    if (typeof callback !== 'function') throw new TypeError('epochDeadlineCallback: the callback must be a function');
     this.raw.epochDeadlineCallback = () => {
       const r = callback(this) as UpdateDeadline | number | null | undefined;
       if (typeof r !== 'number' && (typeof r !== 'object' || r === null || (r.kind !== 'continue' && r.kind !== 'interrupt'))) {
@@ -104,6 +106,13 @@ export class Store<T = unknown> {
    * consulted when instances, memories and tables are created and before every growth. null removes it.
    */
   limiter(limiter: ResourceLimiter | null): void {
+    if (limiter !== null) {
+      const l = limiter as Partial<Record<keyof ResourceLimiter, unknown>> | null;
+      if (typeof l !== 'object' || l === null || typeof l.memoryGrowing !== 'function' || typeof l.tableGrowing !== 'function'
+        || ![l.instances, l.tables, l.memories].every((n) => typeof n === 'number' && n >= 0)) {
+        throw new TypeError('Store.limiter: expected a ResourceLimiter (StoreLimitsBuilder().build(), or memoryGrowing, tableGrowing, instances, tables, memories) or null');
+      }
+    }
     this.raw.limiter = limiter;
   }
 
@@ -112,6 +121,7 @@ export class Store<T = unknown> {
    * what the call throws. null removes it.
    */
   callHook(hook: ((store: Store<T>, kind: CallHook) => void) | null): void {
+    if (hook !== null && typeof hook !== 'function') throw new TypeError('Store.callHook: expected a function or null');
     this.raw.callHook = hook === null ? null : (kind) => hook(this, kind);
   }
 }

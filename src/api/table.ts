@@ -90,6 +90,7 @@ export class Table {
    * compatible references.
    */
   static copy(cx: AsContext<any>, dstTable: Table, dstIndex: number, srcTable: Table, srcIndex: number, length: number): void {
+    if (!(dstTable instanceof Table) || !(srcTable instanceof Table)) throw new TypeError('Table.copy: expected two Tables');
     const store = checkStore(cx, dstTable);
     checkStore(store, srcTable);
     const src = srcTable.raw;

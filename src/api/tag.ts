@@ -26,8 +26,9 @@ export class Tag {
       this.raw = raw;
       return;
     }
+    const typeId = registerFuncType(type!);
     if (type!.results.length !== 0) throw new TypeError('a tag type has no results');
-    this.raw = new TagObject(registerFuncType(type!));
+    this.raw = new TagObject(typeId);
     this.raw.store = store.raw;
     // The one handle of this tag: an exception's `tag(store)` or an export of it is this object.
     handleFor(store, this.raw, () => this);

@@ -2,7 +2,7 @@
 // functions compare with wasm ones by id; reference types here use canonical ids for concrete heap types.
 
 import { ABSTRACT_HEAP_TYPES, F32, F64, I32, I64, V128, heapOf, isRef, type FuncType, type GlobalType, type MemoryType, type SubType, type TableType, type ValType } from '../core/types.js';
-import { registerRecGroup } from '../validate/type-registry.js';
+import { canonicalTypeCount, registerRecGroup } from '../validate/type-registry.js';
 
 export type { FuncType, GlobalType, MemoryType, TableType, ValType } from '../core/types.js';
 export {
@@ -20,9 +20,10 @@ export function funcType(params: readonly ValType[], results: readonly ValType[]
 export function isValType(t: unknown): t is ValType {
   if (typeof t !== 'number' || !Number.isInteger(t)) return false;
   if (t === I32 || t === I64 || t === F32 || t === F64 || t === V128) return true;
-  if (!isRef(t) || t >= 1 << 24) return false;
+  if (t < 0 || !isRef(t) || t >= 1 << 24) return false;
   const heap = heapOf(t);
-  return heap >= 0 || ABSTRACT_HEAP_TYPES.has(heap);
+  // A concrete heap type is a canonical id this process has registered.
+  return heap >= 0 ? heap < canonicalTypeCount() : ABSTRACT_HEAP_TYPES.has(heap);
 }
 
 /** A copy of a list of value types given to the API; anything else is a TypeError naming `where`. */

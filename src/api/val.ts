@@ -13,6 +13,7 @@ import { ExnRef } from './exnref.js';
 import { ExternRef } from './externref.js';
 import { Func } from './func.js';
 import { WRONG_STORE } from './handles.js';
+import { isValType } from './types.js';
 import { storeOf, type AsContext, type Store } from './store.js';
 
 /** What a funcref Val holds: a Func handle (an interface here to keep the type import-cycle free). */
@@ -101,6 +102,7 @@ export const Val = {
   },
   /** The JS number of an f32 or f64 Val (or of an i32). */
   toNumber(v: Val): number {
+    if (typeof v !== 'object' || v === null) throw new TypeError(`Val.toNumber: expected a Val, got ${describe(v)}`);
     if (v.type === 'f32') return f32FromBits(v.value | 0);
     if (v.type === 'f64') return f64FromBigBits(v.value);
     if (v.type === 'i32') return v.value;
@@ -109,6 +111,7 @@ export const Val = {
   /** The untyped raw form of a Val (Wasmtime's Val::to_raw); references must belong to the context's store. */
   toRaw(cx: AsContext<any>, v: Val): ValRaw {
     const store = storeOf(cx);
+    if (typeof v !== 'object' || v === null) throw new TypeError(`Val.toRaw: expected a Val, got ${describe(v)}`);
     switch (v.type) {
       case 'i32': case 'i64': case 'f32': case 'f64': case 'v128': return v.value;
       case 'funcref': return v.value === null ? null : v.value.store === store ? v.value.raw : wrongStore();
@@ -120,6 +123,7 @@ export const Val = {
   /** The Val of type `type` (canonical) for a raw value (Wasmtime's Val::from_raw). */
   fromRaw(cx: AsContext<any>, raw: ValRaw, type: ValType): Val {
     const store = storeOf(cx);
+    if (!isValType(type)) throw new TypeError('Val.fromRaw: the type must be a value type (I32, I64, F32, F64, V128 or a reference type)');
     switch (type) {
       case I32: return Val.i32(raw as number);
       case I64: return Val.i64(raw as bigint);
