@@ -1,0 +1,201 @@
+// Random misuse of the embedding API: methods called with values of every kind in every position
+// (handles of the wrong kind or store, primitives, Vals, types that are not types, callbacks that
+// return nonsense). Whatever is refused must be refused with a clear error: a Trap, CompileError,
+// LinkError, ResourceLimitError or DeserializeError, or a TypeError/RangeError/Error of tswasm's
+// own. An error that V8 raised inside tswasm ("Cannot read properties of undefined", "x is not a
+// function", a private-field access) means an argument reached code that never checked it.
+
+import * as api from '../src/api/index.js';
+
+const {
+  Engine, Store, Module, Instance, Linker, Func, Memory, Table, Global, Val, ExternRef, Tag, funcType, I32, I64, F32, F64,
+  FUNCREF, EXTERNREF, StoreLimitsBuilder, WasmBacktrace, AnyRef, StructRef, ArrayRef, ExnRef, ThrownException, UpdateDeadline,
+} = api;
+
+/** Messages V8 gives for a wrong value reaching code that assumed a shape. */
+const INTERNAL = /Cannot read propert|is not a function|is not iterable|Cannot convert|private member|Invalid array length|^undefined is not a|^null is not a|Cannot mix BigInt|is not defined|is not a constructor|Maximum call stack|Invalid typed array length|Invalid (DataView|atomic)|out of memory/;
+
+/** One kind of error that should not escape: where it came from and the first frames. */
+export interface Finding {
+  readonly op: number;
+  readonly error: string;
+  readonly frames: string;
+}
+
+export interface ApiFuzzResult {
+  readonly calls: number;
+  readonly refused: number;
+  /** Distinct internal errors, keyed by operation and message. */
+  readonly findings: Map<string, Finding>;
+}
+
+/** Runs `count` random API calls from `seed` (mulberry32: the same seed makes the same calls). */
+export function runApiFuzz(seed: number, count: number): ApiFuzzResult {
+  let state = seed | 0;
+  const rnd = (): number => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+
+  const e1 = new Engine();
+  const e2 = new Engine({ consumeFuel: true });
+  const s1 = new Store(e1);
+  const s2 = new Store(e1);
+  const s3 = new Store(e2);
+  const stores = [s1, s2, s3];
+  const wat = `(module (memory (export "m") 1 3) (table (export "t") 2 10 funcref) (global (export "g") (mut i64) (i64.const 5))
+    (global (export "gi") i32 (i32.const 1)) (tag (export "tag") (param i32))
+    (func (export "f") (param i32 i64) (result i64) (i64.add (i64.extend_i32_s (local.get 0)) (local.get 1)))
+    (func (export "n")) (func (export "tr") unreachable) (elem (i32.const 0) func 0))`;
+  const m1 = new Module(e1, wat);
+  const m3 = new Module(e2, wat);
+  const instances = [new Instance(s1, m1, []), new Instance(s2, m1, []), new Instance(s3, m3, [])];
+  s3.setFuel(1e6);
+  const handles: any[] = [];
+  instances.forEach((instance, k) => {
+    for (const name of ['m', 't', 'g', 'gi', 'f', 'n', 'tr', 'tag']) handles.push(instance.getExport(stores[k]!, name));
+  });
+  const ofKind = (kind: Function): any[] => handles.filter((h) => h instanceof kind);
+  const prims: unknown[] = [0, 1, -1, 1.5, NaN, Infinity, 2 ** 31, 2 ** 32, 2 ** 53, -(2 ** 53), 0n, 1n, -1n, 2n ** 64n, '', 'x', '1',
+    null, undefined, true, Symbol('s'), {}, [], [1, 2], () => 1, new Uint8Array(4), new ArrayBuffer(8)];
+  const val = (): any => pick([Val.i32(1), Val.i64(2n), Val.f32(1.5), Val.f64(2.5), Val.funcref(null), Val.externref(null),
+    Val.funcref(handles[4]), Val.funcref(handles[12]), Val.externref(ExternRef.new(s1, 1)), Val.externref(ExternRef.new(s2, 2))]);
+  const type = (): any => pick([I32, I64, F32, F64, FUNCREF, EXTERNREF, 0x99, 'i32', -1]);
+  const any = (): any => {
+    const r = rnd();
+    if (r < 0.3) return pick(prims);
+    if (r < 0.55) return pick(handles);
+    if (r < 0.75) return val();
+    if (r < 0.85) return pick([s1, s2, s3, e1, e2, m1, m3, ...instances]);
+    if (r < 0.92) return [val(), val()];
+    return type();
+  };
+  const store = (): any => (rnd() < 0.8 ? pick(stores) : any());
+  const args = (n: number): any[] => Array.from({ length: Math.floor(rnd() * (n + 2)) }, any);
+  const linked = (fn: (l: any) => void, text: string): any => {
+    const l = new Linker(e1);
+    fn(l);
+    return l.instantiate(s1, new Module(e1, text)).getFunc(s1, 'f')!.call(s1, []);
+  };
+  const callsImport = '(module (import "a" "b" (func (param i32) (result i32))) (memory (export "m") 1) (func (export "f") (result i32) (call 0 (i32.const 1))))';
+
+  const ops: (() => unknown)[] = [
+    () => pick(ofKind(Func)).call(store(), rnd() < 0.5 ? [val(), val()] : any()),
+    () => pick(ofKind(Func)).typed(store(), ...args(2)).call(store(), ...args(3)),
+    () => pick(ofKind(Func)).type(store()),
+    () => pick(ofKind(Func)).toRaw(store()),
+    () => Func.fromRaw(store(), any()),
+    () => Func.wrap(store(), funcType([type()], [type()]), () => any()).call(store(), [val()]),
+    () => pick(ofKind(Memory)).read(store(), any(), any()),
+    () => pick(ofKind(Memory)).write(store(), any(), any()),
+    () => pick(ofKind(Memory)).grow(store(), any()),
+    () => pick(ofKind(Table)).get(store(), any()),
+    () => pick(ofKind(Table)).set(store(), any(), rnd() < 0.5 ? val() : any()),
+    () => pick(ofKind(Table)).grow(store(), any(), rnd() < 0.5 ? val() : any()),
+    () => pick(ofKind(Table)).fill(store(), any(), rnd() < 0.5 ? val() : any(), any()),
+    () => Table.copy(store(), pick(ofKind(Table)), any(), rnd() < 0.5 ? pick(ofKind(Table)) : any(), any(), any()),
+    () => pick(ofKind(Global)).set(store(), rnd() < 0.5 ? val() : any()),
+    () => new Global(store(), rnd() < 0.5 ? { type: type(), mutable: rnd() < 0.5 } : any(), rnd() < 0.5 ? val() : any()),
+    () => new Table(store(), rnd() < 0.5 ? { element: type(), limits: { min: pick(prims), max: null }, address64: false } : any(), rnd() < 0.5 ? val() : any()),
+    () => new Memory(store(), rnd() < 0.5
+      ? { limits: { min: pick([0, 1, 2 ** 20, -1]), max: pick([null, 1, 0]) }, address64: rnd() < 0.5, shared: false, pageSizeLog2: pick([16, 0, 3]) }
+      : any()),
+    () => new Instance(store(), rnd() < 0.5 ? pick([m1, m3]) : any(), rnd() < 0.5 ? args(3) : any()),
+    () => pick(instances).getExport(store(), any()),
+    () => pick(instances).getTypedFunc(store(), pick(['f', 'n', any()]), ...args(2)),
+    () => pick(instances).exports(store()),
+    () => new Linker(pick([e1, e2, any()])).define(store(), any(), any(), any()),
+    () => {
+      const l = new Linker(pick([e1, e2]));
+      l.instance(store(), 'x', rnd() < 0.5 ? pick(instances) : any());
+      return l.instantiate(store(), pick([m1, m3, any()]));
+    },
+    () => linked((l) => l.funcWrap('a', 'b', rnd() < 0.5 ? funcType([I32], [I32]) : any(), rnd() < 0.5 ? () => any() : any()), callsImport),
+    () => linked((l) => l.funcWrapWithCaller('a', 'b', funcType([I32], [I32]), (caller: any, x: number) => {
+      const r = rnd();
+      if (r < 0.3) return caller.getExport(any());
+      if (r < 0.5) caller.setFuel(any());
+      return x;
+    }), callsImport),
+    () => {
+      let kept: any = null;
+      linked((l) => l.funcWrapWithCaller('a', 'b', funcType([], []), (caller: any) => { kept = caller; }),
+        '(module (import "a" "b" (func)) (func (export "f") (call 0)))');
+      return kept.getExport(any());
+    },
+    () => Module.deserialize(pick([e1, e2, any()]), rnd() < 0.5 ? m1.serialize().map((b, k) => (k === Math.floor(rnd() * 200) ? b ^ 1 : b)) : any()),
+    () => new Module(pick([e1, e2, any()]), any()),
+    () => Module.validate(pick([e1, e2]), any()),
+    () => pick([m1, m3]).customSections(any()),
+    () => ExternRef.new(store(), any()).data(store()),
+    () => Val.toNumber(any()),
+    () => Val.toRaw(store(), rnd() < 0.6 ? val() : any()),
+    () => Val.fromRaw(store(), any(), type()),
+    () => WasmBacktrace.capture(store()),
+    () => WasmBacktrace.fromError(any()),
+    () => pick(stores).setFuel(any()),
+    () => pick(stores).getFuel(),
+    () => pick(stores).setEpochDeadline(any()),
+    () => pick(stores).epochDeadlineCallback(rnd() < 0.5 ? () => any() : any()),
+    () => {
+      const e = new Engine({ epochInterruption: true, consumeFuel: true });
+      const s = new Store(e);
+      s.setFuel(100_000);
+      s.setEpochDeadline(0);
+      s.epochDeadlineCallback(() => any());
+      return new Instance(s, new Module(e, '(module (func (export "f") (loop br 0)))'), []).getFunc(s, 'f')!.call(s, []);
+    },
+    () => {
+      const k = Math.floor(rnd() * 2);
+      const s = stores[k]!;
+      s.callHook(rnd() < 0.5 ? () => { if (rnd() < 0.3) throw new Error('hook says no'); } : any());
+      return instances[k]!.getFunc(s, 'f')!.call(s, [Val.i32(1), Val.i64(1n)]);
+    },
+    () => {
+      const k = Math.floor(rnd() * 2);
+      const s = stores[k]!;
+      s.limiter(rnd() < 0.5 ? new StoreLimitsBuilder().memorySize(pick([0, 65536, 1e9])).build()
+        : rnd() < 0.5 ? { memoryGrowing: () => any(), tableGrowing: () => any(), instances: 10, tables: 10, memories: 10 } : any());
+      new Instance(s, m1, []);
+      return instances[k]!.getMemory(s, 'm')!.grow(s, 1);
+    },
+    () => new StoreLimitsBuilder().memorySize(any()).tableElements(any()).instances(any()).build(),
+    () => new Tag(store(), rnd() < 0.5 ? funcType([type()], []) : any()),
+    () => AnyRef.fromI31(store(), any()),
+    () => StructRef.new(store(), any(), args(2)),
+    () => ArrayRef.new(store(), any(), any(), any()),
+    () => ExnRef.new(store(), pick(ofKind(Tag)), rnd() < 0.5 ? [val()] : any()),
+    () => new ThrownException(any()),
+    () => UpdateDeadline.continue(any()),
+    () => pick(instances).getFunc(store(), 'tr')!.call(store(), args(1)),
+  ];
+
+  const findings = new Map<string, Finding>();
+  let calls = 0;
+  let refused = 0;
+  for (let k = 0; k < count; k++) {
+    const op = Math.floor(rnd() * ops.length);
+    calls++;
+    try {
+      ops[op]!();
+    } catch (e) {
+      refused++;
+      const expected = e instanceof api.Trap || e instanceof api.CompileError || e instanceof api.LinkError
+        || e instanceof api.ResourceLimitError || e instanceof api.DeserializeError;
+      const message = e instanceof Error ? e.message : String(e);
+      if (!expected && (!(e instanceof Error) || INTERNAL.test(message))) {
+        const key = `op ${op}: ${(e as Error)?.constructor?.name}: ${message.slice(0, 120)}`;
+        if (!findings.has(key)) findings.set(key, { op, error: message, frames: String((e as Error)?.stack ?? '').split('\n').slice(1, 4).join(' | ') });
+      }
+    }
+    for (const s of stores) {
+      s.callHook(null);
+      s.limiter(null);
+      s.epochDeadlineTrap();
+    }
+  }
+  return { calls, refused, findings };
+}

@@ -1,0 +1,17 @@
+// Random misuse of the embedding API (tools/api-fuzz-core.ts): every refusal must be a clear error.
+// Usage: npx tsx tools/api-fuzz.ts [--seed N] [--count N]. Exit code 1 when an internal error escaped.
+
+import { runApiFuzz } from './api-fuzz-core.js';
+
+const argv = process.argv.slice(2);
+const option = (name: string, fallback: number): number => {
+  const at = argv.indexOf(name);
+  return at >= 0 ? Number(argv[at + 1]) : fallback;
+};
+const seed = option('--seed', 1);
+const count = option('--count', 100_000);
+const started = performance.now();
+const { calls, refused, findings } = runApiFuzz(seed, count);
+console.log(`api-fuzz: seed ${seed}, ${calls} calls, ${refused} refused, ${findings.size} internal errors, ${((performance.now() - started) / 1000).toFixed(1)} s`);
+for (const [key, f] of findings) console.log(`${key}\n    ${f.frames}`);
+process.exitCode = findings.size === 0 ? 0 : 1;
