@@ -138,6 +138,7 @@ export class Wasi {
    * linker instantiates in. Each call uses the memory of the instance that makes it.
    */
   define(linker: Linker<any>): void {
+    if (!(linker instanceof Linker)) throw new TypeError('Wasi.define: expected a Linker');
     for (const [module, defs] of [[WASI_PREVIEW1, PREVIEW1], [WASI_UNSTABLE, PREVIEW0]] as const) {
       for (const [name, d] of Object.entries(defs)) linker.funcWrapWithCaller(module, name, parseSig(d.sig), this.syscall(name, d));
     }
@@ -219,6 +220,7 @@ export class Wasi {
    * calls from instances that export none (each call otherwise uses its caller's own memory).
    */
   bindInstance(instance: Instance): void {
+    if (!(instance instanceof Instance)) throw new TypeError('Wasi: expected an Instance (of a module linked with wasi.define)');
     this.store = instance.store;
     this.memory = instance.getMemory(instance.store, 'memory') ?? null;
   }

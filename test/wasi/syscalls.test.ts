@@ -491,4 +491,8 @@ test('Wasi options of the wrong shape are a TypeError naming the option', () => 
   for (const [options, message] of bad) {
     assert.throws(() => new Wasi(options as never), (e: unknown) => e instanceof TypeError && message.test(e.message), JSON.stringify(options));
   }
+  const wasi = new Wasi({});
+  assert.throws(() => wasi.define({} as never), /Wasi\.define: expected a Linker/);
+  assert.throws(() => wasi.start(null as never), /expected an Instance/);
+  assert.throws(() => wasi.initialize({} as never), /expected an Instance/);
 });
