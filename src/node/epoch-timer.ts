@@ -3,7 +3,7 @@
 // to move it; a Worker's thread can, since the epoch lives in a SharedArrayBuffer.
 
 import { Worker } from 'node:worker_threads';
-import type { Engine } from '../api/engine.js';
+import { checkEngine, type Engine } from '../api/engine.js';
 
 /**
  * The Worker's code: sleep until the deadline (wall clock), then advance the epoch by one. It reads
@@ -30,6 +30,7 @@ export interface EpochTimer {
  * from when the Worker has started. The Worker does not keep the process alive.
  */
 export function startEpochTimer(engine: Engine, milliseconds: number): EpochTimer {
+  checkEngine(engine, 'startEpochTimer');
   if (!(milliseconds >= 0)) throw new RangeError('the timeout must be a non-negative number of milliseconds');
   if (typeof SharedArrayBuffer !== 'function' || !(engine.epoch.buffer instanceof SharedArrayBuffer)) {
     throw new Error('this platform has no SharedArrayBuffer, so no other thread can advance the epoch');
