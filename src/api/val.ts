@@ -47,23 +47,20 @@ const u32scratch = new Uint32Array(f32scratch.buffer);
 function describe(x: unknown): string {
   return x === null ? 'null' : typeof x === 'string' ? `the string ${JSON.stringify(x.slice(0, 20))}` : typeof x === 'number' ? `the number ${x}` : typeof x;
 }
-function number(ctor: string, x: unknown): number {
-  if (typeof x !== 'number') throw new TypeError(`Val.${ctor}: expected a number, got ${describe(x)}`);
+/** `x` if it is a number, else a TypeError: `expected` and what `x` is. */
+function number(x: unknown, expected: string): number {
+  if (typeof x !== 'number') throw new TypeError(`${expected}, got ${describe(x)}`);
   return x;
 }
-function expectNumber(x: unknown, type: string): number {
-  if (typeof x !== 'number') throw new TypeError(`expected a number for ${type}, got ${describe(x)}`);
-  return x;
-}
-function bigint(ctor: string, x: unknown): bigint {
-  if (typeof x !== 'bigint') throw new TypeError(`Val.${ctor}: expected a bigint, got ${describe(x)}`);
+function bigint(x: unknown, expected: string): bigint {
+  if (typeof x !== 'bigint') throw new TypeError(`${expected}, got ${describe(x)}`);
   return x;
 }
 
 /** Constructors for Val. A value of the wrong JS type is a TypeError, never a silent 0. */
 export const Val = {
   /** An i32 from a JS number, wrapped to 32 bits as `x | 0` does (so 0xffffffff is -1). */
-  i32: (value: number): Val => ({ type: 'i32', value: number('i32', value) | 0 }),
+  i32: (value: number): Val => ({ type: 'i32', value: number(value, 'Val.i32: expected a number') | 0 }),
   /** An i64 from a bigint (wrapped to 64 bits) or an integral JS number. */
   i64: (value: bigint | number): Val => {
     if (typeof value === 'number' && !Number.isInteger(value)) throw new TypeError(`Val.i64: ${value} is not an integer`);
@@ -72,14 +69,14 @@ export const Val = {
   },
   /** An f32 from a JS number (rounded to single precision). */
   f32: (value: number): Val => {
-    f32scratch[0] = number('f32', value);
+    f32scratch[0] = number(value, 'Val.f32: expected a number');
     return { type: 'f32', value: u32scratch[0]! };
   },
-  f32Bits: (bits: number): Val => ({ type: 'f32', value: number('f32Bits', bits) >>> 0 }),
-  f64: (value: number): Val => ({ type: 'f64', value: f64ToBigBits(number('f64', value)) }),
-  f64Bits: (bits: bigint): Val => ({ type: 'f64', value: BigInt.asUintN(64, bigint('f64Bits', bits)) }),
+  f32Bits: (bits: number): Val => ({ type: 'f32', value: number(bits, 'Val.f32Bits: expected a number') >>> 0 }),
+  f64: (value: number): Val => ({ type: 'f64', value: f64ToBigBits(number(value, 'Val.f64: expected a number')) }),
+  f64Bits: (bits: bigint): Val => ({ type: 'f64', value: BigInt.asUintN(64, bigint(bits, 'Val.f64Bits: expected a bigint')) }),
   /** A v128 from its 128 bits (taken modulo 2^128; lane 0 in the low bits). */
-  v128: (bits: bigint): Val => ({ type: 'v128', value: BigInt.asUintN(128, bigint('v128', bits)) }),
+  v128: (bits: bigint): Val => ({ type: 'v128', value: BigInt.asUintN(128, bigint(bits, 'Val.v128: expected a bigint')) }),
   /** A funcref Val: a Func or null. */
   funcref: (f: FuncHandle | null): Val => {
     if (f !== null && !(f instanceof Func)) throw new TypeError(`a funcref Val holds a Func or null, got ${describe(f)}`);
@@ -309,12 +306,12 @@ export function valToJs(v: Val): unknown {
  */
 export function jsToVal(t: ValType, x: unknown): Val {
   switch (t) {
-    case I32: return Val.i32(expectNumber(x, 'i32'));
+    case I32: return Val.i32(number(x, 'expected a number for i32'));
     case I64:
       if (typeof x !== 'bigint' && !Number.isInteger(x)) throw new TypeError(`expected a bigint or an integer for i64, got ${describe(x)}`);
       return Val.i64(x as bigint | number);
-    case F32: return Val.f32(expectNumber(x, 'f32'));
-    case F64: return Val.f64(expectNumber(x, 'f64'));
+    case F32: return Val.f32(number(x, 'expected a number for f32'));
+    case F64: return Val.f64(number(x, 'expected a number for f64'));
     case V128:
       if (typeof x !== 'bigint') throw new TypeError('expected a bigint for v128');
       return Val.v128(x);
