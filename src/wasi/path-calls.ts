@@ -156,6 +156,8 @@ export function path_readlink(ctx: WasiContext, fd: number, pathPtr: number, pat
 export function path_symlink(ctx: WasiContext, oldPtr: number, oldLen: number, fd: number, newPtr: number, newLen: number): number | void {
   const dir = ctx.fds.dir(fd, Rights.PATH_SYMLINK);
   const target = ctx.mem.string(oldPtr, oldLen);
+  // As for every path: the host cannot store a NUL (node:fs would throw a TypeError at the host).
+  if (target.includes('\0')) return Errno.EINVAL;
   const r = resolveArg(ctx, dir, newPtr, newLen, false);
   refuseDirSelf(r, Errno.EEXIST);
   symlinkSync(target, r.host);
