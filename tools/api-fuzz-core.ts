@@ -58,6 +58,19 @@ export function runApiFuzz(seed: number, count: number): ApiFuzzResult {
   instances.forEach((instance, k) => {
     for (const name of ['m', 't', 'g', 'gi', 'f', 'n', 'tr', 'tag']) handles.push(instance.getExport(stores[k]!, name));
   });
+  // GC objects and an exception made by wasm, to be used and abused from the API.
+  const gcEngine = new Engine();
+  const gcStore = new Store(gcEngine);
+  const gc = new Instance(gcStore, new Module(gcEngine, `(module
+    (type $s (struct (field (mut i32)) (field i64) (field (mut anyref))))
+    (type $a (array (mut i8)))
+    (tag $t (export "tag") (param i32 i64))
+    (func (export "s") (result anyref) (struct.new $s (i32.const 1) (i64.const 2) (ref.i31 (i32.const 3))))
+    (func (export "a") (result anyref) (array.new $a (i32.const 7) (i32.const 4)))
+    (func (export "e") (result exnref) (block $b (result exnref) (try_table (catch_all_ref $b) (throw $t (i32.const 1) (i64.const 2))) (unreachable))))`), []);
+  const gcValue = (name: string): any => gc.getFunc(gcStore, name)!.call(gcStore, [])[0]!.value;
+  const gcRefs: any[] = [gcValue('s'), gcValue('a'), gcValue('e')];
+  const gcTag = gc.getExport(gcStore, 'tag');
   const ofKind = (kind: Function): any[] => handles.filter((h) => h instanceof kind);
   const prims: unknown[] = [0, 1, -1, 1.5, NaN, Infinity, 2 ** 31, 2 ** 32, 2 ** 53, -(2 ** 53), 0n, 1n, -1n, 2n ** 64n, '', 'x', '1',
     null, undefined, true, Symbol('s'), {}, [], [1, 2], () => 1, new Uint8Array(4), new ArrayBuffer(8)];
@@ -171,6 +184,21 @@ export function runApiFuzz(seed: number, count: number): ApiFuzzResult {
     () => new ThrownException(any()),
     () => UpdateDeadline.continue(any()),
     () => pick(instances).getFunc(store(), 'tr')!.call(store(), args(1)),
+    () => {
+      const target = rnd() < 0.7 ? pick(gcRefs) : any();
+      const cx = rnd() < 0.7 ? gcStore : store();
+      const value = rnd() < 0.5 ? val() : pick([Val.i32(9), Val.i64(9n), Val.anyref(null), any()]);
+      const method = pick(['field', 'fields', 'setField', 'descriptor', 'len', 'get', 'elems', 'set', 'isStruct', 'asStruct', 'isArray',
+        'asArray', 'isEqRef', 'asExtern', 'ty', 'matchesTy', 'toRaw', 'tag', 'field']);
+      const f = target?.[method];
+      if (typeof f !== 'function') return undefined;
+      return f.call(target, cx, rnd() < 0.6 ? pick([0, 1, 2, 3, -1, 1.5]) : any(), value);
+    },
+    () => AnyRef.refEq(rnd() < 0.7 ? gcStore : store(), rnd() < 0.7 ? pick(gcRefs) : any(), rnd() < 0.7 ? pick(gcRefs) : any()),
+    () => ExnRef.new(rnd() < 0.7 ? gcStore : store(), rnd() < 0.7 ? gcTag : any(), rnd() < 0.5 ? [Val.i32(1), Val.i64(2n)] : [any(), any()]),
+    () => AnyRef.fromRaw(rnd() < 0.7 ? gcStore : store(), rnd() < 0.5 ? pick(gcRefs).toRaw(gcStore) : any()),
+    () => ExternRef.convertAny(rnd() < 0.7 ? gcStore : store(), rnd() < 0.7 ? pick(gcRefs) : any()),
+    () => AnyRef.convertExtern(rnd() < 0.7 ? gcStore : store(), rnd() < 0.5 ? ExternRef.new(gcStore, 1) : any()),
   ];
 
   const findings = new Map<string, Finding>();

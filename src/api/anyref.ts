@@ -1,7 +1,7 @@
 // AnyRef, StructRef, ArrayRef and I31: references of the any hierarchy as the embedder sees them
 // (Wasmtime's types of those names), with reads and writes of struct fields and array elements.
 
-import { HT_ANY, HT_I31, I16, I64, I8, unpacked, type HeapType, type StorageType, type ValType } from '../core/types.js';
+import { HT_ANY, HT_I31, I16, I64, I8, isRef, unpacked, type HeapType, type StorageType, type ValType } from '../core/types.js';
 import { arrayAlloc } from '../runtime/gc-arrays.js';
 import { isI31, refMatches } from '../runtime/gc-casts.js';
 import { ElemKind, GcArray, GcObject, GcStruct, fieldNames, rttOf, type Rtt } from '../runtime/gc-types.js';
@@ -9,6 +9,7 @@ import { componentArray } from '../runtime/lowering.js';
 import { canonicalType } from '../validate/type-registry.js';
 import { ExternRef } from './externref.js';
 import { checkStore, storeOf, type AsContext, type Store } from './store.js';
+import { isValType } from './types.js';
 import { liftVal, lowerVal, type Val } from './val.js';
 
 /** A 31-bit integer as an i31ref holds it (Wasmtime's I31). */
@@ -138,6 +139,7 @@ export class AnyRef {
   /** Whether the reference is a value of the (canonical) reference type `t`. */
   matchesTy(cx: AsContext<any>, t: ValType): boolean {
     checkStore(cx, this);
+    if (!isValType(t) || !isRef(t)) throw new TypeError('matchesTy: expected a reference type');
     return refMatches(this.raw, t);
   }
 }
@@ -195,7 +197,7 @@ export class StructRef extends AnyRef {
 
   private fieldType(i: number): StorageType {
     const f = this.object.$t.fields[i];
-    if (f === undefined || !Number.isInteger(i)) throw new RangeError(`field index ${i} is out of bounds (${this.object.$t.fields.length} fields)`);
+    if (f === undefined || !Number.isInteger(i)) throw new RangeError(`field index ${String(i)} is out of bounds (${this.object.$t.fields.length} fields)`);
     return f.type;
   }
 
@@ -264,7 +266,7 @@ export class ArrayRef extends AnyRef {
   }
 
   private index(i: number): number {
-    if (!Number.isInteger(i) || i < 0 || i >= this.array.a.length) throw new RangeError(`element index ${i} is out of bounds (length ${this.array.a.length})`);
+    if (!Number.isInteger(i) || i < 0 || i >= this.array.a.length) throw new RangeError(`element index ${String(i)} is out of bounds (length ${this.array.a.length})`);
     return i;
   }
 

@@ -66,7 +66,7 @@ export class ExnRef {
   field(cx: AsContext<any>, index: number): Val {
     const all = this.fields(cx);
     if (!Number.isInteger(index) || index < 0 || index >= all.length) {
-      throw new RangeError(`field index ${index} is out of bounds (${all.length} fields)`);
+      throw new RangeError(`field index ${String(index)} is out of bounds (${all.length} fields)`);
     }
     return all[index]!;
   }

@@ -139,6 +139,9 @@ export function storeOf<T>(cx: AsContext<T>): Store<T> {
 /** Throws unless `handle` belongs to the context's store (Wasmtime: "object used with the wrong store"). */
 export function checkStore(cx: AsContext<any>, handle: { readonly store: Store<any> }): Store<any> {
   const store = storeOf(cx);
+  if (typeof handle !== 'object' || handle === null || !(handle.store instanceof Store)) {
+    throw new TypeError('expected a handle of the API (Func, Memory, Table, Global, Tag, ExternRef, AnyRef, ExnRef, Instance)');
+  }
   if (handle.store !== store) throw new Error('object used with the wrong store');
   return store;
 }
