@@ -81,10 +81,14 @@ export function runWasiFuzz(seed: number, count: number): WasiFuzzResult {
   };
   const problems = new Map<string, string>();
   const stats = new Map<string, number>();
+  const opened: number[] = [];
   let calls = 0;
   try {
     for (let k = 0; k < count; k++) {
-      if (k % 400 === 0) restart();
+      if (k % 400 === 0) {
+        restart();
+        opened.length = 0;
+      }
       const bytes = instance!.getMemory(store!, 'memory')!.data(store!);
       if (rnd() < 0.05) for (let j = 0; j < 64; j++) bytes[Math.floor(rnd() * bytes.length)] = Math.floor(rnd() * 256);
       if (rnd() < 0.3) {
@@ -106,16 +110,22 @@ export function runWasiFuzz(seed: number, count: number): WasiFuzzResult {
       const sig = [...PREVIEW1[name]!.sig.split(':')[0]!];
       sig.forEach((c, j) => {
         if (c === 'I') raw.push(0);
-        else if (j === 0 && (name.startsWith('fd_') || name.startsWith('path_')) && rnd() < 0.8) raw.push(pick([3, 3, 3, 4, 5, 6, 0, 1, 2]));
+        else if (j === 0 && (name.startsWith('fd_') || name.startsWith('path_')) && rnd() < 0.8) raw.push(opened.length && rnd() < 0.5 ? pick(opened) : pick([3, 3, 3, 4, 5, 6, 0, 1, 2]));
         else if (j > 0 && (raw[j - 1] === PATH || raw[j - 1] === PATH2) && rnd() < 0.8) raw.push(raw[j - 1] === PATH ? pathLength : path2Length);
         else if (j === sig.length - 1 && rnd() < 0.6) raw.push(BUF + 128); // where most calls write their result
         else raw.push(rnd() < 0.2 ? pick([PATH, PATH2]) : i32());
       });
-      const args = sig.map((c, j) => (c === 'I' ? Val.i64(BigInt(pick([0, 1, 5, -1, 2 ** 40, 100, 0x1ff, 0xfffffff]))) : Val.i32(raw[j]!)));
+      // Often a well-formed open of the path, so that reads, writes and seeks reach real files.
+      if (name === 'path_open' && rnd() < 0.5) {
+        raw.splice(0, raw.length, 3, pick([0, 1]), PATH, pathLength, pick([0, 0, 1, 2, 4, 8, 9]), 0, 0, pick([0, 1, 4]), BUF + 128);
+      }
+      const rights = (j: number): bigint => (name === 'path_open' && j < 7 && raw[0] === 3 ? BigInt.asIntN(64, 0x1fffffffn) : BigInt(pick([0, 1, 5, -1, 2 ** 40, 100, 0x1ff, 0xfffffff])));
+      const args = sig.map((c, j) => (c === 'I' ? Val.i64(rights(j)) : Val.i32(raw[j]!)));
       calls++;
       try {
         const errno = instance!.getFunc(store!, name)!.call(store!, args)[0]!.value as number;
         if (process.env.WASI_FUZZ_STATS) stats.set(`${name}=${errno}`, (stats.get(`${name}=${errno}`) ?? 0) + 1);
+        if (name === 'path_open' && errno === 0) opened.push(new DataView(bytes.buffer, bytes.byteOffset).getUint32(BUF + 128, true));
         if (!(errno >= 0 && errno <= 76)) problems.set(`${name}: errno ${errno}`, args.map((a) => String(a.value)).join(', '));
       } catch (e) {
         if (e instanceof WasiExit) continue;
