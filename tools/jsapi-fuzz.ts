@@ -1,0 +1,16 @@
+// The JS API side by side with Node's under random misuse (tools/jsapi-fuzz-core.ts).
+// Usage: npx tsx tools/jsapi-fuzz.ts [--seed N] [--count N]. Exit code 1 on any unexplained difference.
+
+import { runJsApiFuzz } from './jsapi-fuzz-core.js';
+
+const argv = process.argv.slice(2);
+const option = (name: string, fallback: number): number => {
+  const at = argv.indexOf(name);
+  return at >= 0 ? Number(argv[at + 1]) : fallback;
+};
+const seed = option('--seed', 1);
+const started = performance.now();
+const { calls, findings } = runJsApiFuzz(seed, option('--count', 50_000));
+console.log(`jsapi-fuzz: seed ${seed}, ${calls} calls on both namespaces, ${findings.size} unexplained differences, ${((performance.now() - started) / 1000).toFixed(1)} s`);
+for (const key of findings.keys()) console.log(key);
+process.exitCode = findings.size === 0 ? 0 : 1;
