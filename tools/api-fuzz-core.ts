@@ -6,6 +6,7 @@
 // function", a private-field access) means an argument reached code that never checked it.
 
 import * as api from '../src/api/index.js';
+import { Rng } from './fuzz-rng.js';
 
 const {
   Engine, Store, Module, Instance, Linker, Func, Memory, Table, Global, Val, ExternRef, Tag, funcType, I32, I64, F32, F64,
@@ -29,16 +30,11 @@ export interface ApiFuzzResult {
   readonly findings: Map<string, Finding>;
 }
 
-/** Runs `count` random API calls from `seed` (mulberry32: the same seed makes the same calls). */
+/** Runs `count` random API calls from `seed` (the same seed makes the same calls). */
 export function runApiFuzz(seed: number, count: number): ApiFuzzResult {
-  let state = seed | 0;
-  const rnd = (): number => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const rng = new Rng(seed);
+  const rnd = (): number => rng.u32() / 0x1_0000_0000;
+  const pick = <T>(xs: readonly T[]): T => rng.pick(xs);
 
   const e1 = new Engine();
   const e2 = new Engine({ consumeFuel: true });

@@ -85,6 +85,9 @@
 
 import { Imm, OPCODES, type OpInfo } from '../src/binary/opcodes.js';
 import { s32 as sleb, section, str as name, u32 as uleb, vec } from '../test/validate/builder.js';
+import { Rng } from './fuzz-rng.js';
+
+export { Rng };
 
 export const I32 = 0x7f;
 export const I64 = 0x7e;
@@ -101,43 +104,6 @@ export const typeName = (t: NumType): string => ({ 0x7f: 'i32', 0x7e: 'i64', 0x7
 // ---------------------------------------------------------------------------------------------
 // Random numbers
 
-/** A Weyl sequence through a 32-bit mixer: reproducible from one seed, good enough low bits. */
-export class Rng {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  u32(): number {
-    this.state = (this.state + 0x9e3779b9) >>> 0;
-    let z = this.state;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    return (z ^ (z >>> 16)) >>> 0;
-  }
-  below(n: number): number {
-    return n <= 1 ? 0 : Math.floor((this.u32() / 0x1_0000_0000) * n);
-  }
-  chance(p: number): boolean {
-    return this.u32() / 0x1_0000_0000 < p;
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.below(items.length)]!;
-  }
-  u64(): bigint {
-    return (BigInt(this.u32()) << 32n) | BigInt(this.u32());
-  }
-  /** An index drawn with the given weights. */
-  weighted(weights: readonly number[]): number {
-    let total = 0;
-    for (const w of weights) total += w;
-    let x = (this.u32() / 0x1_0000_0000) * total;
-    for (let i = 0; i < weights.length; i++) {
-      x -= weights[i]!;
-      if (x < 0) return i;
-    }
-    return weights.length - 1;
-  }
-}
 
 /** The seed of module `index` of a campaign with seed `seed` (so one module is reproducible alone). */
 export function moduleSeed(seed: number, index: number): number {

@@ -6,6 +6,7 @@
 
 import { createWebAssembly } from '../src/jsapi/index.js';
 import { parseWat } from '../src/text/index.js';
+import { Rng } from './fuzz-rng.js';
 
 type Namespace = any;
 
@@ -33,13 +34,8 @@ const WAT = `(module (memory (export "m") 1 3) (table (export "t") 2 10 funcref)
   (elem (i32.const 0) func 0))`;
 
 export function runJsApiFuzz(seed: number, count: number): JsApiFuzzResult {
-  let state = seed | 0;
-  const rnd = (): number => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  const rnd = (): number => rng.u32() / 0x1_0000_0000;
   const bytes = parseWat(WAT);
   const sides = ([['native', (globalThis as { WebAssembly?: Namespace }).WebAssembly], ['tswasm', createWebAssembly()]] as const).map(([name, W]) => {
     const module = new W.Module(bytes);

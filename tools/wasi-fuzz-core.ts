@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Engine, Linker, Module, Store, Val } from '../src/api/index.js';
 import { Wasi, WasiExit } from '../src/wasi/index.js';
 import { PREVIEW1 } from '../src/wasi/syscalls.js';
+import { Rng } from './fuzz-rng.js';
 
 export interface WasiFuzzResult {
   readonly calls: number;
@@ -23,14 +24,9 @@ const SKIPPED = new Set(['proc_exit', 'poll_oneoff', 'sched_yield', 'proc_raise'
 const PATHS = ['a.txt', 'sub', 'sub/b', '..', '../outside/secret', '/etc/passwd', 'nope', 'sub/../a.txt', '', '.', 'sub/../../outside'];
 
 export function runWasiFuzz(seed: number, count: number): WasiFuzzResult {
-  let state = seed | 0;
-  const rnd = (): number => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const rng = new Rng(seed);
+  const rnd = (): number => rng.u32() / 0x1_0000_0000;
+  const pick = <T>(xs: readonly T[]): T => rng.pick(xs);
 
   const root = mkdtempSync(join(tmpdir(), 'tswasm-wasi-fuzz-'));
   const box = join(root, 'box');

@@ -2,12 +2,10 @@
 // Usage: npx tsx tools/wasi-fuzz.ts [--seed N] [--count N]. Exit code 1 on any problem.
 
 import { runWasiFuzz } from './wasi-fuzz-core.js';
+import { numberOption } from './fuzz-rng.js';
 
 const argv = process.argv.slice(2);
-const option = (name: string, fallback: number): number => {
-  const at = argv.indexOf(name);
-  return at >= 0 ? Number(argv[at + 1]) : fallback;
-};
+const option = (name: string, fallback: number): number => numberOption(argv, name, fallback);
 const seed = option('--seed', 1);
 const started = performance.now();
 const { calls, problems } = runWasiFuzz(seed, option('--count', 50_000));
