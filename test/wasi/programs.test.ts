@@ -122,7 +122,11 @@ test('clocks, sleeping through poll_oneoff, random bytes and sched_yield, as on 
   assert.doesNotMatch(ours.stdout, /^FAIL/m);
   assert.equal(ours.code, 0, ours.stdout);
   assert.match(ours.stdout, /^0 failures$/m);
-  assert.deepEqual(await runNode(program('clocks'), { args }), ours);
+  // node:wasi, the reference, sometimes wakes early from a 20 ms sleep on a loaded machine ("FAIL it
+  // slept at least 20 ms" in Node's run, seen under a CPU hog): compare with a run of it that passed.
+  let node = await runNode(program('clocks'), { args });
+  for (let retry = 0; retry < 3 && node.code !== 0; retry++) node = await runNode(program('clocks'), { args });
+  assert.deepEqual(node, ours);
 });
 
 test('exit codes: returning from main, exit(), proc_exit(), and exit statuses past 255', async () => {
