@@ -1,6 +1,7 @@
 // Engine configuration (Wasmtime's Config): which features are on, how code is compiled, fuel and
 // epoch interruption, NaN canonicalisation, the optional wasm call-depth limit and serialisation keys.
 
+import { checkOptionNames } from '../core/options.js';
 import { WASM3_FEATURES, withFeatures, type FeatureName, type WasmFeatures } from '../core/features.js';
 
 /** When generated JS is made: per function on first call, or for the whole module up front. */
@@ -70,7 +71,6 @@ export interface ResolvedConfig {
   readonly debugSource: ((moduleName: string | null, source: string) => void) | null;
 }
 
-/** Fills in defaults and checks values (maxWasmStack must be a positive integer). */
 const OPTIONS: readonly (keyof Config)[] = [
   'features', 'compilation', 'maxWasmStack', 'consumeFuel', 'epochInterruption', 'nanCanonicalization',
   'serializationKey', 'debugSource',
@@ -78,11 +78,8 @@ const OPTIONS: readonly (keyof Config)[] = [
 
 /** Throws a TypeError for what a Config cannot be: a typo or a wrong type is never silently ignored. */
 function checkConfig(config: unknown): asserts config is Config {
-  if (typeof config !== 'object' || config === null) throw new TypeError('Config must be an object');
+  checkOptionNames(config, OPTIONS, 'Config', 'Config');
   const c = config as Record<string, unknown>;
-  for (const key of Object.keys(c)) {
-    if (!(OPTIONS as readonly string[]).includes(key)) throw new TypeError(`Config: unknown option "${key}" (known: ${OPTIONS.join(', ')})`);
-  }
   for (const key of ['consumeFuel', 'epochInterruption', 'nanCanonicalization'] as const) {
     if (c[key] !== undefined && typeof c[key] !== 'boolean') throw new TypeError(`Config.${key} must be a boolean`);
   }
@@ -103,6 +100,7 @@ function checkConfig(config: unknown): asserts config is Config {
   }
 }
 
+/** Fills in defaults and checks values (maxWasmStack must be a positive integer). */
 export function resolveConfig(config: Config = {}): ResolvedConfig {
   checkConfig(config);
   const debug = config.debugSource;

@@ -62,7 +62,7 @@ export class Func {
    */
   static create(cx: AsContext<any>, type: FuncType, impl: HostFunction): Func {
     const store = storeOf(cx);
-    if (typeof impl !== 'function') throw new TypeError('Func.create: the implementation must be a function');
+    checkFunction(impl, 'Func.create');
     const raw = hostFunc(store, registerFuncType(type), (_caller, args) => impl(args), false);
     return Func.handle(store, raw);
   }
@@ -70,7 +70,7 @@ export class Func {
   /** Like `create`, with the Caller as the first argument of `impl`. */
   static createWithCaller<T>(cx: AsContext<T>, type: FuncType, impl: HostFunctionWithCaller<T>): Func {
     const store = storeOf(cx);
-    if (typeof impl !== 'function') throw new TypeError('Func.createWithCaller: the implementation must be a function');
+    checkFunction(impl, 'Func.createWithCaller');
     const raw = hostFunc(store, registerFuncType(type), (caller, args) => impl(caller!, args), true);
     return Func.handle(store, raw);
   }
@@ -81,13 +81,13 @@ export class Func {
    * one such value, an array of them for several results, or nothing.
    */
   static wrap(cx: AsContext<any>, type: FuncType, fn: (...args: any[]) => unknown): Func {
-    if (typeof fn !== 'function') throw new TypeError('Func.wrap: the implementation must be a function');
+    checkFunction(fn, 'Func.wrap');
     return Func.create(cx, type, plain(type, (args) => fn(...args)));
   }
 
   /** Like `wrap`, with the Caller as the first argument: `(caller, a, b) => a + b`. */
   static wrapWithCaller<T>(cx: AsContext<T>, type: FuncType, fn: (caller: Caller<T>, ...args: any[]) => unknown): Func {
-    if (typeof fn !== 'function') throw new TypeError('Func.wrapWithCaller: the implementation must be a function');
+    checkFunction(fn, 'Func.wrapWithCaller');
     return Func.createWithCaller(cx, type, (caller, args) => plain(type, (xs) => fn(caller, ...xs))(args));
   }
 
@@ -129,4 +129,9 @@ function plain(type: FuncType, fn: (args: unknown[]) => unknown): HostFunction {
     }
     return type.results.map((t, i) => jsToVal(t, values[i]));
   };
+}
+
+/** Throws a TypeError naming `where` unless `f` is a function (a host function's implementation). */
+export function checkFunction(f: unknown, where: string): void {
+  if (typeof f !== 'function') throw new TypeError(`${where}: the implementation must be a function`);
 }

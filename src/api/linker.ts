@@ -7,7 +7,7 @@ import { makeTrap } from '../runtime/traps.js';
 import type { Caller } from './caller.js';
 import { checkEngine, type Engine } from './engine.js';
 import { checkExternStore, isExtern, type Extern } from './extern.js';
-import { Func, type HostFunction, type HostFunctionWithCaller } from './func.js';
+import { Func, checkFunction, type HostFunction, type HostFunctionWithCaller } from './func.js';
 import { Instance } from './instance.js';
 import { InstancePre } from './instance-pre.js';
 import { Module } from './module.js';
@@ -129,7 +129,6 @@ export class Linker<T = unknown> {
 
   /** The item defined as `module`.`name` in the context's store, or undefined. */
   get(cx: AsContext<T>, module: string, name: string): Extern | undefined {
-    if (typeof module !== 'string' || typeof name !== 'string') throw new TypeError('Linker.get: module and item names must be strings');
     const d = this.defs.get(key(module, name));
     return d === undefined ? undefined : resolve(storeOf(cx), d);
   }
@@ -171,7 +170,6 @@ export class Linker<T = unknown> {
   }
 
   private insert(module: string, name: string, d: Definition): this {
-    if (typeof module !== 'string' || typeof name !== 'string') throw new TypeError('Linker: module and item names must be strings');
     const k = key(module, name);
     if (!this.shadowing && this.defs.has(k)) throw new Error(`import of \`${module}::${name}\` defined twice`);
     this.defs.set(k, d);
@@ -191,6 +189,7 @@ function defaultVal(t: ValType): Val {
 }
 
 function key(module: string, name: string): string {
+  if (typeof module !== 'string' || typeof name !== 'string') throw new TypeError('Linker: module and item names must be strings');
   return JSON.stringify([module, name]);
 }
 
@@ -201,7 +200,3 @@ export function resolve(store: Store<any>, d: Definition): Extern {
   return d.item;
 }
 
-/** Throws a TypeError naming `where` unless `f` is a function (a host function's implementation). */
-export function checkFunction(f: unknown, where: string): void {
-  if (typeof f !== 'function') throw new TypeError(`${where}: the implementation must be a function`);
-}

@@ -5,6 +5,7 @@ import type { ModuleInfo } from '../binary/module.js';
 import { CompileError } from '../core/errors.js';
 import { I64 } from '../core/types.js';
 import { registerCode } from '../runtime/code-registry.js';
+import { isStackOverflow } from '../runtime/traps.js';
 import type { LoweredFn } from '../runtime/func.js';
 import { layoutDataImages, type DataImage } from './data-image.js';
 import { FunctionCompiler } from './function-compiler.js';
@@ -76,11 +77,10 @@ export function factoryFromSource(source: string): Factory {
  * to JS, reported as such. Anything else is a bug in the code generator.
  */
 function parseFailure(e: unknown): CompileError {
-  const message = (e as Error).message;
-  if (e instanceof RangeError && message.includes('Maximum call stack size exceeded')) {
+  if (isStackOverflow(e)) {
     return new CompileError('a function nests blocks, loops or ifs too deeply for the JS engine to parse the code generated for it (V8 stops at about 1,000 levels)');
   }
-  return new CompileError(`internal error: generated code does not parse: ${message}`);
+  return new CompileError(`internal error: generated code does not parse: ${(e as Error).message}`);
 }
 
 class ModuleCode implements CompiledCode {

@@ -9,7 +9,7 @@ import type { Realm } from './realm.js';
 import { jsExceptionTag } from './tag.js';
 import { isRejected } from './valtypes.js';
 import { toJs, toWasm } from './values.js';
-import { dictionary, enforceRangeU32, requireArgs, sequence } from './webidl.js';
+import { dictionary, enforceRangeU32, notReceiver, requireArgs, sequence } from './webidl.js';
 
 export type ExceptionClass = ReturnType<typeof defineException>;
 
@@ -27,12 +27,6 @@ export function defineException(realm: Realm) {
   class Exception {
     readonly #exn: WasmException;
     readonly #stack: string | undefined;
-
-    /** The receiver as an Exception, or the TypeError WebIDL's brand check gives (not a private-field error). */
-    static #self(o: unknown, what: string): Exception {
-      if (typeof o !== 'object' || o === null || !(#stack in o)) throw new TypeError(`${what}: the receiver is not a WebAssembly.Exception`);
-      return o as Exception;
-    }
 
     constructor(exceptionTag: unknown, payload: unknown, options?: unknown) {
       if (adopting !== null) {
@@ -89,7 +83,8 @@ export function defineException(realm: Realm) {
 
     /** The stack captured at construction with `traceStack: true`, else undefined. */
     get stack(): string | undefined {
-      return Exception.#self(this, 'WebAssembly.Exception.stack').#stack;
+      if (realm.exception.unwrap(this) === undefined) notReceiver('WebAssembly.Exception.stack', 'Exception');
+      return this.#stack;
     }
   }
 

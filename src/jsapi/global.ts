@@ -8,7 +8,7 @@ import { asWebIdlInterface } from './interface.js';
 import type { Realm } from './realm.js';
 import { isRejected, valueTypeFromJs } from './valtypes.js';
 import { defaultValue, toJs, toWasm } from './values.js';
-import { dictionary, required } from './webidl.js';
+import { dictionary, notReceiver, required } from './webidl.js';
 
 export type GlobalClass = ReturnType<typeof defineGlobal>;
 
@@ -19,12 +19,6 @@ export function defineGlobal(realm: Realm) {
 
   class Global {
     readonly #raw: GlobalObject;
-
-    /** The receiver as a Global, or the TypeError WebIDL's brand check gives (not a private-field error). */
-    static #self(o: unknown, what: string): Global {
-      if (typeof o !== 'object' || o === null || !(#raw in o)) throw new TypeError(`${what}: the receiver is not a WebAssembly.Global`);
-      return o as Global;
-    }
 
     constructor(descriptor: unknown, ...rest: unknown[]) {
       if (adopting !== null) {
@@ -38,16 +32,16 @@ export function defineGlobal(realm: Realm) {
 
     /** The value (GetGlobalValue). */
     valueOf(): unknown {
-      return readValue(realm, Global.#self(this, 'WebAssembly.Global.valueOf').#raw);
+      return readValue(realm, realm.global.unwrap(this) ?? notReceiver('WebAssembly.Global.valueOf', 'Global'));
     }
 
     get value(): unknown {
-      return readValue(realm, Global.#self(this, 'WebAssembly.Global.value').#raw);
+      return readValue(realm, realm.global.unwrap(this) ?? notReceiver('WebAssembly.Global.value', 'Global'));
     }
 
     /** Sets a mutable global: a TypeError for an immutable one. */
     set value(v: unknown) {
-      const raw = Global.#self(this, 'WebAssembly.Global.value').#raw;
+      const raw = realm.global.unwrap(this) ?? notReceiver('WebAssembly.Global.value', 'Global');
       if (isRejected(raw.type.type)) throw new TypeError('WebAssembly.Global: values of this type cannot be set from JavaScript');
       if (!raw.type.mutable) throw new TypeError('WebAssembly.Global: cannot set the value of an immutable global');
       writeValue(raw, toWasm(raw.type.type, v));

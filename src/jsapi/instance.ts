@@ -13,7 +13,7 @@ import { readImports } from './imports.js';
 import { checkTableSizes } from './limits.js';
 import { asWebIdlInterface } from './interface.js';
 import type { Realm } from './realm.js';
-import { isObject, requireArgs } from './webidl.js';
+import { isObject, notReceiver, requireArgs } from './webidl.js';
 
 export type InstanceClass = ReturnType<typeof defineInstance>;
 
@@ -53,12 +53,6 @@ export function defineInstance(realm: Realm) {
   class Instance {
     readonly #exports: object;
 
-    /** The receiver as an Instance, or the TypeError WebIDL's brand check gives (not a private-field error). */
-    static #self(o: unknown, what: string): Instance {
-      if (typeof o !== 'object' || o === null || !(#exports in o)) throw new TypeError(`${what}: the receiver is not a WebAssembly.Instance`);
-      return o as Instance;
-    }
-
     constructor(module: unknown, importObject?: unknown) {
       if (adopting !== null) {
         this.#exports = adopting;
@@ -75,7 +69,8 @@ export function defineInstance(realm: Realm) {
 
     /** The exports object: frozen, null prototype, one property per export in module order. */
     get exports(): object {
-      return Instance.#self(this, 'WebAssembly.Instance.exports').#exports;
+      if (typeof this !== 'object' || this === null || !(#exports in this)) notReceiver('WebAssembly.Instance.exports', 'Instance');
+      return this.#exports;
     }
 
     static {

@@ -7,7 +7,7 @@ import { detachBuffer, transferBuffer } from './detach.js';
 import { asWebIdlInterface } from './interface.js';
 import type { Realm } from './realm.js';
 import {
-  addressValueToU64, dictionary, requireArgs, required, toEnum, u64ToAddressValue, u64ToNumber, type AddressType,
+  addressValueToU64, dictionary, notReceiver, requireArgs, required, toEnum, u64ToAddressValue, u64ToNumber, type AddressType,
 } from './webidl.js';
 
 const ADDRESS_TYPES: readonly AddressType[] = ['i32', 'i64'];
@@ -25,12 +25,6 @@ export function defineMemory(realm: Realm) {
     readonly #raw: MemoryObject;
     /** The buffer JS has seen since the last refresh: only that one needs detaching. */
     #exposed: ArrayBuffer | null = null;
-
-    /** The receiver as a Memory, or the TypeError WebIDL's brand check gives (not a private-field error). */
-    static #self(o: unknown, what: string): Memory {
-      if (typeof o !== 'object' || o === null || !(#raw in o)) throw new TypeError(`${what}: the receiver is not a WebAssembly.Memory`);
-      return o as Memory;
-    }
 
     constructor(descriptor: unknown) {
       if (adopting !== null) {
@@ -57,7 +51,7 @@ export function defineMemory(realm: Realm) {
 
     /** Grows by `delta` pages; returns the old size. A RangeError when the memory cannot grow. */
     grow(delta: unknown): number | bigint {
-      const raw = Memory.#self(this, 'WebAssembly.Memory.grow').#raw;
+      const raw = realm.memory.unwrap(this) ?? notReceiver('WebAssembly.Memory.grow', 'Memory');
       requireArgs(arguments.length, 1, 'WebAssembly.Memory.grow');
       const address: AddressType = raw.type.address64 ? 'i64' : 'i32';
       const pages = u64ToNumber(addressValueToU64(delta, address, 'WebAssembly.Memory.grow'));
@@ -72,15 +66,15 @@ export function defineMemory(realm: Realm) {
      * SharedArrayBuffer per size cannot alias it in JavaScript).
      */
     get buffer(): ArrayBuffer {
-      const self = Memory.#self(this, 'WebAssembly.Memory.buffer');
-      const buffer = self.#raw.exposeBuffer();
-      self.#exposed = buffer;
+      const buffer = (realm.memory.unwrap(this) ?? notReceiver('WebAssembly.Memory.buffer', 'Memory')).exposeBuffer();
+      this.#exposed = buffer;
       return buffer;
     }
 
     /** Memories are always backed by fixed-length buffers here, so this is `buffer`. */
     toFixedLengthBuffer(): ArrayBuffer {
-      return Memory.#self(this, 'WebAssembly.Memory.toFixedLengthBuffer').buffer;
+      if (realm.memory.unwrap(this) === undefined) notReceiver('WebAssembly.Memory.toFixedLengthBuffer', 'Memory');
+      return this.buffer;
     }
 
     #detachIfExposed(old: ArrayBuffer): void {

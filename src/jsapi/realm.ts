@@ -13,6 +13,7 @@ import type { TagObject } from '../runtime/tag.js';
 import type { WasmException } from '../runtime/exceptions.js';
 import { makeExportedCallable } from './export-adaptor.js';
 import { registerExportedFunction, type FuncRealm } from './values.js';
+import { checkOptionNames } from '../core/options.js';
 
 /** Options of `createWebAssembly`. */
 export interface JsApiOptions {
@@ -62,10 +63,7 @@ export class Realm implements FuncRealm {
   jsTag: TagObject | null = null;
 
   constructor(options: JsApiOptions = {}) {
-    if (typeof options !== 'object' || options === null) throw new TypeError('createWebAssembly: options must be an object');
-    for (const key of Object.keys(options)) {
-      if (key !== 'detachOnGrow' && key !== 'engine') throw new TypeError(`createWebAssembly: unknown option "${key}" (known: detachOnGrow, engine)`);
-    }
+    checkOptionNames(options, ['detachOnGrow', 'engine'], 'createWebAssembly', 'createWebAssembly: options');
     if (options.detachOnGrow !== undefined && typeof options.detachOnGrow !== 'boolean') throw new TypeError('createWebAssembly: detachOnGrow must be a boolean');
     // Threads are on unless the embedder says otherwise: browsers and Node ship shared memories
     // and atomics, and the JS API's own tests build shared memories by default.

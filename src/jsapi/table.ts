@@ -8,7 +8,7 @@ import type { Realm } from './realm.js';
 import { TABLE_KIND_NAMES, isRejected, toValueType } from './valtypes.js';
 import { defaultValue, toJs, toWasm } from './values.js';
 import {
-  addressValueToU64, dictionary, requireArgs, required, toEnum, u64ToAddressValue, u64ToNumber, type AddressType,
+  addressValueToU64, dictionary, notReceiver, requireArgs, required, toEnum, u64ToAddressValue, u64ToNumber, type AddressType,
 } from './webidl.js';
 
 const ADDRESS_TYPES: readonly AddressType[] = ['i32', 'i64'];
@@ -23,12 +23,6 @@ export function defineTable(realm: Realm) {
   class Table {
     readonly #raw: TableObject;
 
-    /** The receiver as a Table, or the TypeError WebIDL's brand check gives (not a private-field error). */
-    static #self(o: unknown, what: string): Table {
-      if (typeof o !== 'object' || o === null || !(#raw in o)) throw new TypeError(`${what}: the receiver is not a WebAssembly.Table`);
-      return o as Table;
-    }
-
     constructor(descriptor: unknown, ...rest: unknown[]) {
       if (adopting !== null) {
         this.#raw = adopting;
@@ -42,7 +36,7 @@ export function defineTable(realm: Realm) {
 
     /** Grows by `delta` elements set to `value` (or the default); returns the old length. */
     grow(delta: unknown, ...rest: unknown[]): number | bigint {
-      const raw = Table.#self(this, 'WebAssembly.Table.grow').#raw;
+      const raw = realm.table.unwrap(this) ?? notReceiver('WebAssembly.Table.grow', 'Table');
       requireArgs(arguments.length, 1, 'WebAssembly.Table.grow');
       const address = addressOf(raw);
       const n = u64ToNumber(addressValueToU64(delta, address, 'WebAssembly.Table.grow'));
@@ -54,7 +48,7 @@ export function defineTable(realm: Realm) {
 
     /** The element at `index`: a RangeError when out of bounds. */
     get(index: unknown): unknown {
-      const raw = Table.#self(this, 'WebAssembly.Table.get').#raw;
+      const raw = realm.table.unwrap(this) ?? notReceiver('WebAssembly.Table.get', 'Table');
       requireArgs(arguments.length, 1, 'WebAssembly.Table.get');
       checkElementType(raw, 'WebAssembly.Table.get');
       const i = u64ToNumber(addressValueToU64(index, addressOf(raw), 'WebAssembly.Table.get'));
@@ -64,7 +58,7 @@ export function defineTable(realm: Realm) {
 
     /** Sets the element at `index` to `value`, or to the default value when `value` is not passed. */
     set(index: unknown, ...rest: unknown[]): undefined {
-      const raw = Table.#self(this, 'WebAssembly.Table.set').#raw;
+      const raw = realm.table.unwrap(this) ?? notReceiver('WebAssembly.Table.set', 'Table');
       requireArgs(arguments.length, 1, 'WebAssembly.Table.set');
       checkElementType(raw, 'WebAssembly.Table.set');
       const i = u64ToNumber(addressValueToU64(index, addressOf(raw), 'WebAssembly.Table.set'));
@@ -76,7 +70,7 @@ export function defineTable(realm: Realm) {
 
     /** The number of elements (a BigInt for a table with i64 addresses). */
     get length(): number | bigint {
-      const raw = Table.#self(this, 'WebAssembly.Table.length').#raw;
+      const raw = realm.table.unwrap(this) ?? notReceiver('WebAssembly.Table.length', 'Table');
       return u64ToAddressValue(raw.length, addressOf(raw));
     }
 

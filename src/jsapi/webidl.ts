@@ -131,3 +131,8 @@ function bufferByteLength(v: unknown): number | null {
     }
   }
 }
+
+/** WebIDL's check of `this`: a method or accessor called on an object of another interface. */
+export function notReceiver(what: string, iface: string): never {
+  throw new TypeError(`${what}: the receiver is not a WebAssembly.${iface}`);
+}

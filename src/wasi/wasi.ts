@@ -15,6 +15,7 @@ import { FdTable } from './fd-table.js';
 import { GuestMemory, encodeUtf8 } from './memory-view.js';
 import { makeInput, makeOutput, type StdinOption, type StdoutOption } from './stdio.js';
 import { PREVIEW0, PREVIEW1, WASI_PREVIEW1, WASI_UNSTABLE, type SyscallDef } from './syscalls.js';
+import { checkOptionNames } from '../core/options.js';
 
 export interface WasiOptions {
   /** argv; by convention args[0] is the program name. */
@@ -43,11 +44,8 @@ const OPTIONS = ['args', 'env', 'preopens', 'stdin', 'stdout', 'stderr', 'return
 
 /** A TypeError for options of the wrong shape (a preopens array would name its guest "0"). */
 function checkOptions(options: unknown): asserts options is WasiOptions {
-  if (typeof options !== 'object' || options === null) throw new TypeError('Wasi: options must be an object');
+  checkOptionNames(options, OPTIONS, 'Wasi', 'Wasi: options');
   const o = options as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (!OPTIONS.includes(key)) throw new TypeError(`Wasi: unknown option "${key}" (known: ${OPTIONS.join(', ')})`);
-  }
   if (o.args !== undefined && (!Array.isArray(o.args) || o.args.some((a) => typeof a !== 'string'))) {
     throw new TypeError('Wasi: args must be an array of strings');
   }
