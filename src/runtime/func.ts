@@ -17,8 +17,8 @@ export class WasmFunc {
    * arguments are then pending in the slots). null for every other function.
    */
   body: LoweredFn | null = null;
-  /** Calls `body ?? fn` with the arguments taken from the tail-call slots. */
-  fromSlots: (f: WasmFunc) => any;
+  /** The adaptor behind fromSlots, made on first use: most functions are never tail-called. */
+  private adaptor: ((f: WasmFunc) => any) | null = null;
   /** Public handle cache (api/Func), set by the API layer. */
   handle: unknown = null;
   /**
@@ -42,7 +42,15 @@ export class WasmFunc {
     readonly index: number,
   ) {
     this.fn = fn;
-    this.fromSlots = slotAdaptor(funcType);
+  }
+
+  /**
+   * Calls `body ?? fn` with the arguments taken from the tail-call slots. Made on first use:
+   * instantiation creates one WasmFunc per function, and making each one's adaptor took 12 ms of
+   * sql.js's 90 ms start-up.
+   */
+  get fromSlots(): (f: WasmFunc) => any {
+    return this.adaptor ??= slotAdaptor(this.funcType);
   }
 }
 
