@@ -4,13 +4,17 @@
 import type { Command } from './main.js';
 import { readModuleFile } from './read-module.js';
 import {
-  CompileError, Engine, F32, F64, Func, I32, I64, V128, Instance, LinkError, Module, Store, Trap, Val, formatBacktrace,
-  valTypeName, type ValType,
+  CompileError, Engine, F32, F64, Func, I32, I64, V128, Instance, LinkError, Linker, Module, Store, StoreLimitsBuilder,
+  Trap, Val, formatBacktrace, valTypeName, type ValType,
 } from '../api/index.js';
 import { Wasi, WasiExit } from '../wasi/index.js';
 import { startEpochTimer } from '../node/epoch-timer.js';
+import {
+  UsageError, WASM_OPTIONS_HELP, applyWasmOption, defaultWasmOptions, parseDuration, type WasmOptions,
+} from './wasm-options.js';
 
-const USAGE = `usage: tswasm run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [--fuel N] [--timeout T] [--invoke NAME] FILE.wasm|FILE.wat [ARGS...]
+const USAGE = `usage: tswasm run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [--fuel N] [--timeout T] [-W KEY=VALUE,...]
+       [--preload NAME=FILE]... [--invoke NAME] FILE.wasm|FILE.wat [ARGS...]
 
   Without --invoke, runs a WASI command: calls "_start" with ARGS as argv (argv[0] is FILE),
   stdin/stdout/stderr inherited; exits with the program's exit code.
@@ -23,7 +27,10 @@ const USAGE = `usage: tswasm run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]..
                         call, one per byte or element of bulk operations);
                         it traps with OutOfFuel when they run out
   --timeout T           interrupt the program after T (e.g. 500ms, 10s, 2m; a bare number is
-                        seconds): it traps with Interrupt, also inside a loop that never returns`;
+                        seconds): it traps with Interrupt, also inside a loop that never returns
+  --preload NAME=FILE   instantiate FILE first (with WASI) and let the program import its exports
+                        from module NAME; a reactor's "_initialize" runs first
+${WASM_OPTIONS_HELP}`;
 
 /** Exit status for a trap, as `wasmtime run` on Unix (128 + SIGABRT). */
 const TRAP_EXIT = 134;
@@ -32,16 +39,14 @@ interface RunOptions {
   dirs: { host: string; guest: string }[];
   env: Record<string, string>;
   invoke: string | null;
-  fuel: number | null;
-  timeoutMs: number | null;
+  wasm: WasmOptions;
+  preloads: { name: string; file: string }[];
   file: string;
   args: string[];
 }
 
-class UsageError extends Error {}
-
 function parseArgs(argv: string[]): RunOptions {
-  const opts: RunOptions = { dirs: [], env: {}, invoke: null, fuel: null, timeoutMs: null, file: '', args: [] };
+  const opts: RunOptions = { dirs: [], env: {}, invoke: null, wasm: defaultWasmOptions(), preloads: [], file: '', args: [] };
   let i = 0;
   const value = (flag: string): string => {
     const v = argv[++i];
@@ -80,15 +85,30 @@ function parseArgs(argv: string[]): RunOptions {
         const text = arg();
         const n = /^\d+$/.test(text) ? Number(text) : NaN;
         if (!Number.isSafeInteger(n)) throw new UsageError(`--fuel needs a non-negative integer, not "${text}"`);
-        opts.fuel = n;
+        opts.wasm.fuel = n;
         break;
       }
       case '--timeout':
-        opts.timeoutMs = parseDuration(arg());
+        opts.wasm.timeoutMs = parseDuration(arg());
         break;
+      case '-W': case '--wasm':
+        applyWasmOption(opts.wasm, arg());
+        break;
+      case '--preload': {
+        const spec = arg();
+        const eq = spec.indexOf('=');
+        if (eq <= 0 || eq === spec.length - 1) throw new UsageError(`--preload needs NAME=FILE, not "${spec}"`);
+        opts.preloads.push({ name: spec.slice(0, eq), file: spec.slice(eq + 1) });
+        break;
+      }
       case '-h': case '--help':
         throw new UsageError('');
       default:
+        // Wasmtime also takes -W's value attached: -Wfuel=100.
+        if (a.startsWith('-W') && a.length > 2) {
+          applyWasmOption(opts.wasm, a.slice(2));
+          break;
+        }
         throw new UsageError(`unknown option ${a}`);
     }
   }
@@ -103,15 +123,6 @@ function parseArgs(argv: string[]): RunOptions {
     opts.args = opts.args.slice(2);
   }
   return opts;
-}
-
-const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** "500ms", "10s", "1.5m", "2h", or a bare number of seconds, in milliseconds. */
-function parseDuration(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text);
-  if (m === null) throw new UsageError(`--timeout needs a duration such as 500ms, 10s or 2m, not "${text}"`);
-  return Number(m[1]) * UNIT_MS[m[2] ?? 's']!;
 }
 
 /**
@@ -205,14 +216,52 @@ function invoke(store: Store, instance: Instance, name: string, texts: string[])
   return 0;
 }
 
+/** The store's limiter for the -W limits, or null when none was given. */
+function storeLimits(w: WasmOptions) {
+  if (w.maxMemorySize === null && w.maxTableElements === null && w.maxInstances === null && w.maxTables === null
+    && w.maxMemories === null && !w.trapOnGrowFailure) return null;
+  const b = new StoreLimitsBuilder().trapOnGrowFailure(w.trapOnGrowFailure);
+  if (w.maxMemorySize !== null) b.memorySize(w.maxMemorySize);
+  if (w.maxTableElements !== null) b.tableElements(w.maxTableElements);
+  if (w.maxInstances !== null) b.instances(w.maxInstances);
+  if (w.maxTables !== null) b.tables(w.maxTables);
+  if (w.maxMemories !== null) b.memories(w.maxMemories);
+  return b.build();
+}
+
+/**
+ * Instantiates the program with WASI. With --preload or unknown-imports-trap the imports go through
+ * a Linker (as in wasmtime run); otherwise straight from WASI, whose errors name the WASI signature.
+ */
+function instantiate(opts: RunOptions, engine: Engine, store: Store, wasi: Wasi, module: Module): Instance {
+  if (opts.preloads.length === 0 && !opts.wasm.unknownImportsTrap) return wasi.instantiate(store, module);
+  const linker = new Linker(engine);
+  wasi.define(linker);
+  for (const p of opts.preloads) {
+    try {
+      linker.module(store, p.name, loadModule(engine, p.file));
+    } catch (e) {
+      if (e instanceof LinkError) throw new Error(`${p.file}: ${e.message}`);
+      throw e;
+    }
+  }
+  if (opts.wasm.unknownImportsTrap) linker.defineUnknownImportsAsTraps(module);
+  return linker.instantiate(store, module);
+}
+
 function run(opts: RunOptions): number {
-  const engine = new Engine({ consumeFuel: opts.fuel !== null, epochInterruption: opts.timeoutMs !== null });
+  const w = opts.wasm;
+  const engine = new Engine({
+    consumeFuel: w.fuel !== null, epochInterruption: w.timeoutMs !== null, nanCanonicalization: w.nanCanonicalization,
+  });
   const store = new Store(engine);
-  if (opts.fuel !== null) store.setFuel(opts.fuel);
-  if (opts.timeoutMs !== null) store.setEpochDeadline(1);
+  if (w.fuel !== null) store.setFuel(w.fuel);
+  if (w.timeoutMs !== null) store.setEpochDeadline(1);
+  const limits = storeLimits(w);
+  if (limits !== null) store.limiter(limits);
   const module = loadModule(engine, opts.file);
   // Started after compiling: the timeout counts the program's run (instantiation included).
-  const timer = opts.timeoutMs === null ? null : startEpochTimer(engine, opts.timeoutMs);
+  const timer = w.timeoutMs === null ? null : startEpochTimer(engine, w.timeoutMs);
   const wasi = new Wasi({
     args: opts.invoke === null ? [opts.file, ...opts.args] : [opts.file],
     env: opts.env,
@@ -221,7 +270,7 @@ function run(opts: RunOptions): number {
   try {
     let instance: Instance;
     try {
-      instance = wasi.instantiate(store, module);
+      instance = instantiate(opts, engine, store, wasi, module);
     } catch (e) {
       if (e instanceof LinkError) throw new Error(`${opts.file}: ${e.message}`);
       throw e;

@@ -167,6 +167,90 @@ test('--fuel and --timeout stop a program that runs too long, as wasmtime run do
   }
 });
 
+test("-W limits, as wasmtime run's: memory and table growth past the limit fails (or traps), too large a start is refused", async () => {
+  const dir = tempDir();
+  try {
+    const wat = join(dir, 'grow.wat');
+    writeFileSync(wat, `(module
+      (memory 1)
+      (table 1 funcref)
+      (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+      (func (export "grow_table") (param i32) (result i32) (table.grow (ref.null func) (local.get 0)))
+      ;; grows until refused, then reports the page count
+      (func (export "fill") (result i32)
+        (loop $l (br_if $l (i32.ne (memory.grow (i32.const 1)) (i32.const -1))))
+        (memory.size)))`);
+    const limit = '-W max-memory-size=196608'; // three pages
+    const run = (...args: string[]) => runCliInProcess(args.flatMap((a) => a.split(' ')));
+    const fits = await run(limit, '--invoke', 'grow', wat, '2');
+    assert.equal(fits.stdout, '1\n', fits.stderr);
+    const refused = await run(limit, '--invoke', 'grow', wat, '3');
+    assert.equal(refused.stdout, '-1\n', refused.stderr);
+    const filled = await run('-Wmax-memory-size=655360', '--invoke', 'fill', wat);
+    assert.equal(filled.stdout, '10\n', filled.stderr);
+    const trapped = await run(`${limit},trap-on-grow-failure`, '--invoke', 'grow', wat, '3');
+    assert.equal(trapped.status, 134);
+    assert.match(trapped.stderr, /wasm trap: HostError: forcing trap when growing memory to 262144 bytes/);
+    const tableRefused = await run('--wasm', 'max-table-elements=4', '--invoke', 'grow_table', wat, '4');
+    assert.equal(tableRefused.stdout, '-1\n', tableRefused.stderr);
+    const tableFits = await run('--wasm=max-table-elements=4', '--invoke', 'grow_table', wat, '3');
+    assert.equal(tableFits.stdout, '1\n', tableFits.stderr);
+    const tooSmall = await run('-W max-memory-size=1000', '--invoke', 'grow', wat, '0');
+    assert.equal(tooSmall.status, 1);
+    assert.match(tooSmall.stderr, /memory minimum size of 1 pages exceeds memory limits/);
+    const noMemories = await run('-W max-memories=0', '--invoke', 'grow', wat, '0');
+    assert.equal(noMemories.status, 1);
+    assert.match(noMemories.stderr, /memory count too high/);
+    const fuel = await run('-W fuel=3', '--invoke', 'fill', wat);
+    assert.match(fuel.stderr, /wasm trap: OutOfFuel/);
+
+    const unknown = await run('-W max-stack=5', '--invoke', 'grow', wat, '0');
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /unknown -W option "max-stack" \(tswasm supports fuel, timeout, max-memory-size/);
+    const notNumber = await run('-W max-memory-size=1MB', '--invoke', 'grow', wat, '0');
+    assert.equal(notNumber.status, 2);
+    assert.match(notNumber.stderr, /-W max-memory-size needs a non-negative integer, not "1MB"/);
+    const badSwitch = await run('-W trap-on-grow-failure=maybe', '--invoke', 'grow', wat, '0');
+    assert.equal(badSwitch.status, 2);
+    assert.match(badSwitch.stderr, /-W trap-on-grow-failure takes y or n, not "maybe"/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('--preload links a reactor the program imports from; -W unknown-imports-trap defers a missing import to its call', async () => {
+  const dir = tempDir();
+  try {
+    const lib = join(dir, 'lib.wat');
+    writeFileSync(lib, `(module
+      (global $base (mut i32) (i32.const 0))
+      (func (export "_initialize") (global.set $base (i32.const 40)))
+      (func (export "add_base") (param i32) (result i32) (i32.add (global.get $base) (local.get 0))))`);
+    const main = join(dir, 'main.wat');
+    writeFileSync(main, `(module
+      (import "lib" "add_base" (func $add (param i32) (result i32)))
+      (import "env" "missing" (func $missing))
+      (func (export "f") (param i32) (result i32) (call $add (local.get 0)))
+      (func (export "g") (call $missing)))`);
+    const linked = await runCliInProcess(['--preload', `lib=${lib}`, '-W', 'unknown-imports-trap', '--invoke', 'f', main, '2']);
+    assert.equal(linked.stdout, '42\n', linked.stderr);
+    const called = await runCliInProcess(['--preload', `lib=${lib}`, '-W', 'unknown-imports-trap=y', '--invoke', 'g', main]);
+    assert.equal(called.status, 134);
+    assert.match(called.stderr, /wasm trap: HostError: unknown import: `env::missing` has not been defined/);
+    const unlinked = await runCliInProcess(['--preload', `lib=${lib}`, '--invoke', 'f', main, '2']);
+    assert.equal(unlinked.status, 1);
+    assert.match(unlinked.stderr, /main\.wat: unknown import: `env::missing` has not been defined/);
+    const missingLib = await runCliInProcess(['--preload', `lib=${join(dir, 'nope.wat')}`, '--invoke', 'f', main, '2']);
+    assert.equal(missingLib.status, 1);
+    assert.match(missingLib.stderr, /nope\.wat: no such file/);
+    const badSpec = await runCliInProcess(['--preload', lib, '--invoke', 'f', main, '2']);
+    assert.equal(badSpec.status, 2);
+    assert.match(badSpec.stderr, /--preload needs NAME=FILE/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('clear errors: missing file, invalid module, unknown import, no _start, bad usage, missing --dir', async () => {
   const dir = tempDir();
   try {
