@@ -1,5 +1,5 @@
-// The API's two doors: host -> wasm (`callWasm`, with the CallingWasm/ReturningFromWasm hooks and
-// the entered instance recorded for Callers) and wasm -> host (`hostFunc`, a host function's WasmFunc).
+// The API's two doors: host -> wasm (`callWasm`, with the CallingWasm/ReturningFromWasm hooks) and
+// wasm -> host (`hostFunc`, a host function's WasmFunc, which knows the instance that called it).
 
 import type { FuncType } from '../core/types.js';
 import { callLowered, returnResults } from '../runtime/call.js';
@@ -8,29 +8,27 @@ import { WasmFunc, type LoweredFn } from '../runtime/func.js';
 import type { InstanceObject } from '../runtime/instance.js';
 import { HostThrow, isStackOverflow } from '../runtime/traps.js';
 import { canonicalType } from '../validate/type-registry.js';
-import { Caller, enteredInstance, enterInstance, leaveInstance } from './caller.js';
+import { CALLER } from '../runtime/slots.js';
+import { Caller } from './caller.js';
 import type { Store } from './store.js';
 import { liftVals, lowerVals, type Val } from './val.js';
 
 /** Calls `f` with lowered arguments from the host; returns its lowered results. */
 export function callWasm(store: Store<any>, f: WasmFunc, lowered: readonly unknown[]): unknown[] {
   const hook = store.raw.callHook;
-  const prev = enterInstance(f.owner);
+  // A host function called from here has no calling instance.
+  CALLER.n = 0;
+  if (hook === null) return callIn(store, f, lowered);
+  hook('CallingWasm');
+  let out: unknown[];
   try {
-    if (hook === null) return callIn(store, f, lowered);
-    hook('CallingWasm');
-    let out: unknown[];
-    try {
-      out = callIn(store, f, lowered);
-    } catch (e) {
-      hook('ReturningFromWasm');
-      throw e;
-    }
+    out = callIn(store, f, lowered);
+  } catch (e) {
     hook('ReturningFromWasm');
-    return out;
-  } finally {
-    leaveInstance(prev);
+    throw e;
   }
+  hook('ReturningFromWasm');
+  return out;
 }
 
 /** callLowered, with an uncaught wasm exception turned into a ThrownException. */
@@ -80,8 +78,11 @@ export function hostFunc(store: Store<any>, typeId: number, impl: HostImpl, want
   // `arguments`, not a rest array: a rest array of doubles would quiet signalling NaNs.
   const fn: LoweredFn = wantsCaller
     ? function (): unknown {
+      // Reached through a table, a reference or a tail call: the calling instance left itself in CALLER.
+      const via = CALLER.n;
+      CALLER.n = 0;
       // eslint-disable-next-line prefer-rest-params
-      return invoke(enteredInstance(), arguments);
+      return invoke(via === 0 ? null : (store.raw.instanceByNumber(via) as InstanceObject | undefined) ?? null, arguments);
     }
     : function (): unknown {
       // eslint-disable-next-line prefer-rest-params

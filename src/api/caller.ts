@@ -79,22 +79,3 @@ export class Caller<T = unknown> {
 export function callerStore<T>(caller: Caller<T>): Store<T> {
   return Caller.storeOf(caller);
 }
-
-// The instance whose export the host most recently called: the Caller's instance for host
-// functions reached without an importing instance binding them (through a table or a tail call).
-let entered: InstanceObject | null = null;
-
-/** Records that the host calls into `owner` (a function's owning instance, or anything else for none); returns the previous one. */
-export function enterInstance(owner: unknown): InstanceObject | null {
-  const prev = entered;
-  entered = owner instanceof InstanceObject ? owner : null;
-  return prev;
-}
-/** Restores what `enterInstance` returned when the call into wasm ends. */
-export function leaveInstance(prev: InstanceObject | null): void {
-  entered = prev;
-}
-/** The instance the host most recently called into (null outside wasm or for host functions). */
-export function enteredInstance(): InstanceObject | null {
-  return entered;
-}

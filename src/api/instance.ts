@@ -5,7 +5,6 @@ import { LinkError } from '../core/errors.js';
 import type { ValType } from '../core/types.js';
 import { InstanceObject } from '../runtime/instance.js';
 import type { RuntimeExtern } from '../runtime/link.js';
-import { enterInstance, leaveInstance } from './caller.js';
 import { embedderException } from './exnref.js';
 import { checkExternStore, externFromRaw, isExtern, type Extern } from './extern.js';
 import { Func } from './func.js';
@@ -121,7 +120,6 @@ function instantiate(store: Store<any>, module: Module, imports: RuntimeExtern[]
   const info = module.info;
   admitInstance(store, info);
   const hook = info.start !== null ? store.raw.callHook : null;
-  const prev = enterInstance(null);
   let raw: InstanceObject;
   try {
     if (hook !== null) hook('CallingWasm');
@@ -135,8 +133,6 @@ function instantiate(store: Store<any>, module: Module, imports: RuntimeExtern[]
     // instance's memories and tables in the store (as in Wasmtime), so they stay counted.
     if (e instanceof LinkError) releaseInstance(store, info);
     throw embedderException(store, e);
-  } finally {
-    leaveInstance(prev);
   }
   for (const g of raw.globals) claim(store, g);
   for (const t of raw.tags) claim(store, t);

@@ -6,7 +6,7 @@ import type { ExternKind, ImportDesc, ModuleInfo } from '../binary/module.js';
 import type { FuncType, GlobalType, MemoryType, TableType } from '../core/types.js';
 import { layoutDataImages } from '../compile/data-image.js';
 import { compileModule, factoryFromSource, type CompiledCode } from '../compile/module-compiler.js';
-import { checkSupported, recordTailCallers } from '../compile/supported.js';
+import { checkSupported, recordBodyFacts } from '../compile/supported.js';
 import { registerCode } from '../runtime/code-registry.js';
 import type { ModuleCode } from '../runtime/instance.js';
 import { validateModule } from '../validate/index.js';
@@ -63,7 +63,7 @@ export class Module implements ModuleCode {
     this.info = decodeModule(toBytes(source), config.features);
     const validated = validateModule(this.info, config.features);
     this.canon = validated.canonicalTypeIds;
-    recordTailCallers(this.info, validated.tailCallers);
+    recordBodyFacts(this.info, validated);
     checkSupported(this.info);
     this.maxWasmStack = config.maxWasmStack;
     if (config.compilation === 'eager') this.code();

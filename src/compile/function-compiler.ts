@@ -1370,6 +1370,8 @@ export class FunctionCompiler {
     }
     // Inside a try body a tail call must leave the handler first: through the trampoline.
     if (this.mc.trampolined[index] || inTryBody(this)) {
+      // FN[index] is an import's unbound callable: it learns its caller from CALLER.
+      if (index < this.mc.module.numImportedFuncs) this.emit('CALLER.n = INST;');
       this.tailViaSlots(args, `FN[${index}]`);
       this.unreachable = true;
     } else {
@@ -1420,6 +1422,8 @@ export class FunctionCompiler {
     const target = this.temp(FUNCREF);
     // Canonical ids differ between processes: read through ctx.canon so serialized code stays valid.
     this.emit(`${target} = ${this.helper('indirectTarget')}(T${table}, ${idx}, ${this.constant(`ctx.canon[${typeIndex}]`)});`);
+    // A host function taking a Caller learns here which instance called it.
+    if (!this.mc.ownTables[table]) this.emit('CALLER.n = INST;');
     this.callTarget(target, type, args, tail);
   }
 
@@ -1432,11 +1436,13 @@ export class FunctionCompiler {
     this.popN(args.length);
     const target = this.temp(FUNCREF);
     this.emit(`${target} = ${this.helper('refTarget')}(${ref.code});`);
+    this.emit('CALLER.n = INST;');
     this.callTarget(target, type, args, tail);
   }
 
   /** Calls a WasmFunc held in `target`: directly, or for a tail call through the trampoline when it has a body. */
   private callTarget(target: string, type: FuncType, args: readonly Entry[], tail: boolean): void {
+    // The target may be a host function taking a Caller: it learns which instance called it here.
     if (!tail) {
       this.emitCall(`${target}.fn`, type, args);
       return;

@@ -11,7 +11,7 @@ import { layoutDataImages, type DataImage } from './data-image.js';
 import { FunctionCompiler } from './function-compiler.js';
 import { ModuleContext, type CodegenOptions } from './module-context.js';
 import { funcIdentifier } from './names.js';
-import { findTailCallers } from './supported.js';
+import { findBodyFacts } from './supported.js';
 
 /** What the eager factory returns for one instance. */
 export interface FactoryResult {
@@ -100,7 +100,7 @@ class ModuleCode implements CompiledCode {
     const names = module.names?.functions;
     const funcNames: string[] = [];
     for (let i = 0; i < module.funcTypes.length; i++) funcNames.push(funcIdentifier(i, names?.get(i)));
-    this.mc = new ModuleContext(module, canon, funcNames, findTailCallers(module), options);
+    this.mc = new ModuleContext(module, canon, funcNames, findBodyFacts(module), options);
     this.url = registerCode({ moduleName: module.names?.module ?? null, funcNames: names ?? new Map() }, this).url;
     this.units = new Array(module.funcTypes.length);
     this.lazy = options.lazy === true;
@@ -243,7 +243,7 @@ function runtimePrologue(mc: ModuleContext): string[] {
     'const RT = ctx.rt;',
     'const RI = RT.RI, RF = RT.RF, RR = RT.RR, TI = RT.TI, TF = RT.TF, TR = RT.TR;',
     'const TAIL = RT.TAIL, pendingTail = RT.pendingTail, DEPTH = RT.DEPTH, MAX_DEPTH = ctx.maxDepth;',
-    'const LI = RT.LI, LF = RT.LF, LR = RT.LR;',
+    'const LI = RT.LI, LF = RT.LF, LR = RT.LR, CALLER = RT.CALLER, INST = ctx.instance.number;',
     'const FN = ctx.funcs, DATA = ctx.datas, ELEM = ctx.elems;',
   ];
   if (mc.options.consumeFuel || mc.options.epochInterruption) out.push('const S = ctx.store, EPOCH = S.epoch;');

@@ -1,8 +1,11 @@
 // What the code generator knows about the whole module while it compiles one function: types,
-// canonical ids, names, which functions are trampolined, and the helpers and constants used.
+// canonical ids, names, which functions are trampolined, which tables hold only its own functions,
+// and the helpers and constants used.
 
 import type { ModuleInfo } from '../binary/module.js';
 import type { FuncType } from '../core/types.js';
+import { ownFunctionTables } from './own-tables.js';
+import type { BodyFacts } from './supported.js';
 
 export interface CodegenOptions {
   /** Trap with StackOverflow beyond this many nested wasm calls (null: rely on the JS stack). */
@@ -23,6 +26,10 @@ export class ModuleContext {
   private readonly constantNames = new Map<string, string>();
   /** The expression of every constant, by name. */
   readonly constantExprs = new Map<string, string>();
+  /** Functions that contain return_call* (compiled as body + trampoline). */
+  readonly trampolined: readonly boolean[];
+  /** Tables that only ever hold the module's own functions (own-tables.ts). */
+  readonly ownTables: readonly boolean[];
 
   constructor(
     readonly module: ModuleInfo,
@@ -30,10 +37,12 @@ export class ModuleContext {
     readonly canon: ArrayLike<number>,
     /** JS identifier of every function (imports first). */
     readonly funcNames: readonly string[],
-    /** Functions that contain return_call* (compiled as body + trampoline). */
-    readonly trampolined: readonly boolean[],
+    facts: BodyFacts,
     readonly options: CodegenOptions,
-  ) {}
+  ) {
+    this.trampolined = facts.tailCallers;
+    this.ownTables = ownFunctionTables(module, facts.writtenTables);
+  }
 
   funcType(typeIndex: number): FuncType {
     const c = this.module.types[typeIndex]!.composite;

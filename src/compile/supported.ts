@@ -1,7 +1,8 @@
 // What the JS compiler needs to know about every function body before it generates code: whether
 // it refuses an instruction (every proposal in the opcode table runs now; the list stays for the
-// next) and which functions make tail calls. The validator records tail calls as it goes
-// (recordTailCallers); only modules that reach the compiler some other way are scanned here.
+// next), which functions make tail calls and which tables instructions write. The validator
+// records both as it goes (recordBodyFacts); only modules that reach the compiler some other way
+// are scanned here.
 
 import type { ModuleInfo } from '../binary/module.js';
 import { Op } from '../binary/op.js';
@@ -20,39 +21,62 @@ function fail(what: string, detail: string): never {
   throw new UnsupportedError(`${what} in the JS compiler (${detail})`);
 }
 
-/** Tail callers per module, from the validator or a scan, so compilation does not walk the code again. */
-const tailCallers = new WeakMap<ModuleInfo, boolean[]>();
+/** What the code generator needs from every body, as the validator (or a scan) found it. */
+export interface BodyFacts {
+  /** Which functions (by function index) contain return_call, return_call_indirect or return_call_ref. */
+  readonly tailCallers: readonly boolean[];
+  /** Which tables an instruction writes (table.set, grow, fill, init, or copy into it). */
+  readonly writtenTables: readonly boolean[];
+}
+
+/** Per module, from the validator or a scan, so compilation does not walk the code again. */
+const facts = new WeakMap<ModuleInfo, BodyFacts>();
 
 export function checkSupported(m: ModuleInfo): void {
   if (REFUSES_SOME) scanModule(m);
 }
 
-/** Which functions (by function index) contain return_call, return_call_indirect or return_call_ref. */
-export function findTailCallers(m: ModuleInfo): boolean[] {
-  return tailCallers.get(m) ?? scanModule(m);
+/** The module's body facts: the validator's when it recorded them, else from a scan. */
+export function findBodyFacts(m: ModuleInfo): BodyFacts {
+  return facts.get(m) ?? scanModule(m);
 }
 
-/** Remembers which functions the validator saw make tail calls, so compilation need not scan. */
-export function recordTailCallers(m: ModuleInfo, tails: readonly boolean[]): void {
-  tailCallers.set(m, tails as boolean[]);
+/** Remembers what the validator found, so compilation need not scan. */
+export function recordBodyFacts(m: ModuleInfo, found: BodyFacts): void {
+  facts.set(m, found);
 }
 
-/** Walks every body: refuses unsupported instructions, records (and returns) the tail callers. */
-function scanModule(m: ModuleInfo): boolean[] {
-  const tails: boolean[] = new Array(m.funcTypes.length).fill(false);
+/** Walks every body: refuses unsupported instructions, records (and returns) its facts. */
+function scanModule(m: ModuleInfo): BodyFacts {
+  const tailCallers: boolean[] = new Array(m.funcTypes.length).fill(false);
+  const writtenTables: boolean[] = new Array(m.tables.length).fill(false);
   m.codes.forEach((body, i) => {
     const index = m.numImportedFuncs + i;
     const r = new ByteReader(m.bytes, body.code.start, body.code.end);
     while (r.pos < r.end) {
       const byte = r.u8();
-      if (byte === Op.ReturnCall || byte === Op.ReturnCallIndirect || byte === Op.ReturnCallRef) tails[index] = true;
+      if (byte === Op.ReturnCall || byte === Op.ReturnCallIndirect || byte === Op.ReturnCallRef) tailCallers[index] = true;
       const op = byte >= 0xfb && byte <= 0xfe ? opByPrefixed(byte, r.u32()) : opByByte(byte);
       if (op === undefined) return;
       const what = UNSUPPORTED[op.feature];
       if (what !== undefined) fail(what, `${op.name} in function ${index}`);
+      const written = writtenTable(op.code, new ByteReader(m.bytes, r.pos, body.code.end));
+      if (written >= 0) writtenTables[written] = true;
       skipImmediates(r, op);
     }
   });
-  tailCallers.set(m, tails);
-  return tails;
+  const found = { tailCallers, writtenTables };
+  facts.set(m, found);
+  return found;
+}
+
+/** The table an instruction writes, read from its immediates at `r`; -1 for other instructions. */
+function writtenTable(code: number, r: ByteReader): number {
+  switch (code) {
+    case Op.TableSet: case Op.TableGrow: case Op.TableFill: case Op.TableCopy: return r.u32();
+    case Op.TableInit:
+      r.u32();
+      return r.u32();
+    default: return -1;
+  }
 }

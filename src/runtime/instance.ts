@@ -14,7 +14,7 @@ import { HELPERS } from './helpers.js';
 import { checkImport, type RuntimeExtern } from './link.js';
 import { MemoryObject } from './memory.js';
 import { SharedMemoryObject } from './shared-memory.js';
-import { DEPTH, LF, LI, LR, RF, RI, RR, TAIL, TF, TI, TR, pendingTail } from './slots.js';
+import { CALLER, DEPTH, LF, LI, LR, RF, RI, RR, TAIL, TF, TI, TR, pendingTail } from './slots.js';
 import { TableObject } from './table.js';
 import type { StoreObject } from './store.js';
 import { TagObject } from './tag.js';
@@ -30,7 +30,7 @@ export interface ModuleCode {
   readonly maxWasmStack: number | null;
 }
 
-const RUNTIME_SLOTS = { RI, RF, RR, TI, TF, TR, TAIL, pendingTail, DEPTH, LI, LF, LR };
+const RUNTIME_SLOTS = { RI, RF, RR, TI, TF, TR, TAIL, pendingTail, DEPTH, LI, LF, LR, CALLER };
 
 export class InstanceObject {
   readonly funcs: WasmFunc[] = [];
@@ -39,6 +39,8 @@ export class InstanceObject {
   readonly globals: GlobalObject[] = [];
   readonly tags: TagObject[] = [];
   readonly exports = new Map<string, RuntimeExtern>();
+  /** This instance's number in its store (StoreObject.instances), which generated code puts in CALLER. */
+  readonly number: number;
 
   constructor(readonly module: ModuleCode, imports: readonly RuntimeExtern[], readonly store: StoreObject) {
     const m = module.info;
@@ -92,6 +94,7 @@ export class InstanceObject {
     const elems: (unknown[] | null)[] = m.elems.map((e) =>
       e.funcIndices ? e.funcIndices.map((f) => this.funcs[f]) : e.exprs!.map((x) => evalConst(m, x, this.globals, this.funcs, canon)));
 
+    this.number = store.numberInstance(this);
     const code = module.code();
     const ctx = {
       rt: RUNTIME_SLOTS, helpers: HELPERS, maxDepth: module.maxWasmStack ?? 0, store, instance: this, canon: module.canon,
@@ -114,7 +117,11 @@ export class InstanceObject {
     }
     try {
       this.initSegments(elems, datas, code);
-      if (m.start !== null) this.funcs[m.start]!.fn();
+      if (m.start !== null) {
+        // An imported host function as the start function has no calling instance.
+        CALLER.n = 0;
+        this.funcs[m.start]!.fn();
+      }
     } catch (e) {
       throw toEmbedderError(e);
     }

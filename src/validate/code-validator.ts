@@ -26,6 +26,8 @@ export class CodeValidator extends BodyState {
   declaredFuncs: Uint8Array = new Uint8Array(0);
   /** 1 for every validated function that makes a tail call (return_call, _indirect or _ref). */
   readonly tailCallers: Uint8Array;
+  /** 1 for every table an instruction writes (table.set, grow, fill, init, or copy into it). */
+  readonly writtenTables: Uint8Array;
   /** The function being validated, or -1 in a constant expression. */
   private func = -1;
   /** In a constant expression: how many globals global.get may name (else -1). */
@@ -40,6 +42,7 @@ export class CodeValidator extends BodyState {
     super(module, types, features);
     this.memoryAddrs = Int32Array.from(module.memories, (m) => (m.address64 ? I64 : I32));
     this.tailCallers = new Uint8Array(module.funcTypes.length);
+    this.writtenTables = new Uint8Array(module.tables.length);
     this.oneByte = [];
     for (let b = 0; b < 256; b++) {
       const op = isPrefix(b) ? undefined : opByByte(b);
@@ -393,6 +396,7 @@ export class CodeValidator extends BodyState {
         const y = r.u32();
         const x = r.u32();
         const addr = this.tableAddr(x);
+        this.writtenTables[x] = 1;
         const et = this.elemType(y);
         if (!this.types.matches(et, this.module.tables[x]!.element)) {
           this.fail(`type mismatch: element segment's type ${this.typeName(et)} does not match table ${x}'s element type`);
@@ -407,6 +411,7 @@ export class CodeValidator extends BodyState {
         const sx = r.u32();
         const dst = this.tableAddr(dx);
         const src = this.tableAddr(sx);
+        this.writtenTables[dx] = 1;
         if (!this.types.matches(this.module.tables[sx]!.element, this.module.tables[dx]!.element)) {
           this.fail(`type mismatch: source element type does not match table ${dx}'s element type`);
         }
@@ -425,6 +430,7 @@ export class CodeValidator extends BodyState {
       case Op.TableSet: {
         const x = r.u32();
         const addr = this.tableAddr(x);
+        this.writtenTables[x] = 1;
         this.pop(this.module.tables[x]!.element);
         this.pop(addr);
         return;
@@ -432,6 +438,7 @@ export class CodeValidator extends BodyState {
       case Op.TableGrow: {
         const x = r.u32();
         const addr = this.tableAddr(x);
+        this.writtenTables[x] = 1;
         this.pop(addr);
         this.pop(this.module.tables[x]!.element);
         this.push(addr);
@@ -440,6 +447,7 @@ export class CodeValidator extends BodyState {
       case Op.TableFill: {
         const x = r.u32();
         const addr = this.tableAddr(x);
+        this.writtenTables[x] = 1;
         this.pop(addr);
         this.pop(this.module.tables[x]!.element);
         this.pop(addr);

@@ -33,6 +33,8 @@ export interface ValidatedModule {
   readonly declaredFuncRefs: ReadonlySet<number>;
   /** Which functions (by function index) make tail calls (return_call, _indirect, _ref). */
   readonly tailCallers: readonly boolean[];
+  /** Which tables an instruction writes (table.set, grow, fill, init, or copy into it). */
+  readonly writtenTables: readonly boolean[];
   /** Value subtyping with this module's type indices. */
   matchesValType(a: ValType, b: ValType): boolean;
   /** A value type of this module with canonical ids in place of type indices. */
@@ -41,7 +43,7 @@ export interface ValidatedModule {
 
 /** Validates a decoded module; throws CompileError (`malformed` for body-level encoding errors). */
 export function validateModule(module: ModuleInfo, features: WasmFeatures): ValidatedModule {
-  const { types, declaredFuncs, tailCallers } = validateModuleInfo(module, features);
+  const { types, declaredFuncs, tailCallers, writtenTables } = validateModuleInfo(module, features);
   const refs = new Set<number>();
   declaredFuncs.forEach((d, i) => {
     if (d) refs.add(i);
@@ -52,6 +54,7 @@ export function validateModule(module: ModuleInfo, features: WasmFeatures): Vali
     canonicalTypeIds: types.canon,
     declaredFuncRefs: refs,
     tailCallers: Array.from(tailCallers, (x) => x === 1),
+    writtenTables: Array.from(writtenTables, (x) => x === 1),
     matchesValType: (a, b) => types.matches(a, b),
     canonicalValType: (t) => canonicalizeValType(t, types.canon),
   };

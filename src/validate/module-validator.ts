@@ -27,6 +27,8 @@ export interface ModuleValidation {
   readonly declaredFuncs: Uint8Array;
   /** 1 for every defined function that makes a tail call. */
   readonly tailCallers: Uint8Array;
+  /** 1 for every table an instruction writes. */
+  readonly writtenTables: Uint8Array;
 }
 
 export function validateModuleInfo(m: ModuleInfo, features: WasmFeatures): ModuleValidation {
@@ -106,7 +108,7 @@ export function validateModuleInfo(m: ModuleInfo, features: WasmFeatures): Modul
 
   code.declaredFuncs = declared;
   for (let i = m.numImportedFuncs; i < m.funcTypes.length; i++) code.validateFunction(i);
-  return { types, declaredFuncs: declared, tailCallers: code.tailCallers };
+  return { types, declaredFuncs: declared, tailCallers: code.tailCallers, writtenTables: code.writtenTables };
 }
 
 function typeError(m: ModuleInfo, x: number, what: string, at: number): never {

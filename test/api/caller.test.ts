@@ -1,5 +1,5 @@
 // Host functions with a Caller: the calling instance's exports, the store's data, expiry after the
-// call, the exact caller across instances; call hooks; WasmBacktrace from inside a host call.
+// call, the exact caller across instances (also through tables, references and tail calls); call hooks; WasmBacktrace from inside a host call.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -69,6 +69,57 @@ for (const compilation of ['lazy', 'eager'] as const) test(`the Caller is the in
   // Called from the host directly, there is no calling instance.
   (linker.get(store, 'env', 'who') as Func).call(store);
   assert.deepEqual(seen, ['A', 'B', null]);
+});
+
+for (const compilation of ['lazy', 'eager'] as const) test(`the Caller is the instance that made the call through a table, a reference or a tail call (${compilation})`, () => {
+  const engine = new Engine({ compilation });
+  const store = new Store(engine);
+  const seen: (string | null)[] = [];
+  const linker = new Linker(engine);
+  linker.funcWrapWithCaller('env', 'who', funcType([], []), (caller: Caller) => {
+    const m = caller.getExport('memory') as Memory | undefined;
+    seen.push(m === undefined ? null : String.fromCharCode(m.data(caller)[0]!));
+  });
+  // B reaches \`who\` only as a funcref; the host entered A, which calls B's exports.
+  const b = linker.instantiate(store, new Module(engine, `(module (import "env" "who" (func $who))
+    (type $v (func))
+    (memory (export "memory") 1) (data (i32.const 0) "B")
+    (table 1 funcref) (elem (i32.const 0) $who)
+    (elem declare func $who)
+    (tag $t)
+    (func (export "indirect") (call_indirect (type $v) (i32.const 0)))
+    (func (export "ref") (call_ref $v (ref.func $who)))
+    (func (export "tail_indirect") (return_call_indirect (type $v) (i32.const 0)))
+    (func (export "tail_ref") (return_call_ref $v (ref.func $who)))
+    (func (export "tail_in_try") (try_table (catch_all 0) (return_call $who))))`));
+  linker.instance(store, 'b', b);
+  const names = ['indirect', 'ref', 'tail_indirect', 'tail_ref', 'tail_in_try'];
+  const a = linker.instantiate(store, new Module(engine, `(module
+    ${names.map((n) => `(import "b" "${n}" (func $${n}))`).join(' ')}
+    (memory (export "memory") 1) (data (i32.const 0) "A")
+    (func (export "run") ${names.map((n) => `(call $${n})`).join(' ')}))`));
+  a.getFunc(store, 'run')!.call(store);
+  assert.deepEqual(seen, ['B', 'B', 'B', 'B', 'B']);
+  // The host calling B's export directly: B again; calling the host function itself: no instance.
+  b.getFunc(store, 'indirect')!.call(store);
+  (linker.get(store, 'env', 'who') as Func).call(store);
+  assert.deepEqual(seen.slice(5), ['B', null]);
+
+  // Tables that get the host function only at run time: through table.set from a parameter, and
+  // through the API into an exported table (C's tables hold only their own functions and skip this).
+  const c = linker.instantiate(store, new Module(engine, `(module
+    (type $v (func))
+    (memory (export "memory") 1) (data (i32.const 0) "C")
+    (table $private 1 funcref) (table $public (export "public") 1 funcref)
+    (func (export "install") (param funcref) (table.set $private (i32.const 0) (local.get 0)))
+    (func (export "call_private") (call_indirect $private (type $v) (i32.const 0)))
+    (func (export "call_public") (call_indirect $public (type $v) (i32.const 0))))`));
+  const who = linker.get(store, 'env', 'who') as Func;
+  c.getFunc(store, 'install')!.call(store, [Val.funcref(who)]);
+  c.getTable(store, 'public')!.set(store, 0, Val.funcref(who));
+  c.getFunc(store, 'call_private')!.call(store);
+  c.getFunc(store, 'call_public')!.call(store);
+  assert.deepEqual(seen.slice(7), ['C', 'C']);
 });
 
 test('call hooks see every transition, in order, even when wasm traps', () => {

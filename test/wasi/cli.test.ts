@@ -243,6 +243,23 @@ test('--preload links a reactor the program imports from; -W unknown-imports-tra
     const missingLib = await runCliInProcess(['--preload', `lib=${join(dir, 'nope.wat')}`, '--invoke', 'f', main, '2']);
     assert.equal(missingLib.status, 1);
     assert.match(missingLib.stderr, /nope\.wat: no such file/);
+    // WASI calls made by the preloaded module use its own memory, also through a function pointer.
+    const wlib = join(dir, 'wlib.wat');
+    writeFileSync(wlib, `(module
+      (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+      (type $w (func (param i32 i32 i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (data (i32.const 16) "from lib\\n")
+      (table 1 funcref) (elem (i32.const 0) $fd_write)
+      (func (export "say")
+        (i32.store (i32.const 0) (i32.const 16))
+        (i32.store (i32.const 4) (i32.const 9))
+        (drop (call_indirect (type $w) (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8) (i32.const 0)))))`);
+    const wmain = join(dir, 'wmain.wat');
+    writeFileSync(wmain, `(module (import "lib" "say" (func $say)) (memory (export "memory") 1)
+      (data (i32.const 16) "from main\\n") (func (export "_start") (call $say)))`);
+    const viaTable = await runCli(['--preload', `lib=${wlib}`, wmain]);
+    assert.equal(viaTable.stdout, 'from lib\n', viaTable.stderr);
     const badSpec = await runCliInProcess(['--preload', lib, '--invoke', 'f', main, '2']);
     assert.equal(badSpec.status, 2);
     assert.match(badSpec.stderr, /--preload needs NAME=FILE/);
