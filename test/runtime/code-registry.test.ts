@@ -1,5 +1,6 @@
 // Backtraces map generated code back to module names through a registry; an entry must go when
 // its module's compiled code is collected, or a host compiling a module per request grows forever.
+// The same for the numbers a store gives its instances (for Callers reached through tables).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -29,4 +30,22 @@ test("a collected module's names leave the registry (lazy, eager and deserialize
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   assert.ok(registeredCodeCount() <= before + 10, `${registeredCodeCount() - before} of 800 modules still registered`);
+});
+
+test('a store numbers its instances weakly: collected instances give their numbers back', async () => {
+  const engine = new Engine();
+  const store = new Store(engine);
+  const module = new Module(engine, '(module (func (export "f")))');
+  const first = new Instance(store, module, []);
+  for (let i = 0; i < 500; i++) new Instance(store, module, []);
+  const numberOf = (instance: Instance) => (instance as unknown as { raw: { number: number } }).raw.number;
+  let latest = numberOf(new Instance(store, module, []));
+  assert.ok(latest > 500, 'numbers grow while instances are alive');
+  for (let i = 0; i < 100 && latest > 10; i++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    latest = numberOf(new Instance(store, module, []));
+  }
+  assert.ok(latest <= 10, `a new instance got number ${latest}: the collected ones were not given back`);
+  assert.equal(numberOf(first), 1, 'a live instance keeps its number');
 });
