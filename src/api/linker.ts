@@ -12,7 +12,7 @@ import { Instance } from './instance.js';
 import { InstancePre } from './instance-pre.js';
 import { Module } from './module.js';
 import { storeOf, type AsContext, type Store } from './store.js';
-import { registerFuncType } from './types.js';
+import { funcType, registerFuncType } from './types.js';
 import { Val, jsToVal } from './val.js';
 
 /** One name's definition: a store's item, or a host function made per store. */
@@ -131,6 +131,30 @@ export class Linker<T = unknown> {
   get(cx: AsContext<T>, module: string, name: string): Extern | undefined {
     const d = this.defs.get(key(module, name));
     return d === undefined ? undefined : resolve(storeOf(cx), d);
+  }
+
+  /**
+   * The default export of `module` (Wasmtime's Linker::get_default): its item named "", else its
+   * `_start`; when it has neither, a function that does nothing.
+   */
+  getDefault(cx: AsContext<T>, module: string): Func {
+    const store = storeOf(cx);
+    for (const name of ['', '_start']) {
+      const item = this.get(store, module, name);
+      if (item === undefined) continue;
+      if (!(item instanceof Func)) throw new Error(`the default export of \`${module}\` (\`${name}\`) is not a function`);
+      return item;
+    }
+    return Func.wrap(store, funcType([], []), () => {});
+  }
+
+  /** Every definition, in the order made, as [module, name, item in the context's store] (Wasmtime's Linker::iter). */
+  *iter(cx: AsContext<T>): IterableIterator<[string, string, Extern]> {
+    const store = storeOf(cx);
+    for (const [k, d] of this.defs) {
+      const [module, name] = JSON.parse(k) as [string, string];
+      yield [module, name, resolve(store, d)];
+    }
   }
 
   /** Instantiates `module` with its imports looked up by name (Wasmtime's Linker::instantiate). */

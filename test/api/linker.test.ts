@@ -1,5 +1,5 @@
 // The Linker: host functions by name in any store, define/instance/module, shadowing, unknown
-// imports as traps or defaults, aliases, and InstancePre instantiating many times.
+// imports as traps or defaults, aliases, getDefault and iter, and InstancePre instantiating many times.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -83,6 +83,28 @@ test('instance() registers exports for other modules; module() handles reactors 
   linker.module(store, 'command', command);
   const cbump = linker.get(store, 'command', 'bump') as Func;
   assert.deepEqual([cbump.call(store)[0]!.value, cbump.call(store)[0]!.value], [1, 1]);
+});
+
+test('getDefault finds a module\'s "" or _start export, else a no-op; iter lists every definition', () => {
+  const engine = new Engine();
+  const store = new Store(engine);
+  const linker = new Linker(engine);
+  const ran: string[] = [];
+  linker.funcWrap('env', 'mark', funcType([I32], []), (n: number) => void ran.push(`mark ${n}`));
+  const module = (exports: string) => new Module(engine, `(module (import "env" "mark" (func $m (param i32))) ${exports})`);
+  linker.instance(store, 'empty_name', linker.instantiate(store, module('(func (export "") (call $m (i32.const 1))) (func (export "_start") (call $m (i32.const 2)))')));
+  linker.instance(store, 'start', linker.instantiate(store, module('(func (export "_start") (call $m (i32.const 3)))')));
+  linker.instance(store, 'none', linker.instantiate(store, module('(func (export "other") (call $m (i32.const 4)))')));
+  linker.instance(store, 'global', linker.instantiate(store, module('(global (export "") i32 (i32.const 0))')));
+  for (const name of ['empty_name', 'start', 'none']) linker.getDefault(store, name).call(store);
+  assert.deepEqual(ran, ['mark 1', 'mark 3']);
+  assert.deepEqual(linker.getDefault(store, 'nowhere').type(store), funcType([], []));
+  assert.throws(() => linker.getDefault(store, 'global'), /the default export of `global` \(``\) is not a function/);
+
+  const listed = [...linker.iter(store)].map(([m, n, item]) => `${m}::${n}:${item.constructor.name}`);
+  assert.deepEqual(listed, [
+    'env::mark:Func', 'empty_name:::Func', 'empty_name::_start:Func', 'start::_start:Func', 'none::other:Func', 'global:::Global',
+  ]);
 });
 
 test('instantiatePre resolves once and instantiates in many stores', () => {
