@@ -39,7 +39,7 @@ export class InstanceObject {
   readonly globals: GlobalObject[] = [];
   readonly tags: TagObject[] = [];
   readonly exports = new Map<string, RuntimeExtern>();
-  /** This instance's number in its store (StoreObject.instances), which generated code puts in CALLER. */
+  /** This instance's number in its store (StoreObject.numberInstance), which generated code puts in CALLER. */
   readonly number: number;
 
   constructor(readonly module: ModuleCode, imports: readonly RuntimeExtern[], readonly store: StoreObject) {
