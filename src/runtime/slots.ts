@@ -35,8 +35,8 @@ export const pendingTail: { target: unknown } = { target: null };
  * and a host function taking a Caller that is not bound to an importing instance takes it (and
  * clears it) on entry. Every entry from the host clears it, so a host function the host calls
  * itself sees no instance. A small integer in an object's field: on the call_indirect kernel,
- * storing the instance object there cost 12%, and an Int32Array element 8% (TurboFan must assume
- * it aliases the typed arrays that hold globals).
+ * storing the instance object there cost 12%, and an Int32Array element 8% (likely because a
+ * typed-array store may alias the typed arrays that hold globals; not verified).
  */
 export const CALLER = { n: 0 };
 
