@@ -10,7 +10,7 @@ import {
 import { Wasi, WasiExit } from '../wasi/index.js';
 import { startEpochTimer } from '../node/epoch-timer.js';
 import {
-  UsageError, WASM_OPTIONS_HELP, applyWasmOption, defaultWasmOptions, parseDuration, type WasmOptions,
+  UsageError, WASM_OPTIONS_HELP, applyWasmOption, defaultWasmOptions, parseCount, parseDuration, type WasmOptions,
 } from './wasm-options.js';
 
 const USAGE = `usage: tswasm run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [--fuel N] [--timeout T] [-W KEY=VALUE,...]
@@ -81,13 +81,9 @@ function parseArgs(argv: string[]): RunOptions {
       case '--invoke':
         opts.invoke = arg();
         break;
-      case '--fuel': {
-        const text = arg();
-        const n = /^\d+$/.test(text) ? Number(text) : NaN;
-        if (!Number.isSafeInteger(n)) throw new UsageError(`--fuel needs a non-negative integer, not "${text}"`);
-        opts.wasm.fuel = n;
+      case '--fuel':
+        opts.wasm.fuel = parseCount(arg(), '--fuel');
         break;
-      }
       case '--timeout':
         opts.wasm.timeoutMs = parseDuration(arg());
         break;

@@ -71,11 +71,14 @@ function required(key: string, value: string | null): string {
   return value;
 }
 
-/** A non-negative integer (underscores allowed between digits, as Wasmtime's parser allows). */
 function count(key: string, value: string | null): number {
-  const text = required(key, value);
+  return parseCount(required(key, value), `-W ${key}`);
+}
+
+/** A non-negative integer (underscores allowed between digits, as Wasmtime's parser allows). */
+export function parseCount(text: string, option: string): number {
   const n = /^\d+(_\d+)*$/.test(text) ? Number(text.replace(/_/g, '')) : NaN;
-  if (!Number.isSafeInteger(n)) throw new UsageError(`-W ${key} needs a non-negative integer, not "${text}"`);
+  if (!Number.isSafeInteger(n)) throw new UsageError(`${option} needs a non-negative integer, not "${text}"`);
   return n;
 }
 
