@@ -49,7 +49,11 @@ test('a Caller kept after its host call throws on every use', () => {
   assert.throws(() => Func.wrap(caller, funcType([], []), () => {}), expired);
 });
 
-for (const compilation of ['lazy', 'eager'] as const) test(`the Caller is the instance that made the call, also across instances (${compilation})`, () => {
+/**
+ * A linker with env.who, a host function that records its Caller's instance: the first byte of
+ * the caller's memory (each test module puts its letter there), or null for no instance.
+ */
+function whoLinker(compilation: 'lazy' | 'eager') {
   const engine = new Engine({ compilation });
   const store = new Store(engine);
   const seen: (string | null)[] = [];
@@ -58,6 +62,11 @@ for (const compilation of ['lazy', 'eager'] as const) test(`the Caller is the in
     const m = caller.getExport('memory') as Memory | undefined;
     seen.push(m === undefined ? null : String.fromCharCode(m.data(caller)[0]!));
   });
+  return { engine, store, linker, seen };
+}
+
+for (const compilation of ['lazy', 'eager'] as const) test(`the Caller is the instance that made the call, also across instances (${compilation})`, () => {
+  const { engine, store, linker, seen } = whoLinker(compilation);
   // B calls `who` directly and exports that; A calls B's export (a direct wasm-to-wasm call).
   const b = linker.instantiate(store, new Module(engine, `(module (import "env" "who" (func $who))
     (memory (export "memory") 1) (data (i32.const 0) "B") (func (export "who_b") (call $who)))`));
@@ -72,15 +81,8 @@ for (const compilation of ['lazy', 'eager'] as const) test(`the Caller is the in
 });
 
 for (const compilation of ['lazy', 'eager'] as const) test(`the Caller is the instance that made the call through a table, a reference or a tail call (${compilation})`, () => {
-  const engine = new Engine({ compilation });
-  const store = new Store(engine);
-  const seen: (string | null)[] = [];
-  const linker = new Linker(engine);
-  linker.funcWrapWithCaller('env', 'who', funcType([], []), (caller: Caller) => {
-    const m = caller.getExport('memory') as Memory | undefined;
-    seen.push(m === undefined ? null : String.fromCharCode(m.data(caller)[0]!));
-  });
-  // B reaches \`who\` only as a funcref; the host entered A, which calls B's exports.
+  const { engine, store, linker, seen } = whoLinker(compilation);
+  // B reaches `who` only as a funcref; the host entered A, which calls B's exports.
   const b = linker.instantiate(store, new Module(engine, `(module (import "env" "who" (func $who))
     (type $v (func))
     (memory (export "memory") 1) (data (i32.const 0) "B")
