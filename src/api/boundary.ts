@@ -16,19 +16,23 @@ import { liftVals, lowerVals, type Val } from './val.js';
 /** Calls `f` with lowered arguments from the host; returns its lowered results. */
 export function callWasm(store: Store<any>, f: WasmFunc, lowered: readonly unknown[]): unknown[] {
   const hook = store.raw.callHook;
-  // A host function called from here has no calling instance.
-  CALLER.n = 0;
-  if (hook === null) return callIn(store, f, lowered);
-  hook('CallingWasm');
-  let out: unknown[];
+  // A host function called from here has no calling instance, and no instance stays behind in CALLER.
+  CALLER.i = null;
   try {
-    out = callIn(store, f, lowered);
-  } catch (e) {
+    if (hook === null) return callIn(store, f, lowered);
+    hook('CallingWasm');
+    let out: unknown[];
+    try {
+      out = callIn(store, f, lowered);
+    } catch (e) {
+      hook('ReturningFromWasm');
+      throw e;
+    }
     hook('ReturningFromWasm');
-    throw e;
+    return out;
+  } finally {
+    CALLER.i = null;
   }
-  hook('ReturningFromWasm');
-  return out;
 }
 
 /** callLowered, with an uncaught wasm exception turned into a ThrownException. */
@@ -79,10 +83,10 @@ export function hostFunc(store: Store<any>, typeId: number, impl: HostImpl, want
   const fn: LoweredFn = wantsCaller
     ? function (): unknown {
       // Reached through a table, a reference or a tail call: the calling instance left itself in CALLER.
-      const via = CALLER.n;
-      CALLER.n = 0;
+      const via = CALLER.i as InstanceObject | null;
+      CALLER.i = null;
       // eslint-disable-next-line prefer-rest-params
-      return invoke(via === 0 ? null : (store.raw.instanceByNumber(via) as InstanceObject | undefined) ?? null, arguments);
+      return invoke(via, arguments);
     }
     : function (): unknown {
       // eslint-disable-next-line prefer-rest-params

@@ -1371,7 +1371,7 @@ export class FunctionCompiler {
     // Inside a try body a tail call must leave the handler first: through the trampoline.
     if (this.mc.trampolined[index] || inTryBody(this)) {
       // FN[index] is an import's unbound callable: it learns its caller from CALLER.
-      if (index < this.mc.module.numImportedFuncs) this.emit('CALLER.n = INST;');
+      if (index < this.mc.module.numImportedFuncs) this.emit('CALLER.i = INST;');
       this.tailViaSlots(args, `FN[${index}]`);
       this.unreachable = true;
     } else {
@@ -1423,7 +1423,7 @@ export class FunctionCompiler {
     // Canonical ids differ between processes: read through ctx.canon so serialized code stays valid.
     this.emit(`${target} = ${this.helper('indirectTarget')}(T${table}, ${idx}, ${this.constant(`ctx.canon[${typeIndex}]`)});`);
     // A host function taking a Caller learns here which instance called it.
-    if (!this.mc.ownTables[table]) this.emit('CALLER.n = INST;');
+    if (!this.mc.ownTables[table]) this.emit('CALLER.i = INST;');
     this.callTarget(target, type, args, tail);
   }
 
@@ -1436,7 +1436,7 @@ export class FunctionCompiler {
     this.popN(args.length);
     const target = this.temp(FUNCREF);
     this.emit(`${target} = ${this.helper('refTarget')}(${ref.code});`);
-    this.emit('CALLER.n = INST;');
+    this.emit('CALLER.i = INST;');
     this.callTarget(target, type, args, tail);
   }
 

@@ -243,7 +243,7 @@ function runtimePrologue(mc: ModuleContext): string[] {
     'const RT = ctx.rt;',
     'const RI = RT.RI, RF = RT.RF, RR = RT.RR, TI = RT.TI, TF = RT.TF, TR = RT.TR;',
     'const TAIL = RT.TAIL, pendingTail = RT.pendingTail, DEPTH = RT.DEPTH, MAX_DEPTH = ctx.maxDepth;',
-    'const LI = RT.LI, LF = RT.LF, LR = RT.LR, CALLER = RT.CALLER, INST = ctx.instance.number;',
+    'const LI = RT.LI, LF = RT.LF, LR = RT.LR, CALLER = RT.CALLER, INST = ctx.instance;',
     'const FN = ctx.funcs, DATA = ctx.datas, ELEM = ctx.elems;',
   ];
   if (mc.options.consumeFuel || mc.options.epochInterruption) out.push('const S = ctx.store, EPOCH = S.epoch;');

@@ -39,8 +39,6 @@ export class InstanceObject {
   readonly globals: GlobalObject[] = [];
   readonly tags: TagObject[] = [];
   readonly exports = new Map<string, RuntimeExtern>();
-  /** This instance's number in its store (StoreObject.numberInstance), which generated code puts in CALLER. */
-  readonly number: number;
 
   constructor(readonly module: ModuleCode, imports: readonly RuntimeExtern[], readonly store: StoreObject) {
     const m = module.info;
@@ -94,7 +92,6 @@ export class InstanceObject {
     const elems: (unknown[] | null)[] = m.elems.map((e) =>
       e.funcIndices ? e.funcIndices.map((f) => this.funcs[f]) : e.exprs!.map((x) => evalConst(m, x, this.globals, this.funcs, canon)));
 
-    this.number = store.numberInstance(this);
     const code = module.code();
     const ctx = {
       rt: RUNTIME_SLOTS, helpers: HELPERS, maxDepth: module.maxWasmStack ?? 0, store, instance: this, canon: module.canon,
@@ -119,7 +116,7 @@ export class InstanceObject {
       this.initSegments(elems, datas, code);
       if (m.start !== null) {
         // An imported host function as the start function has no calling instance.
-        CALLER.n = 0;
+        CALLER.i = null;
         this.funcs[m.start]!.fn();
       }
     } catch (e) {

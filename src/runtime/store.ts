@@ -53,44 +53,12 @@ export class StoreObject {
   memoryCount = 0;
   /** The public handle (api/Store) of this store, set by the API layer. */
   handle: unknown = null;
-  /**
-   * The store's instances by number - 1: how a host function reached through a table finds the
-   * instance that called it (slots.ts CALLER). Held weakly, so a store that creates instances
-   * without end (the JS API has one per namespace) keeps only the live ones; a collected
-   * instance's number is given out again.
-   */
-  private readonly numbered: (WeakRef<object> | object | undefined)[] = [];
-  private readonly freeNumbers: number[] = [];
 
   constructor(
     /** The engine's epoch counter (element 0), in a SharedArrayBuffer where one exists. */
     readonly epoch: Int32Array,
   ) {}
-
-  /** Gives `instance` its number (1 or more) in this store. */
-  numberInstance(instance: object): number {
-    const n = this.freeNumbers.pop() ?? this.numbered.length + 1;
-    this.numbered[n - 1] = typeof WeakRef === 'function' ? new WeakRef(instance) : instance;
-    forgetInstance?.register(instance, { store: this, n });
-    return n;
-  }
-
-  /** The live instance with number `n`, else undefined. */
-  instanceByNumber(n: number): object | undefined {
-    const held = this.numbered[n - 1];
-    return typeof WeakRef === 'function' && held instanceof WeakRef ? held.deref() : held;
-  }
-
-  /** @internal The instance numbered `n` was collected. */
-  freeNumber(n: number): void {
-    this.numbered[n - 1] = undefined;
-    this.freeNumbers.push(n);
-  }
 }
-
-const forgetInstance = typeof FinalizationRegistry === 'function'
-  ? new FinalizationRegistry<{ store: StoreObject; n: number }>(({ store, n }) => store.freeNumber(n))
-  : null;
 
 /** A fresh epoch counter: shared memory when the platform has it, so a Worker can advance it. */
 export function newEpochCounter(): Int32Array {
