@@ -1,6 +1,7 @@
 // Engine: the compilation environment shared by modules and stores (Wasmtime's Engine), and the
 // epoch counter that epoch interruption compares store deadlines against.
 
+import { CODE_VERSION } from '../compile/code-version.js';
 import { HELPERS } from '../runtime/helpers.js';
 import { newEpochCounter } from '../runtime/store.js';
 import { resolveConfig, type Config, type ResolvedConfig } from './config.js';
@@ -36,7 +37,8 @@ export class Engine {
 
   /**
    * What generated code depends on besides the module: the enabled features, the code-generation
-   * switches and the runtime's helper names. Serialized modules record it and must match it.
+   * switches, the runtime's helper names and the code generator's version (CODE_VERSION).
+   * Serialized modules record it and must match it.
    */
   get fingerprint(): string {
     if (this.fingerprintText === null) {
@@ -47,6 +49,7 @@ export class Engine {
       this.fingerprintText = [
         `features=${features.join(',')}`, `consumeFuel=${c.consumeFuel}`, `epochInterruption=${c.epochInterruption}`,
         `nanCanonicalization=${c.nanCanonicalization}`, `maxWasmStack=${c.maxWasmStack}`, `runtime=${runtime}`,
+        `code=${CODE_VERSION}`,
       ].join(';');
     }
     return this.fingerprintText;

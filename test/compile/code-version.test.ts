@@ -1,0 +1,42 @@
+// Serialized modules are refused when they were compiled by a code generator whose output differs
+// (Engine.fingerprint carries CODE_VERSION). This keeps CODE_VERSION honest: a fixed sample of
+// random modules, compiled in several configurations, must produce exactly the code recorded for
+// the current version. Any change to generated code fails here until CODE_VERSION is bumped and the
+// new digest recorded.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Engine, Module, type Config } from '../../src/api/index.js';
+import { sha256 } from '../../src/api/crypto/sha256.js';
+import { CODE_VERSION } from '../../src/compile/code-version.js';
+import { Rng, generateModule, moduleSeed } from '../../tools/exec-fuzz-gen.js';
+
+/** The digest of the sample's generated code, per CODE_VERSION. */
+const RECORDED: Readonly<Record<number, string>> = {
+  2: 'd302f013a26db1dafd3db202',
+};
+
+const SEED = 20261126;
+const FEATURES = { threads: true }; // the sample uses atomics
+const CONFIGS: readonly [Config, number][] = [
+  [{}, 120],
+  [{ consumeFuel: true }, 30],
+  [{ epochInterruption: true }, 30],
+  [{ maxWasmStack: 1000 }, 30],
+  [{ nanCanonicalization: true }, 30],
+];
+
+test('the generated code of a fixed sample matches the digest recorded for CODE_VERSION', () => {
+  const utf8 = new TextEncoder();
+  const parts: Uint8Array[] = [];
+  for (const [config, count] of CONFIGS) {
+    const sources: string[] = [];
+    const engine = new Engine({ ...config, features: FEATURES, compilation: 'eager', debugSource: (_name, source) => void sources.push(source) });
+    for (let i = 0; i < count; i++) new Module(engine, generateModule(new Rng(moduleSeed(SEED, i))).bytes);
+    // The sourceURL line names the module by a per-process counter.
+    for (const s of sources) parts.push(utf8.encode(s.replace(/\n\/\/# sourceURL=[^\n]*$/, '')));
+  }
+  const digest = Array.from(sha256(...parts).subarray(0, 12), (b) => b.toString(16).padStart(2, '0')).join('');
+  assert.equal(digest, RECORDED[CODE_VERSION],
+    `the generated code changed: bump CODE_VERSION in src/compile/code-version.ts and record '${digest}' for it here`);
+});
