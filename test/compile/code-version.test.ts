@@ -38,5 +38,6 @@ test('the generated code of a fixed sample matches the digest recorded for CODE_
   }
   const digest = Array.from(sha256(...parts).subarray(0, 12), (b) => b.toString(16).padStart(2, '0')).join('');
   assert.equal(digest, RECORDED[CODE_VERSION],
-    `the generated code changed: bump CODE_VERSION in src/compile/code-version.ts and record '${digest}' for it here`);
+    `the generated code changed: bump CODE_VERSION in src/compile/code-version.ts and record '${digest}' for it here `
+    + '(if only the sample changed, that is tools/exec-fuzz-gen.ts, record it for the current version instead)');
 });
