@@ -1442,7 +1442,6 @@ export class FunctionCompiler {
 
   /** Calls a WasmFunc held in `target`: directly, or for a tail call through the trampoline when it has a body. */
   private callTarget(target: string, type: FuncType, args: readonly Entry[], tail: boolean): void {
-    // The target may be a host function taking a Caller: it learns which instance called it here.
     if (!tail) {
       this.emitCall(`${target}.fn`, type, args);
       return;

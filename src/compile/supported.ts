@@ -60,8 +60,7 @@ function scanModule(m: ModuleInfo): BodyFacts {
       if (op === undefined) return;
       const what = UNSUPPORTED[op.feature];
       if (what !== undefined) fail(what, `${op.name} in function ${index}`);
-      const written = writtenTable(op.code, new ByteReader(m.bytes, r.pos, body.code.end));
-      if (written >= 0) writtenTables[written] = true;
+      if (TABLE_WRITES.has(op.code)) writtenTables[writtenTable(op.code, new ByteReader(m.bytes, r.pos, body.code.end))] = true;
       skipImmediates(r, op);
     }
   });
@@ -70,13 +69,10 @@ function scanModule(m: ModuleInfo): BodyFacts {
   return found;
 }
 
-/** The table an instruction writes, read from its immediates at `r`; -1 for other instructions. */
+const TABLE_WRITES: ReadonlySet<number> = new Set([Op.TableSet, Op.TableGrow, Op.TableFill, Op.TableCopy, Op.TableInit]);
+
+/** The table a TABLE_WRITES instruction writes, read from its immediates at `r`. */
 function writtenTable(code: number, r: ByteReader): number {
-  switch (code) {
-    case Op.TableSet: case Op.TableGrow: case Op.TableFill: case Op.TableCopy: return r.u32();
-    case Op.TableInit:
-      r.u32();
-      return r.u32();
-    default: return -1;
-  }
+  if (code === Op.TableInit) r.u32(); // the element segment comes first
+  return r.u32();
 }
