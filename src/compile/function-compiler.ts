@@ -404,10 +404,18 @@ export class FunctionCompiler {
     return e.simple && e.locals !== null ? this.materializeFresh(e) : this.evaluate(e);
   }
 
+  /**
+   * Before local `index` is assigned: every entry that reads it becomes a temp. One that may trap
+   * or have effects is evaluated only after the non-pure entries below it, as wasm orders them.
+   */
   private spillLocal(index: number): void {
     for (let i = 0; i < this.stack.length; i++) {
       const e = this.stack[i]!;
-      if (e.locals !== null && e.locals.includes(index)) this.stack[i] = this.snapshot(e);
+      if (e.locals === null || !e.locals.includes(index)) continue;
+      if (!e.pure) {
+        for (let j = 0; j < i; j++) if (!this.stack[j]!.pure) this.stack[j] = this.evaluate(this.stack[j]!);
+      }
+      this.stack[i] = this.snapshot(e);
     }
   }
 

@@ -14,6 +14,8 @@ import { Rng, generateModule, moduleSeed } from '../../tools/exec-fuzz-gen.js';
 /** The digest of the sample's generated code, per CODE_VERSION. */
 const RECORDED: Readonly<Record<number, string>> = {
   2: 'd302f013a26db1dafd3db202',
+  // Same sample code; the ordering fix for locals changes code only for rarer modules.
+  3: 'd302f013a26db1dafd3db202',
 };
 
 const SEED = 20261126;

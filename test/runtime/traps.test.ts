@@ -100,6 +100,10 @@ test('the first trap in wasm order wins when a later operand is evaluated into a
     'i64.shl': `(i32.add ${oob} (i32.wrap_i64 (i64.shl (i64.const 5) (i64.extend_i32_u ${div0}))))`,
     'i64.shr_s': `(i32.add ${oob} (i32.wrap_i64 (i64.shr_s (i64.const -5) (i64.extend_i32_u ${div0}))))`,
     'i64.rotr': `(i32.add ${oob} (i32.wrap_i64 (i64.rotr (i64.const 5) (i64.extend_i32_u ${div0}))))`,
+    // Assigning a local that a deferred trapping operand reads puts that operand in a temp first
+    // (seed 7103, module 10158: a trunc_u read the local of a later local.tee).
+    'local.set': `${oob} ${div0} (local.set 0 (i32.const 1)) (i32.add)`,
+    'local.tee': `${oob} ${div0} (drop (local.tee 0 (i32.const 1))) (i32.add)`,
   };
   for (const compilation of ['lazy', 'eager'] as const) {
     for (const [name, body] of Object.entries(bodies)) {
