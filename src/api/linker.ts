@@ -223,4 +223,3 @@ export function resolve(store: Store<any>, d: Definition): Extern {
   checkExternStore(store, d.item);
   return d.item;
 }
-

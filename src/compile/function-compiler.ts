@@ -412,9 +412,7 @@ export class FunctionCompiler {
     for (let i = 0; i < this.stack.length; i++) {
       const e = this.stack[i]!;
       if (e.locals === null || !e.locals.includes(index)) continue;
-      if (!e.pure) {
-        for (let j = 0; j < i; j++) if (!this.stack[j]!.pure) this.stack[j] = this.evaluate(this.stack[j]!);
-      }
+      if (!e.pure) this.spillNonPure(this.stack.length - i);
       this.stack[i] = this.snapshot(e);
     }
   }
