@@ -7,7 +7,9 @@ export { Store, UpdateDeadline, type AsContext, type CallHook } from './store.js
 export { Caller } from './caller.js';
 export { StoreLimits, StoreLimitsBuilder, ResourceLimitError, type ResourceLimiter } from './limits.js';
 export { Module, type ExternType, type ImportType, type ExportType, type ModuleSource } from './module.js';
-export { DeserializeError, FORMAT_VERSION } from './serialize.js';
+export { DeserializeError, FORMAT_VERSION, isSerializedModule } from './serialize.js';
+export { JS_FORMAT_VERSION, type PrecompiledJs } from './serialize-js.js';
+export { canGenerateCode } from '../runtime/dynamic-code.js';
 export { Linker } from './linker.js';
 export { InstancePre } from './instance-pre.js';
 export { Instance } from './instance.js';

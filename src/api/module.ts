@@ -7,7 +7,9 @@ import type { FuncType, GlobalType, MemoryType, TableType } from '../core/types.
 import { layoutDataImages } from '../compile/data-image.js';
 import { compileModule, factoryFromSource, type CompiledCode } from '../compile/module-compiler.js';
 import { checkSupported, recordBodyFacts } from '../compile/supported.js';
-import { registerCode } from '../runtime/code-registry.js';
+import { CompileError } from '../core/errors.js';
+import { registerCode, registerPrecompiledCode } from '../runtime/code-registry.js';
+import { canGenerateCode, NO_CODE_GENERATION } from '../runtime/dynamic-code.js';
 import type { ModuleCode } from '../runtime/instance.js';
 import { validateModule } from '../validate/index.js';
 import { canonicalType, canonicalizeValType } from '../validate/type-registry.js';
@@ -15,6 +17,7 @@ import { validateTypes } from '../validate/type-section.js';
 import { parseWat } from '../text/index.js';
 import { checkEngine, type Engine } from './engine.js';
 import { decodeModule as decodeBlob, encodeModule } from './serialize.js';
+import { decodeModuleJs, encodeModuleJs, type PrecompiledJs } from './serialize-js.js';
 
 /** The type of an import or export, with canonical type ids in reference types. */
 export type ExternType =
@@ -50,8 +53,8 @@ export class Module implements ModuleCode {
   /** The call-depth limit its code was generated for. */
   readonly maxWasmStack: number | null;
   private compiled: CompiledCode | null = null;
-  /** For a deserialized module: its generated source, evaluated on first use. */
-  private pendingSource: string | null = null;
+  /** For a deserialized module: its generated code, evaluated on first use. */
+  private pending: PendingCode | null = null;
 
   /**
    * Decodes, validates and (with eager compilation) compiles a module given as binary bytes or
@@ -65,6 +68,7 @@ export class Module implements ModuleCode {
     this.canon = validated.canonicalTypeIds;
     recordBodyFacts(this.info, validated);
     checkSupported(this.info);
+    if (!canGenerateCode()) throw new CompileError(NO_CODE_GENERATION);
     this.maxWasmStack = config.maxWasmStack;
     if (config.compilation === 'eager') this.code();
   }
@@ -98,9 +102,9 @@ export class Module implements ModuleCode {
     if (this.compiled === null) {
       const debug = this.engine.config.debugSource;
       const onSource = debug ? (src: string) => debug(this.name, src) : null;
-      if (this.pendingSource !== null) {
-        this.compiled = evaluate(this.info, this.pendingSource, onSource);
-        this.pendingSource = null;
+      if (this.pending !== null) {
+        this.compiled = evaluate(this.info, this.pending, onSource);
+        this.pending = null;
       } else {
         const c = this.engine.config;
         // A variable, not a literal: the code generator reads the switches it knows.
@@ -114,7 +118,14 @@ export class Module implements ModuleCode {
     return this.compiled;
   }
 
-  /** The generated JavaScript (the debug view). */
+  /** The generated factory source without its sourceURL line (which is per process). */
+  private generatedSource(what: string): string {
+    const code = this.code();
+    if (code.source === '') throw new Error(`Module.${what}: a module from deserializeJs has no source to serialize (its code is the file it came from)`);
+    return code.source.replace(SOURCE_URL, '');
+  }
+
+  /** The generated JavaScript (the debug view; empty for a module from deserializeJs, whose code is its file). */
   source(): string {
     return this.code().source;
   }
@@ -140,7 +151,7 @@ export class Module implements ModuleCode {
    * the engine's serializationKey, else SHA-256). See docs/embedding.md for the trust model.
    */
   serialize(): Uint8Array {
-    const source = this.code().source.replace(SOURCE_URL, '');
+    const source = this.generatedSource('serialize');
     return encodeModule({ fingerprint: this.engine.fingerprint, wasm: this.info.bytes, source }, this.engine.config.serializationKey);
   }
 
@@ -158,9 +169,30 @@ export class Module implements ModuleCode {
     const info = decodeModule(parts.wasm, engine.config.features);
     // Canonical ids are per process: register the module's types here (the code reads them via ctx.canon).
     const canon = validateTypes(info, engine.config.features).canon;
-    Object.assign(m, { engine, info, canon, maxWasmStack: engine.config.maxWasmStack, compiled: null, pendingSource: parts.source });
-    if (engine.config.compilation === 'eager') m.code();
-    return m;
+    return withPendingCode(engine, parts.wasm, { source: parts.source });
+  }
+
+  /**
+   * The compiled form as the text of an ES module, for hosts that cannot make code from strings
+   * (a Content-Security-Policy without 'unsafe-eval'): import it and pass its default export to
+   * `deserializeJs`. It carries the wasm bytes, the generated code and the engine's fingerprint;
+   * being code, it has no integrity tag: the host trusts it as it trusts its other scripts.
+   */
+  serializeJs(): string {
+    const source = this.generatedSource('serializeJs');
+    return encodeModuleJs(this.info.bytes, this.engine.fingerprint, source, this.name);
+  }
+
+  /**
+   * A module from the default export of `serializeJs`'s ES module (or the imported module namespace
+   * itself). Runs no generated code from strings. Throws DeserializeError unless it was made by this
+   * tswasm version for this engine's configuration and its wasm bytes match its digest; the module is
+   * not validated again (it was when it was compiled).
+   */
+  static deserializeJs(engine: Engine, artifact: PrecompiledJs | { readonly default: PrecompiledJs }): Module {
+    checkEngine(engine, 'Module.deserializeJs');
+    const parts = decodeModuleJs(artifact, engine.fingerprint);
+    return withPendingCode(engine, parts.wasm, { factory: parts.factory, key: parts.key });
   }
 
   private funcType(typeIndex: number): FuncType {
@@ -193,6 +225,20 @@ export class Module implements ModuleCode {
   }
 }
 
+/** Generated code that came with a module: serialized source (evaluated), or a precompiled factory. */
+type PendingCode = { readonly source: string } | { readonly factory: () => unknown; readonly key: string };
+
+/** A Module around already compiled code: decoded, its types registered in this process, not validated. */
+function withPendingCode(engine: Engine, wasm: Uint8Array, pending: PendingCode): Module {
+  const m = Object.create(Module.prototype) as Module;
+  const info = decodeModule(wasm, engine.config.features);
+  // Canonical ids are per process: register the module's types here (the code reads them via ctx.canon).
+  const canon = validateTypes(info, engine.config.features).canon;
+  Object.assign(m, { engine, info, canon, maxWasmStack: engine.config.maxWasmStack, compiled: null, pending });
+  if (engine.config.compilation === 'eager') m.code();
+  return m;
+}
+
 function toBytes(source: ModuleSource): Uint8Array {
   if (typeof source === 'string') return parseWat(source);
   if (source instanceof Uint8Array) return source;
@@ -201,10 +247,11 @@ function toBytes(source: ModuleSource): Uint8Array {
 }
 
 /**
- * The eager code of a deserialized module from its verified source: a fresh sourceURL (backtraces
- * map through it), registered like compileModule registers generated code.
+ * The eager code of a deserialized module: from its verified source with a fresh sourceURL
+ * (backtraces map through it), registered like compileModule registers generated code; or from a
+ * precompiled factory, whose sourceURL was fixed when it was written.
  */
-function evaluate(info: ModuleInfo, source: string, onSource: ((src: string) => void) | null): CompiledCode {
+function evaluate(info: ModuleInfo, pending: PendingCode, onSource: ((src: string) => void) | null): CompiledCode {
   const code = {
     lazy: false, factory: null as CompiledCode['factory'], shell: null, source: '', images: layoutDataImages(info), generateMs: 0,
     evalMs: 0,
@@ -212,8 +259,17 @@ function evaluate(info: ModuleInfo, source: string, onSource: ((src: string) => 
       throw new Error('internal error: a deserialized module has eager code only');
     },
   };
-  const { url } = registerCode({ moduleName: info.names?.module ?? null, funcNames: info.names?.functions ?? new Map() }, code);
-  code.source = `${source}\n//# sourceURL=${url}`;
+  const names = { moduleName: info.names?.module ?? null, funcNames: info.names?.functions ?? new Map<number, string>() };
+  if ('factory' in pending) {
+    registerPrecompiledCode(pending.key, names);
+    const t0 = performance.now();
+    code.factory = pending.factory() as CompiledCode['factory'];
+    code.evalMs = performance.now() - t0;
+    return code;
+  }
+  if (!canGenerateCode()) throw new CompileError(NO_CODE_GENERATION);
+  const { url } = registerCode(names, code);
+  code.source = `${pending.source}\n//# sourceURL=${url}`;
   onSource?.(code.source);
   const t0 = performance.now();
   code.factory = factoryFromSource(code.source);

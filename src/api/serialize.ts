@@ -13,6 +13,11 @@ const FLAG_KEYED = 1;
 const TAG_BYTES = 32;
 const HEADER_BYTES = MAGIC.length + 4 + 1;
 
+/** Whether `bytes` start like the output of Module.serialize (a quick check; decodeModule checks the rest). */
+export function isSerializedModule(bytes: Uint8Array): boolean {
+  return bytes.length >= MAGIC.length && equalBytes(bytes.subarray(0, MAGIC.length), MAGIC);
+}
+
 /** A serialized module was refused: wrong format, version or configuration, or it failed its integrity check. */
 export class DeserializeError extends Error {}
 Object.defineProperty(DeserializeError.prototype, 'name', { value: 'DeserializeError', writable: true, configurable: true });
@@ -89,7 +94,7 @@ export function decodeModule(blob: Uint8Array, key: Uint8Array | null, fingerpri
 }
 
 /** The settings that differ between two fingerprints, for the error message. */
-function describeDifference(theirs: string, ours: string): string {
+export function describeDifference(theirs: string, ours: string): string {
   const parse = (s: string) => new Map(s.split(';').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
   const a = parse(theirs);
   const b = parse(ours);

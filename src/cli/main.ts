@@ -11,6 +11,7 @@ export interface Command {
 const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<Command> }>> = {
   validate: { summary: 'decode and validate modules (.wasm or .wat)', load: async () => (await import('./validate.js')).command },
   print: { summary: 'print a module in the text format', load: async () => (await import('./print.js')).command },
+  compile: { summary: 'compile a module ahead of time (.cwasm, or an ES module with --js)', load: async () => (await import('./compile.js')).command },
   run: { summary: 'run a WASI command, or an export with --invoke NAME ARG...', load: async () => (await import('./run.js')).command },
   wast: { summary: 'run .wast spec scripts and report per command kind', load: async () => (await import('./wast.js')).command },
 };

@@ -2,19 +2,21 @@
 // `wasmtime run`, or with --invoke calls one export and prints its results; traps print a backtrace.
 
 import type { Command } from './main.js';
-import { readModuleFile } from './read-module.js';
+import { moduleBytes, readFileForCli } from './read-module.js';
 import {
-  CompileError, Engine, F32, F64, Func, I32, I64, V128, Instance, LinkError, Linker, Module, Store, StoreLimitsBuilder,
-  Trap, Val, formatBacktrace, valTypeName, type ValType,
+  CompileError, DeserializeError, Engine, F32, F64, Func, I32, I64, V128, Instance, LinkError, Linker, Module, Store, StoreLimitsBuilder,
+  Trap, Val, formatBacktrace, isSerializedModule, valTypeName, type ValType,
 } from '../api/index.js';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Wasi, WasiExit } from '../wasi/index.js';
 import { startEpochTimer } from '../node/epoch-timer.js';
 import {
-  UsageError, WASM_OPTIONS_HELP, applyWasmOption, defaultWasmOptions, parseCount, parseDuration, type WasmOptions,
+  UsageError, WASM_OPTIONS_HELP, applyWasmOption, defaultWasmOptions, engineConfig, parseCount, parseDuration, type WasmOptions,
 } from './wasm-options.js';
 
 const USAGE = `usage: tswasm run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [--fuel N] [--timeout T] [-W KEY=VALUE,...]
-       [--preload NAME=FILE]... [--invoke NAME] FILE.wasm|FILE.wat [ARGS...]
+       [--preload NAME=FILE]... [--allow-precompiled] [--invoke NAME] FILE.wasm|FILE.wat [ARGS...]
 
   Without --invoke, runs a WASI command: calls "_start" with ARGS as argv (argv[0] is FILE),
   stdin/stdout/stderr inherited; exits with the program's exit code.
@@ -30,6 +32,8 @@ const USAGE = `usage: tswasm run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]..
                         seconds): it traps with Interrupt, also inside a loop that never returns
   --preload NAME=FILE   instantiate FILE first (with WASI) and let the program import its exports
                         from module NAME; a reactor's "_initialize" runs first
+  --allow-precompiled   FILE may be the output of tswasm compile (.cwasm, or an ES module from
+                        --js); its code is trusted and not validated again
 ${WASM_OPTIONS_HELP}`;
 
 /** Exit status for a trap, as `wasmtime run` on Unix (128 + SIGABRT). */
@@ -41,12 +45,13 @@ interface RunOptions {
   invoke: string | null;
   wasm: WasmOptions;
   preloads: { name: string; file: string }[];
+  allowPrecompiled: boolean;
   file: string;
   args: string[];
 }
 
 function parseArgs(argv: string[]): RunOptions {
-  const opts: RunOptions = { dirs: [], env: {}, invoke: null, wasm: defaultWasmOptions(), preloads: [], file: '', args: [] };
+  const opts: RunOptions = { dirs: [], env: {}, invoke: null, wasm: defaultWasmOptions(), preloads: [], allowPrecompiled: false, file: '', args: [] };
   let i = 0;
   const value = (flag: string): string => {
     const v = argv[++i];
@@ -97,6 +102,10 @@ function parseArgs(argv: string[]): RunOptions {
         opts.preloads.push({ name: spec.slice(0, eq), file: spec.slice(eq + 1) });
         break;
       }
+      case '--allow-precompiled':
+        if (inline !== null) throw new UsageError('--allow-precompiled takes no value');
+        opts.allowPrecompiled = true;
+        break;
       case '-h': case '--help':
         throw new UsageError('');
       default:
@@ -182,20 +191,45 @@ function shortestF32(x: number): string {
   return String(Number(x.toPrecision(9)));
 }
 
-/** Reads and compiles FILE; a missing file and an invalid module get one-line messages. */
-function loadModule(engine: Engine, file: string): Module {
-  let bytes: Uint8Array;
+/** An ES module written by tswasm compile --js (by its extension). */
+function isJsFile(file: string): boolean {
+  return /\.(mjs|js)$/i.test(file);
+}
+
+const PRECOMPILED_HINT = 'compile and run it with the same -W fuel, timeout and nan-canonicalization options';
+
+/** Imports a precompiled ES module (refused without --allow-precompiled: importing runs its code). */
+async function importPrecompiled(opts: RunOptions): Promise<unknown> {
+  if (!opts.allowPrecompiled) throw new Error(`${opts.file}: a JavaScript file runs only as a precompiled module, with --allow-precompiled`);
   try {
-    bytes = readModuleFile(file);
+    return await import(pathToFileURL(resolve(opts.file)).href);
   } catch (e) {
-    if (e instanceof CompileError) throw new Error(`${file}: invalid module: ${e.message}`);
-    const code = (e as { code?: string }).code;
-    if (code === 'ENOENT') throw new Error(`${file}: no such file`);
-    if (code === 'EISDIR') throw new Error(`${file}: is a directory`);
-    throw new Error(`${file}: cannot read: ${(e as Error).message}`);
+    throw new Error(`${opts.file}: cannot import: ${(e as Error).message}`);
+  }
+}
+
+/** A module from tswasm compile's output: a .cwasm blob, or an imported ES module. */
+function precompiledModule(engine: Engine, file: string, make: () => Module): Module {
+  try {
+    return make();
+  } catch (e) {
+    if (e instanceof DeserializeError) throw new Error(`${file}: ${e.message} (${PRECOMPILED_HINT})`);
+    throw e;
+  }
+}
+
+/**
+ * Reads and compiles FILE; a missing file and an invalid module get one-line messages. A .cwasm
+ * is deserialized when precompiled modules are allowed.
+ */
+function loadModule(engine: Engine, file: string, allowPrecompiled = false): Module {
+  const contents = readFileForCli(file);
+  if (isSerializedModule(contents)) {
+    if (!allowPrecompiled) throw new Error(`${file}: is a precompiled module; run it with --allow-precompiled (its code is trusted, not validated again)`);
+    return precompiledModule(engine, file, () => Module.deserialize(engine, contents));
   }
   try {
-    return new Module(engine, bytes);
+    return new Module(engine, moduleBytes(contents, file));
   } catch (e) {
     if (e instanceof CompileError) throw new Error(`${file}: invalid module: ${e.message}`);
     throw e;
@@ -235,7 +269,7 @@ function instantiate(opts: RunOptions, engine: Engine, store: Store, wasi: Wasi,
   wasi.define(linker);
   for (const p of opts.preloads) {
     try {
-      linker.module(store, p.name, loadModule(engine, p.file));
+      linker.module(store, p.name, loadModule(engine, p.file, opts.allowPrecompiled));
     } catch (e) {
       if (e instanceof LinkError) throw new Error(`${p.file}: ${e.message}`);
       throw e;
@@ -245,17 +279,17 @@ function instantiate(opts: RunOptions, engine: Engine, store: Store, wasi: Wasi,
   return linker.instantiate(store, module);
 }
 
-function run(opts: RunOptions): number {
+function run(opts: RunOptions, artifact: unknown): number {
   const w = opts.wasm;
-  const engine = new Engine({
-    consumeFuel: w.fuel !== null, epochInterruption: w.timeoutMs !== null, nanCanonicalization: w.nanCanonicalization,
-  });
+  const engine = new Engine(engineConfig(w));
   const store = new Store(engine);
   if (w.fuel !== null) store.setFuel(w.fuel);
   if (w.timeoutMs !== null) store.setEpochDeadline(1);
   const limits = storeLimits(w);
   if (limits !== null) store.limiter(limits);
-  const module = loadModule(engine, opts.file);
+  const module = artifact !== undefined
+    ? precompiledModule(engine, opts.file, () => Module.deserializeJs(engine, artifact as never))
+    : loadModule(engine, opts.file, opts.allowPrecompiled);
   // Started after compiling: the timeout counts the program's run (instantiation included).
   const timer = w.timeoutMs === null ? null : startEpochTimer(engine, w.timeoutMs);
   const wasi = new Wasi({
@@ -300,7 +334,7 @@ export const command: Command = {
       return msg ? 2 : 0;
     }
     try {
-      return run(opts);
+      return run(opts, isJsFile(opts.file) ? await importPrecompiled(opts) : undefined);
     } catch (e) {
       if (e instanceof Trap) {
         console.error(`error: wasm trap: ${e.code}: ${e.message}`);

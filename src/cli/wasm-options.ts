@@ -1,6 +1,8 @@
 // `tswasm run -W KEY[=VALUE],...`: the subset of `wasmtime run -W` that tswasm supports, with
 // Wasmtime's key names, so a command line written for wasmtime runs unchanged.
 
+import type { Config } from '../api/index.js';
+
 /** A bad command line (exit status 2 with the usage text). */
 export class UsageError extends Error {}
 
@@ -26,6 +28,14 @@ export function defaultWasmOptions(): WasmOptions {
     fuel: null, timeoutMs: null, maxMemorySize: null, maxTableElements: null, maxInstances: null,
     maxTables: null, maxMemories: null, trapOnGrowFailure: false, unknownImportsTrap: false, nanCanonicalization: false,
   };
+}
+
+/**
+ * The engine switches the options imply: what generated code depends on, so `tswasm compile` and
+ * `tswasm run --allow-precompiled` must be given the same ones.
+ */
+export function engineConfig(w: WasmOptions): Config {
+  return { consumeFuel: w.fuel !== null, epochInterruption: w.timeoutMs !== null, nanCanonicalization: w.nanCanonicalization };
 }
 
 export const WASM_OPTIONS_HELP = `  -W KEY[=VALUE],...    Wasmtime's -W options (also --wasm):

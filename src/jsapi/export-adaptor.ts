@@ -4,7 +4,9 @@
 import type { FuncType } from '../core/types.js';
 import type { WasmFunc } from '../runtime/func.js';
 import { canonicalType } from '../validate/type-registry.js';
+import { canGenerateCode } from '../runtime/dynamic-code.js';
 import { ADAPTOR_RUNTIME } from './adaptor-runtime.js';
+import { closureExportedCallable } from './closure-adaptors.js';
 import { argNames, loweredNames, shapeKey, slotOf, toJsExpr, toWasmSource } from './adaptor-source.js';
 import { Conv, convOf } from './valtypes.js';
 import { refToJs, refToWasm, type FuncRealm } from './values.js';
@@ -22,6 +24,12 @@ export function makeExportedCallable(realm: FuncRealm, f: WasmFunc): JsCallable 
   const type = canonicalType(f.type).composite as FuncType;
   const params = type.params.map(convOf);
   const results = type.results.map(convOf);
+  const C = params.includes(Conv.OtherRef) ? type.params.map((t): Converter => (v) => refToWasm(t, v)) : NONE;
+  const J = results.includes(Conv.OtherRef) ? type.results.map((): Converter => (x) => refToJs(realm, x)) : NONE;
+  if (!canGenerateCode()) {
+    const reject = params.includes(Conv.Reject) || results.includes(Conv.Reject) ? REJECT_MESSAGE : null;
+    return closureExportedCallable(f, params, results, C, J, realm, reject);
+  }
   const key = shapeKey(params, results);
   let src = sources.get(key);
   if (src === undefined) {
@@ -31,10 +39,10 @@ export function makeExportedCallable(realm: FuncRealm, f: WasmFunc): JsCallable 
   // A maker per function (V8 reuses the compiled source): its own type feedback keeps the call
   // of `f.fn` monomorphic, where one maker per shape would make it megamorphic across exports.
   const maker = new Function('rt', src)(ADAPTOR_RUNTIME) as ExportMaker;
-  const C = params.includes(Conv.OtherRef) ? type.params.map((t): Converter => (v) => refToWasm(t, v)) : NONE;
-  const J = results.includes(Conv.OtherRef) ? type.results.map((): Converter => (x) => refToJs(realm, x)) : NONE;
   return maker(f, C, J, realm);
 }
+
+const REJECT_MESSAGE = 'a function whose type has a v128 or exnref parameter or result cannot be called from JavaScript';
 
 /** The source of a maker `(f, C, J, realm) => (a0, ...) => result` for one signature shape. */
 function exportMakerSource(params: readonly Conv[], results: readonly Conv[]): string {
@@ -45,8 +53,7 @@ function exportMakerSource(params: readonly Conv[], results: readonly Conv[]): s
     'return function make(f, C, J, realm) {',
   ];
   if (params.includes(Conv.Reject) || results.includes(Conv.Reject)) {
-    const msg = 'a function whose type has a v128 or exnref parameter or result cannot be called from JavaScript';
-    return [...head, `  return (${args.join(', ')}) => { throw new TypeError(${JSON.stringify(msg)}); };`, '};'].join('\n');
+    return [...head, `  return (${args.join(', ')}) => { throw new TypeError(${JSON.stringify(REJECT_MESSAGE)}); };`, '};'].join('\n');
   }
   const body: string[] = [];
   const lowered: string[] = [];

@@ -4,7 +4,9 @@
 import type { FuncType } from '../core/types.js';
 import { WasmFunc } from '../runtime/func.js';
 import { canonicalType } from '../validate/type-registry.js';
+import { canGenerateCode } from '../runtime/dynamic-code.js';
 import { ADAPTOR_RUNTIME } from './adaptor-runtime.js';
+import { closureHostFunction } from './closure-adaptors.js';
 import { argNames, loweredNames, shapeKey, slotOf, toJsExpr, toWasmSource } from './adaptor-source.js';
 import { Conv, convOf } from './valtypes.js';
 import { refToJs, refToWasm, type FuncRealm } from './values.js';
@@ -25,6 +27,12 @@ export function makeHostFunction(realm: FuncRealm, fn: unknown, typeId: number, 
   const type = canonicalType(typeId).composite as FuncType;
   const params = type.params.map(convOf);
   const results = type.results.map(convOf);
+  const C = results.includes(Conv.OtherRef) ? type.results.map((t): Converter => (v) => refToWasm(t, v)) : NONE;
+  const J = params.includes(Conv.OtherRef) ? type.params.map((): Converter => (x) => refToJs(realm, x)) : NONE;
+  if (!canGenerateCode()) {
+    const reject = params.includes(Conv.Reject) || results.includes(Conv.Reject) ? REJECT_MESSAGE : null;
+    return new WasmFunc(typeId, type, closureHostFunction(fn, params, results, C, J, realm, reject), null, index);
+  }
   const key = shapeKey(params, results);
   let src = sources.get(key);
   if (src === undefined) {
@@ -34,10 +42,10 @@ export function makeHostFunction(realm: FuncRealm, fn: unknown, typeId: number, 
   // A maker per function (V8 reuses the compiled source): its own type feedback keeps the call
   // of `fn` monomorphic, where one maker per shape would make it megamorphic across functions.
   const maker = new Function('rt', src)(ADAPTOR_RUNTIME) as HostMaker;
-  const C = results.includes(Conv.OtherRef) ? type.results.map((t): Converter => (v) => refToWasm(t, v)) : NONE;
-  const J = params.includes(Conv.OtherRef) ? type.params.map((): Converter => (x) => refToJs(realm, x)) : NONE;
   return new WasmFunc(typeId, type, maker(fn, C, J, realm), null, index);
 }
+
+const REJECT_MESSAGE = 'a function whose type has a v128 or exnref parameter or result cannot be implemented in JavaScript';
 
 /** The source of a maker `(fn, C, J, realm) => function (x0, x0h, ...) {...}` for one signature shape. */
 function hostMakerSource(params: readonly Conv[], results: readonly Conv[]): string {
@@ -57,8 +65,7 @@ function hostMakerSource(params: readonly Conv[], results: readonly Conv[]): str
     jsArgs.push(`a${i}`);
   });
   if (params.includes(Conv.Reject) || results.includes(Conv.Reject)) {
-    const msg = 'a function whose type has a v128 or exnref parameter or result cannot be implemented in JavaScript';
-    return [...head, `  return function () { throw hostFailure(new TypeError(${JSON.stringify(msg)}), realm); };`, '};'].join('\n');
+    return [...head, `  return function () { throw hostFailure(new TypeError(${JSON.stringify(REJECT_MESSAGE)}), realm); };`, '};'].join('\n');
   }
   body.push(`const r = fn(${jsArgs.join(', ')});`);
   body.push(...resultSource(results));

@@ -21,7 +21,7 @@ function kindName(kind: ExternKind): string {
 export function compileBytes(realm: Realm, bytes: Uint8Array, options: BuiltinOptions = NO_BUILTINS): EngineModule {
   let module: EngineModule;
   try {
-    module = new EngineModule(realm.engine, bytes);
+    module = realm.precompiled.find(bytes) ?? new EngineModule(realm.engine, bytes);
   } catch (e) {
     if (e instanceof CompileError) throw e;
     // Anything else escaping the decoder or validator (a stack overflow on deep nesting, say) is still a failure to compile.

@@ -8,6 +8,8 @@ export interface CodeInfo {
 
 let nextId = 0;
 const byId = new Map<number, CodeInfo>();
+/** Precompiled code (tswasm compile --js) by its key: kept for the process, like the code itself. */
+const byKey = new Map<string, CodeInfo>();
 /** Forgets a module's names once the object holding its compiled code is collected. */
 const forget = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<number>((id) => byId.delete(id)) : null;
 
@@ -29,6 +31,15 @@ export function registeredCodeCount(): number {
   return byId.size;
 }
 
-export function codeInfo(id: number): CodeInfo | undefined {
-  return byId.get(id);
+/**
+ * Registers the names of precompiled code, whose sourceURL `tswasm-module-<key>.js` was fixed when
+ * it was written; the key is derived from the wasm bytes, so re-registering the same key is harmless.
+ */
+export function registerPrecompiledCode(key: string, info: CodeInfo): void {
+  byKey.set(key, info);
+}
+
+/** The names behind the `<id>` of a sourceURL `tswasm-module-<id>.js`: a number, or a precompiled key. */
+export function codeInfo(id: string): CodeInfo | undefined {
+  return /^\d+$/.test(id) ? byId.get(Number(id)) : byKey.get(id);
 }

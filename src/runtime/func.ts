@@ -2,7 +2,8 @@
 // plus the adaptors that let a tail-call trampoline call any function from the argument slots.
 
 import type { FuncType } from '../core/types.js';
-import { flatKinds, shapeKey, tailSlot } from './lowering.js';
+import { canGenerateCode } from './dynamic-code.js';
+import { componentArray, flatKinds, shapeKey, tailSlot } from './lowering.js';
 import { TF, TI, TR } from './slots.js';
 import type { StoreObject } from './store.js';
 
@@ -60,6 +61,10 @@ const adaptors = new Map<string, (f: WasmFunc) => any>();
 function slotAdaptor(type: FuncType): (f: WasmFunc) => any {
   const key = shapeKey(type);
   let a = adaptors.get(key);
+  if (a === undefined && !canGenerateCode()) {
+    a = closureSlotAdaptor(type);
+    adaptors.set(key, a);
+  }
   if (a === undefined) {
     const args = flatKinds(type.params).map((k, i) => `${tailSlot(k)}[${i}]`);
     const src = `return function adaptor(f) { return (f.body ?? f.fn)(${args.join(', ')}); }`;
@@ -67,4 +72,15 @@ function slotAdaptor(type: FuncType): (f: WasmFunc) => any {
     adaptors.set(key, a);
   }
   return a;
+}
+
+/** slotAdaptor without generated code: reads the slots into an array that keeps float bits. */
+function closureSlotAdaptor(type: FuncType): (f: WasmFunc) => any {
+  const arrays = { TI, TF, TR };
+  const from = flatKinds(type.params).map((k) => arrays[tailSlot(k)] as ArrayLike<unknown>);
+  return (f) => {
+    const args = componentArray();
+    for (let i = 0; i < from.length; i++) args.push(from[i]![i]);
+    return (f.body ?? f.fn)(...args);
+  };
 }

@@ -3,6 +3,7 @@
 
 import { F32, F64, I16, I32, I64, I8, V128 as V128_TYPE, type FieldType, type StorageType } from '../core/types.js';
 import { canonicalType } from '../validate/type-registry.js';
+import { canGenerateCode } from './dynamic-code.js';
 import { V128_ZERO } from './simd-value.js';
 
 /**
@@ -108,6 +109,7 @@ export function fieldNames(t: StorageType, i: number): string[] {
 function structClass(rtt: Rtt): new (...args: unknown[]) => GcStruct {
   const params: string[] = rtt.hasDesc ? ['$d'] : [];
   rtt.fields.forEach((f, i) => params.push(...fieldNames(f.type, i)));
+  if (!canGenerateCode()) return closureStructClass(rtt, params);
   const body = params.map((p) => `this.${p} = ${p};`).join(' ');
   const make = new Function('Base', 'rtt', [
     '"use strict";',
@@ -116,6 +118,15 @@ function structClass(rtt: Rtt): new (...args: unknown[]) => GcStruct {
     `return S${rtt.id};`,
   ].join('\n'));
   return make(GcStruct, rtt) as new (...args: unknown[]) => GcStruct;
+}
+
+/** structClass without generated code: one constructor assigning its arguments to the fields in order. */
+function closureStructClass(rtt: Rtt, params: readonly string[]): new (...args: unknown[]) => GcStruct {
+  function S(this: Record<string, unknown>, ...args: unknown[]): void {
+    for (let i = 0; i < params.length; i++) this[params[i]!] = args[i];
+  }
+  S.prototype = Object.create(GcStruct.prototype, { $t: { value: rtt } });
+  return S as unknown as new (...args: unknown[]) => GcStruct;
 }
 
 /** The default value of a field's lowered components (an i64 has two), as JS values. */

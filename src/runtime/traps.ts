@@ -79,8 +79,9 @@ export function toEmbedderError(e: unknown): unknown {
   return e;
 }
 
-// Lazily compiled functions each have their own URL, tswasm-module-N.fK.js.
-const FRAME = /at (?:\S+\.)?\$f(\d+)\w*(?: \[as \w+\])? \(tswasm-module-(\d+)(?:\.f\d+)?\.js/;
+// Lazily compiled functions each have their own URL, tswasm-module-N.fK.js; precompiled code is
+// tswasm-module-pHEX.js.
+const FRAME = /at (?:\S+\.)?\$f(\d+)\w*(?: \[as \w+\])? \(tswasm-module-(\d+|p[0-9a-f]+)(?:\.f\d+)?\.js/;
 
 /** The wasm frames of a JS stack trace, innermost first. */
 export function wasmBacktrace(stack: string | undefined): FrameInfo[] {
@@ -90,7 +91,7 @@ export function wasmBacktrace(stack: string | undefined): FrameInfo[] {
     const m = FRAME.exec(line);
     if (!m) continue;
     const funcIndex = Number(m[1]);
-    const info = codeInfo(Number(m[2]));
+    const info = codeInfo(m[2]!);
     frames.push({
       funcIndex,
       funcName: info?.funcNames.get(funcIndex) ?? null,

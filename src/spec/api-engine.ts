@@ -23,7 +23,7 @@ type SpecInstanceValue = Instance | Map<string, Extern>;
 /** Runs one script: its modules share one Engine (with the script's features) and one Store. */
 export class ApiSpecEngine implements SpecEngine {
   readonly canExecute = true;
-  private readonly engine: Engine;
+  protected readonly engine: Engine;
   private readonly activeStore: Store;
   private readonly hostRefs = new Map<number, ExternRef>();
   private spectestInstance: Map<string, Extern> | null = null;

@@ -1,0 +1,95 @@
+// The compiled form of a module as the text of an ES module, for environments that refuse code
+// generation from strings (a Content-Security-Policy without 'unsafe-eval'): the host imports it like
+// any of its scripts, so the generated code needs no eval. Its default export is a PrecompiledJs.
+
+import { sha256 } from './crypto/sha256.js';
+import { decodeBase64, encodeBase64 } from './base64.js';
+import { DeserializeError, describeDifference } from './serialize.js';
+import { VERSION } from './version.js';
+
+/** Bumped whenever the shape or the meaning of a field of PrecompiledJs changes. */
+export const JS_FORMAT_VERSION = 1;
+const FORMAT_TAG = 'tswasm-precompiled-js';
+
+/** The default export of a module written by Module.serializeJs (and `tswasm compile --js`). */
+export interface PrecompiledJs {
+  readonly format: string;
+  readonly version: string;
+  /** The configuration the code was generated for (Engine.fingerprint). */
+  readonly fingerprint: string;
+  /** SHA-256 of the wasm bytes, lower-case hex. */
+  readonly digest: string;
+  /** The wasm bytes, base64. */
+  readonly wasm: string;
+  /** Returns the module's factory (the generated code). */
+  readonly factory: () => unknown;
+}
+
+/** What Module.deserializeJs takes from a checked PrecompiledJs. */
+export interface PrecompiledParts {
+  readonly wasm: Uint8Array;
+  readonly factory: () => unknown;
+  /** Names the code in backtraces: the sourceURL `tswasm-module-<key>.js` the module text carries. */
+  readonly key: string;
+}
+
+export function hexDigest(bytes: Uint8Array): string {
+  return Array.from(sha256(bytes), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** The sourceURL key of precompiled code: `p` and the first 16 hex digits of the wasm's digest. */
+export function precompiledKey(digest: string): string {
+  return `p${digest.slice(0, 16)}`;
+}
+
+/** The ES module text: a header comment, the default export, and the sourceURL naming it in backtraces. */
+export function encodeModuleJs(wasm: Uint8Array, fingerprint: string, source: string, name: string | null): string {
+  const digest = hexDigest(wasm);
+  return [
+    `// A WebAssembly module${name !== null ? ` (${name.replace(/[\r\n\u2028\u2029]/g, ' ')})` : ''} precompiled by tswasm ${VERSION}: generated code.`,
+    '// Import it and pass its default export to Module.deserializeJs, or list it in',
+    '// createWebAssembly({ precompiled }); it runs only with the configuration it was compiled for.',
+    'export default {',
+    `  format: ${JSON.stringify(`${FORMAT_TAG}/${JS_FORMAT_VERSION}`)},`,
+    `  version: ${JSON.stringify(VERSION)},`,
+    `  fingerprint: ${JSON.stringify(fingerprint)},`,
+    `  digest: ${JSON.stringify(digest)},`,
+    `  wasm: ${JSON.stringify(encodeBase64(wasm))},`,
+    '  factory: function () {',
+    source,
+    '  },',
+    '};',
+    `//# sourceURL=tswasm-module-${precompiledKey(digest)}.js`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * Checks a PrecompiledJs (or an imported module namespace whose default export is one) against this
+ * tswasm and configuration; throws DeserializeError for anything else.
+ */
+export function decodeModuleJs(value: unknown, fingerprint: string): PrecompiledParts {
+  const artifact = unwrapNamespace(value);
+  if (artifact === null) throw new DeserializeError('not a precompiled tswasm module (expected the default export of a module written by tswasm compile --js)');
+  const format = artifact.format;
+  if (typeof format !== 'string' || !format.startsWith(`${FORMAT_TAG}/`)) throw new DeserializeError('not a precompiled tswasm module (no format tag)');
+  if (format !== `${FORMAT_TAG}/${JS_FORMAT_VERSION}`) throw new DeserializeError(`precompiled module has format ${format}; this tswasm reads ${FORMAT_TAG}/${JS_FORMAT_VERSION}`);
+  if (artifact.version !== VERSION) throw new DeserializeError(`precompiled module was made by tswasm ${String(artifact.version)}; this is tswasm ${VERSION}`);
+  if (artifact.fingerprint !== fingerprint) {
+    throw new DeserializeError(`precompiled module was compiled for another configuration: ${describeDifference(String(artifact.fingerprint), fingerprint)}`);
+  }
+  if (typeof artifact.factory !== 'function') throw new DeserializeError('precompiled module has no factory function');
+  const wasm = typeof artifact.wasm === 'string' ? decodeBase64(artifact.wasm) : null;
+  if (wasm === null) throw new DeserializeError('precompiled module: its wasm field is not base64');
+  const digest = hexDigest(wasm);
+  if (digest !== artifact.digest) throw new DeserializeError('precompiled module: its wasm bytes do not match its digest (edited?)');
+  return { wasm, factory: artifact.factory as () => unknown, key: precompiledKey(digest) };
+}
+
+function unwrapNamespace(value: unknown): Record<string, unknown> | null {
+  if (value === null || typeof value !== 'object') return null;
+  const v = value as Record<string, unknown>;
+  if (typeof v.format === 'string') return v;
+  const inner = v.default;
+  return inner !== null && typeof inner === 'object' ? inner as Record<string, unknown> : null;
+}

@@ -1,0 +1,98 @@
+// `tswasm compile [OPTIONS] FILE`: compiles a module ahead of time, like `wasmtime compile`. The
+// default output is a serialized module (FILE.cwasm) for `tswasm run --allow-precompiled` and
+// Module.deserialize; --js writes an ES module (FILE.wasm.mjs) for hosts that refuse code generation
+// from strings, and --js-api one for createWebAssembly({ precompiled }).
+
+import { writeFileSync } from 'node:fs';
+import type { Command } from './main.js';
+import { moduleBytes, readFileForCli } from './read-module.js';
+import { CompileError, Engine, Module } from '../api/index.js';
+import { jsApiEngineConfig } from '../jsapi/realm.js';
+import { UsageError, WASM_OPTIONS_HELP, applyWasmOption, defaultWasmOptions, engineConfig, type WasmOptions } from './wasm-options.js';
+
+const USAGE = `usage: tswasm compile [-o OUT] [--js | --js-api] [-W KEY[=VALUE],...] FILE.wasm|FILE.wat
+
+  Compiles FILE ahead of time. Run the output with the same -W fuel, timeout and
+  nan-canonicalization options (their values do not matter here, only whether they are given).
+  -o, --output OUT      where to write (default: FILE with .cwasm, or .wasm.mjs with --js/--js-api)
+  --js                  write an ES module (Module.deserializeJs) instead of a .cwasm blob: runs
+                        where code generation from strings is refused (CSP without 'unsafe-eval')
+  --js-api              an ES module for the WebAssembly namespace: list its default export in
+                        createWebAssembly({ precompiled }) (the namespace's default configuration)
+${WASM_OPTIONS_HELP}`;
+
+type Target = 'cwasm' | 'js' | 'js-api';
+
+interface CompileOptions {
+  output: string | null;
+  target: Target;
+  wasm: WasmOptions;
+  file: string;
+}
+
+function parseArgs(argv: string[]): CompileOptions {
+  const opts: CompileOptions = { output: null, target: 'cwasm', wasm: defaultWasmOptions(), file: '' };
+  const files: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    if (a === '-o' || a === '--output') opts.output = value();
+    else if (a.startsWith('--output=')) opts.output = a.slice('--output='.length);
+    else if (a === '--js') opts.target = 'js';
+    else if (a === '--js-api') opts.target = 'js-api';
+    else if (a === '-W' || a === '--wasm') applyWasmOption(opts.wasm, value());
+    else if (a.startsWith('-W') && a.length > 2) applyWasmOption(opts.wasm, a.slice(2));
+    else if (a === '-h' || a === '--help') throw new UsageError('');
+    else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
+    else files.push(a);
+  }
+  if (files.length !== 1) throw new UsageError(files.length === 0 ? 'no module file given' : 'compile takes one module file');
+  opts.file = files[0]!;
+  return opts;
+}
+
+/** FILE without its .wasm/.wat extension, plus the target's extension. */
+function defaultOutput(file: string, target: Target): string {
+  const stem = file.replace(/\.(wasm|wat|wast)$/i, '');
+  return target === 'cwasm' ? `${stem}.cwasm` : `${stem}.wasm.mjs`;
+}
+
+function compile(opts: CompileOptions): string {
+  const contents = readFileForCli(opts.file);
+  const config = opts.target === 'js-api' ? jsApiEngineConfig({ engine: engineConfig(opts.wasm) }) : engineConfig(opts.wasm);
+  let module: Module;
+  try {
+    module = new Module(new Engine({ ...config, compilation: 'eager' }), moduleBytes(contents, opts.file));
+  } catch (e) {
+    if (e instanceof CompileError) throw new Error(`${opts.file}: invalid module: ${e.message}`);
+    throw e;
+  }
+  const output = opts.output ?? defaultOutput(opts.file, opts.target);
+  writeFileSync(output, opts.target === 'cwasm' ? module.serialize() : module.serializeJs());
+  return output;
+}
+
+export const command: Command = {
+  summary: 'compile a module ahead of time (.cwasm, or an ES module with --js)',
+  async run(argv: string[]): Promise<number> {
+    let opts: CompileOptions;
+    try {
+      opts = parseArgs(argv);
+    } catch (e) {
+      const msg = (e as Error).message;
+      console.error(msg ? `tswasm compile: ${msg}\n\n${USAGE}` : USAGE);
+      return msg ? 2 : 0;
+    }
+    try {
+      compile(opts);
+      return 0;
+    } catch (e) {
+      console.error(`tswasm compile: ${(e as Error).message}`);
+      return 1;
+    }
+  },
+};
