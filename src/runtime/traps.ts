@@ -81,17 +81,28 @@ export function toEmbedderError(e: unknown): unknown {
 
 // Lazily compiled functions each have their own URL, tswasm-module-N.fK.js; precompiled code is
 // tswasm-module-pHEX.js.
-const FRAME = /at (?:\S+\.)?\$f(\d+)\w*(?: \[as \w+\])? \(tswasm-module-(\d+|p[0-9a-f]+)(?:\.f\d+)?\.js/;
+const FRAME = /at (?:\S+\.)?(\$f(\d+)\w*)(?: \[as \w+\])? \(tswasm-module-(\d+|p[0-9a-f]+)(?:\.f\d+)?\.js/;
 
-/** The wasm frames of a JS stack trace, innermost first. */
+/**
+ * The wasm frames of a JS stack trace, innermost first. A function that makes tail calls runs as
+ * a body (`$fN_name_body`) inside its trampoline (`$fN_name`), so the trampoline is never a frame
+ * of its own: just inside it is either its body (the same wasm frame) or `runTail`, running the
+ * function's tail callee after the function itself has finished (Wasmtime shows no frame for it).
+ */
 export function wasmBacktrace(stack: string | undefined): FrameInfo[] {
   if (!stack) return [];
   const frames: FrameInfo[] = [];
+  let innerLine = '';
+  let innerIdentifier = '';
   for (const line of stack.split('\n')) {
     const m = FRAME.exec(line);
-    if (!m) continue;
-    const funcIndex = Number(m[1]);
-    const info = codeInfo(m[2]!);
+    const identifier = m ? `${m[3]}:${m[1]}` : '';
+    const isTrampoline = m !== null && (innerIdentifier === `${identifier}_body` || RUN_TAIL.test(innerLine));
+    innerLine = line;
+    innerIdentifier = identifier;
+    if (!m || isTrampoline) continue;
+    const funcIndex = Number(m[2]);
+    const info = codeInfo(m[3]!);
     frames.push({
       funcIndex,
       funcName: info?.funcNames.get(funcIndex) ?? null,
@@ -100,6 +111,8 @@ export function wasmBacktrace(stack: string | undefined): FrameInfo[] {
   }
   return frames;
 }
+
+const RUN_TAIL = /^\s*at runTail \(/;
 
 /** Text of a backtrace, one frame a line, like Wasmtime's "wasm backtrace:" section. */
 export function formatBacktrace(frames: readonly FrameInfo[]): string {

@@ -171,3 +171,21 @@ test("backtraces do not depend on the host's Error.prepareStackTrace", () => {
     Error.prepareStackTrace = saved;
   }
 });
+
+test('backtraces list each active wasm frame once, and no frame for a function that finished by a tail call', () => {
+  const tail = `(module
+    (func $boom (param i64) (result i64) (unreachable))
+    (func $countdown (param i64) (result i64)
+      (if (result i64) (i64.eqz (local.get 0)) (then (call $boom (local.get 0)))
+        (else (return_call $countdown (i64.sub (local.get 0) (i64.const 1))))))
+    (func $start (export "start") (param i64) (result i64) (return_call $countdown (local.get 0)))
+    (func $caller (export "caller") (param i64) (result i64)
+      (i64.add (i64.const 1) (call $countdown (local.get 0)))))`;
+  for (const compilation of ['lazy', 'eager'] as const) {
+    const { store, instance } = instantiateWat(tail, { compilation });
+    const frames = (name: string) => trapOf(() => instance.getFunc(store, name)!.call(store, [Val.i64(3n)])).backtrace.map((f) => f.funcName);
+    // countdown and start tail-called (Wasmtime shows neither); countdown's last activation made a plain call.
+    assert.deepEqual(frames('start'), ['boom', 'countdown'], compilation);
+    assert.deepEqual(frames('caller'), ['boom', 'countdown', 'caller'], compilation);
+  }
+});
