@@ -99,5 +99,16 @@ export function describeDifference(theirs: string, ours: string): string {
   const a = parse(theirs);
   const b = parse(ours);
   const diff = [...new Set([...a.keys(), ...b.keys()])].filter((k) => a.get(k) !== b.get(k));
-  return diff.map((k) => `${k} is ${a.get(k) ?? '(unset)'} there, ${b.get(k) ?? '(unset)'} here`).join('; ');
+  return diff.map((k) => {
+    const x = a.get(k);
+    const y = b.get(k);
+    // The feature list is long: name only the features on one side.
+    if (k === 'features' && x !== undefined && y !== undefined) {
+      const xs = new Set(x.split(','));
+      const ys = new Set(y.split(','));
+      const only = (p: Set<string>, q: Set<string>) => [...p].filter((f) => !q.has(f)).join(', ') || 'none';
+      return `features differ (only there: ${only(xs, ys)}; only here: ${only(ys, xs)})`;
+    }
+    return `${k} is ${x ?? '(unset)'} there, ${y ?? '(unset)'} here`;
+  }).join('; ');
 }
