@@ -16,7 +16,7 @@ import { canonicalType, canonicalizeValType } from '../validate/type-registry.js
 import { validateTypes } from '../validate/type-section.js';
 import { parseWat } from '../text/index.js';
 import { checkEngine, type Engine } from './engine.js';
-import { decodeModule as decodeBlob, encodeModule } from './serialize.js';
+import { DeserializeError, decodeModule as decodeBlob, encodeModule } from './serialize.js';
 import { decodeModuleJs, encodeModuleJs, type PrecompiledJs } from './serialize-js.js';
 
 /** The type of an import or export, with canonical type ids in reference types. */
@@ -263,7 +263,9 @@ function evaluate(info: ModuleInfo, pending: PendingCode, onSource: ((src: strin
   if ('factory' in pending) {
     registerPrecompiledCode(pending.key, names);
     const t0 = performance.now();
-    code.factory = pending.factory() as CompiledCode['factory'];
+    const factory = pending.factory();
+    if (typeof factory !== 'function') throw new DeserializeError('precompiled module: its factory did not return the module\'s code');
+    code.factory = factory as CompiledCode['factory'];
     code.evalMs = performance.now() - t0;
     return code;
   }
