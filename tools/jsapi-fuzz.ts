@@ -1,10 +1,13 @@
 // The JS API side by side with Node's under random misuse (tools/jsapi-fuzz-core.ts).
-// Usage: npx tsx tools/jsapi-fuzz.ts [--seed N] [--count N]. Exit code 1 on any unexplained difference.
+// Usage: npx tsx tools/jsapi-fuzz.ts [--seed N] [--count N] [--closures]. Exit code 1 on any
+// unexplained difference. --closures uses the call adaptors of environments that refuse eval.
 
 import { runJsApiFuzz } from './jsapi-fuzz-core.js';
 import { numberOption } from './fuzz-rng.js';
+import { forceClosureForms } from '../src/runtime/dynamic-code.js';
 
 const argv = process.argv.slice(2);
+if (argv.includes('--closures')) forceClosureForms(true);
 const option = (name: string, fallback: number): number => numberOption(argv, name, fallback);
 const seed = option('--seed', 1);
 const started = performance.now();

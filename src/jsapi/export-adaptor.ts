@@ -4,7 +4,7 @@
 import type { FuncType } from '../core/types.js';
 import type { WasmFunc } from '../runtime/func.js';
 import { canonicalType } from '../validate/type-registry.js';
-import { canGenerateCode } from '../runtime/dynamic-code.js';
+import { useClosureForms } from '../runtime/dynamic-code.js';
 import { ADAPTOR_RUNTIME } from './adaptor-runtime.js';
 import { closureExportedCallable } from './closure-adaptors.js';
 import { argNames, loweredNames, shapeKey, slotOf, toJsExpr, toWasmSource } from './adaptor-source.js';
@@ -26,7 +26,7 @@ export function makeExportedCallable(realm: FuncRealm, f: WasmFunc): JsCallable 
   const results = type.results.map(convOf);
   const C = params.includes(Conv.OtherRef) ? type.params.map((t): Converter => (v) => refToWasm(t, v)) : NONE;
   const J = results.includes(Conv.OtherRef) ? type.results.map((): Converter => (x) => refToJs(realm, x)) : NONE;
-  if (!canGenerateCode()) {
+  if (useClosureForms()) {
     const reject = params.includes(Conv.Reject) || results.includes(Conv.Reject) ? REJECT_MESSAGE : null;
     return closureExportedCallable(f, params, results, C, J, realm, reject);
   }

@@ -4,7 +4,7 @@
 import type { FuncType } from '../core/types.js';
 import { WasmFunc } from '../runtime/func.js';
 import { canonicalType } from '../validate/type-registry.js';
-import { canGenerateCode } from '../runtime/dynamic-code.js';
+import { useClosureForms } from '../runtime/dynamic-code.js';
 import { ADAPTOR_RUNTIME } from './adaptor-runtime.js';
 import { closureHostFunction } from './closure-adaptors.js';
 import { argNames, loweredNames, shapeKey, slotOf, toJsExpr, toWasmSource } from './adaptor-source.js';
@@ -29,7 +29,7 @@ export function makeHostFunction(realm: FuncRealm, fn: unknown, typeId: number, 
   const results = type.results.map(convOf);
   const C = results.includes(Conv.OtherRef) ? type.results.map((t): Converter => (v) => refToWasm(t, v)) : NONE;
   const J = params.includes(Conv.OtherRef) ? type.params.map((): Converter => (x) => refToJs(realm, x)) : NONE;
-  if (!canGenerateCode()) {
+  if (useClosureForms()) {
     const reject = params.includes(Conv.Reject) || results.includes(Conv.Reject) ? REJECT_MESSAGE : null;
     return new WasmFunc(typeId, type, closureHostFunction(fn, params, results, C, J, realm, reject), null, index);
   }

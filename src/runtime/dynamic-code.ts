@@ -21,3 +21,15 @@ export function canGenerateCode(): boolean {
 export const NO_CODE_GENERATION =
   'this JavaScript environment does not allow code generation from strings (for example a ' +
   "Content-Security-Policy without 'unsafe-eval'), so modules must be precompiled: see tswasm compile --js";
+
+let closuresForced = false;
+
+/** For tests and fuzzers: make the closure forms even where code generation is allowed. */
+export function forceClosureForms(on: boolean): void {
+  closuresForced = on;
+}
+
+/** Whether adaptors and GC struct constructors are made as closures instead of generated code. */
+export function useClosureForms(): boolean {
+  return closuresForced || !canGenerateCode();
+}

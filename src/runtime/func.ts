@@ -2,7 +2,7 @@
 // plus the adaptors that let a tail-call trampoline call any function from the argument slots.
 
 import type { FuncType } from '../core/types.js';
-import { canGenerateCode } from './dynamic-code.js';
+import { useClosureForms } from './dynamic-code.js';
 import { componentArray, flatKinds, shapeKey, tailSlot } from './lowering.js';
 import { TF, TI, TR } from './slots.js';
 import type { StoreObject } from './store.js';
@@ -61,7 +61,7 @@ const adaptors = new Map<string, (f: WasmFunc) => any>();
 function slotAdaptor(type: FuncType): (f: WasmFunc) => any {
   const key = shapeKey(type);
   let a = adaptors.get(key);
-  if (a === undefined && !canGenerateCode()) {
+  if (a === undefined && useClosureForms()) {
     a = closureSlotAdaptor(type);
     adaptors.set(key, a);
   }

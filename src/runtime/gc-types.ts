@@ -3,7 +3,7 @@
 
 import { F32, F64, I16, I32, I64, I8, V128 as V128_TYPE, type FieldType, type StorageType } from '../core/types.js';
 import { canonicalType } from '../validate/type-registry.js';
-import { canGenerateCode } from './dynamic-code.js';
+import { useClosureForms } from './dynamic-code.js';
 import { V128_ZERO } from './simd-value.js';
 
 /**
@@ -109,7 +109,7 @@ export function fieldNames(t: StorageType, i: number): string[] {
 function structClass(rtt: Rtt): new (...args: unknown[]) => GcStruct {
   const params: string[] = rtt.hasDesc ? ['$d'] : [];
   rtt.fields.forEach((f, i) => params.push(...fieldNames(f.type, i)));
-  if (!canGenerateCode()) return closureStructClass(rtt, params);
+  if (useClosureForms()) return closureStructClass(rtt, params);
   const body = params.map((p) => `this.${p} = ${p};`).join(' ');
   const make = new Function('Base', 'rtt', [
     '"use strict";',
