@@ -1,8 +1,9 @@
 // Differential execution fuzzing: random valid modules (tools/exec-fuzz-gen.ts) run on tswasm (lazy,
 // eager and a variant configuration) and on Node's native WebAssembly; results, traps, globals and
 // memory must agree after every call (rules in tools/exec-fuzz-core.ts).
-// Usage: npx tsx tools/exec-fuzz.ts [--seed N] [--count N] [--start I] [--only I] [--verbose] [--simd | --no-simd]
+// Usage: npx tsx tools/exec-fuzz.ts [--seed N] [--count N] [--start I] [--only I] [--verbose] [--simd | --no-simd] [--closures]
 //   --simd / --no-simd: every module / no module uses fixed-width SIMD (default: half of them);
+//   --closures: tswasm makes its tail-call adaptors and GC struct constructors as closures (as where eval is refused);
 //   modules start..start+count-1 of the seed (default 0..999); --only I runs module I alone
 //   (with --verbose: its text, calls and outcomes).
 // Each mismatch prints the seed, module index, function and arguments, and writes the module to
@@ -14,6 +15,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { printModule } from '../src/text/index.js';
 import { newStats, runModule, summary, type Stats } from './exec-fuzz-core.js';
+import { forceClosureForms } from '../src/runtime/dynamic-code.js';
 
 const HANG_MS = 30_000;
 
@@ -23,6 +25,7 @@ interface Job {
   readonly end: number;
   readonly verbose: boolean;
   readonly simd: boolean | undefined;
+  readonly closures: boolean;
   /** [0]: the module being run. */
   readonly status: SharedArrayBuffer;
 }
@@ -31,6 +34,7 @@ type Message = { kind: 'module'; index: number; ms: number; stats: Stats } | { k
 
 function work(job: Job): void {
   const status = new Int32Array(job.status);
+  if (job.closures) forceClosureForms(true);
   const log = job.verbose ? (line: string) => console.log(line) : undefined;
   for (let i = job.first; i < job.end; i++) {
     Atomics.store(status, 0, i);
@@ -102,7 +106,7 @@ async function main(): Promise<void> {
 
   /** Runs modules from..end-1 in a worker; resolves with the module it hung on, or -1. */
   const run = (from: number) => new Promise<number>((resolve) => {
-    const job: Job = { seed, first: from, end, verbose, simd, status: status.buffer as SharedArrayBuffer };
+    const job: Job = { seed, first: from, end, verbose, simd, closures: args.includes('--closures'), status: status.buffer as SharedArrayBuffer };
     Atomics.store(status, 0, from);
     const worker = startWorker(job);
     let lastIndex = -1;

@@ -72,7 +72,12 @@ function compile(opts: CompileOptions): string {
     throw e;
   }
   const output = opts.output ?? defaultOutput(opts.file, opts.target);
-  writeFileSync(output, opts.target === 'cwasm' ? module.serialize() : module.serializeJs());
+  const compiled = opts.target === 'cwasm' ? module.serialize() : module.serializeJs();
+  try {
+    writeFileSync(output, compiled);
+  } catch (e) {
+    throw new Error(`${output}: cannot write: ${(e as Error).message}`);
+  }
   return output;
 }
 

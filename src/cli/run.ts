@@ -213,7 +213,10 @@ function precompiledModule(engine: Engine, file: string, make: () => Module): Mo
   try {
     return make();
   } catch (e) {
-    if (e instanceof DeserializeError) throw new Error(`${file}: ${e.message} (${PRECOMPILED_HINT})`);
+    if (e instanceof DeserializeError) {
+      const hint = e.message.includes('another configuration') ? ` (${PRECOMPILED_HINT})` : '';
+      throw new Error(`${file}: ${e.message}${hint}`);
+    }
     throw e;
   }
 }
