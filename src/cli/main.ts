@@ -13,6 +13,7 @@ const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<C
   print: { summary: 'print a module in the text format', load: async () => (await import('./print.js')).command },
   compile: { summary: 'compile a module ahead of time (.cwasm, or an ES module with --js)', load: async () => (await import('./compile.js')).command },
   run: { summary: 'run a WASI command, or an export with --invoke NAME ARG...', load: async () => (await import('./run.js')).command },
+  wizer: { summary: 'pre-initialise a module: snapshot its state after an initialisation function', load: async () => (await import('./wizer.js')).command },
   wast: { summary: 'run .wast spec scripts and report per command kind', load: async () => (await import('./wast.js')).command },
 };
 

@@ -39,6 +39,10 @@ export class InstanceObject {
   readonly globals: GlobalObject[] = [];
   readonly tags: TagObject[] = [];
   readonly exports = new Map<string, RuntimeExtern>();
+  /** Data segments by index: null once dropped (active ones after instantiation, others by data.drop). */
+  readonly datas: (Uint8Array | null)[];
+  /** Element segments by index: null once dropped. */
+  readonly elems: (unknown[] | null)[];
 
   constructor(readonly module: ModuleCode, imports: readonly RuntimeExtern[], readonly store: StoreObject) {
     const m = module.info;
@@ -91,6 +95,8 @@ export class InstanceObject {
     const datas: (Uint8Array | null)[] = m.datas.map((d) => d.data);
     const elems: (unknown[] | null)[] = m.elems.map((e) =>
       e.funcIndices ? e.funcIndices.map((f) => this.funcs[f]) : e.exprs!.map((x) => evalConst(m, x, this.globals, this.funcs, canon)));
+    this.datas = datas;
+    this.elems = elems;
 
     const code = module.code();
     const ctx = {

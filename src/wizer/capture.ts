@@ -1,0 +1,58 @@
+// What pre-initialisation records of an instance: its state right after instantiation (to tell what
+// the initialisation function changed) and, after it ran, the values the rewritten module starts with.
+
+import type { ModuleInfo } from '../binary/module.js';
+import type { GlobalObject } from '../runtime/global.js';
+import type { InstanceObject } from '../runtime/instance.js';
+import { V128 } from '../runtime/simd-value.js';
+
+/** A global's value as comparable bits (numbers) or the value itself (references, v128). */
+export type GlobalValue = { readonly bits: Uint8Array } | { readonly ref: unknown };
+
+/** The state initialisation may change, of the module's own globals, tables and segments. */
+export interface InstanceState {
+  readonly globals: readonly GlobalValue[];
+  readonly tables: readonly (readonly unknown[])[];
+  readonly droppedElems: readonly boolean[];
+}
+
+export function globalValue(g: GlobalObject): GlobalValue {
+  const cell = g.cell;
+  if (cell instanceof Int32Array || cell instanceof Float64Array) return { bits: new Uint8Array(cell.buffer.slice(0)) };
+  return { ref: cell[0] };
+}
+
+export function sameGlobalValue(a: GlobalValue, b: GlobalValue): boolean {
+  if ('bits' in a && 'bits' in b) return a.bits.every((x, i) => x === b.bits[i]);
+  if ('ref' in a && 'ref' in b) {
+    const x = a.ref;
+    const y = b.ref;
+    if (x instanceof V128 && y instanceof V128) return x.w0 === y.w0 && x.w1 === y.w1 && x.w2 === y.w2 && x.w3 === y.w3;
+    return x === y;
+  }
+  return false;
+}
+
+/** The state of the defined globals and tables and of the element segments, now. */
+export function captureState(module: ModuleInfo, instance: InstanceObject): InstanceState {
+  return {
+    globals: instance.globals.slice(module.numImportedGlobals).map(globalValue),
+    tables: instance.tables.slice(module.numImportedTables).map((t) => t.elems.slice()),
+    droppedElems: instance.elems.map((e) => e === null),
+  };
+}
+
+/** Why the change from `before` to `after` cannot be written into a module, or null if it can. */
+export function unsnapshottableChange(before: InstanceState, after: InstanceState, module: ModuleInfo): string | null {
+  for (let i = 0; i < before.tables.length; i++) {
+    const a = before.tables[i]!;
+    const b = after.tables[i]!;
+    if (a.length !== b.length || a.some((x, k) => x !== b[k])) {
+      return `initialisation changed table ${module.numImportedTables + i}; table contents cannot be snapshotted`;
+    }
+  }
+  for (let i = 0; i < before.droppedElems.length; i++) {
+    if (before.droppedElems[i] !== after.droppedElems[i]) return `initialisation dropped element segment ${i} (elem.drop), which cannot be snapshotted`;
+  }
+  return null;
+}

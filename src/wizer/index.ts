@@ -1,0 +1,147 @@
+// Pre-initialisation, as Wasmtime's `wizer`: instantiate a module, run its initialisation function,
+// and write a new module that starts in the state the function left: globals, memory sizes and
+// contents. Instantiating the result skips the work the function did (and the start function).
+
+import { Engine, Linker, Module, Store, Trap, formatBacktrace, type Config } from '../api/index.js';
+import type { Export } from '../binary/module.js';
+import { F32, F64, I32, I64, V128 as V128_TYPE, heapOf, isRef } from '../core/types.js';
+import { f32ToBits } from '../runtime/float-bits.js';
+import { V128 } from '../runtime/simd-value.js';
+import { ByteWriter } from '../text/writer.js';
+import { captureState, sameGlobalValue, unsnapshottableChange } from './capture.js';
+import { nonZeroRegions } from './memory-regions.js';
+import { rewriteModule } from './rewrite.js';
+
+/** The module cannot be pre-initialised; the message says why. */
+export class PreinitializeError extends Error {}
+Object.defineProperty(PreinitializeError.prototype, 'name', { value: 'PreinitializeError', writable: true, configurable: true });
+
+export interface PreinitializeOptions {
+  /**
+   * The export to run: by default `wizer-initialize`, or `wizer.initialize` when only that one is
+   * exported (the names Wasmtime's wizer and older toolchains use). It takes and returns nothing.
+   */
+  readonly initFunc?: string;
+  /** Keep exporting the initialisation function (default false: its export is removed). */
+  readonly keepInitFunc?: boolean;
+  /** Export renamings `[dst, src]`: the function exported as src is exported as dst instead (replacing any dst). */
+  readonly renames?: readonly (readonly [string, string])[];
+  /**
+   * Defines what the initialisation may call (WASI, say); every other function import traps when
+   * called. The snapshot does not include what it defines: the result imports the same things.
+   */
+  readonly link?: (linker: Linker<unknown>, store: Store<unknown>) => void;
+  /** The engine's configuration (threads are on unless turned off, so shared memories work). */
+  readonly config?: Config;
+}
+
+/** Runs the initialisation function of the module in `bytes` and returns the pre-initialised module. */
+export function preinitialize(bytes: Uint8Array, options: PreinitializeOptions = {}): Uint8Array {
+  const config = options.config ?? {};
+  const engine = new Engine({ ...config, features: { threads: true, ...config.features } });
+  const module = new Module(engine, bytes);
+  const m = module.info;
+  for (const imp of m.imports) {
+    if (imp.desc.kind === 'memory' || imp.desc.kind === 'table' || imp.desc.kind === 'global') {
+      throw new PreinitializeError(`the module imports a ${imp.desc.kind} (${imp.module}.${imp.name}); only modules that define their memories, tables and globals can be pre-initialised`);
+    }
+  }
+  const exported = new Set(m.exports.map((e) => e.name));
+  const initName = options.initFunc ?? (!exported.has('wizer-initialize') && exported.has('wizer.initialize') ? 'wizer.initialize' : 'wizer-initialize');
+  const initExport = m.exports.find((e) => e.name === initName);
+  if (initExport === undefined || initExport.kind !== 'func') throw new PreinitializeError(`the module exports no function "${initName}" to initialise it`);
+
+  const store = new Store<unknown>(engine, undefined);
+  const linker = new Linker<unknown>(engine);
+  options.link?.(linker, store);
+  linker.defineUnknownImportsAsTraps(module);
+  const instance = linker.instantiate(store, module);
+  const raw = instance.raw;
+  const init = instance.getFunc(store, initName)!;
+  const type = init.type(store);
+  if (type.params.length !== 0 || type.results.length !== 0) throw new PreinitializeError(`"${initName}" must take and return nothing`);
+
+  const before = captureState(m, raw);
+  try {
+    init.call(store, []);
+  } catch (e) {
+    if (e instanceof Trap) {
+      const trace = e.backtrace.length ? `\nwasm backtrace:\n${formatBacktrace(e.backtrace)}` : '';
+      throw new PreinitializeError(`the initialisation function trapped: ${e.code}: ${e.message}${trace}`);
+    }
+    throw e;
+  }
+  const after = captureState(m, raw);
+  const problem = unsnapshottableChange(before, after, m);
+  if (problem !== null) throw new PreinitializeError(problem);
+
+  const globalInits = m.globalDefs.map((g, i) => {
+    if (sameGlobalValue(before.globals[i]!, after.globals[i]!)) return null;
+    return constantOf(g.type.type, raw.globals[m.numImportedGlobals + i]!.cell, m.numImportedGlobals + i);
+  });
+  const memories = raw.memories.slice(m.numImportedMemories);
+  const output = rewriteModule(bytes, m, {
+    globalInits,
+    memoryPages: memories.map((mem) => mem.pages),
+    regions: memories.map((mem) => nonZeroRegions(mem.bytes)),
+    droppedDatas: raw.datas.map((d) => d === null),
+    exports: newExports(m.exports, initName, options),
+  });
+  // The result must be a valid module; a failure here is a bug in the rewriting.
+  new Module(engine, output);
+  return output;
+}
+
+/** The exports after removing the initialisation function (unless kept) and applying the renamings. */
+function newExports(exports: readonly Export[], initName: string, options: PreinitializeOptions): Export[] {
+  const renames = options.renames ?? [];
+  const dsts = new Set<string>();
+  const bySrc = new Map<string, string>();
+  for (const [dst, src] of renames) {
+    if (dsts.has(dst)) throw new PreinitializeError(`"${dst}" is the new name of more than one export`);
+    if (bySrc.has(src)) throw new PreinitializeError(`"${src}" is renamed more than once`);
+    const e = exports.find((x) => x.name === src);
+    if (e === undefined || e.kind !== 'func') throw new PreinitializeError(`cannot rename "${src}": the module exports no function of that name`);
+    dsts.add(dst);
+    bySrc.set(src, dst);
+  }
+  const out: Export[] = [];
+  for (const e of exports) {
+    const renamed = bySrc.get(e.name);
+    if (renamed !== undefined) out.push({ ...e, name: renamed });
+    else if (dsts.has(e.name)) continue;
+    else if (e.name === initName && !options.keepInitFunc) continue;
+    else out.push(e);
+  }
+  return out;
+}
+
+/** A constant expression (without `end`) for a global's value now. */
+function constantOf(type: number, cell: Int32Array | Float64Array | { 0: unknown }, index: number): Uint8Array {
+  const w = new ByteWriter();
+  if (type === I32) {
+    w.byte(0x41);
+    w.s32((cell as Int32Array)[0]!);
+  } else if (type === I64) {
+    const c = cell as Int32Array;
+    w.byte(0x42);
+    w.s64((BigInt(c[1]!) << 32n) | BigInt(c[0]! >>> 0));
+  } else if (type === F32) {
+    w.byte(0x43);
+    w.u32le(f32ToBits((cell as Float64Array)[0]!));
+  } else if (type === F64) {
+    w.byte(0x44);
+    w.bytes(new Uint8Array((cell as Float64Array).buffer.slice(0, 8)));
+  } else if (type === V128_TYPE) {
+    const v = (cell as { 0: unknown })[0] as V128;
+    w.byte(0xfd);
+    w.u32(12);
+    for (const word of [v.w0, v.w1, v.w2, v.w3]) w.u32le(word);
+  } else if (isRef(type) && (cell as { 0: unknown })[0] === null) {
+    w.byte(0xd0);
+    w.s32(heapOf(type));
+  } else {
+    throw new PreinitializeError(`initialisation stored a reference in global ${index}; references cannot be snapshotted (only null)`);
+  }
+  return w.toBytes();
+}

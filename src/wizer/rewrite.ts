@@ -1,0 +1,175 @@
+// Writes the pre-initialised module: the original bytes, section by section, with the defined
+// globals starting at their snapshot values, the memories at their snapshot sizes and contents (one
+// active data segment per non-zero region), the original data segments emptied where they no longer
+// hold anything (keeping every segment's index, which code refers to), no start function, and the
+// exports renamed or removed. Every other section is copied as it is.
+
+import type { Export, ModuleInfo } from '../binary/module.js';
+import type { MemoryType } from '../core/types.js';
+import { ByteWriter } from '../text/writer.js';
+import type { Region } from './memory-regions.js';
+
+export interface SnapshotPlan {
+  /** Per defined global: its new initialiser (without the final `end`), or null to keep the original. */
+  readonly globalInits: readonly (Uint8Array | null)[];
+  /** Per defined memory: its size now, in pages. */
+  readonly memoryPages: readonly number[];
+  /** Per defined memory: its non-zero regions. */
+  readonly regions: readonly (readonly Region[])[];
+  /** Per data segment: whether it is dropped (every active one is, after instantiation). */
+  readonly droppedDatas: readonly boolean[];
+  /** The exports of the new module. */
+  readonly exports: readonly Export[];
+}
+
+const SECTION = { memory: 5, global: 6, export: 7, start: 8, code: 10, data: 11, dataCount: 12 } as const;
+const END = 0x0b;
+
+export function rewriteModule(bytes: Uint8Array, m: ModuleInfo, plan: SnapshotPlan): Uint8Array {
+  const out = new ByteWriter(bytes.length + 1024);
+  out.bytes(bytes.subarray(0, 8));
+  const newSegments = plan.regions.reduce((n, r) => n + r.length, 0);
+  const addData = newSegments > 0 && !sectionIds(bytes).includes(SECTION.data);
+  let pos = 8;
+  while (pos < bytes.length) {
+    const id = bytes[pos]!;
+    const [size, at] = readU32(bytes, pos + 1);
+    const body = bytes.subarray(at, at + size);
+    const next = at + size;
+    switch (id) {
+      case SECTION.memory: section(out, id, memorySection(m, plan)); break;
+      case SECTION.global: section(out, id, globalSection(bytes, at, m, plan)); break;
+      case SECTION.export: section(out, id, exportSection(plan.exports)); break;
+      case SECTION.start: break;
+      case SECTION.dataCount: {
+        const w = new ByteWriter();
+        w.u32(m.datas.length + newSegments);
+        section(out, id, w.toBytes());
+        break;
+      }
+      case SECTION.data: section(out, id, dataSection(bytes, at, next, m, plan)); break;
+      default: section(out, id, body);
+    }
+    // A new data section goes right after the code section (or last, in a module without code).
+    if (addData && (id === SECTION.code || (next === bytes.length && !sectionIds(bytes).includes(SECTION.code)))) {
+      section(out, SECTION.data, dataSection(bytes, next, next, m, plan));
+    }
+    pos = next;
+  }
+  return out.toBytes();
+}
+
+/** The ids of the sections of a module, in order. */
+function sectionIds(bytes: Uint8Array): number[] {
+  const ids: number[] = [];
+  let pos = 8;
+  while (pos < bytes.length) {
+    ids.push(bytes[pos]!);
+    const [size, at] = readU32(bytes, pos + 1);
+    pos = at + size;
+  }
+  return ids;
+}
+
+function section(out: ByteWriter, id: number, body: Uint8Array): void {
+  out.byte(id);
+  out.vec(body);
+}
+
+function readU32(bytes: Uint8Array, pos: number): [number, number] {
+  let result = 0;
+  let shift = 0;
+  for (;;) {
+    const b = bytes[pos++]!;
+    result += (b & 0x7f) * 2 ** shift;
+    if ((b & 0x80) === 0) return [result, pos];
+    shift += 7;
+  }
+}
+
+function memorySection(m: ModuleInfo, plan: SnapshotPlan): Uint8Array {
+  const w = new ByteWriter();
+  const defined = m.memories.slice(m.numImportedMemories);
+  w.u32(defined.length);
+  defined.forEach((t, i) => memoryType(w, t, plan.memoryPages[i]!));
+  return w.toBytes();
+}
+
+function memoryType(w: ByteWriter, t: MemoryType, pages: number): void {
+  const max = t.limits.max;
+  w.byte((max !== null ? 0x01 : 0) | (t.shared ? 0x02 : 0) | (t.address64 ? 0x04 : 0) | (t.pageSizeLog2 !== 16 ? 0x08 : 0));
+  w.u64(BigInt(pages));
+  if (max !== null) w.u64(BigInt(max));
+  if (t.pageSizeLog2 !== 16) w.u32(t.pageSizeLog2);
+}
+
+/** Each global keeps its type's bytes; its initialiser is the snapshot's or the original's. */
+function globalSection(bytes: Uint8Array, at: number, m: ModuleInfo, plan: SnapshotPlan): Uint8Array {
+  const w = new ByteWriter();
+  const [count, first] = readU32(bytes, at);
+  let pos = first;
+  w.u32(count);
+  m.globalDefs.forEach((g, i) => {
+    w.bytes(bytes.subarray(pos, g.init.start));
+    const init = plan.globalInits[i] ?? bytes.subarray(g.init.start, g.init.end);
+    w.bytes(init);
+    w.byte(END);
+    pos = g.init.end + 1;
+  });
+  return w.toBytes();
+}
+
+const KIND_BYTE = { func: 0, table: 1, memory: 2, global: 3, tag: 4 } as const;
+
+function exportSection(exports: readonly Export[]): Uint8Array {
+  const w = new ByteWriter();
+  w.u32(exports.length);
+  const utf8 = new TextEncoder();
+  for (const e of exports) {
+    w.vec(utf8.encode(e.name));
+    w.byte(KIND_BYTE[e.kind]);
+    w.u32(e.index);
+  }
+  return w.toBytes();
+}
+
+/**
+ * The original segments (from `at` to `end` in the original bytes) with every dropped one replaced
+ * by an empty passive segment, which behaves as a dropped one does (memory.init of zero bytes
+ * succeeds, of more traps), then one active segment per non-zero region.
+ */
+function dataSection(bytes: Uint8Array, at: number, end: number, m: ModuleInfo, plan: SnapshotPlan): Uint8Array {
+  const w = new ByteWriter(end - at + 64);
+  const defined = m.memories.slice(m.numImportedMemories);
+  w.u32(m.datas.length + plan.regions.reduce((n, r) => n + r.length, 0));
+  m.datas.forEach((seg, i) => {
+    if (plan.droppedDatas[i]) {
+      w.byte(0x01);
+      w.u32(0);
+    } else {
+      const segEnd = i + 1 < m.datas.length ? m.datas[i + 1]!.offsetInModule : end;
+      w.bytes(bytes.subarray(seg.offsetInModule, segEnd));
+    }
+  });
+  plan.regions.forEach((regions, i) => {
+    const memory = m.numImportedMemories + i;
+    const address64 = defined[i]!.address64;
+    for (const r of regions) {
+      if (memory === 0 && !address64) w.byte(0x00);
+      else {
+        w.byte(0x02);
+        w.u32(memory);
+      }
+      if (address64) {
+        w.byte(0x42);
+        w.s64(BigInt(r.offset));
+      } else {
+        w.byte(0x41);
+        w.s32(r.offset | 0);
+      }
+      w.byte(END);
+      w.vec(r.bytes);
+    }
+  });
+  return w.toBytes();
+}

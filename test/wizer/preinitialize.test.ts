@@ -1,0 +1,157 @@
+// Pre-initialisation (src/wizer, `tswasm wizer`): the rewritten module, instantiated without running
+// its initialisation function, behaves exactly like the original after running it; what cannot be
+// snapshotted is refused with a reason.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Engine, Instance, Module, Store, Val } from '../../src/api/index.js';
+import { parseWat } from '../../src/text/index.js';
+import { PreinitializeError, preinitialize } from '../../src/wizer/index.js';
+import { projectRoot } from '../helpers/paths.js';
+import { tempDir } from '../wasi/helpers.js';
+
+const WAT = `(module $wz
+  (type $ii (func (param i32) (result i32)))
+  (memory (export "mem") 1 10)
+  (global $counter (export "counter") (mut i32) (i32.const 0))
+  (global $big (mut i64) (i64.const 0))
+  (global $f (mut f32) (f32.const 0))
+  (global $d (mut f64) (f64.const 0))
+  (global $v (mut v128) (v128.const i32x4 0 0 0 0))
+  (global $r (mut funcref) (ref.func $get))
+  (global $kept (mut (ref null $ii)) (ref.func $get))
+  (data $p "passive-data")
+  (data (i32.const 100) "active")
+  (func $start (global.set $counter (i32.add (global.get $counter) (i32.const 1))))
+  (start $start)
+  (func (export "wizer-initialize")
+    (local $i i32)
+    (drop (memory.grow (i32.const 2)))
+    (loop $l
+      (i32.store (i32.mul (local.get $i) (i32.const 4)) (i32.mul (local.get $i) (local.get $i)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 1000))))
+    (i32.store (i32.const 150000) (i32.const 0xdeadbeef))
+    (i32.store (i32.const 196604) (i32.const -1))
+    (memory.init $p (i32.const 200) (i32.const 0) (i32.const 7))
+    (data.drop $p)
+    (global.set $counter (i32.add (global.get $counter) (i32.const 10)))
+    (global.set $big (i64.const 0x123456789abcdef0))
+    (global.set $f (f32.const nan:0x200001))
+    (global.set $d (f64.const -nan:0x8000000000001))
+    (global.set $v (v128.const i32x4 1 2 3 4))
+    (global.set $r (ref.null func)))
+  (func $get (export "get") (param i32) (result i32) (i32.load (local.get 0)))
+  (func (export "size") (result i32) (memory.size))
+  (func (export "big") (result i64) (global.get $big))
+  (func (export "fbits") (result i32) (i32.reinterpret_f32 (global.get $f)))
+  (func (export "dbits") (result i64) (i64.reinterpret_f64 (global.get $d)))
+  (func (export "lane") (result i32) (i32x4.extract_lane 2 (global.get $v)))
+  (func (export "rnull") (result i32) (ref.is_null (global.get $r)))
+  (func (export "kept") (param i32) (result i32) (call_ref $ii (local.get 0) (ref.as_non_null (global.get $kept))))
+  (func (export "reinit") (param i32) (result i32) (memory.init $p (i32.const 300) (i32.const 0) (local.get 0)) (i32.const 1)))`;
+
+/** Everything observable from outside, after running the initialisation function when `init`. */
+function observe(bytes: Uint8Array, init: boolean) {
+  const engine = new Engine();
+  const store = new Store(engine);
+  const instance = new Instance(store, new Module(engine, bytes), []);
+  if (init) instance.getFunc(store, 'wizer-initialize')!.call(store, []);
+  const call = (name: string, ...args: Val[]) => {
+    try {
+      return instance.getFunc(store, name)!.call(store, args).map((v) => String(v.value));
+    } catch (e) {
+      return `trap: ${(e as Error).message}`;
+    }
+  };
+  return {
+    counter: instance.getGlobal(store, 'counter')!.get(store).value,
+    memory: Buffer.from(instance.getMemory(store, 'mem')!.data(store)).toString('base64'),
+    get: [0, 40, 3996, 150000, 196604, 200].map((a) => call('get', Val.i32(a))),
+    size: call('size'), big: call('big'), fbits: call('fbits'), dbits: call('dbits'), lane: call('lane'), rnull: call('rnull'),
+    kept: call('kept', Val.i32(40)), reinit0: call('reinit', Val.i32(0)), reinit1: call('reinit', Val.i32(1)),
+  };
+}
+
+const exportNames = (bytes: Uint8Array) => new Module(new Engine(), bytes).exports().map((e) => e.name);
+
+test('the pre-initialised module starts where the initialisation function left the original', () => {
+  const bytes = parseWat(WAT);
+  const out = preinitialize(bytes);
+  const expected = observe(bytes, true);
+  assert.deepEqual(observe(out, false), expected);
+  // The values themselves, so that equal but wrong snapshots cannot pass.
+  assert.equal(expected.counter, 11); // the start function ran once, and not again in the snapshot
+  assert.deepEqual(expected.size, ['3']);
+  assert.deepEqual(expected.get, [['0'], ['100'], ['998001'], ['-559038737'], ['-1'], ['1936941424']]);
+  assert.deepEqual(expected.fbits, [String(0x7fa00001)]);
+  assert.deepEqual(expected.dbits, [String(BigInt.asIntN(64, 0xfff8000000000001n))]);
+  assert.equal(expected.reinit1, 'trap: out of bounds memory access'); // the dropped segment stays dropped
+  assert.ok(!exportNames(out).includes('wizer-initialize'));
+  assert.ok(exportNames(preinitialize(bytes, { keepInitFunc: true })).includes('wizer-initialize'));
+  const renamed = exportNames(preinitialize(bytes, { renames: [['size', 'big'], ['lookup', 'get']] }));
+  assert.ok(renamed.includes('lookup') && !renamed.includes('get') && renamed.includes('size') && !renamed.includes('big'));
+});
+
+test('memory64, a second memory and a module without data segments', () => {
+  const wat = `(module
+    (memory $a (export "a") i64 1)
+    (memory $b (export "b") 2)
+    (global $g (export "g") (mut i64) (i64.const 5))
+    (func (export "wizer.initialize")
+      (i64.store $a (i64.const 65000) (i64.const 0x1122334455667788))
+      (i32.store8 $b (i32.const 131071) (i32.const 9))
+      (global.set $g (i64.const -5))))`;
+  const bytes = parseWat(wat);
+  const out = preinitialize(bytes); // wizer.initialize: the older name is found when it is the only one
+  const read = (b: Uint8Array) => {
+    const engine = new Engine();
+    const store = new Store(engine);
+    const instance = new Instance(store, new Module(engine, b), []);
+    return [instance.getMemory(store, 'a')!.read(store, 65000, 8).join(','), instance.getMemory(store, 'b')!.read(store, 131071, 1)[0], instance.getGlobal(store, 'g')!.get(store).value];
+  };
+  assert.deepEqual(read(out), ['136,119,102,85,68,51,34,17', 9, -5n]);
+  assert.deepEqual(read(bytes), ['0,0,0,0,0,0,0,0', 0, 5n]);
+});
+
+test('what cannot be snapshotted is refused with the reason', () => {
+  const refused = (wat: string, pattern: RegExp, options = {}) =>
+    assert.throws(() => preinitialize(parseWat(wat), options), (e: unknown) => e instanceof PreinitializeError && pattern.test(e.message));
+  refused('(module (import "env" "m" (memory 1)) (func (export "wizer-initialize")))', /imports a memory \(env\.m\)/);
+  refused('(module (func (export "init")))', /exports no function "wizer-initialize"/);
+  refused('(module (func (export "init")))', /exports no function "other"/, { initFunc: 'other' });
+  refused('(module (func (export "wizer-initialize") (param i32)))', /must take and return nothing/);
+  refused('(module (func (export "wizer-initialize") (drop (i32.div_s (i32.const 1) (i32.const 0)))))', /trapped: IntegerDivisionByZero/);
+  refused('(module (import "env" "f" (func $f)) (func (export "wizer-initialize") (call $f)))', /trapped: .*unknown import: `env::f`/);
+  refused('(module (table 1 funcref) (func $f) (elem declare func $f) (func (export "wizer-initialize") (table.set (i32.const 0) (ref.func $f))))', /changed table 0/);
+  refused('(module (global (mut funcref) (ref.null func)) (func $f) (elem declare func $f) (func (export "wizer-initialize") (global.set 0 (ref.func $f))))', /reference in global 0/);
+  refused('(module (table 1 funcref) (func $f) (elem $e func $f) (func (export "wizer-initialize") (elem.drop $e)))', /dropped element segment 0/);
+  refused('(module (func (export "wizer-initialize")) (func (export "x")))', /cannot rename "nope"/, { renames: [['y', 'nope']] });
+});
+
+test('tswasm wizer pre-initialises a C program; the result prints the same, with the work done', () => {
+  const dir = tempDir('tswasm-wizer-');
+  try {
+    const program = join(projectRoot, 'test', 'wasi', 'programs', 'preinit.wasm');
+    const out = join(dir, 'preinit.wizer.wasm');
+    const cli = (args: string[]) => spawnSync(process.execPath, [join(projectRoot, 'bin', 'tswasm.mjs'), ...args], { encoding: 'utf8' });
+    const wizer = cli(['wizer', program, '-o', out]);
+    assert.equal(wizer.status, 0, wizer.stderr);
+    const before = cli(['run', program, '1000']);
+    const after = cli(['run', out, '1000']);
+    assert.equal(before.stdout, '216816 primes below 3000000; prime #1000 is 7927\n');
+    assert.deepEqual([after.status, after.stdout, after.stderr], [before.status, before.stdout, before.stderr]);
+    const exports = exportNames(new Uint8Array(readFileSync(out)));
+    assert.ok(exports.includes('_start') && !exports.includes('wizer.initialize'));
+    // The sieve was wiped before it was freed; the table of primes (867 KB) is what remains.
+    assert.ok(readFileSync(out).length < 1_000_000, `snapshot size ${readFileSync(out).length}`);
+    const bad = cli(['wizer', program, '-f', 'nope', '-o', out]);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /exports no function "nope"/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
