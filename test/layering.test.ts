@@ -33,3 +33,22 @@ test('only src/cli, src/wasi and src/node use Node built-ins', () => {
   }
   assert.deepEqual(offenders, []);
 });
+
+// Web and Node APIs are not ECMAScript: SpiderMonkey's and other engines' shells, QuickJS and
+// Hermes lack some of them. The core reaches them only through the fallbacks in these files.
+const GUARDED = ['core/utf8.ts', 'core/clock.ts', 'jsapi/detach.ts'];
+const HOST_API = /(?<![.\w])(?:new TextEncoder|new TextDecoder|performance\.now|setTimeout\(|setInterval\(|queueMicrotask\(|structuredClone\(|atob\(|btoa\()/;
+
+test('the library core uses host APIs (TextEncoder, performance, timers) only with a fallback', () => {
+  const src = join(projectRoot, 'src');
+  const offenders: string[] = [];
+  for (const file of sources(src)) {
+    const rel = relative(src, file).split(/[\\/]/).join('/');
+    if (NODE_ONLY.includes(rel.split('/')[0]!) || GUARDED.includes(rel)) continue;
+    readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
+      if (/^\s*(?:\*|\/\*|\/\/)/.test(line)) return;
+      if (HOST_API.test(line.replace(/\/\/.*$/, ''))) offenders.push(`src/${rel}:${i + 1}: ${line.trim()}`);
+    });
+  }
+  assert.deepEqual(offenders, []);
+});

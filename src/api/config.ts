@@ -3,6 +3,7 @@
 
 import { checkOptionNames } from '../core/options.js';
 import { WASM3_FEATURES, withFeatures, type FeatureName, type WasmFeatures } from '../core/features.js';
+import { utf8Bytes } from '../core/utf8.js';
 
 /** When generated JS is made: per function on first call, or for the whole module up front. */
 export type CompilationMode = 'lazy' | 'eager';
@@ -114,7 +115,7 @@ export function resolveConfig(config: Config = {}): ResolvedConfig {
     consumeFuel: config.consumeFuel === true,
     epochInterruption: config.epochInterruption === true,
     nanCanonicalization: config.nanCanonicalization === true,
-    serializationKey: key == null ? null : typeof key === 'string' ? new TextEncoder().encode(key) : new Uint8Array(key),
+    serializationKey: key == null ? null : typeof key === 'string' ? utf8Bytes(key) : new Uint8Array(key),
     debugSource: debug === true ? (name, src) => console.log(`// module ${name ?? '(unnamed)'}\n${src}`)
       : typeof debug === 'function' ? debug : null,
   };

@@ -18,6 +18,7 @@ import { parseWat } from '../text/index.js';
 import { checkEngine, type Engine } from './engine.js';
 import { DeserializeError, decodeModule as decodeBlob, encodeModule } from './serialize.js';
 import { decodeModuleJs, encodeModuleJs, type PrecompiledJs } from './serialize-js.js';
+import { now } from '../core/clock.js';
 
 /** The type of an import or export, with canonical type ids in reference types. */
 export type ExternType =
@@ -262,19 +263,19 @@ function evaluate(info: ModuleInfo, pending: PendingCode, onSource: ((src: strin
   const names = { moduleName: info.names?.module ?? null, funcNames: info.names?.functions ?? new Map<number, string>() };
   if ('factory' in pending) {
     registerPrecompiledCode(pending.key, names);
-    const t0 = performance.now();
+    const t0 = now();
     const factory = pending.factory();
     if (typeof factory !== 'function') throw new DeserializeError('precompiled module: its factory did not return the module\'s code');
     code.factory = factory as CompiledCode['factory'];
-    code.evalMs = performance.now() - t0;
+    code.evalMs = now() - t0;
     return code;
   }
   if (!canGenerateCode()) throw new CompileError(NO_CODE_GENERATION);
   const { url } = registerCode(names, code);
   code.source = `${pending.source}\n//# sourceURL=${url}`;
   onSource?.(code.source);
-  const t0 = performance.now();
+  const t0 = now();
   code.factory = factoryFromSource(code.source);
-  code.evalMs = performance.now() - t0;
+  code.evalMs = now() - t0;
   return code;
 }

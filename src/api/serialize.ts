@@ -5,6 +5,7 @@
 import { hmacSha256, equalBytes } from './crypto/hmac.js';
 import { sha256 } from './crypto/sha256.js';
 import { VERSION } from './version.js';
+import { utf8Bytes, utf8Text } from '../core/utf8.js';
 
 /** Bumped whenever the layout or the meaning of a field changes. */
 export const FORMAT_VERSION = 1;
@@ -30,11 +31,10 @@ export interface SerializedParts {
   readonly source: string;
 }
 
-const utf8 = new TextEncoder();
 
 /** Lays out a serialized module and its tag (HMAC under `key`, or SHA-256 without one). */
 export function encodeModule(parts: SerializedParts, key: Uint8Array | null): Uint8Array {
-  const fields = [utf8.encode(VERSION), utf8.encode(parts.fingerprint), parts.wasm, utf8.encode(parts.source)];
+  const fields = [utf8Bytes(VERSION), utf8Bytes(parts.fingerprint), parts.wasm, utf8Bytes(parts.source)];
   const size = HEADER_BYTES + fields.reduce((n, f) => n + 4 + f.length, 0) + TAG_BYTES;
   const out = new Uint8Array(size);
   const view = new DataView(out.buffer);
@@ -85,12 +85,16 @@ export function decodeModule(blob: Uint8Array, key: Uint8Array | null, fingerpri
     at += 4 + n;
   }
   if (fields.length !== 4) throw new DeserializeError(`serialized module has ${fields.length} fields, expected 4`);
-  const text = new TextDecoder('utf-8', { fatal: true });
-  const version = text.decode(fields[0]);
+  const text = (bytes: Uint8Array): string => {
+    const s = utf8Text(bytes);
+    if (s === null) throw new DeserializeError('serialized module has a field that is not UTF-8');
+    return s;
+  };
+  const version = text(fields[0]!);
   if (version !== VERSION) throw new DeserializeError(`serialized module was made by tswasm ${version}; this is tswasm ${VERSION}`);
-  const theirs = text.decode(fields[1]);
+  const theirs = text(fields[1]!);
   if (theirs !== fingerprint) throw new DeserializeError(`serialized module was compiled for another configuration: ${describeDifference(theirs, fingerprint)}`);
-  return { fingerprint: theirs, wasm: fields[2]!.slice(), source: text.decode(fields[3]) };
+  return { fingerprint: theirs, wasm: fields[2]!.slice(), source: text(fields[3]!) };
 }
 
 /** The settings that differ between two fingerprints, for the error message. */

@@ -12,6 +12,7 @@ import { FunctionCompiler } from './function-compiler.js';
 import { ModuleContext, type CodegenOptions } from './module-context.js';
 import { funcIdentifier } from './names.js';
 import { findBodyFacts } from './supported.js';
+import { now } from '../core/clock.js';
 
 /** What the eager factory returns for one instance. */
 export interface FactoryResult {
@@ -96,7 +97,7 @@ class ModuleCode implements CompiledCode {
   private fullSource: string | null = null;
 
   constructor(readonly module: ModuleInfo, canon: ArrayLike<number>, private readonly options: CompileOptions) {
-    const t0 = performance.now();
+    const t0 = now();
     const names = module.names?.functions;
     const funcNames: string[] = [];
     for (let i = 0; i < module.funcTypes.length; i++) funcNames.push(funcIdentifier(i, names?.get(i)));
@@ -106,7 +107,7 @@ class ModuleCode implements CompiledCode {
     this.lazy = options.lazy === true;
     this.images = layoutDataImages(module);
     const source = this.lazy ? this.shellSource() : this.eagerSource();
-    const t1 = performance.now();
+    const t1 = now();
     options.onSource?.(source);
     const made = evaluate(source, []);
     if (this.lazy) this.shell = made as Shell;
@@ -115,7 +116,7 @@ class ModuleCode implements CompiledCode {
       this.fullSource = source;
     }
     this.generateMs += t1 - t0;
-    this.evalMs += performance.now() - t1;
+    this.evalMs += now() - t1;
   }
 
   get source(): string {
@@ -126,14 +127,14 @@ class ModuleCode implements CompiledCode {
   unit(funcIndex: number): Unit {
     let u = this.units[funcIndex];
     if (u === undefined) {
-      const t0 = performance.now();
+      const t0 = now();
       const source = this.unitSource(funcIndex);
-      const t1 = performance.now();
+      const t1 = now();
       this.options.onSource?.(source);
       u = evaluate(source, ['ctx', 'B']) as Unit;
       this.units[funcIndex] = u;
       this.generateMs += t1 - t0;
-      this.evalMs += performance.now() - t1;
+      this.evalMs += now() - t1;
     }
     return u;
   }

@@ -4,7 +4,7 @@
 import { RuntimeError, Trap, TrapCode } from '../core/errors.js';
 import { catchableByWasm, markUncatchable, WasmException } from '../runtime/exceptions.js';
 import { DEPTH, RF, RI, RR, pendingTail } from '../runtime/slots.js';
-import { HostThrow, toEmbedderError } from '../runtime/traps.js';
+import { HostThrow, STACK_OVERFLOW, isStackOverflow, toEmbedderError } from '../runtime/traps.js';
 import type { Realm } from './realm.js';
 import { jsExceptionTag } from './tag.js';
 import { GC, externIn, externOut } from './gc-objects.js';
@@ -20,8 +20,6 @@ export const I32 = new Int32Array(B64.buffer);
 export const LO = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
 export const HI = 1 - LO;
 
-const STACK_OVERFLOW = 'Maximum call stack size exceeded';
-
 /**
  * The exception a failed call of an Exported Function throws: traps as RuntimeErrors, JS exceptions
  * unchanged, and stack exhaustion as the RangeError JS itself throws (the spec: "the same class of
@@ -30,7 +28,7 @@ const STACK_OVERFLOW = 'Maximum call stack size exceeded';
 export function callFailure(e: unknown, depth: number, realm: Realm): unknown {
   DEPTH[0] = depth;
   pendingTail.target = null;
-  if (e instanceof RangeError && e.message.includes(STACK_OVERFLOW)) return e;
+  if (isStackOverflow(e)) return e;
   return jsApiError(toEmbedderError(e), realm);
 }
 

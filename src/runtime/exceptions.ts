@@ -6,7 +6,7 @@ import { I32, I64, type FuncType, type ValType } from '../core/types.js';
 import { canonicalType } from '../validate/type-registry.js';
 import { componentArray } from './lowering.js';
 import type { TagObject } from './tag.js';
-import { makeTrap } from './traps.js';
+import { isStackOverflow, makeTrap } from './traps.js';
 
 /**
  * A wasm exception (the spec's exception instance; an exnref is this object). Not an Error: a
@@ -57,8 +57,6 @@ export function markUncatchable<T>(e: T): T {
   return e;
 }
 
-const STACK_OVERFLOW = 'Maximum call stack size exceeded';
-
 /**
  * Whether a JS value thrown by a host function may become a catchable wasm exception: not a trap,
  * not stack exhaustion (the exception-handling proposal's rule for the JS API).
@@ -66,7 +64,7 @@ const STACK_OVERFLOW = 'Maximum call stack size exceeded';
 export function catchableByWasm(e: unknown): boolean {
   if (typeof e !== 'object' || e === null) return true;
   if (uncatchable.has(e) || e instanceof Trap) return false;
-  return !(e instanceof RangeError && e.message.includes(STACK_OVERFLOW));
+  return !isStackOverflow(e);
 }
 
 /** The parameter types of a tag (the payload's types). */

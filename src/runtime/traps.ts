@@ -31,11 +31,17 @@ export function trapNullReference(): never { throw makeTrap(TrapCode.NullReferen
 export function trapNullFunctionReference(): never { throw makeTrap(TrapCode.NullReference, 'null function reference'); }
 export function trapStackOverflow(): never { throw makeTrap(TrapCode.StackOverflow); }
 
-const STACK_OVERFLOW = 'Maximum call stack size exceeded';
+/** V8's (and JavaScriptCore's and Hermes's) message for an exhausted JS stack. */
+export const STACK_OVERFLOW = 'Maximum call stack size exceeded';
 
-/** V8's RangeError for an exhausted JS stack (shared by wasm and host functions). */
+/**
+ * An exhausted JS stack (shared by wasm and host functions), as engines report it: V8,
+ * JavaScriptCore and Hermes throw a RangeError, SpiderMonkey an InternalError "too much
+ * recursion", QuickJS an InternalError "stack overflow".
+ */
 export function isStackOverflow(e: unknown): boolean {
-  return e instanceof RangeError && e.message.includes(STACK_OVERFLOW);
+  if (e instanceof RangeError) return e.message.includes(STACK_OVERFLOW);
+  return e instanceof Error && e.name === 'InternalError' && /too much recursion|stack overflow/.test(e.message);
 }
 
 /**
@@ -72,16 +78,17 @@ export function toEmbedderError(e: unknown): unknown {
     if (e.backtrace.length === 0) e.backtrace = wasmBacktrace(plainStack(e));
     return e;
   }
-  if (e instanceof RangeError) {
-    const code = isStackOverflow(e) ? TrapCode.StackOverflow : TrapCode.MemoryOutOfBounds;
-    return new Trap(code, undefined, wasmBacktrace(plainStack(e)));
-  }
+  if (isStackOverflow(e)) return new Trap(TrapCode.StackOverflow, undefined, wasmBacktrace(plainStack(e)));
+  // DataView's bounds check, in every engine.
+  if (e instanceof RangeError) return new Trap(TrapCode.MemoryOutOfBounds, undefined, wasmBacktrace(plainStack(e)));
   return e;
 }
 
 // Lazily compiled functions each have their own URL, tswasm-module-N.fK.js; precompiled code is
-// tswasm-module-pHEX.js.
-const FRAME = /at (?:\S+\.)?(\$f(\d+)\w*)(?: \[as \w+\])? \(tswasm-module-(\d+|p[0-9a-f]+)(?:\.f\d+)?\.js/;
+// tswasm-module-pHEX.js. V8 writes a frame as `at $f3_name (URL:line:col)` (with a receiver's
+// `Object.` in front, or ` [as name]` after, at times); SpiderMonkey and JavaScriptCore as
+// `$f3_name@URL:line:col`.
+const FRAME = /(?:at (?:\S+\.)?|^\s*)(\$f(\d+)\w*)(?: \[as \w+\])?(?: \(|@)tswasm-module-(\d+|p[0-9a-f]+)(?:\.f\d+)?\.js/;
 
 /**
  * The wasm frames of a JS stack trace, innermost first. A function that makes tail calls runs as
@@ -112,7 +119,7 @@ export function wasmBacktrace(stack: string | undefined): FrameInfo[] {
   return frames;
 }
 
-const RUN_TAIL = /^\s*at runTail \(/;
+const RUN_TAIL = /^\s*(?:at runTail \(|runTail@)/;
 
 /** Text of a backtrace, one frame a line, like Wasmtime's "wasm backtrace:" section. */
 export function formatBacktrace(frames: readonly FrameInfo[]): string {

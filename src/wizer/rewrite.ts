@@ -8,6 +8,7 @@ import type { Export, ModuleInfo } from '../binary/module.js';
 import type { MemoryType } from '../core/types.js';
 import { ByteWriter } from '../text/writer.js';
 import type { Region } from './memory-regions.js';
+import { utf8Bytes } from '../core/utf8.js';
 
 export interface SnapshotPlan {
   /** Per defined global: its new initialiser (without the final `end`), or null to keep the original. */
@@ -124,9 +125,8 @@ const KIND_BYTE = { func: 0, table: 1, memory: 2, global: 3, tag: 4 } as const;
 function exportSection(exports: readonly Export[]): Uint8Array {
   const w = new ByteWriter();
   w.u32(exports.length);
-  const utf8 = new TextEncoder();
   for (const e of exports) {
-    w.vec(utf8.encode(e.name));
+    w.vec(utf8Bytes(e.name));
     w.byte(KIND_BYTE[e.kind]);
     w.u32(e.index);
   }

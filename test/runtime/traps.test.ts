@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { Func, I32, Trap, TrapCode, Val, WasmBacktrace, funcType } from '../../src/api/index.js';
 import { instantiateWat } from '../api/wat-helper.js';
 import { trapOf } from '../helpers/caught.js';
+import { isStackOverflow, wasmBacktrace } from '../../src/runtime/traps.js';
 
 const wat = `(module
   (import "host" "f" (func $host (param i32) (result i32)))
@@ -188,4 +189,25 @@ test('backtraces list each active wasm frame once, and no frame for a function t
     assert.deepEqual(frames('start'), ['boom', 'countdown'], compilation);
     assert.deepEqual(frames('caller'), ['boom', 'countdown', 'caller'], compilation);
   }
+});
+
+test('stack traces of SpiderMonkey and JavaScriptCore are read too, and their stack overflows are StackOverflow', () => {
+  const frames = (lines: string[]) => wasmBacktrace(lines.join('\n')).map((f) => f.funcIndex);
+  // V8: "at NAME (URL:line:col)"; SpiderMonkey and JavaScriptCore: "NAME@URL:line:col".
+  assert.deepEqual(frames([
+    'RuntimeError@file:///x/errors.js:34:8', 'trapDivByZero@file:///x/traps.js:21:41', '$f0_inner@tswasm-module-99999.f0.js:11:22',
+    'lazy$0@tswasm-module-99999.js:6:52', '$f3_loop_body@tswasm-module-99999.f3.js:9:1', '$f3_loop@tswasm-module-99999.f3.js:20:1',
+    'adaptor@file:///x/func.js:1:1', 'runTail@file:///x/helpers.js:268:15', '$f2_start@tswasm-module-99999.f2.js:18:23',
+    '$f1@tswasm-module-p0123456789abcdef.js:12:8', 'callLowered@file:///x/call.js:11:19',
+  ]), [0, 3, 1]);
+  assert.deepEqual(frames([
+    'RuntimeError: x', '    at trapDivByZero (file:///x/traps.js:21:41)', '    at $f0_inner (tswasm-module-99999.f0.js:11:22)',
+    '    at Object.$f1 [as fn] (tswasm-module-99999.js:12:8)',
+  ]), [0, 1]);
+  const internal = (message: string) => Object.assign(new Error(message), { name: 'InternalError' });
+  assert.equal(isStackOverflow(new RangeError('Maximum call stack size exceeded')), true);
+  assert.equal(isStackOverflow(internal('too much recursion')), true);
+  assert.equal(isStackOverflow(internal('stack overflow')), true);
+  assert.equal(isStackOverflow(new RangeError('Offset is outside the bounds of the DataView')), false);
+  assert.equal(isStackOverflow(new Error('too much recursion')), false);
 });
