@@ -1,9 +1,10 @@
 // The spec suite in a JS engine's own shell, outside Node: SpiderMonkey's (`js102`, Debian's
-// libmozjs-102-dev) and any shell with `read` or `os.file.readFile`, `print` and ES modules.
-// Build first (npm run build); the shell reads the list of .wast files (paths relative to the
-// suite) from a file:
+// libmozjs-102-dev), JavaScriptCore's (`jsc`, libjavascriptcoregtk-4.0-bin) and any shell with
+// `read` or `os.file.readFile`, `print` and ES modules. Build first (npm run build); the shell reads
+// the list of .wast files (paths relative to the suite) from a file:
 //   (cd ../shared/testsuite && find . -name '*.wast' | sort) > /tmp/wast-list.txt
 //   WAST_ROOT=../shared/testsuite WAST_LIST=/tmp/wast-list.txt js102 -m tools/js-shell-wast.mjs
+//   jsc -m tools/js-shell-wast.mjs -- ../shared/testsuite /tmp/wast-list.txt
 // Prints the totals as JSON, then every command that did not pass.
 
 import { parseWast } from '../dist/src/text/wast.js';
@@ -12,13 +13,14 @@ import { runScript } from '../dist/src/spec/runner.js';
 import { featuresFor } from '../dist/src/spec/suite.js';
 import { ApiSpecEngine } from '../dist/src/spec/api-engine.js';
 
-/* global os, read, print */
+/* global os, read, print, scriptArgs, arguments */
 const shellOs = typeof os === 'undefined' ? undefined : os;
 const readText = shellOs?.file?.readFile ?? read;
 const getenv = (name) => shellOs?.getenv?.(name);
-const root = getenv('WAST_ROOT');
-const list = getenv('WAST_LIST');
-if (!root || !list) throw new Error('set WAST_ROOT (the suite) and WAST_LIST (a file listing .wast paths relative to it)');
+const args = typeof scriptArgs !== 'undefined' ? scriptArgs : typeof arguments !== 'undefined' ? [...arguments] : [];
+const root = getenv('WAST_ROOT') ?? args[0];
+const list = getenv('WAST_LIST') ?? args[1];
+if (!root || !list) throw new Error('give the suite and a file listing .wast paths relative to it (WAST_ROOT and WAST_LIST, or as arguments)');
 
 const totals = {};
 const notPassed = [];

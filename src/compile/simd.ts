@@ -11,6 +11,7 @@ import { inlineLowering, inlineShuffle } from './simd-inline.js';
 import { pushConstant } from './simd-lanes.js';
 import { compileSimdMemory } from './simd-memory.js';
 import { simdHelperName } from './simd-names.js';
+import { canonicalizesNaNs } from '../core/nan-boxing.js';
 
 /**
  * `inline` (the default): lane expressions in the generated code. `helpers`: every instruction is
@@ -51,7 +52,7 @@ export function compileSimdOp(fc: FunctionCompiler, sub: number): void {
     }
     case Imm.Lane: case Imm.None: {
       const lane = op.imm === Imm.Lane ? fc.r.u8() : 0;
-      const lower = inline ? inlineLowering(op.code) : undefined;
+      const lower = inline && !(PICKS_LANE_BITS.has(op.code) && canonicalizesNaNs()) ? inlineLowering(op.code) : undefined;
       if (lower !== undefined) lower(fc, op, lane);
       else if (op.code === Op.I64x2Splat || op.code === Op.I64x2ExtractLane || op.code === Op.I64x2ReplaceLane) i64Lanes(fc, op, lane);
       else helperCall(fc, op, op.imm === Imm.Lane ? [String(lane)] : []);
@@ -60,6 +61,13 @@ export function compileSimdOp(fc: FunctionCompiler, sub: number): void {
   }
   throw new CompileError(`function ${fc.funcIndex}: ${op.name} has no SIMD lowering`);
 }
+
+/**
+ * Instructions whose result lane is one operand's lane bit for bit. Their inline form passes lanes
+ * through JS numbers, which engines that NaN-box (SpiderMonkey, JavaScriptCore) canonicalise; there
+ * the helpers, which copy the chosen lane through integer views, keep NaN payloads exact.
+ */
+const PICKS_LANE_BITS = new Set<number>([Op.F32x4Pmin, Op.F32x4Pmax, Op.F64x2Pmin, Op.F64x2Pmax]);
 
 /** A closure constant holding the vector of 16 little-endian bytes. */
 function v128Constant(fc: FunctionCompiler, bytes: Uint8Array): string {
