@@ -11,12 +11,13 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Wasi, WasiExit } from '../wasi/index.js';
 import { startEpochTimer } from '../node/epoch-timer.js';
+import { parseProfileOption, startGuestProfile, type GuestProfileOptions } from './guest-profile.js';
 import {
   UsageError, WASM_OPTIONS_HELP, applyWasmOption, defaultWasmOptions, engineConfig, parseCount, parseDuration, type WasmOptions,
 } from './wasm-options.js';
 
 const USAGE = `usage: tswasm run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [--fuel N] [--timeout T] [-W KEY=VALUE,...]
-       [--preload NAME=FILE]... [--allow-precompiled] [--invoke NAME] FILE.wasm|FILE.wat [ARGS...]
+       [--preload NAME=FILE]... [--allow-precompiled] [--profile=guest[,PATH[,INTERVAL]]] [--invoke NAME] FILE.wasm|FILE.wat [ARGS...]
 
   Without --invoke, runs a WASI command: calls "_start" with ARGS as argv (argv[0] is FILE),
   stdin/stdout/stderr inherited; exits with the program's exit code.
@@ -32,6 +33,10 @@ const USAGE = `usage: tswasm run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]..
                         seconds): it traps with Interrupt, also inside a loop that never returns
   --preload NAME=FILE   instantiate FILE first (with WASI) and let the program import its exports
                         from module NAME; a reactor's "_initialize" runs first
+  --profile=guest[,PATH[,INTERVAL]]
+                        sample the program every INTERVAL (default 1ms) and write a CPU profile with
+                        wasm function names to PATH (default tswasm-guest-profile.cpuprofile), in
+                        Chrome's .cpuprofile format (DevTools, speedscope, the Firefox Profiler)
   --allow-precompiled   FILE may be the output of tswasm compile (.cwasm, or an ES module from
                         --js); its code is trusted and not validated again
 ${WASM_OPTIONS_HELP}`;
@@ -46,12 +51,13 @@ interface RunOptions {
   wasm: WasmOptions;
   preloads: { name: string; file: string }[];
   allowPrecompiled: boolean;
+  profile: GuestProfileOptions | null;
   file: string;
   args: string[];
 }
 
 function parseArgs(argv: string[]): RunOptions {
-  const opts: RunOptions = { dirs: [], env: {}, invoke: null, wasm: defaultWasmOptions(), preloads: [], allowPrecompiled: false, file: '', args: [] };
+  const opts: RunOptions = { dirs: [], env: {}, invoke: null, wasm: defaultWasmOptions(), preloads: [], allowPrecompiled: false, profile: null, file: '', args: [] };
   let i = 0;
   const value = (flag: string): string => {
     const v = argv[++i];
@@ -102,6 +108,9 @@ function parseArgs(argv: string[]): RunOptions {
         opts.preloads.push({ name: spec.slice(0, eq), file: spec.slice(eq + 1) });
         break;
       }
+      case '--profile':
+        opts.profile = parseProfileOption(arg());
+        break;
       case '--allow-precompiled':
         if (inline !== null) throw new UsageError('--allow-precompiled takes no value');
         opts.allowPrecompiled = true;
@@ -295,6 +304,7 @@ function run(opts: RunOptions, artifact: unknown): number {
     : loadModule(engine, opts.file, opts.allowPrecompiled);
   // Started after compiling: the timeout counts the program's run (instantiation included).
   const timer = w.timeoutMs === null ? null : startEpochTimer(engine, w.timeoutMs);
+  const profiler = opts.profile === null ? null : startGuestProfile(opts.profile);
   const wasi = new Wasi({
     args: opts.invoke === null ? [opts.file, ...opts.args] : [opts.file],
     env: opts.env,
@@ -322,6 +332,7 @@ function run(opts: RunOptions, artifact: unknown): number {
   } finally {
     wasi.close();
     void timer?.stop();
+    if (profiler !== null) console.error(`tswasm run: guest profile written to ${profiler.stop()}`);
   }
 }
 
