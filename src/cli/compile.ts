@@ -9,6 +9,7 @@ import { moduleBytes, readFileForCli } from './read-module.js';
 import { CompileError, Engine, Module } from '../api/index.js';
 import { jsApiEngineConfig } from '../jsapi/realm.js';
 import { UsageError, WASM_OPTIONS_HELP, applyWasmOption, defaultWasmOptions, engineConfig, type WasmOptions } from './wasm-options.js';
+import { runCommand } from './command.js';
 
 const USAGE = `usage: tswasm compile [-o OUT] [--js | --js-api] [-W KEY[=VALUE],...] FILE.wasm|FILE.wat
 
@@ -83,21 +84,8 @@ function compile(opts: CompileOptions): string {
 
 export const command: Command = {
   summary: 'compile a module ahead of time (.cwasm, or an ES module with --js)',
-  async run(argv: string[]): Promise<number> {
-    let opts: CompileOptions;
-    try {
-      opts = parseArgs(argv);
-    } catch (e) {
-      const msg = (e as Error).message;
-      console.error(msg ? `tswasm compile: ${msg}\n\n${USAGE}` : USAGE);
-      return msg ? 2 : 0;
-    }
-    try {
-      compile(opts);
-      return 0;
-    } catch (e) {
-      console.error(`tswasm compile: ${(e as Error).message}`);
-      return 1;
-    }
-  },
+  run: (argv) => runCommand('compile', USAGE, argv, parseArgs, (opts) => {
+    compile(opts);
+    return 0;
+  }),
 };

@@ -15,6 +15,7 @@ import { parseProfileOption, startGuestProfile, type GuestProfileOptions } from 
 import {
   UsageError, WASM_OPTIONS_HELP, applyWasmOption, defaultWasmOptions, engineConfig, parseCount, parseDuration, type WasmOptions,
 } from './wasm-options.js';
+import { runCommand } from './command.js';
 
 const USAGE = `usage: tswasm run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [--fuel N] [--timeout T] [-W KEY=VALUE,...]
        [--preload NAME=FILE]... [--allow-precompiled] [--profile=guest[,PATH[,INTERVAL]]] [--invoke NAME] FILE.wasm|FILE.wat [ARGS...]
@@ -338,29 +339,12 @@ function run(opts: RunOptions, artifact: unknown): number {
 
 export const command: Command = {
   summary: 'run a WASI command, or an exported function with --invoke NAME ARG...',
-  async run(argv: string[]): Promise<number> {
-    let opts: RunOptions;
-    try {
-      opts = parseArgs(argv);
-    } catch (e) {
-      const msg = (e as Error).message;
-      console.error(msg ? `tswasm run: ${msg}\n\n${USAGE}` : USAGE);
-      return msg ? 2 : 0;
-    }
-    try {
-      return run(opts, isJsFile(opts.file) ? await importPrecompiled(opts) : undefined);
-    } catch (e) {
-      if (e instanceof Trap) {
-        console.error(`error: wasm trap: ${e.code}: ${e.message}`);
-        if (e.backtrace.length) console.error(`wasm backtrace:\n${formatBacktrace(e.backtrace)}`);
-        return TRAP_EXIT;
-      }
-      if (e instanceof UsageError) {
-        console.error(`tswasm run: ${e.message}`);
-        return 2;
-      }
-      console.error(`tswasm run: ${(e as Error).message}`);
-      return 1;
-    }
-  },
+  run: (argv) => runCommand('run', USAGE, argv, parseArgs,
+    async (opts) => run(opts, isJsFile(opts.file) ? await importPrecompiled(opts) : undefined),
+    (e) => {
+      if (!(e instanceof Trap)) return null;
+      console.error(`error: wasm trap: ${e.code}: ${e.message}`);
+      if (e.backtrace.length) console.error(`wasm backtrace:\n${formatBacktrace(e.backtrace)}`);
+      return TRAP_EXIT;
+    }),
 };

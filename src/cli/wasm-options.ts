@@ -107,3 +107,4 @@ export function parseDuration(text: string, option = '--timeout'): number {
   if (m === null) throw new UsageError(`${option} needs a duration such as 500ms, 10s or 2m, not "${text}"`);
   return Number(m[1]) * UNIT_MS[m[2] ?? 's']!;
 }
+

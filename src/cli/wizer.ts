@@ -8,6 +8,7 @@ import { CompileError, LinkError } from '../api/index.js';
 import { Wasi } from '../wasi/index.js';
 import { PreinitializeError, preinitialize, type PreinitializeOptions } from '../wizer/index.js';
 import { UsageError } from './wasm-options.js';
+import { runCommand } from './command.js';
 
 const USAGE = `usage: tswasm wizer [-o OUT] [-f NAME] [--keep-init-func] [-r DST=SRC]... [--allow-wasi]
        [--dir HOST[::GUEST]]... [--mapdir GUEST::HOST]... [--inherit-env] [--inherit-stdio=false] FILE.wasm|FILE.wat
@@ -143,21 +144,8 @@ function run(o: WizerCliOptions): void {
 
 export const command: Command = {
   summary: 'pre-initialise a module: run its initialisation function and snapshot its state (as wasmtime wizer)',
-  async run(argv: string[]): Promise<number> {
-    let o: WizerCliOptions;
-    try {
-      o = parseArgs(argv);
-    } catch (e) {
-      const msg = (e as Error).message;
-      console.error(msg ? `tswasm wizer: ${msg}\n\n${USAGE}` : USAGE);
-      return msg ? 2 : 0;
-    }
-    try {
-      run(o);
-      return 0;
-    } catch (e) {
-      console.error(`tswasm wizer: ${(e as Error).message}`);
-      return 1;
-    }
-  },
+  run: (argv) => runCommand('wizer', USAGE, argv, parseArgs, (o) => {
+    run(o);
+    return 0;
+  }),
 };

@@ -1,0 +1,31 @@
+// The skeleton every subcommand shares: argument parsing with its usage text, and errors as one
+// line with an exit status.
+
+import { UsageError } from './wasm-options.js';
+
+/**
+ * The shape of a subcommand: parse the arguments (a UsageError prints the usage and exits 2; an
+ * empty one is --help, exit 0), then run; a UsageError while running exits 2, any other error 1,
+ * each as one line `tswasm NAME: message`. `onError` may claim an error first (its exit status).
+ */
+export async function runCommand<O>(
+  name: string, usage: string, argv: string[], parse: (argv: string[]) => O, body: (options: O) => number | Promise<number>,
+  onError: (e: unknown) => number | null = () => null,
+): Promise<number> {
+  let options: O;
+  try {
+    options = parse(argv);
+  } catch (e) {
+    const msg = (e as Error).message;
+    console.error(msg ? `tswasm ${name}: ${msg}\n\n${usage}` : usage);
+    return msg ? 2 : 0;
+  }
+  try {
+    return await body(options);
+  } catch (e) {
+    const status = onError(e);
+    if (status !== null) return status;
+    console.error(`tswasm ${name}: ${(e as Error).message}`);
+    return e instanceof UsageError ? 2 : 1;
+  }
+}
