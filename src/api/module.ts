@@ -166,10 +166,6 @@ export class Module implements ModuleCode {
     checkEngine(engine, 'Module.deserialize');
     if (!(blob instanceof Uint8Array) && !(blob instanceof ArrayBuffer)) throw new TypeError('Module.deserialize: expected the bytes of Module.serialize (a Uint8Array or an ArrayBuffer)');
     const parts = decodeBlob(toBytes(blob), engine.config.serializationKey, engine.fingerprint);
-    const m = Object.create(Module.prototype) as Module;
-    const info = decodeModule(parts.wasm, engine.config.features);
-    // Canonical ids are per process: register the module's types here (the code reads them via ctx.canon).
-    const canon = validateTypes(info, engine.config.features).canon;
     return withPendingCode(engine, parts.wasm, { source: parts.source });
   }
 

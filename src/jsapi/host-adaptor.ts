@@ -7,7 +7,7 @@ import { canonicalType } from '../validate/type-registry.js';
 import { useClosureForms } from '../runtime/dynamic-code.js';
 import { ADAPTOR_RUNTIME } from './adaptor-runtime.js';
 import { closureHostFunction } from './closure-adaptors.js';
-import { argNames, loweredNames, shapeKey, slotOf, toJsExpr, toWasmSource } from './adaptor-source.js';
+import { loweredNames, shapeKey, slotOf, toJsExpr, toWasmSource } from './adaptor-source.js';
 import { Conv, convOf } from './valtypes.js';
 import { refToJs, refToWasm, type FuncRealm } from './values.js';
 

@@ -27,7 +27,7 @@ export interface JsApiOptions {
   /** The engine's configuration (features, compilation mode, maxWasmStack); threads are on unless `features.threads` is false. */
   readonly engine?: Config;
   /**
-   * Modules compiled ahead of time (`precompileJs`, or `tswasm compile --js --js-api`), as their ES
+   * Modules compiled ahead of time (`precompileJs`, or `tswasm compile --js-api`), as their ES
    * modules' default exports or namespaces. Compiling bytes equal to one of them uses its code
    * instead of generating code: the only way to run wasm where code generation from strings is
    * refused (a Content-Security-Policy without 'unsafe-eval'), and a faster start everywhere.

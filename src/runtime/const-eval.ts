@@ -4,7 +4,7 @@
 import type { ConstExpr, ModuleInfo } from '../binary/module.js';
 import { Op } from '../binary/op.js';
 import { ByteReader } from '../binary/reader.js';
-import { CompileError, UnsupportedError } from '../core/errors.js';
+import { UnsupportedError } from '../core/errors.js';
 import { I64 } from '../core/types.js';
 import { f32FromBits, f64FromHalves } from './float-bits.js';
 import { evalGcConst } from './gc-const.js';
