@@ -7,6 +7,8 @@
 
 import * as api from '../src/api/index.js';
 import { Rng } from './fuzz-rng.js';
+import { preinitialize } from '../src/wizer/index.js';
+import { parseWat } from '../src/text/index.js';
 
 const {
   Engine, Store, Module, Instance, Linker, Func, Memory, Table, Global, Val, ExternRef, Tag, funcType, I32, I64, F32, F64,
@@ -47,6 +49,12 @@ export function runApiFuzz(seed: number, count: number): ApiFuzzResult {
     (func (export "f") (param i32 i64) (result i64) (i64.add (i64.extend_i32_s (local.get 0)) (local.get 1)))
     (func (export "n")) (func (export "tr") unreachable) (elem (i32.const 0) func 0))`;
   const m1 = new Module(e1, wat);
+  // The data fields of m1's precompiled ES module (read from its text, not imported) and a factory.
+  const precompiledM1: Record<string, unknown> = { factory: () => null };
+  for (const name of ['format', 'version', 'fingerprint', 'digest', 'wasm']) {
+    precompiledM1[name] = JSON.parse(new RegExp(`^  ${name}: ("[^"]*"),$`, 'm').exec(m1.serializeJs())![1]!);
+  }
+  const wizerBytes = parseWat('(module (memory 1) (global (mut i32) (i32.const 0)) (func (export "init") (i32.store (i32.const 8) (i32.const 7))) (func (export "f")))');
   const m3 = new Module(e2, wat);
   const instances = [new Instance(s1, m1, []), new Instance(s2, m1, []), new Instance(s3, m3, [])];
   s3.setFuel(1e6);
@@ -136,6 +144,13 @@ export function runApiFuzz(seed: number, count: number): ApiFuzzResult {
       return kept.getExport(any());
     },
     () => Module.deserialize(pick([e1, e2, any()]), rnd() < 0.5 ? m1.serialize().map((b, k) => (k === Math.floor(rnd() * 200) ? b ^ 1 : b)) : any()),
+    () => {
+      // A precompiled ES module's default export with one field replaced by anything.
+      const field = pick(['format', 'version', 'fingerprint', 'digest', 'wasm', 'factory', 'none']);
+      const artifact = field === 'none' ? precompiledM1 : { ...precompiledM1, [field]: any() };
+      return Module.deserializeJs(pick([e1, e2, any()]), rnd() < 0.8 ? (rnd() < 0.5 ? artifact : { default: artifact }) : any());
+    },
+    () => preinitialize(rnd() < 0.7 ? wizerBytes : any(), rnd() < 0.5 ? undefined : { initFunc: pick(['init', 'nope', any()]), renames: rnd() < 0.5 ? [['x', pick(['init', 'f', any()])]] : any(), keepInitFunc: any() } as any),
     () => new Module(pick([e1, e2, any()]), any()),
     () => Module.validate(pick([e1, e2]), any()),
     () => pick([m1, m3]).customSections(any()),
@@ -186,7 +201,8 @@ export function runApiFuzz(seed: number, count: number): ApiFuzzResult {
       const value = rnd() < 0.5 ? val() : pick([Val.i32(9), Val.i64(9n), Val.anyref(null), any()]);
       const method = pick(['field', 'fields', 'setField', 'descriptor', 'len', 'get', 'elems', 'set', 'isStruct', 'asStruct', 'isArray',
         'asArray', 'isEqRef', 'asExtern', 'ty', 'matchesTy', 'toRaw', 'tag', 'field']);
-      const f = target?.[method];
+      // The method of a GC reference, called on the target (which may be anything: a wrong receiver).
+      const f = (pick(gcRefs) as any)[method];
       if (typeof f !== 'function') return undefined;
       return f.call(target, cx, rnd() < 0.6 ? pick([0, 1, 2, 3, -1, 1.5]) : any(), value);
     },

@@ -9,6 +9,7 @@ import { componentArray } from '../runtime/lowering.js';
 import { canonicalType } from '../validate/type-registry.js';
 import { ExternRef } from './externref.js';
 import { checkStore, storeOf, type AsContext, type Store } from './store.js';
+import { expectKind } from './handles.js';
 import { isValType } from './types.js';
 import { liftVal, lowerVal, type Val } from './val.js';
 
@@ -88,6 +89,7 @@ export class AnyRef {
 
   /** The untyped raw form (a ValRaw): the handle itself. */
   toRaw(cx: AsContext<any>): object {
+    expectKind(this, AnyRef, 'toRaw');
     checkStore(cx, this);
     return this;
   }
@@ -100,37 +102,51 @@ export class AnyRef {
   }
 
   isI31(cx: AsContext<any>): boolean {
+    expectKind(this, AnyRef, 'isI31');
     checkStore(cx, this);
     return isI31(this.raw);
   }
   asI31(cx: AsContext<any>): I31 | null {
+    expectKind(this, AnyRef, 'asI31');
+    checkStore(cx, this);
     return this.isI31(cx) ? I31.wrappingI32(this.raw as number) : null;
   }
   isStruct(cx: AsContext<any>): boolean {
+    expectKind(this, AnyRef, 'isStruct');
     checkStore(cx, this);
     return this instanceof StructRef;
   }
   asStruct(cx: AsContext<any>): StructRef | null {
+    expectKind(this, AnyRef, 'asStruct');
+    checkStore(cx, this);
     return this.isStruct(cx) ? (this as unknown as StructRef) : null;
   }
   isArray(cx: AsContext<any>): boolean {
+    expectKind(this, AnyRef, 'isArray');
     checkStore(cx, this);
     return this instanceof ArrayRef;
   }
   asArray(cx: AsContext<any>): ArrayRef | null {
+    expectKind(this, AnyRef, 'asArray');
+    checkStore(cx, this);
     return this.isArray(cx) ? (this as unknown as ArrayRef) : null;
   }
   /** An i31, a struct or an array (not a host value). */
   isEqRef(cx: AsContext<any>): boolean {
+    expectKind(this, AnyRef, 'isEqRef');
+    checkStore(cx, this);
     return this.isI31(cx) || this.raw instanceof GcObject;
   }
   /** A host value (an externref made internal), as the ExternRef it came from. */
   asExtern(cx: AsContext<any>): ExternRef | null {
+    expectKind(this, AnyRef, 'asExtern');
+    checkStore(cx, this);
     return this.isEqRef(cx) ? null : ExternRef.fromRaw(cx, this.raw);
   }
 
   /** The heap type: the canonical type id of a struct or array, else HT_I31 or HT_ANY (a host value). */
   ty(cx: AsContext<any>): HeapType {
+    expectKind(this, AnyRef, 'ty');
     checkStore(cx, this);
     if (this.raw instanceof GcObject) return this.raw.$t.id;
     return isI31(this.raw) ? HT_I31 : HT_ANY;
@@ -138,6 +154,7 @@ export class AnyRef {
 
   /** Whether the reference is a value of the (canonical) reference type `t`. */
   matchesTy(cx: AsContext<any>, t: ValType): boolean {
+    expectKind(this, AnyRef, 'matchesTy');
     checkStore(cx, this);
     if (!isValType(t) || !isRef(t)) throw new TypeError('matchesTy: expected a reference type');
     return refMatches(this.raw, t);
@@ -203,6 +220,7 @@ export class StructRef extends AnyRef {
 
   /** Field `i`. */
   field(cx: AsContext<any>, i: number): Val {
+    expectKind(this, StructRef, 'field');
     const store = checkStore(cx, this);
     const t = this.fieldType(i);
     const [lo, hi] = fieldNames(t, i);
@@ -211,11 +229,13 @@ export class StructRef extends AnyRef {
 
   /** Every field, in order. */
   fields(cx: AsContext<any>): Val[] {
+    expectKind(this, StructRef, 'fields');
     return this.object.$t.fields.map((_, i) => this.field(cx, i));
   }
 
   /** Sets mutable field `i` (TypeError for an immutable field or a value of the wrong type). */
   setField(cx: AsContext<any>, i: number, v: Val): void {
+    expectKind(this, StructRef, 'setField');
     const store = checkStore(cx, this);
     const t = this.fieldType(i);
     if (!this.object.$t.fields[i]!.mutable) throw new TypeError(`field ${i} is immutable`);
@@ -227,6 +247,7 @@ export class StructRef extends AnyRef {
 
   /** The descriptor of a struct whose type has one (custom descriptors), else null. */
   descriptor(cx: AsContext<any>): StructRef | null {
+    expectKind(this, StructRef, 'descriptor');
     const store = checkStore(cx, this);
     return this.object.$t.hasDesc ? (AnyRef.of(store, this.object['$d']) as StructRef) : null;
   }
@@ -271,12 +292,14 @@ export class ArrayRef extends AnyRef {
   }
 
   len(cx: AsContext<any>): number {
+    expectKind(this, ArrayRef, 'len');
     checkStore(cx, this);
     return this.array.a.length;
   }
 
   /** Element `i`. */
   get(cx: AsContext<any>, i: number): Val {
+    expectKind(this, ArrayRef, 'get');
     const store = checkStore(cx, this);
     const x = this.array;
     const k = this.index(i);
@@ -285,12 +308,14 @@ export class ArrayRef extends AnyRef {
 
   /** Every element, in order. */
   elems(cx: AsContext<any>): Val[] {
+    expectKind(this, ArrayRef, 'elems');
     checkStore(cx, this);
     return Array.from({ length: this.array.a.length }, (_, i) => this.get(cx, i));
   }
 
   /** Sets element `i` of a mutable array (TypeError for an immutable array or a value of the wrong type). */
   set(cx: AsContext<any>, i: number, v: Val): void {
+    expectKind(this, ArrayRef, 'set');
     const store = checkStore(cx, this);
     const x = this.array;
     const f = x.$t.fields[0]!;

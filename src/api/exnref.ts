@@ -4,7 +4,7 @@
 import type { FuncType } from '../core/types.js';
 import { WasmException } from '../runtime/exceptions.js';
 import { canonicalType } from '../validate/type-registry.js';
-import { WRONG_STORE } from './handles.js';
+import { WRONG_STORE, expectKind } from './handles.js';
 import { checkStore, storeOf, type AsContext, type Store } from './store.js';
 import { Tag } from './tag.js';
 import { liftVals, lowerVals, type Val } from './val.js';
@@ -47,23 +47,27 @@ export class ExnRef {
 
   /** The untyped raw form (a ValRaw). */
   toRaw(cx: AsContext<any>): object {
+    expectKind(this, ExnRef, 'toRaw');
     checkStore(cx, this);
     return this.raw;
   }
 
   /** The exception's tag. */
   tag(cx: AsContext<any>): Tag {
+    expectKind(this, ExnRef, 'tag');
     return Tag.fromRaw(checkStore(cx, this), this.raw.tag);
   }
 
   /** Every payload field, as Vals of the tag's parameter types. */
   fields(cx: AsContext<any>): Val[] {
+    expectKind(this, ExnRef, 'fields');
     const store = checkStore(cx, this);
     return liftVals(store, params(this.raw.tag.typeId), this.raw.payload);
   }
 
   /** Payload field `index`. */
   field(cx: AsContext<any>, index: number): Val {
+    expectKind(this, ExnRef, 'field');
     const all = this.fields(cx);
     if (!Number.isInteger(index) || index < 0 || index >= all.length) {
       throw new RangeError(`field index ${String(index)} is out of bounds (${all.length} fields)`);

@@ -51,3 +51,9 @@ export function handleFor<H>(store: Store<any>, raw: Owned, make: () => H): H {
   }
   return h;
 }
+
+/** A TypeError unless `self` is a `kind` (a method of one kind of handle called on another). */
+// eslint-disable-next-line @typescript-eslint/ban-types -- any class, protected constructors included
+export function expectKind(self: unknown, kind: Function, method: string): void {
+  if (!(self instanceof kind)) throw new TypeError(`${kind.name}.${method}: called on something that is not a ${kind.name}`);
+}

@@ -8,6 +8,7 @@ import { F32, F64, I32, I64, V128 as V128_TYPE, heapOf, isRef } from '../core/ty
 import { f32ToBits } from '../runtime/float-bits.js';
 import { V128 } from '../runtime/simd-value.js';
 import { ByteWriter } from '../text/writer.js';
+import { checkOptionNames } from '../core/options.js';
 import { captureState, sameGlobalValue, unsnapshottableChange } from './capture.js';
 import { nonZeroRegions } from './memory-regions.js';
 import { rewriteModule } from './rewrite.js';
@@ -37,6 +38,7 @@ export interface PreinitializeOptions {
 
 /** Runs the initialisation function of the module in `bytes` and returns the pre-initialised module. */
 export function preinitialize(bytes: Uint8Array, options: PreinitializeOptions = {}): Uint8Array {
+  checkOptions(bytes, options);
   const config = options.config ?? {};
   const engine = new Engine({ ...config, features: { threads: true, ...config.features } });
   const module = new Module(engine, bytes);
@@ -90,6 +92,20 @@ export function preinitialize(bytes: Uint8Array, options: PreinitializeOptions =
   // The result must be a valid module; a failure here is a bug in the rewriting.
   new Module(engine, output);
   return output;
+}
+
+/** TypeErrors for arguments of the wrong shape, before anything runs. */
+function checkOptions(bytes: unknown, options: unknown): asserts options is PreinitializeOptions {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError('preinitialize: expected the module\'s bytes as a Uint8Array');
+  checkOptionNames(options, ['initFunc', 'keepInitFunc', 'renames', 'link', 'config'], 'preinitialize', 'preinitialize: options');
+  const o = options as Record<string, unknown>;
+  if (o.initFunc !== undefined && typeof o.initFunc !== 'string') throw new TypeError('preinitialize: initFunc must be a string');
+  if (o.keepInitFunc !== undefined && typeof o.keepInitFunc !== 'boolean') throw new TypeError('preinitialize: keepInitFunc must be a boolean');
+  if (o.link !== undefined && typeof o.link !== 'function') throw new TypeError('preinitialize: link must be a function');
+  if (o.renames !== undefined && (!Array.isArray(o.renames)
+    || !o.renames.every((r) => Array.isArray(r) && r.length === 2 && typeof r[0] === 'string' && typeof r[1] === 'string'))) {
+    throw new TypeError('preinitialize: renames must be an array of [newName, exportedName] string pairs');
+  }
 }
 
 /** The exports after removing the initialisation function (unless kept) and applying the renamings. */
