@@ -4,14 +4,15 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from './main.js';
 import { moduleBytes, readFileForCli } from './read-module.js';
-import { CompileError, LinkError } from '../api/index.js';
+import { CompileError, LinkError, Module } from '../api/index.js';
 import { Wasi } from '../wasi/index.js';
 import { PreinitializeError, preinitialize, type PreinitializeOptions } from '../wizer/index.js';
 import { UsageError } from './wasm-options.js';
 import { runCommand } from './command.js';
 
-const USAGE = `usage: tswasm wizer [-o OUT] [-f NAME] [--keep-init-func] [-r DST=SRC]... [--allow-wasi]
-       [--dir HOST[::GUEST]]... [--mapdir GUEST::HOST]... [--inherit-env] [--inherit-stdio=false] FILE.wasm|FILE.wat
+const USAGE = `usage: tswasm wizer [-o OUT] [-f NAME] [--keep-init-func] [-r DST=SRC]... [--preload NAME=FILE]...
+       [--allow-wasi] [--dir HOST[::GUEST]]... [--mapdir GUEST::HOST]... [--inherit-env] [--inherit-stdio=false]
+       FILE.wasm|FILE.wat
 
   Instantiates FILE, calls its initialisation function, and writes a module whose memories and
   globals start in the state it left (its start function is dropped: its work is in the snapshot).
@@ -20,6 +21,8 @@ const USAGE = `usage: tswasm wizer [-o OUT] [-f NAME] [--keep-init-func] [-r DST
                           only that is exported); it takes and returns nothing
   --keep-init-func        keep exporting it (by default its export is removed)
   -r, --rename-func D=S   export the function exported as S under the name D instead
+  --preload NAME=FILE     instantiate FILE and let the module import its exports from NAME during
+                          initialisation (it is not part of the snapshot: provide it again later)
   --allow-wasi            let initialisation call WASI (other imports trap when called)
   --dir HOST[::GUEST], --mapdir GUEST::HOST
                           directories WASI may use during initialisation
@@ -33,6 +36,7 @@ interface WizerCliOptions {
   keepInitFunc: boolean;
   renames: [string, string][];
   allowWasi: boolean;
+  preloads: { name: string; file: string }[];
   preopens: Record<string, string>;
   inheritEnv: boolean;
   inheritStdio: boolean;
@@ -46,7 +50,7 @@ function flagValue(text: string | null, flag: string): boolean {
 
 function parseArgs(argv: string[]): WizerCliOptions {
   const o: WizerCliOptions = {
-    output: null, file: '', initFunc: undefined, keepInitFunc: false, renames: [], allowWasi: false, preopens: {}, inheritEnv: false, inheritStdio: true,
+    output: null, file: '', initFunc: undefined, keepInitFunc: false, renames: [], allowWasi: false, preloads: [], preopens: {}, inheritEnv: false, inheritStdio: true,
   };
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -72,6 +76,13 @@ function parseArgs(argv: string[]): WizerCliOptions {
         break;
       }
       case '--allow-wasi': o.allowWasi = flagValue(inline, flag); break;
+      case '--preload': {
+        const spec = value();
+        const at = spec.indexOf('=');
+        if (at <= 0 || at === spec.length - 1) throw new UsageError(`--preload needs NAME=FILE, not "${spec}"`);
+        o.preloads.push({ name: spec.slice(0, at), file: spec.slice(at + 1) });
+        break;
+      }
       case '--dir': {
         const spec = value();
         const at = spec.indexOf('::');
@@ -120,7 +131,19 @@ function run(o: WizerCliOptions): void {
     : null;
   const options: PreinitializeOptions = {
     initFunc: o.initFunc, keepInitFunc: o.keepInitFunc, renames: o.renames,
-    link: wasi === null ? undefined : (linker) => wasi.define(linker),
+    link: (linker, store) => {
+      wasi?.define(linker);
+      for (const p of o.preloads) {
+        let module: Module;
+        try {
+          module = new Module(linker.engine, moduleBytes(readFileForCli(p.file), p.file));
+        } catch (e) {
+          if (e instanceof CompileError) throw new Error(`${p.file}: invalid module: ${e.message}`);
+          throw e;
+        }
+        linker.module(store, p.name, module);
+      }
+    },
   };
   let output: Uint8Array;
   try {

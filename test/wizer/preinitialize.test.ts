@@ -5,9 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Engine, Instance, Module, Store, Val } from '../../src/api/index.js';
+import { Engine, Func, Instance, Module, Store, Val, funcType, I32 } from '../../src/api/index.js';
 import { parseWat } from '../../src/text/index.js';
 import { PreinitializeError, preinitialize } from '../../src/wizer/index.js';
 import { projectRoot } from '../helpers/paths.js';
@@ -151,6 +151,35 @@ test('tswasm wizer pre-initialises a C program; the result prints the same, with
     const bad = cli(['wizer', program, '-f', 'nope', '-o', out]);
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /exports no function "nope"/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('tswasm wizer --preload links a helper module for initialisation, which the snapshot leaves out', () => {
+  const dir = tempDir('tswasm-wizer-');
+  try {
+    const helper = join(dir, 'helper.wat');
+    const main = join(dir, 'main.wat');
+    const out = join(dir, 'main.init.wasm');
+    writeFileSync(helper, '(module (func (export "triple") (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3))))');
+    writeFileSync(main, `(module
+      (import "helper" "triple" (func $triple (param i32) (result i32)))
+      (memory (export "mem") 1)
+      (func (export "wizer-initialize") (i32.store (i32.const 16) (call $triple (i32.const 14)))))`);
+    const cli = (args: string[]) => spawnSync(process.execPath, [join(projectRoot, 'bin', 'tswasm.mjs'), ...args], { encoding: 'utf8' });
+    const without = cli(['wizer', main, '-o', out]);
+    assert.equal(without.status, 1);
+    assert.match(without.stderr, /unknown import: `helper::triple`/);
+    const r = cli(['wizer', '--preload', `helper=${helper}`, main, '-o', out]);
+    assert.equal(r.status, 0, r.stderr);
+    const engine = new Engine();
+    const store = new Store(engine);
+    const snapshot = new Module(engine, new Uint8Array(readFileSync(out)));
+    assert.deepEqual(snapshot.imports().map((i) => `${i.module}.${i.name}`), ['helper.triple']);
+    const notCalled = Func.wrap(store, funcType([I32], [I32]), () => { throw new Error('not called after initialisation'); });
+    const instance = new Instance(store, snapshot, [notCalled]);
+    assert.equal(new DataView(instance.getMemory(store, 'mem')!.data(store).buffer).getInt32(16, true), 42);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
