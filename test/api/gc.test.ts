@@ -168,3 +168,16 @@ test('an AnyRef of one store is refused in another', () => {
   assert.throws(() => t.set(other, 0, s), /wrong store/);
   assert.equal(g.get(other).value, null);
 });
+
+test('a method called on another kind of value (detached or borrowed) is a TypeError naming it', () => {
+  const { store, call } = setup();
+  const s = call('make')[0]!.value as StructRef;
+  const a = call('array')[0]!.value as ArrayRef;
+  const named = (method: string) => (e: unknown) => e instanceof TypeError && e.message.includes(method);
+  const { asStruct, isEqRef } = AnyRef.prototype;
+  assert.throws(() => asStruct.call(undefined as never, store), named('AnyRef.asStruct'));
+  assert.throws(() => isEqRef.call({} as never, store), named('AnyRef.isEqRef'));
+  assert.throws(() => StructRef.prototype.field.call(a as never, store, 0), named('StructRef.field'));
+  assert.throws(() => ArrayRef.prototype.len.call(s as never, store), named('ArrayRef.len'));
+  assert.equal((s as StructRef).asStruct(store), s);
+});

@@ -184,3 +184,14 @@ test('tswasm wizer --preload links a helper module for initialisation, which the
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('preinitialize checks its arguments before running anything', () => {
+  const bytes = parseWat('(module (func (export "wizer-initialize")))');
+  const typeError = (f: () => unknown, pattern: RegExp) => assert.throws(f, (e: unknown) => e instanceof TypeError && pattern.test(e.message));
+  typeError(() => preinitialize('(module)' as never), /Uint8Array/);
+  typeError(() => preinitialize(bytes, { initFunc: Symbol('x') as never }), /initFunc must be a string/);
+  typeError(() => preinitialize(bytes, { renames: 5 as never }), /renames must be an array/);
+  typeError(() => preinitialize(bytes, { renames: [['a']] as never }), /renames must be an array/);
+  typeError(() => preinitialize(bytes, { keepInitFunc: 'yes' as never }), /keepInitFunc must be a boolean/);
+  typeError(() => preinitialize(bytes, { initfunc: 'x' } as never), /unknown option "initfunc"/);
+});
