@@ -29,3 +29,10 @@ export async function runCommand<O>(
     return e instanceof UsageError ? 2 : 1;
   }
 }
+
+/** A `--preload NAME=FILE` argument. */
+export function parsePreload(spec: string): { name: string; file: string } {
+  const eq = spec.indexOf('=');
+  if (eq <= 0 || eq === spec.length - 1) throw new UsageError(`--preload needs NAME=FILE, not "${spec}"`);
+  return { name: spec.slice(0, eq), file: spec.slice(eq + 1) };
+}

@@ -15,7 +15,7 @@ import { parseProfileOption, startGuestProfile, type GuestProfileOptions } from 
 import {
   UsageError, WASM_OPTIONS_HELP, applyWasmOption, defaultWasmOptions, engineConfig, parseCount, parseDuration, type WasmOptions,
 } from './wasm-options.js';
-import { runCommand } from './command.js';
+import { parsePreload, runCommand } from './command.js';
 
 const USAGE = `usage: tswasm run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [--fuel N] [--timeout T] [-W KEY=VALUE,...]
        [--preload NAME=FILE]... [--allow-precompiled] [--profile=guest[,PATH[,INTERVAL]]] [--invoke NAME] FILE.wasm|FILE.wat [ARGS...]
@@ -102,13 +102,9 @@ function parseArgs(argv: string[]): RunOptions {
       case '-W': case '--wasm':
         applyWasmOption(opts.wasm, arg());
         break;
-      case '--preload': {
-        const spec = arg();
-        const eq = spec.indexOf('=');
-        if (eq <= 0 || eq === spec.length - 1) throw new UsageError(`--preload needs NAME=FILE, not "${spec}"`);
-        opts.preloads.push({ name: spec.slice(0, eq), file: spec.slice(eq + 1) });
+      case '--preload':
+        opts.preloads.push(parsePreload(arg()));
         break;
-      }
       case '--profile':
         opts.profile = parseProfileOption(arg());
         break;

@@ -8,7 +8,7 @@ import { CompileError, LinkError, Module } from '../api/index.js';
 import { Wasi } from '../wasi/index.js';
 import { PreinitializeError, preinitialize, type PreinitializeOptions } from '../wizer/index.js';
 import { UsageError } from './wasm-options.js';
-import { runCommand } from './command.js';
+import { parsePreload, runCommand } from './command.js';
 
 const USAGE = `usage: tswasm wizer [-o OUT] [-f NAME] [--keep-init-func] [-r DST=SRC]... [--preload NAME=FILE]...
        [--allow-wasi] [--dir HOST[::GUEST]]... [--mapdir GUEST::HOST]... [--inherit-env] [--inherit-stdio=false]
@@ -76,13 +76,7 @@ function parseArgs(argv: string[]): WizerCliOptions {
         break;
       }
       case '--allow-wasi': o.allowWasi = flagValue(inline, flag); break;
-      case '--preload': {
-        const spec = value();
-        const at = spec.indexOf('=');
-        if (at <= 0 || at === spec.length - 1) throw new UsageError(`--preload needs NAME=FILE, not "${spec}"`);
-        o.preloads.push({ name: spec.slice(0, at), file: spec.slice(at + 1) });
-        break;
-      }
+      case '--preload': o.preloads.push(parsePreload(value())); break;
       case '--dir': {
         const spec = value();
         const at = spec.indexOf('::');
