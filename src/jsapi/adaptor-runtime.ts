@@ -3,7 +3,7 @@
 
 import { RuntimeError, Trap, TrapCode } from '../core/errors.js';
 import { catchableByWasm, markUncatchable, WasmException } from '../runtime/exceptions.js';
-import { DEPTH, RF, RI, RR, pendingTail } from '../runtime/slots.js';
+import { CALLER, DEPTH, RF, RI, RR, pendingTail } from '../runtime/slots.js';
 import { HostThrow, STACK_OVERFLOW, isStackOverflow, toEmbedderError } from '../runtime/traps.js';
 import type { Realm } from './realm.js';
 import { jsExceptionTag } from './tag.js';
@@ -28,6 +28,7 @@ export const HI = 1 - LO;
 export function callFailure(e: unknown, depth: number, realm: Realm): unknown {
   DEPTH[0] = depth;
   pendingTail.target = null;
+  CALLER.i = null;
   if (isStackOverflow(e)) return e;
   return jsApiError(toEmbedderError(e), realm);
 }
@@ -84,5 +85,5 @@ export function iterateResults(ret: unknown, count: number): unknown[] {
 /** Everything generated adaptors use, bound once into each generated maker. */
 export const ADAPTOR_RUNTIME = {
   RI, RF, RR, DEPTH, B64, I32, fround: Math.fround, hostFailure, callFailure, toFuncref, iterateResults,
-  GC, externIn, externOut,
+  GC, externIn, externOut, CALLER,
 };

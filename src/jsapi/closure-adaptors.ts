@@ -12,7 +12,7 @@ type JsCallable = (...args: unknown[]) => unknown;
 type Lowered = (...args: unknown[]) => unknown;
 interface Callee { readonly fn: Lowered }
 
-const { RI, RF, RR, DEPTH, B64, I32, fround, callFailure, hostFailure, toFuncref, iterateResults, GC, externIn, externOut } = ADAPTOR_RUNTIME;
+const { RI, RF, RR, DEPTH, B64, I32, fround, callFailure, hostFailure, toFuncref, iterateResults, GC, externIn, externOut, CALLER } = ADAPTOR_RUNTIME;
 
 /** ToWebAssemblyValue: appends the lowered components of JS value `v` (two for i64). */
 function pushWasm(out: unknown[], conv: Conv, v: unknown, C: readonly Converter[], k: number): void {
@@ -68,6 +68,7 @@ export function closureExportedCallable(
       } catch (e) {
         throw callFailure(e, depth, realm as never);
       }
+      CALLER.i = null;
       if (results.length === 0) return undefined;
       const values: unknown[] = [];
       let c = 0;

@@ -49,7 +49,7 @@ function exportMakerSource(params: readonly Conv[], results: readonly Conv[]): s
   const args = argNames(params.length, 'a');
   const head = [
     '"use strict";',
-    'const { RI, RF, RR, DEPTH, B64, I32, fround, callFailure, toFuncref, GC, externIn, externOut } = rt;',
+    'const { RI, RF, RR, DEPTH, B64, I32, fround, callFailure, toFuncref, GC, externIn, externOut, CALLER } = rt;',
     'return function make(f, C, J, realm) {',
   ];
   if (params.includes(Conv.Reject) || results.includes(Conv.Reject)) {
@@ -63,6 +63,8 @@ function exportMakerSource(params: readonly Conv[], results: readonly Conv[]): s
   });
   body.push('const depth = DEPTH[0];', 'let r;');
   body.push(`try { r = f.fn(${lowered.join(', ')}); } catch (e) { throw callFailure(e, depth, realm); }`);
+  // No instance stays behind in CALLER (generated code leaves the caller of a call through a table there).
+  body.push('CALLER.i = null;');
   body.push(...resultSource(results));
   return [...head, `  return (${args.join(', ')}) => {`, ...body.map((l) => `    ${l}`), '  };', '};'].join('\n');
 }

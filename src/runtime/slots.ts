@@ -34,8 +34,8 @@ export const pendingTail: { target: unknown } = { target: null };
  * generated code writes it just before such a call, and a host function taking a Caller that is
  * not bound to an importing instance takes it (and clears it) on entry. Every call through the
  * embedding API clears it on entry and exit, so a host function the host calls itself sees no
- * instance; after a call through the JS API at most one instance stays referenced here until the
- * next call. A field of a plain object: on the call_indirect kernel a store
+ * instance, and every call of an Exported Function (JS API) on exit, so no instance stays
+ * referenced here. A field of a plain object: on the call_indirect kernel a store
  * there costs 1-3%, where a store into an array element cost 12% and into an Int32Array 8%.
  */
 export const CALLER: { i: unknown } = { i: null };

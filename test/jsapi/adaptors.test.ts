@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createWebAssembly } from '../../src/jsapi/index.js';
 import { instantiate, ours, same, type Namespace } from './side-by-side.js';
+import { CALLER } from '../../src/runtime/slots.js';
 
 test('wide signatures with i64 halves in every position round-trip', async () => {
   const types = Array.from({ length: 60 }, (_, i) => ['i32', 'i64', 'f32', 'f64', 'externref'][i % 5]!);
@@ -72,4 +73,19 @@ test('deep mutual recursion between JS and wasm unwinds cleanly', () => {
   assert.equal(e.down(200), 7);
   assert.throws(() => e.down(1e7), RangeError);
   assert.equal(e.down(10), 7, 'usable after stack exhaustion');
+});
+
+test('no instance stays behind in the caller slot after a call from JavaScript', () => {
+  const e = instantiate(ours, `(module
+    (type $v (func (result i32)))
+    (table (export "t") 1 funcref)
+    (elem (i32.const 0) $k)
+    (func $k (result i32) (i32.const 7))
+    (func (export "viaTable") (result i32) (call_indirect (type $v) (i32.const 0)))
+    (func (export "trapAfter") (result i32) (drop (call_indirect (type $v) (i32.const 0))) (unreachable)))`);
+  // The table is exported, so the call through it leaves the calling instance in CALLER first.
+  assert.equal(e.viaTable!(), 7);
+  assert.equal(CALLER.i, null);
+  assert.throws(() => e.trapAfter!(), ours.RuntimeError);
+  assert.equal(CALLER.i, null);
 });
