@@ -5,7 +5,7 @@ import { CODE_VERSION } from '../compile/code-version.js';
 import { HELPERS } from '../runtime/helpers.js';
 import { newEpochCounter } from '../runtime/store.js';
 import { resolveConfig, type Config, type ResolvedConfig } from './config.js';
-import { sha256 } from './crypto/sha256.js';
+import { sha256, toHex } from './crypto/sha256.js';
 import { utf8Bytes } from '../core/utf8.js';
 
 /** The compilation environment shared by modules and stores (Wasmtime's Engine). */
@@ -46,7 +46,7 @@ export class Engine {
       const c = this.config;
       const features = Object.entries(c.features).filter(([, on]) => on).map(([name]) => name).sort();
       const helpers = sha256(utf8Bytes(Object.keys(HELPERS).sort().join(',')));
-      const runtime = Array.from(helpers.subarray(0, 6), (b) => b.toString(16).padStart(2, '0')).join('');
+      const runtime = toHex(helpers.subarray(0, 6));
       this.fingerprintText = [
         `features=${features.join(',')}`, `consumeFuel=${c.consumeFuel}`, `epochInterruption=${c.epochInterruption}`,
         `nanCanonicalization=${c.nanCanonicalization}`, `maxWasmStack=${c.maxWasmStack}`, `runtime=${runtime}`,

@@ -17,7 +17,7 @@ import { validateTypes } from '../validate/type-section.js';
 import { parseWat } from '../text/index.js';
 import { checkEngine, type Engine } from './engine.js';
 import { DeserializeError, decodeModule as decodeBlob, encodeModule } from './serialize.js';
-import { decodeModuleJs, encodeModuleJs, type PrecompiledJs } from './serialize-js.js';
+import { decodeModuleJs, encodeModuleJs, type PrecompiledJs, type PrecompiledParts } from './serialize-js.js';
 import { now } from '../core/clock.js';
 
 /** The type of an import or export, with canonical type ids in reference types. */
@@ -188,8 +188,7 @@ export class Module implements ModuleCode {
    */
   static deserializeJs(engine: Engine, artifact: PrecompiledJs | { readonly default: PrecompiledJs }): Module {
     checkEngine(engine, 'Module.deserializeJs');
-    const parts = decodeModuleJs(artifact, engine.fingerprint);
-    return withPendingCode(engine, parts.wasm, { factory: parts.factory, key: parts.key });
+    return moduleFromPrecompiled(engine, decodeModuleJs(artifact, engine.fingerprint));
   }
 
   private funcType(typeIndex: number): FuncType {
@@ -224,6 +223,11 @@ export class Module implements ModuleCode {
 
 /** Generated code that came with a module: serialized source (evaluated), or a precompiled factory. */
 type PendingCode = { readonly source: string } | { readonly factory: () => unknown; readonly key: string };
+
+/** A Module from a PrecompiledJs already checked against `engine` (decodeModuleJs). */
+export function moduleFromPrecompiled(engine: Engine, parts: PrecompiledParts): Module {
+  return withPendingCode(engine, parts.wasm, { factory: parts.factory, key: parts.key });
+}
 
 /** A Module around already compiled code: decoded, its types registered in this process, not validated. */
 function withPendingCode(engine: Engine, wasm: Uint8Array, pending: PendingCode): Module {

@@ -2,7 +2,7 @@
 // generation from strings (a Content-Security-Policy without 'unsafe-eval'): the host imports it like
 // any of its scripts, so the generated code needs no eval. Its default export is a PrecompiledJs.
 
-import { sha256 } from './crypto/sha256.js';
+import { sha256, toHex } from './crypto/sha256.js';
 import { decodeBase64, encodeBase64 } from './base64.js';
 import { DeserializeError, describeDifference } from './serialize.js';
 import { VERSION } from './version.js';
@@ -29,12 +29,14 @@ export interface PrecompiledJs {
 export interface PrecompiledParts {
   readonly wasm: Uint8Array;
   readonly factory: () => unknown;
+  /** SHA-256 of `wasm`, lower-case hex. */
+  readonly digest: string;
   /** Names the code in backtraces: the sourceURL `tswasm-module-<key>.js` the module text carries. */
   readonly key: string;
 }
 
 export function hexDigest(bytes: Uint8Array): string {
-  return Array.from(sha256(bytes), (b) => b.toString(16).padStart(2, '0')).join('');
+  return toHex(sha256(bytes));
 }
 
 /** The sourceURL key of precompiled code: `p` and the first 16 hex digits of the wasm's digest. */
@@ -83,7 +85,7 @@ export function decodeModuleJs(value: unknown, fingerprint: string): Precompiled
   if (wasm === null) throw new DeserializeError('precompiled module: its wasm field is not base64');
   const digest = hexDigest(wasm);
   if (digest !== artifact.digest) throw new DeserializeError('precompiled module: its wasm bytes do not match its digest (edited?)');
-  return { wasm, factory: artifact.factory as () => unknown, key: precompiledKey(digest) };
+  return { wasm, factory: artifact.factory as () => unknown, digest, key: precompiledKey(digest) };
 }
 
 function unwrapNamespace(value: unknown): Record<string, unknown> | null {

@@ -31,7 +31,6 @@ export interface SerializedParts {
   readonly source: string;
 }
 
-
 /** Lays out a serialized module and its tag (HMAC under `key`, or SHA-256 without one). */
 export function encodeModule(parts: SerializedParts, key: Uint8Array | null): Uint8Array {
   const fields = [utf8Bytes(VERSION), utf8Bytes(parts.fingerprint), parts.wasm, utf8Bytes(parts.source)];

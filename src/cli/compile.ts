@@ -5,8 +5,8 @@
 
 import { writeFileSync } from 'node:fs';
 import type { Command } from './main.js';
-import { moduleBytes, readFileForCli } from './read-module.js';
-import { CompileError, Engine, Module } from '../api/index.js';
+import { asValidModule, moduleBytes, readFileForCli } from './read-module.js';
+import { Engine, Module } from '../api/index.js';
 import { jsApiEngineConfig } from '../jsapi/realm.js';
 import { UsageError, WASM_OPTIONS_HELP, applyWasmOption, defaultWasmOptions, engineConfig, type WasmOptions } from './wasm-options.js';
 import { runCommand } from './command.js';
@@ -65,13 +65,7 @@ function defaultOutput(file: string, target: Target): string {
 function compile(opts: CompileOptions): string {
   const contents = readFileForCli(opts.file);
   const config = opts.target === 'js-api' ? jsApiEngineConfig({ engine: engineConfig(opts.wasm) }) : engineConfig(opts.wasm);
-  let module: Module;
-  try {
-    module = new Module(new Engine({ ...config, compilation: 'eager' }), moduleBytes(contents, opts.file));
-  } catch (e) {
-    if (e instanceof CompileError) throw new Error(`${opts.file}: invalid module: ${e.message}`);
-    throw e;
-  }
+  const module = asValidModule(opts.file, () => new Module(new Engine({ ...config, compilation: 'eager' }), moduleBytes(contents, opts.file)));
   const output = opts.output ?? defaultOutput(opts.file, opts.target);
   const compiled = opts.target === 'cwasm' ? module.serialize() : module.serializeJs();
   try {

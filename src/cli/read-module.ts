@@ -1,6 +1,7 @@
 // Reads a module file for the CLI: .wat (or any file starting with text) is parsed to binary.
 
 import { readFileSync } from 'node:fs';
+import { CompileError } from '../core/errors.js';
 import { parseWat } from '../text/index.js';
 
 /** The module's bytes; text files (by extension or content) go through tswasm's own parser. */
@@ -26,5 +27,15 @@ export function readFileForCli(path: string): Uint8Array {
     if (code === 'ENOENT') throw new Error(`${path}: no such file`);
     if (code === 'EISDIR') throw new Error(`${path}: is a directory`);
     throw new Error(`${path}: cannot read: ${(e as Error).message}`);
+  }
+}
+
+/** Runs `f` (decoding, validating, compiling FILE); a CompileError becomes `FILE: invalid module: ...`. */
+export function asValidModule<T>(file: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof CompileError) throw new Error(`${file}: invalid module: ${e.message}`);
+    throw e;
   }
 }

@@ -2,9 +2,9 @@
 // `wasmtime run`, or with --invoke calls one export and prints its results; traps print a backtrace.
 
 import type { Command } from './main.js';
-import { moduleBytes, readFileForCli } from './read-module.js';
+import { asValidModule, moduleBytes, readFileForCli } from './read-module.js';
 import {
-  CompileError, DeserializeError, Engine, F32, F64, Func, I32, I64, V128, Instance, LinkError, Linker, Module, Store, StoreLimitsBuilder,
+  DeserializeError, Engine, F32, F64, Func, I32, I64, V128, Instance, LinkError, Linker, Module, Store, StoreLimitsBuilder,
   Trap, Val, formatBacktrace, isSerializedModule, valTypeName, type ValType,
 } from '../api/index.js';
 import { resolve } from 'node:path';
@@ -215,7 +215,7 @@ async function importPrecompiled(opts: RunOptions): Promise<unknown> {
 }
 
 /** A module from tswasm compile's output: a .cwasm blob, or an imported ES module. */
-function precompiledModule(engine: Engine, file: string, make: () => Module): Module {
+function precompiledModule(file: string, make: () => Module): Module {
   try {
     return make();
   } catch (e) {
@@ -235,14 +235,9 @@ function loadModule(engine: Engine, file: string, allowPrecompiled = false): Mod
   const contents = readFileForCli(file);
   if (isSerializedModule(contents)) {
     if (!allowPrecompiled) throw new Error(`${file}: is a precompiled module; run it with --allow-precompiled (its code is trusted, not validated again)`);
-    return precompiledModule(engine, file, () => Module.deserialize(engine, contents));
+    return precompiledModule(file, () => Module.deserialize(engine, contents));
   }
-  try {
-    return new Module(engine, moduleBytes(contents, file));
-  } catch (e) {
-    if (e instanceof CompileError) throw new Error(`${file}: invalid module: ${e.message}`);
-    throw e;
-  }
+  return asValidModule(file, () => new Module(engine, moduleBytes(contents, file)));
 }
 
 function invoke(store: Store, instance: Instance, name: string, texts: string[]): number {
@@ -297,7 +292,7 @@ function run(opts: RunOptions, artifact: unknown): number {
   const limits = storeLimits(w);
   if (limits !== null) store.limiter(limits);
   const module = artifact !== undefined
-    ? precompiledModule(engine, opts.file, () => Module.deserializeJs(engine, artifact as never))
+    ? precompiledModule(opts.file, () => Module.deserializeJs(engine, artifact as never))
     : loadModule(engine, opts.file, opts.allowPrecompiled);
   // Started after compiling: the timeout counts the program's run (instantiation included).
   const timer = w.timeoutMs === null ? null : startEpochTimer(engine, w.timeoutMs);

@@ -3,8 +3,8 @@
 
 import { writeFileSync } from 'node:fs';
 import type { Command } from './main.js';
-import { moduleBytes, readFileForCli } from './read-module.js';
-import { CompileError, LinkError, Module } from '../api/index.js';
+import { asValidModule, moduleBytes, readFileForCli } from './read-module.js';
+import { LinkError, Module } from '../api/index.js';
 import { Wasi } from '../wasi/index.js';
 import { PreinitializeError, preinitialize, type PreinitializeOptions } from '../wizer/index.js';
 import { UsageError } from './wasm-options.js';
@@ -107,13 +107,7 @@ function parseArgs(argv: string[]): WizerCliOptions {
 
 function run(o: WizerCliOptions): void {
   const contents = readFileForCli(o.file);
-  let bytes: Uint8Array;
-  try {
-    bytes = moduleBytes(contents, o.file);
-  } catch (e) {
-    if (e instanceof CompileError) throw new Error(`${o.file}: invalid module: ${e.message}`);
-    throw e;
-  }
+  const bytes = asValidModule(o.file, () => moduleBytes(contents, o.file));
   const discard = { write: () => {} };
   const wasi = o.allowWasi
     ? new Wasi({
@@ -128,22 +122,15 @@ function run(o: WizerCliOptions): void {
     link: (linker, store) => {
       wasi?.define(linker);
       for (const p of o.preloads) {
-        let module: Module;
-        try {
-          module = new Module(linker.engine, moduleBytes(readFileForCli(p.file), p.file));
-        } catch (e) {
-          if (e instanceof CompileError) throw new Error(`${p.file}: invalid module: ${e.message}`);
-          throw e;
-        }
-        linker.module(store, p.name, module);
+        const contents = readFileForCli(p.file);
+        linker.module(store, p.name, asValidModule(p.file, () => new Module(linker.engine, moduleBytes(contents, p.file))));
       }
     },
   };
   let output: Uint8Array;
   try {
-    output = preinitialize(bytes, options);
+    output = asValidModule(o.file, () => preinitialize(bytes, options));
   } catch (e) {
-    if (e instanceof CompileError) throw new Error(`${o.file}: invalid module: ${e.message}`);
     if (e instanceof PreinitializeError || e instanceof LinkError) throw new Error(`${o.file}: ${e.message}`);
     throw e;
   } finally {

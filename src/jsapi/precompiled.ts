@@ -2,12 +2,12 @@
 // bytes a program compiles, so glue code that fetches and compiles a .wasm file runs unchanged.
 
 import type { Engine } from '../api/engine.js';
-import { Module as EngineModule } from '../api/module.js';
-import { decodeModuleJs, hexDigest, type PrecompiledJs } from '../api/serialize-js.js';
+import { moduleFromPrecompiled, type Module as EngineModule } from '../api/module.js';
+import { decodeModuleJs, hexDigest, type PrecompiledParts } from '../api/serialize-js.js';
 
 export class PrecompiledModules {
-  /** Artifacts by the length of their wasm bytes, then by digest: most compiles hash nothing. */
-  private readonly byLength = new Map<number, Map<string, unknown>>();
+  /** Checked artifacts by the length of their wasm bytes, then by digest: most compiles hash nothing. */
+  private readonly byLength = new Map<number, Map<string, PrecompiledParts>>();
 
   /** Checks every artifact against the engine now (DeserializeError), so mistakes show at set-up. */
   constructor(private readonly engine: Engine, artifacts: readonly unknown[] | undefined) {
@@ -17,7 +17,7 @@ export class PrecompiledModules {
       const parts = decodeModuleJs(a, engine.fingerprint);
       let sameLength = this.byLength.get(parts.wasm.length);
       if (sameLength === undefined) this.byLength.set(parts.wasm.length, sameLength = new Map());
-      sameLength.set(hexDigest(parts.wasm), a);
+      sameLength.set(parts.digest, parts);
     }
   }
 
@@ -25,7 +25,7 @@ export class PrecompiledModules {
   find(bytes: Uint8Array): EngineModule | null {
     const sameLength = this.byLength.get(bytes.length);
     if (sameLength === undefined) return null;
-    const artifact = sameLength.get(hexDigest(bytes));
-    return artifact === undefined ? null : EngineModule.deserializeJs(this.engine, artifact as PrecompiledJs);
+    const parts = sameLength.get(hexDigest(bytes));
+    return parts === undefined ? null : moduleFromPrecompiled(this.engine, parts);
   }
 }

@@ -61,17 +61,17 @@ const adaptors = new Map<string, (f: WasmFunc) => any>();
 function slotAdaptor(type: FuncType): (f: WasmFunc) => any {
   const key = shapeKey(type);
   let a = adaptors.get(key);
-  if (a === undefined && useClosureForms()) {
-    a = closureSlotAdaptor(type);
-    adaptors.set(key, a);
-  }
   if (a === undefined) {
-    const args = flatKinds(type.params).map((k, i) => `${tailSlot(k)}[${i}]`);
-    const src = `return function adaptor(f) { return (f.body ?? f.fn)(${args.join(', ')}); }`;
-    a = new Function('TI', 'TF', 'TR', src)(TI, TF, TR) as (f: WasmFunc) => any;
+    a = useClosureForms() ? closureSlotAdaptor(type) : generatedSlotAdaptor(type);
     adaptors.set(key, a);
   }
   return a;
+}
+
+function generatedSlotAdaptor(type: FuncType): (f: WasmFunc) => any {
+  const args = flatKinds(type.params).map((k, i) => `${tailSlot(k)}[${i}]`);
+  const src = `return function adaptor(f) { return (f.body ?? f.fn)(${args.join(', ')}); }`;
+  return new Function('TI', 'TF', 'TR', src)(TI, TF, TR) as (f: WasmFunc) => any;
 }
 
 /** slotAdaptor without generated code: reads the slots into an array that keeps float bits. */

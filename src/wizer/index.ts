@@ -90,7 +90,7 @@ export function preinitialize(bytes: Uint8Array, options: PreinitializeOptions =
     exports: newExports(m.exports, initName, options),
   });
   // The result must be a valid module; a failure here is a bug in the rewriting.
-  new Module(engine, output);
+  Module.validate(engine, output);
   return output;
 }
 

@@ -14,6 +14,11 @@ const K = new Int32Array([
 
 const INITIAL = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
 
+/** Lower-case hex of bytes. */
+export function toHex(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 /** An incremental SHA-256: `update` any number of times, then `digest` once. */
 export class Sha256 {
   private readonly h = new Int32Array(INITIAL);
