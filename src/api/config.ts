@@ -1,6 +1,7 @@
 // Engine configuration (Wasmtime's Config): which features are on, how code is compiled, fuel and
 // epoch interruption, NaN canonicalisation, the optional wasm call-depth limit and serialisation keys.
 
+import { boxesNaNs } from '../core/nan-boxing.js';
 import { checkOptionNames } from '../core/options.js';
 import { WASM3_FEATURES, withFeatures, type FeatureName, type WasmFeatures } from '../core/features.js';
 import { utf8Bytes } from '../core/utf8.js';
@@ -43,6 +44,15 @@ export interface Config {
    */
   readonly nanCanonicalization?: boolean;
   /**
+   * Carry float values whose NaN bits a JS number would lose as NaNBox objects, so that NaN payloads
+   * and signs stay exact on JS engines that NaN-box their values (JavaScriptCore, SpiderMonkey).
+   * Default: on where this engine does so (probed once), off on V8, whose numbers keep NaN bits.
+   * Turn it on to precompile modules (Module.serializeJs, tswasm compile --js) that keep NaN bits
+   * on every engine; such code also runs exactly on V8. Modules compiled with and without it refuse
+   * each other's engines when deserialized.
+   */
+  readonly nanBoxes?: boolean;
+  /**
    * Key for signing serialized modules (HMAC-SHA-256). With a key, `Module.serialize` signs and
    * `Module.deserialize` refuses any blob whose signature does not verify under this key; without
    * one, blobs carry only an unkeyed SHA-256 checksum (catches corruption, not tampering).
@@ -66,6 +76,8 @@ export interface ResolvedConfig {
   readonly epochInterruption: boolean;
   /** Canonicalise NaN results of float operations (Config.nanCanonicalization). */
   readonly nanCanonicalization: boolean;
+  /** Carry NaNs a JS number would lose as NaNBoxes (Config.nanBoxes). */
+  readonly nanBoxes: boolean;
   /** The serialization key as bytes (UTF-8 for a string), or null. */
   readonly serializationKey: Uint8Array | null;
   /** Receives generated JS, or null. */
@@ -74,14 +86,14 @@ export interface ResolvedConfig {
 
 const OPTIONS: readonly (keyof Config)[] = [
   'features', 'compilation', 'maxWasmStack', 'consumeFuel', 'epochInterruption', 'nanCanonicalization',
-  'serializationKey', 'debugSource',
+  'nanBoxes', 'serializationKey', 'debugSource',
 ];
 
 /** Throws a TypeError for what a Config cannot be: a typo or a wrong type is never silently ignored. */
 function checkConfig(config: unknown): asserts config is Config {
   checkOptionNames(config, OPTIONS, 'Config', 'Config');
   const c = config as Record<string, unknown>;
-  for (const key of ['consumeFuel', 'epochInterruption', 'nanCanonicalization'] as const) {
+  for (const key of ['consumeFuel', 'epochInterruption', 'nanCanonicalization', 'nanBoxes'] as const) {
     if (c[key] !== undefined && typeof c[key] !== 'boolean') throw new TypeError(`Config.${key} must be a boolean`);
   }
   if (c.compilation !== undefined && c.compilation !== 'lazy' && c.compilation !== 'eager') {
@@ -115,6 +127,7 @@ export function resolveConfig(config: Config = {}): ResolvedConfig {
     consumeFuel: config.consumeFuel === true,
     epochInterruption: config.epochInterruption === true,
     nanCanonicalization: config.nanCanonicalization === true,
+    nanBoxes: config.nanBoxes ?? boxesNaNs(),
     serializationKey: key == null ? null : typeof key === 'string' ? utf8Bytes(key) : new Uint8Array(key),
     debugSource: debug === true ? (name, src) => console.log(`// module ${name ?? '(unnamed)'}\n${src}`)
       : typeof debug === 'function' ? debug : null,

@@ -99,7 +99,7 @@ function liftsFor(store: Store<any>, type: FuncType): Lift[] {
   return type.results.map((t): Lift => {
     switch (t) {
       case I32: return (comps, i) => comps[i];
-      case F32: case F64: return (comps, i) => comps[i];
+      case F32: case F64: return (comps, i) => +(comps[i] as number); // a NaNBox becomes the NaN it stands for
       case I64: return liftI64;
     }
     return (comps, i) => liftVal(store, t, comps, i)[0].value;

@@ -100,8 +100,9 @@ export const Val = {
   /** The JS number of an f32 or f64 Val (or of an i32). */
   toNumber(v: Val): number {
     if (typeof v !== 'object' || v === null) throw new TypeError(`Val.toNumber: expected a Val, got ${describe(v)}`);
-    if (v.type === 'f32') return f32FromBits(v.value | 0);
-    if (v.type === 'f64') return f64FromBigBits(v.value);
+    // `+` makes a NaNBox (core/nan-boxing.ts) the NaN it stands for.
+    if (v.type === 'f32') return +f32FromBits(v.value | 0);
+    if (v.type === 'f64') return +f64FromBigBits(v.value);
     if (v.type === 'i32') return v.value;
     throw new TypeError(`${v.type} value is not a number`);
   },

@@ -13,8 +13,10 @@ import { runCommand } from './command.js';
 
 const USAGE = `usage: tswasm compile [-o OUT] [--js | --js-api] [-W KEY[=VALUE],...] FILE.wasm|FILE.wat
 
-  Compiles FILE ahead of time. Run the output with the same -W fuel, timeout and
-  nan-canonicalization options (their values do not matter here, only whether they are given).
+  Compiles FILE ahead of time. Run the output with the same -W fuel, timeout,
+  nan-canonicalization and nan-boxes options (fuel and timeout values do not matter here, only
+  whether they are given). For SpiderMonkey or JavaScriptCore (Firefox, Safari, Bun) compile with
+  -W nan-boxes: that code keeps NaN bits there, and on V8 too.
   -o, --output OUT      where to write (default: FILE with .cwasm, or .wasm.mjs with --js/--js-api)
   --js                  write an ES module (Module.deserializeJs) instead of a .cwasm blob: runs
                         where code generation from strings is refused (CSP without 'unsafe-eval')

@@ -21,12 +21,15 @@ export interface WasmOptions {
   /** Imports nothing defines become functions that trap when called. */
   unknownImportsTrap: boolean;
   nanCanonicalization: boolean;
+  /** Config.nanBoxes, or null for the engine's default. */
+  nanBoxes: boolean | null;
 }
 
 export function defaultWasmOptions(): WasmOptions {
   return {
     fuel: null, timeoutMs: null, maxMemorySize: null, maxTableElements: null, maxInstances: null,
     maxTables: null, maxMemories: null, trapOnGrowFailure: false, unknownImportsTrap: false, nanCanonicalization: false,
+    nanBoxes: null,
   };
 }
 
@@ -35,7 +38,10 @@ export function defaultWasmOptions(): WasmOptions {
  * `tswasm run --allow-precompiled` must be given the same ones.
  */
 export function engineConfig(w: WasmOptions): Config {
-  return { consumeFuel: w.fuel !== null, epochInterruption: w.timeoutMs !== null, nanCanonicalization: w.nanCanonicalization };
+  return {
+    consumeFuel: w.fuel !== null, epochInterruption: w.timeoutMs !== null, nanCanonicalization: w.nanCanonicalization,
+    ...(w.nanBoxes === null ? {} : { nanBoxes: w.nanBoxes }),
+  };
 }
 
 export const WASM_OPTIONS_HELP = `  -W KEY[=VALUE],...    Wasmtime's -W options (also --wasm):
@@ -46,7 +52,9 @@ export const WASM_OPTIONS_HELP = `  -W KEY[=VALUE],...    Wasmtime's -W options 
                           trap-on-grow-failure[=y|n]     a refused memory.grow or table.grow traps
                                                          instead of returning -1
                           unknown-imports-trap[=y|n]     imports nothing defines trap when called
-                          nan-canonicalization[=y|n]     float results carry the canonical NaN`;
+                          nan-canonicalization[=y|n]     float results carry the canonical NaN
+                          nan-boxes[=y|n]                keep NaN bits as objects, as engines that
+                                                         NaN-box need (default: this engine's need)`;
 
 type Setter = (opts: WasmOptions, value: string | null, key: string) => void;
 
@@ -61,6 +69,7 @@ const SETTERS: Readonly<Record<string, Setter>> = {
   'trap-on-grow-failure': (o, v, k) => { o.trapOnGrowFailure = flag(k, v); },
   'unknown-imports-trap': (o, v, k) => { o.unknownImportsTrap = flag(k, v); },
   'nan-canonicalization': (o, v, k) => { o.nanCanonicalization = flag(k, v); },
+  'nan-boxes': (o, v, k) => { o.nanBoxes = flag(k, v); },
 };
 
 /** Applies one -W argument ("max-memory-size=65536,trap-on-grow-failure") to `opts`. */

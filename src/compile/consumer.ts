@@ -58,3 +58,18 @@ export function f32UserIsNanTolerant(fc: FunctionCompiler): boolean {
   const c = consumerOf(fc);
   return c !== null && F32_NAN_TOLERANT.has(c.op.code);
 }
+
+/** The f64 instructions that treat every NaN operand alike (as F32_NAN_TOLERANT). */
+const F64_NAN_TOLERANT: ReadonlySet<number> = new Set([
+  Op.F64Add, Op.F64Sub, Op.F64Mul, Op.F64Div, Op.F64Sqrt, Op.F64Min, Op.F64Max,
+  Op.F64Ceil, Op.F64Floor, Op.F64Trunc, Op.F64Nearest,
+  Op.F64Eq, Op.F64Ne, Op.F64Lt, Op.F64Gt, Op.F64Le, Op.F64Ge,
+  Op.F32DemoteF64, Op.I32TruncF64S, Op.I32TruncF64U, Op.I64TruncF64S, Op.I64TruncF64U,
+  Op.I32TruncSatF64S, Op.I32TruncSatF64U, Op.I64TruncSatF64S, Op.I64TruncSatF64U,
+]);
+
+/** Whether the f64 value about to be pushed goes to an instruction that treats every NaN alike. */
+export function f64UserIsNanTolerant(fc: FunctionCompiler): boolean {
+  const c = consumerOf(fc);
+  return c !== null && F64_NAN_TOLERANT.has(c.op.code);
+}

@@ -27,6 +27,11 @@ export interface Entry {
    * wants the low half (`i32.wrap_i64`, Go's address arithmetic) ever computes the high half.
    */
   readonly hiOf?: (lo: string) => string;
+  /**
+   * f32/f64 only, where floats may be NaNBoxes: the value is a JS number (an arithmetic result),
+   * never a box, so stores and templates need not check or convert it.
+   */
+  readonly number?: boolean;
 }
 
 export function entry(type: ValType, code: string, hi = '', pure = true, locals: readonly number[] | null = null, simple = false, bool = false): Entry {

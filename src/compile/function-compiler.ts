@@ -8,7 +8,7 @@ import { Op } from '../binary/op.js';
 import { BLOCK_EMPTY, BLOCK_TYPE_INDEX, ByteReader } from '../binary/reader.js';
 import { readMemArg, skipImmediates, type MemArg } from '../binary/instructions.js';
 import { cond, derived, entry, int, intLiteral, literal, simpleEntry, type Entry } from './entry.js';
-import { NAN_PRODUCING, TEMPLATES, TRAPPING } from './numeric.js';
+import { BOXED_TEMPLATES, NAN_PRODUCING, TAKES_BOXES, TEMPLATES, TRAPPING } from './numeric.js';
 import { compileI64Op, isI64Op } from './i64.js';
 import { compileMemoryOp, isMemoryOp } from './memory-ops.js';
 import { compileRefTableOp, isRefTableOp } from './ref-table-ops.js';
@@ -770,11 +770,20 @@ export class FunctionCompiler {
     const arity = op.params!.length;
     let args = this.popN(arity);
     if (t.repeats) args = args.map((a) => this.materialize(a));
+    if (this.mc.boxesNaNs) {
+      const boxed = BOXED_TEMPLATES.get(code);
+      if (boxed !== undefined) t = boxed;
+    }
     if (t.helpers) for (const h of t.helpers) this.helper(h);
-    let js = t.js(...(args.map((a) => operand(a)) as [string, string]));
+    // A NaNBox is an object: give templates that compare or test their float operands numbers.
+    const unbox = this.mc.boxesNaNs && !TAKES_BOXES.has(code);
+    const isFloat = (a: Entry) => a.type === F32 || a.type === F64;
+    let js = t.js(...(args.map((a) => (unbox && isFloat(a) && a.number !== true && !NUMBER_LITERAL.test(a.code) ? `+${operand(a)}` : operand(a))) as [string, string]));
     if (this.canonNaN && NAN_PRODUCING.has(code)) js = `${this.helper('canonNaN')}(${js})`;
     const resultType = op.results![0]!;
-    this.push(derived(resultType, `(${js})`, args, !TRAPPING.has(code), t.bool === true));
+    const result = derived(resultType, `(${js})`, args, !TRAPPING.has(code), t.bool === true);
+    // Arithmetic never makes a NaNBox: only the templates that keep a NaN's bits may.
+    this.push(this.mc.boxesNaNs && unbox && code !== Op.F32ReinterpretI32 && (resultType === F32 || resultType === F64) ? { ...result, number: true } : result);
   }
 
   // ------------------------------------------------------------------ constants
@@ -1534,6 +1543,9 @@ function f64Value(lo: number, hi: number): number {
 }
 
 /** An exact JS literal for a non-NaN double. */
+/** A float literal as floatLiteral writes it (never a NaNBox). */
+const NUMBER_LITERAL = /^\(?-?(?:Infinity|\d[\d.e+-]*)\)?$/;
+
 export function floatLiteral(v: number): string {
   if (v === Infinity) return 'Infinity';
   if (v === -Infinity) return '(-Infinity)';

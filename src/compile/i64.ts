@@ -141,7 +141,8 @@ function helperPair(fc: FunctionCompiler, name: string, args: string[]): void {
 function helperPairFrom(fc: FunctionCompiler, name: string, traps: boolean): void {
   const a = fc.pop();
   if (traps || !a.pure) fc.spillNonPure();
-  helperPair(fc, name, [a.code]);
+  // Truncations test for NaN, which a NaNBox is only as a number (f64Bits reads the box itself).
+  helperPair(fc, name, [fc.mc.boxesNaNs && name !== 'f64Bits' ? `+${a.code}` : a.code]);
 }
 
 function compare(fc: FunctionCompiler, code: number): void {

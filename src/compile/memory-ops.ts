@@ -7,7 +7,7 @@ import { F32, F64, I32, I64 } from '../core/types.js';
 import { derived, entry, literal, simpleEntry, u32, type Entry } from './entry.js';
 import { floatLiteral, operand, type FunctionCompiler } from './function-compiler.js';
 import { compileSharedMemorySize } from './atomics.js';
-import { f32UserIsNanTolerant } from './consumer.js';
+import { f32UserIsNanTolerant, f64UserIsNanTolerant } from './consumer.js';
 
 const LOADS: ReadonlyMap<number, { type: number; get: string; le: boolean; ext?: 's' | 'u' }> = new Map([
   [Op.I32Load, { type: I32, get: 'getInt32', le: true }],
@@ -39,6 +39,24 @@ const OTHERS = new Set<number>([
   Op.MemoryInit, Op.DataDrop, Op.MemoryCopy, Op.MemoryFill,
 ]);
 
+/** An f64 load where NaNs are boxed: a NaN read as a number is the canonical one, so its bits are read again. */
+function boxedF64Load(fc: FunctionCompiler, mem: MemArg): void {
+  const addr = fc.pop();
+  fc.spillNonPure();
+  const dv = fc.view(mem.memory);
+  const at = fc.temp(F64);
+  const t = fc.temp(F64);
+  fc.emit(`${at} = ${address(fc, addr, mem)};`);
+  fc.emit(`${t} = ${dv}.getFloat64(${at}, true);`);
+  fc.emit(`if (${t} !== ${t}) ${t} = ${fc.helper('f64FromHalves')}(${dv}.getInt32(${at}, true), ${dv}.getInt32(${at} + 4, true));`);
+  fc.push(simpleEntry(F64, t));
+}
+
+/** A float entry that cannot be a NaNBox: an arithmetic result or a literal. */
+function isNumber(e: Entry): boolean {
+  return e.number === true || (e.simple && /^\(?-?(?:Infinity|\d[\d.e+-]*)\)?$/.test(e.code));
+}
+
 export function isMemoryOp(code: number): boolean {
   return LOADS.has(code) || STORES.has(code) || OTHERS.has(code);
 }
@@ -57,12 +75,15 @@ export function compileMemoryOp(fc: FunctionCompiler, code: number, mem: MemArg)
   const load = LOADS.get(code);
   if (load !== undefined) {
     fc.readMemArg();
+    // Where NaNs are boxed, an f64 read as a number must be checked, unless its user is arithmetic.
+    if (code === Op.F64Load && fc.mc.boxesNaNs && !f64UserIsNanTolerant(fc)) return boxedF64Load(fc, mem);
     const addr = fc.pop();
     const dv = fc.view(mem.memory);
     const a = address(fc, addr, mem);
     const get = `${dv}.${load.get}(${a}${load.le ? ', true' : ''})`;
     if (load.type !== I64) {
-      fc.push(derived(load.type, get, [addr], false));
+      const e = derived(load.type, get, [addr], false);
+      fc.push(load.type === F64 && fc.mc.boxesNaNs ? { ...e, number: true } : e);
     } else if (load.ext === 'u') {
       fc.push(derived(I64, get, [addr], false, false, '0'));
     } else {
@@ -72,7 +93,7 @@ export function compileMemoryOp(fc: FunctionCompiler, code: number, mem: MemArg)
     return;
   }
   const store = STORES.get(code);
-  if (store !== undefined) {
+  if (store !== undefined && !(code === Op.F64Store && fc.mc.boxesNaNs && !isNumber(fc.peek()))) {
     fc.readMemArg();
     const [addr, value] = fc.popN(2) as [Entry, Entry];
     const dv = fc.view(mem.memory);
@@ -93,6 +114,18 @@ export function compileMemoryOp(fc: FunctionCompiler, code: number, mem: MemArg)
       const t = x === null ? fc.temp(I64) : `l${x}`;
       fc.emit(`${t} = ${dv}.getInt32(${at}, true); ${t}h = ${dv}.getInt32(${at} + 4, true);`);
       if (x === null) fc.push(simpleEntry(I64, t, `${t}h`));
+      return;
+    }
+    case Op.F64Store: {
+      // Only with NaNBoxes: a box's bits are stored as two words (the high one first, as for i64).
+      fc.readMemArg();
+      const [addr, v0] = fc.popN(2) as [Entry, Entry];
+      fc.spillNonPure();
+      const dv = fc.view(mem.memory);
+      const at = fc.temp(F64);
+      fc.emit(`${at} = ${address(fc, addr, mem)};`);
+      const v = fc.materialize(v0);
+      fc.emit(`if (typeof ${v.code} === 'number') ${dv}.setFloat64(${at}, ${v.code}, true); else { ${dv}.setInt32(${at} + 4, ${v.code}.hi, true); ${dv}.setInt32(${at}, ${v.code}.lo, true); }`);
       return;
     }
     case Op.F32Load: {
@@ -140,7 +173,10 @@ export function compileMemoryOp(fc: FunctionCompiler, code: number, mem: MemArg)
       fc.emit(`${at} = ${address(fc, addr, mem)};`);
       const v = fc.materialize(v0);
       if (quiet) fc.emit(`${dv}.setFloat32(${at}, ${v.code}, true);`);
-      else fc.emit(`if (${v.code} === ${v.code}) ${dv}.setFloat32(${at}, ${v.code}, true); else ${dv}.setInt32(${at}, ${fc.helper('f32ToBits')}(${v.code}), true);`);
+      else {
+        const number = fc.mc.boxesNaNs ? `${v.code} === ${v.code} && typeof ${v.code} === 'number'` : `${v.code} === ${v.code}`;
+        fc.emit(`if (${number}) ${dv}.setFloat32(${at}, ${v.code}, true); else ${dv}.setInt32(${at}, ${fc.helper('f32ToBits')}(${v.code}), true);`);
+      }
       return;
     }
     case Op.MemorySize: {

@@ -16,7 +16,11 @@ export interface CodegenOptions {
   readonly epochInterruption?: boolean;
   /** Every NaN produced by float arithmetic becomes the canonical NaN (cranelift_nan_canonicalization). */
   readonly nanCanonicalization?: boolean;
+  /** Floats may be NaNBoxes (Config.nanBoxes; default: whether this engine needs them). */
+  readonly nanBoxes?: boolean;
 }
+
+import { boxesNaNs } from '../core/nan-boxing.js';
 
 export class ModuleContext {
   /** Runtime helpers the generated code calls (bound as closure constants). */
@@ -30,6 +34,8 @@ export class ModuleContext {
   readonly trampolined: readonly boolean[];
   /** Tables that only ever hold the module's own functions (own-tables.ts). */
   readonly ownTables: readonly boolean[];
+  /** Floats may be NaNBoxes (core/nan-boxing.ts, Config.nanBoxes). */
+  readonly boxesNaNs: boolean;
 
   constructor(
     readonly module: ModuleInfo,
@@ -42,6 +48,7 @@ export class ModuleContext {
   ) {
     this.trampolined = facts.tailCallers;
     this.ownTables = ownFunctionTables(module, facts.writtenTables);
+    this.boxesNaNs = options.nanBoxes ?? boxesNaNs();
   }
 
   funcType(typeIndex: number): FuncType {

@@ -112,6 +112,23 @@ export const TEMPLATES: ReadonlyMap<number, Template> = new Map<number, Template
   [Op.I32TruncSatF64U, { js: (a) => `truncSatU32(${a})`, helpers: ['truncSatU32'] }],
 ]);
 
+/**
+ * Where floats may be NaNBoxes (core/nan-boxing.ts): templates for the instructions that must keep
+ * a NaN's bits, which take their float operands as they are. Every other template is given numbers.
+ */
+export const BOXED_TEMPLATES: ReadonlyMap<number, Template> = new Map<number, Template>([
+  [Op.F32Abs, { js: (a) => `absBits(${a})`, helpers: ['absBits'] }],
+  [Op.F32Neg, { js: (a) => `negBits(${a})`, helpers: ['negBits'] }],
+  [Op.F64Abs, { js: (a) => `absBits(${a})`, helpers: ['absBits'] }],
+  [Op.F64Neg, { js: (a) => `negBits(${a})`, helpers: ['negBits'] }],
+]);
+
+/** Templates whose helpers read a NaNBox's bits themselves. */
+export const TAKES_BOXES: ReadonlySet<number> = new Set([
+  Op.F32Abs, Op.F32Neg, Op.F64Abs, Op.F64Neg, Op.F32Copysign, Op.F64Copysign,
+  Op.F64PromoteF32, Op.I32ReinterpretF32,
+]);
+
 /** Instructions whose template may trap (their entries are not pure). */
 export const TRAPPING: ReadonlySet<number> = new Set([
   Op.I32TruncF32S, Op.I32TruncF64S, Op.I32TruncF32U, Op.I32TruncF64U,

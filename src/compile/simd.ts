@@ -11,7 +11,6 @@ import { inlineLowering, inlineShuffle } from './simd-inline.js';
 import { pushConstant } from './simd-lanes.js';
 import { compileSimdMemory } from './simd-memory.js';
 import { simdHelperName } from './simd-names.js';
-import { canonicalizesNaNs } from '../core/nan-boxing.js';
 
 /**
  * `inline` (the default): lane expressions in the generated code. `helpers`: every instruction is
@@ -52,7 +51,8 @@ export function compileSimdOp(fc: FunctionCompiler, sub: number): void {
     }
     case Imm.Lane: case Imm.None: {
       const lane = op.imm === Imm.Lane ? fc.r.u8() : 0;
-      const lower = inline && !(PICKS_LANE_BITS.has(op.code) && canonicalizesNaNs()) ? inlineLowering(op.code) : undefined;
+      const exactLanes = fc.mc.boxesNaNs && (PICKS_LANE_BITS.has(op.code) || MEETS_SCALARS.has(op.code));
+      const lower = inline && !exactLanes ? inlineLowering(op.code) : undefined;
       if (lower !== undefined) lower(fc, op, lane);
       else if (op.code === Op.I64x2Splat || op.code === Op.I64x2ExtractLane || op.code === Op.I64x2ReplaceLane) i64Lanes(fc, op, lane);
       else helperCall(fc, op, op.imm === Imm.Lane ? [String(lane)] : []);
@@ -68,6 +68,16 @@ export function compileSimdOp(fc: FunctionCompiler, sub: number): void {
  * the helpers, which copy the chosen lane through integer views, keep NaN payloads exact.
  */
 const PICKS_LANE_BITS = new Set<number>([Op.F32x4Pmin, Op.F32x4Pmax, Op.F64x2Pmin, Op.F64x2Pmax]);
+
+/**
+ * Where scalar floats may be NaNBoxes: the instructions that move a float lane's bits to or from a
+ * scalar, or change only its sign, go through the helpers, which read and make boxes (the inline
+ * lanes are plain numbers).
+ */
+const MEETS_SCALARS = new Set<number>([
+  Op.F32x4Splat, Op.F64x2Splat, Op.F32x4ExtractLane, Op.F64x2ExtractLane, Op.F32x4ReplaceLane, Op.F64x2ReplaceLane,
+  Op.F32x4Abs, Op.F32x4Neg, Op.F64x2Abs, Op.F64x2Neg,
+]);
 
 /** A closure constant holding the vector of 16 little-endian bytes. */
 function v128Constant(fc: FunctionCompiler, bytes: Uint8Array): string {

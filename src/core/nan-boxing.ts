@@ -1,6 +1,7 @@
 // Whether this JS engine keeps the bits of a NaN held in a JS number. V8 does; SpiderMonkey and
-// JavaScriptCore NaN-box their values and make every such NaN the canonical one, so there a payload
-// survives only while it stays in typed-array memory or integer bits.
+// JavaScriptCore NaN-box their values and make every such NaN the canonical one. There tswasm
+// carries a wasm float whose bits are a NaN other than that one as a NaNBox: an object holding the
+// bits, whose valueOf is NaN, so arithmetic and comparisons treat it as the NaN it stands for.
 
 let canonicalizes: boolean | undefined;
 
@@ -16,4 +17,36 @@ export function canonicalizesNaNs(): boolean {
     canonicalizes = toWords[0] !== 1 || toWords[1] !== 0x7ff40000;
   }
   return canonicalizes;
+}
+
+let boxesForced: boolean | null = null;
+
+/**
+ * For tests: carry NaNs in NaNBoxes (or not) whatever the engine does, from now on in this process.
+ * Modules compiled before keep their code; the engine fingerprint tells the two kinds apart.
+ */
+export function forceNaNBoxes(on: boolean | null): void {
+  boxesForced = on;
+}
+
+/** Whether wasm floats whose NaN bits a JS number would lose are carried as NaNBoxes. */
+export function boxesNaNs(): boolean {
+  return boxesForced ?? canonicalizesNaNs();
+}
+
+/**
+ * A wasm f32 or f64 NaN kept exactly: the bits of its carrier double (an f32's carrier has the
+ * f32's sign and top mantissa bits). Only the canonical NaN 0x7ff8000000000000 stays a JS number.
+ */
+export class NaNBox {
+  constructor(readonly lo: number, readonly hi: number) {}
+  valueOf(): number {
+    return NaN;
+  }
+}
+
+/** The carrier double of these bits: a NaNBox when they are a NaN other than the canonical one (and boxing is on). */
+export function boxIfNeeded(lo: number, hi: number, d: number): number {
+  if (d === d || (hi === 0x7ff80000 && lo === 0) || !boxesNaNs()) return d;
+  return new NaNBox(lo, hi) as unknown as number;
 }

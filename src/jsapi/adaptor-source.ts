@@ -33,8 +33,8 @@ export function toWasmSource(conv: Conv, js: string, out: string, k: number): st
  */
 export function toJsExpr(conv: Conv, names: readonly string[], k: number): string {
   switch (conv) {
-    case Conv.I32: case Conv.F32: case Conv.F64:
-      return names[0]!;
+    case Conv.I32: return names[0]!;
+    case Conv.F32: case Conv.F64: return `+${names[0]}`; // a NaNBox becomes the NaN it stands for
     case Conv.Extern: return `(GC.used ? externOut(${names[0]}) : ${names[0]})`;
     case Conv.I64: return `(I32[${LO}] = ${names[0]}, I32[${HI}] = ${names[1]}, B64[0])`;
     case Conv.Func: return `(${names[0]} === null ? null : realm.exportedFunction(${names[0]}))`;

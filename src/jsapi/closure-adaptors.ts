@@ -34,7 +34,8 @@ function pushWasm(out: unknown[], conv: Conv, v: unknown, C: readonly Converter[
 /** ToJSValue of lowered components `lo` (and `hi` for i64). */
 function toJs(conv: Conv, lo: unknown, hi: unknown, J: readonly Converter[], k: number, realm: FuncRealm): unknown {
   switch (conv) {
-    case Conv.I32: case Conv.F32: case Conv.F64: return lo;
+    case Conv.I32: return lo;
+    case Conv.F32: case Conv.F64: return +(lo as number); // a NaNBox becomes the NaN it stands for
     case Conv.Extern: return GC.used ? externOut(lo) : lo;
     case Conv.I64:
       I32[LO] = lo as number;

@@ -93,6 +93,7 @@ export function toWasm(t: ValType, v: unknown): unknown {
 
 /** ToJSValue: an engine value of type `t` as a JS value. */
 export function toJs(realm: FuncRealm, t: ValType, x: unknown): unknown {
+  if (t === F32 || t === F64) return +(x as number); // a NaNBox becomes the NaN it stands for
   return isRef(t) ? refToJs(realm, x) : x;
 }
 

@@ -1,5 +1,10 @@
 // Bit-exact conversions between wasm float bit patterns and the JS doubles that carry them.
 // An f32 is a double holding its exact value; an f32 NaN is the double whose sign and top 23 mantissa bits are the f32's.
+// Where the engine canonicalizes NaNs, a float value may be a NaNBox (core/nan-boxing.ts): every
+// function here that takes a float reads its bits, and every one that makes a float boxes a NaN
+// the engine would lose.
+
+import { NaNBox, boxIfNeeded } from '../core/nan-boxing.js';
 
 const f64 = new Float64Array(1);
 const f64i = new Int32Array(f64.buffer);
@@ -10,9 +15,11 @@ const u64 = new BigUint64Array(f64.buffer);
 /** The carried double of an f32 bit pattern. */
 export function f32FromBits(bits: number): number {
   if ((bits & 0x7f800000) === 0x7f800000 && (bits & 0x7fffff) !== 0) {
-    f64i[1] = (bits & 0x80000000) | 0x7ff00000 | ((bits & 0x7fffff) >>> 3);
-    f64i[0] = bits << 29;
-    return f64[0]!;
+    const hi = (bits & 0x80000000) | 0x7ff00000 | ((bits & 0x7fffff) >>> 3);
+    const lo = bits << 29;
+    f64i[1] = hi;
+    f64i[0] = lo;
+    return boxIfNeeded(lo, hi, f64[0]!);
   }
   f32i[0] = bits;
   return f32[0]!;
@@ -20,8 +27,8 @@ export function f32FromBits(bits: number): number {
 
 /** The f32 bit pattern (as int32) of a carried double. */
 export function f32ToBits(x: number): number {
-  if (x !== x) {
-    f64[0] = x;
+  if (x !== x || typeof x === 'object') {
+    storeBits(x);
     const hi = f64i[1]!;
     return (hi & 0x80000000) | 0x7f800000 | ((hi & 0xfffff) << 3) | (f64i[0]! >>> 29);
   }
@@ -33,12 +40,23 @@ export function f32ToBits(x: number): number {
 export function f64FromHalves(lo: number, hi: number): number {
   f64i[0] = lo;
   f64i[1] = hi;
-  return f64[0]!;
+  const d = f64[0]!;
+  return d === d ? d : boxIfNeeded(lo, hi, d);
+}
+
+/** Puts the bits of a float value (a number or a NaNBox) in the scratch words. */
+function storeBits(x: number): void {
+  if (typeof x === 'object') {
+    f64i[0] = (x as unknown as NaNBox).lo;
+    f64i[1] = (x as unknown as NaNBox).hi;
+  } else {
+    f64[0] = x;
+  }
 }
 
 /** Low half of a double's bits; the high half is left in `f64HighOfLast()`. */
 export function f64LowBits(x: number): number {
-  f64[0] = x;
+  storeBits(x);
   return f64i[0]!;
 }
 export function f64HighOfLast(): number {
@@ -47,28 +65,40 @@ export function f64HighOfLast(): number {
 
 export function f64FromBigBits(bits: bigint): number {
   u64[0] = BigInt.asUintN(64, bits);
-  return f64[0]!;
+  return f64FromHalves(f64i[0]!, f64i[1]!);
 }
 export function f64ToBigBits(x: number): bigint {
-  f64[0] = x;
+  storeBits(x);
   return u64[0]!;
 }
 
 /** Sets the quiet bit of a NaN and leaves every other value alone (f64.promote_f32 of a signalling NaN). */
 export function quietNaN(x: number): number {
-  if (x === x) return x;
-  f64[0] = x;
-  f64i[1] = f64i[1]! | 0x80000;
-  return f64[0]!;
+  if (x === x && typeof x === 'number') return x;
+  storeBits(x);
+  return f64FromHalves(f64i[0]!, f64i[1]! | 0x80000);
 }
 
 /** Copies the sign of `b` onto `a`, keeping NaN payloads (works for f32 and f64 carriers alike). */
 export function copysign(a: number, b: number): number {
-  f64[0] = b;
+  storeBits(b);
   const neg = f64i[1]! < 0;
-  f64[0] = a;
-  f64i[1] = neg ? f64i[1]! | 0x80000000 : f64i[1]! & 0x7fffffff;
-  return f64[0]!;
+  storeBits(a);
+  return f64FromHalves(f64i[0]!, neg ? f64i[1]! | 0x80000000 : f64i[1]! & 0x7fffffff);
+}
+
+/** f32/f64.abs where NaNs are boxed: clears the sign bit of NaNs too. */
+export function absBits(x: number): number {
+  if (x === x && typeof x === 'number') return Math.abs(x);
+  storeBits(x);
+  return f64FromHalves(f64i[0]!, f64i[1]! & 0x7fffffff);
+}
+
+/** f32/f64.neg where NaNs are boxed: flips the sign bit of NaNs too. */
+export function negBits(x: number): number {
+  if (x === x && typeof x === 'number') return -x;
+  storeBits(x);
+  return f64FromHalves(f64i[0]!, f64i[1]! ^ 0x80000000);
 }
 
 /** Round to nearest, ties to even (f32/f64.nearest). */

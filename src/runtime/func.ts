@@ -56,9 +56,15 @@ export class WasmFunc {
 }
 
 const adaptors = new Map<string, (f: WasmFunc) => any>();
+/** The float slots the cached adaptors read (remade when the NaN mode changes: runtimeSlots). */
+let adaptorsRead: unknown = TF;
 
 /** One adaptor per lowered parameter shape: `f => (f.body ?? f.fn)(TI[0], TF[1], ...)`. */
 function slotAdaptor(type: FuncType): (f: WasmFunc) => any {
+  if (adaptorsRead !== TF) {
+    adaptors.clear();
+    adaptorsRead = TF;
+  }
   const key = shapeKey(type);
   let a = adaptors.get(key);
   if (a === undefined) {

@@ -2,6 +2,7 @@
 // for generated code and constant expressions. Element reads and writes are inline in generated code.
 
 import { f32FromBits, f64FromHalves } from './float-bits.js';
+import { boxesNaNs } from '../core/nan-boxing.js';
 import { ElemKind, GcArray, type ArrayStore, type Rtt } from './gc-types.js';
 import { trapAllocation, trapArrayBounds, trapNullArray } from './gc-traps.js';
 import { V128_ZERO, v128FromBytes } from './simd-value.js';
@@ -29,7 +30,8 @@ export function arrayAlloc(t: Rtt, n: number): GcArray {
       case ElemKind.I16: return new GcArray(t, new Uint16Array(n), null);
       case ElemKind.I32: return new GcArray(t, new Int32Array(n), null);
       case ElemKind.I64: return new GcArray(t, new Int32Array(n), new Int32Array(n));
-      case ElemKind.F32: case ElemKind.F64: return new GcArray(t, new Float64Array(n), null);
+      // Where floats may be NaNBoxes a plain array keeps them (a Float64Array would make them NaN).
+      case ElemKind.F32: case ElemKind.F64: return new GcArray(t, boxesNaNs() ? new Array<number>(n).fill(0) : new Float64Array(n), null);
       case ElemKind.V128: return new GcArray(t, new Array(n).fill(V128_ZERO), null);
       case ElemKind.Ref: return new GcArray(t, new Array(n).fill(null), null);
     }

@@ -3,7 +3,8 @@
 // Functions returning an i64 return its low half and leave the high half in RI[0].
 
 import { isCanonicalSubtype } from '../validate/type-registry.js';
-import { copysign, f32FromBits, f32ToBits, f64FromHalves, nearest, quietNaN } from './float-bits.js';
+import { absBits, copysign, f32FromBits, f32ToBits, f64FromHalves, nearest, negBits, quietNaN } from './float-bits.js';
+import type { NaNBox } from '../core/nan-boxing.js';
 import { canonNaN, epochReached, outOfFuel } from './interrupts.js';
 import { EXCEPTION_HELPERS } from './exceptions.js';
 import { GC_HELPERS } from './gc.js';
@@ -128,6 +129,10 @@ function f32ConvertI64S(lo: number, hi: number): number {
 }
 
 function f64Bits(x: number): number {
+  if (typeof x === 'object') {
+    RI[0] = (x as unknown as NaNBox).hi;
+    return (x as unknown as NaNBox).lo;
+  }
   scratchF64[0] = x;
   RI[0] = scratchI32[1]!;
   return scratchI32[0]!;
@@ -238,7 +243,7 @@ function depthExceeded(): never {
 /** Every helper generated code may bind, by the name it uses. */
 export const HELPERS = {
   trapUnreachable, trapDivByZero, trapIntOverflow, trapBadConversion, trapMemory, trapTable,
-  fmin, fmax, fceil, ffloor, ftrunc, nearest: fnearest, ctz32, popcnt32, ctz64, popcnt64, copysign, quietNaN, f32ToBits, f32FromBits, f64FromHalves,
+  fmin, fmax, fceil, ffloor, ftrunc, nearest: fnearest, ctz32, popcnt32, ctz64, popcnt64, copysign, quietNaN, f32ToBits, f32FromBits, f64FromHalves, absBits, negBits,
   truncS32, truncU32, truncSatS32, truncSatU32, i64TruncS, i64TruncU, i64TruncSatS, i64TruncSatU,
   f32ConvertI64S, f32ConvertI64U, f64Bits, i64DivS, i64RemS, i64DivU, i64RemU,
   memoryInit, memoryCopy, memoryFill, indirectTarget, refTarget, refNonNull,

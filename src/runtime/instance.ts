@@ -14,7 +14,7 @@ import { HELPERS } from './helpers.js';
 import { checkImport, type RuntimeExtern } from './link.js';
 import { MemoryObject } from './memory.js';
 import { SharedMemoryObject } from './shared-memory.js';
-import { CALLER, DEPTH, LF, LI, LR, RF, RI, RR, TAIL, TF, TI, TR, pendingTail } from './slots.js';
+import { CALLER, runtimeSlots } from './slots.js';
 import { TableObject } from './table.js';
 import type { StoreObject } from './store.js';
 import { TagObject } from './tag.js';
@@ -30,7 +30,6 @@ export interface ModuleCode {
   readonly maxWasmStack: number | null;
 }
 
-const RUNTIME_SLOTS = { RI, RF, RR, TI, TF, TR, TAIL, pendingTail, DEPTH, LI, LF, LR, CALLER };
 
 export class InstanceObject {
   readonly funcs: WasmFunc[] = [];
@@ -100,7 +99,7 @@ export class InstanceObject {
 
     const code = module.code();
     const ctx = {
-      rt: RUNTIME_SLOTS, helpers: HELPERS, maxDepth: module.maxWasmStack ?? 0, store, instance: this, canon: module.canon,
+      rt: runtimeSlots(), helpers: HELPERS, maxDepth: module.maxWasmStack ?? 0, store, instance: this, canon: module.canon,
       funcs: this.funcs, memories: this.memories, tables: this.tables, globals: this.globals, datas, elems,
     };
     if (code.factory !== null) {

@@ -1,7 +1,7 @@
 // Moving lanes in and out of v128: splat, extract_lane, replace_lane, shuffle, swizzle. All of it
 // is bit-exact: f32 and f64 lanes go through their bit patterns, so NaN payloads survive.
 
-import { f32FromBits, f32ToBits, f64FromHalves } from './float-bits.js';
+import { f32FromBits, f32ToBits, f64FromHalves, f64HighOfLast, f64LowBits } from './float-bits.js';
 import { A, B, R, V128 } from './simd-value.js';
 
 const f64 = new Float64Array(1);
@@ -27,9 +27,9 @@ function f32x4_splat(x: number): V128 {
   return new V128(w, w, w, w);
 }
 function f64x2_splat(x: number): V128 {
-  // A Float64Array store keeps every bit of the double, signalling NaNs included.
-  f64[0] = x;
-  return new V128(f64i[0]!, f64i[1]!, f64i[0]!, f64i[1]!);
+  const lo = f64LowBits(x);
+  const hi = f64HighOfLast();
+  return new V128(lo, hi, lo, hi);
 }
 
 // extract_lane and replace_lane take the lane index (an immediate) as their last argument.
@@ -72,10 +72,11 @@ function f32x4_replace_lane(a: V128, x: number, lane: number): V128 {
   return A.get();
 }
 function f64x2_replace_lane(a: V128, x: number, lane: number): V128 {
-  f64[0] = x;
+  const lo = f64LowBits(x);
+  const hi = f64HighOfLast();
   const w = A.set(a).i32;
-  w[2 * lane] = f64i[0]!;
-  w[2 * lane + 1] = f64i[1]!;
+  w[2 * lane] = lo;
+  w[2 * lane + 1] = hi;
   return A.get();
 }
 
@@ -108,11 +109,10 @@ function v128_of_f32(a: number, b: number, c: number, d: number): V128 {
   return new V128(f32ToBits(a), f32ToBits(b), f32ToBits(c), f32ToBits(d));
 }
 function v128_of_f64(a: number, b: number): V128 {
-  f64[0] = a;
-  const w0 = f64i[0]!;
-  const w1 = f64i[1]!;
-  f64[0] = b;
-  return new V128(w0, w1, f64i[0]!, f64i[1]!);
+  const w0 = f64LowBits(a);
+  const w1 = f64HighOfLast();
+  const w2 = f64LowBits(b);
+  return new V128(w0, w1, w2, f64HighOfLast());
 }
 
 /** The lane helpers, by instruction name. */

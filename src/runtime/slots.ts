@@ -1,18 +1,20 @@
 // The process-wide slots of the internal calling convention: extra results, tail-call arguments
 // and the optional depth counter. Every module binds the same arrays, so calls across instances need no wrappers.
 
+import { boxesNaNs } from '../core/nan-boxing.js';
+
 /**
  * Results beyond the first lowered component (i64 = lo then hi, others one component each) are
  * written to slot k (k >= 1, the component's position) of RI (i32 and i64 halves), RF (floats, a
  * Float64Array because ordinary arrays may quiet signalling NaNs) or RR (references).
  */
 export const RI = new Int32Array(1024);
-export const RF = new Float64Array(1024);
+export let RF = floatSlots();
 export const RR: unknown[] = new Array(1024).fill(null);
 
 /** Tail-call arguments, by lowered component position, in the same three kinds. */
 export const TI = new Int32Array(1024);
-export const TF = new Float64Array(1024);
+export let TF = floatSlots();
 export const TR: unknown[] = new Array(1024).fill(null);
 
 /**
@@ -20,8 +22,32 @@ export const TR: unknown[] = new Array(1024).fill(null);
  * that called the part right after it returns: int32 components, floats, references.
  */
 export const LI = new Int32Array(1024);
-export const LF = new Float64Array(1024);
+export let LF = floatSlots();
 export const LR: unknown[] = new Array(1024).fill(null);
+
+/**
+ * Slots for float components. Where floats may be NaNBoxes (core/nan-boxing.ts) a plain array, which
+ * keeps a box as it is; elsewhere a Float64Array, which keeps every bit of a double.
+ */
+function floatSlots(): Float64Array | number[] {
+  return boxesNaNs() ? new Array<number>(1024).fill(0) : new Float64Array(1024);
+}
+
+let slotsBox = boxesNaNs();
+let slotsObject: Readonly<Record<string, unknown>> | null = null;
+
+/** The slots as generated code binds them (ctx.rt), with float slots of the kind the NaN mode needs. */
+export function runtimeSlots(): Readonly<Record<string, unknown>> {
+  if (slotsBox !== boxesNaNs()) {
+    slotsBox = boxesNaNs();
+    RF = floatSlots();
+    TF = floatSlots();
+    LF = floatSlots();
+    slotsObject = null;
+  }
+  slotsObject ??= { RI, RF, RR, TI, TF, TR, TAIL, pendingTail, DEPTH, LI, LF, LR, CALLER };
+  return slotsObject;
+}
 
 /** Returned by a trampolined function body instead of a result when it made a tail call. */
 export const TAIL: object = Object.freeze({ tailCall: true });

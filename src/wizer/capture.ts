@@ -5,6 +5,8 @@ import type { ModuleInfo } from '../binary/module.js';
 import type { GlobalObject } from '../runtime/global.js';
 import type { InstanceObject } from '../runtime/instance.js';
 import { V128 } from '../runtime/simd-value.js';
+import { F32, F64 } from '../core/types.js';
+import { f64HighOfLast, f64LowBits } from '../runtime/float-bits.js';
 
 /** A global's value as comparable bits (numbers) or the value itself (references, v128). */
 export type GlobalValue = { readonly bits: Uint8Array } | { readonly ref: unknown };
@@ -19,6 +21,11 @@ export interface InstanceState {
 export function globalValue(g: GlobalObject): GlobalValue {
   const cell = g.cell;
   if (cell instanceof Int32Array || cell instanceof Float64Array) return { bits: new Uint8Array(cell.buffer.slice(0)) };
+  if (g.type.type === F32 || g.type.type === F64) {
+    // A float cell that may hold a NaNBox (core/nan-boxing.ts): compared by its bits.
+    const lo = f64LowBits(cell[0] as number);
+    return { bits: new Uint8Array(new Int32Array([lo, f64HighOfLast()]).buffer) };
+  }
   return { ref: cell[0] };
 }
 

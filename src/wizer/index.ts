@@ -5,7 +5,7 @@
 import { Engine, Linker, Module, Store, Trap, formatBacktrace, type Config } from '../api/index.js';
 import type { Export } from '../binary/module.js';
 import { F32, F64, I32, I64, V128 as V128_TYPE, heapOf, isRef } from '../core/types.js';
-import { f32ToBits } from '../runtime/float-bits.js';
+import { f32ToBits, f64HighOfLast, f64LowBits } from '../runtime/float-bits.js';
 import { V128 } from '../runtime/simd-value.js';
 import { ByteWriter } from '../text/writer.js';
 import { checkOptionNames } from '../core/options.js';
@@ -144,10 +144,13 @@ function constantOf(type: number, cell: Int32Array | Float64Array | { 0: unknown
     w.s64((BigInt(c[1]!) << 32n) | BigInt(c[0]! >>> 0));
   } else if (type === F32) {
     w.byte(0x43);
-    w.u32le(f32ToBits((cell as Float64Array)[0]!));
+    w.u32le(f32ToBits((cell as ArrayLike<number>)[0]!));
   } else if (type === F64) {
     w.byte(0x44);
-    w.bytes(new Uint8Array((cell as Float64Array).buffer.slice(0, 8)));
+    // The cell may hold a NaNBox (core/nan-boxing.ts): its bits, not a double's, are the value.
+    const lo = f64LowBits((cell as ArrayLike<number>)[0]!);
+    w.u32le(lo >>> 0);
+    w.u32le(f64HighOfLast() >>> 0);
   } else if (type === V128_TYPE) {
     const v = (cell as { 0: unknown })[0] as V128;
     w.byte(0xfd);
