@@ -127,6 +127,12 @@ export function runApiFuzz(seed: number, count: number): ApiFuzzResult {
     () => new Linker(pick([e1, e2, any()])).define(store(), any(), any(), any()),
     () => {
       const l = new Linker(pick([e1, e2]));
+      l.allowShadowing(any());
+      l[pick(['defineUnknownImportsAsTraps', 'defineUnknownImportsAsDefaultValues'] as const)](rnd() < 0.5 ? pick([m1, m3]) : any());
+      return l.instantiatePre(pick([m1, m3, any()]));
+    },
+    () => {
+      const l = new Linker(pick([e1, e2]));
       l.instance(store(), 'x', rnd() < 0.5 ? pick(instances) : any());
       return l.instantiate(store(), pick([m1, m3, any()]));
     },

@@ -1,8 +1,10 @@
 // Differential execution fuzzing: random valid modules (tools/exec-fuzz-gen.ts) run on tswasm (lazy,
 // eager and a variant configuration) and on Node's native WebAssembly; results, traps, globals and
 // memory must agree after every call (rules in tools/exec-fuzz-core.ts).
-// Usage: npx tsx tools/exec-fuzz.ts [--seed N] [--count N] [--start I] [--only I] [--verbose] [--simd | --no-simd] [--closures]
+// Usage: npx tsx tools/exec-fuzz.ts [--seed N] [--count N] [--start I] [--only I] [--verbose] [--simd | --no-simd] [--closures] [--nan-boxes]
 //   --simd / --no-simd: every module / no module uses fixed-width SIMD (default: half of them);
+//   --nan-boxes: floats whose NaN bits a JS number would lose travel as NaNBoxes, as on engines that
+//   NaN-box (core/nan-boxing.ts), so that mode's code is compared with native WebAssembly;
 //   --closures: tswasm makes its tail-call adaptors and GC struct constructors as closures (as where eval is refused);
 //   modules start..start+count-1 of the seed (default 0..999); --only I runs module I alone
 //   (with --verbose: its text, calls and outcomes).
@@ -14,8 +16,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { printModule } from '../src/text/index.js';
-import { newStats, runModule, summary, type Stats } from './exec-fuzz-core.js';
+import type { Stats } from './exec-fuzz-core.js';
 import { forceClosureForms } from '../src/runtime/dynamic-code.js';
+import { forceNaNBoxes } from '../src/core/nan-boxing.js';
+
+// The runner makes its engines as its module loads, and an engine takes the NaN mode it is made in.
+if (!isMainThread && (workerData as Job).nanBoxes) forceNaNBoxes(true);
+const { newStats, runModule, summary } = await import('./exec-fuzz-core.js');
 
 const HANG_MS = 30_000;
 
@@ -26,6 +33,7 @@ interface Job {
   readonly verbose: boolean;
   readonly simd: boolean | undefined;
   readonly closures: boolean;
+  readonly nanBoxes: boolean;
   /** [0]: the module being run. */
   readonly status: SharedArrayBuffer;
 }
@@ -106,7 +114,7 @@ async function main(): Promise<void> {
 
   /** Runs modules from..end-1 in a worker; resolves with the module it hung on, or -1. */
   const run = (from: number) => new Promise<number>((resolve) => {
-    const job: Job = { seed, first: from, end, verbose, simd, closures: args.includes('--closures'), status: status.buffer as SharedArrayBuffer };
+    const job: Job = { seed, first: from, end, verbose, simd, closures: args.includes('--closures'), nanBoxes: args.includes('--nan-boxes'), status: status.buffer as SharedArrayBuffer };
     Atomics.store(status, 0, from);
     const worker = startWorker(job);
     let lastIndex = -1;

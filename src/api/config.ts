@@ -49,7 +49,7 @@ export interface Config {
    * Default: on where this engine does so (probed once), off on V8, whose numbers keep NaN bits.
    * Turn it on to precompile modules (Module.serializeJs, tswasm compile --js) that keep NaN bits
    * on every engine; such code also runs exactly on V8. Modules compiled with and without it refuse
-   * each other's engines when deserialized.
+   * each other's engines when deserialized. It cannot be turned off where the engine needs it.
    */
   readonly nanBoxes?: boolean;
   /**
@@ -119,6 +119,8 @@ export function resolveConfig(config: Config = {}): ResolvedConfig {
   const debug = config.debugSource;
   const key = config.serializationKey;
   const stack = config.maxWasmStack ?? null;
+  // Code without boxes would meet the boxes this engine's runtime makes, and mishandle them.
+  if (config.nanBoxes === false && boxesNaNs()) throw new TypeError('Config.nanBoxes cannot be false on this JavaScript engine: it NaN-boxes its own values, so wasm NaN bits need NaNBoxes here');
   if (stack !== null && !(Number.isInteger(stack) && stack > 0)) throw new RangeError('Config.maxWasmStack must be a positive integer');
   return {
     features: withFeatures(WASM3_FEATURES, config.features ?? {}),

@@ -31,6 +31,7 @@ export class Linker<T = unknown> {
 
   /** Whether a second definition of a name replaces the first (default: it is an error). */
   allowShadowing(allow: boolean): this {
+    if (typeof allow !== 'boolean') throw new TypeError('Linker.allowShadowing: expected a boolean');
     this.shadowing = allow;
     return this;
   }
@@ -80,7 +81,7 @@ export class Linker<T = unknown> {
    */
   module(cx: AsContext<T>, module: string, wasmModule: Module): this {
     const store = storeOf(cx);
-    if (!(wasmModule instanceof Module)) throw new TypeError('Linker.module: expected a Module');
+    expectModule(wasmModule, 'Linker.module');
     const isCommand = wasmModule.exports().some((e) => e.name === '_start' && e.type.kind === 'func');
     if (!isCommand) {
       const instance = this.instantiate(store, wasmModule);
@@ -100,6 +101,7 @@ export class Linker<T = unknown> {
 
   /** Defines every function import of `module` not yet defined as a function that traps when called. */
   defineUnknownImportsAsTraps(module: Module): this {
+    expectModule(module, 'Linker.defineUnknownImportsAsTraps');
     for (const imp of module.imports()) {
       if (imp.type.kind !== 'func' || this.defs.has(key(imp.module, imp.name))) continue;
       const message = `unknown import: \`${imp.module}::${imp.name}\` has not been defined`;
@@ -112,6 +114,7 @@ export class Linker<T = unknown> {
 
   /** Defines every function import of `module` not yet defined as a function returning zeros and nulls. */
   defineUnknownImportsAsDefaultValues(module: Module): this {
+    expectModule(module, 'Linker.defineUnknownImportsAsDefaultValues');
     for (const imp of module.imports()) {
       if (imp.type.kind !== 'func' || this.defs.has(key(imp.module, imp.name))) continue;
       const results = imp.type.type.results;
@@ -168,7 +171,7 @@ export class Linker<T = unknown> {
    * for define()d items. Later changes to the linker do not affect it.
    */
   instantiatePre(module: Module): InstancePre<T> {
-    if (!(module instanceof Module)) throw new TypeError('Linker.instantiatePre: expected a Module');
+    expectModule(module, 'Linker.instantiatePre');
     if (module.engine !== this.engine) throw new Error('module and linker belong to different engines');
     const defs = module.imports().map((imp) => {
       const d = this.defs.get(key(imp.module, imp.name));
@@ -222,4 +225,9 @@ export function resolve(store: Store<any>, d: Definition): Extern {
   if (d.kind === 'host') return d.make(store);
   checkExternStore(store, d.item);
   return d.item;
+}
+
+/** Throws a TypeError naming `where` unless `x` is a Module. */
+function expectModule(x: unknown, where: string): asserts x is Module {
+  if (!(x instanceof Module)) throw new TypeError(`${where}: expected a Module`);
 }

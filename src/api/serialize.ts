@@ -112,6 +112,9 @@ export function describeDifference(theirs: string, ours: string): string {
       const only = (p: Set<string>, q: Set<string>) => [...p].filter((f) => !q.has(f)).join(', ') || 'none';
       return `features differ (only there: ${only(xs, ys)}; only here: ${only(ys, xs)})`;
     }
+    // Code for NaN-boxing engines runs exactly on V8 too: say how to load it here.
+    if (k === 'nanBoxes' && x === 'true' && y === 'false') return 'nanBoxes is true there, false here (an Engine with nanBoxes: true loads it)';
+    if (k === 'nanBoxes' && x === 'false' && y === 'true') return 'nanBoxes is false there, true here (compile it with nanBoxes: true, or -W nan-boxes, to run it on this engine)';
     return `${k} is ${x ?? '(unset)'} there, ${y ?? '(unset)'} here`;
   }).join('; ');
 }

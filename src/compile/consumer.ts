@@ -42,25 +42,16 @@ export function consumerOf(fc: FunctionCompiler): { op: OpInfo; operand: number 
 }
 
 /**
- * f32 instructions that treat every NaN operand alike: arithmetic (whose NaN result may be any
- * quiet NaN), comparisons and conversions. A signalling NaN quieted on its way to them changes nothing.
+ * Float instructions that treat every NaN operand alike: arithmetic (whose NaN result may be any
+ * quiet NaN), comparisons and conversions. A NaN quieted (or made canonical) on its way to them
+ * changes nothing. A value's type decides its user's, so f32 and f64 share the set.
  */
-const F32_NAN_TOLERANT: ReadonlySet<number> = new Set([
+const NAN_TOLERANT: ReadonlySet<number> = new Set([
   Op.F32Add, Op.F32Sub, Op.F32Mul, Op.F32Div, Op.F32Sqrt, Op.F32Min, Op.F32Max,
   Op.F32Ceil, Op.F32Floor, Op.F32Trunc, Op.F32Nearest,
   Op.F32Eq, Op.F32Ne, Op.F32Lt, Op.F32Gt, Op.F32Le, Op.F32Ge,
   Op.F64PromoteF32, Op.I32TruncF32S, Op.I32TruncF32U, Op.I64TruncF32S, Op.I64TruncF32U,
   Op.I32TruncSatF32S, Op.I32TruncSatF32U, Op.I64TruncSatF32S, Op.I64TruncSatF32U,
-]);
-
-/** Whether the f32 value about to be pushed goes to an instruction that treats every NaN alike. */
-export function f32UserIsNanTolerant(fc: FunctionCompiler): boolean {
-  const c = consumerOf(fc);
-  return c !== null && F32_NAN_TOLERANT.has(c.op.code);
-}
-
-/** The f64 instructions that treat every NaN operand alike (as F32_NAN_TOLERANT). */
-const F64_NAN_TOLERANT: ReadonlySet<number> = new Set([
   Op.F64Add, Op.F64Sub, Op.F64Mul, Op.F64Div, Op.F64Sqrt, Op.F64Min, Op.F64Max,
   Op.F64Ceil, Op.F64Floor, Op.F64Trunc, Op.F64Nearest,
   Op.F64Eq, Op.F64Ne, Op.F64Lt, Op.F64Gt, Op.F64Le, Op.F64Ge,
@@ -68,8 +59,8 @@ const F64_NAN_TOLERANT: ReadonlySet<number> = new Set([
   Op.I32TruncSatF64S, Op.I32TruncSatF64U, Op.I64TruncSatF64S, Op.I64TruncSatF64U,
 ]);
 
-/** Whether the f64 value about to be pushed goes to an instruction that treats every NaN alike. */
-export function f64UserIsNanTolerant(fc: FunctionCompiler): boolean {
+/** Whether the float value about to be pushed goes to an instruction that treats every NaN alike. */
+export function floatUserIsNanTolerant(fc: FunctionCompiler): boolean {
   const c = consumerOf(fc);
-  return c !== null && F64_NAN_TOLERANT.has(c.op.code);
+  return c !== null && NAN_TOLERANT.has(c.op.code);
 }

@@ -7,7 +7,7 @@ import { F32, F64, I32, I64 } from '../core/types.js';
 import { derived, entry, literal, simpleEntry, u32, type Entry } from './entry.js';
 import { floatLiteral, operand, type FunctionCompiler } from './function-compiler.js';
 import { compileSharedMemorySize } from './atomics.js';
-import { f32UserIsNanTolerant, f64UserIsNanTolerant } from './consumer.js';
+import { floatUserIsNanTolerant } from './consumer.js';
 
 const LOADS: ReadonlyMap<number, { type: number; get: string; le: boolean; ext?: 's' | 'u' }> = new Map([
   [Op.I32Load, { type: I32, get: 'getInt32', le: true }],
@@ -76,7 +76,7 @@ export function compileMemoryOp(fc: FunctionCompiler, code: number, mem: MemArg)
   if (load !== undefined) {
     fc.readMemArg();
     // Where NaNs are boxed, an f64 read as a number must be checked, unless its user is arithmetic.
-    if (code === Op.F64Load && fc.mc.boxesNaNs && !f64UserIsNanTolerant(fc)) return boxedF64Load(fc, mem);
+    if (code === Op.F64Load && fc.mc.boxesNaNs && !floatUserIsNanTolerant(fc)) return boxedF64Load(fc, mem);
     const addr = fc.pop();
     const dv = fc.view(mem.memory);
     const a = address(fc, addr, mem);
@@ -139,7 +139,7 @@ export function compileMemoryOp(fc: FunctionCompiler, code: number, mem: MemArg)
       fc.emit(`${t} = ${dv}.getFloat32(${at}, true);`);
       // Reading an f32 NaN through a double quiets it: rebuild the carrier from the raw bits, unless
       // the value goes to an instruction for which every NaN is alike (f32 stencils: 20% faster).
-      if (!f32UserIsNanTolerant(fc)) fc.emit(`if (${t} !== ${t}) ${t} = ${fc.helper('f32FromBits')}(${dv}.getInt32(${at}, true));`);
+      if (!floatUserIsNanTolerant(fc)) fc.emit(`if (${t} !== ${t}) ${t} = ${fc.helper('f32FromBits')}(${dv}.getInt32(${at}, true));`);
       fc.push(simpleEntry(F32, t));
       return;
     }

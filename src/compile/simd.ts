@@ -64,8 +64,9 @@ export function compileSimdOp(fc: FunctionCompiler, sub: number): void {
 
 /**
  * Instructions whose result lane is one operand's lane bit for bit. Their inline form passes lanes
- * through JS numbers, which engines that NaN-box (SpiderMonkey, JavaScriptCore) canonicalise; there
- * the helpers, which copy the chosen lane through integer views, keep NaN payloads exact.
+ * through JS numbers, which engines that NaN-box (SpiderMonkey, JavaScriptCore) canonicalise; where
+ * NaNs are boxed (Config.nanBoxes) the helpers, which copy the chosen lane through integer views,
+ * keep NaN payloads exact.
  */
 const PICKS_LANE_BITS = new Set<number>([Op.F32x4Pmin, Op.F32x4Pmax, Op.F64x2Pmin, Op.F64x2Pmax]);
 

@@ -116,5 +116,8 @@ test('an Engine, a Store or a Caller where one is expected, or a TypeError sayin
   refuses(() => Module.validate(anything({}), new Uint8Array(8)), /Module\.validate: expected an Engine/);
   refuses(() => Module.deserialize(anything(null), new Uint8Array(8)), /Module\.deserialize: expected an Engine/);
   refuses(() => new Linker(anything(store)), /Linker: expected an Engine/);
+  // Wasmtime's define_unknown_imports_as_* take the module alone; a Store there was an internal TypeError.
+  refuses(() => new Linker(engine).defineUnknownImportsAsTraps(anything(store)), /Linker\.defineUnknownImportsAsTraps: expected a Module/);
+  refuses(() => new Linker(engine).defineUnknownImportsAsDefaultValues(anything(null)), /Linker\.defineUnknownImportsAsDefaultValues: expected a Module/);
   refuses(() => new Instance(anything(engine), new Module(engine, '(module)')), /expected a Store or a Caller/);
 });

@@ -137,6 +137,14 @@ test('tswasm compile writes .cwasm and ES modules that run only with --allow-pre
     assert.match(noEval.stderr, /does not allow code generation from strings/);
     assert.match(tswasm(['run', '--invoke', 'fib', js, '20']).stderr, /runs only as a precompiled module, with --allow-precompiled/);
 
+    // Code for engines that NaN-box (-W nan-boxes) runs on V8 too, when the engine is told so.
+    const boxed = join(dir, 'fib-boxes.mjs');
+    assert.equal(tswasm(['compile', '--js', '-W', 'nan-boxes', wat, '-o', boxed]).status, 0);
+    assert.deepEqual(tswasm(['run', '--allow-precompiled', '-W', 'nan-boxes', '--invoke', 'fib', boxed, '20']), expected);
+    const unboxed = tswasm(['run', '--allow-precompiled', '--invoke', 'fib', boxed, '20']);
+    assert.equal(unboxed.status, 1);
+    assert.match(unboxed.stderr, /nanBoxes is true there, false here \(an Engine with nanBoxes: true loads it\)/);
+
     const bad = tswasm(['compile', join(dir, 'missing.wasm')]);
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /missing\.wasm: no such file/);

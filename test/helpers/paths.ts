@@ -1,6 +1,6 @@
 // Paths the tests need, valid both from the compiled dist/test tree and when run from source with tsx.
 
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,3 +19,12 @@ export const projectRoot = findRoot();
 
 /** The spec test suite: $WASM_TESTSUITE, or ../shared/testsuite beside the project. */
 export const testsuiteRoot = resolve(process.env.WASM_TESTSUITE ?? join(projectRoot, '..', 'shared', 'testsuite'));
+
+/** The .wast files under `dir`, recursively, sorted. */
+export function wastFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return wastFiles(path);
+    return entry.name.endsWith('.wast') ? [path] : [];
+  }).sort();
+}

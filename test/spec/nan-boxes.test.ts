@@ -6,7 +6,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runFile } from '../../src/cli/wast.js';
@@ -14,19 +14,12 @@ import { selectEngine } from '../../src/spec/select-engine.js';
 import { forceNaNBoxes, NaNBox } from '../../src/core/nan-boxing.js';
 import { f32FromBits, f64FromHalves } from '../../src/runtime/float-bits.js';
 import { DeserializeError, Engine, Module } from '../../src/api/index.js';
-import { testsuiteRoot } from '../helpers/paths.js';
+import { testsuiteRoot, wastFiles } from '../helpers/paths.js';
 import { failureKey, readKnownFailures } from './known-failures.js';
 
 const fixture = fileURLToPath(new URL('../../../test/spec/fixtures/nan-bits.wast', import.meta.url));
 const haveSuite = existsSync(join(testsuiteRoot, 'i32.wast'));
 
-function wastFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return wastFiles(path);
-    return entry.name.endsWith('.wast') ? [path] : [];
-  });
-}
 
 function failures(file: string, path: string): string[] {
   const report = runFile(file, path, selectEngine());
@@ -65,6 +58,11 @@ test('a module compiled with boxes is refused by an engine without them, and the
   forceNaNBoxes(true);
   assert.throws(() => Module.deserialize(new Engine(), plain), (e: unknown) => e instanceof DeserializeError && /nanBoxes is false there, true here/.test(e.message));
   assert.ok(Module.deserialize(new Engine(), boxed) instanceof Module);
+  // Code without boxes cannot run where the runtime makes them; code with boxes runs anywhere.
+  assert.throws(() => new Engine({ nanBoxes: false }), /Config.nanBoxes cannot be false on this JavaScript engine/);
+  forceNaNBoxes(false);
+  assert.ok(Module.deserialize(new Engine({ nanBoxes: true }), boxed) instanceof Module);
+  forceNaNBoxes(true);
 });
 
 test('with boxes, the spec suite: every failure is a known, explained failure', { skip: haveSuite ? false : `spec suite not found at ${testsuiteRoot} (set WASM_TESTSUITE)` }, () => {

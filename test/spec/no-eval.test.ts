@@ -10,19 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FileReport } from '../../src/spec/report.js';
-import { testsuiteRoot } from '../helpers/paths.js';
+import { testsuiteRoot, wastFiles } from '../helpers/paths.js';
 import { failureKey, readKnownFailures } from './known-failures.js';
 
 const helper = fileURLToPath(new URL('../helpers/no-eval-spec.js', import.meta.url));
 const haveSuite = existsSync(join(testsuiteRoot, 'i32.wast'));
 
-function wastFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return wastFiles(path);
-    return entry.name.endsWith('.wast') ? [path] : [];
-  }).sort();
-}
 
 const runHelper = (nodeFlags: string[], args: string[]): FileReport[] => JSON.parse(execFileSync(process.execPath, [...nodeFlags, helper, ...args], {
   encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28,

@@ -3,20 +3,13 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { runFile } from '../../src/cli/wast.js';
 import { selectEngine } from '../../src/spec/select-engine.js';
-import { testsuiteRoot } from '../helpers/paths.js';
+import { testsuiteRoot, wastFiles } from '../helpers/paths.js';
 import { failureKey, readKnownFailures } from './known-failures.js';
 
-function wastFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return wastFiles(path);
-    return entry.name.endsWith('.wast') ? [path] : [];
-  });
-}
 
 const haveSuite = existsSync(join(testsuiteRoot, 'i32.wast'));
 
