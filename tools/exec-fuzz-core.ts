@@ -26,7 +26,6 @@
 // accepts is a mismatch. Stack exhaustion cannot happen (the generator bounds calls and loops), but
 // if both engines hit it the call is skipped, with a reason.
 
-import { setFlagsFromString } from 'node:v8';
 import { Engine, Instance, Module, Store, Trap, TrapCode, Val, type Config, type Func, type Memory } from '../src/index.js';
 import { createWebAssembly } from '../src/jsapi/index.js';
 import { parseWat, printModule } from '../src/text/index.js';
@@ -41,11 +40,15 @@ import { F32, F64, I32, I64, Rng, generateModule, isFloat, moduleSeed, typeName,
 // Node 20's engine runs memory64 (which a quarter of the modules use), typed function references
 // (in the proposal's older encoding: ModulePlan.nativeBytes) and extended constant expressions only
 // behind these flags.
-setFlagsFromString('--experimental-wasm-memory64');
-setFlagsFromString('--experimental-wasm-typed-funcref');
-// br_on_non_null is under the GC flag in Node 20's engine.
-setFlagsFromString('--experimental-wasm-gc');
-setFlagsFromString('--experimental-wasm-extended-const');
+// Only under Node: the runner's transcripts also run in other engines' shells (tools/js-shell-replay.mjs).
+if (typeof process !== 'undefined' && process.versions?.node !== undefined) {
+  const { setFlagsFromString } = await import('node:v8');
+  setFlagsFromString('--experimental-wasm-memory64');
+  setFlagsFromString('--experimental-wasm-typed-funcref');
+  // br_on_non_null is under the GC flag in Node 20's engine.
+  setFlagsFromString('--experimental-wasm-gc');
+  setFlagsFromString('--experimental-wasm-extended-const');
+}
 
 /** The little of Node's own WebAssembly namespace the runner uses (the project's lib has no DOM types). */
 interface NativeWasm {
@@ -212,7 +215,7 @@ function showOutcome(o: Outcome, types: readonly NumType[]): string {
  * Compares a tswasm outcome with the native one: null if they agree, else a description.
  * `relaxed` is set when a float result was NaN on both sides but with other bits.
  */
-function compareOutcome(native: Outcome, ts: Outcome, types: readonly NumType[], raw: boolean): { diff: string | null; relaxed: boolean } {
+export function compareOutcome(native: Outcome, ts: Outcome, types: readonly NumType[], raw: boolean): { diff: string | null; relaxed: boolean } {
   let relaxed = false;
   if (native.kind === 'values' && ts.kind === 'values') {
     for (let i = 0; i < types.length; i++) {
@@ -223,7 +226,7 @@ function compareOutcome(native: Outcome, ts: Outcome, types: readonly NumType[],
         // Bits that differ come from an arithmetic instruction (followed only by bit-preserving
         // ones, which keep the quiet bit), whose NaN results must be arithmetic NaNs: quiet.
         if (!isQuietNaN(types[i]!, b)) return { diff: `result ${i}: tswasm ${hexOf(types[i]!, b)} is a signalling NaN where native has ${hexOf(types[i]!, a)}`, relaxed };
-        if (process.env.EXEC_FUZZ_SHOW_NAN) console.log(`    NaN result ${i}: native ${hexOf(types[i]!, a)}, tswasm ${hexOf(types[i]!, b)}`);
+        if (typeof process !== 'undefined' && process.env.EXEC_FUZZ_SHOW_NAN) console.log(`    NaN result ${i}: native ${hexOf(types[i]!, a)}, tswasm ${hexOf(types[i]!, b)}`);
         relaxed = true;
         continue;
       }
@@ -599,4 +602,43 @@ export function summary(stats: Stats): string {
     lines.push(`SIMD instructions generated: ${SIMD_TARGET_INSTRUCTIONS.length - simdMissing.length} of ${SIMD_TARGET_INSTRUCTIONS.length} (${simdCount} occurrences)${simdNever}`);
   }
   return lines.join('\n');
+}
+
+/**
+ * What one call left behind, as a JS engine-independent record: the outcome, then the globals and
+ * a digest of memory after it.
+ */
+export interface TranscriptEntry {
+  readonly outcome: Outcome;
+  readonly globals: readonly bigint[];
+  readonly memory: string;
+}
+
+/**
+ * A module's planned calls on tswasm's embedding API (lazy compilation), for comparing tswasm in
+ * one JS engine with tswasm in another (tools/js-shell-replay.mjs: JavaScriptCore and SpiderMonkey,
+ * which NaN-box their values, against Node, where tswasm agrees with native WebAssembly). Empty for
+ * modules with host imports (they run on the JS API, where float arguments are JS numbers, whose
+ * NaN bits such engines do not keep); stops at a call that exhausts the stack, whose depth is the
+ * engine's.
+ */
+export function transcript(seed: number, index: number, gen: GenOptions = {}): { plan: ModulePlan; entries: TranscriptEntry[] } {
+  const plan = generateModule(new Rng(moduleSeed(seed, index)), gen);
+  const entries: TranscriptEntry[] = [];
+  if (plan.hostImports.length > 0) return { plan, entries };
+  const store = new Store(engines.lazy);
+  const side = apiSide('lazy', store, new Instance(store, new Module(engines.lazy, plan.bytes), []), plan);
+  for (const call of plan.calls) {
+    const outcome = side.call(plan.exports[call.exportIndex]!, call.args);
+    entries.push({ outcome, globals: side.globals(), memory: digest(side.memory()) });
+    if (outcome.kind === 'stack' || outcome.kind === 'crash') break;
+  }
+  return { plan, entries };
+}
+
+/** FNV-1a of the bytes, with the length. */
+function digest(bytes: Uint8Array): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 16777619);
+  return `${bytes.length}:${(h >>> 0).toString(16)}`;
 }

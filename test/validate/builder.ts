@@ -1,6 +1,8 @@
 // A tiny test-only encoder of module bytes: LEB128, sections and the few entry shapes the
 // validator tests need, so that tests do not depend on the text parser.
 
+import { utf8Bytes } from '../../src/core/utf8.js';
+
 export type Bytes = readonly number[];
 
 export function u32(n: number): number[] {
@@ -32,7 +34,7 @@ export function vec(items: readonly Bytes[]): number[] {
 }
 
 export function str(s: string): number[] {
-  const b = [...new TextEncoder().encode(s)];
+  const b = [...utf8Bytes(s)];
   return [...u32(b.length), ...b];
 }
 

@@ -1,0 +1,69 @@
+// tswasm in the shells of JavaScriptCore (`jsc`, Debian's libjavascriptcoregtk-4.0-bin) and
+// SpiderMonkey (`js102`, libmozjs-102-dev), where it is installed: the whole spec suite
+// (tools/js-shell-wast.mjs) with no failure beyond the known ones, NaN bits included, and execution
+// fuzzer modules agreeing with tswasm on Node call by call (tools/js-shell-replay.mjs). Both engines
+// NaN-box their values, so these check the NaNBox mode (core/nan-boxing.ts) where it is needed.
+// Without the shells the tests are skipped and say so.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
+import { projectRoot, testsuiteRoot, wastFiles } from '../helpers/paths.js';
+import { readKnownFailures } from './known-failures.js';
+
+const haveSuite = existsSync(join(testsuiteRoot, 'i32.wast'));
+const has = (shell: string) => spawnSync('sh', ['-c', `command -v ${shell}`]).status === 0;
+const SHELLS = {
+  jsc: { present: has('jsc'), run: (script: string, args: string[], env: Record<string, string>) => spawnSync('jsc', ['-m', script, '--', ...args], { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 26 }) },
+  js102: { present: has('js102'), run: (script: string, _args: string[], env: Record<string, string>) => spawnSync('js102', ['-m', script], { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 26 }) },
+} as const;
+
+for (const [name, shell] of Object.entries(SHELLS)) {
+  const skip = !shell.present ? `${name} is not installed` : haveSuite ? false : `spec suite not found at ${testsuiteRoot} (set WASM_TESTSUITE)`;
+
+  test(`${name}: the spec suite passes but for the known failures, every NaN bit included`, { skip }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tswasm-shell-'));
+    try {
+      const list = join(dir, 'list.txt');
+      writeFileSync(list, wastFiles(testsuiteRoot).map((f) => relative(testsuiteRoot, f).split(sep).join('/')).join('\n'));
+      const r = shell.run(join(projectRoot, 'tools', 'js-shell-wast.mjs'), [testsuiteRoot, list], { WAST_ROOT: testsuiteRoot, WAST_LIST: list });
+      assert.equal(r.status, 0, r.stderr);
+      const [totals, ...notPassed] = r.stdout.trim().split('\n');
+      const known = readKnownFailures();
+      // SpiderMonkey 102 has no growable SharedArrayBuffer, which shared memories need: it says so.
+      const unexpected = notPassed.filter((line) => {
+        const m = /^(\S+:\d+ \S+) failed: /.exec(line);
+        if (m !== null) return !known.has(m[1]!);
+        return !(name === 'js102' && /^proposals\/threads\/\S+: the script did not run: .*growable SharedArrayBuffers/.test(line));
+      });
+      assert.deepEqual(unexpected, []);
+      const counts = JSON.parse(totals!) as Record<string, { passed: number; failed: number }>;
+      assert.equal(counts.assert_return!.failed, 0);
+      assert.ok(counts.assert_return!.passed > 50_000, `assert_return passed: ${counts.assert_return!.passed}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test(`${name}: execution fuzzer modules agree with tswasm on Node, call by call`, { skip: shell.present ? false : `${name} is not installed` }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tswasm-replay-'));
+    try {
+      const script = join(projectRoot, 'tools', 'js-shell-replay.mjs');
+      const recording = join(dir, 'replay.json');
+      const rec = spawnSync(process.execPath, [script, 'record', '7111', '0', '400'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+      assert.equal(rec.status, 0, rec.stderr);
+      writeFileSync(recording, rec.stdout);
+      const r = shell.run(script, ['replay', recording], { REPLAY: recording });
+      assert.equal(r.status, 0, r.stderr);
+      const summary = r.stdout.trim().split('\n').pop()!;
+      const m = /^replay: 400 modules \((\d+) with calls\), (\d+) calls, 0 disagreeing$/.exec(summary);
+      assert.ok(m !== null, r.stdout);
+      assert.ok(Number(m[2]) > 1000, summary);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
