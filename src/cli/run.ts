@@ -202,7 +202,7 @@ function isJsFile(file: string): boolean {
   return /\.(mjs|js)$/i.test(file);
 }
 
-const PRECOMPILED_HINT = 'compile and run it with the same -W fuel, timeout and nan-canonicalization options';
+const PRECOMPILED_HINT = 'compile and run it with the same -W fuel, timeout, nan-canonicalization and nan-boxes options';
 
 /** Imports a precompiled ES module (refused without --allow-precompiled: importing runs its code). */
 async function importPrecompiled(opts: RunOptions): Promise<unknown> {

@@ -349,7 +349,7 @@ export class FunctionCompiler {
       return simpleEntry(I64, t, `${t}h`);
     }
     this.emit(`${t} = ${e.type === I32 ? int(e) : e.code};`);
-    return simpleEntry(e.type, t);
+    return e.number === true ? { ...simpleEntry(e.type, t), number: true } : simpleEntry(e.type, t);
   }
 
   /** An i64 whose halves can both be used as they are (materialised when its high half needs the low one). */
@@ -970,7 +970,7 @@ export class FunctionCompiler {
       return simpleEntry(I64, t, `${t}h`);
     }
     this.emit(`${t} = ${e.type === I32 ? int(e) : e.code};`);
-    return simpleEntry(e.type, t);
+    return e.number === true ? { ...simpleEntry(e.type, t), number: true } : simpleEntry(e.type, t);
   }
 
   frameAt(depth: number): Frame {
