@@ -10,13 +10,27 @@ import type { FunctionCompiler } from './function-compiler.js';
 /**
  * The instruction that will pop the value about to be pushed, and which of its operands the value
  * is (0 = deepest): found by walking the following instructions with the opcode table's signatures
- * (straight-line code only, at most 32 instructions; null when the walk cannot tell). The answer is
+ * (straight-line code only, at most LOOKAHEAD instructions; null when the walk cannot tell). The answer is
  * exact: a stack value is used once, by that instruction.
  */
-export function consumerOf(fc: FunctionCompiler): { op: OpInfo; operand: number } | null {
-  const r = new ByteReader(fc.r.bytes, fc.r.pos, fc.r.end);
+export function consumerOf(fc: FunctionCompiler): Consumer | null {
+  return consumerAt(fc.r.bytes, fc.r.pos, fc.r.end);
+}
+
+/** How far consumerOf looks ahead: an f64 operand waits while the other side of nbody's subtractions is computed. */
+const LOOKAHEAD = 64;
+
+/** The instruction that pops a value pushed just before `pos`, as consumerOf; `at` is where its immediates start. */
+interface Consumer {
+  readonly op: OpInfo;
+  readonly operand: number;
+  readonly at: number;
+}
+
+function consumerAt(bytes: Uint8Array, pos: number, end: number): Consumer | null {
+  const r = new ByteReader(bytes, pos, end);
   let depth = 1;
-  for (let n = 0; n < 32 && r.pos < r.end; n++) {
+  for (let n = 0; n < LOOKAHEAD && r.pos < r.end; n++) {
     const byte = r.u8();
     const op = byte >= 0xfb && byte <= 0xfe ? opByPrefixed(byte, r.u32()) : opByByte(byte);
     if (op === undefined) return null;
@@ -34,7 +48,7 @@ export function consumerOf(fc: FunctionCompiler): { op: OpInfo; operand: number 
     } else {
       return null;
     }
-    if (params >= depth) return { op, operand: params - depth };
+    if (params >= depth) return { op, operand: params - depth, at: r.pos };
     depth += results - params;
     skipImmediates(r, op);
   }
@@ -59,8 +73,38 @@ const NAN_TOLERANT: ReadonlySet<number> = new Set([
   Op.I32TruncSatF64S, Op.I32TruncSatF64U, Op.I64TruncSatF64S, Op.I64TruncSatF64U,
 ]);
 
-/** Whether the float value about to be pushed goes to an instruction that treats every NaN alike. */
+/**
+ * Whether the float value about to be pushed goes to an instruction that treats every NaN alike,
+ * or, where NaNs are boxed, into a local whose every read does (nanTolerantLocals).
+ */
 export function floatUserIsNanTolerant(fc: FunctionCompiler): boolean {
   const c = consumerOf(fc);
-  return c !== null && NAN_TOLERANT.has(c.op.code);
+  if (c === null) return false;
+  if (NAN_TOLERANT.has(c.op.code)) return true;
+  return fc.mc.boxesNaNs && c.op.code === Op.LocalSet && fc.nanTolerantLocals().has(new ByteReader(fc.r.bytes, c.at, fc.r.end).u32());
+}
+
+/**
+ * The locals of a body whose every read (local.get, and the value local.tee leaves) goes straight to
+ * an instruction that treats every NaN alike: which NaN such a local holds is never observed, so a
+ * load into it need not keep a NaN's bits (where NaNs are boxed, that check is the cost of an f64
+ * load: nbody 12% in JavaScriptCore). Any read the lookahead cannot follow disqualifies the local.
+ */
+export function nanTolerantLocals(bytes: Uint8Array, start: number, end: number, count: number): Set<number> {
+  const tolerant = new Set<number>();
+  for (let i = 0; i < count; i++) tolerant.add(i);
+  const r = new ByteReader(bytes, start, end);
+  while (r.pos < r.end && tolerant.size > 0) {
+    const byte = r.u8();
+    const op = byte >= 0xfb && byte <= 0xfe ? opByPrefixed(byte, r.u32()) : opByByte(byte);
+    if (op === undefined) return new Set();
+    if (op.code === Op.LocalGet || op.code === Op.LocalTee) {
+      const index = r.u32();
+      const c = consumerAt(bytes, r.pos, end);
+      if (c === null || !NAN_TOLERANT.has(c.op.code)) tolerant.delete(index);
+      continue;
+    }
+    skipImmediates(r, op);
+  }
+  return tolerant;
 }

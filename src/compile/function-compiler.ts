@@ -17,6 +17,7 @@ import { pushV128Local, setV128Local, v128LocalDecls } from './simd-locals.js';
 import { compileExceptionOp, endTry, inTryBody, isExceptionOp, skipDeadException, type TryState } from './exceptions.js';
 import { compileGcOp, isGcOp } from './gc.js';
 import { compileAtomicOp } from './atomics.js';
+import { nanTolerantLocals } from './consumer.js';
 import { compileWideArithmeticOp, isWideArithmeticOp } from './wide-arithmetic.js';
 import type { ModuleContext } from './module-context.js';
 import {
@@ -152,6 +153,7 @@ export class FunctionCompiler {
   /** Line indices where memory views are re-read (after calls and memory.grow). */
   reloadLines: number[] = [];
   readonly r: ByteReader;
+  private readonly bodyStart: number;
   private readonly memArg: MemArg = { memory: 0, align: 0, offset: 0 };
   readonly trampolined: boolean;
   readonly depthCounted: boolean;
@@ -171,6 +173,7 @@ export class FunctionCompiler {
     this.type = mc.typeOfFunc(funcIndex);
     this.localTypes = [...this.type.params, ...body.locals];
     this.r = new ByteReader(m.bytes, body.code.start, body.code.end);
+    this.bodyStart = body.code.start;
     this.trampolined = mc.trampolined[funcIndex]!;
     this.depthCounted = mc.options.maxWasmStack !== null;
     this.fuel = mc.options.consumeFuel === true;
@@ -299,6 +302,14 @@ export class FunctionCompiler {
   view(index: number): string {
     this.usedMemories.add(index);
     return `dv${index}`;
+  }
+
+  private tolerantLocals: Set<number> | null = null;
+
+  /** Locals whose NaN bits are never observed (consumer.ts), found on first request. */
+  nanTolerantLocals(): Set<number> {
+    this.tolerantLocals ??= nanTolerantLocals(this.r.bytes, this.bodyStart, this.r.end, this.localTypes.length);
+    return this.tolerantLocals;
   }
 
   /** Marks a point where memory may have grown or been replaced: views are re-read there. */
