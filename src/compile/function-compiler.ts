@@ -789,7 +789,7 @@ export class FunctionCompiler {
     // A NaNBox is an object: give templates that compare or test their float operands numbers.
     const unbox = this.mc.boxesNaNs && !TAKES_BOXES.has(code);
     const isFloat = (a: Entry) => a.type === F32 || a.type === F64;
-    let js = t.js(...(args.map((a) => (unbox && isFloat(a) && a.number !== true && !NUMBER_LITERAL.test(a.code) ? `+${operand(a)}` : operand(a))) as [string, string]));
+    let js = t.js(...(args.map((a) => (unbox && isFloat(a) && a.number !== true && !isNumberLiteral(a.code) ? `+${operand(a)}` : operand(a))) as [string, string]));
     if (this.canonNaN && NAN_PRODUCING.has(code)) js = `${this.helper('canonNaN')}(${js})`;
     const resultType = op.results![0]!;
     const result = derived(resultType, `(${js})`, args, !TRAPPING.has(code), t.bool === true);
@@ -1553,10 +1553,15 @@ function f64Value(lo: number, hi: number): number {
   return f64buf[0]!;
 }
 
-/** An exact JS literal for a non-NaN double. */
-/** A float literal as floatLiteral writes it (never a NaNBox). */
+/** A float literal as floatLiteral writes it: a number, never a NaNBox. */
 const NUMBER_LITERAL = /^\(?-?(?:Infinity|\d[\d.e+-]*)\)?$/;
 
+/** Whether `code` is a float literal (floatLiteral's form). */
+export function isNumberLiteral(code: string): boolean {
+  return NUMBER_LITERAL.test(code);
+}
+
+/** An exact JS literal for a non-NaN double. */
 export function floatLiteral(v: number): string {
   if (v === Infinity) return 'Infinity';
   if (v === -Infinity) return '(-Infinity)';

@@ -5,7 +5,7 @@ import { Op } from '../binary/op.js';
 import type { MemArg } from '../binary/instructions.js';
 import { F32, F64, I32, I64 } from '../core/types.js';
 import { derived, entry, literal, simpleEntry, u32, type Entry } from './entry.js';
-import { floatLiteral, operand, type FunctionCompiler } from './function-compiler.js';
+import { floatLiteral, isNumberLiteral, operand, type FunctionCompiler } from './function-compiler.js';
 import { compileSharedMemorySize } from './atomics.js';
 import { floatUserIsNanTolerant } from './consumer.js';
 
@@ -54,7 +54,7 @@ function boxedF64Load(fc: FunctionCompiler, mem: MemArg): void {
 
 /** A float entry that cannot be a NaNBox: an arithmetic result or a literal. */
 function isNumber(e: Entry): boolean {
-  return e.number === true || (e.simple && /^\(?-?(?:Infinity|\d[\d.e+-]*)\)?$/.test(e.code));
+  return e.number === true || (e.simple && isNumberLiteral(e.code));
 }
 
 export function isMemoryOp(code: number): boolean {
@@ -75,7 +75,8 @@ export function compileMemoryOp(fc: FunctionCompiler, code: number, mem: MemArg)
   const load = LOADS.get(code);
   if (load !== undefined) {
     fc.readMemArg();
-    // Where NaNs are boxed, an f64 read as a number must be checked, unless its user is arithmetic.
+    // Where NaNs are boxed, an f64 read as a number must be checked, unless its user is arithmetic
+    // (or a local only arithmetic reads).
     if (code === Op.F64Load && fc.mc.boxesNaNs && !floatUserIsNanTolerant(fc)) return boxedF64Load(fc, mem);
     const addr = fc.pop();
     const dv = fc.view(mem.memory);
