@@ -86,7 +86,7 @@ export function runJsApiFuzz(seed: number, count: number): JsApiFuzzResult {
     if (native.kind === ours.kind && native.value === ours.value) continue;
     const nativeArgs = picks.map((i) => pool(sides[0])[i % pool(sides[0]).length]);
     // JSAPI_FUZZ_ALL=1 reports the known differences too.
-    if (!process.env.JSAPI_FUZZ_ALL && KNOWN.some(([op, explains]) => op === name && explains(nativeArgs, native, ours))) continue;
+    if (!(typeof process !== 'undefined' && process.env.JSAPI_FUZZ_ALL) && KNOWN.some(([op, explains]) => op === name && explains(nativeArgs, native, ours))) continue;
     const key = `${name}(${nativeArgs.map(describe).join(', ')}): native ${native.kind}${native.value ? `=${native.value}` : ''}, tswasm ${ours.kind}${ours.value ? `=${ours.value}` : ''}`;
     findings.set(key, name);
   }
