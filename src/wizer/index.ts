@@ -2,7 +2,8 @@
 // and write a new module that starts in the state the function left: globals, memory sizes and
 // contents. Instantiating the result skips the work the function did (and the start function).
 
-import { Engine, Linker, Module, Store, Trap, formatBacktrace, type Config } from '../api/index.js';
+import { Engine, Linker, Module, Store, Trap, formatBacktrace, type Config, type Instance } from '../api/index.js';
+import { LinkError } from '../core/errors.js';
 import type { Export } from '../binary/module.js';
 import { F32, F64, I32, I64, V128 as V128_TYPE, heapOf, isRef } from '../core/types.js';
 import { f32ToBits, f64HighOfLast, f64LowBits } from '../runtime/float-bits.js';
@@ -57,7 +58,14 @@ export function preinitialize(bytes: Uint8Array, options: PreinitializeOptions =
   const linker = new Linker<unknown>(engine);
   options.link?.(linker, store);
   linker.defineUnknownImportsAsTraps(module);
-  const instance = linker.instantiate(store, module);
+  let instance: Instance;
+  try {
+    instance = linker.instantiate(store, module);
+  } catch (e) {
+    // Only functions can stand in for what nothing defines; a tag (or anything else) must be given.
+    if (e instanceof LinkError) throw new PreinitializeError(`the module cannot be instantiated for initialisation: ${e.message} (define it with the link option, or --preload a module that exports it)`);
+    throw e;
+  }
   const raw = instance.raw;
   const init = instance.getFunc(store, initName)!;
   const type = init.type(store);

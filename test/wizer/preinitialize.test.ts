@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Engine, Func, Instance, Module, Store, Val, funcType, I32 } from '../../src/api/index.js';
+import { Engine, Func, Instance, Linker, Module, Store, Tag, Val, funcType, I32 } from '../../src/api/index.js';
 import { parseWat } from '../../src/text/index.js';
 import { PreinitializeError, preinitialize } from '../../src/wizer/index.js';
 import { projectRoot } from '../helpers/paths.js';
@@ -130,6 +130,23 @@ test('what cannot be snapshotted is refused with the reason', () => {
   refused('(module (global (mut funcref) (ref.null func)) (func $f) (elem declare func $f) (func (export "wizer-initialize") (global.set 0 (ref.func $f))))', /reference in global 0/);
   refused('(module (table 1 funcref) (func $f) (elem $e func $f) (func (export "wizer-initialize") (elem.drop $e)))', /dropped element segment 0/);
   refused('(module (func (export "wizer-initialize")) (func (export "x")))', /cannot rename "nope"/, { renames: [['y', 'nope']] });
+  // A tag nothing defines was a LinkError from inside preinitialize.
+  refused('(module (import "env" "t" (tag (param i32))) (func (export "wizer-initialize")))', /cannot be instantiated for initialisation: .*env::t.*link option, or --preload/);
+});
+
+test('an imported tag, given through the link option, is imported by the snapshot too', () => {
+  const wat = `(module (import "env" "t" (tag $t (param i32))) (global (export "g") (mut i32) (i32.const 0))
+    (func (export "wizer-initialize")
+      (global.set 0 (block $h (result i32) (try_table (catch $t $h) (throw $t (i32.const 42))) (i32.const -1)))))`;
+  const link = (linker: Linker<unknown>, store: Store<unknown>) => linker.define(store, 'env', 't', new Tag(store, funcType([I32], [])));
+  const snapshot = preinitialize(parseWat(wat), { link });
+  const engine = new Engine();
+  const module = new Module(engine, snapshot);
+  assert.deepEqual(module.imports().map((i) => `${i.module}.${i.name}:${i.type.kind}`), ['env.t:tag']);
+  const store = new Store(engine);
+  const linker = new Linker(engine);
+  link(linker, store);
+  assert.deepEqual(linker.instantiate(store, module).getGlobal(store, 'g')!.get(store), Val.i32(42));
 });
 
 test('tswasm wizer pre-initialises a C program; the result prints the same, with the work done', () => {
