@@ -48,7 +48,8 @@ function boxedF64Load(fc: FunctionCompiler, mem: MemArg): void {
   const t = fc.temp(F64);
   fc.emit(`${at} = ${address(fc, addr, mem)};`);
   fc.emit(`${t} = ${dv}.getFloat64(${at}, true);`);
-  fc.emit(`if (${t} !== ${t}) ${t} = ${fc.helper('f64FromHalves')}(${dv}.getInt32(${at}, true), ${dv}.getInt32(${at} + 4, true));`);
+  // The canonical NaN (0x7ff8000000000000) is the number already: only other NaNs need the helper.
+  fc.emit(`if (${t} !== ${t} && (${dv}.getInt32(${at} + 4, true) !== 2146959360 || ${dv}.getInt32(${at}, true) !== 0)) ${t} = ${fc.helper('f64FromHalves')}(${dv}.getInt32(${at}, true), ${dv}.getInt32(${at} + 4, true));`);
   fc.push(simpleEntry(F64, t));
 }
 
