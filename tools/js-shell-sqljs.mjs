@@ -1,0 +1,72 @@
+// sql.js (the shared harness's workload: 20,000 inserts, an index, three queries) in JavaScriptCore's
+// shell (it uses the shell's `read` and `load`), on tswasm, polywasm or the shell's own WebAssembly;
+// above all without the JIT (`jsc --useJIT=false`, as in iOS Lockdown Mode), where there is no
+// WebAssembly at all. Build first.
+//   jsc [--useJIT=false] -m tools/js-shell-sqljs.mjs -- BENCH_DIR tswasm|polywasm|native [RUNS]
+// BENCH_DIR is ../shared/bench with its node_modules. Prints the set-up time, each run's time and
+// the result's digest (the same digest as run-realworld.mjs's for the same output).
+
+import { createWebAssembly } from '../dist/src/jsapi/index.js';
+import { utf8Bytes, utf8Text } from '../dist/src/core/utf8.js';
+
+/* global read, load, print, scriptArgs, arguments */
+const args = typeof scriptArgs !== 'undefined' ? [...scriptArgs] : typeof arguments !== 'undefined' ? [...arguments] : [];
+const [bench, which = 'tswasm', runs = '4'] = args;
+if (!bench) throw new Error('give the bench folder (../shared/bench) as the first argument');
+const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+// What emscripten's glue expects of a browser that these shells lack.
+globalThis.TextDecoder ??= class { decode(b) { return b === undefined ? '' : utf8Text(b instanceof Uint8Array ? b : new Uint8Array(b.buffer, b.byteOffset, b.byteLength)); } };
+globalThis.TextEncoder ??= class { encode(s) { return utf8Bytes(s); } };
+globalThis.console ??= { log: print, warn: print, error: print, info: print };
+if (which === 'tswasm') globalThis.WebAssembly = createWebAssembly();
+else if (which === 'polywasm') globalThis.WebAssembly = (await import(`${bench}/node_modules/polywasm/index.js`)).WebAssembly;
+else if (which !== 'native' || typeof WebAssembly === 'undefined') throw new Error(`no runtime "${which}" here`);
+
+globalThis.module = { exports: {} };
+globalThis.exports = globalThis.module.exports;
+load(`${bench}/node_modules/sql.js/dist/sql-wasm.js`);
+const initSqlJs = globalThis.module.exports;
+const t0 = now();
+const SQL = await initSqlJs({ wasmBinary: new Uint8Array(read(`${bench}/node_modules/sql.js/dist/sql-wasm.wasm`, 'binary')) });
+const setup = now() - t0;
+
+function digest(s) {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return `${s.length}:${(h >>> 0).toString(16)}`;
+}
+
+function run() {
+  const db = new SQL.Database();
+  db.run('CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, grp INTEGER, val REAL)');
+  const stmt = db.prepare('INSERT INTO t (name, grp, val) VALUES (?, ?, ?)');
+  db.run('BEGIN');
+  for (let i = 0; i < 20000; i++) stmt.run([`name${i}`, i % 37, ((i * 7919) % 1000) / 10]);
+  db.run('COMMIT');
+  stmt.free();
+  db.run('CREATE INDEX t_grp ON t (grp, val)');
+  const out = [];
+  for (const sql of [
+    'SELECT grp, COUNT(*), SUM(val), AVG(LENGTH(name)) FROM t GROUP BY grp ORDER BY SUM(val) DESC LIMIT 5',
+    "SELECT COUNT(*), MAX(id) FROM t WHERE name LIKE '%77%'",
+    'SELECT grp, SUM(val) FROM t WHERE grp = 5 AND val > 50 GROUP BY grp',
+  ]) {
+    try {
+      out.push(db.exec(sql)[0].values);
+    } catch (e) {
+      out.push(String(e.message));
+    }
+  }
+  db.close();
+  return digest(JSON.stringify(out));
+}
+
+const times = [];
+let result = '';
+for (let i = 0; i < Number(runs); i++) {
+  const t = now();
+  result = run();
+  times.push(Math.round(now() - t));
+}
+print(`${which}: set-up ${Math.round(setup)} ms, runs ${times.join(' ')} ms, result ${result}`);
