@@ -1,15 +1,15 @@
-// sql.js (the shared harness's workload: 20,000 inserts, an index, three queries) in JavaScriptCore's
-// shell (it uses the shell's `read` and `load`), on tswasm, polywasm or the shell's own WebAssembly;
-// above all without the JIT (`jsc --useJIT=false`, as in iOS Lockdown Mode), where there is no
-// WebAssembly at all. Build first.
+// sql.js (the shared harness's workload: 20,000 inserts, an index, three queries) in a JS engine's
+// shell, on tswasm, polywasm or the shell's own WebAssembly; above all in JavaScriptCore without the
+// JIT (`jsc --useJIT=false`, as in iOS Lockdown Mode), where there is no WebAssembly at all. Build first.
 //   jsc [--useJIT=false] -m tools/js-shell-sqljs.mjs -- BENCH_DIR tswasm|polywasm|native [RUNS]
+//   js102 -m tools/js-shell-sqljs.mjs -- BENCH_DIR tswasm|polywasm|native [RUNS]
 // BENCH_DIR is ../shared/bench with its node_modules. Prints the set-up time, each run's time and
 // the result's digest (the same digest as run-realworld.mjs's for the same output).
 
 import { createWebAssembly } from '../dist/src/jsapi/index.js';
 import { utf8Bytes, utf8Text } from '../dist/src/core/utf8.js';
 
-/* global read, load, print, scriptArgs, arguments */
+/* global read, load, print, scriptArgs, arguments, os */
 const args = typeof scriptArgs !== 'undefined' ? [...scriptArgs] : typeof arguments !== 'undefined' ? [...arguments] : [];
 const [bench, which = 'tswasm', runs = '4'] = args;
 if (!bench) throw new Error('give the bench folder (../shared/bench) as the first argument');
@@ -18,7 +18,8 @@ const now = () => (typeof performance !== 'undefined' ? performance.now() : Date
 // What emscripten's glue expects of a browser that these shells lack.
 globalThis.TextDecoder ??= class { decode(b) { return b === undefined ? '' : utf8Text(b instanceof Uint8Array ? b : new Uint8Array(b.buffer, b.byteOffset, b.byteLength)); } };
 globalThis.TextEncoder ??= class { encode(s) { return utf8Bytes(s); } };
-globalThis.console ??= { log: print, warn: print, error: print, info: print };
+globalThis.console ??= {};
+for (const k of ['log', 'warn', 'error', 'info']) globalThis.console[k] ??= print;
 if (which === 'tswasm') globalThis.WebAssembly = createWebAssembly();
 else if (which === 'polywasm') globalThis.WebAssembly = (await import(`${bench}/node_modules/polywasm/index.js`)).WebAssembly;
 else if (which !== 'native' || typeof WebAssembly === 'undefined') throw new Error(`no runtime "${which}" here`);
@@ -28,7 +29,8 @@ globalThis.exports = globalThis.module.exports;
 load(`${bench}/node_modules/sql.js/dist/sql-wasm.js`);
 const initSqlJs = globalThis.module.exports;
 const t0 = now();
-const SQL = await initSqlJs({ wasmBinary: new Uint8Array(read(`${bench}/node_modules/sql.js/dist/sql-wasm.wasm`, 'binary')) });
+const readBytes = (p) => new Uint8Array(typeof os !== 'undefined' && os.file ? os.file.readFile(p, 'binary') : read(p, 'binary'));
+const SQL = await initSqlJs({ wasmBinary: readBytes(`${bench}/node_modules/sql.js/dist/sql-wasm.wasm`) });
 const setup = now() - t0;
 
 function digest(s) {
