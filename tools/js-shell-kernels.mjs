@@ -7,17 +7,14 @@
 // whether the checksum matches the manifest.
 
 import { createWebAssembly } from '../dist/src/jsapi/index.js';
+import { args, now, readBytes, readText } from './js-shell-host.mjs';
 
-/* global read, print, scriptArgs, arguments, os */
-const args = typeof scriptArgs !== 'undefined' ? scriptArgs : [...arguments];
+/* global print */
 const [bench, which = 'run_small'] = args;
 if (!bench) throw new Error('give the bench folder (../shared/bench) as the first argument');
-const readText = typeof read === 'function' ? (p) => read(p) : (p) => os.file.readFile(p);
-const readBytes = typeof read === 'function' ? (p) => new Uint8Array(read(p, 'binary')) : (p) => os.file.readFile(p, 'binary');
 const manifest = JSON.parse(readText(`${bench}/kernels/manifest.json`));
 const runtimes = { tswasm: createWebAssembly(), polywasm: (await import(`${bench}/node_modules/polywasm/index.js`)).WebAssembly };
 if (args.includes('native') && typeof WebAssembly !== 'undefined') runtimes.native = WebAssembly;
-const now = typeof performance !== 'undefined' ? () => performance.now() : () => Date.now();
 for (const k of Object.keys(manifest.kernels)) {
   const bytes = readBytes(`${bench}/kernels/reactor/${k}.wasm`);
   const row = [k.padEnd(9)];

@@ -10,16 +10,11 @@
 // (exec-fuzz-core.ts: transcript).
 
 import { compareOutcome, transcript } from '../dist/tools/exec-fuzz-core.js';
+import { args, getenv, inNode, out, readText } from './js-shell-host.mjs';
 
-/* global read, print, scriptArgs, arguments, os */
-const inNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
-const shellArgs = typeof scriptArgs !== 'undefined' ? [...scriptArgs] : typeof arguments !== 'undefined' ? [...arguments] : [];
-// SpiderMonkey's shell takes arguments after a module as more scripts: there the file comes in $REPLAY.
-const fromEnv = typeof os !== 'undefined' && os.getenv?.('REPLAY');
-const args = inNode ? process.argv.slice(2) : fromEnv ? ['replay', fromEnv] : shellArgs;
-const out = inNode ? (s) => process.stdout.write(`${s}\n`) : print;
-const readText = inNode ? (await import('node:fs')).readFileSync.bind(null) : typeof read === 'function' ? read : (p) => os.file.readFile(p);
-const readFile = (p) => (inNode ? readText(p, 'utf8') : readText(p));
+// SpiderMonkey's shell can also be given the file in $REPLAY.
+const fromEnv = inNode ? undefined : getenv('REPLAY');
+const [mode, ...rest] = fromEnv ? ['replay', fromEnv] : args;
 
 const encode = (entries) => entries.map((e) => ({
   outcome: e.outcome.kind === 'values' ? { kind: 'values', values: e.outcome.values.map(String) } : e.outcome,
@@ -28,14 +23,13 @@ const encode = (entries) => entries.map((e) => ({
 }));
 const decodeOutcome = (o) => (o.kind === 'values' ? { kind: 'values', values: o.values.map(BigInt) } : o);
 
-const [mode, ...rest] = args;
 if (mode === 'record') {
   const [seed, from, count] = rest.map(Number);
   const modules = [];
   for (let i = from; i < from + count; i++) modules.push({ index: i, entries: encode(transcript(seed, i).entries) });
   out(JSON.stringify({ seed, modules }));
 } else if (mode === 'replay') {
-  const { seed, modules } = JSON.parse(readFile(rest[0]));
+  const { seed, modules } = JSON.parse(readText(rest[0]));
   let calls = 0;
   let compared = 0;
   let differ = 0;

@@ -8,12 +8,11 @@
 
 import { createWebAssembly } from '../dist/src/jsapi/index.js';
 import { utf8Bytes, utf8Text } from '../dist/src/core/utf8.js';
+import { args, now, readBytes } from './js-shell-host.mjs';
 
-/* global read, load, print, scriptArgs, arguments, os */
-const args = typeof scriptArgs !== 'undefined' ? [...scriptArgs] : typeof arguments !== 'undefined' ? [...arguments] : [];
+/* global load, print */
 const [bench, which = 'tswasm', runs = '4'] = args;
 if (!bench) throw new Error('give the bench folder (../shared/bench) as the first argument');
-const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 // What emscripten's glue expects of a browser that these shells lack.
 globalThis.TextDecoder ??= class { decode(b) { return b === undefined ? '' : utf8Text(b instanceof Uint8Array ? b : new Uint8Array(b.buffer, b.byteOffset, b.byteLength)); } };
@@ -29,7 +28,6 @@ globalThis.exports = globalThis.module.exports;
 load(`${bench}/node_modules/sql.js/dist/sql-wasm.js`);
 const initSqlJs = globalThis.module.exports;
 const t0 = now();
-const readBytes = (p) => new Uint8Array(typeof os !== 'undefined' && os.file ? os.file.readFile(p, 'binary') : read(p, 'binary'));
 const SQL = await initSqlJs({ wasmBinary: readBytes(`${bench}/node_modules/sql.js/dist/sql-wasm.wasm`) });
 const setup = now() - t0;
 

@@ -12,12 +12,9 @@ import { parseWat } from '../dist/src/text/index.js';
 import { runScript } from '../dist/src/spec/runner.js';
 import { featuresFor } from '../dist/src/spec/suite.js';
 import { ApiSpecEngine } from '../dist/src/spec/api-engine.js';
+import { args, getenv, readText } from './js-shell-host.mjs';
 
-/* global os, read, print, scriptArgs, arguments */
-const shellOs = typeof os === 'undefined' ? undefined : os;
-const readText = shellOs?.file?.readFile ?? read;
-const getenv = (name) => shellOs?.getenv?.(name);
-const args = typeof scriptArgs !== 'undefined' ? scriptArgs : typeof arguments !== 'undefined' ? [...arguments] : [];
+/* global print */
 const root = getenv('WAST_ROOT') ?? args[0];
 const list = getenv('WAST_LIST') ?? args[1];
 if (!root || !list) throw new Error('give the suite and a file listing .wast paths relative to it (WAST_ROOT and WAST_LIST, or as arguments)');

@@ -38,6 +38,14 @@ export function entry(type: ValType, code: string, hi = '', pure = true, locals:
   return { type, code, hi, pure, simple, locals, bool };
 }
 
+/** A float literal as FunctionCompiler's floatLiteral writes it. */
+const NUMBER_LITERAL = /^\(?-?(?:Infinity|\d[\d.e+-]*)\)?$/;
+
+/** A float entry that is a JS number, never a NaNBox: an arithmetic result or a literal. */
+export function isNumber(e: Entry): boolean {
+  return e.number === true || NUMBER_LITERAL.test(e.code);
+}
+
 /** A temp or literal: simple, pure, reads no locals. */
 export function simpleEntry(type: ValType, code: string, hi = ''): Entry {
   return { type, code, hi, pure: true, simple: true, locals: null, bool: false };

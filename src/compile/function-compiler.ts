@@ -7,7 +7,7 @@ import { opByByte, opByPrefixed } from '../binary/opcodes.js';
 import { Op } from '../binary/op.js';
 import { BLOCK_EMPTY, BLOCK_TYPE_INDEX, ByteReader } from '../binary/reader.js';
 import { readMemArg, skipImmediates, type MemArg } from '../binary/instructions.js';
-import { cond, derived, entry, int, intLiteral, literal, simpleEntry, type Entry } from './entry.js';
+import { cond, derived, entry, int, intLiteral, isNumber, literal, simpleEntry, type Entry } from './entry.js';
 import { BOXED_TEMPLATES, NAN_PRODUCING, TAKES_BOXES, TEMPLATES, TRAPPING } from './numeric.js';
 import { compileI64Op, isI64Op } from './i64.js';
 import { compileMemoryOp, isMemoryOp } from './memory-ops.js';
@@ -789,7 +789,7 @@ export class FunctionCompiler {
     // A NaNBox is an object: give templates that compare or test their float operands numbers.
     const unbox = this.mc.boxesNaNs && !TAKES_BOXES.has(code);
     const isFloat = (a: Entry) => a.type === F32 || a.type === F64;
-    let js = t.js(...(args.map((a) => (unbox && isFloat(a) && a.number !== true && !isNumberLiteral(a.code) ? `+${operand(a)}` : operand(a))) as [string, string]));
+    let js = t.js(...(args.map((a) => (unbox && isFloat(a) && !isNumber(a) ? `+${operand(a)}` : operand(a))) as [string, string]));
     if (this.canonNaN && NAN_PRODUCING.has(code)) js = `${this.helper('canonNaN')}(${js})`;
     const resultType = op.results![0]!;
     const result = derived(resultType, `(${js})`, args, !TRAPPING.has(code), t.bool === true);
@@ -1551,14 +1551,6 @@ function f64Value(lo: number, hi: number): number {
   f64bufI[0] = lo;
   f64bufI[1] = hi;
   return f64buf[0]!;
-}
-
-/** A float literal as floatLiteral writes it: a number, never a NaNBox. */
-const NUMBER_LITERAL = /^\(?-?(?:Infinity|\d[\d.e+-]*)\)?$/;
-
-/** Whether `code` is a float literal (floatLiteral's form). */
-export function isNumberLiteral(code: string): boolean {
-  return NUMBER_LITERAL.test(code);
 }
 
 /** An exact JS literal for a non-NaN double. */

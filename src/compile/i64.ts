@@ -105,7 +105,7 @@ export function compileI64Op(fc: FunctionCompiler, code: number): void {
     case Op.I64TruncF32U: case Op.I64TruncF64U: return helperPairFrom(fc, 'i64TruncU', true);
     case Op.I64TruncSatF32S: case Op.I64TruncSatF64S: return helperPairFrom(fc, 'i64TruncSatS', false);
     case Op.I64TruncSatF32U: case Op.I64TruncSatF64U: return helperPairFrom(fc, 'i64TruncSatU', false);
-    case Op.I64ReinterpretF64: return helperPairFrom(fc, 'f64Bits', false);
+    case Op.I64ReinterpretF64: return helperPairFrom(fc, 'f64Bits', false, true);
     case Op.F32ConvertI64S: case Op.F32ConvertI64U: {
       const a = fc.pair(fc.pop());
       const h = fc.helper(code === Op.F32ConvertI64S ? 'f32ConvertI64S' : 'f32ConvertI64U');
@@ -138,11 +138,11 @@ function helperPair(fc: FunctionCompiler, name: string, args: string[]): void {
   fc.push(simpleEntry(I64, t, `${t}h`));
 }
 
-function helperPairFrom(fc: FunctionCompiler, name: string, traps: boolean): void {
+function helperPairFrom(fc: FunctionCompiler, name: string, traps: boolean, readsBoxes = false): void {
   const a = fc.pop();
   if (traps || !a.pure) fc.spillNonPure();
-  // Truncations test for NaN, which a NaNBox is only as a number (f64Bits reads the box itself).
-  helperPair(fc, name, [fc.mc.boxesNaNs && name !== 'f64Bits' ? `+${a.code}` : a.code]);
+  // Truncations test for NaN, which a NaNBox is only as a number; f64Bits reads the box itself.
+  helperPair(fc, name, [fc.mc.boxesNaNs && !readsBoxes ? `+${a.code}` : a.code]);
 }
 
 function compare(fc: FunctionCompiler, code: number): void {

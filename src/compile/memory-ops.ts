@@ -4,8 +4,8 @@
 import { Op } from '../binary/op.js';
 import type { MemArg } from '../binary/instructions.js';
 import { F32, F64, I32, I64 } from '../core/types.js';
-import { derived, entry, literal, simpleEntry, u32, type Entry } from './entry.js';
-import { floatLiteral, isNumberLiteral, operand, type FunctionCompiler } from './function-compiler.js';
+import { derived, entry, isNumber, literal, simpleEntry, u32, type Entry } from './entry.js';
+import { floatLiteral, operand, type FunctionCompiler } from './function-compiler.js';
 import { compileSharedMemorySize } from './atomics.js';
 import { floatUserIsNanTolerant } from './consumer.js';
 
@@ -51,11 +51,6 @@ function boxedF64Load(fc: FunctionCompiler, mem: MemArg): void {
   // The canonical NaN (0x7ff8000000000000) is the number already: only other NaNs need the helper.
   fc.emit(`if (${t} !== ${t} && (${dv}.getInt32(${at} + 4, true) !== 2146959360 || ${dv}.getInt32(${at}, true) !== 0)) ${t} = ${fc.helper('f64FromHalves')}(${dv}.getInt32(${at}, true), ${dv}.getInt32(${at} + 4, true));`);
   fc.push(simpleEntry(F64, t));
-}
-
-/** A float entry that cannot be a NaNBox: an arithmetic result or a literal. */
-function isNumber(e: Entry): boolean {
-  return e.number === true || (e.simple && isNumberLiteral(e.code));
 }
 
 export function isMemoryOp(code: number): boolean {

@@ -45,8 +45,8 @@ export class NaNBox {
   }
 }
 
-/** The carrier double of these bits: a NaNBox when they are a NaN other than the canonical one (and boxing is on). */
-export function boxIfNeeded(lo: number, hi: number, d: number): number {
-  if (d === d || (hi === 0x7ff80000 && lo === 0) || !boxesNaNs()) return d;
+/** A NaN's value from its bits and its double `nan`: a NaNBox unless it is the canonical NaN (or boxing is off). */
+export function boxIfNeeded(lo: number, hi: number, nan: number): number {
+  if ((hi === 0x7ff80000 && lo === 0) || !boxesNaNs()) return nan;
   return new NaNBox(lo, hi) as unknown as number;
 }
