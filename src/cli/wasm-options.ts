@@ -23,6 +23,8 @@ export interface WasmOptions {
   nanCanonicalization: boolean;
   /** Config.nanBoxes, or null for the engine's default. */
   nanBoxes: boolean | null;
+  /** Config.splitLargeSwitches, or null for the engine's default. */
+  splitLargeSwitches: boolean | null;
 }
 
 export function defaultWasmOptions(): WasmOptions {
@@ -30,6 +32,7 @@ export function defaultWasmOptions(): WasmOptions {
     fuel: null, timeoutMs: null, maxMemorySize: null, maxTableElements: null, maxInstances: null,
     maxTables: null, maxMemories: null, trapOnGrowFailure: false, unknownImportsTrap: false, nanCanonicalization: false,
     nanBoxes: null,
+    splitLargeSwitches: null,
   };
 }
 
@@ -41,6 +44,7 @@ export function engineConfig(w: WasmOptions): Config {
   return {
     consumeFuel: w.fuel !== null, epochInterruption: w.timeoutMs !== null, nanCanonicalization: w.nanCanonicalization,
     ...(w.nanBoxes === null ? {} : { nanBoxes: w.nanBoxes }),
+    ...(w.splitLargeSwitches === null ? {} : { splitLargeSwitches: w.splitLargeSwitches }),
   };
 }
 
@@ -54,7 +58,10 @@ export const WASM_OPTIONS_HELP = `  -W KEY[=VALUE],...    Wasmtime's -W options 
                           unknown-imports-trap[=y|n]     imports nothing defines trap when called
                           nan-canonicalization[=y|n]     float results carry the canonical NaN
                           nan-boxes[=y|n]                keep NaN bits as objects, as engines that
-                                                         NaN-box need (default: this engine's need)`;
+                                                         NaN-box need (default: this engine's need)
+                          split-large-switches[=y|n]     compile interpreter-sized switch loops as
+                                                         parts, as browsers need (default: n here,
+                                                         since this command lifts V8's size limit)`;
 
 type Setter = (opts: WasmOptions, value: string | null, key: string) => void;
 
@@ -70,6 +77,7 @@ const SETTERS: Readonly<Record<string, Setter>> = {
   'unknown-imports-trap': (o, v, k) => { o.unknownImportsTrap = flag(k, v); },
   'nan-canonicalization': (o, v, k) => { o.nanCanonicalization = flag(k, v); },
   'nan-boxes': (o, v, k) => { o.nanBoxes = flag(k, v); },
+  'split-large-switches': (o, v, k) => { o.splitLargeSwitches = flag(k, v); },
 };
 
 /** Applies one -W argument ("max-memory-size=65536,trap-on-grow-failure") to `opts`. */

@@ -21,7 +21,7 @@ import { nanTolerantLocals } from './consumer.js';
 import { compileWideArithmeticOp, isWideArithmeticOp } from './wide-arithmetic.js';
 import type { ModuleContext } from './module-context.js';
 import {
-  continueOrLeave, dispatchLocal, finishSplit, jumpToState, openSplit, partBranch, partReturn, shouldSplit, splitBoundary,
+  SPLIT_CHAIN_MIN, continueOrLeave, dispatchLocal, finishSplit, jumpToState, openSplit, partBranch, partReturn, shouldSplit, splitBoundary,
   type Dispatch, type Part, type Split,
 } from './split.js';
 import { Kind, componentKinds, resultSlot, tailSlot } from '../runtime/lowering.js';
@@ -607,7 +607,9 @@ export class FunctionCompiler {
         return;
       case Op.Block: {
         const n = this.chainLength();
-        if (n >= CHAIN_MIN) this.openChain(n);
+        if (n >= CHAIN_MIN) this.openChain(n, false);
+        // The blocks' types are one byte each, 2 bytes apart: case 0 starts after the last.
+        else if (n >= SPLIT_CHAIN_MIN && shouldSplit(this, null, n, r.pos + 2 * n - 1)) this.openChain(n, true);
         else this.openBlock(byte, r.blockType());
         return;
       }
@@ -1195,7 +1197,8 @@ export class FunctionCompiler {
     return n;
   }
 
-  private openChain(n: number): void {
+  /** Opens a chain of n empty blocks; split: shouldSplit already said yes. */
+  private openChain(n: number, split: boolean): void {
     for (let i = 0; i < n; i++) {
       if (i > 0) this.r.u8();
       this.r.blockType();
@@ -1210,7 +1213,7 @@ export class FunctionCompiler {
     const x = loop !== null && this.part === null ? dispatchLocal(this) : null;
     this.emit(`${state} = 0;`);
     const base = this.frames.length;
-    if (x !== null && shouldSplit(this, x)) {
+    if (split || shouldSplit(this, x, n, this.r.pos)) {
       this.split = openSplit(this, label, state, n);
     } else {
       this.open(`${label}: for (;;) {`);
@@ -1238,7 +1241,7 @@ export class FunctionCompiler {
       splitBoundary(this, this.split, c.k, !this.unreachable);
       if (c.k === c.n) {
         finishSplit(this, this.split);
-        this.split = null;
+        this.split = this.split.parent;
       }
     } else if (c.k < c.n) {
       this.emit(`case ${c.k}:`);

@@ -18,6 +18,8 @@ export interface CodegenOptions {
   readonly nanCanonicalization?: boolean;
   /** Floats may be NaNBoxes (Config.nanBoxes; default: whether this engine needs them). */
   readonly nanBoxes?: boolean;
+  /** Split very large switch loops into parts (Config.splitLargeSwitches; default: on). */
+  readonly splitLargeSwitches?: boolean;
 }
 
 import { boxesNaNs } from '../core/nan-boxing.js';

@@ -7,17 +7,27 @@ import { ByteReader } from '../binary/reader.js';
 import { skipImmediates } from '../binary/instructions.js';
 import { I32, I64, isRef, type ValType } from '../core/types.js';
 import { Kind, componentKinds, resultSlot } from '../runtime/lowering.js';
-import type { Entry } from './entry.js';
+import { simpleEntry, type Entry } from './entry.js';
 import type { Frame, FunctionCompiler } from './function-compiler.js';
 
 /**
- * Bodies of at least this many bytes whose main loop is a dispatch are split. Go's are up to 195 KB
- * and 10 times that as JS; TurboFan took 5-11 s per compile of the largest and gave up on two
+ * Bodies of at least this many bytes are split at a large chain. Go's dispatch loops are up to
+ * 195 KB and 10 times that as JS; TurboFan took 5-11 s per compile of the largest and gave up on two
  * ("code generation failed", over 16K deoptimization exits), and re-compiled the others after
- * every deoptimization. sql.js's and QuickJS's largest functions (34 and 28 KB) are not dispatch
- * loops of this kind and stay whole.
+ * every deoptimization. clang's large `switch` loops (SQLite's and QuickJS's interpreters, 35 and
+ * 29 KB) are JS functions that no engine optimises at all unless its limits are lifted.
  */
 export const SPLIT_MIN_BYTES = 16384;
+/**
+ * A chain that is not a Go dispatch (any `switch` compiled by clang) is split when its cases span
+ * at least this many bytes: then most of the function is in parts.
+ */
+export const CHAIN_SPLIT_MIN_BYTES = 8192;
+/**
+ * Fewer blocks than CHAIN_MIN still form a chain when it is split: SQLite's interpreter switches
+ * over 50 blocks around a block holding another 132, each case an opcode's code.
+ */
+export const SPLIT_CHAIN_MIN = 16;
 /**
  * A part ends at the first case boundary after this many bytes of code. Smaller parts make each
  * re-optimisation after a deoptimisation cheaper: esbuild's median transform in the harness went
@@ -66,6 +76,8 @@ interface Saved {
 }
 
 export interface Split {
+  /** The split whose case 0 (in the outer function) holds this one, else null. */
+  readonly parent: Split | null;
   readonly label: string;
   readonly state: string;
   readonly n: number;
@@ -89,23 +101,57 @@ export function dispatchLocal(fc: FunctionCompiler): number | null {
   return r.bytes[peek.pos] === Op.BrTable ? x : null;
 }
 
-/** Whether the body is split at this chain: large, a dispatch loop whose state is (nearly) always set to constants. */
-export function shouldSplit(fc: FunctionCompiler, x: number): boolean {
+/**
+ * Whether the body is split at this chain (of n blocks; x is the local a dispatch loop switches on,
+ * else null): large, with scalar locals, and either a dispatch loop whose state is (nearly) always
+ * set to constants or a chain spanning most of the function.
+ */
+export function shouldSplit(fc: FunctionCompiler, x: number | null, n: number, casesStart: number): boolean {
   const m = fc.mc.module;
   const body = m.codes[fc.funcIndex - m.numImportedFuncs]!;
-  if (body.code.end - body.code.start < SPLIT_MIN_BYTES || fc.trampolined || fc.split !== null) return false;
+  // A split inside another's case 0 is in the outer function; inside a part it is not.
+  if (body.code.end - body.code.start < SPLIT_MIN_BYTES || fc.trampolined || fc.part !== null) return false;
   let components = 0;
   for (const t of fc.localTypes) {
     if (!(t === I32 || t === I64 || t === 0x7d || t === 0x7c || isRef(t))) return false;
     components += t === I64 ? 2 : 1;
   }
   if (components > MAX_COMPONENTS) return false;
-  // Frames around the chain: branches to them leave a part, which carries no values.
+  // Frames around the chain: a branch to one leaves the part, its values through the result slots.
   for (const f of fc.frames) {
     if (f.kind === 'func') continue;
-    if (f.params.length > 0 || f.results.length > 0 || f.exn !== undefined || f.chain !== undefined) return false;
+    if (f.params.length > 0 || f.exn !== undefined) return false;
   }
-  return constantSets(fc, x, body.code.start, body.code.end);
+  if (x !== null && constantSets(fc, x, body.code.start, body.code.end)) return true;
+  return fc.mc.options.splitLargeSwitches !== false && !handlesExceptions(fc, body.code.start, body.code.end) && chainEnd(fc, n, casesStart) - casesStart >= CHAIN_SPLIT_MIN_BYTES;
+}
+
+/** Where the chain of n blocks whose case 0 starts at casesStart ends: after its outermost block's `end`. */
+function chainEnd(fc: FunctionCompiler, n: number, casesStart: number): number {
+  const r = new ByteReader(fc.r.bytes, casesStart, fc.r.end);
+  let depth = n;
+  while (r.pos < r.end) {
+    const byte = r.u8();
+    const op = byte >= 0xfb && byte <= 0xfe ? opByPrefixed(byte, r.u32()) : opByByte(byte);
+    if (op === undefined) return r.pos;
+    if (byte === Op.Block || byte === Op.Loop || byte === Op.If || byte === Op.Try || byte === Op.TryTable) depth++;
+    else if (byte === Op.End && --depth === 0) return r.pos;
+    skipImmediates(r, op);
+  }
+  return r.pos;
+}
+
+/** Whether the body has any exception-handling instruction (parts do not carry handlers). */
+function handlesExceptions(fc: FunctionCompiler, start: number, end: number): boolean {
+  const r = new ByteReader(fc.r.bytes, start, end);
+  while (r.pos < r.end) {
+    const byte = r.u8();
+    const op = byte >= 0xfb && byte <= 0xfe ? opByPrefixed(byte, r.u32()) : opByByte(byte);
+    if (op === undefined) return true;
+    if (op.feature === 'exceptions' || op.feature === 'legacy_exceptions') return true;
+    skipImmediates(r, op);
+  }
+  return false;
 }
 
 /**
@@ -147,7 +193,7 @@ export function openSplit(fc: FunctionCompiler, label: string, state: string, n:
   fc.reloadViews();
   fc.shallower();
   fc.lines.push('');
-  return { label, state, n, frameBase: fc.frames.length, exits: [], parts: [], outer: null, dispatchLine, returns: false };
+  return { parent: fc.split, label, state, n, frameBase: fc.frames.length, exits: [], parts: [], outer: null, dispatchLine, returns: false };
 }
 
 /** The end of chain block k: case k begins, in a new part when the current one is big enough. */
@@ -241,7 +287,8 @@ export function continueOrLeave(fc: FunctionCompiler, label: string, state: stri
 
 /**
  * A branch from inside a part to a frame outside it: returns true when handled (a return, a
- * branch to an enclosing frame). Chain frames of the split are handled by jumpToState.
+ * branch to an enclosing frame, its values through the result slots). Chain frames of the split
+ * are handled by jumpToState.
  */
 export function partBranch(fc: FunctionCompiler, f: Frame, values: readonly Entry[]): boolean {
   const s = fc.split!;
@@ -257,12 +304,22 @@ export function partBranch(fc: FunctionCompiler, f: Frame, values: readonly Entr
     j = s.exits.length;
     s.exits.push(f);
   }
+  toResultSlots(fc, values);
   fc.emit(`${s.state} = ${-2 - j}; break P;`);
   return true;
 }
 
 /** `return` inside a part: every result component to its slot (component 0 too), then leave with -1. */
 export function partReturn(fc: FunctionCompiler, s: Split, values: readonly Entry[]): void {
+  fc.spillNonPure();
+  toResultSlots(fc, values);
+  s.returns = true;
+  fc.emit(`${s.state} = -1; break P;`);
+}
+
+/** Values leaving a part, one lowered component per result slot (numbered across kinds, as calls do). */
+function toResultSlots(fc: FunctionCompiler, values: readonly Entry[]): void {
+  if (values.length === 0) return;
   fc.spillNonPure();
   const vals = fc.pairs(values).map((v) => fc.materialize(v));
   let k = 0;
@@ -272,9 +329,26 @@ export function partReturn(fc: FunctionCompiler, s: Split, values: readonly Entr
     out.push(`${resultSlot(kinds[0]!)}[${k++}] = ${v.type === I32 ? intOf(v) : v.code};`);
     if (v.type === I64) out.push(`RI[${k++}] = ${v.hi};`);
   }
-  if (out.length) fc.emit(out.join(' '));
-  s.returns = true;
-  fc.emit(`${s.state} = -1; break P;`);
+  fc.emit(out.join(' '));
+}
+
+/** The values toResultSlots left, read back in the outer function. */
+function fromResultSlots(types: readonly ValType[]): Entry[] {
+  let k = 0;
+  return types.map((t) => {
+    const code = `${resultSlot(componentKinds(t)[0]!)}[${k++}]`;
+    return simpleEntry(t, code, t === I64 ? `RI[${k++}]` : '');
+  });
+}
+
+/** The outer function's statements for a part's exit to frame f. */
+function exitCode(fc: FunctionCompiler, f: Frame): string[] {
+  const saved = fc.lines;
+  const out: string[] = [];
+  fc.lines = out;
+  fc.branchCode(f, fromResultSlots(f.kind === 'loop' ? f.params : f.results));
+  fc.lines = saved;
+  return out.map((l) => l.trim());
 }
 
 function intOf(e: Entry): string {
@@ -362,7 +436,7 @@ export function finishSplit(fc: FunctionCompiler, s: Split): void {
     lines.push(`  if (${s.state} < 0) {`);
     if (s.returns) lines.push(`    if (${s.state} === -1) ${fc.outerReturn()}`);
     s.exits.forEach((f, j) => {
-      lines.push(`    if (${s.state} === ${-2 - j}) ${f.kind === 'loop' ? 'continue' : 'break'} ${f.label};`);
+      lines.push(`    if (${s.state} === ${-2 - j}) { ${exitCode(fc, f).join(' ')} }`);
     });
     lines.push('  }');
   }

@@ -2,6 +2,7 @@
 // The library core cannot change them (it runs in any JS engine); Node hosts call tuneV8() once.
 
 import { setFlagsFromString } from 'node:v8';
+import { noteLargeFunctionsOptimised } from '../core/large-functions.js';
 
 /**
  * V8 does not optimize a function whose bytecode exceeds --max-optimized-bytecode-size (60 KiB
@@ -18,4 +19,6 @@ export function tuneV8(): void {
   if (tuned) return;
   tuned = true;
   for (const flag of V8_FLAGS) setFlagsFromString(flag);
+  // Engines created from now on keep large switch loops whole (Config.splitLargeSwitches).
+  noteLargeFunctionsOptimised();
 }
