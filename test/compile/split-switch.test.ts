@@ -14,6 +14,11 @@ import { Engine, Func, I32, Instance, Module, Store, Trap, TrapCode, Val, funcTy
 import { parseWat } from '../../src/text/index.js';
 import { CHAIN_SPLIT_MIN_BYTES, SPLIT_MIN_BYTES } from '../../src/compile/split.js';
 import { decodeModule } from '../../src/binary/decoder.js';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../helpers/paths.js';
+import { tempDir } from '../wasi/helpers.js';
 
 /** Cases of the inner chain (1..INNER) and of the outer chain (1..OUTER). */
 const INNER = 80;
@@ -302,4 +307,36 @@ test('fuel: the split interpreter consumes exactly what it does whole, and runs 
     if (a.outcome === TrapCode.OutOfFuel) outOfFuel++;
   });
   assert.ok(outOfFuel >= 50, `only ${outOfFuel} runs ran out of fuel`);
+});
+
+test('tswasm compile -W split-large-switches: the command keeps switches whole unless told, and runs either', () => {
+  const dir = tempDir('tswasm-switch-');
+  const cli = join(projectRoot, 'bin', 'tswasm.mjs');
+  const tswasm = (args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+  try {
+    const wasm = join(dir, 'interp.wasm');
+    writeFileSync(wasm, BIG);
+    const split = join(dir, 'split.mjs');
+    const whole = join(dir, 'whole.mjs');
+    assert.equal(tswasm(['compile', '--js', '-W', 'split-large-switches', wasm, '-o', split]).status, 0);
+    assert.equal(tswasm(['compile', '--js', wasm, '-o', whole]).status, 0);
+    assert.equal(partsByChain(readFileSync(split, 'utf8')).size, 2);
+    assert.equal(partsByChain(readFileSync(whole, 'utf8')).size, 0);
+    // Both run on the command's engine (whose own default keeps switches whole) with native's results;
+    // the host import comes from a wasm twin of hookImpl.
+    const hook = join(dir, 'hook.wat');
+    writeFileSync(hook, '(module (func (export "hook") (param i32) (result i32) (i32.xor (i32.mul (local.get 0) (i32.const 0x01000193)) (i32.shr_u (local.get 0) (i32.const 11)))))');
+    const native = nativeRunner(BIG);
+    const returning = inputs(20).map(([sel, x]) => [sel & 0x0fffffff, x] as const).filter(([sel, x]) => 'b' in native.run(sel, x));
+    assert.ok(returning.length >= 3);
+    for (const [sel, x] of returning.slice(0, 3)) {
+      const want = native.run(sel, x) as { b: bigint; d: number; i: number };
+      for (const file of [split, whole]) {
+        const r = tswasm(['run', '--allow-precompiled', '--preload', `env=${hook}`, '--invoke', 'run', file, String(sel), String(x)]);
+        assert.equal(r.stdout, `${want.b}\n${want.d}\n${want.i}\n`, `${file}: ${r.stderr}`);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
