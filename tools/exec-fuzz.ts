@@ -1,10 +1,12 @@
 // Differential execution fuzzing: random valid modules (tools/exec-fuzz-gen.ts) run on tswasm (lazy,
 // eager and a variant configuration) and on Node's native WebAssembly; results, traps, globals and
 // memory must agree after every call (rules in tools/exec-fuzz-core.ts).
-// Usage: npx tsx tools/exec-fuzz.ts [--seed N] [--count N] [--start I] [--only I] [--verbose] [--simd | --no-simd] [--closures] [--nan-boxes]
+// Usage: npx tsx tools/exec-fuzz.ts [--seed N] [--count N] [--start I] [--only I] [--verbose] [--simd | --no-simd] [--closures] [--nan-boxes] [--split-everywhere]
 //   --simd / --no-simd: every module / no module uses fixed-width SIMD (default: half of them);
 //   --nan-boxes: floats whose NaN bits a JS number would lose travel as NaNBoxes, as on engines that
 //   NaN-box (core/nan-boxing.ts), so that mode's code is compared with native WebAssembly;
+//   --split-everywhere: every chain of two or more empty blocks is split into parts, each case its own
+//   JS function (compile/split.ts's test switch), so that the parts' machinery meets every shape;
 //   --closures: tswasm makes its tail-call adaptors and GC struct constructors as closures (as where eval is refused);
 //   modules start..start+count-1 of the seed (default 0..999); --only I runs module I alone
 //   (with --verbose: its text, calls and outcomes).
@@ -19,9 +21,11 @@ import { printModule } from '../src/text/index.js';
 import type { Stats } from './exec-fuzz-core.js';
 import { forceClosureForms } from '../src/runtime/dynamic-code.js';
 import { forceNaNBoxes } from '../src/core/nan-boxing.js';
+import { forceSplitEverywhere } from '../src/compile/split.js';
 
 // The runner makes its engines as its module loads, and an engine takes the NaN mode it is made in.
 if (!isMainThread && (workerData as Job).nanBoxes) forceNaNBoxes(true);
+if (!isMainThread && (workerData as Job).splitEverywhere) forceSplitEverywhere(true);
 const { newStats, runModule, summary } = await import('./exec-fuzz-core.js');
 
 const HANG_MS = 30_000;
@@ -34,6 +38,7 @@ interface Job {
   readonly simd: boolean | undefined;
   readonly closures: boolean;
   readonly nanBoxes: boolean;
+  readonly splitEverywhere: boolean;
   /** [0]: the module being run. */
   readonly status: SharedArrayBuffer;
 }
@@ -114,7 +119,7 @@ async function main(): Promise<void> {
 
   /** Runs modules from..end-1 in a worker; resolves with the module it hung on, or -1. */
   const run = (from: number) => new Promise<number>((resolve) => {
-    const job: Job = { seed, first: from, end, verbose, simd, closures: args.includes('--closures'), nanBoxes: args.includes('--nan-boxes'), status: status.buffer as SharedArrayBuffer };
+    const job: Job = { seed, first: from, end, verbose, simd, closures: args.includes('--closures'), nanBoxes: args.includes('--nan-boxes'), splitEverywhere: args.includes('--split-everywhere'), status: status.buffer as SharedArrayBuffer };
     Atomics.store(status, 0, from);
     const worker = startWorker(job);
     let lastIndex = -1;

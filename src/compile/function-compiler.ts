@@ -21,7 +21,7 @@ import { nanTolerantLocals } from './consumer.js';
 import { compileWideArithmeticOp, isWideArithmeticOp } from './wide-arithmetic.js';
 import type { ModuleContext } from './module-context.js';
 import {
-  SPLIT_CHAIN_MIN, continueOrLeave, dispatchLocal, finishSplit, jumpToState, openSplit, partBranch, partReturn, shouldSplit, splitBoundary,
+  splitChainMin, continueOrLeave, dispatchLocal, finishSplit, jumpToState, openSplit, partBranch, partReturn, shouldSplit, splitBoundary,
   type Dispatch, type Part, type Split,
 } from './split.js';
 import { Kind, componentKinds, resultSlot, tailSlot } from '../runtime/lowering.js';
@@ -609,7 +609,7 @@ export class FunctionCompiler {
         const n = this.chainLength();
         if (n >= CHAIN_MIN) this.openChain(n, false);
         // The blocks' types are one byte each, 2 bytes apart: case 0 starts after the last.
-        else if (n >= SPLIT_CHAIN_MIN && shouldSplit(this, null, n, r.pos + 2 * n - 1)) this.openChain(n, true);
+        else if (n >= splitChainMin() && shouldSplit(this, null, n, r.pos + 2 * n - 1)) this.openChain(n, true);
         else this.openBlock(byte, r.blockType());
         return;
       }

@@ -35,6 +35,21 @@ export const SPLIT_CHAIN_MIN = 16;
  * unchanged; 1024 was no better (298 ms over 3).
  */
 export const PART_BYTES = 2048;
+let everywhere = false;
+
+/**
+ * Test switch: split every chain of two or more blocks in any function, each case its own part, so
+ * that the spec suite and the fuzzers run the parts' machinery everywhere (null or false: off).
+ */
+export function forceSplitEverywhere(on: boolean | null): void {
+  everywhere = on === true;
+}
+
+/** The fewest blocks a chain that is split may have (SPLIT_CHAIN_MIN unless forced everywhere). */
+export function splitChainMin(): number {
+  return everywhere ? 2 : SPLIT_CHAIN_MIN;
+}
+
 /** Parts pass written locals back through LI/LF/LR (slots.ts), which have this many entries. */
 const MAX_COMPONENTS = 1000;
 
@@ -110,7 +125,7 @@ export function shouldSplit(fc: FunctionCompiler, x: number | null, n: number, c
   const m = fc.mc.module;
   const body = m.codes[fc.funcIndex - m.numImportedFuncs]!;
   // A split inside another's case 0 is in the outer function; inside a part it is not.
-  if (body.code.end - body.code.start < SPLIT_MIN_BYTES || fc.trampolined || fc.part !== null) return false;
+  if ((!everywhere && body.code.end - body.code.start < SPLIT_MIN_BYTES) || fc.trampolined || fc.part !== null) return false;
   let components = 0;
   for (const t of fc.localTypes) {
     if (!(t === I32 || t === I64 || t === 0x7d || t === 0x7c || isRef(t))) return false;
@@ -123,6 +138,7 @@ export function shouldSplit(fc: FunctionCompiler, x: number | null, n: number, c
     if (f.params.length > 0 || f.exn !== undefined) return false;
   }
   if (x !== null && constantSets(fc, x, body.code.start, body.code.end)) return true;
+  if (everywhere) return !handlesExceptions(fc, body.code.start, body.code.end);
   return fc.mc.options.splitLargeSwitches !== false && !handlesExceptions(fc, body.code.start, body.code.end) && chainEnd(fc, n, casesStart) - casesStart >= CHAIN_SPLIT_MIN_BYTES;
 }
 
@@ -206,7 +222,7 @@ export function splitBoundary(fc: FunctionCompiler, s: Split, k: number, reachab
     startPart(fc, s, k);
     return;
   }
-  if (k < s.n && fc.r.pos - part.startPos < PART_BYTES) {
+  if (k < s.n && !everywhere && fc.r.pos - part.startPos < PART_BYTES) {
     part.last = k;
     fc.emit(`case ${k}:`);
     return;
