@@ -19,6 +19,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../helpers/paths.js';
 import { tempDir } from '../wasi/helpers.js';
+import { Rng } from '../../tools/fuzz-rng.js';
 
 /** Cases of the inner chain (1..INNER) and of the outer chain (1..OUTER). */
 const INNER = 80;
@@ -27,16 +28,10 @@ const OUTER = 20;
 const PROG = 0;
 const COUNTS = 8192;
 
-/** mulberry32: a small deterministic generator of u32s. */
+/** A deterministic stream of u32s from a seed. */
 function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
+  const r = new Rng(seed);
+  return () => r.u32();
 }
 
 function hookImpl(x: number): number {
