@@ -21,7 +21,7 @@ import { nanTolerantLocals } from './consumer.js';
 import { compileWideArithmeticOp, isWideArithmeticOp } from './wide-arithmetic.js';
 import type { ModuleContext } from './module-context.js';
 import {
-  splitChainMin, continueOrLeave, dispatchLocal, finishSplit, jumpToState, openSplit, partBranch, partReturn, shouldSplit, splitBoundary,
+  continueOrLeave, dispatchLocal, finishSplit, jumpToState, openSplit, partBranch, partReturn, shouldSplit, splitBoundary, splitChainMin,
   type Dispatch, type Part, type Split,
 } from './split.js';
 import { Kind, componentKinds, resultSlot, tailSlot } from '../runtime/lowering.js';

@@ -1,8 +1,9 @@
-// Very large dispatch-loop functions (Go's) compiled as several JS functions: V8 then optimizes
-// each part on its own, soon and cheaply, instead of one function of megabytes it gives up on.
+// Very large dispatch loops (Go's) and switch loops (interpreters') compiled as several JS functions:
+// the engine then optimizes each part on its own, soon and cheaply, instead of one function of
+// megabytes it gives up on or never tries.
 
 import { Op } from '../binary/op.js';
-import { opByByte, opByPrefixed } from '../binary/opcodes.js';
+import { opByByte, opByPrefixed, type OpInfo } from '../binary/opcodes.js';
 import { ByteReader } from '../binary/reader.js';
 import { skipImmediates } from '../binary/instructions.js';
 import { I32, I64, isRef, type ValType } from '../core/types.js';
@@ -39,7 +40,7 @@ let everywhere = false;
 
 /**
  * Test switch: split every chain of two or more blocks in any function, each case its own part, so
- * that the spec suite and the fuzzers run the parts' machinery everywhere (null or false: off).
+ * that the fuzzers run the parts' machinery under every shape they generate (null or false: off).
  */
 export function forceSplitEverywhere(on: boolean | null): void {
   everywhere = on === true;
@@ -147,8 +148,8 @@ function chainEnd(fc: FunctionCompiler, n: number, casesStart: number): number {
   const r = new ByteReader(fc.r.bytes, casesStart, fc.r.end);
   let depth = n;
   while (r.pos < r.end) {
-    const byte = r.u8();
-    const op = byte >= 0xfb && byte <= 0xfe ? opByPrefixed(byte, r.u32()) : opByByte(byte);
+    const byte = r.bytes[r.pos]!;
+    const op = readOp(r);
     if (op === undefined) return r.pos;
     if (byte === Op.Block || byte === Op.Loop || byte === Op.If || byte === Op.Try || byte === Op.TryTable) depth++;
     else if (byte === Op.End && --depth === 0) return r.pos;
@@ -157,12 +158,29 @@ function chainEnd(fc: FunctionCompiler, n: number, casesStart: number): number {
   return r.pos;
 }
 
-/** Whether the body has any exception-handling instruction (parts do not carry handlers). */
+/** An instruction's opcode, read (prefix and sub-opcode too): undefined for an unknown one. */
+function readOp(r: ByteReader): OpInfo | undefined {
+  const byte = r.u8();
+  return byte >= 0xfb && byte <= 0xfe ? opByPrefixed(byte, r.u32()) : opByByte(byte);
+}
+
+const exceptionsIn = new WeakMap<FunctionCompiler, boolean>();
+
+/** Whether the body has any exception-handling instruction (parts do not carry handlers); once per function. */
 function handlesExceptions(fc: FunctionCompiler, start: number, end: number): boolean {
+  let known = exceptionsIn.get(fc);
+  if (known === undefined) {
+    known = scanForExceptions(fc, start, end);
+    exceptionsIn.set(fc, known);
+  }
+  return known;
+}
+
+function scanForExceptions(fc: FunctionCompiler, start: number, end: number): boolean {
   const r = new ByteReader(fc.r.bytes, start, end);
   while (r.pos < r.end) {
-    const byte = r.u8();
-    const op = byte >= 0xfb && byte <= 0xfe ? opByPrefixed(byte, r.u32()) : opByByte(byte);
+    const byte = r.bytes[r.pos]!;
+    const op = readOp(r);
     if (op === undefined) return true;
     if (op.feature === 'exceptions' || op.feature === 'legacy_exceptions') return true;
     skipImmediates(r, op);
@@ -181,8 +199,8 @@ function constantSets(fc: FunctionCompiler, x: number, start: number, end: numbe
   let sets = 0;
   let constant = 0;
   while (r.pos < r.end) {
-    const byte = r.u8();
-    const op = byte >= 0xfb && byte <= 0xfe ? opByPrefixed(byte, r.u32()) : opByByte(byte);
+    const byte = r.bytes[r.pos]!;
+    const op = readOp(r);
     if (op === undefined) return false;
     if (op.feature === 'exceptions' || op.feature === 'legacy_exceptions') return false;
     if (byte === Op.LocalSet || byte === Op.LocalTee) {
