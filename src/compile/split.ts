@@ -10,6 +10,7 @@ import { I32, I64, isRef, type ValType } from '../core/types.js';
 import { Kind, componentKinds, resultSlot } from '../runtime/lowering.js';
 import { simpleEntry, type Entry } from './entry.js';
 import type { Frame, FunctionCompiler } from './function-compiler.js';
+import { chainLiveness, type ChainLiveness } from './split-liveness.js';
 
 /**
  * Bodies of at least this many bytes are split at a large chain. Go's dispatch loops are up to
@@ -81,6 +82,10 @@ export interface Part {
   readonly forward: { line: number; k: number }[];
   /** The part function's parameters after the state (its locals), once written. */
   params: string[];
+  /** Where it may leave to: chain states, enclosing frames (indices in fc.frames), or any state. */
+  readonly exitStates: Set<number>;
+  readonly exitFrames: Set<number>;
+  anyState: boolean;
 }
 
 /** What the outer function had while a part is being written. */
@@ -106,6 +111,8 @@ export interface Split {
   readonly dispatchLine: number;
   /** Some part returns from the function. */
   returns: boolean;
+  /** Which locals are live at the chain's boundaries (null: unknown, so parts pass every local they use). */
+  readonly live: ChainLiveness | null;
 }
 
 /** The local that a chain's first instruction dispatches on (`local.get x; br_table`), else null. */
@@ -218,6 +225,11 @@ function constantSets(fc: FunctionCompiler, x: number, start: number, end: numbe
 
 /** Starts the split: the outer loop holds the dispatcher (filled at the end) and case 0. */
 export function openSplit(fc: FunctionCompiler, label: string, state: string, n: number): Split {
+  const m = fc.mc.module;
+  const body = m.codes[fc.funcIndex - m.numImportedFuncs]!.code;
+  let live = chainLiveness(fc.r.bytes, body.start, body.end, n, fc.r.pos);
+  // The walk's frames around the chain are fc.frames after the function's, one for one.
+  if (live !== null && live.frameTarget.length !== fc.frames.length - 1) live = null;
   fc.open(`${label}: for (;;) {`);
   const dispatchLine = fc.lines.length;
   fc.lines.push('');
@@ -227,7 +239,7 @@ export function openSplit(fc: FunctionCompiler, label: string, state: string, n:
   fc.reloadViews();
   fc.shallower();
   fc.lines.push('');
-  return { parent: fc.split, label, state, n, frameBase: fc.frames.length, exits: [], parts: [], outer: null, dispatchLine, returns: false };
+  return { parent: fc.split, label, state, n, frameBase: fc.frames.length, exits: [], parts: [], outer: null, dispatchLine, returns: false, live };
 }
 
 /** The end of chain block k: case k begins, in a new part when the current one is big enough. */
@@ -255,7 +267,7 @@ function startPart(fc: FunctionCompiler, s: Split, k: number): void {
   const part: Part = {
     // Numbered within the function, not the chain: a function may split more than one chain.
     index: fc.partSources.length, first: k, last: k, startPos: fc.r.pos, lines: [], reloadLines: [], memories: new Set(),
-    writes: new Set(), forward: [], params: [],
+    writes: new Set(), forward: [], params: [], exitStates: new Set(), exitFrames: new Set(), anyState: false,
   };
   s.parts.push(part);
   fc.part = part;
@@ -270,7 +282,9 @@ function startPart(fc: FunctionCompiler, s: Split, k: number): void {
 function endPart(fc: FunctionCompiler, s: Split): void {
   const part = fc.part!;
   for (const { line, k } of part.forward) {
-    if (k > part.last) part.lines[line] = part.lines[line]!.replace(`continue ${s.label};`, 'break P;');
+    if (k <= part.last) continue;
+    part.lines[line] = part.lines[line]!.replace(`continue ${s.label};`, 'break P;');
+    part.exitStates.add(k);
   }
   fc.partSources.push(partSource(fc, s, part));
   fc.part = null;
@@ -284,6 +298,7 @@ function endPart(fc: FunctionCompiler, s: Split): void {
 
 /** Leaves the current part for state k (the outer function dispatches it). */
 function leave(fc: FunctionCompiler, s: Split, k: number): void {
+  fc.part!.exitStates.add(k);
   fc.emit(`${s.state} = ${k}; break P;`);
 }
 
@@ -315,6 +330,7 @@ export function continueOrLeave(fc: FunctionCompiler, label: string, state: stri
     return;
   }
   // The bound is patched like a forward branch: `continue` becomes `break P` only for states beyond the part.
+  part.anyState = true;
   fc.emit(`if (${state} <= @END) continue ${label};`);
   fc.emit('break P;');
 }
@@ -333,6 +349,7 @@ export function partBranch(fc: FunctionCompiler, f: Frame, values: readonly Entr
   const at = fc.frames.indexOf(f);
   if (at >= s.frameBase) return false;
   f.used = true;
+  fc.part!.exitFrames.add(at);
   let j = s.exits.indexOf(f);
   if (j < 0) {
     j = s.exits.length;
@@ -401,7 +418,11 @@ function partSource(fc: FunctionCompiler, s: Split, part: Part): string {
   }
   temps.delete(s.state);
   for (const i of part.writes) used.add(i);
-  const locals = [...used].sort((a, b) => a - b);
+  // A local no case of the part may read before writing it is the part's own: not passed in.
+  const liveIn = new Set<number>();
+  for (let k = part.first; k <= part.last; k++) for (const x of s.live?.caseEntry[k] ?? used) liveIn.add(x);
+  const locals = [...used].filter((i) => liveIn.has(i)).sort((a, b) => a - b);
+  const own = [...used].filter((i) => !liveIn.has(i)).sort((a, b) => a - b);
   const params = [s.state];
   for (const i of locals) {
     params.push(`l${i}`);
@@ -410,7 +431,7 @@ function partSource(fc: FunctionCompiler, s: Split, part: Part): string {
   part.params = params.slice(1);
   const name = `${fc.ownName}$p${part.index}`;
   const out = [`function ${name}(${params.join(', ')}) {`];
-  const decls = [...temps].sort().map((t) => fc.tempDecl(t));
+  const decls = [...own.flatMap((i) => ownLocalDecl(fc, i)), ...[...temps].sort().map((t) => fc.tempDecl(t))];
   for (let i = 0; i < decls.length; i += 12) out.push(`  let ${decls.slice(i, i + 12).join(', ')};`);
   const mems = [...part.memories].sort();
   if (mems.length) out.push(`  let ${mems.map((m) => `dv${m} = M${m}.view`).join(', ')};`);
@@ -421,19 +442,23 @@ function partSource(fc: FunctionCompiler, s: Split, part: Part): string {
   for (const i of part.reloadLines) part.lines[i] = reload ? part.lines[i] + reload : '';
   for (const line of part.lines) if (line !== '') out.push(line.replace('@END', String(part.last)));
   out.push('      }', '      break P;', '    }', '  }');
-  out.push(...writeBack(fc, part));
+  out.push(...writeBack(fc, s, part));
   if (fc.fuel) out.push('  S.fuel = fu;');
   out.push(`  return ${s.state};`, '}');
   return out.join('\n');
 }
 
-/** The slots of the locals a part assigns, in order: [local index, slot expression][] per lowered component. */
-function writeSlots(fc: FunctionCompiler, part: Part): [string, string][] {
+/**
+ * The slots of the locals a part assigns and that may be read after it returns, in order:
+ * [local index, slot expression][] per lowered component.
+ */
+function writeSlots(fc: FunctionCompiler, s: Split, part: Part): [string, string][] {
   const out: [string, string][] = [];
   let ints = 0;
   let floats = 0;
   let refs = 0;
-  for (const i of [...part.writes].sort((a, b) => a - b)) {
+  const live = liveAfter(s, part);
+  for (const i of [...part.writes].filter((l) => live === null || live.has(l)).sort((a, b) => a - b)) {
     const t: ValType = fc.localTypes[i]!;
     if (t === I64) {
       out.push([`l${i}`, `LI[${ints++}]`], [`l${i}h`, `LI[${ints++}]`]);
@@ -445,8 +470,28 @@ function writeSlots(fc: FunctionCompiler, part: Part): [string, string][] {
   return out;
 }
 
-function writeBack(fc: FunctionCompiler, part: Part): string[] {
-  const slots = writeSlots(fc, part);
+/** The locals that may be read after the part returns, wherever it leaves to (null: unknown, all). */
+function liveAfter(s: Split, part: Part): Set<number> | null {
+  const live = s.live;
+  if (live === null) return null;
+  const out = new Set<number>();
+  const add = (xs: ReadonlySet<number>) => { for (const x of xs) out.add(x); };
+  if (part.anyState) for (const e of live.caseEntry) add(e);
+  for (const k of part.exitStates) add(live.caseEntry[k]!);
+  // fc.frames[0] is the function (a return: nothing is read after it); the walk has no such frame.
+  for (const i of part.exitFrames) add(live.frameTarget[i - 1]!);
+  return out;
+}
+
+/** A part's own local (its value on entry is never read): declared with the type's zero. */
+function ownLocalDecl(fc: FunctionCompiler, i: number): string[] {
+  const t = fc.localTypes[i]!;
+  if (t === I64) return [`l${i} = 0`, `l${i}h = 0`];
+  return [isRef(t) ? `l${i} = null` : `l${i} = 0`];
+}
+
+function writeBack(fc: FunctionCompiler, s: Split, part: Part): string[] {
+  const slots = writeSlots(fc, s, part);
   const out: string[] = [];
   for (let i = 0; i < slots.length; i += 6) out.push(`  ${slots.slice(i, i + 6).map(([l, slot]) => `${slot} = ${l};`).join(' ')}`);
   return out;
@@ -496,7 +541,7 @@ function callPart(fc: FunctionCompiler, s: Split, part: Part, ind: string): stri
   const out: string[] = [];
   if (fc.fuel) out.push(`${ind}S.fuel = fu;`);
   out.push(`${ind}${s.state} = ${fc.ownName}$p${part.index}(${args.join(', ')});`);
-  const slots = writeSlots(fc, part);
+  const slots = writeSlots(fc, s, part);
   for (let i = 0; i < slots.length; i += 6) out.push(`${ind}${slots.slice(i, i + 6).map(([l, slot]) => `${l} = ${slot};`).join(' ')}`);
   if (fc.fuel) out.push(`${ind}fu = S.fuel;`);
   if (fc.epochs) out.push(`${ind}dl = S.epochDeadline;`);
