@@ -58,9 +58,9 @@ export interface Config {
    * functions of 16 KB or more of wasm whose switch spans 8 KB or more) as separate JS functions.
    * JS engines do not optimise a function that large (its JS is ten times the size), so it would
    * run in their interpreters; its parts are optimised. Where the engine optimises the whole
-   * function instead, that is faster: measured on Node, sql.js 2.4x native whole against 3.0x
-   * split, QuickJS 2.7x against 5.0x, while without the limit lifted sql.js runs at 15.6x whole
-   * and 4.3x split. Default: on, unless this process has lifted V8's limit (tswasm/node's tuneV8,
+   * function instead, that is faster: measured on Node with the limit lifted, sql.js 61-76 ms per
+   * run whole against 87-94 split, QuickJS 107 against 142-146; without it, sql.js runs at 15.9x
+   * native whole and 3.4x split. Default: on, unless this process has lifted V8's limit (tswasm/node's tuneV8,
    * which the tswasm command applies). Turn it on to precompile modules for browsers
    * (Module.serializeJs, tswasm compile --js -W split-large-switches). It changes only how fast
    * the code runs, so serialized modules do not record it: a module keeps the code it was compiled
