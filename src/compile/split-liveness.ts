@@ -15,13 +15,6 @@ export interface ChainLiveness {
   readonly frameTarget: readonly ReadonlySet<number>[];
 }
 
-/** A basic block: the locals it reads before writing, the locals it writes, where it may go next. */
-interface Node {
-  readonly uses: Set<number>;
-  readonly defs: Set<number>;
-  readonly succ: number[];
-}
-
 interface WalkFrame {
   readonly kind: 'block' | 'loop' | 'if';
   /** Where a branch to it goes: the loop's header or the block's continuation. */
@@ -34,24 +27,37 @@ interface WalkFrame {
 }
 
 /**
- * Liveness for the chain of n blocks whose case 0 starts at casesStart, in the body [start, end),
- * or null where the body has control flow this analysis does not model (exception handling).
+ * Liveness for the chain of n blocks whose case 0 starts at casesStart, in the body [start, end) of
+ * a function with numLocals locals, or null where the body has control flow this analysis does not
+ * model (exception handling). Locals are bit sets, 32 to a word: Go's bodies have tens of thousands
+ * of basic blocks.
  */
-export function chainLiveness(bytes: Uint8Array, start: number, end: number, n: number, casesStart: number): ChainLiveness | null {
-  const nodes: Node[] = [];
-  const node = (): number => nodes.push({ uses: new Set(), defs: new Set(), succ: [] }) - 1;
-  const link = (from: number, to: number) => nodes[from]!.succ.push(to);
+export function chainLiveness(
+  bytes: Uint8Array, start: number, end: number, numLocals: number, n: number, casesStart: number,
+): ChainLiveness | null {
+  // Per basic block: the locals it reads before writing and those it writes (as lists while walking),
+  // and where control may go next.
+  const uses: number[][] = [];
+  const defs: number[][] = [];
+  const succ: number[][] = [];
+  const node = (): number => {
+    uses.push([]);
+    defs.push([]);
+    return succ.push([]) - 1;
+  };
+  // definedIn[x] is 1 + the block that last wrote local x, so a read in the same block is not a use.
+  const definedIn = new Int32Array(numLocals);
+  const link = (from: number, to: number) => succ[from]!.push(to);
   const exit = node();
   let cur = node();
   const frames: WalkFrame[] = [];
   let caseEntries: number[] | null = null;
   let enclosing: number[] = [];
   const r = new ByteReader(bytes, start, end);
-  const targetAt = (depth: number): number => {
+  const branch = (depth: number) => {
     const f = frames[frames.length - 1 - depth];
-    return f === undefined ? exit : f.target;
+    link(cur, f === undefined ? exit : f.target);
   };
-  const branch = (depth: number) => link(cur, targetAt(depth));
   const split = () => {
     const next = node();
     link(cur, next);
@@ -70,14 +76,20 @@ export function chainLiveness(bytes: Uint8Array, start: number, end: number, n: 
     switch (byte) {
       case Op.LocalGet: {
         const x = r.u32();
-        const b = nodes[cur]!;
-        if (!b.defs.has(x)) b.uses.add(x);
+        if (x >= numLocals) return null;
+        if (definedIn[x] !== cur + 1) uses[cur]!.push(x);
         continue;
       }
       case Op.LocalSet:
-      case Op.LocalTee:
-        nodes[cur]!.defs.add(r.u32());
+      case Op.LocalTee: {
+        const x = r.u32();
+        if (x >= numLocals) return null;
+        if (definedIn[x] !== cur + 1) {
+          definedIn[x] = cur + 1;
+          defs[cur]!.push(x);
+        }
         continue;
+      }
       case Op.Block: {
         r.blockType();
         const cont = node();
@@ -95,8 +107,7 @@ export function chainLiveness(bytes: Uint8Array, start: number, end: number, n: 
       case Op.If: {
         r.blockType();
         const cont = node();
-        const from = cur;
-        frames.push({ kind: 'if', target: cont, cont, from, hasElse: false });
+        frames.push({ kind: 'if', target: cont, cont, from: cur, hasElse: false });
         split();
         continue;
       }
@@ -151,21 +162,34 @@ export function chainLiveness(bytes: Uint8Array, start: number, end: number, n: 
   if (caseEntries === null) return null;
 
   // Backward: live-in = uses + (live-out - defs), to a fixed point (loops need more than one pass).
-  const liveIn: Set<number>[] = nodes.map((b) => new Set(b.uses));
+  const words = (numLocals + 31) >>> 5;
+  const count = succ.length;
+  const live = new Int32Array(count * words);
+  const killed = new Int32Array(count * words);
+  for (let i = 0; i < count; i++) {
+    for (const x of uses[i]!) live[i * words + (x >>> 5)]! |= 1 << (x & 31);
+    for (const x of defs[i]!) killed[i * words + (x >>> 5)]! |= 1 << (x & 31);
+  }
   for (let changed = true; changed;) {
     changed = false;
-    for (let i = nodes.length - 1; i >= 0; i--) {
-      const b = nodes[i]!;
-      const into = liveIn[i]!;
-      for (const s of b.succ) {
-        for (const x of liveIn[s]!) {
-          if (!into.has(x) && !b.defs.has(x)) {
-            into.add(x);
+    for (let i = count - 1; i >= 0; i--) {
+      const base = i * words;
+      for (const t of succ[i]!) {
+        const from = t * words;
+        for (let w = 0; w < words; w++) {
+          const add = live[from + w]! & ~killed[base + w]! & ~live[base + w]!;
+          if (add !== 0) {
+            live[base + w]! |= add;
             changed = true;
           }
         }
       }
     }
   }
-  return { caseEntry: [new Set(), ...caseEntries.map((e) => liveIn[e]!)], frameTarget: enclosing.map((t) => liveIn[t]!) };
+  const setOf = (i: number): Set<number> => {
+    const out = new Set<number>();
+    for (let x = 0; x < numLocals; x++) if (live[i * words + (x >>> 5)]! & (1 << (x & 31))) out.add(x);
+    return out;
+  };
+  return { caseEntry: [new Set(), ...caseEntries.map(setOf)], frameTarget: enclosing.map(setOf) };
 }

@@ -227,7 +227,7 @@ function constantSets(fc: FunctionCompiler, x: number, start: number, end: numbe
 export function openSplit(fc: FunctionCompiler, label: string, state: string, n: number): Split {
   const m = fc.mc.module;
   const body = m.codes[fc.funcIndex - m.numImportedFuncs]!.code;
-  let live = chainLiveness(fc.r.bytes, body.start, body.end, n, fc.r.pos);
+  let live = chainLiveness(fc.r.bytes, body.start, body.end, fc.localTypes.length, n, fc.r.pos);
   // The walk's frames around the chain are fc.frames after the function's, one for one.
   if (live !== null && live.frameTarget.length !== fc.frames.length - 1) live = null;
   fc.open(`${label}: for (;;) {`);

@@ -7,13 +7,13 @@ import { parseWat } from '../../src/text/index.js';
 import { decodeModule } from '../../src/binary/decoder.js';
 import { chainLiveness, type ChainLiveness } from '../../src/compile/split-liveness.js';
 
-/** Liveness for the first chain of three empty blocks in the module's only function. */
+/** Liveness for the first chain of three empty blocks in the module's only function (with 5 locals). */
 function liveness(wat: string): ChainLiveness | null {
   const bytes = parseWat(wat);
   const { start, end } = decodeModule(bytes).codes[0]!.code;
   let at = start;
   while (!(bytes[at] === 0x02 && bytes[at + 1] === 0x40 && bytes[at + 2] === 0x02 && bytes[at + 3] === 0x40 && bytes[at + 4] === 0x02)) at++;
-  return chainLiveness(bytes, start, end, 3, at + 6);
+  return chainLiveness(bytes, start, end, 5, 3, at + 6);
 }
 
 const sorted = (s: ReadonlySet<number>) => [...s].sort((a, b) => a - b);
