@@ -6,10 +6,13 @@
 //   node tools/js-shell-replay.mjs record SEED FROM COUNT > /tmp/replay.json
 //   jsc -m tools/js-shell-replay.mjs -- replay /tmp/replay.json
 //   REPLAY=/tmp/replay.json js102 -m tools/js-shell-replay.mjs
+// With `--split-everywhere` after the file (or SPLIT_EVERYWHERE=1 for js102) every chain of two or
+// more blocks is compiled as parts in the shell (compile/split.ts's test switch).
 // Prints one line per disagreement and a summary; modules with host imports are left out
 // (exec-fuzz-core.ts: transcript).
 
 import { compareOutcome, transcript } from '../dist/tools/exec-fuzz-core.js';
+import { forceSplitEverywhere } from '../dist/src/compile/split.js';
 import { args, getenv, inNode, out, readText } from './js-shell-host.mjs';
 
 // SpiderMonkey's shell can also be given the file in $REPLAY.
@@ -29,6 +32,7 @@ if (mode === 'record') {
   for (let i = from; i < from + count; i++) modules.push({ index: i, entries: encode(transcript(seed, i).entries) });
   out(JSON.stringify({ seed, modules }));
 } else if (mode === 'replay') {
+  if (rest.includes('--split-everywhere') || getenv('SPLIT_EVERYWHERE') === '1') forceSplitEverywhere(true);
   const { seed, modules } = JSON.parse(readText(rest[0]));
   let calls = 0;
   let compared = 0;

@@ -1,7 +1,8 @@
 // tswasm in the shells of JavaScriptCore (`jsc`, Debian's libjavascriptcoregtk-4.0-bin) and
 // SpiderMonkey (`js102`, libmozjs-102-dev), where it is installed: the whole spec suite
 // (tools/js-shell-wast.mjs) with no failure beyond the known ones, NaN bits included, and execution
-// fuzzer modules agreeing with tswasm on Node call by call (tools/js-shell-replay.mjs). Both engines
+// fuzzer modules agreeing with tswasm on Node call by call (tools/js-shell-replay.mjs), also with every
+// chain split into parts. Both engines
 // NaN-box their values, so these check the NaNBox mode (core/nan-boxing.ts) where it is needed.
 // Without the shells the tests are skipped and say so.
 
@@ -56,12 +57,15 @@ for (const [name, shell] of Object.entries(SHELLS)) {
       const rec = spawnSync(process.execPath, [script, 'record', '7111', '0', '400'], { encoding: 'utf8', maxBuffer: 1 << 26 });
       assert.equal(rec.status, 0, rec.stderr);
       writeFileSync(recording, rec.stdout);
-      const r = shell.run(script, ['replay', recording], { REPLAY: recording });
-      assert.equal(r.status, 0, r.stderr);
-      const summary = r.stdout.trim().split('\n').pop()!;
-      const m = /^replay: 400 modules \((\d+) with calls\), (\d+) calls, 0 disagreeing$/.exec(summary);
-      assert.ok(m !== null, r.stdout);
-      assert.ok(Number(m[2]) > 1000, summary);
+      // Then again with every chain of two or more blocks compiled as parts (compile/split.ts).
+      for (const split of [false, true]) {
+        const r = shell.run(script, ['replay', recording, ...(split ? ['--split-everywhere'] : [])], { REPLAY: recording, SPLIT_EVERYWHERE: split ? '1' : '' });
+        assert.equal(r.status, 0, r.stderr);
+        const summary = r.stdout.trim().split('\n').pop()!;
+        const m = /^replay: 400 modules \((\d+) with calls\), (\d+) calls, 0 disagreeing$/.exec(summary);
+        assert.ok(m !== null, r.stdout);
+        assert.ok(Number(m[2]) > 1000, summary);
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
