@@ -21,7 +21,7 @@ import { printModule } from '../src/text/index.js';
 import type { Stats } from './exec-fuzz-core.js';
 import { forceClosureForms } from '../src/runtime/dynamic-code.js';
 import { forceNaNBoxes } from '../src/core/nan-boxing.js';
-import { forceSplitEverywhere } from '../src/compile/split.js';
+import { forceSplitEverywhere } from '../src/compile/split-choice.js';
 
 // The runner makes its engines as its module loads, and an engine takes the NaN mode it is made in.
 if (!isMainThread && (workerData as Job).nanBoxes) forceNaNBoxes(true);

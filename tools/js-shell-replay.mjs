@@ -12,7 +12,7 @@
 // (exec-fuzz-core.ts: transcript).
 
 import { compareOutcome, transcript } from '../dist/tools/exec-fuzz-core.js';
-import { forceSplitEverywhere } from '../dist/src/compile/split.js';
+import { forceSplitEverywhere } from '../dist/src/compile/split-choice.js';
 import { args, getenv, inNode, out, readText } from './js-shell-host.mjs';
 
 // SpiderMonkey's shell can also be given the file in $REPLAY.

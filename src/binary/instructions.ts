@@ -26,6 +26,12 @@ export function readOpcode(r: ByteReader, features: WasmFeatures): OpInfo {
   return op;
 }
 
+/** Reads one opcode of code already validated (prefix and sub-opcode too): undefined for an unknown one. */
+export function readValidOpcode(r: ByteReader): OpInfo | undefined {
+  const byte = r.u8();
+  return isPrefix(byte) ? opByPrefixed(byte, r.u32()) : opByByte(byte);
+}
+
 function hex(n: number): string {
   return n.toString(16).padStart(2, '0');
 }

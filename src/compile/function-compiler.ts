@@ -21,9 +21,9 @@ import { nanTolerantLocals } from './consumer.js';
 import { compileWideArithmeticOp, isWideArithmeticOp } from './wide-arithmetic.js';
 import type { ModuleContext } from './module-context.js';
 import {
-  continueOrLeave, dispatchLocal, finishSplit, jumpToState, openSplit, partBranch, partReturn, shouldSplit, splitBoundary, splitChainMin,
-  type Dispatch, type Part, type Split,
+  continueOrLeave, finishSplit, jumpToState, openSplit, partBranch, partReturn, splitBoundary, type Dispatch, type Part, type Split,
 } from './split.js';
+import { dispatchLocal, shouldSplit, splitChainMin } from './split-choice.js';
 import { Kind, componentKinds, resultSlot, tailSlot } from '../runtime/lowering.js';
 
 /**

@@ -3,9 +3,9 @@
 // from its cases on, and writes back only those that may be read after it returns.
 
 import { Op } from '../binary/op.js';
-import { Imm, opByByte, opByPrefixed } from '../binary/opcodes.js';
+import { Imm } from '../binary/opcodes.js';
 import { ByteReader } from '../binary/reader.js';
-import { skipImmediates } from '../binary/instructions.js';
+import { readValidOpcode, skipImmediates } from '../binary/instructions.js';
 
 /** Liveness at a split chain's boundaries, as sets of local indices. */
 export interface ChainLiveness {
@@ -69,8 +69,8 @@ export function chainLiveness(
       caseEntries = frames.slice(frames.length - n).reverse().map((f) => f.cont);
       enclosing = frames.slice(0, frames.length - n).map((f) => f.target);
     }
-    const byte = r.u8();
-    const op = byte >= 0xfb && byte <= 0xfe ? opByPrefixed(byte, r.u32()) : opByByte(byte);
+    const byte = r.bytes[r.pos]!;
+    const op = readValidOpcode(r);
     if (op === undefined) return null;
     if (op.feature === 'exceptions' || op.feature === 'legacy_exceptions') return null;
     switch (byte) {

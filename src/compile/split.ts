@@ -1,35 +1,15 @@
 // Very large dispatch loops (Go's) and switch loops (interpreters') compiled as several JS functions:
 // the engine then optimizes each part on its own, soon and cheaply, instead of one function of
-// megabytes it gives up on or never tries.
+// megabytes it gives up on or never tries. Which chains are split: split-choice.ts; which locals a
+// part call passes: split-liveness.ts.
 
-import { Op } from '../binary/op.js';
-import { opByByte, opByPrefixed, type OpInfo } from '../binary/opcodes.js';
-import { ByteReader } from '../binary/reader.js';
-import { skipImmediates } from '../binary/instructions.js';
 import { I32, I64, isRef, type ValType } from '../core/types.js';
 import { Kind, componentKinds, resultSlot } from '../runtime/lowering.js';
 import { simpleEntry, type Entry } from './entry.js';
 import type { Frame, FunctionCompiler } from './function-compiler.js';
 import { chainLiveness, type ChainLiveness } from './split-liveness.js';
+import { splitsEverywhere } from './split-choice.js';
 
-/**
- * Bodies of at least this many bytes are split at a large chain. Go's dispatch loops are up to
- * 195 KB and 10 times that as JS; TurboFan took 5-11 s per compile of the largest and gave up on two
- * ("code generation failed", over 16K deoptimization exits), and re-compiled the others after
- * every deoptimization. clang's large `switch` loops (SQLite's and QuickJS's interpreters, 35 and
- * 29 KB) are JS functions that no engine optimises at all unless its limits are lifted.
- */
-export const SPLIT_MIN_BYTES = 16384;
-/**
- * A chain that is not a Go dispatch (any `switch` compiled by clang) is split when its cases span
- * at least this many bytes: then most of the function is in parts.
- */
-export const CHAIN_SPLIT_MIN_BYTES = 8192;
-/**
- * Fewer blocks than CHAIN_MIN still form a chain when it is split: SQLite's interpreter switches
- * over 50 blocks around a block holding another 132, each case an opcode's code.
- */
-export const SPLIT_CHAIN_MIN = 16;
 /**
  * A part ends at the first case boundary after this many bytes of code. Smaller parts make each
  * re-optimisation after a deoptimisation cheaper: esbuild's median transform in the harness went
@@ -37,23 +17,6 @@ export const SPLIT_CHAIN_MIN = 16;
  * unchanged; 1024 was no better (298 ms over 3).
  */
 export const PART_BYTES = 2048;
-let everywhere = false;
-
-/**
- * Test switch: split every chain of two or more blocks in any function, each case its own part, so
- * that the fuzzers run the parts' machinery under every shape they generate (null or false: off).
- */
-export function forceSplitEverywhere(on: boolean | null): void {
-  everywhere = on === true;
-}
-
-/** The fewest blocks a chain that is split may have (SPLIT_CHAIN_MIN unless forced everywhere). */
-export function splitChainMin(): number {
-  return everywhere ? 2 : SPLIT_CHAIN_MIN;
-}
-
-/** Parts pass written locals back through LI/LF/LR (slots.ts), which have this many entries. */
-const MAX_COMPONENTS = 1000;
 
 /** A `loop` whose body starts with a flattened chain dispatching on `local.get x; br_table`. */
 export interface Dispatch {
@@ -115,114 +78,6 @@ export interface Split {
   readonly live: ChainLiveness | null;
 }
 
-/** The local that a chain's first instruction dispatches on (`local.get x; br_table`), else null. */
-export function dispatchLocal(fc: FunctionCompiler): number | null {
-  const r = fc.r;
-  if (r.bytes[r.pos] !== Op.LocalGet) return null;
-  const peek = new ByteReader(r.bytes, r.pos + 1, r.end);
-  const x = peek.u32();
-  return r.bytes[peek.pos] === Op.BrTable ? x : null;
-}
-
-/**
- * Whether the body is split at this chain (of n blocks; x is the local a dispatch loop switches on,
- * else null): large, with scalar locals, and either a dispatch loop whose state is (nearly) always
- * set to constants or a chain spanning most of the function.
- */
-export function shouldSplit(fc: FunctionCompiler, x: number | null, n: number, casesStart: number): boolean {
-  const m = fc.mc.module;
-  const body = m.codes[fc.funcIndex - m.numImportedFuncs]!;
-  // A split inside another's case 0 is in the outer function; inside a part it is not.
-  if ((!everywhere && body.code.end - body.code.start < SPLIT_MIN_BYTES) || fc.trampolined || fc.part !== null) return false;
-  let components = 0;
-  for (const t of fc.localTypes) {
-    if (!(t === I32 || t === I64 || t === 0x7d || t === 0x7c || isRef(t))) return false;
-    components += t === I64 ? 2 : 1;
-  }
-  if (components > MAX_COMPONENTS) return false;
-  // Frames around the chain: a branch to one leaves the part, its values through the result slots.
-  for (const f of fc.frames) {
-    if (f.kind === 'func') continue;
-    if (f.params.length > 0 || f.exn !== undefined) return false;
-  }
-  if (x !== null && constantSets(fc, x, body.code.start, body.code.end)) return true;
-  if (everywhere) return !handlesExceptions(fc, body.code.start, body.code.end);
-  return fc.mc.options.splitLargeSwitches !== false && !handlesExceptions(fc, body.code.start, body.code.end) && chainEnd(fc, n, casesStart) - casesStart >= CHAIN_SPLIT_MIN_BYTES;
-}
-
-/** Where the chain of n blocks whose case 0 starts at casesStart ends: after its outermost block's `end`. */
-function chainEnd(fc: FunctionCompiler, n: number, casesStart: number): number {
-  const r = new ByteReader(fc.r.bytes, casesStart, fc.r.end);
-  let depth = n;
-  while (r.pos < r.end) {
-    const byte = r.bytes[r.pos]!;
-    const op = readOp(r);
-    if (op === undefined) return r.pos;
-    if (byte === Op.Block || byte === Op.Loop || byte === Op.If || byte === Op.Try || byte === Op.TryTable) depth++;
-    else if (byte === Op.End && --depth === 0) return r.pos;
-    skipImmediates(r, op);
-  }
-  return r.pos;
-}
-
-/** An instruction's opcode, read (prefix and sub-opcode too): undefined for an unknown one. */
-function readOp(r: ByteReader): OpInfo | undefined {
-  const byte = r.u8();
-  return byte >= 0xfb && byte <= 0xfe ? opByPrefixed(byte, r.u32()) : opByByte(byte);
-}
-
-const exceptionsIn = new WeakMap<FunctionCompiler, boolean>();
-
-/** Whether the body has any exception-handling instruction (parts do not carry handlers); once per function. */
-function handlesExceptions(fc: FunctionCompiler, start: number, end: number): boolean {
-  let known = exceptionsIn.get(fc);
-  if (known === undefined) {
-    known = scanForExceptions(fc, start, end);
-    exceptionsIn.set(fc, known);
-  }
-  return known;
-}
-
-function scanForExceptions(fc: FunctionCompiler, start: number, end: number): boolean {
-  const r = new ByteReader(fc.r.bytes, start, end);
-  while (r.pos < r.end) {
-    const byte = r.bytes[r.pos]!;
-    const op = readOp(r);
-    if (op === undefined) return true;
-    if (op.feature === 'exceptions' || op.feature === 'legacy_exceptions') return true;
-    skipImmediates(r, op);
-  }
-  return false;
-}
-
-/**
- * At least 90% of the `local.set/tee x` follow an `i32.const` (so most jumps resolve to a case at
- * compile time and stay in their part; Go also reuses the local once per indirect call), and
- * nothing handles exceptions.
- */
-function constantSets(fc: FunctionCompiler, x: number, start: number, end: number): boolean {
-  const r = new ByteReader(fc.r.bytes, start, end);
-  let prev = -1;
-  let sets = 0;
-  let constant = 0;
-  while (r.pos < r.end) {
-    const byte = r.bytes[r.pos]!;
-    const op = readOp(r);
-    if (op === undefined) return false;
-    if (op.feature === 'exceptions' || op.feature === 'legacy_exceptions') return false;
-    if (byte === Op.LocalSet || byte === Op.LocalTee) {
-      if (r.u32() === x) {
-        sets++;
-        if (prev === Op.I32Const) constant++;
-      }
-    } else {
-      skipImmediates(r, op);
-    }
-    prev = byte;
-  }
-  return constant >= sets * 0.9;
-}
-
 /** Starts the split: the outer loop holds the dispatcher (filled at the end) and case 0. */
 export function openSplit(fc: FunctionCompiler, label: string, state: string, n: number): Split {
   const m = fc.mc.module;
@@ -252,7 +107,7 @@ export function splitBoundary(fc: FunctionCompiler, s: Split, k: number, reachab
     startPart(fc, s, k);
     return;
   }
-  if (k < s.n && !everywhere && fc.r.pos - part.startPos < PART_BYTES) {
+  if (k < s.n && !splitsEverywhere() && fc.r.pos - part.startPos < PART_BYTES) {
     part.last = k;
     fc.emit(`case ${k}:`);
     return;

@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Engine, Module } from '../../src/api/index.js';
-import { forceSplitEverywhere } from '../../src/compile/split.js';
+import { forceSplitEverywhere } from '../../src/compile/split-choice.js';
 import { parseWat } from '../../src/text/index.js';
 import { Rng, generateModule, moduleSeed } from '../../tools/exec-fuzz-gen.js';
 import { newStats, runModule, summary } from '../../tools/exec-fuzz-core.js';

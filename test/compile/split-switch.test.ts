@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Engine, Func, I32, Instance, Module, Store, Trap, TrapCode, Val, funcType, type Config } from '../../src/index.js';
 import { parseWat } from '../../src/text/index.js';
-import { CHAIN_SPLIT_MIN_BYTES, SPLIT_MIN_BYTES } from '../../src/compile/split.js';
+import { CHAIN_SPLIT_MIN_BYTES, SPLIT_MIN_BYTES } from '../../src/compile/split-choice.js';
 import { decodeModule } from '../../src/binary/decoder.js';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -16,7 +16,7 @@ import {
 } from '../../src/index.js';
 import { parseWat } from '../../src/text/index.js';
 import { decodeModule } from '../../src/binary/decoder.js';
-import { SPLIT_MIN_BYTES } from '../../src/compile/split.js';
+import { SPLIT_MIN_BYTES } from '../../src/compile/split-choice.js';
 
 // ------------------------------------------------------------------ the generated module
 

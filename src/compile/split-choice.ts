@@ -1,0 +1,151 @@
+// Which functions are split into parts (split.ts), and where: Go's dispatch loops, and chains of
+// blocks that span most of a large function (clang's `switch` loops, interpreters' main loops).
+
+import { Op } from '../binary/op.js';
+import { ByteReader } from '../binary/reader.js';
+import { readValidOpcode, skipImmediates } from '../binary/instructions.js';
+import { I32, I64, isRef } from '../core/types.js';
+import type { FunctionCompiler } from './function-compiler.js';
+
+/**
+ * Bodies of at least this many bytes are split at a large chain. Go's dispatch loops are up to
+ * 195 KB and 10 times that as JS; TurboFan took 5-11 s per compile of the largest and gave up on two
+ * ("code generation failed", over 16K deoptimization exits), and re-compiled the others after
+ * every deoptimization. clang's large `switch` loops (SQLite's and QuickJS's interpreters, 35 and
+ * 29 KB) are JS functions that no engine optimises at all unless its limits are lifted.
+ */
+export const SPLIT_MIN_BYTES = 16384;
+/**
+ * A chain that is not a Go dispatch (any `switch` compiled by clang) is split when its cases span
+ * at least this many bytes: then most of the function is in parts.
+ */
+export const CHAIN_SPLIT_MIN_BYTES = 8192;
+/**
+ * Fewer blocks than CHAIN_MIN still form a chain when it is split: SQLite's interpreter switches
+ * over 50 blocks around a block holding another 132, each case an opcode's code.
+ */
+export const SPLIT_CHAIN_MIN = 16;
+let everywhere = false;
+
+/**
+ * Test switch: split every chain of two or more blocks in any function, each case its own part, so
+ * that the fuzzers run the parts' machinery under every shape they generate (null or false: off).
+ */
+export function forceSplitEverywhere(on: boolean | null): void {
+  everywhere = on === true;
+}
+
+/** Whether the test switch is on. */
+export function splitsEverywhere(): boolean {
+  return everywhere;
+}
+
+/** The fewest blocks a chain that is split may have (SPLIT_CHAIN_MIN unless forced everywhere). */
+export function splitChainMin(): number {
+  return everywhere ? 2 : SPLIT_CHAIN_MIN;
+}
+
+/** Parts pass written locals back through LI/LF/LR (slots.ts), which have this many entries. */
+const MAX_COMPONENTS = 1000;
+
+/** The local that a chain's first instruction dispatches on (`local.get x; br_table`), else null. */
+export function dispatchLocal(fc: FunctionCompiler): number | null {
+  const r = fc.r;
+  if (r.bytes[r.pos] !== Op.LocalGet) return null;
+  const peek = new ByteReader(r.bytes, r.pos + 1, r.end);
+  const x = peek.u32();
+  return r.bytes[peek.pos] === Op.BrTable ? x : null;
+}
+
+/**
+ * Whether the body is split at this chain (of n blocks; x is the local a dispatch loop switches on,
+ * else null): large, with scalar locals, and either a dispatch loop whose state is (nearly) always
+ * set to constants or a chain spanning most of the function.
+ */
+export function shouldSplit(fc: FunctionCompiler, x: number | null, n: number, casesStart: number): boolean {
+  const m = fc.mc.module;
+  const body = m.codes[fc.funcIndex - m.numImportedFuncs]!;
+  // A split inside another's case 0 is in the outer function; inside a part it is not.
+  if ((!everywhere && body.code.end - body.code.start < SPLIT_MIN_BYTES) || fc.trampolined || fc.part !== null) return false;
+  let components = 0;
+  for (const t of fc.localTypes) {
+    if (!(t === I32 || t === I64 || t === 0x7d || t === 0x7c || isRef(t))) return false;
+    components += t === I64 ? 2 : 1;
+  }
+  if (components > MAX_COMPONENTS) return false;
+  // Frames around the chain: a branch to one leaves the part, its values through the result slots.
+  for (const f of fc.frames) {
+    if (f.kind === 'func') continue;
+    if (f.params.length > 0 || f.exn !== undefined) return false;
+  }
+  if (x !== null && constantSets(fc, x, body.code.start, body.code.end)) return true;
+  if (everywhere) return !handlesExceptions(fc, body.code.start, body.code.end);
+  return fc.mc.options.splitLargeSwitches !== false && !handlesExceptions(fc, body.code.start, body.code.end) && chainEnd(fc, n, casesStart) - casesStart >= CHAIN_SPLIT_MIN_BYTES;
+}
+
+/** Where the chain of n blocks whose case 0 starts at casesStart ends: after its outermost block's `end`. */
+function chainEnd(fc: FunctionCompiler, n: number, casesStart: number): number {
+  const r = new ByteReader(fc.r.bytes, casesStart, fc.r.end);
+  let depth = n;
+  while (r.pos < r.end) {
+    const byte = r.bytes[r.pos]!;
+    const op = readValidOpcode(r);
+    if (op === undefined) return r.pos;
+    if (byte === Op.Block || byte === Op.Loop || byte === Op.If || byte === Op.Try || byte === Op.TryTable) depth++;
+    else if (byte === Op.End && --depth === 0) return r.pos;
+    skipImmediates(r, op);
+  }
+  return r.pos;
+}
+
+
+const exceptionsIn = new WeakMap<FunctionCompiler, boolean>();
+
+/** Whether the body has any exception-handling instruction (parts do not carry handlers); once per function. */
+function handlesExceptions(fc: FunctionCompiler, start: number, end: number): boolean {
+  let known = exceptionsIn.get(fc);
+  if (known === undefined) {
+    known = scanForExceptions(fc, start, end);
+    exceptionsIn.set(fc, known);
+  }
+  return known;
+}
+
+function scanForExceptions(fc: FunctionCompiler, start: number, end: number): boolean {
+  const r = new ByteReader(fc.r.bytes, start, end);
+  while (r.pos < r.end) {
+    const op = readValidOpcode(r);
+    if (op === undefined) return true;
+    if (op.feature === 'exceptions' || op.feature === 'legacy_exceptions') return true;
+    skipImmediates(r, op);
+  }
+  return false;
+}
+
+/**
+ * At least 90% of the `local.set/tee x` follow an `i32.const` (so most jumps resolve to a case at
+ * compile time and stay in their part; Go also reuses the local once per indirect call), and
+ * nothing handles exceptions.
+ */
+function constantSets(fc: FunctionCompiler, x: number, start: number, end: number): boolean {
+  const r = new ByteReader(fc.r.bytes, start, end);
+  let prev = -1;
+  let sets = 0;
+  let constant = 0;
+  while (r.pos < r.end) {
+    const byte = r.bytes[r.pos]!;
+    const op = readValidOpcode(r);
+    if (op === undefined) return false;
+    if (op.feature === 'exceptions' || op.feature === 'legacy_exceptions') return false;
+    if (byte === Op.LocalSet || byte === Op.LocalTee) {
+      if (r.u32() === x) {
+        sets++;
+        if (prev === Op.I32Const) constant++;
+      }
+    } else {
+      skipImmediates(r, op);
+    }
+    prev = byte;
+  }
+  return constant >= sets * 0.9;
+}
