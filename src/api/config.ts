@@ -60,7 +60,9 @@ export interface Config {
    * run in their interpreters; its parts are optimised. Where the engine optimises the whole
    * function instead, that is faster: measured on Node with the limit lifted, sql.js 61-76 ms per
    * run whole against 87-94 split, QuickJS 107 against 142-146; without it, sql.js runs at 15.9x
-   * native whole and 3.4x split. Default: on, unless this process has lifted V8's limit (tswasm/node's tuneV8,
+   * native whole and 3.4x split. Split code is optimised sooner, so even with the limit lifted the
+   * first runs are faster split (sql.js's first two 741 and 204 ms against 944 and 346 whole): a
+   * host that runs a program only a few times may prefer it on. Default: on, unless this process has lifted V8's limit (tswasm/node's tuneV8,
    * which the tswasm command applies). Turn it on to precompile modules for browsers
    * (Module.serializeJs, tswasm compile --js -W split-large-switches). It changes only how fast
    * the code runs, so serialized modules do not record it: a module keeps the code it was compiled
