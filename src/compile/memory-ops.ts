@@ -3,7 +3,7 @@
 
 import { Op } from '../binary/op.js';
 import type { MemArg } from '../binary/instructions.js';
-import { F32, F64, I32, I64 } from '../core/types.js';
+import { F32, F64, I32, I64, type ValType } from '../core/types.js';
 import { derived, entry, isNumber, literal, simpleEntry, u32, type Entry } from './entry.js';
 import { floatLiteral, operand, type FunctionCompiler } from './function-compiler.js';
 import { compileSharedMemorySize } from './atomics.js';
@@ -41,13 +41,7 @@ const OTHERS = new Set<number>([
 
 /** An f64 load where NaNs are boxed: a NaN read as a number is the canonical one, so its bits are read again. */
 function boxedF64Load(fc: FunctionCompiler, mem: MemArg): void {
-  const addr = fc.pop();
-  fc.spillNonPure();
-  const dv = fc.view(mem.memory);
-  const at = fc.temp(F64);
-  const t = fc.temp(F64);
-  fc.emit(`${at} = ${address(fc, addr, mem)};`);
-  fc.emit(`${t} = ${dv}.getFloat64(${at}, true);`);
+  const { dv, at, t } = floatLoad(fc, mem, F64, 'getFloat64');
   // The canonical NaN (0x7ff8000000000000) is the number already: only other NaNs need the helper.
   fc.emit(`if (${t} !== ${t} && (${dv}.getInt32(${at} + 4, true) !== 2146959360 || ${dv}.getInt32(${at}, true) !== 0)) ${t} = ${fc.helper('f64FromHalves')}(${dv}.getInt32(${at}, true), ${dv}.getInt32(${at} + 4, true));`);
   fc.push(simpleEntry(F64, t));
@@ -55,6 +49,25 @@ function boxedF64Load(fc: FunctionCompiler, mem: MemArg): void {
 
 export function isMemoryOp(code: number): boolean {
   return LOADS.has(code) || STORES.has(code) || OTHERS.has(code);
+}
+
+/** A float load into a temp through its address in another temp (both taken before either is written). */
+function floatLoad(fc: FunctionCompiler, mem: MemArg, type: ValType, get: string): { dv: string; at: string; t: string } {
+  const addr = fc.pop();
+  fc.spillNonPure();
+  const dv = fc.view(mem.memory);
+  const at = fc.temp(F64);
+  const t = fc.temp(type);
+  fc.emit(`${at} = ${address(fc, addr, mem)};`);
+  fc.emit(`${t} = ${dv}.${get}(${at}, true);`);
+  return { dv, at, t };
+}
+
+/** The effective address in a temp (so an access of two words, or a re-read, computes it once). */
+function addressInTemp(fc: FunctionCompiler, addr: Entry, mem: MemArg): string {
+  const at = fc.temp(F64);
+  fc.emit(`${at} = ${address(fc, addr, mem)};`);
+  return at;
 }
 
 /** Effective address expression: `(addr >>> 0) + offset`, never wrapping; 64-bit addresses as doubles. */
@@ -104,8 +117,7 @@ export function compileMemoryOp(fc: FunctionCompiler, code: number, mem: MemArg)
       const addr = fc.pop();
       fc.spillNonPure();
       const dv = fc.view(mem.memory);
-      const at = fc.temp(F64);
-      fc.emit(`${at} = ${address(fc, addr, mem)};`);
+      const at = addressInTemp(fc, addr, mem);
       // `i64.load; local.set x` (Go loads every operand so) assigns the local's halves directly.
       const x = fc.fuseLocalSet();
       const t = x === null ? fc.temp(I64) : `l${x}`;
@@ -119,21 +131,14 @@ export function compileMemoryOp(fc: FunctionCompiler, code: number, mem: MemArg)
       const [addr, v0] = fc.popN(2) as [Entry, Entry];
       fc.spillNonPure();
       const dv = fc.view(mem.memory);
-      const at = fc.temp(F64);
-      fc.emit(`${at} = ${address(fc, addr, mem)};`);
+      const at = addressInTemp(fc, addr, mem);
       const v = fc.materialize(v0);
       fc.emit(`if (typeof ${v.code} === 'number') ${dv}.setFloat64(${at}, ${v.code}, true); else { ${dv}.setInt32(${at} + 4, ${v.code}.hi, true); ${dv}.setInt32(${at}, ${v.code}.lo, true); }`);
       return;
     }
     case Op.F32Load: {
       fc.readMemArg();
-      const addr = fc.pop();
-      fc.spillNonPure();
-      const dv = fc.view(mem.memory);
-      const at = fc.temp(F64);
-      const t = fc.temp(F32);
-      fc.emit(`${at} = ${address(fc, addr, mem)};`);
-      fc.emit(`${t} = ${dv}.getFloat32(${at}, true);`);
+      const { dv, at, t } = floatLoad(fc, mem, F32, 'getFloat32');
       // Reading an f32 NaN through a double quiets it: rebuild the carrier from the raw bits, unless
       // the value goes to an instruction for which every NaN is alike (f32 stencils: 20% faster).
       if (!floatUserIsNanTolerant(fc)) fc.emit(`if (${t} !== ${t}) ${t} = ${fc.helper('f32FromBits')}(${dv}.getInt32(${at}, true));`);
@@ -151,9 +156,8 @@ export function compileMemoryOp(fc: FunctionCompiler, code: number, mem: MemArg)
         fc.emit(`${dv}.setFloat64(${address(fc, addr, mem)}, ${bits}, true);`);
         return;
       }
-      const at = fc.temp(F64);
       // The address first: its operand comes before the value in wasm's order of traps.
-      fc.emit(`${at} = ${address(fc, addr, mem)};`);
+      const at = addressInTemp(fc, addr, mem);
       const v = fc.materialize(v0);
       // High word first: if it is in bounds the whole access is, so a trap never leaves half a store.
       fc.emit(`${dv}.setInt32(${at} + 4, ${v.hi}, true); ${dv}.setInt32(${at}, ${v.code}, true);`);
@@ -164,10 +168,9 @@ export function compileMemoryOp(fc: FunctionCompiler, code: number, mem: MemArg)
       const [addr, v0] = fc.popN(2) as [Entry, Entry];
       fc.spillNonPure();
       const dv = fc.view(mem.memory);
-      const at = fc.temp(F64);
       // Arithmetic results are never signalling-NaN carriers, and a float store is exact for the rest.
       const quiet = !v0.simple && isFroundCall(v0.code);
-      fc.emit(`${at} = ${address(fc, addr, mem)};`);
+      const at = addressInTemp(fc, addr, mem);
       const v = fc.materialize(v0);
       if (quiet) fc.emit(`${dv}.setFloat32(${at}, ${v.code}, true);`);
       else {
