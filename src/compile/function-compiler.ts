@@ -200,7 +200,7 @@ export class FunctionCompiler {
     const name = this.mc.funcNames[this.funcIndex]!;
     return this.trampolined ? `${name}_body` : name;
   }
-  /** The declaration of temp `name` (`t3 = 0`, `t3 = 0, t3h = 0`, `t3 = null`). */
+  /** The declaration of temp `name` (`t3`, or `t3, t3h` for an i64), for a `var` statement: no initial value, since every temp is written before it is read. */
   tempDecl(name: string): string {
     return this.tempDecls.get(name)!;
   }
@@ -238,9 +238,9 @@ export class FunctionCompiler {
       return reused;
     }
     const name = `t${this.tempCount++}`;
-    if (wide) this.temps.push(`${name} = 0`, `${name}h = 0`);
-    else this.temps.push(`${name} = ${isRef(type) ? 'null' : '0'}`);
-    this.tempDecls.set(name, wide ? `${name} = 0, ${name}h = 0` : `${name} = ${isRef(type) ? 'null' : '0'}`);
+    if (wide) this.temps.push(name, `${name}h`);
+    else this.temps.push(name);
+    this.tempDecls.set(name, wide ? `${name}, ${name}h` : name);
     this.allTemps.push(name, wide);
     return name;
   }
@@ -474,9 +474,9 @@ export class FunctionCompiler {
       const used = new Set<string>();
       for (const line of this.lines) tempsIn(line, used);
       const decls = [...used].sort().map((t) => this.tempDecl(t));
-      if (decls.length) out.push(...chunkDecl(decls));
+      if (decls.length) out.push(...chunkDecl(decls, 'var'));
     } else if (this.temps.length) {
-      out.push(...chunkDecl(this.temps));
+      out.push(...chunkDecl(this.temps, 'var'));
     }
     const mems = [...this.usedMemories].sort();
     const reload = mems.map((m) => `dv${m} = M${m}.view;`).join(' ');
@@ -1531,9 +1531,9 @@ for (const op of [Op.Nop, Op.Drop, Op.Block, Op.Loop, Op.End, Op.Else, Op.Unreac
 /** Indentation by nesting depth, capped. */
 const INDENTS: readonly string[] = Array.from({ length: 13 }, (_, i) => '  '.repeat(i));
 
-function chunkDecl(decls: string[]): string[] {
+function chunkDecl(decls: string[], keyword = 'let'): string[] {
   const out: string[] = [];
-  for (let i = 0; i < decls.length; i += 12) out.push(`  let ${decls.slice(i, i + 12).join(', ')};`);
+  for (let i = 0; i < decls.length; i += 12) out.push(`  ${keyword} ${decls.slice(i, i + 12).join(', ')};`);
   return out;
 }
 

@@ -286,8 +286,10 @@ function partSource(fc: FunctionCompiler, s: Split, part: Part): string {
   part.params = params.slice(1);
   const name = `${fc.ownName}$p${part.index}`;
   const out = [`function ${name}(${params.join(', ')}) {`];
-  const decls = [...own.flatMap((i) => ownLocalDecl(fc, i)), ...[...temps].sort().map((t) => fc.tempDecl(t))];
+  const decls = own.flatMap((i) => ownLocalDecl(fc, i));
   for (let i = 0; i < decls.length; i += 12) out.push(`  let ${decls.slice(i, i + 12).join(', ')};`);
+  const tempDecls = [...temps].sort().map((t) => fc.tempDecl(t));
+  for (let i = 0; i < tempDecls.length; i += 12) out.push(`  var ${tempDecls.slice(i, i + 12).join(', ')};`);
   const mems = [...part.memories].sort();
   if (mems.length) out.push(`  let ${mems.map((m) => `dv${m} = M${m}.view`).join(', ')};`);
   if (fc.fuel) out.push('  let fu = S.fuel;');
