@@ -2,7 +2,7 @@
 // expressions, structured control as labeled blocks and loops, locals as lets, direct calls.
 
 import { CompileError, UnsupportedError } from '../core/errors.js';
-import { F32, F64, FUNCREF, I32, I64, V128, isRef, type FuncType, type ValType } from '../core/types.js';
+import { F32, F64, I32, I64, V128, isRef, type FuncType, type ValType } from '../core/types.js';
 import { opByByte, opByPrefixed } from '../binary/opcodes.js';
 import { Op } from '../binary/op.js';
 import { BLOCK_EMPTY, BLOCK_TYPE_INDEX, ByteReader } from '../binary/reader.js';
@@ -14,17 +14,17 @@ import { compileMemoryOp, isMemoryOp } from './memory-ops.js';
 import { compileRefTableOp, isRefTableOp } from './ref-table-ops.js';
 import { compileSimdOp } from './simd.js';
 import { pushV128Local, setV128Local, v128LocalDecls } from './simd-locals.js';
-import { compileExceptionOp, endTry, inTryBody, isExceptionOp, skipDeadException, type TryState } from './exceptions.js';
+import { compileExceptionOp, endTry, isExceptionOp, skipDeadException, type TryState } from './exceptions.js';
 import { compileGcOp, isGcOp } from './gc.js';
 import { compileAtomicOp } from './atomics.js';
 import { nanTolerantLocals } from './consumer.js';
 import { compileWideArithmeticOp, isWideArithmeticOp } from './wide-arithmetic.js';
 import type { ModuleContext } from './module-context.js';
 import {
-  continueOrLeave, finishSplit, jumpToState, openSplit, partBranch, partReturn, splitBoundary, type Dispatch, type Part, type Split,
+  continueOrLeave, finishSplit, jumpToState, openSplit, partBranch, splitBoundary, type Dispatch, type Part, type Split,
 } from './split.js';
 import { dispatchLocal, shouldSplit, splitChainMin } from './split-choice.js';
-import { Kind, componentKinds, resultSlot, tailSlot } from '../runtime/lowering.js';
+import { callDirect, callIndirect, callRef, returnValues } from './calls.js';
 
 /**
  * The longest expression kept unevaluated on the operand stack (characters, both i64 halves). At
@@ -633,30 +633,30 @@ export class FunctionCompiler {
         this.brTable();
         return;
       case Op.Return:
-        this.return(this.popN(this.type.results.length));
+        returnValues(this, this.popN(this.type.results.length));
         this.unreachable = true;
         return;
       case Op.Call:
-        this.callDirect(r.u32(), false);
+        callDirect(this, r.u32(), false);
         return;
       case Op.CallIndirect: {
         const typeIndex = r.u32();
-        this.callIndirect(typeIndex, r.u32(), false);
+        callIndirect(this, typeIndex, r.u32(), false);
         return;
       }
       case Op.ReturnCall:
-        this.callDirect(r.u32(), true);
+        callDirect(this, r.u32(), true);
         return;
       case Op.ReturnCallIndirect: {
         const typeIndex = r.u32();
-        this.callIndirect(typeIndex, r.u32(), true);
+        callIndirect(this, typeIndex, r.u32(), true);
         return;
       }
       case Op.CallRef:
-        this.callRef(r.u32(), false);
+        callRef(this, r.u32(), false);
         return;
       case Op.ReturnCallRef:
-        this.callRef(r.u32(), true);
+        callRef(this, r.u32(), true);
         return;
       case Op.BrOnNull:
         this.brOnNull(r.u32(), true);
@@ -1004,7 +1004,7 @@ export class FunctionCompiler {
       if (partBranch(this, f, values)) return;
     }
     if (f.kind === 'func') {
-      this.return(values);
+      returnValues(this, values);
       return;
     }
     f.used = true;
@@ -1263,7 +1263,7 @@ export class FunctionCompiler {
       return;
     }
     if (f.kind === 'func') {
-      if (!this.unreachable) this.return(this.popN(this.type.results.length));
+      if (!this.unreachable) returnValues(this, this.popN(this.type.results.length));
       return;
     }
     const reachable = !this.unreachable;
@@ -1305,186 +1305,6 @@ export class FunctionCompiler {
     } else {
       for (const v of fallValues) this.push(v);
     }
-  }
-
-  // ------------------------------------------------------------------ return and calls
-
-  return(values: readonly Entry[]): void {
-    if (this.part !== null) {
-      partReturn(this, this.split!, values);
-      return;
-    }
-    this.spillNonPure();
-    const comps: { code: string; kind: Kind }[] = [];
-    let vals = values;
-    const ncomp = values.reduce((n, v) => n + (v.type === I64 ? 2 : 1), 0);
-    if (ncomp > 1) vals = values.map((v) => this.materialize(v));
-    for (const v of vals) {
-      const kinds = componentKinds(v.type);
-      comps.push({ code: v.type === I32 ? int(v) : v.code, kind: kinds[0]! });
-      if (v.type === I64) comps.push({ code: v.hi, kind: Kind.Int });
-    }
-    this.fuelSave();
-    for (let k = 1; k < comps.length; k++) this.emit(`${resultSlot(comps[k]!.kind)}[${k}] = ${comps[k]!.code};`);
-    if (this.depthCounted) {
-      if (comps.length > 0) {
-        const t = this.temp(I32);
-        this.emit(`${t} = ${comps[0]!.code};`);
-        this.emit(`DEPTH[0]--;`);
-        this.emit(`return ${t};`);
-      } else {
-        this.emit(`DEPTH[0]--;`);
-        this.emit('return;');
-      }
-    } else {
-      this.emit(comps.length > 0 ? `return ${comps[0]!.code};` : 'return;');
-    }
-  }
-
-  /** The outer function's return after a part returned (-1): the first result from its slot. */
-  outerReturn(): string {
-    const t = this.type.results[0];
-    const value = t === undefined ? '' : ` ${resultSlot(componentKinds(t)[0]!)}[0]`;
-    return `{ ${this.depthCounted ? 'DEPTH[0]--; ' : ''}return${value}; }`;
-  }
-
-  /** Lowered argument expressions of `args`, in order. */
-  private argList(args: readonly Entry[]): string[] {
-    const out: string[] = [];
-    for (const a of this.pairs(args)) {
-      out.push(a.type === I32 ? int(a) : a.code);
-      if (a.type === I64) out.push(a.hi);
-    }
-    return out;
-  }
-
-  /** Emits `callee(args)` as a statement and pushes its results. */
-  emitCall(callee: string, type: FuncType, args: readonly Entry[]): void {
-    const call = `${callee}(${this.argList(args).join(', ')})`;
-    this.fuelSave();
-    const results = type.results;
-    if (results.length === 0) {
-      this.emit(`${call};`);
-    } else {
-      const outs: Entry[] = [];
-      let k = 0;
-      const first = this.temp(results[0]!);
-      this.emit(`${first} = ${call};`);
-      results.forEach((t, i) => {
-        const name = i === 0 ? first : this.temp(t);
-        if (i > 0) this.emit(`${name} = ${resultSlot(componentKinds(t)[0]!)}[${k}];`);
-        k++;
-        if (t === I64) {
-          this.emit(`${name}h = RI[${k}];`);
-          k++;
-        }
-        outs.push(simpleEntry(t, name, t === I64 ? `${name}h` : ''));
-      });
-      for (const o of outs) this.push(o);
-    }
-    if (this.fuel) this.emit('fu = S.fuel;');
-    if (this.epochs) this.emit('dl = S.epochDeadline;');
-    this.reloadViews();
-  }
-
-  private callDirect(index: number, tail: boolean): void {
-    const type = this.mc.typeOfFunc(index);
-    const args = this.popN(type.params.length);
-    this.spillNonPure();
-    const name = this.mc.funcNames[index]!;
-    if (index !== this.funcIndex) this.callees.add(index);
-    if (!tail) {
-      this.emitCall(name, type, args);
-      return;
-    }
-    // Inside a try body a tail call must leave the handler first: through the trampoline.
-    if (this.mc.trampolined[index] || inTryBody(this)) {
-      // FN[index] is an import's unbound callable: it learns its caller from CALLER.
-      if (index < this.mc.module.numImportedFuncs) this.emit('CALLER.i = INST;');
-      this.tailViaSlots(args, `FN[${index}]`);
-      this.unreachable = true;
-    } else {
-      this.tailDirect(`${name}(${this.argList(args).join(', ')})`);
-    }
-  }
-
-  /** `return f(args)`: a callee that makes no tail calls keeps the stack bounded anyway. */
-  private tailDirect(call: string): void {
-    this.fuelSave();
-    if (this.depthCounted) {
-      const t = this.temp(F64);
-      this.emit(`${t} = ${call};`);
-      this.emit('DEPTH[0]--;');
-      this.emit(`return ${t};`);
-    } else {
-      this.emit(`return ${call};`);
-    }
-    this.unreachable = true;
-  }
-
-  /** Hands the arguments and callee to the trampoline of the nearest non-tail caller. */
-  private tailViaSlots(args: readonly Entry[], target: string): void {
-    const comps: string[] = [];
-    let k = 0;
-    for (const a of this.pairs(args)) {
-      const kinds = componentKinds(a.type);
-      comps.push(`${tailSlot(kinds[0]!)}[${k++}] = ${a.type === I32 ? int(a) : a.code};`);
-      if (a.type === I64) comps.push(`TI[${k++}] = ${a.hi};`);
-    }
-    if (comps.length) this.emit(comps.join(' '));
-    this.fuelSave();
-    this.emit(`pendingTail.target = ${target};`);
-    if (this.depthCounted) this.emit('DEPTH[0]--;');
-    this.emit('return TAIL;');
-  }
-
-  private callIndirect(typeIndex: number, table: number, tail: boolean): void {
-    const type = this.mc.funcType(typeIndex);
-    const index = this.pop();
-    const tableType = this.mc.module.tables[table]!;
-    const args = this.popN(type.params.length);
-    // Arguments are evaluated before the table lookup can trap.
-    this.stack.push(...args);
-    this.spillNonPure();
-    this.popN(args.length);
-    const idx = tableType.address64 ? this.index64(index) : `${operand(index)} >>> 0`;
-    const target = this.temp(FUNCREF);
-    // Canonical ids differ between processes: read through ctx.canon so serialized code stays valid.
-    this.emit(`${target} = ${this.helper('indirectTarget')}(T${table}, ${idx}, ${this.constant(`ctx.canon[${typeIndex}]`)});`);
-    // A host function taking a Caller learns here which instance called it.
-    if (!this.mc.ownTables[table]) this.emit('CALLER.i = INST;');
-    this.callTarget(target, type, args, tail);
-  }
-
-  private callRef(typeIndex: number, tail: boolean): void {
-    const type = this.mc.funcType(typeIndex);
-    const ref = this.pop();
-    const args = this.popN(type.params.length);
-    this.stack.push(...args);
-    this.spillNonPure();
-    this.popN(args.length);
-    const target = this.temp(FUNCREF);
-    this.emit(`${target} = ${this.helper('refTarget')}(${ref.code});`);
-    this.emit('CALLER.i = INST;');
-    this.callTarget(target, type, args, tail);
-  }
-
-  /** Calls a WasmFunc held in `target`: directly, or for a tail call through the trampoline when it has a body. */
-  private callTarget(target: string, type: FuncType, args: readonly Entry[], tail: boolean): void {
-    if (!tail) {
-      this.emitCall(`${target}.fn`, type, args);
-      return;
-    }
-    const margs = args.map((a) => (a.simple ? a : this.materialize(a)));
-    if (inTryBody(this)) {
-      this.tailViaSlots(margs, target);
-      this.unreachable = true;
-      return;
-    }
-    this.open(`if (${target}.body !== null) {`);
-    this.tailViaSlots(margs, target);
-    this.close();
-    this.tailDirect(`${target}.fn(${this.argList(margs).join(', ')})`);
   }
 
   /** A 64-bit address or index as a JS number; anything at or above 2^53 becomes out of bounds. */

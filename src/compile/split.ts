@@ -9,6 +9,7 @@ import { simpleEntry, type Entry } from './entry.js';
 import type { Frame, FunctionCompiler } from './function-compiler.js';
 import { chainLiveness, type ChainLiveness } from './split-liveness.js';
 import { splitsEverywhere } from './split-choice.js';
+import { outerReturn } from './calls.js';
 
 /**
  * A part ends at the first case boundary after this many bytes of code. Smaller parts make each
@@ -370,7 +371,7 @@ export function finishSplit(fc: FunctionCompiler, s: Split): void {
   lines.length = 0;
   if (s.returns || s.exits.length) {
     lines.push(`  if (${s.state} < 0) {`);
-    if (s.returns) lines.push(`    if (${s.state} === -1) ${fc.outerReturn()}`);
+    if (s.returns) lines.push(`    if (${s.state} === -1) ${outerReturn(fc)}`);
     s.exits.forEach((f, j) => {
       lines.push(`    if (${s.state} === ${-2 - j}) { ${exitCode(fc, f).join(' ')} }`);
     });
