@@ -186,7 +186,7 @@ function nextArm(fc: FunctionCompiler, tag: number): void {
     fc.frameResultVars(f);
   }
   if (!fc.unreachable) fc.fallthroughInto(f);
-  fc.stack.length = f.base;
+  fc.truncateStack(f.base);
   fc.deadDepth = 0;
   const test = tag >= 0 ? `${s.caught}.tag === ${tagRef(fc, tag)}` : null;
   if (s.arms === 0) {

@@ -83,6 +83,15 @@ const CHAIN_MIN = 64;
 
 /** How many instructions pass between two sweeps for free temps (see recycleTemps). */
 const RECYCLE_EVERY = 32;
+/**
+ * How deep the unfrozen part of the operand stack may grow (see freeze), and how much of it stays
+ * unfrozen after a freeze. Real code stays far below (a few tens of entries); a body that pushes
+ * tens of thousands of values would otherwise make every scan of the stack (before a statement, a
+ * local.set, a block) cost its whole depth, and compiling it quadratic: 40,000 `local.get` then as
+ * many `local.set` took 50 s.
+ */
+const FREEZE_AT = 256;
+const FREEZE_KEEP = 128;
 /** A temp's name in generated code (`t12`, or `t12h` for an i64's high half). */
 const TEMP_REF = /\bt(\d+)h?\b/g;
 
@@ -119,7 +128,12 @@ export class FunctionCompiler {
   deadDepth = 0;
   private readonly temps: string[] = [];
   private tempCount = 0;
-  /** Temps held by open frames, with how many frames hold each. */
+  /**
+   * Entries below this index are frozen: evaluated into temps (or simple values) that read no
+   * local, so the scans over the stack start here. Their temps are pinned while they are frozen.
+   */
+  private frozen = 0;
+  /** Temps held by open frames and frozen entries, with how many holders each has. */
   private readonly pinned = new Map<string, number>();
   /** Every temp made, as (name, is-i64) pairs, and the ones free for reuse. */
   private readonly allTemps: (string | boolean)[] = [];
@@ -255,7 +269,8 @@ export class FunctionCompiler {
   private recycleTemps(): void {
     this.sinceRecycle = 0;
     const live = new Set<string>();
-    for (const e of this.stack) {
+    for (let i = this.frozen; i < this.stack.length; i++) {
+      const e = this.stack[i]!;
       tempsIn(e.code, live);
       tempsIn(e.hi, live);
     }
@@ -327,16 +342,56 @@ export class FunctionCompiler {
    */
   push(e: Entry): void {
     this.stack.push(e.code.length + e.hi.length > MAX_EXPRESSION_LENGTH ? this.materialize(e) : e);
+    if (this.stack.length - this.frozen > FREEZE_AT) this.freeze(this.stack.length - FREEZE_KEEP);
   }
   pop(): Entry {
-    const e = this.stack.pop();
-    if (e === undefined) throw new CompileError(`function ${this.funcIndex}: operand stack underflow`);
-    return e;
+    if (this.stack.length === 0) throw new CompileError(`function ${this.funcIndex}: operand stack underflow`);
+    this.thaw(this.stack.length - 1);
+    return this.stack.pop()!;
   }
   popN(n: number): Entry[] {
     if (n === 0) return [];
     if (this.stack.length < n) throw new CompileError(`function ${this.funcIndex}: operand stack underflow`);
+    this.thaw(this.stack.length - n);
     return this.stack.splice(this.stack.length - n, n);
+  }
+  /** Drops the entries above `length` (a frame's base, when its end or else is reached). */
+  truncateStack(length: number): void {
+    if (length >= this.stack.length) return;
+    this.thaw(length);
+    this.stack.length = length;
+  }
+
+  /**
+   * Evaluates the entries below `upTo` in stack order, as spillNonPure and spillLocal would before
+   * a later statement or assignment (so no trap, effect or local read moves across another), and
+   * marks them frozen. Only deep stacks reach this (FREEZE_AT).
+   */
+  private freeze(upTo: number): void {
+    for (let i = this.frozen; i < upTo; i++) {
+      let e = this.stack[i]!;
+      if (!(e.simple && e.locals === null)) e = this.stack[i] = this.snapshot(e);
+      const names = new Set<string>();
+      tempsIn(e.code, names);
+      tempsIn(e.hi, names);
+      for (const name of names) this.pinned.set(name, (this.pinned.get(name) ?? 0) + 1);
+    }
+    this.frozen = upTo;
+  }
+
+  /** Unfreezes the entries at and above `length`, which are about to leave the stack. */
+  private thaw(length: number): void {
+    while (this.frozen > length) {
+      const e = this.stack[--this.frozen]!;
+      const names = new Set<string>();
+      tempsIn(e.code, names);
+      tempsIn(e.hi, names);
+      for (const name of names) {
+        const n = this.pinned.get(name)! - 1;
+        if (n === 0) this.pinned.delete(name);
+        else this.pinned.set(name, n);
+      }
+    }
   }
   peek(): Entry {
     return this.stack[this.stack.length - 1]!;
@@ -399,12 +454,12 @@ export class FunctionCompiler {
   /** Evaluates, in stack order, every non-pure entry below the top `keep` ones. */
   spillNonPure(keep = 0): void {
     const n = this.stack.length - keep;
-    for (let i = 0; i < n; i++) if (!this.stack[i]!.pure) this.stack[i] = this.evaluate(this.stack[i]!);
+    for (let i = this.frozen; i < n; i++) if (!this.stack[i]!.pure) this.stack[i] = this.evaluate(this.stack[i]!);
   }
 
   /** Before control flow splits: everything that reads locals or state becomes a temp. */
   private spillForBlock(): void {
-    for (let i = 0; i < this.stack.length; i++) {
+    for (let i = this.frozen; i < this.stack.length; i++) {
       const e = this.stack[i]!;
       if (!(e.simple && e.locals === null)) this.stack[i] = this.snapshot(e);
     }
@@ -420,7 +475,7 @@ export class FunctionCompiler {
    * or have effects is evaluated only after the non-pure entries below it, as wasm orders them.
    */
   private spillLocal(index: number): void {
-    for (let i = 0; i < this.stack.length; i++) {
+    for (let i = this.frozen; i < this.stack.length; i++) {
       const e = this.stack[i]!;
       if (e.locals === null || !e.locals.includes(index)) continue;
       if (!e.pure) this.spillNonPure(this.stack.length - i);
@@ -508,7 +563,9 @@ export class FunctionCompiler {
         continue;
       }
       if (this.fuel && FUEL_FREE[byte] !== 1) this.fuelCost++;
-      if (++this.sinceRecycle >= RECYCLE_EVERY && this.tempCount > RECYCLE_EVERY) this.recycleTemps();
+      // A sweep costs the temps made so far: with thousands (a frozen deep stack) sweeps are rarer.
+      if (++this.sinceRecycle >= RECYCLE_EVERY && this.tempCount > RECYCLE_EVERY
+        && this.sinceRecycle >= this.allTemps.length >> 4) this.recycleTemps();
       this.instruction(byte);
       if (this.pendingTee >= 0) {
         const i = this.pendingTee;
@@ -1162,7 +1219,7 @@ export class FunctionCompiler {
     const f = this.frames[this.frames.length - 1]!;
     if (!this.unreachable) this.fallthroughInto(f);
     f.thenFellThrough = !this.unreachable;
-    this.stack.length = f.base;
+    this.truncateStack(f.base);
     f.hasElse = true;
     this.close('} else {');
     this.deeper();
@@ -1234,7 +1291,7 @@ export class FunctionCompiler {
   private endChain(f: Frame, c: Chain): void {
     const endReachable = !this.unreachable || f.used;
     this.deadDepth = 0;
-    this.stack.length = f.base;
+    this.truncateStack(f.base);
     this.known = null;
     if (this.split !== null && this.split.label === c.label) {
       this.fuelFlush();
@@ -1291,7 +1348,7 @@ export class FunctionCompiler {
     const labelUsed = f.used;
     this.lines[f.headerLine] = this.lines[f.headerLine]!.replace(f.headerText, (labelUsed ? `${f.label}: ` : '') + f.headerText);
     this.deadDepth = 0;
-    this.stack.length = f.base;
+    this.truncateStack(f.base);
     const endReachable = reachable || f.used || (f.kind === 'if' && (!f.hasElse || f.thenFellThrough));
     if (f.kind === 'loop') {
       // A loop's end is reached only by falling through its body.
