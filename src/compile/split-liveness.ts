@@ -17,6 +17,8 @@ export interface ChainLiveness {
 
 interface WalkFrame {
   readonly kind: 'block' | 'loop' | 'if';
+  /** The frame around it (null at the function's level): frames form a tree that queries share. */
+  readonly parent: WalkFrame | null;
   /** Where a branch to it goes: the loop's header or the block's continuation. */
   readonly target: number;
   /** The node after its `end`. */
@@ -27,14 +29,54 @@ interface WalkFrame {
 }
 
 /**
+ * Liveness at every basic block of one function body, computed once however many chains the
+ * function splits (they nest: SQLite's do, and a body nesting hundreds made every chain walk and
+ * solve the whole body again, quadratic in its size), and the frames open after each block-opening
+ * instruction.
+ */
+export interface FunctionLiveness {
+  readonly numLocals: number;
+  readonly words: number;
+  /** Live-in bit sets, `words` per basic block. */
+  readonly live: Int32Array;
+  /** The innermost frame open at each position that follows a block, loop or if. */
+  readonly frameAfter: ReadonlyMap<number, WalkFrame>;
+}
+
+/**
  * Liveness for the chain of n blocks whose case 0 starts at casesStart, in the body [start, end) of
  * a function with numLocals locals, or null where the body has control flow this analysis does not
- * model (exception handling). Locals are bit sets, 32 to a word: Go's bodies have tens of thousands
- * of basic blocks.
+ * model (exception handling).
  */
 export function chainLiveness(
   bytes: Uint8Array, start: number, end: number, numLocals: number, n: number, casesStart: number,
 ): ChainLiveness | null {
+  const f = functionLiveness(bytes, start, end, numLocals);
+  return f === null ? null : livenessAtChain(f, n, casesStart);
+}
+
+/** chainLiveness from a function's liveness: the chain's n blocks are the innermost frames at casesStart. */
+export function livenessAtChain(f: FunctionLiveness, n: number, casesStart: number): ChainLiveness | null {
+  const frames: WalkFrame[] = [];
+  for (let w = f.frameAfter.get(casesStart) ?? null; w !== null; w = w.parent) frames.push(w);
+  if (frames.length < n) return null;
+  // Innermost first: the chain's blocks, whose continuations are cases 1..n, then the frames around it.
+  const caseEntries = frames.slice(0, n).map((w) => w.cont);
+  const enclosing = frames.slice(n).reverse().map((w) => w.target);
+  const setOf = (i: number): Set<number> => {
+    const out = new Set<number>();
+    for (let x = 0; x < f.numLocals; x++) if (f.live[i * f.words + (x >>> 5)]! & (1 << (x & 31))) out.add(x);
+    return out;
+  };
+  return { caseEntry: [new Set(), ...caseEntries.map(setOf)], frameTarget: enclosing.map(setOf) };
+}
+
+/**
+ * Liveness over the control-flow graph of the body [start, end), locals as bit sets, 32 to a word
+ * (Go's bodies have tens of thousands of basic blocks), or null where the body has control flow
+ * this analysis does not model (exception handling).
+ */
+export function functionLiveness(bytes: Uint8Array, start: number, end: number, numLocals: number): FunctionLiveness | null {
   // Per basic block: the locals it reads before writing and those it writes (as lists while walking),
   // and where control may go next.
   const uses: number[][] = [];
@@ -51,9 +93,13 @@ export function chainLiveness(
   const exit = node();
   let cur = node();
   const frames: WalkFrame[] = [];
-  let caseEntries: number[] | null = null;
-  let enclosing: number[] = [];
+  const frameAfter = new Map<number, WalkFrame>();
   const r = new ByteReader(bytes, start, end);
+  const open = (frame: WalkFrame) => {
+    frames.push(frame);
+    frameAfter.set(r.pos, frame);
+  };
+  const top = () => frames[frames.length - 1] ?? null;
   const branch = (depth: number) => {
     const f = frames[frames.length - 1 - depth];
     link(cur, f === undefined ? exit : f.target);
@@ -64,11 +110,6 @@ export function chainLiveness(
     cur = next;
   };
   while (r.pos < r.end) {
-    if (r.pos === casesStart) {
-      // The chain's blocks are the n innermost frames: their continuations are cases 1..n.
-      caseEntries = frames.slice(frames.length - n).reverse().map((f) => f.cont);
-      enclosing = frames.slice(0, frames.length - n).map((f) => f.target);
-    }
     const byte = r.bytes[r.pos]!;
     const op = readValidOpcode(r);
     if (op === undefined) return null;
@@ -93,7 +134,7 @@ export function chainLiveness(
       case Op.Block: {
         r.blockType();
         const cont = node();
-        frames.push({ kind: 'block', target: cont, cont, from: -1, hasElse: false });
+        open({ kind: 'block', parent: top(), target: cont, cont, from: -1, hasElse: false });
         continue;
       }
       case Op.Loop: {
@@ -101,13 +142,13 @@ export function chainLiveness(
         const header = node();
         link(cur, header);
         cur = header;
-        frames.push({ kind: 'loop', target: header, cont: node(), from: -1, hasElse: false });
+        open({ kind: 'loop', parent: top(), target: header, cont: node(), from: -1, hasElse: false });
         continue;
       }
       case Op.If: {
         r.blockType();
         const cont = node();
-        frames.push({ kind: 'if', target: cont, cont, from: cur, hasElse: false });
+        open({ kind: 'if', parent: top(), target: cont, cont, from: cur, hasElse: false });
         split();
         continue;
       }
@@ -159,37 +200,43 @@ export function chainLiveness(
     }
     skipImmediates(r, op);
   }
-  if (caseEntries === null) return null;
-
-  // Backward: live-in = uses + (live-out - defs), to a fixed point (loops need more than one pass).
+  // Backward: live-in = uses + (live-out - defs), to a fixed point. A worklist revisits only the
+  // predecessors of a block whose live-in grew, so deeply nested loops cost no extra passes.
   const words = (numLocals + 31) >>> 5;
   const count = succ.length;
   const live = new Int32Array(count * words);
   const killed = new Int32Array(count * words);
+  const preds: number[][] = Array.from({ length: count }, () => []);
   for (let i = 0; i < count; i++) {
     for (const x of uses[i]!) live[i * words + (x >>> 5)]! |= 1 << (x & 31);
     for (const x of defs[i]!) killed[i * words + (x >>> 5)]! |= 1 << (x & 31);
+    for (const t of succ[i]!) preds[t]!.push(i);
   }
-  for (let changed = true; changed;) {
-    changed = false;
-    for (let i = count - 1; i >= 0; i--) {
-      const base = i * words;
-      for (const t of succ[i]!) {
-        const from = t * words;
-        for (let w = 0; w < words; w++) {
-          const add = live[from + w]! & ~killed[base + w]! & ~live[base + w]!;
-          if (add !== 0) {
-            live[base + w]! |= add;
-            changed = true;
-          }
+  // Every block once, last first (most flow is forward), then whatever a change reaches.
+  const queued = new Uint8Array(count).fill(1);
+  const work = Array.from({ length: count }, (_, i) => i);
+  while (work.length > 0) {
+    const i = work.pop()!;
+    queued[i] = 0;
+    const base = i * words;
+    let grew = false;
+    for (const t of succ[i]!) {
+      const from = t * words;
+      for (let w = 0; w < words; w++) {
+        const add = live[from + w]! & ~killed[base + w]! & ~live[base + w]!;
+        if (add !== 0) {
+          live[base + w]! |= add;
+          grew = true;
         }
       }
     }
+    if (!grew) continue;
+    for (const p of preds[i]!) {
+      if (queued[p] === 0) {
+        queued[p] = 1;
+        work.push(p);
+      }
+    }
   }
-  const setOf = (i: number): Set<number> => {
-    const out = new Set<number>();
-    for (let x = 0; x < numLocals; x++) if (live[i * words + (x >>> 5)]! & (1 << (x & 31))) out.add(x);
-    return out;
-  };
-  return { caseEntry: [new Set(), ...caseEntries.map(setOf)], frameTarget: enclosing.map(setOf) };
+  return { numLocals, words, live, frameAfter };
 }

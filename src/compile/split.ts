@@ -7,7 +7,7 @@ import { I32, I64, isRef, type ValType } from '../core/types.js';
 import { Kind, componentKinds, resultSlot } from '../runtime/lowering.js';
 import { simpleEntry, type Entry } from './entry.js';
 import type { Frame, FunctionCompiler } from './function-compiler.js';
-import { chainLiveness, type ChainLiveness } from './split-liveness.js';
+import { functionLiveness, livenessAtChain, type ChainLiveness, type FunctionLiveness } from './split-liveness.js';
 import { splitsEverywhere } from './split-choice.js';
 import { outerReturn } from './calls.js';
 
@@ -79,11 +79,19 @@ export interface Split {
   readonly live: ChainLiveness | null;
 }
 
+/** Each function's liveness, solved once for all the chains it splits (and dropped with its compiler). */
+const functionLivenessOf = new WeakMap<FunctionCompiler, FunctionLiveness | null>();
+
 /** Starts the split: the outer loop holds the dispatcher (filled at the end) and case 0. */
 export function openSplit(fc: FunctionCompiler, label: string, state: string, n: number): Split {
   const m = fc.mc.module;
   const body = m.codes[fc.funcIndex - m.numImportedFuncs]!.code;
-  let live = chainLiveness(fc.r.bytes, body.start, body.end, fc.localTypes.length, n, fc.r.pos);
+  let known = functionLivenessOf.get(fc);
+  if (known === undefined) {
+    known = functionLiveness(fc.r.bytes, body.start, body.end, fc.localTypes.length);
+    functionLivenessOf.set(fc, known);
+  }
+  let live = known === null ? null : livenessAtChain(known, n, fc.r.pos);
   // The walk's frames around the chain are fc.frames after the function's, one for one.
   if (live !== null && live.frameTarget.length !== fc.frames.length - 1) live = null;
   fc.open(`${label}: for (;;) {`);
