@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Code generation time of bodies shaped to make compiling slow, as an untrusted module could be:
-// operand stacks tens of thousands of values deep, and switch chains nested inside each other's
-// first case (split into parts: each chain's liveness used to cover the whole body again). Each
+// operand stacks tens of thousands of values deep, switch chains nested inside each other's first
+// case (split into parts: each chain's liveness used to cover the whole body again), and many
+// dispatch loops in one body (each used to scan the whole body for how its state is set). Each
 // shape at growing sizes; linear growth means the time doubles with the size.
 //
 //   node bench/compile-scaling.mjs [--sizes 10000,20000,40000]   (after npm run build)
@@ -59,12 +60,22 @@ function nestedChains(size) {
   return module([...pre, 0x01, ...post], 900);
 }
 
+/** `size / 40` dispatch loops in Go's shape one after another (64 cases each, the state set to constants). Split. */
+function dispatchLoops(size) {
+  const n = 64;
+  const one = [0x03, 0x40, ...repeat(n, [0x02, 0x40]), 0x20, 0, 0x0e, ...leb(n - 1), ...Array.from({ length: n }, (_, i) => leb(Math.min(i, n - 1))).flat()];
+  for (let i = 0; i < n; i++) one.push(0x0b, 0x41, ...leb(i + 1), 0x21, 0, 0x20, 0, 0x41, ...leb(n), 0x48, 0x0d, ...leb(n - i));
+  one.push(0x0b);
+  return module(repeat(Math.max(1, Math.round(size / 40)), one), 2);
+}
+
 const shapes = {
   'n local.get, then n local.set': (n) => [...repeat(n, [0x20, 0]), ...repeat(n, [0x41, 0, 0x21, 0]), ...repeat(n, [0x1a])],
   'n i32.const, then n stores': (n) => [...repeat(n, [0x41, 1]), ...repeat(n, [0x41, 0, 0x41, 0, 0x36, 2, 0]), ...repeat(n, [0x1a])],
   'n loads, then n drops': (n) => [...repeat(n, [0x41, 0, 0x28, 2, 0]), ...repeat(n, [0x1a])],
   'n i32.const, then n - 1 i32.add': (n) => [...repeat(n, [0x41, 1]), ...repeat(n - 1, [0x6a]), 0x1a],
-  'n/400 nested split chains': null,
+  'n/400 nested split chains': nestedChains,
+  'n/40 dispatch loops (Go\'s shape)': dispatchLoops,
 };
 
 console.log(`node ${process.version}; eager compilation (validation + JS generation + V8 parsing), splitLargeSwitches on, ms`);
@@ -72,7 +83,7 @@ console.log(['shape'.padEnd(34), ...sizes.map((n) => String(n).padStart(8))].joi
 for (const [name, shape] of Object.entries(shapes)) {
   const row = [name.padEnd(34)];
   for (const n of sizes) {
-    const bytes = shape === null ? nestedChains(n) : module(shape(n));
+    const bytes = shape === nestedChains || shape === dispatchLoops ? shape(n) : module(shape(n));
     const t = performance.now();
     try {
       new Module(new Engine({ compilation: 'eager', splitLargeSwitches: true }), bytes);
