@@ -2,7 +2,8 @@
 // Code generation time of bodies shaped to make compiling slow, as an untrusted module could be:
 // operand stacks tens of thousands of values deep, switch chains nested inside each other's first
 // case (split into parts: each chain's liveness used to cover the whole body again), and many
-// dispatch loops in one body (each used to scan the whole body for how its state is set). Each
+// dispatch loops in one body (each used to scan the whole body for how its state is set), and, lazily
+// compiled, thousands of functions in a module with thousands of tables and globals. Each
 // shape at growing sizes; linear growth means the time doubles with the size.
 //
 //   node bench/compile-scaling.mjs [--sizes 10000,20000,40000]   (after npm run build)
@@ -95,3 +96,22 @@ for (const [name, shape] of Object.entries(shapes)) {
   }
   console.log(row.join(' '));
 }
+
+// Lazily compiled units each bind the instance state their code names, not all of it: n/8 tables,
+// n/8 globals and n/8 functions, each function called once (compiled on its first call).
+const { parseWat } = await import(distUrl('src/text/index.js'));
+const { Store, Instance } = await import(distUrl('src/api/index.js'));
+const row = ['n/8 tables, globals, functions (lazy)'.padEnd(34)];
+for (const n of sizes) {
+  const k = Math.max(1, Math.round(n / 8));
+  const wat = `(module ${'(table 1 funcref)'.repeat(k)} ${'(global (mut i32) (i32.const 1))'.repeat(k)}
+    ${Array.from({ length: k }, (_, i) => `(func $f${i} (result i32) (i32.add (table.size ${i}) (global.get ${i})))`).join(' ')}
+    (func (export "all") ${Array.from({ length: k }, (_, i) => `(drop (call $f${i}))`).join(' ')}))`;
+  const engine = new Engine({ compilation: 'lazy' });
+  const store = new Store(engine);
+  const t = performance.now();
+  const instance = new Instance(store, new Module(engine, parseWat(wat)), []);
+  instance.getFunc(store, 'all').call(store, []);
+  row.push((performance.now() - t).toFixed(0).padStart(8));
+}
+console.log(row.join(' '));

@@ -207,7 +207,7 @@ class ModuleCode implements CompiledCode {
     const out = ['"use strict";'];
     out.push(...runtimePrologue(mc));
     if (fc.usedHelpers.size) out.push(`const { ${[...fc.usedHelpers].sort().join(', ')} } = ctx.helpers;`);
-    out.push(...statePrologue(this.module, fc.usedGlobals));
+    out.push(...statePrologue(this.module, { globals: fc.usedGlobals, ...referencedState(body) }));
     // Direct callees are variables: a callee that is still its forwarder here is rebound to its
     // compiled function once that exists, so calls stop going through the forwarder.
     const cs = [...fc.callees];
@@ -251,17 +251,39 @@ function runtimePrologue(mc: ModuleContext): string[] {
   return out;
 }
 
-/** Memories, tables and globals (all of them, or only `globals`). */
-function statePrologue(module: ModuleInfo, globals: ReadonlySet<number> | null): string[] {
+/** The instance state a unit binds: what its code uses (a module may have thousands of each). */
+interface UsedState {
+  readonly globals: ReadonlySet<number>;
+  readonly tables: ReadonlySet<number>;
+  readonly memories: ReadonlySet<number>;
+}
+
+/** Memories, tables and globals: all of them, or only those `used` names. */
+function statePrologue(module: ModuleInfo, used: UsedState | null): string[] {
   const out: string[] = [];
+  const memories = used === null ? module.memories.map((_, i) => i) : [...used.memories].sort((a, b) => a - b);
+  const tables = used === null ? module.tables.map((_, i) => i) : [...used.tables].sort((a, b) => a - b);
+  const globals = used === null ? module.globals.map((_, i) => i) : [...used.globals].sort((a, b) => a - b);
   // A shared memory is bound as its live object, whose views follow growth by other agents.
-  module.memories.forEach((m, i) => out.push(`const M${i} = ctx.memories[${i}]${m.shared ? '.live' : ''};`));
-  module.tables.forEach((_, i) => out.push(`const TO${i} = ctx.tables[${i}], T${i} = TO${i}.elems;`));
-  module.globals.forEach((g, i) => {
-    if (globals !== null && !globals.has(i)) return;
+  for (const i of memories) out.push(`const M${i} = ctx.memories[${i}]${module.memories[i]!.shared ? '.live' : ''};`);
+  for (const i of tables) out.push(`const TO${i} = ctx.tables[${i}], T${i} = TO${i}.elems;`);
+  for (const i of globals) {
+    const g = module.globals[i]!;
     if (g.mutable) out.push(`const g${i} = ctx.globals[${i}].cell;`);
     else if (g.type === I64) out.push(`const G${i} = ctx.globals[${i}].cell[0], G${i}h = ctx.globals[${i}].cell[1];`);
     else out.push(`const G${i} = ctx.globals[${i}].cell[0];`);
-  });
+  }
   return out;
+}
+
+/**
+ * The tables (`T<i>`, `TO<i>`) and memories (`M<i>`) a unit's code names. Binding every one in
+ * every lazily compiled unit cost the module's count each time: 20,000 functions and as many
+ * tables or globals took seconds to call once each.
+ */
+function referencedState(code: string): { tables: Set<number>; memories: Set<number> } {
+  const tables = new Set<number>();
+  const memories = new Set<number>();
+  for (const m of code.matchAll(/\b(TO?|M)(\d+)\b/g)) (m[1] === 'M' ? memories : tables).add(Number(m[2]));
+  return { tables, memories };
 }
