@@ -4,13 +4,15 @@
 // divisions that may trap, calls with effects, i64 and f64 arithmetic), assign locals, store and
 // set a global while the stack is deep, then fold the stack into one result. Each runs on Node's
 // own WebAssembly and on tswasm (eager and lazy): the same result or trap, the same memory and the
-// same global afterwards, so no trap, effect or local read moved across another.
+// same global afterwards, so no trap, effect or local read moved across another. The second test puts
+// the bodies in a part of a split chain (split.ts), where frozen temps are the part's own.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Engine, Instance, Module, Store, Trap, Val } from '../../src/api/index.js';
 import { parseWat } from '../../src/text/index.js';
 import { Rng } from '../../tools/fuzz-rng.js';
+import { forceSplitEverywhere } from '../../src/compile/split-choice.js';
 
 type Kind = 'i32' | 'i64' | 'f64';
 
@@ -68,7 +70,8 @@ function deepBody(rng: Rng, depth: number): string {
   return out.join('\n    ');
 }
 
-function deepModule(rng: Rng, depth: number): string {
+/** The module; `inPart` puts the body in case 1 of a chain, which is split into parts when forced. */
+function deepModule(rng: Rng, depth: number, inPart = false): string {
   return `(module
   (memory (export "mem") 1)
   (global $g (export "g") (mut i32) (i32.const 0))
@@ -82,7 +85,9 @@ function deepModule(rng: Rng, depth: number): string {
     (local.set 2 (local.get 0))
     (local.set 3 (i64.const 0x123456789))
     (local.set 4 (f64.const 0.5))
+    ${inPart ? '(block (block (block (br_table 0 1 2 (i32.const 0))))' : ''}
     ${deepBody(rng, depth)}
+    ${inPart ? ')' : ''}
     (local.get $acc)))`;
 }
 
@@ -143,12 +148,12 @@ function tswasmOutcomes(bytes: Uint8Array, inputs: readonly number[], compilatio
   return out;
 }
 
-test('deep operand stacks: the same results, traps, memory and globals as native WebAssembly', async () => {
-  const rng = new Rng(20261126);
+async function compareWithNative(seed: number, count: number, inPart: boolean): Promise<void> {
+  const rng = new Rng(seed);
   let traps = 0;
-  for (let i = 0; i < 40; i++) {
+  for (let i = 0; i < count; i++) {
     const depth = 300 + rng.below(1200);
-    const bytes = parseWat(deepModule(rng, depth));
+    const bytes = parseWat(deepModule(rng, depth, inPart));
     // Input 0 makes a division by local 2 trap unless a local.set gives it another value first.
     const inputs = [0, 1, 3];
     const expected = await nativeOutcomes(bytes, inputs);
@@ -158,5 +163,18 @@ test('deep operand stacks: the same results, traps, memory and globals as native
     }
   }
   // Both outcomes must be common for the comparison to mean anything.
-  assert.ok(traps >= 20 && traps <= 40 * 3 - 20, `traps: ${traps}`);
+  assert.ok(traps >= count / 2 && traps <= count * 3 - count / 2, `traps: ${traps}`);
+}
+
+test('deep operand stacks: the same results, traps, memory and globals as native WebAssembly', async () => {
+  await compareWithNative(20261126, 40, false);
+});
+
+test('deep operand stacks inside a part of a split chain (every chain split)', async () => {
+  forceSplitEverywhere(true);
+  try {
+    await compareWithNative(20261127, 20, true);
+  } finally {
+    forceSplitEverywhere(null);
+  }
 });
