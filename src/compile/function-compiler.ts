@@ -101,6 +101,14 @@ function tempsIn(code: string, into: Set<string>): void {
   for (const m of code.matchAll(TEMP_REF)) into.add(`t${m[1]!}`);
 }
 
+/** The temps an entry's code refers to (by base name), each once. */
+function entryTemps(e: Entry): Set<string> {
+  const names = new Set<string>();
+  tempsIn(e.code, names);
+  tempsIn(e.hi, names);
+  return names;
+}
+
 /** Whether `code` mentions the identifier `name` (not merely a longer name starting with it). */
 function readsName(code: string, name: string): boolean {
   let i = code.indexOf(name);
@@ -292,11 +300,19 @@ export class FunctionCompiler {
     }
     if (f.chain) names.add(f.chain.state);
     f.pins = [...names];
-    for (const name of names) this.pinned.set(name, (this.pinned.get(name) ?? 0) + 1);
+    this.pin(names);
   }
 
   private unpinFrame(f: Frame): void {
-    for (const name of f.pins ?? []) {
+    this.unpin(f.pins ?? []);
+  }
+
+  private pin(names: Iterable<string>): void {
+    for (const name of names) this.pinned.set(name, (this.pinned.get(name) ?? 0) + 1);
+  }
+
+  private unpin(names: Iterable<string>): void {
+    for (const name of names) {
       const n = this.pinned.get(name)! - 1;
       if (n === 0) this.pinned.delete(name);
       else this.pinned.set(name, n);
@@ -371,10 +387,7 @@ export class FunctionCompiler {
     for (let i = this.frozen; i < upTo; i++) {
       let e = this.stack[i]!;
       if (!(e.simple && e.locals === null)) e = this.stack[i] = this.snapshot(e);
-      const names = new Set<string>();
-      tempsIn(e.code, names);
-      tempsIn(e.hi, names);
-      for (const name of names) this.pinned.set(name, (this.pinned.get(name) ?? 0) + 1);
+      this.pin(entryTemps(e));
     }
     this.frozen = upTo;
   }
@@ -382,15 +395,7 @@ export class FunctionCompiler {
   /** Unfreezes the entries at and above `length`, which are about to leave the stack. */
   private thaw(length: number): void {
     while (this.frozen > length) {
-      const e = this.stack[--this.frozen]!;
-      const names = new Set<string>();
-      tempsIn(e.code, names);
-      tempsIn(e.hi, names);
-      for (const name of names) {
-        const n = this.pinned.get(name)! - 1;
-        if (n === 0) this.pinned.delete(name);
-        else this.pinned.set(name, n);
-      }
+      this.unpin(entryTemps(this.stack[--this.frozen]!));
     }
   }
   peek(): Entry {
