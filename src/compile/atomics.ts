@@ -33,7 +33,7 @@ export function compileAtomicOp(fc: FunctionCompiler, sub: number): void {
   if (code === Op.MemoryAtomicNotify) {
     const [addr, count] = fc.popN(2) as [Entry, Entry];
     const ea = address(fc, addr, memory, offset, 4);
-    return result(fc, I32, `${fc.helper('atomicNotify')}(M${memory}, ${ea}, ${operand(count)})`);
+    return result(fc, I32, `${fc.helper('atomicNotify')}(${fc.memory(memory)}, ${ea}, ${operand(count)})`);
   }
   if (code === Op.MemoryAtomicWait32 || code === Op.MemoryAtomicWait64) {
     const wide = code === Op.MemoryAtomicWait64;
@@ -41,18 +41,18 @@ export function compileAtomicOp(fc: FunctionCompiler, sub: number): void {
     const ea = address(fc, addr, memory, offset, wide ? 8 : 4);
     const t = fc.pair(t0);
     const expected = wide ? halves(fc, e0) : operand(e0);
-    return result(fc, I32, `${fc.helper(wide ? 'atomicWait64' : 'atomicWait32')}(M${memory}, ${ea}, ${expected}, ${t.code}, ${t.hi})`);
+    return result(fc, I32, `${fc.helper(wide ? 'atomicWait64' : 'atomicWait32')}(${fc.memory(memory)}, ${ea}, ${expected}, ${t.code}, ${t.hi})`);
   }
   if (sub < FIRST_STORE) {
     const [type, size] = GROUP[sub - FIRST_LOAD]!;
     const ea = address(fc, fc.pop(), memory, offset, size);
-    return result(fc, type, `${fc.helper(`atomicLoad${BITS[size]}`)}(M${memory}, ${ea})`, size);
+    return result(fc, type, `${fc.helper(`atomicLoad${BITS[size]}`)}(${fc.memory(memory)}, ${ea})`, size);
   }
   if (sub < FIRST_RMW) {
     const [type, size] = GROUP[sub - FIRST_STORE]!;
     const [addr, v] = fc.popN(2) as [Entry, Entry];
     const ea = address(fc, addr, memory, offset, size);
-    fc.emit(`${fc.helper(`atomicStore${BITS[size]}`)}(M${memory}, ${ea}, ${value(fc, type, size, v)});`);
+    fc.emit(`${fc.helper(`atomicStore${BITS[size]}`)}(${fc.memory(memory)}, ${ea}, ${value(fc, type, size, v)});`);
     return afterAtomic(fc);
   }
   if (sub < FIRST_CMPXCHG) {
@@ -61,13 +61,13 @@ export function compileAtomicOp(fc: FunctionCompiler, sub: number): void {
     const [addr, v] = fc.popN(2) as [Entry, Entry];
     const ea = address(fc, addr, memory, offset, size);
     // The operator (add, sub, and, or, xor, xchg) is a literal argument: the helper's switch folds when inlined.
-    return result(fc, type, `${fc.helper(`atomicRmw${BITS[size]}`)}(M${memory}, ${ea}, ${value(fc, type, size, v)}, ${Math.floor(k / 7)})`, size);
+    return result(fc, type, `${fc.helper(`atomicRmw${BITS[size]}`)}(${fc.memory(memory)}, ${ea}, ${value(fc, type, size, v)}, ${Math.floor(k / 7)})`, size);
   }
   const [type, size] = GROUP[sub - FIRST_CMPXCHG]!;
   const [addr, expected, replacement] = fc.popN(3) as [Entry, Entry, Entry];
   const ea = address(fc, addr, memory, offset, size);
   const args = `${value(fc, type, size, expected)}, ${value(fc, type, size, replacement)}`;
-  return result(fc, type, `${fc.helper(`atomicCmpxchg${BITS[size]}`)}(M${memory}, ${ea}, ${args})`, size);
+  return result(fc, type, `${fc.helper(`atomicCmpxchg${BITS[size]}`)}(${fc.memory(memory)}, ${ea}, ${args})`, size);
 }
 
 /**
@@ -79,7 +79,8 @@ export function compileSharedMemorySize(fc: FunctionCompiler, index: number): vo
   const address64 = fc.mc.module.memories[index]!.address64;
   fc.spillNonPure();
   const t = fc.temp(address64 ? I64 : I32);
-  fc.emit(address64 ? `${t} = M${index}.pages; ${t}h = 0;` : `${t} = M${index}.pages;`);
+  const m = fc.memory(index);
+  fc.emit(address64 ? `${t} = ${m}.pages; ${t}h = 0;` : `${t} = ${m}.pages;`);
   fc.reloadViews();
   fc.push(simpleEntry(address64 ? I64 : I32, t, address64 ? `${t}h` : ''));
 }

@@ -150,7 +150,7 @@ export function callIndirect(fc: FunctionCompiler, typeIndex: number, table: num
   const idx = tableType.address64 ? fc.index64(index) : `${operand(index)} >>> 0`;
   const target = fc.temp(FUNCREF);
   // Canonical ids differ between processes: read through ctx.canon so serialized code stays valid.
-  fc.emit(`${target} = ${fc.helper('indirectTarget')}(T${table}, ${idx}, ${fc.constant(`ctx.canon[${typeIndex}]`)});`);
+  fc.emit(`${target} = ${fc.helper('indirectTarget')}(${fc.table(table)}, ${idx}, ${fc.constant(`ctx.canon[${typeIndex}]`)});`);
   // A host function taking a Caller learns here which instance called it.
   if (!fc.mc.ownTables[table]) fc.emit('CALLER.i = INST;');
   callTarget(fc, target, type, args, tail);

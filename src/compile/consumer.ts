@@ -1,10 +1,10 @@
 // Which instruction will use the value about to be pushed: lets a load pick the cheapest exact
 // form for its user (a float read that quiets a signalling NaN is exact when the user is arithmetic).
 
-import { opByByte, opByPrefixed, type OpInfo } from '../binary/opcodes.js';
+import type { OpInfo } from '../binary/opcodes.js';
 import { Op } from '../binary/op.js';
 import { ByteReader } from '../binary/reader.js';
-import { skipImmediates } from '../binary/instructions.js';
+import { readValidOpcode, skipImmediates } from '../binary/instructions.js';
 import type { FunctionCompiler } from './function-compiler.js';
 
 /**
@@ -31,8 +31,7 @@ function consumerAt(bytes: Uint8Array, pos: number, end: number): Consumer | nul
   const r = new ByteReader(bytes, pos, end);
   let depth = 1;
   for (let n = 0; n < LOOKAHEAD && r.pos < r.end; n++) {
-    const byte = r.u8();
-    const op = byte >= 0xfb && byte <= 0xfe ? opByPrefixed(byte, r.u32()) : opByByte(byte);
+    const op = readValidOpcode(r);
     if (op === undefined) return null;
     let params: number;
     let results: number;
@@ -95,8 +94,7 @@ export function nanTolerantLocals(bytes: Uint8Array, start: number, end: number,
   for (let i = 0; i < count; i++) tolerant.add(i);
   const r = new ByteReader(bytes, start, end);
   while (r.pos < r.end && tolerant.size > 0) {
-    const byte = r.u8();
-    const op = byte >= 0xfb && byte <= 0xfe ? opByPrefixed(byte, r.u32()) : opByByte(byte);
+    const op = readValidOpcode(r);
     if (op === undefined) return new Set();
     if (op.code === Op.LocalGet || op.code === Op.LocalTee) {
       const index = r.u32();

@@ -134,8 +134,6 @@ export class FunctionCompiler {
   readonly frames: Frame[] = [];
   unreachable = false;
   deadDepth = 0;
-  private readonly temps: string[] = [];
-  private tempCount = 0;
   /**
    * Entries below this index are frozen: evaluated into temps (or simple values) that read no
    * local, so the scans over the stack start here. Their temps are pinned while they are frozen.
@@ -143,8 +141,8 @@ export class FunctionCompiler {
   private frozen = 0;
   /** Temps held by open frames and frozen entries, with how many holders each has. */
   private readonly pinned = new Map<string, number>();
-  /** Every temp made, as (name, is-i64) pairs, and the ones free for reuse. */
-  private readonly allTemps: (string | boolean)[] = [];
+  /** Every temp made, in order, and whether it is an i64's pair (`t3`, `t3h`); then the ones free for reuse. */
+  private readonly tempIsWide = new Map<string, boolean>();
   private readonly freeNarrow: string[] = [];
   private readonly freeWide: string[] = [];
   private readonly freeTemps = new Set<string>();
@@ -152,8 +150,12 @@ export class FunctionCompiler {
   private labelCount = 0;
   readonly localTypes: ValType[];
   usedMemories = new Set<number>();
-  /** Declarations of every temp, by name. */
-  private readonly tempDecls = new Map<string, string>();
+  /**
+   * The memories and tables the function's code names anywhere, its parts included: what a lazily
+   * compiled unit binds (a module may have thousands, and binding all in every unit cost their count each time).
+   */
+  readonly boundMemories = new Set<number>();
+  readonly boundTables = new Set<number>();
   /** A chain being compiled as parts, and the part being written (split.ts). */
   split: Split | null = null;
   part: Part | null = null;
@@ -224,7 +226,7 @@ export class FunctionCompiler {
   }
   /** The declaration of temp `name` (`t3`, or `t3, t3h` for an i64), for a `var` statement: no initial value, since every temp is written before it is read. */
   tempDecl(name: string): string {
-    return this.tempDecls.get(name)!;
+    return this.tempIsWide.get(name) ? `${name}, ${name}h` : name;
   }
   close(line = '}'): void {
     this.shallower();
@@ -259,11 +261,8 @@ export class FunctionCompiler {
       this.freeTemps.delete(reused);
       return reused;
     }
-    const name = `t${this.tempCount++}`;
-    if (wide) this.temps.push(name, `${name}h`);
-    else this.temps.push(name);
-    this.tempDecls.set(name, wide ? `${name}, ${name}h` : name);
-    this.allTemps.push(name, wide);
+    const name = `t${this.tempIsWide.size}`;
+    this.tempIsWide.set(name, wide);
     return name;
   }
 
@@ -282,11 +281,10 @@ export class FunctionCompiler {
       tempsIn(e.code, live);
       tempsIn(e.hi, live);
     }
-    for (let i = 0; i < this.allTemps.length; i += 2) {
-      const name = this.allTemps[i] as string;
+    for (const [name, wide] of this.tempIsWide) {
       if (live.has(name) || this.pinned.has(name) || this.freeTemps.has(name)) continue;
       this.freeTemps.add(name);
-      (this.allTemps[i + 1] ? this.freeWide : this.freeNarrow).push(name);
+      (wide ? this.freeWide : this.freeNarrow).push(name);
     }
   }
 
@@ -332,7 +330,26 @@ export class FunctionCompiler {
   /** The memory view local of memory `index`, declared and kept fresh by the prologue and reloads. */
   view(index: number): string {
     this.usedMemories.add(index);
+    this.boundMemories.add(index);
     return `dv${index}`;
+  }
+
+  /** Memory `index`'s runtime object (`M<index>`: size, growth, bulk operations, atomics). */
+  memory(index: number): string {
+    this.boundMemories.add(index);
+    return `M${index}`;
+  }
+
+  /** Table `index`'s elements (`T<index>`). */
+  table(index: number): string {
+    this.boundTables.add(index);
+    return `T${index}`;
+  }
+
+  /** Table `index`'s runtime object (`TO<index>`: growth). */
+  tableObject(index: number): string {
+    this.boundTables.add(index);
+    return `TO${index}`;
   }
 
   private tolerantLocals: Set<number> | null = null;
@@ -533,10 +550,9 @@ export class FunctionCompiler {
       // Parts declare their own temps: the function only those it uses.
       const used = new Set<string>();
       for (const line of this.lines) tempsIn(line, used);
-      const decls = [...used].sort().map((t) => this.tempDecl(t));
-      if (decls.length) out.push(...chunkDecl(decls, 'var'));
-    } else if (this.temps.length) {
-      out.push(...chunkDecl(this.temps, 'var'));
+      out.push(...chunkDecl([...used].sort().map((t) => this.tempDecl(t)), 'var'));
+    } else {
+      out.push(...chunkDecl([...this.tempIsWide].flatMap(([t, wide]) => (wide ? [t, `${t}h`] : [t])), 'var'));
     }
     const mems = [...this.usedMemories].sort();
     const reload = mems.map((m) => `dv${m} = M${m}.view;`).join(' ');
@@ -569,8 +585,8 @@ export class FunctionCompiler {
       }
       if (this.fuel && FUEL_FREE[byte] !== 1) this.fuelCost++;
       // A sweep costs the temps made so far: with thousands (a frozen deep stack) sweeps are rarer.
-      if (++this.sinceRecycle >= RECYCLE_EVERY && this.tempCount > RECYCLE_EVERY
-        && this.sinceRecycle >= this.allTemps.length >> 4) this.recycleTemps();
+      if (++this.sinceRecycle >= RECYCLE_EVERY && this.tempIsWide.size > RECYCLE_EVERY
+        && this.sinceRecycle >= this.tempIsWide.size >> 3) this.recycleTemps();
       this.instruction(byte);
       if (this.pendingTee >= 0) {
         const i = this.pendingTee;
@@ -1413,7 +1429,8 @@ for (const op of [Op.Nop, Op.Drop, Op.Block, Op.Loop, Op.End, Op.Else, Op.Unreac
 /** Indentation by nesting depth, capped. */
 const INDENTS: readonly string[] = Array.from({ length: 13 }, (_, i) => '  '.repeat(i));
 
-function chunkDecl(decls: string[], keyword = 'let'): string[] {
+/** `let` (or `var`) statements declaring `decls`, at most 12 a line. */
+export function chunkDecl(decls: readonly string[], keyword = 'let'): string[] {
   const out: string[] = [];
   for (let i = 0; i < decls.length; i += 12) out.push(`  ${keyword} ${decls.slice(i, i + 12).join(', ')};`);
   return out;

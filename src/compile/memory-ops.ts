@@ -183,7 +183,7 @@ export function compileMemoryOp(fc: FunctionCompiler, code: number, mem: MemArg)
       const index = fc.r.u32();
       const m = fc.mc.module.memories[index]!;
       if (m.shared) return compileSharedMemorySize(fc, index);
-      fc.push(entry(m.address64 ? I64 : I32, `M${index}.pages`, m.address64 ? '0' : '', false));
+      fc.push(entry(m.address64 ? I64 : I32, `${fc.memory(index)}.pages`, m.address64 ? '0' : '', false));
       return;
     }
     case Op.MemoryGrow: {
@@ -193,10 +193,10 @@ export function compileMemoryOp(fc: FunctionCompiler, code: number, mem: MemArg)
       fc.spillNonPure();
       const t = fc.temp(m.address64 ? I64 : I32);
       if (m.address64) {
-        fc.emit(`${t} = M${index}.grow(${fc.index64(delta)}); ${t}h = ${t} < 0 ? -1 : 0;`);
+        fc.emit(`${t} = ${fc.memory(index)}.grow(${fc.index64(delta)}); ${t}h = ${t} < 0 ? -1 : 0;`);
         fc.push(simpleEntry(I64, t, `${t}h`));
       } else {
-        fc.emit(`${t} = M${index}.grow(${operand(delta)} >>> 0);`);
+        fc.emit(`${t} = ${fc.memory(index)}.grow(${operand(delta)} >>> 0);`);
         fc.push(simpleEntry(I32, t));
       }
       fc.reloadViews();
@@ -207,7 +207,7 @@ export function compileMemoryOp(fc: FunctionCompiler, code: number, mem: MemArg)
       const index = fc.r.u32();
       const [d, s, n] = fc.settle(3) as [Entry, Entry, Entry];
       const len = fc.fuelPerUnit(`${operand(n)} >>> 0`);
-      fc.emit(`${fc.helper('memoryInit')}(M${index}, DATA, ${seg}, ${addr(fc, index, d)}, ${operand(s)} >>> 0, ${len});`);
+      fc.emit(`${fc.helper('memoryInit')}(${fc.memory(index)}, DATA, ${seg}, ${addr(fc, index, d)}, ${operand(s)} >>> 0, ${len});`);
       return;
     }
     case Op.DataDrop: {
@@ -220,14 +220,14 @@ export function compileMemoryOp(fc: FunctionCompiler, code: number, mem: MemArg)
       const [d, s, n] = fc.settle(3) as [Entry, Entry, Entry];
       const m64 = fc.mc.module.memories[dst]!.address64 && fc.mc.module.memories[src]!.address64;
       const len = fc.fuelPerUnit(m64 ? fc.index64(n) : `${operand(n)} >>> 0`);
-      fc.emit(`${fc.helper('memoryCopy')}(M${dst}, M${src}, ${addr(fc, dst, d)}, ${addr(fc, src, s)}, ${len});`);
+      fc.emit(`${fc.helper('memoryCopy')}(${fc.memory(dst)}, ${fc.memory(src)}, ${addr(fc, dst, d)}, ${addr(fc, src, s)}, ${len});`);
       return;
     }
     case Op.MemoryFill: {
       const index = fc.r.u32();
       const [d, v, n] = fc.settle(3) as [Entry, Entry, Entry];
       const len = fc.fuelPerUnit(addr(fc, index, n));
-      fc.emit(`${fc.helper('memoryFill')}(M${index}, ${addr(fc, index, d)}, ${operand(v)}, ${len});`);
+      fc.emit(`${fc.helper('memoryFill')}(${fc.memory(index)}, ${addr(fc, index, d)}, ${operand(v)}, ${len});`);
       return;
     }
   }

@@ -207,7 +207,7 @@ class ModuleCode implements CompiledCode {
     const out = ['"use strict";'];
     out.push(...runtimePrologue(mc));
     if (fc.usedHelpers.size) out.push(`const { ${[...fc.usedHelpers].sort().join(', ')} } = ctx.helpers;`);
-    out.push(...statePrologue(this.module, { globals: fc.usedGlobals, ...referencedState(body) }));
+    out.push(...statePrologue(this.module, { globals: fc.usedGlobals, tables: fc.boundTables, memories: fc.boundMemories }));
     // Direct callees are variables: a callee that is still its forwarder here is rebound to its
     // compiled function once that exists, so calls stop going through the forwarder.
     const cs = [...fc.callees];
@@ -276,14 +276,3 @@ function statePrologue(module: ModuleInfo, used: UsedState | null): string[] {
   return out;
 }
 
-/**
- * The tables (`T<i>`, `TO<i>`) and memories (`M<i>`) a unit's code names. Binding every one in
- * every lazily compiled unit cost the module's count each time: 20,000 functions and as many
- * tables or globals took seconds to call once each.
- */
-function referencedState(code: string): { tables: Set<number>; memories: Set<number> } {
-  const tables = new Set<number>();
-  const memories = new Set<number>();
-  for (const m of code.matchAll(/\b(TO?|M)(\d+)\b/g)) (m[1] === 'M' ? memories : tables).add(Number(m[2]));
-  return { tables, memories };
-}

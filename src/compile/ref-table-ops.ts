@@ -43,19 +43,19 @@ export function compileRefTableOp(fc: FunctionCompiler, code: number): void {
     case Op.TableGet: {
       const t = r.u32();
       const i = fc.pop();
-      fc.push(derived(m.tables[t]!.element, `${fc.helper('tableGet')}(T${t}, ${idx(t, i)})`, [i], false));
+      fc.push(derived(m.tables[t]!.element, `${fc.helper('tableGet')}(${fc.table(t)}, ${idx(t, i)})`, [i], false));
       return;
     }
     case Op.TableSet: {
       const t = r.u32();
       const [i, v] = fc.popN(2) as [Entry, Entry];
-      fc.statement(`${fc.helper('tableSet')}(T${t}, ${idx(t, i)}, ${v.code});`);
+      fc.statement(`${fc.helper('tableSet')}(${fc.table(t)}, ${idx(t, i)}, ${v.code});`);
       return;
     }
     case Op.TableSize: {
       const t = r.u32();
       const is64 = m.tables[t]!.address64;
-      fc.push(entry(is64 ? I64 : I32, `T${t}.length`, is64 ? '0' : '', false));
+      fc.push(entry(is64 ? I64 : I32, `${fc.table(t)}.length`, is64 ? '0' : '', false));
       return;
     }
     case Op.TableGrow: {
@@ -64,7 +64,7 @@ export function compileRefTableOp(fc: FunctionCompiler, code: number): void {
       const [init, n] = fc.settle(2) as [Entry, Entry];
       const out = fc.temp(is64 ? I64 : I32);
       const delta = fc.fuelPerUnit(idx(t, n));
-      fc.emit(`${out} = TO${t}.grow(${delta}, ${init.code});${is64 ? ` ${out}h = ${out} < 0 ? -1 : 0;` : ''}`);
+      fc.emit(`${out} = ${fc.tableObject(t)}.grow(${delta}, ${init.code});${is64 ? ` ${out}h = ${out} < 0 ? -1 : 0;` : ''}`);
       fc.push(simpleEntry(is64 ? I64 : I32, out, is64 ? `${out}h` : ''));
       return;
     }
@@ -72,7 +72,7 @@ export function compileRefTableOp(fc: FunctionCompiler, code: number): void {
       const t = r.u32();
       const [i, v, n] = fc.settle(3) as [Entry, Entry, Entry];
       const len = fc.fuelPerUnit(idx(t, n));
-      fc.emit(`${fc.helper('tableFill')}(T${t}, ${idx(t, i)}, ${v.code}, ${len});`);
+      fc.emit(`${fc.helper('tableFill')}(${fc.table(t)}, ${idx(t, i)}, ${v.code}, ${len});`);
       return;
     }
     case Op.TableCopy: {
@@ -81,7 +81,7 @@ export function compileRefTableOp(fc: FunctionCompiler, code: number): void {
       const [d, s, n] = fc.settle(3) as [Entry, Entry, Entry];
       const both64 = m.tables[dst]!.address64 && m.tables[src]!.address64;
       const len = fc.fuelPerUnit(both64 ? fc.index64(n) : `${operand(n)} >>> 0`);
-      fc.emit(`${fc.helper('tableCopy')}(T${dst}, T${src}, ${idx(dst, d)}, ${idx(src, s)}, ${len});`);
+      fc.emit(`${fc.helper('tableCopy')}(${fc.table(dst)}, ${fc.table(src)}, ${idx(dst, d)}, ${idx(src, s)}, ${len});`);
       return;
     }
     case Op.TableInit: {
@@ -89,7 +89,7 @@ export function compileRefTableOp(fc: FunctionCompiler, code: number): void {
       const t = r.u32();
       const [d, s, n] = fc.settle(3) as [Entry, Entry, Entry];
       const len = fc.fuelPerUnit(`${operand(n)} >>> 0`);
-      fc.emit(`${fc.helper('tableInit')}(T${t}, ELEM, ${seg}, ${idx(t, d)}, ${operand(s)} >>> 0, ${len});`);
+      fc.emit(`${fc.helper('tableInit')}(${fc.table(t)}, ELEM, ${seg}, ${idx(t, d)}, ${operand(s)} >>> 0, ${len});`);
       return;
     }
     case Op.ElemDrop: {

@@ -98,28 +98,32 @@ function chainEnd(fc: FunctionCompiler, n: number, casesStart: number): number {
   return r.pos;
 }
 
-
-const exceptionsIn = new WeakMap<FunctionCompiler, boolean>();
-
-/** Whether the body has any exception-handling instruction (parts do not carry handlers); once per function. */
-function handlesExceptions(fc: FunctionCompiler, start: number, end: number): boolean {
-  let known = exceptionsIn.get(fc);
-  if (known === undefined) {
-    known = scanForExceptions(fc, start, end);
-    exceptionsIn.set(fc, known);
-  }
-  return known;
+/** What shouldSplit reads from a whole body, found in one pass per function (see bodyScan). */
+interface BodyScan {
+  /** An exception-handling instruction (parts do not carry handlers), or an opcode this does not read. */
+  readonly handlesExceptions: boolean;
+  /** Per local: how often the body sets it, and how often right after an `i32.const`. */
+  readonly sets: Int32Array;
+  readonly constantSets: Int32Array;
 }
 
-function scanForExceptions(fc: FunctionCompiler, start: number, end: number): boolean {
-  const r = new ByteReader(fc.r.bytes, start, end);
-  while (r.pos < r.end) {
-    const op = readValidOpcode(r);
-    if (op === undefined) return true;
-    if (op.feature === 'exceptions' || op.feature === 'legacy_exceptions') return true;
-    skipImmediates(r, op);
+/**
+ * Each function's scan, made on its first chain (a body with a thousand dispatch loops asked about
+ * each in turn, each time over the whole body: 1 MB took 4.8 s) and dropped with its compiler.
+ */
+const scans = new WeakMap<FunctionCompiler, BodyScan>();
+
+function bodyScan(fc: FunctionCompiler, start: number, end: number): BodyScan {
+  let scan = scans.get(fc);
+  if (scan === undefined) {
+    scan = scanBody(fc, start, end);
+    scans.set(fc, scan);
   }
-  return false;
+  return scan;
+}
+
+function handlesExceptions(fc: FunctionCompiler, start: number, end: number): boolean {
+  return bodyScan(fc, start, end).handlesExceptions;
 }
 
 /**
@@ -128,41 +132,31 @@ function scanForExceptions(fc: FunctionCompiler, start: number, end: number): bo
  * nothing handles exceptions.
  */
 function constantSets(fc: FunctionCompiler, x: number, start: number, end: number): boolean {
-  let counts = setCountsOf.get(fc);
-  if (counts === undefined) {
-    counts = countSets(fc, start, end);
-    setCountsOf.set(fc, counts);
-  }
-  return counts !== null && counts.constant[x]! >= counts.sets[x]! * 0.9;
+  const scan = bodyScan(fc, start, end);
+  return !scan.handlesExceptions && scan.constantSets[x]! >= scan.sets[x]! * 0.9;
 }
 
-/**
- * For every local, how often the body sets it and how often to a constant, in one pass per function
- * (a body with a thousand dispatch loops asked about each in turn, each time over the whole body:
- * 1 MB took 4.8 s); null when the body handles exceptions or has an opcode this does not read.
- */
-const setCountsOf = new WeakMap<FunctionCompiler, { readonly sets: Int32Array; readonly constant: Int32Array } | null>();
-
-function countSets(fc: FunctionCompiler, start: number, end: number): { sets: Int32Array; constant: Int32Array } | null {
+function scanBody(fc: FunctionCompiler, start: number, end: number): BodyScan {
   const sets = new Int32Array(fc.localTypes.length);
-  const constant = new Int32Array(fc.localTypes.length);
+  const constantSets = new Int32Array(fc.localTypes.length);
   const r = new ByteReader(fc.r.bytes, start, end);
   let prev = -1;
   while (r.pos < r.end) {
     const byte = r.bytes[r.pos]!;
     const op = readValidOpcode(r);
-    if (op === undefined) return null;
-    if (op.feature === 'exceptions' || op.feature === 'legacy_exceptions') return null;
+    if (op === undefined || op.feature === 'exceptions' || op.feature === 'legacy_exceptions') {
+      return { handlesExceptions: true, sets, constantSets };
+    }
     if (byte === Op.LocalSet || byte === Op.LocalTee) {
       const x = r.u32();
       if (x < sets.length) {
         sets[x]!++;
-        if (prev === Op.I32Const) constant[x]!++;
+        if (prev === Op.I32Const) constantSets[x]!++;
       }
     } else {
       skipImmediates(r, op);
     }
     prev = byte;
   }
-  return { sets, constant };
+  return { handlesExceptions: false, sets, constantSets };
 }

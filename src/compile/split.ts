@@ -6,7 +6,7 @@
 import { I32, I64, isRef, type ValType } from '../core/types.js';
 import { Kind, componentKinds, resultSlot } from '../runtime/lowering.js';
 import { simpleEntry, type Entry } from './entry.js';
-import type { Frame, FunctionCompiler } from './function-compiler.js';
+import { chunkDecl, type Frame, type FunctionCompiler } from './function-compiler.js';
 import { functionLiveness, livenessAtChain, type ChainLiveness, type FunctionLiveness } from './split-liveness.js';
 import { splitsEverywhere } from './split-choice.js';
 import { outerReturn } from './calls.js';
@@ -46,6 +46,8 @@ export interface Part {
   readonly forward: { line: number; k: number }[];
   /** The part function's parameters after the state (its locals), once written. */
   params: string[];
+  /** The locals it hands back and their slots (writeSlots), once written. */
+  slots: [string, string][];
   /** Where it may leave to: chain states, enclosing frames (indices in fc.frames), or any state. */
   readonly exitStates: Set<number>;
   readonly exitFrames: Set<number>;
@@ -131,7 +133,7 @@ function startPart(fc: FunctionCompiler, s: Split, k: number): void {
   const part: Part = {
     // Numbered within the function, not the chain: a function may split more than one chain.
     index: fc.partSources.length, first: k, last: k, startPos: fc.r.pos, lines: [], reloadLines: [], memories: new Set(),
-    writes: new Set(), forward: [], params: [], exitStates: new Set(), exitFrames: new Set(), anyState: false,
+    writes: new Set(), forward: [], params: [], slots: [], exitStates: new Set(), exitFrames: new Set(), anyState: false,
   };
   s.parts.push(part);
   fc.part = part;
@@ -232,10 +234,12 @@ export function partReturn(fc: FunctionCompiler, s: Split, values: readonly Entr
   fc.emit(`${s.state} = -1; break P;`);
 }
 
-/** Values leaving a part, one lowered component per result slot (numbered across kinds, as calls do). */
+/**
+ * Values leaving a part, one lowered component per result slot (numbered across kinds, as calls
+ * do). What is below them on the stack was evaluated before (a branch or a return spills first).
+ */
 function toResultSlots(fc: FunctionCompiler, values: readonly Entry[]): void {
   if (values.length === 0) return;
-  fc.spillNonPure();
   const vals = fc.pairs(values).map((v) => fc.materialize(v));
   let k = 0;
   const out: string[] = [];
@@ -295,10 +299,8 @@ function partSource(fc: FunctionCompiler, s: Split, part: Part): string {
   part.params = params.slice(1);
   const name = `${fc.ownName}$p${part.index}`;
   const out = [`function ${name}(${params.join(', ')}) {`];
-  const decls = own.flatMap((i) => ownLocalDecl(fc, i));
-  for (let i = 0; i < decls.length; i += 12) out.push(`  let ${decls.slice(i, i + 12).join(', ')};`);
-  const tempDecls = [...temps].sort().map((t) => fc.tempDecl(t));
-  for (let i = 0; i < tempDecls.length; i += 12) out.push(`  var ${tempDecls.slice(i, i + 12).join(', ')};`);
+  out.push(...chunkDecl(own.flatMap((i) => ownLocalDecl(fc, i))));
+  out.push(...chunkDecl([...temps].sort().map((t) => fc.tempDecl(t)), 'var'));
   const mems = [...part.memories].sort();
   if (mems.length) out.push(`  let ${mems.map((m) => `dv${m} = M${m}.view`).join(', ')};`);
   if (fc.fuel) out.push('  let fu = S.fuel;');
@@ -308,7 +310,8 @@ function partSource(fc: FunctionCompiler, s: Split, part: Part): string {
   for (const i of part.reloadLines) part.lines[i] = reload ? part.lines[i] + reload : '';
   for (const line of part.lines) if (line !== '') out.push(line.replace('@END', String(part.last)));
   out.push('      }', '      break P;', '    }', '  }');
-  out.push(...writeBack(fc, s, part));
+  part.slots = writeSlots(fc, s, part);
+  out.push(...writeBack(part.slots));
   if (fc.fuel) out.push('  S.fuel = fu;');
   out.push(`  return ${s.state};`, '}');
   return out.join('\n');
@@ -356,8 +359,7 @@ function ownLocalDecl(fc: FunctionCompiler, i: number): string[] {
   return [isRef(t) ? `l${i} = null` : `l${i} = 0`];
 }
 
-function writeBack(fc: FunctionCompiler, s: Split, part: Part): string[] {
-  const slots = writeSlots(fc, s, part);
+function writeBack(slots: readonly [string, string][]): string[] {
   const out: string[] = [];
   for (let i = 0; i < slots.length; i += 6) out.push(`  ${slots.slice(i, i + 6).map(([l, slot]) => `${slot} = ${l};`).join(' ')}`);
   return out;
@@ -407,7 +409,7 @@ function callPart(fc: FunctionCompiler, s: Split, part: Part, ind: string): stri
   const out: string[] = [];
   if (fc.fuel) out.push(`${ind}S.fuel = fu;`);
   out.push(`${ind}${s.state} = ${fc.ownName}$p${part.index}(${args.join(', ')});`);
-  const slots = writeSlots(fc, s, part);
+  const slots = part.slots;
   for (let i = 0; i < slots.length; i += 6) out.push(`${ind}${slots.slice(i, i + 6).map(([l, slot]) => `${l} = ${slot};`).join(' ')}`);
   if (fc.fuel) out.push(`${ind}fu = S.fuel;`);
   if (fc.epochs) out.push(`${ind}dl = S.epochDeadline;`);
