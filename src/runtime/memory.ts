@@ -45,6 +45,7 @@ export class MemoryObject {
   protected setViews(buffer: ArrayBufferLike, size: number): void {
     this.view = new DataView(buffer, 0, size);
     this.bytes = new Uint8Array(buffer, 0, size);
+    if (this.store !== null) this.store.viewsReplaced++;
   }
 
   /** Moves the contents into `buffer` (at least as large) and the views onto it. */

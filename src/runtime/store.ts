@@ -45,6 +45,12 @@ export class StoreObject {
    */
   epochDeadlineCallback: ((store: StoreObject) => number) | null = null;
   limiter: ResourceLimiter | null = null;
+  /**
+   * How many times a memory of this store replaced its views (grew past its buffer, or gave JS an
+   * exact one). Running generated code keeps the views it read; epochReached compares this count
+   * around the deadline callback.
+   */
+  viewsReplaced = 0;
   /** Called on each host/wasm transition; throwing makes that call fail with the thrown error. */
   callHook: ((kind: CallHookKind) => void) | null = null;
   /** Counts checked against the limiter's instance/table/memory limits. */

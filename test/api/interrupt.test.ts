@@ -206,6 +206,40 @@ test('the epoch deadline callback extends the deadline or interrupts', () => {
   assert.throws(() => instance.getFunc(store, 'ticking')!.call(store), isTrap(TrapCode.Interrupt));
 });
 
+test('an epoch deadline callback that grows a memory stops the call with an error, never a write to the old buffer', () => {
+  // The interrupted code keeps the memory views it read, so it cannot go on after the callback
+  // replaced them: the call ends with an error that says so. Before, every store went on into the
+  // memory's old buffer and was lost.
+  for (const config of [{ epochInterruption: true }, { epochInterruption: true, consumeFuel: true }]) {
+    const engine = new Engine(config);
+    const store = new Store(engine);
+    if (config.consumeFuel) store.setFuel(1_000_000);
+    const instance = new Instance(store, new Module(engine, `(module (memory (export "m") 1)
+      (func (export "fill") (param $n i32) (local $i i32)
+        (loop $l
+          (i32.store (i32.const 100) (local.get $i))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $l (i32.lt_u (local.get $i) (local.get $n))))))`), []);
+    const memory = instance.getMemory(store, 'm')!;
+    const fill = instance.getFunc(store, 'fill')!;
+    let grow = true;
+    store.epochDeadlineCallback(() => {
+      if (grow) memory.grow(store, 1);
+      return UpdateDeadline.continue(1_000_000);
+    });
+    store.setEpochDeadline(1);
+    engine.incrementEpoch();
+    assert.throws(() => fill.call(store, [Val.i32(1000)]), /the epoch deadline callback grew a memory of the store/);
+    assert.equal(memory.size(store), 2);
+    // A callback that leaves the memories alone continues the code, which sees the grown memory.
+    grow = false;
+    store.setEpochDeadline(1);
+    engine.incrementEpoch();
+    fill.call(store, [Val.i32(1000)]);
+    assert.equal(new DataView(memory.data(store).buffer).getInt32(100, true), 999);
+  }
+});
+
 test('nanCanonicalization makes NaN results canonical', () => {
   const nanWat = `(module (func (export "add") (param f64 f64) (result f64) (f64.add (local.get 0) (local.get 1))))`;
   const payload = Val.f64Bits(0x7ff4000000000001n);

@@ -99,6 +99,30 @@ test('a custom ResourceLimiter sees sizes in bytes and elements', () => {
   assert.deepEqual(asked, [`m 0->${PAGE} max ${4 * PAGE}`, 't 0->1 max null', `m ${PAGE}->${2 * PAGE} max ${4 * PAGE}`, `m ${2 * PAGE}->${3 * PAGE} max ${4 * PAGE}`]);
 });
 
+test('memory a resource limiter grows during table.grow is the memory the running function then uses', () => {
+  // tableGrowing is host code: a limiter holding the store can grow a memory from it.
+  const engine = new Engine();
+  const store = new Store(engine);
+  let memory: Memory | undefined;
+  store.limiter({
+    memoryGrowing: () => true,
+    tableGrowing: () => (memory?.grow(store, 1), true),
+    instances: 10, tables: 10, memories: 10,
+  });
+  const instance = new Instance(store, new Module(engine, `(module (memory (export "m") 1) (table 1 funcref)
+    (func (export "run") (result i32)
+      (i32.store (i32.const 100) (i32.const 1))
+      (drop (table.grow (ref.null func) (i32.const 1)))
+      (i32.store (i32.const 100) (i32.const 2))
+      (i32.store (i32.const 65540) (i32.const 3))
+      (i32.load (i32.const 100))))`), []);
+  memory = instance.getMemory(store, 'm')!;
+  assert.equal(instance.getFunc(store, 'run')!.call(store, [])[0]!.value, 2);
+  const view = new DataView(memory.data(store).buffer);
+  assert.equal(view.getInt32(100, true), 2);
+  assert.equal(view.getInt32(65540, true), 3);
+});
+
 test('a table larger than the engine can hold is refused, not a crash of the process', () => {
   // V8 aborts the whole process ("invalid size error") when an array grows past its largest
   // length; tables stop at 10,000,000 elements (the JS API's limit), without any limiter.
