@@ -45,14 +45,23 @@ function testCode(fc: FunctionCompiler, heap: HeapType, exact: boolean, nullable
       case HT_ANY: case HT_FUNC: case HT_EXTERN: case HT_EXN: test = 'true'; break;
       case HT_EQ: test = `${fc.helper('isEq')}(${x})`; break;
       case HT_I31: test = `${fc.helper('isI31')}(${x})`; break;
-      case HT_STRUCT: test = `${x} instanceof ${fc.helper('GcStruct')}`; break;
-      case HT_ARRAY: test = `${x} instanceof ${fc.helper('GcArray')}`; break;
+      // Host values (only anyref holds them) may be Proxies: runtime/host-values.ts.
+      case HT_STRUCT: test = mayBeHost(from) ? `${fc.helper('isStruct')}(${x})` : `${x} instanceof ${fc.helper('GcStruct')}`; break;
+      case HT_ARRAY: test = mayBeHost(from) ? `${fc.helper('isArray')}(${x})` : `${x} instanceof ${fc.helper('GcArray')}`; break;
       case HT_NONE: case HT_NOFUNC: case HT_NOEXTERN: case HT_NOEXN: test = 'false'; break;
       default: throw new Error(`GC lowering: unknown heap type ${heap}`);
     }
   }
   if (nullable) return test === 'true' ? 'true' : test === 'false' ? `(${x} === null)` : `(${x} === null || ${test})`;
   return test === 'true' ? `(${x} !== null)` : test === 'false' ? 'false' : `(${x} !== null && ${test})`;
+}
+
+/**
+ * Whether a value of reference type `t` may be a host value: an anyref, or an externref (the
+ * conversions between the two hierarchies leave a value and its entry's type as they were).
+ */
+function mayBeHost(t: ValType): boolean {
+  return !isRef(t) || heapOf(t) === HT_ANY || heapOf(t) === HT_EXTERN;
 }
 
 /** Whether every non-null value of module-local reference type `t` is a struct or array. */
@@ -64,7 +73,7 @@ function isGcObjectType(fc: FunctionCompiler, t: ValType): boolean {
 
 /** Whether `x` is a struct whose descriptor is `d` (both simple; d not null). */
 function descTest(fc: FunctionCompiler, nullable: boolean, x: string, d: string): string {
-  const test = `(${x} instanceof ${fc.helper('GcStruct')} && ${x}.$d === ${d})`;
+  const test = `(${fc.helper('isStruct')}(${x}) && ${x}.$d === ${d})`;
   return nullable ? `(${x} === null || ${test})` : test;
 }
 

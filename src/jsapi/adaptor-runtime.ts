@@ -9,6 +9,7 @@ import type { Realm } from './realm.js';
 import { jsExceptionTag } from './tag.js';
 import { GC, externIn, externOut } from './gc-objects.js';
 import { funcOfExported } from './values.js';
+import { isInstance } from '../runtime/host-values.js';
 
 /**
  * Scratch for i64 <-> (lo, hi): storing into a BigInt64Array is exactly ToBigInt64 (TypeError for
@@ -41,8 +42,8 @@ export function callFailure(e: unknown, depth: number, realm: Realm): unknown {
  * wasm exception becomes its WebAssembly.Exception, or for the JS tag the JS value it carries.
  */
 export function jsApiError(err: unknown, realm: Realm): unknown {
-  if (err instanceof WasmException) return err.tag === realm.jsTag ? externOut(err.payload[0]) : realm.exception.wrap(err);
-  if (!(err instanceof Trap)) return err;
+  if (isInstance(err, WasmException)) return err.tag === realm.jsTag ? externOut(err.payload[0]) : realm.exception.wrap(err);
+  if (!isInstance(err, Trap)) return err;
   if (err.code === TrapCode.StackOverflow) return markUncatchable(new RangeError(STACK_OVERFLOW));
   const e = markUncatchable(new RuntimeError(err.message));
   Object.defineProperty(e, 'stack', { value: err.stack, writable: true, configurable: true });

@@ -2,6 +2,7 @@
 // struct or array, so identity survives round trips) and the externref conversions that meet them.
 
 import { GcObject, gcState } from '../runtime/gc-types.js';
+import { isGcObject } from '../runtime/gc-casts.js';
 
 /** Struct or array -> its Exported GC Object, and back (process-wide, like the spec's per-agent cache). */
 const exported = new WeakMap<GcObject, object>();
@@ -57,7 +58,7 @@ export function externIn(v: unknown): unknown {
 
 /** ToJSValue for an externref: structs and arrays (made external by wasm) as Exported GC Objects. */
 export function externOut(x: unknown): unknown {
-  return x instanceof GcObject ? exportGcObject(x) : x;
+  return isGcObject(x) ? exportGcObject(x) : x;
 }
 
 export { gcState as GC };

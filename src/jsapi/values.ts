@@ -5,8 +5,7 @@ import {
   F32, F64, HT_EXTERN, HT_FUNC, HT_NOEXTERN, HT_NOFUNC, I32, I64, heapOf, isNullable, isRef, valTypeName, type ValType,
 } from '../core/types.js';
 import { WasmFunc } from '../runtime/func.js';
-import { refMatches } from '../runtime/gc-casts.js';
-import { GcObject } from '../runtime/gc-types.js';
+import { isGcObject, isWasmFunc, refMatches } from '../runtime/gc-casts.js';
 import { canonicalKind } from '../validate/type-registry.js';
 import { exportGcObject, gcObjectOf } from './gc-objects.js';
 
@@ -74,8 +73,8 @@ export function refToWasm(t: ValType, v: unknown): unknown {
 
 /** ToJSValue for a reference: functions become their Exported Functions, structs and arrays their Exported GC Objects. */
 export function refToJs(realm: FuncRealm, x: unknown): unknown {
-  if (x instanceof WasmFunc) return realm.exportedFunction(x);
-  if (x instanceof GcObject) return exportGcObject(x);
+  if (isWasmFunc(x)) return realm.exportedFunction(x);
+  if (isGcObject(x)) return exportGcObject(x);
   return x;
 }
 

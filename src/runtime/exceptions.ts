@@ -7,6 +7,7 @@ import { canonicalType } from '../validate/type-registry.js';
 import { componentArray } from './lowering.js';
 import type { TagObject } from './tag.js';
 import { isStackOverflow, makeTrap } from './traps.js';
+import { isInstance } from './host-values.js';
 
 /**
  * A wasm exception (the spec's exception instance; an exnref is this object). Not an Error: a
@@ -63,7 +64,7 @@ export function markUncatchable<T>(e: T): T {
  */
 export function catchableByWasm(e: unknown): boolean {
   if (typeof e !== 'object' || e === null) return true;
-  if (uncatchable.has(e) || e instanceof Trap) return false;
+  if (uncatchable.has(e) || isInstance(e, Trap)) return false;
   return !isStackOverflow(e);
 }
 

@@ -4,7 +4,7 @@
 import {
   arrayAlloc, arrayCopy, arrayFill, arrayInitData, arrayInitElem, arrayLen, arrayNew, arrayNewData, arrayNewElem,
 } from './gc-arrays.js';
-import { isEq, isExactRtt, isI31, isSubFunc, isSubRtt, rttSub } from './gc-casts.js';
+import { isArray, isEq, isExactRtt, isI31, isStruct, isSubFunc, isSubRtt, rttSub } from './gc-casts.js';
 import { GcArray, GcObject, GcStruct, rttOf, type Rtt } from './gc-types.js';
 import {
   trapArrayBounds, trapCast, trapDescriptorCast, trapNullArray, trapNullDescriptor, trapNullI31, trapNullStruct,
@@ -34,7 +34,7 @@ function gcRtt(id: number): Rtt {
 
 export const GC_HELPERS = {
   GcObject, GcStruct, GcArray, V128_ZERO, gcRtt, structRef, i31GetS, i31GetU,
-  isI31, isEq, isSubRtt, isExactRtt, isSubFunc, rttSub,
+  isI31, isEq, isSubRtt, isExactRtt, isSubFunc, rttSub, isStruct, isArray,
   arrayAlloc, arrayNew, arrayNewData, arrayNewElem, arrayLen, arrayFill, arrayCopy, arrayInitData, arrayInitElem,
   trapNullStruct, trapNullArray, trapNullI31, trapNullDescriptor, trapArrayBounds, trapCast, trapDescriptorCast,
 };

@@ -3,6 +3,7 @@
 
 import { Trap, TrapCode, type FrameInfo } from '../core/errors.js';
 import { codeInfo } from './code-registry.js';
+import { isInstance } from './host-values.js';
 
 /** Wraps an exception thrown by a host (imported JS) function so the boundary rethrows it unchanged. */
 export class HostThrow {
@@ -40,8 +41,9 @@ export const STACK_OVERFLOW = 'Maximum call stack size exceeded';
  * recursion", QuickJS an InternalError "stack overflow".
  */
 export function isStackOverflow(e: unknown): boolean {
-  if (e instanceof RangeError) return e.message.includes(STACK_OVERFLOW);
-  return e instanceof Error && e.name === 'InternalError' && /too much recursion|stack overflow/.test(e.message);
+  // What a host function throws may be any value, a Proxy included (host-values.ts).
+  if (isInstance(e, RangeError)) return e.message.includes(STACK_OVERFLOW);
+  return isInstance(e, Error) && e.name === 'InternalError' && /too much recursion|stack overflow/.test(e.message);
 }
 
 /**
@@ -73,14 +75,14 @@ export function plainStack(e: unknown): string | undefined {
  * MemoryOutOfBounds. Anything else (an engine bug) passes through.
  */
 export function toEmbedderError(e: unknown): unknown {
-  if (e instanceof HostThrow) return e.error;
-  if (e instanceof Trap) {
+  if (isInstance(e, HostThrow)) return e.error;
+  if (isInstance(e, Trap)) {
     if (e.backtrace.length === 0) e.backtrace = wasmBacktrace(plainStack(e));
     return e;
   }
   if (isStackOverflow(e)) return new Trap(TrapCode.StackOverflow, undefined, wasmBacktrace(plainStack(e)));
   // DataView's bounds check, in every engine.
-  if (e instanceof RangeError) return new Trap(TrapCode.MemoryOutOfBounds, undefined, wasmBacktrace(plainStack(e)));
+  if (isInstance(e, RangeError)) return new Trap(TrapCode.MemoryOutOfBounds, undefined, wasmBacktrace(plainStack(e)));
   return e;
 }
 
