@@ -193,10 +193,10 @@ export function compileMemoryOp(fc: FunctionCompiler, code: number, mem: MemArg)
       fc.spillNonPure();
       const t = fc.temp(m.address64 ? I64 : I32);
       if (m.address64) {
-        fc.emit(`${t} = ${fc.memory(index)}.grow(${fc.index64(delta)}); ${t}h = ${t} < 0 ? -1 : 0;`);
+        fc.emit(`${t} = ${fc.memory(index)}.growFromWasm(${fc.index64(delta)}); ${t}h = ${t} < 0 ? -1 : 0;`);
         fc.push(simpleEntry(I64, t, `${t}h`));
       } else {
-        fc.emit(`${t} = ${fc.memory(index)}.grow(${operand(delta)} >>> 0);`);
+        fc.emit(`${t} = ${fc.memory(index)}.growFromWasm(${operand(delta)} >>> 0);`);
         fc.push(simpleEntry(I32, t));
       }
       fc.reloadViews();

@@ -64,7 +64,7 @@ export function compileRefTableOp(fc: FunctionCompiler, code: number): void {
       const [init, n] = fc.settle(2) as [Entry, Entry];
       const out = fc.temp(is64 ? I64 : I32);
       const delta = fc.fuelPerUnit(idx(t, n));
-      fc.emit(`${out} = ${fc.tableObject(t)}.grow(${delta}, ${init.code});${is64 ? ` ${out}h = ${out} < 0 ? -1 : 0;` : ''}`);
+      fc.emit(`${out} = ${fc.tableObject(t)}.growFromWasm(${delta}, ${init.code});${is64 ? ` ${out}h = ${out} < 0 ? -1 : 0;` : ''}`);
       // A store's resource limiter is host code, and may grow a memory.
       fc.reloadViews();
       fc.push(simpleEntry(is64 ? I64 : I32, out, is64 ? `${out}h` : ''));

@@ -1,9 +1,9 @@
 // What generated code calls when fuel runs out or the epoch deadline is reached (Config.consumeFuel,
 // Config.epochInterruption), and the NaN canonicalisation helper (Config.nanCanonicalization).
 
-import { Trap, TrapCode } from '../core/errors.js';
+import { TrapCode } from '../core/errors.js';
 import type { StoreObject } from './store.js';
-import { HostThrow, makeTrap } from './traps.js';
+import { HostThrow, embedderThrow, makeTrap } from './traps.js';
 
 /** The remaining fuel (`fuel`, now below zero) does not pay for the next straight-line run. */
 export function outOfFuel(store: StoreObject, fuel: number): never {
@@ -26,8 +26,7 @@ export function epochReached(store: StoreObject): number {
   try {
     delta = callback(store);
   } catch (e) {
-    // A trap stops wasm as a trap; anything else reaches the embedder unchanged.
-    throw e instanceof Trap ? e : new HostThrow(e);
+    throw embedderThrow(e);
   }
   // The interrupted code holds the views it read before the callback, and re-reading them at every
   // deadline check made loops with epochs up to 40% slower: a callback that grows a memory stops the

@@ -259,4 +259,7 @@ export class LiveSharedMemory {
   grow(delta: number): number {
     return this.owner.grow(delta);
   }
+  growFromWasm(delta: number): number {
+    return this.owner.growFromWasm(delta);
+  }
 }

@@ -3,6 +3,7 @@
 
 import type { TableType } from '../core/types.js';
 import type { StoreObject } from './store.js';
+import { embedderThrow } from './traps.js';
 
 const MAX_TABLE_LENGTH = 10_000_000;
 
@@ -24,6 +25,15 @@ export class TableObject {
 
   get length(): number {
     return this.elems.length;
+  }
+
+  /** table.grow in wasm: grow, where what the limiter throws goes to the embedder (embedderThrow). */
+  growFromWasm(delta: number, init: unknown): number {
+    try {
+      return this.grow(delta, init);
+    } catch (e) {
+      throw embedderThrow(e);
+    }
   }
 
   /**

@@ -240,6 +240,25 @@ test('an epoch deadline callback that grows a memory stops the call with an erro
   }
 });
 
+test('a deadline callback that calls wasm, which reaches the deadline again, ends in a StackOverflow trap', () => {
+  // The nested call meets the same deadline at its entry, and so on: the JS stack runs out inside
+  // the callback, which must come out as wasm's stack exhaustion, not as a raw RangeError.
+  const engine = new Engine({ epochInterruption: true });
+  const store = new Store(engine);
+  const instance = new Instance(store, new Module(engine, '(module (func (export "seven") (result i32) (i32.const 7)))'), []);
+  const seven = instance.getFunc(store, 'seven')!;
+  store.epochDeadlineCallback(() => {
+    seven.call(store, []);
+    return UpdateDeadline.continue(1);
+  });
+  store.setEpochDeadline(1);
+  engine.incrementEpoch();
+  assert.throws(() => seven.call(store, []), isTrap(TrapCode.StackOverflow));
+  store.epochDeadlineTrap();
+  store.setEpochDeadline(100);
+  assert.equal(seven.call(store, [])[0]!.value, 7);
+});
+
 test('nanCanonicalization makes NaN results canonical', () => {
   const nanWat = `(module (func (export "add") (param f64 f64) (result f64) (f64.add (local.get 0) (local.get 1))))`;
   const payload = Val.f64Bits(0x7ff4000000000001n);

@@ -123,6 +123,29 @@ test('memory a resource limiter grows during table.grow is the memory the runnin
   assert.equal(view.getInt32(65540, true), 3);
 });
 
+test('what a resource limiter throws during memory.grow or table.grow reaches the embedder as it is', () => {
+  // A RangeError in particular: it used to come out as an out-of-bounds memory access trap.
+  for (const make of [() => new RangeError('limiter says no'), () => new TypeError('limiter says no'), () => new Error('limiter says no')]) {
+    const engine = new Engine();
+    const store = new Store(engine);
+    let armed = false;
+    const refuse = () => {
+      if (armed) throw make();
+      return true;
+    };
+    store.limiter({ memoryGrowing: refuse, tableGrowing: refuse, instances: 10, tables: 10, memories: 10 });
+    const instance = new Instance(store, new Module(engine, grower), []);
+    armed = true;
+    const thrown = make().constructor;
+    assert.throws(() => run(store, instance, 'grow', 1), (e: unknown) => e instanceof thrown && !(e instanceof Trap) && (e as Error).message === 'limiter says no');
+    assert.throws(() => run(store, instance, 'tgrow', 1), (e: unknown) => e instanceof thrown && !(e instanceof Trap) && (e as Error).message === 'limiter says no');
+    // From the host, the limiter's error is what Memory.grow throws, too.
+    assert.throws(() => instance.getMemory(store, 'm')!.grow(store, 1), (e: unknown) => e instanceof thrown && (e as Error).message === 'limiter says no');
+    armed = false;
+    assert.equal(run(store, instance, 'grow', 1), 1);
+  }
+});
+
 test('a table larger than the engine can hold is refused, not a crash of the process', () => {
   // V8 aborts the whole process ("invalid size error") when an array grows past its largest
   // length; tables stop at 10,000,000 elements (the JS API's limit), without any limiter.
