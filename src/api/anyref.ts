@@ -3,7 +3,8 @@
 
 import { HT_ANY, HT_I31, I16, I64, I8, isRef, unpacked, type HeapType, type StorageType, type ValType } from '../core/types.js';
 import { arrayAlloc } from '../runtime/gc-arrays.js';
-import { isI31, refMatches } from '../runtime/gc-casts.js';
+import { isGcObject, isI31, isStruct, refMatches } from '../runtime/gc-casts.js';
+import { isInstance } from '../runtime/host-values.js';
 import { ElemKind, GcArray, GcObject, GcStruct, fieldNames, rttOf, type Rtt } from '../runtime/gc-types.js';
 import { componentArray } from '../runtime/lowering.js';
 import { canonicalType } from '../validate/type-registry.js';
@@ -66,10 +67,10 @@ export class AnyRef {
 
   /** @internal The handle of an engine value (not null). */
   static of(store: Store<any>, raw: unknown): AnyRef {
-    if (!(raw instanceof GcObject)) return new AnyRef(store, raw);
+    if (!isGcObject(raw)) return new AnyRef(store, raw);
     let h = handles.get(raw);
     if (h === undefined) {
-      h = raw instanceof GcStruct ? new StructRef(store, raw) : new ArrayRef(store, raw);
+      h = isStruct(raw) ? new StructRef(store, raw) : new ArrayRef(store, raw as GcArray);
       handles.set(raw, h);
     }
     checkStore(store, h);
@@ -80,7 +81,7 @@ export class AnyRef {
   static fromRaw(cx: AsContext<any>, raw: unknown): AnyRef | null {
     const store = storeOf(cx);
     if (raw === null || raw === undefined) return null;
-    if (raw instanceof AnyRef) {
+    if (isInstance(raw, AnyRef)) {
       checkStore(store, raw);
       return raw;
     }
@@ -135,7 +136,7 @@ export class AnyRef {
   isEqRef(cx: AsContext<any>): boolean {
     expectKind(this, AnyRef, 'isEqRef');
     checkStore(cx, this);
-    return this.isI31(cx) || this.raw instanceof GcObject;
+    return this.isI31(cx) || isGcObject(this.raw);
   }
   /** A host value (an externref made internal), as the ExternRef it came from. */
   asExtern(cx: AsContext<any>): ExternRef | null {
@@ -148,7 +149,7 @@ export class AnyRef {
   ty(cx: AsContext<any>): HeapType {
     expectKind(this, AnyRef, 'ty');
     checkStore(cx, this);
-    if (this.raw instanceof GcObject) return this.raw.$t.id;
+    if (isGcObject(this.raw)) return this.raw.$t.id;
     return isI31(this.raw) ? HT_I31 : HT_ANY;
   }
 

@@ -1,7 +1,8 @@
 // ExternRef: a host value made into a wasm `externref` in one store (Wasmtime's ExternRef). Wasm
 // sees the ExternRef object itself, so identity survives round trips; another store refuses it.
 
-import { GcObject } from '../runtime/gc-types.js';
+import { isGcObject } from '../runtime/gc-casts.js';
+import { isInstance } from '../runtime/host-values.js';
 import { checkStore, storeOf, type AsContext, type Store } from './store.js';
 
 const wrappers = new WeakMap<object, ExternRef>();
@@ -30,7 +31,7 @@ export class ExternRef {
    */
   data(cx: AsContext<any>): unknown {
     checkStore(cx, this);
-    return this.value instanceof GcObject ? null : this.value;
+    return isGcObject(this.value) ? null : this.value;
   }
 
   /** The untyped raw form (a ValRaw): the reference object itself. */
@@ -52,7 +53,7 @@ export class ExternRef {
   static fromRaw(cx: AsContext<any>, raw: unknown): ExternRef | null {
     const store = storeOf(cx);
     if (raw === null || raw === undefined) return null;
-    if (raw instanceof ExternRef) {
+    if (isInstance(raw, ExternRef)) {
       checkStore(store, raw);
       return raw;
     }

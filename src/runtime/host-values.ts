@@ -6,10 +6,10 @@
  * `x instanceof C` for a value that may come from the host: a primitive or function is no instance
  * without asking, and a Proxy whose getPrototypeOf throws (a revoked one does) is not one either.
  */
-export function isInstance<T>(x: unknown, C: abstract new (...args: never[]) => T): x is T {
+export function isInstance<T>(x: unknown, C: { readonly prototype: T }): x is T {
   if (typeof x !== 'object' || x === null) return false;
   try {
-    return x instanceof C;
+    return x instanceof (C as unknown as abstract new () => T);
   } catch {
     return false;
   }

@@ -181,3 +181,28 @@ test('a method called on another kind of value (detached or borrowed) is a TypeE
   assert.throws(() => ArrayRef.prototype.len.call(s as never, store), named('ArrayRef.len'));
   assert.equal((s as StructRef).asStruct(store), s);
 });
+
+test('an ExternRef holding a revoked Proxy goes through wasm, tables and the GC conversions like any host value', () => {
+  // Telling a host value from a struct or array takes instanceof, which a revoked Proxy makes
+  // throw: data(), fromRaw and the AnyRef queries used to fail with V8's TypeError.
+  const engine = new Engine();
+  const store = new Store(engine);
+  const instance = new Instance(store, new Module(engine, parseWat(`(module (type $s (struct (field i32)))
+    (table (export "t") 1 externref)
+    (func (export "id") (param externref) (result externref) (local.get 0))
+    (func (export "isS") (param externref) (result i32) (ref.test (ref $s) (any.convert_extern (local.get 0)))))`)), []);
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  const ref = ExternRef.new(store, proxy);
+  const out = instance.getFunc(store, 'id')!.call(store, [Val.externref(ref)])[0]!.value as ExternRef;
+  assert.equal(out, ref);
+  assert.equal(out.data(store), proxy);
+  assert.equal(instance.getFunc(store, 'isS')!.call(store, [Val.externref(ref)])[0]!.value, 0);
+  const table = instance.getTable(store, 't')!;
+  table.set(store, 0, Val.externref(ref));
+  assert.equal((table.get(store, 0)!.value as ExternRef).data(store), proxy);
+  const any = AnyRef.convertExtern(store, ref);
+  assert.equal(any.isEqRef(store), false);
+  assert.equal(any.ty(store), HT_ANY);
+  assert.equal(any.asExtern(store)!.data(store), proxy);
+});
