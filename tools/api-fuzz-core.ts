@@ -16,7 +16,7 @@ const {
 } = api;
 
 /** Messages V8 gives for a wrong value reaching code that assumed a shape. */
-const INTERNAL = /Cannot read propert|is not a function|is not iterable|Cannot convert|private member|Invalid array length|^undefined is not a|^null is not a|Cannot mix BigInt|is not defined|is not a constructor|Maximum call stack|Invalid typed array length|Invalid (DataView|atomic)|out of memory/;
+const INTERNAL = /Cannot perform|Cannot read propert|is not a function|is not iterable|Cannot convert|private member|Invalid array length|^undefined is not a|^null is not a|Cannot mix BigInt|is not defined|is not a constructor|Maximum call stack|Invalid typed array length|Invalid (DataView|atomic)|out of memory/;
 
 /** One kind of error that should not escape: where it came from and the first frames. */
 export interface Finding {
@@ -79,7 +79,8 @@ export function runApiFuzz(seed: number, count: number): ApiFuzzResult {
   const prims: unknown[] = [0, 1, -1, 1.5, NaN, Infinity, 2 ** 31, 2 ** 32, 2 ** 53, -(2 ** 53), 0n, 1n, -1n, 2n ** 64n, '', 'x', '1',
     null, undefined, true, Symbol('s'), {}, [], [1, 2], () => 1, new Uint8Array(4), new ArrayBuffer(8)];
   const val = (): any => pick([Val.i32(1), Val.i64(2n), Val.f32(1.5), Val.f64(2.5), Val.funcref(null), Val.externref(null),
-    Val.funcref(handles[4]), Val.funcref(handles[12]), Val.externref(ExternRef.new(s1, 1)), Val.externref(ExternRef.new(s2, 2))]);
+    Val.funcref(handles[4]), Val.funcref(handles[12]), Val.externref(ExternRef.new(s1, 1)), Val.externref(ExternRef.new(s2, 2)),
+    Val.externref(ExternRef.new(s1, revokedProxy()))]);
   const type = (): any => pick([I32, I64, F32, F64, FUNCREF, EXTERNREF, 0x99, 'i32', -1]);
   const any = (): any => {
     const r = rnd();
@@ -244,4 +245,11 @@ export function runApiFuzz(seed: number, count: number): ApiFuzzResult {
     }
   }
   return { calls, refused, findings };
+}
+
+/** A Proxy whose every trap throws: `instanceof` on it throws a TypeError inside whatever asks. */
+function revokedProxy(): object {
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  return proxy;
 }
