@@ -47,7 +47,7 @@ export function runJsApiFuzz(seed: number, count: number): JsApiFuzzResult {
   const pool = (S: Side): unknown[] => [0, 1, -1, 1.5, NaN, Infinity, 2 ** 31, 2 ** 32, 2 ** 53, 0n, 1n, -1n, 2n ** 64n, '', 'x', '1', 'i32',
     'anyfunc', 'externref', null, undefined, true, Symbol.iterator, {}, [], [1], { initial: 1 }, { element: 'anyfunc', initial: 1 },
     { value: 'i32' }, { value: 'i64', mutable: true }, new Uint8Array(4), new ArrayBuffer(8), S.module, S.instance, S.x.m, S.x.t, S.x.g,
-    S.x.gi, S.x.f, S.x.n, S.W.Memory, S.W.Module, bytes];
+    S.x.gi, S.x.f, S.x.n, S.W.Memory, S.W.Module, bytes, revokedProxy()];
   const ops: [string, (S: Side, a: unknown[]) => unknown][] = [
     ['validate', (S, a) => S.W.validate(a[0])],
     ['Module', (S, a) => new S.W.Module(a[0])],
@@ -91,4 +91,11 @@ export function runJsApiFuzz(seed: number, count: number): JsApiFuzzResult {
     findings.set(key, name);
   }
   return { calls: count, findings };
+}
+
+/** A Proxy whose every trap throws (as a descriptor, a value, an import object: JS code reading it fails). */
+function revokedProxy(): object {
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  return proxy;
 }
