@@ -5,7 +5,7 @@ import { HT_ANY, HT_I31, I16, I64, I8, isRef, unpacked, type HeapType, type Stor
 import { arrayAlloc } from '../runtime/gc-arrays.js';
 import { isGcObject, isI31, isStruct, refMatches } from '../runtime/gc-casts.js';
 import { isInstance } from '../runtime/host-values.js';
-import { ElemKind, GcArray, GcObject, GcStruct, fieldNames, rttOf, type Rtt } from '../runtime/gc-types.js';
+import { ElemKind, GcArray, GcStruct, fieldNames, rttOf, type Rtt } from '../runtime/gc-types.js';
 import { componentArray } from '../runtime/lowering.js';
 import { canonicalType } from '../validate/type-registry.js';
 import { ExternRef } from './externref.js';

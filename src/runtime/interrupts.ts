@@ -3,7 +3,7 @@
 
 import { TrapCode } from '../core/errors.js';
 import type { StoreObject } from './store.js';
-import { HostThrow, embedderThrow, makeTrap } from './traps.js';
+import { HostThrow, makeTrap, runEmbedderCode } from './traps.js';
 
 /** The remaining fuel (`fuel`, now below zero) does not pay for the next straight-line run. */
 export function outOfFuel(store: StoreObject, fuel: number): never {
@@ -21,13 +21,8 @@ const VIEWS_REPLACED = 'the epoch deadline callback grew a memory of the store, 
 export function epochReached(store: StoreObject): number {
   const callback = store.epochDeadlineCallback;
   if (callback === null) throw makeTrap(TrapCode.Interrupt);
-  let delta: number;
   const views = store.viewsReplaced;
-  try {
-    delta = callback(store);
-  } catch (e) {
-    throw embedderThrow(e);
-  }
+  const delta = runEmbedderCode(() => callback(store));
   // The interrupted code holds the views it read before the callback, and re-reading them at every
   // deadline check made loops with epochs up to 40% slower: a callback that grows a memory stops the
   // call with an error rather than letting wasm go on writing to the memory's old buffer.

@@ -7,7 +7,7 @@
 
 import type { MemoryType } from '../core/types.js';
 import type { ResourceLimiter, StoreObject } from './store.js';
-import { embedderThrow } from './traps.js';
+import { runEmbedderCode } from './traps.js';
 
 /** The largest memory an ArrayBuffer can back here; larger growth fails like an allocation failure. */
 const MAX_BYTES = 2 ** 32 + 2 ** 16;
@@ -59,13 +59,9 @@ export class MemoryObject {
     return this.bytes.length;
   }
 
-  /** memory.grow in wasm: grow, where what the limiter throws goes to the embedder (embedderThrow). */
+  /** memory.grow in wasm: grow, where what the limiter throws goes to the embedder (runEmbedderCode). */
   growFromWasm(delta: number): number {
-    try {
-      return this.grow(delta);
-    } catch (e) {
-      throw embedderThrow(e);
-    }
+    return runEmbedderCode(() => this.grow(delta));
   }
 
   /**

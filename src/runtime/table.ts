@@ -3,7 +3,7 @@
 
 import type { TableType } from '../core/types.js';
 import type { StoreObject } from './store.js';
-import { embedderThrow } from './traps.js';
+import { runEmbedderCode } from './traps.js';
 
 const MAX_TABLE_LENGTH = 10_000_000;
 
@@ -27,13 +27,9 @@ export class TableObject {
     return this.elems.length;
   }
 
-  /** table.grow in wasm: grow, where what the limiter throws goes to the embedder (embedderThrow). */
+  /** table.grow in wasm: grow, where what the limiter throws goes to the embedder (runEmbedderCode). */
   growFromWasm(delta: number, init: unknown): number {
-    try {
-      return this.grow(delta, init);
-    } catch (e) {
-      throw embedderThrow(e);
-    }
+    return runEmbedderCode(() => this.grow(delta, init));
   }
 
   /**

@@ -11,13 +11,17 @@ export class HostThrow {
 }
 
 /**
- * What embedder code that wasm called without a call instruction (a deadline callback, a resource
- * limiter) threw, as it leaves wasm: a trap stays a trap and a JS stack overflow stays raw (the
+ * Runs embedder code that wasm reaches without a call instruction (a deadline callback, a resource
+ * limiter). What it throws leaves wasm so: a trap stays a trap and a JS stack overflow stays raw (the
  * outermost entry into wasm reports it as StackOverflow); anything else reaches the embedder
  * unchanged, never taken for a trap (a RangeError would otherwise read as an out-of-bounds access).
  */
-export function embedderThrow(e: unknown): unknown {
-  return isInstance(e, Trap) || isStackOverflow(e) ? e : new HostThrow(e);
+export function runEmbedderCode<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw isInstance(e, Trap) || isStackOverflow(e) ? e : new HostThrow(e);
+  }
 }
 
 /** Creates a trap with a deep enough JS stack to recover the wasm backtrace. */
