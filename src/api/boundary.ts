@@ -2,7 +2,7 @@
 // wasm -> host (`hostFunc`, a host function's WasmFunc, which knows the instance that called it).
 
 import type { FuncType } from '../core/types.js';
-import { callLowered, returnResults } from '../runtime/call.js';
+import { callLowered, callLoweredAsync, returnResults } from '../runtime/call.js';
 import { embedderException, hostException } from './exnref.js';
 import { WasmFunc, type LoweredFn } from '../runtime/func.js';
 import type { InstanceObject } from '../runtime/instance.js';
@@ -38,22 +38,62 @@ export function callWasm(store: Store<any>, f: WasmFunc, lowered: readonly unkno
 /** callLowered, with an uncaught wasm exception turned into a ThrownException. */
 function callIn(store: Store<any>, f: WasmFunc, lowered: readonly unknown[]): unknown[] {
   try {
-    return callLowered(f, lowered);
+    return callLowered(f, lowered, store.engine.config.asyncSupport);
   } catch (e) {
     throw embedderException(store, e);
   }
 }
 
-/** A host function's implementation as the boundary sees it: the Caller (or null) and Vals in, Vals out. */
+/**
+ * callWasm for an engine with Config.asyncSupport: wasm may suspend (in an async host function, or
+ * at an epoch deadline that yields) and the promise settles when the call returns or fails.
+ */
+export async function callWasmAsync(store: Store<any>, f: WasmFunc, lowered: readonly unknown[]): Promise<unknown[]> {
+  requireAsync(store, 'callAsync');
+  const hook = store.raw.callHook;
+  CALLER.i = null;
+  if (hook !== null) hook('CallingWasm');
+  try {
+    return await callLoweredAsync(f, lowered);
+  } catch (e) {
+    throw embedderException(store, e);
+  } finally {
+    CALLER.i = null;
+    if (hook !== null) hook('ReturningFromWasm');
+  }
+}
+
+/** Throws unless `store`'s engine has Config.asyncSupport (what `what` needs). */
+export function requireAsync(store: Store<any>, what: string): void {
+  if (!store.engine.config.asyncSupport) throw new Error(`${what} needs an engine with Config.asyncSupport`);
+}
+
+/**
+ * A host function's implementation as the boundary sees it: the Caller (or null) and Vals in, Vals
+ * out; for an async host function, a promise of them.
+ */
 export type HostImpl = (caller: Caller<any> | null, args: Val[]) => Val[];
+export type AsyncHostImpl = (caller: Caller<any> | null, args: Val[]) => Val[] | PromiseLike<Val[]>;
 
 /**
  * A host function of canonical type id `typeId` in `store`. With `wantsCaller`, every call gets a
  * Caller that expires when the call returns; importing instances bind their own callable so the
- * Caller sees the calling instance.
+ * Caller sees the calling instance. With `isAsync`, `impl` may return a promise, which the wasm
+ * stack that called it waits for, suspended (Config.asyncSupport).
  */
-export function hostFunc(store: Store<any>, typeId: number, impl: HostImpl, wantsCaller: boolean): WasmFunc {
+export function hostFunc(store: Store<any>, typeId: number, impl: HostImpl | AsyncHostImpl, wantsCaller: boolean, isAsync = false): WasmFunc {
   const type = canonicalType(typeId).composite as FuncType;
+  if (isAsync) requireAsync(store, 'an async host function');
+  const generator = store.engine.config.asyncSupport;
+  const lift = (caller: Caller<any> | null, lowered: ArrayLike<unknown>) => impl(caller, liftVals(store, type.params, lowered));
+  const lower = (results: Val[] | undefined) => lowerVals(store, type.results, results ?? [], 'host function result');
+  // The JS stack ran out (in the host function, or in the boundary code around a nested call to
+  // wasm, where turning the nested overflow into a trap can itself overflow): it stays a raw
+  // RangeError, so the outermost entry into wasm reports it as StackOverflow. A HostThrow is a
+  // suspension that a synchronous call refused: it passes unchanged too. A ThrownException raises
+  // its wasm exception (catchable by tag); whatever else the host throws reaches the embedder
+  // unchanged (never mistaken for a trap, never caught by wasm).
+  const hostError = (e: unknown): unknown => (isStackOverflow(e) || e instanceof HostThrow ? e : hostException(store, e) ?? new HostThrow(e));
   const invoke = (instance: InstanceObject | null, lowered: ArrayLike<unknown>): unknown => {
     const hook = store.raw.callHook;
     const caller = wantsCaller ? Caller.begin(store, instance) : null;
@@ -61,44 +101,78 @@ export function hostFunc(store: Store<any>, typeId: number, impl: HostImpl, want
     try {
       if (hook !== null) hook('CallingHost');
       try {
-        const results = impl(caller, liftVals(store, type.params, lowered));
-        comps = lowerVals(store, type.results, results ?? [], 'host function result');
+        comps = lower(lift(caller, lowered) as Val[]);
       } finally {
         if (hook !== null) hook('ReturningFromHost');
       }
     } catch (e) {
-      // The JS stack ran out (in the host function, or in the boundary code around a nested call
-      // to wasm, where turning the nested overflow into a trap can itself overflow): it stays a
-      // raw RangeError, so the outermost entry into wasm reports it as StackOverflow.
-      if (isStackOverflow(e)) throw e;
-      // A ThrownException raises its wasm exception (catchable by tag); whatever else the host
-      // throws reaches the embedder unchanged (never mistaken for a trap, never caught by wasm).
-      throw hostException(store, e) ?? new HostThrow(e);
+      throw hostError(e);
     } finally {
       if (caller !== null) Caller.end(caller);
     }
     return returnResults(type, comps);
   };
-  // `arguments`, not a rest array: a rest array of doubles would quiet signalling NaNs.
-  const fn: LoweredFn = wantsCaller
-    ? function (): unknown {
-      // Reached through a table, a reference or a tail call: the calling instance left itself in CALLER.
-      const via = CALLER.i as InstanceObject | null;
-      CALLER.i = null;
-      // eslint-disable-next-line prefer-rest-params
-      return invoke(via, arguments);
+  // invoke for an async host function: yields the promise `impl` returns, resumed with its value.
+  function* invokeAsync(instance: InstanceObject | null, lowered: ArrayLike<unknown>): Generator<unknown, unknown, unknown> {
+    const hook = store.raw.callHook;
+    const caller = wantsCaller ? Caller.begin(store, instance) : null;
+    let comps: unknown[];
+    try {
+      if (hook !== null) hook('CallingHost');
+      try {
+        let results = lift(caller, lowered);
+        if (isThenable(results)) results = (yield results) as Val[];
+        comps = lower(results);
+      } finally {
+        if (hook !== null) hook('ReturningFromHost');
+      }
+    } catch (e) {
+      throw hostError(e);
+    } finally {
+      if (caller !== null) Caller.end(caller);
     }
-    : function (): unknown {
-      // eslint-disable-next-line prefer-rest-params
-      return invoke(null, arguments);
+    return returnResults(type, comps);
+  }
+  // Generator code (Config.asyncSupport) calls every function with yield*.
+  const call = !generator ? null
+    : isAsync ? invokeAsync
+    // eslint-disable-next-line require-yield
+    : function* (instance: InstanceObject | null, lowered: ArrayLike<unknown>): Generator<unknown, unknown, unknown> {
+      return invoke(instance, lowered);
     };
+  // `arguments`, not a rest array: a rest array of doubles would quiet signalling NaNs.
+  /* eslint-disable prefer-rest-params */
+  const fn: LoweredFn = call !== null
+    ? wantsCaller
+      ? function (): unknown {
+        const via = CALLER.i as InstanceObject | null;
+        CALLER.i = null;
+        return call(via, arguments);
+      }
+      : function (): unknown {
+        return call(null, arguments);
+      }
+    : wantsCaller
+      ? function (): unknown {
+        // Reached through a table, a reference or a tail call: the calling instance left itself in CALLER.
+        const via = CALLER.i as InstanceObject | null;
+        CALLER.i = null;
+        return invoke(via, arguments);
+      }
+      : function (): unknown {
+        return invoke(null, arguments);
+      };
   const f = new WasmFunc(typeId, type, fn, null, -1);
   f.store = store.raw;
   if (wantsCaller) {
     f.bindCaller = (instance) => function (): unknown {
-      // eslint-disable-next-line prefer-rest-params
-      return invoke(instance as InstanceObject, arguments);
+      return call !== null ? call(instance as InstanceObject, arguments) : invoke(instance as InstanceObject, arguments);
     };
   }
+  /* eslint-enable prefer-rest-params */
   return f;
+}
+
+function isThenable(x: unknown): x is PromiseLike<unknown> {
+  return (typeof x === 'object' || typeof x === 'function') && x !== null && typeof (x as { then?: unknown }).then === 'function';
 }

@@ -70,6 +70,16 @@ export interface Config {
    */
   readonly splitLargeSwitches?: boolean;
   /**
+   * Wasmtime's `async_support`: host functions may be async (`Linker.funcWrapAsync`,
+   * `Func.wrapAsync`: they return a promise, and the wasm stack that called them waits for it,
+   * suspended), and an epoch deadline may yield to the event loop
+   * (`Store.epochDeadlineAsyncYieldAndUpdate`). Call exports with `callAsync` and instantiate
+   * with `instantiateAsync` to let them suspend; a synchronous call that would suspend fails with
+   * an error instead. Generated code is then made of generator functions, which costs speed
+   * (README, Speed). Off by default. Not available to the WebAssembly namespace.
+   */
+  readonly asyncSupport?: boolean;
+  /**
    * Key for signing serialized modules (HMAC-SHA-256). With a key, `Module.serialize` signs and
    * `Module.deserialize` refuses any blob whose signature does not verify under this key; without
    * one, blobs carry only an unkeyed SHA-256 checksum (catches corruption, not tampering).
@@ -97,6 +107,8 @@ export interface ResolvedConfig {
   readonly nanBoxes: boolean;
   /** Split very large switch loops into parts (Config.splitLargeSwitches). */
   readonly splitLargeSwitches: boolean;
+  /** Host functions may suspend wasm (Config.asyncSupport). */
+  readonly asyncSupport: boolean;
   /** The serialization key as bytes (UTF-8 for a string), or null. */
   readonly serializationKey: Uint8Array | null;
   /** Receives generated JS, or null. */
@@ -105,14 +117,14 @@ export interface ResolvedConfig {
 
 const OPTIONS: readonly (keyof Config)[] = [
   'features', 'compilation', 'maxWasmStack', 'consumeFuel', 'epochInterruption', 'nanCanonicalization',
-  'nanBoxes', 'splitLargeSwitches', 'serializationKey', 'debugSource',
+  'nanBoxes', 'splitLargeSwitches', 'asyncSupport', 'serializationKey', 'debugSource',
 ];
 
 /** Throws a TypeError for what a Config cannot be: a typo or a wrong type is never silently ignored. */
 function checkConfig(config: unknown): asserts config is Config {
   checkOptionNames(config, OPTIONS, 'Config', 'Config');
   const c = config as Record<string, unknown>;
-  for (const key of ['consumeFuel', 'epochInterruption', 'nanCanonicalization', 'nanBoxes', 'splitLargeSwitches'] as const) {
+  for (const key of ['consumeFuel', 'epochInterruption', 'nanCanonicalization', 'nanBoxes', 'splitLargeSwitches', 'asyncSupport'] as const) {
     if (c[key] !== undefined && typeof c[key] !== 'boolean') throw new TypeError(`Config.${key} must be a boolean`);
   }
   if (c.compilation !== undefined && c.compilation !== 'lazy' && c.compilation !== 'eager') {
@@ -150,6 +162,7 @@ export function resolveConfig(config: Config = {}): ResolvedConfig {
     nanCanonicalization: config.nanCanonicalization === true,
     nanBoxes: config.nanBoxes ?? boxesNaNs(),
     splitLargeSwitches: config.splitLargeSwitches ?? !largeFunctionsOptimised(),
+    asyncSupport: config.asyncSupport === true,
     serializationKey: key == null ? null : typeof key === 'string' ? utf8Bytes(key) : new Uint8Array(key),
     debugSource: debug === true ? (name, src) => console.log(`// module ${name ?? '(unnamed)'}\n${src}`)
       : typeof debug === 'function' ? debug : null,

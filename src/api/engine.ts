@@ -50,7 +50,7 @@ export class Engine {
       this.fingerprintText = [
         `features=${features.join(',')}`, `consumeFuel=${c.consumeFuel}`, `epochInterruption=${c.epochInterruption}`,
         `nanCanonicalization=${c.nanCanonicalization}`, `maxWasmStack=${c.maxWasmStack}`, `runtime=${runtime}`,
-        `code=${CODE_VERSION}`, `nanBoxes=${c.nanBoxes}`,
+        `code=${CODE_VERSION}`, `nanBoxes=${c.nanBoxes}`, `asyncSupport=${c.asyncSupport}`,
       ].join(';');
     }
     return this.fingerprintText;

@@ -4,7 +4,7 @@
 import type { FuncType, ValType } from '../core/types.js';
 import { WasmFunc } from '../runtime/func.js';
 import { canonicalType } from '../validate/type-registry.js';
-import { callWasm, hostFunc } from './boundary.js';
+import { callWasm, callWasmAsync, hostFunc, requireAsync } from './boundary.js';
 import type { Caller } from './caller.js';
 import { handleFor, wrongStore } from './handles.js';
 import { checkStore, storeOf, type AsContext, type Store } from './store.js';
@@ -16,6 +16,12 @@ import { jsToVal, liftVals, lowerVals, valToJs, type Val } from './val.js';
 export type HostFunction = (args: Val[]) => Val[];
 /** A host function that also receives the Caller of the current call. */
 export type HostFunctionWithCaller<T = unknown> = (caller: Caller<T>, args: Val[]) => Val[];
+
+/**
+ * An async host function (Config.asyncSupport): the Caller and Vals in, a promise of Vals out. The
+ * wasm that called it waits, suspended, until the promise settles; the Caller stays valid until then.
+ */
+export type AsyncHostFunction<T = unknown> = (caller: Caller<T>, args: Val[]) => PromiseLike<Val[]> | Val[];
 
 /** A wasm or host function in a store (Wasmtime's Func). */
 export class Func {
@@ -91,6 +97,27 @@ export class Func {
     return Func.createWithCaller(cx, type, (caller, args) => plain(type, (xs) => fn(caller, ...xs))(args));
   }
 
+  /**
+   * An async host function of type `type` (Wasmtime's Func::new_async; needs Config.asyncSupport):
+   * `impl` returns a promise of the results, and the wasm that called it waits for it, suspended.
+   * What the promise rejects with reaches the caller of the wasm export, as a throw would.
+   */
+  static createAsync<T>(cx: AsContext<T>, type: FuncType, impl: AsyncHostFunction<T>): Func {
+    const store = storeOf(cx);
+    checkFunction(impl, 'Func.createAsync');
+    const raw = hostFunc(store, registerFuncType(type), (caller, args) => impl(caller!, args), true, true);
+    return Func.handle(store, raw);
+  }
+
+  /**
+   * An async host function over plain JS values (Wasmtime's Func::wrap_async): `fn(caller, ...args)`
+   * returns a promise of what `wrap`'s function returns.
+   */
+  static wrapAsync<T>(cx: AsContext<T>, type: FuncType, fn: (caller: Caller<T>, ...args: any[]) => PromiseLike<unknown>): Func {
+    checkFunction(fn, 'Func.wrapAsync');
+    return Func.createAsync(cx, type, async (caller, args) => plainResults(type, await fn(caller, ...args.map(valToJs))));
+  }
+
   /** The function's type, with canonical type ids in reference types. */
   type(cx: AsContext<any>): FuncType {
     checkStore(cx, this);
@@ -108,6 +135,18 @@ export class Func {
   }
 
   /**
+   * Calls the function in an engine with Config.asyncSupport (Wasmtime's Func::call_async): async
+   * host functions it reaches may suspend it, and epoch deadlines may yield to the event loop. The
+   * promise resolves to the results, or rejects as `call` would throw.
+   */
+  async callAsync(cx: AsContext<any>, args: readonly Val[] = []): Promise<Val[]> {
+    const store = checkStore(cx, this);
+    requireAsync(store, 'Func.callAsync');
+    const lowered = lowerVals(store, this.ty.params, args, 'argument');
+    return liftVals(store, this.ty.results, await callWasmAsync(store, this.raw, lowered));
+  }
+
+  /**
    * A typed view of this function, called with plain JS values (Wasmtime's Func::typed). When
    * `params`/`results` are given they must match the function's type (arguments of those types
    * must be accepted and results of those types produced), else a TypeError is thrown.
@@ -120,15 +159,17 @@ export class Func {
 
 /** Adapts a plain-JS-values function to Vals for `type`. */
 function plain(type: FuncType, fn: (args: unknown[]) => unknown): HostFunction {
-  return (args) => {
-    const r = fn(args.map(valToJs));
-    if (type.results.length === 0) return [];
-    const values = type.results.length === 1 ? [r] : (r as unknown[]);
-    if (!Array.isArray(values) || values.length !== type.results.length) {
-      throw new TypeError(`host function must return an array of ${type.results.length} values`);
-    }
-    return type.results.map((t, i) => jsToVal(t, values[i]));
-  };
+  return (args) => plainResults(type, fn(args.map(valToJs)));
+}
+
+/** The Vals of what a plain-JS-values host function returned: nothing, one value, or an array of them. */
+function plainResults(type: FuncType, r: unknown): Val[] {
+  if (type.results.length === 0) return [];
+  const values = type.results.length === 1 ? [r] : (r as unknown[]);
+  if (!Array.isArray(values) || values.length !== type.results.length) {
+    throw new TypeError(`host function must return an array of ${type.results.length} values`);
+  }
+  return type.results.map((t, i) => jsToVal(t, values[i]));
 }
 
 /** Throws a TypeError naming `where` unless `f` is a function (a host function's implementation). */

@@ -13,7 +13,7 @@ export { canGenerateCode } from '../runtime/dynamic-code.js';
 export { Linker } from './linker.js';
 export { InstancePre } from './instance-pre.js';
 export { Instance } from './instance.js';
-export { Func, type HostFunction, type HostFunctionWithCaller } from './func.js';
+export { Func, type AsyncHostFunction, type HostFunction, type HostFunctionWithCaller } from './func.js';
 export { TypedFunc } from './typed-func.js';
 export { Memory } from './memory.js';
 export { SharedMemory, type SharedMemoryParts, type WaitResult } from './shared-memory.js';

@@ -7,7 +7,7 @@ import type { Extern } from './extern.js';
 import { Instance } from './instance.js';
 import type { Definition } from './linker.js';
 import type { Module } from './module.js';
-import { storeOf, type AsContext } from './store.js';
+import { storeOf, type AsContext, type Store } from './store.js';
 
 /** A module with its imports resolved by a Linker, ready to instantiate (Wasmtime's InstancePre). */
 export class InstancePre<T = unknown> {
@@ -28,7 +28,16 @@ export class InstancePre<T = unknown> {
   /** Instantiates in the context's store; define()d items must belong to that store (shared memories: to its engine). */
   instantiate(cx: AsContext<T>): Instance {
     const store = storeOf(cx);
-    const imports: Extern[] = this.defs.map((d) => (d.kind === 'host' ? d.make(store) : d.item));
-    return new Instance(store, this.module, imports);
+    return new Instance(store, this.module, this.imports(store));
+  }
+
+  /** `instantiate` in an engine with Config.asyncSupport: the start function may suspend (Wasmtime's InstancePre::instantiate_async). */
+  instantiateAsync(cx: AsContext<T>): Promise<Instance> {
+    const store = storeOf(cx);
+    return Instance.newAsync(store, this.module, this.imports(store));
+  }
+
+  private imports(store: Store<T>): Extern[] {
+    return this.defs.map((d) => (d.kind === 'host' ? d.make(store) : d.item));
   }
 }

@@ -5,6 +5,7 @@ import { LinkError } from '../core/errors.js';
 import type { ValType } from '../core/types.js';
 import { InstanceObject } from '../runtime/instance.js';
 import type { RuntimeExtern } from '../runtime/link.js';
+import { callWasmAsync, requireAsync } from './boundary.js';
 import { embedderException } from './exnref.js';
 import { checkExternStore, externFromRaw, isExtern, type Extern } from './extern.js';
 import { Func } from './func.js';
@@ -35,17 +36,23 @@ export class Instance {
    */
   constructor(cx: AsContext<any>, module: Module, imports: readonly Extern[] = []) {
     const store = storeOf(cx);
-    if (!(module instanceof Module)) throw new TypeError('Instance: expected a Module');
-    if (module.engine !== store.engine) throw new Error('module and store belong to different engines');
-    if (!Array.isArray(imports)) throw new TypeError('Instance: imports must be an array of Func, Memory, SharedMemory, Table, Global or Tag');
-    const raw: RuntimeExtern[] = imports.map((x, i) => {
-      if (!isExtern(x)) throw new TypeError(`import ${i}: expected a Func, Memory, SharedMemory, Table, Global or Tag`);
-      checkExternStore(store, x);
-      return x.raw;
-    });
     this.store = store;
-    this.raw = instantiate(store, module, raw);
+    this.raw = instantiate(store, module, rawImports(store, module, imports), false);
     handles.set(this.raw, this);
+  }
+
+  /**
+   * Instantiates in an engine with Config.asyncSupport (Wasmtime's Instance::new_async): the start
+   * function may suspend in async host functions. Resolves to the instance, or rejects as the
+   * constructor would throw.
+   */
+  static async newAsync(cx: AsContext<any>, module: Module, imports: readonly Extern[] = []): Promise<Instance> {
+    const store = storeOf(cx);
+    requireAsync(store, 'Instance.newAsync');
+    const raw = instantiate(store, module, rawImports(store, module, imports), true);
+    const instance = Instance.fromRaw(store, raw);
+    if (raw.start !== null) await callWasmAsync(store, raw.start, []);
+    return instance;
   }
 
   /** @internal The handle of a runtime instance (another store's is refused). */
@@ -112,19 +119,32 @@ export class Instance {
   }
 }
 
+/** The runtime objects of `imports`, checked against `module`'s engine and `store`. */
+function rawImports(store: Store<any>, module: Module, imports: readonly Extern[]): RuntimeExtern[] {
+  if (!(module instanceof Module)) throw new TypeError('Instance: expected a Module');
+  if (module.engine !== store.engine) throw new Error('module and store belong to different engines');
+  if (!Array.isArray(imports)) throw new TypeError('Instance: imports must be an array of Func, Memory, SharedMemory, Table, Global or Tag');
+  return imports.map((x, i) => {
+    if (!isExtern(x)) throw new TypeError(`import ${i}: expected a Func, Memory, SharedMemory, Table, Global or Tag`);
+    checkExternStore(store, x);
+    return x.raw;
+  });
+}
+
 /**
  * Creates the runtime instance: limits first, then linking and initialisation. A start function
- * runs between the CallingWasm and ReturningFromWasm hooks.
+ * runs between the CallingWasm and ReturningFromWasm hooks, unless `startLater` leaves it to the
+ * caller (in `raw.start`).
  */
-function instantiate(store: Store<any>, module: Module, imports: RuntimeExtern[]): InstanceObject {
+function instantiate(store: Store<any>, module: Module, imports: RuntimeExtern[], startLater: boolean): InstanceObject {
   const info = module.info;
   admitInstance(store, info);
-  const hook = info.start !== null ? store.raw.callHook : null;
+  const hook = info.start !== null && !startLater ? store.raw.callHook : null;
   let raw: InstanceObject;
   try {
     if (hook !== null) hook('CallingWasm');
     try {
-      raw = new InstanceObject(module, imports, store.raw);
+      raw = new InstanceObject(module, imports, store.raw, startLater);
     } finally {
       if (hook !== null) hook('ReturningFromWasm');
     }

@@ -7,7 +7,7 @@ import { makeTrap } from '../runtime/traps.js';
 import type { Caller } from './caller.js';
 import { checkEngine, type Engine } from './engine.js';
 import { checkExternStore, isExtern, type Extern } from './extern.js';
-import { Func, checkFunction, type HostFunction, type HostFunctionWithCaller } from './func.js';
+import { Func, checkFunction, type AsyncHostFunction, type HostFunction, type HostFunctionWithCaller } from './func.js';
 import { Instance } from './instance.js';
 import { InstancePre } from './instance-pre.js';
 import { Module } from './module.js';
@@ -65,6 +65,26 @@ export class Linker<T = unknown> {
   funcWrapWithCaller(module: string, name: string, type: FuncType, fn: (caller: Caller<T>, ...args: any[]) => unknown): this {
     checkFunction(fn, 'Linker.funcWrapWithCaller');
     return this.host(module, name, type, (store) => Func.wrapWithCaller(store as Store<T>, type, fn));
+  }
+
+  /**
+   * Defines an async host function taking the Caller and Vals (Wasmtime's Linker::func_new_async;
+   * needs Config.asyncSupport): the wasm that calls it waits, suspended, for its promise.
+   */
+  funcNewAsync(module: string, name: string, type: FuncType, impl: AsyncHostFunction<T>): this {
+    checkFunction(impl, 'Linker.funcNewAsync');
+    this.requireAsync('Linker.funcNewAsync');
+    return this.host(module, name, type, (store) => Func.createAsync(store as Store<T>, type, impl));
+  }
+  /** Defines an async host function over plain JS values, `(caller, ...args) => promise` (Wasmtime's Linker::func_wrap_async). */
+  funcWrapAsync(module: string, name: string, type: FuncType, fn: (caller: Caller<T>, ...args: any[]) => PromiseLike<unknown>): this {
+    checkFunction(fn, 'Linker.funcWrapAsync');
+    this.requireAsync('Linker.funcWrapAsync');
+    return this.host(module, name, type, (store) => Func.wrapAsync(store as Store<T>, type, fn));
+  }
+
+  private requireAsync(what: string): void {
+    if (!this.engine.config.asyncSupport) throw new Error(`${what} needs an engine with Config.asyncSupport`);
   }
 
   /** Defines every export of `instance` under the module name `module` (Wasmtime's Linker::instance). */
@@ -163,6 +183,14 @@ export class Linker<T = unknown> {
   /** Instantiates `module` with its imports looked up by name (Wasmtime's Linker::instantiate). */
   instantiate(cx: AsContext<T>, module: Module): Instance {
     return this.instantiatePre(module).instantiate(cx);
+  }
+
+  /**
+   * Instantiates in an engine with Config.asyncSupport (Wasmtime's Linker::instantiate_async): the
+   * start function may suspend in async host functions.
+   */
+  instantiateAsync(cx: AsContext<T>, module: Module): Promise<Instance> {
+    return this.instantiatePre(module).instantiateAsync(cx);
   }
 
   /**

@@ -74,6 +74,11 @@ export class Module implements ModuleCode {
     if (config.compilation === 'eager') this.code();
   }
 
+  /** Whether its functions are generators that may suspend (the engine's Config.asyncSupport). */
+  get asyncSupport(): boolean {
+    return this.engine.config.asyncSupport;
+  }
+
   /** A module from the text format. */
   static fromText(engine: Engine, text: string): Module {
     return new Module(engine, text);
@@ -112,6 +117,7 @@ export class Module implements ModuleCode {
         const options = {
           maxWasmStack: this.maxWasmStack, consumeFuel: c.consumeFuel, epochInterruption: c.epochInterruption,
           nanCanonicalization: c.nanCanonicalization, nanBoxes: c.nanBoxes, splitLargeSwitches: c.splitLargeSwitches, lazy: c.compilation === 'lazy', onSource,
+          asyncSupport: c.asyncSupport,
         };
         this.compiled = compileModule(this.info, this.canon, options);
       }

@@ -9,7 +9,7 @@ import { checkEngine, type Engine } from './engine.js';
 import type { ResourceLimiter } from './limits.js';
 
 /** What the callback set with `Store.epochDeadlineCallback` decides (Wasmtime's UpdateDeadline). */
-export type UpdateDeadline = { readonly kind: 'continue'; readonly delta: number } | { readonly kind: 'interrupt' };
+export type UpdateDeadline = { readonly kind: 'continue' | 'yield'; readonly delta: number } | { readonly kind: 'interrupt' };
 
 /** Constructors for UpdateDeadline. */
 export const UpdateDeadline = {
@@ -17,6 +17,11 @@ export const UpdateDeadline = {
   continue: (delta: number): UpdateDeadline => ({ kind: 'continue', delta }),
   /** Stop with an Interrupt trap. */
   interrupt: (): UpdateDeadline => ({ kind: 'interrupt' }),
+  /**
+   * Let the event loop run (timers, I/O), then keep running with the deadline `delta` ticks past the
+   * current epoch. Needs Config.asyncSupport and a call made with `callAsync`.
+   */
+  yield: (delta: number): UpdateDeadline => ({ kind: 'yield', delta }),
 };
 
 /** Wasmtime's CallHook: the four transitions between the host and wasm. */
@@ -92,13 +97,26 @@ export class Store<T = unknown> {
     if (typeof callback !== 'function') throw new TypeError('epochDeadlineCallback: the callback must be a function');
     this.raw.epochDeadlineCallback = () => {
       const r = callback(this) as UpdateDeadline | number | null | undefined;
-      if (typeof r !== 'number' && (typeof r !== 'object' || r === null || (r.kind !== 'continue' && r.kind !== 'interrupt'))) {
+      if (typeof r !== 'number' && (typeof r !== 'object' || r === null || (r.kind !== 'continue' && r.kind !== 'interrupt' && r.kind !== 'yield'))) {
         throw new TypeError('the epoch deadline callback must return a number of ticks or an UpdateDeadline');
       }
-      const delta = typeof r === 'number' ? r : r.kind === 'continue' ? r.delta : -1;
+      const delta = typeof r === 'number' ? r : r.kind !== 'interrupt' ? r.delta : -1;
       if (delta < 0 || !Number.isInteger(delta)) throw makeTrap(TrapCode.Interrupt);
+      this.raw.yieldAtDeadline = typeof r === 'object' && r.kind === 'yield';
       return delta;
     };
+  }
+
+  /**
+   * Reaching the deadline lets the event loop run, then sets the deadline `delta` ticks past the
+   * current epoch and goes on (Wasmtime's epoch_deadline_async_yield_and_update; needs
+   * Config.asyncSupport). A long computation called with `callAsync` then shares the thread with
+   * timers and I/O, and a timer can end it (with `epochDeadlineTrap`, or a callback that interrupts).
+   */
+  epochDeadlineAsyncYieldAndUpdate(delta: number): void {
+    if (!this.engine.config.asyncSupport) throw new Error('epochDeadlineAsyncYieldAndUpdate needs an engine with Config.asyncSupport');
+    if (!Number.isInteger(delta) || delta < 0) throw new RangeError('the epoch deadline delta must be a non-negative integer');
+    this.epochDeadlineCallback(() => UpdateDeadline.yield(delta));
   }
 
   /**

@@ -4,7 +4,7 @@
 import { F32, F64, I32, I64, valTypeName, type FuncType, type ValType } from '../core/types.js';
 import { componentArray } from '../runtime/lowering.js';
 import { isCanonicalValSubtype } from '../validate/type-registry.js';
-import { callWasm } from './boundary.js';
+import { callWasm, callWasmAsync, requireAsync } from './boundary.js';
 import type { Func } from './func.js';
 import { checkStore, type AsContext, type Store } from './store.js';
 import { jsToVal, liftVal, lowerVal } from './val.js';
@@ -42,11 +42,25 @@ export class TypedFunc {
    */
   call(cx: AsContext<any>, ...args: unknown[]): any {
     const store = checkStore(cx, this);
+    return this.lift(callWasm(store, this.func.raw, this.lower(args)));
+  }
+
+  /** `call` in an engine with Config.asyncSupport, where wasm may suspend (Wasmtime's TypedFunc::call_async). */
+  async callAsync(cx: AsContext<any>, ...args: unknown[]): Promise<any> {
+    const store = checkStore(cx, this);
+    requireAsync(store, 'TypedFunc.callAsync');
+    return this.lift(await callWasmAsync(store, this.func.raw, this.lower(args)));
+  }
+
+  private lower(args: readonly unknown[]): unknown[] {
     const lowers = this.lowers;
     if (args.length !== lowers.length) throw new TypeError(`expected ${lowers.length} arguments, got ${args.length}`);
     const lowered = componentArray();
     for (let k = 0; k < lowers.length; k++) lowers[k]!(args[k], lowered);
-    const comps = callWasm(store, this.func.raw, lowered);
+    return lowered;
+  }
+
+  private lift(comps: unknown[]): any {
     const lifts = this.lifts;
     if (lifts.length === 0) return undefined;
     if (lifts.length === 1) return lifts[0]!(comps, 0);

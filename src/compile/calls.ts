@@ -60,7 +60,7 @@ function argList(fc: FunctionCompiler, args: readonly Entry[]): string[] {
 
 /** Emits `callee(args)` as a statement and pushes its results. */
 export function emitCall(fc: FunctionCompiler, callee: string, type: FuncType, args: readonly Entry[]): void {
-  const call = `${callee}(${argList(fc, args).join(', ')})`;
+  const call = `${fc.callPrefix}${callee}(${argList(fc, args).join(', ')})`;
   fc.fuelSave();
   const results = type.results;
   if (results.length === 0) {
@@ -104,7 +104,7 @@ export function callDirect(fc: FunctionCompiler, index: number, tail: boolean): 
     tailViaSlots(fc, args, `FN[${index}]`);
     fc.unreachable = true;
   } else {
-    tailDirect(fc, `${name}(${argList(fc, args).join(', ')})`);
+    tailDirect(fc, `${fc.callPrefix}${name}(${argList(fc, args).join(', ')})`);
   }
 }
 
@@ -184,5 +184,5 @@ function callTarget(fc: FunctionCompiler, target: string, type: FuncType, args: 
   fc.open(`if (${target}.body !== null) {`);
   tailViaSlots(fc, margs, target);
   fc.close();
-  tailDirect(fc, `${target}.fn(${argList(fc, margs).join(', ')})`);
+  tailDirect(fc, `${fc.callPrefix}${target}.fn(${argList(fc, margs).join(', ')})`);
 }

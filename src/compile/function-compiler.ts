@@ -190,6 +190,9 @@ export class FunctionCompiler {
   readonly epochs: boolean;
   /** Config.nanCanonicalization. */
   private readonly canonNaN: boolean;
+  /** Config.asyncSupport: `*` after `function`, and `yield* ` before every call of a function. */
+  readonly star: string;
+  readonly callPrefix: string;
 
   constructor(readonly mc: ModuleContext, readonly funcIndex: number) {
     const m = mc.module;
@@ -203,6 +206,9 @@ export class FunctionCompiler {
     this.fuel = mc.options.consumeFuel === true;
     this.epochs = mc.options.epochInterruption === true;
     this.canonNaN = mc.options.nanCanonicalization === true;
+    const gen = mc.options.asyncSupport === true;
+    this.star = gen ? '*' : '';
+    this.callPrefix = gen ? 'yield* ' : '';
   }
   readonly type: FuncType;
 
@@ -544,7 +550,7 @@ export class FunctionCompiler {
 
     const name = this.mc.funcNames[this.funcIndex]!;
     const own = this.trampolined ? `${name}_body` : name;
-    const out: string[] = [`function ${own}(${params.join(', ')}) {`];
+    const out: string[] = [`function${this.star} ${own}(${params.join(', ')}) {`];
     if (locals.length) out.push(...chunkDecl(locals));
     if (this.partSources.length) {
       // Parts declare their own temps: the function only those it uses.
@@ -564,10 +570,10 @@ export class FunctionCompiler {
     for (const line of this.lines) if (line !== '') out.push(line);
     out.push('}');
     if (this.trampolined) {
-      this.helper('runTail');
-      out.push(`function ${name}(${params.join(', ')}) {`);
-      out.push(`  const r = ${own}(${params.join(', ')});`);
-      out.push(`  return r === TAIL ? runTail() : r;`);
+      const runTail = this.helper(this.star ? 'runTailAsync' : 'runTail');
+      out.push(`function${this.star} ${name}(${params.join(', ')}) {`);
+      out.push(`  const r = ${this.callPrefix}${own}(${params.join(', ')});`);
+      out.push(`  return r === TAIL ? ${this.callPrefix}${runTail}() : r;`);
       out.push('}');
     }
     out.push(...this.partSources);
@@ -647,6 +653,14 @@ export class FunctionCompiler {
     // The deadline is kept in the local `dl`, read again after calls (a host call may move it).
     // With fuel, the callback sees (and may change) the fuel used so far.
     if (!this.epochs) return;
+    if (this.star) {
+      // With async support the store may yield to the event loop here, where memories can grow.
+      this.open('if (EPOCH[0] >= dl) {');
+      this.emit(`${this.fuel ? 'S.fuel = fu; ' : ''}dl = yield* ${this.helper('epochReachedAsync')}(S);${this.fuel ? ' fu = S.fuel;' : ''}`);
+      this.reloadViews();
+      this.close();
+      return;
+    }
     const reached = `dl = ${this.helper('epochReached')}(S);`;
     this.emit(this.fuel ? `if (EPOCH[0] >= dl) { S.fuel = fu; ${reached} fu = S.fuel; }` : `if (EPOCH[0] >= dl) ${reached}`);
   }

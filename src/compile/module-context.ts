@@ -20,6 +20,11 @@ export interface CodegenOptions {
   readonly nanBoxes?: boolean;
   /** Split very large switch loops into parts (Config.splitLargeSwitches; default: on). */
   readonly splitLargeSwitches?: boolean;
+  /**
+   * Config.asyncSupport: every function is a generator and every call a `yield*`, so that a host
+   * function can suspend the whole wasm stack by yielding a promise (runtime/async-calls.ts).
+   */
+  readonly asyncSupport?: boolean;
 }
 
 import { boxesNaNs } from '../core/nan-boxing.js';

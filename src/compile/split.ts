@@ -298,7 +298,7 @@ function partSource(fc: FunctionCompiler, s: Split, part: Part): string {
   }
   part.params = params.slice(1);
   const name = `${fc.ownName}$p${part.index}`;
-  const out = [`function ${name}(${params.join(', ')}) {`];
+  const out = [`function${fc.star} ${name}(${params.join(', ')}) {`];
   out.push(...chunkDecl(own.flatMap((i) => ownLocalDecl(fc, i))));
   out.push(...chunkDecl([...temps].sort().map((t) => fc.tempDecl(t)), 'var'));
   const mems = [...part.memories].sort();
@@ -408,7 +408,7 @@ function callPart(fc: FunctionCompiler, s: Split, part: Part, ind: string): stri
   const args = [s.state, ...part.params];
   const out: string[] = [];
   if (fc.fuel) out.push(`${ind}S.fuel = fu;`);
-  out.push(`${ind}${s.state} = ${fc.ownName}$p${part.index}(${args.join(', ')});`);
+  out.push(`${ind}${s.state} = ${fc.callPrefix}${fc.ownName}$p${part.index}(${args.join(', ')});`);
   const slots = part.slots;
   for (let i = 0; i < slots.length; i += 6) out.push(`${ind}${slots.slice(i, i + 6).map(([l, slot]) => `${l} = ${slot};`).join(' ')}`);
   if (fc.fuel) out.push(`${ind}fu = S.fuel;`);

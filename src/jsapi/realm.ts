@@ -39,6 +39,8 @@ export interface JsApiOptions {
 /** The engine configuration of a namespace with these options (threads on unless turned off). */
 export function jsApiEngineConfig(options: JsApiOptions): Config {
   const engine = options.engine ?? {};
+  // Its functions are called synchronously by JS; JSPI would be the namespace's way to suspend.
+  if (engine.asyncSupport === true) throw new TypeError('the WebAssembly namespace cannot use Config.asyncSupport (use the Wasmtime-shaped API: Linker.funcWrapAsync, Func.callAsync)');
   return { ...engine, features: { threads: true, ...engine.features } };
 }
 

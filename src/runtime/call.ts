@@ -6,19 +6,34 @@ import type { WasmFunc } from './func.js';
 import { componentArray, flatKinds, Kind } from './lowering.js';
 import { DEPTH, RF, RI, RR, pendingTail } from './slots.js';
 import { toEmbedderError } from './traps.js';
+import { runAsync, runToEnd, type Suspension } from './async-calls.js';
 
-/** Calls `f` with lowered arguments; returns its lowered results (one component per JS value). */
-export function callLowered(f: WasmFunc, args: readonly unknown[]): unknown[] {
+/**
+ * Calls `f` with lowered arguments; returns its lowered results (one component per JS value).
+ * With `generator`, `f` is generator code (Config.asyncSupport), run here without suspending.
+ */
+export function callLowered(f: WasmFunc, args: readonly unknown[], generator = false): unknown[] {
   const depth = DEPTH[0]!;
   let first: unknown;
   try {
     first = f.fn(...args);
+    if (generator) first = runToEnd(first as Generator<Suspension, unknown, unknown>);
   } catch (e) {
     DEPTH[0] = depth;
     pendingTail.target = null;
     throw toEmbedderError(e);
   }
   return collectResults(f.funcType, first);
+}
+
+/** callLowered for generator code that may suspend: resolves to the lowered results. */
+export async function callLoweredAsync(f: WasmFunc, args: readonly unknown[]): Promise<unknown[]> {
+  try {
+    return await runAsync(f.fn(...args) as Generator<Suspension, unknown, unknown>, (first) => collectResults(f.funcType, first));
+  } catch (e) {
+    pendingTail.target = null;
+    throw toEmbedderError(e);
+  }
 }
 
 /** The lowered results of a call that returned `first`, read from the slots right away. */

@@ -19,6 +19,7 @@ import { TableObject } from './table.js';
 import type { StoreObject } from './store.js';
 import { TagObject } from './tag.js';
 import { makeTrap, toEmbedderError } from './traps.js';
+import { runToEnd, type Suspension } from './async-calls.js';
 
 /** Everything instantiation needs from a compiled module. */
 export interface ModuleCode {
@@ -28,6 +29,8 @@ export interface ModuleCode {
   /** The generated code; compiled on first instantiation when compilation is lazy. */
   code(): CompiledCode;
   readonly maxWasmStack: number | null;
+  /** Its functions are generators (Config.asyncSupport): runtime/async-calls.ts runs them. */
+  readonly asyncSupport: boolean;
 }
 
 
@@ -43,7 +46,14 @@ export class InstanceObject {
   /** Element segments by index: null once dropped. */
   readonly elems: (unknown[] | null)[];
 
-  constructor(readonly module: ModuleCode, imports: readonly RuntimeExtern[], readonly store: StoreObject) {
+  /** The start function, when the creator asked to run it itself (`startLater`), else null. */
+  readonly start: WasmFunc | null = null;
+
+  /**
+   * Links and initialises an instance and runs its start function, unless `startLater`: then
+   * `start` holds it for the creator to run (asynchronously, when the code may suspend).
+   */
+  constructor(readonly module: ModuleCode, imports: readonly RuntimeExtern[], readonly store: StoreObject, startLater = false) {
     const m = module.info;
     const canon = module.canon;
     if (imports.length !== m.imports.length) {
@@ -119,10 +129,13 @@ export class InstanceObject {
     }
     try {
       this.initSegments(elems, datas, code);
-      if (m.start !== null) {
+      if (m.start !== null && startLater) {
+        this.start = this.funcs[m.start]!;
+      } else if (m.start !== null) {
         // An imported host function as the start function has no calling instance.
         CALLER.i = null;
-        this.funcs[m.start]!.fn();
+        const r: unknown = this.funcs[m.start]!.fn();
+        if (module.asyncSupport) runToEnd(r as Generator<Suspension, unknown, unknown>);
       }
     } catch (e) {
       throw toEmbedderError(e);

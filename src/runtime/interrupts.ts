@@ -14,11 +14,14 @@ export function outOfFuel(store: StoreObject, fuel: number): never {
 const VIEWS_REPLACED = 'the epoch deadline callback grew a memory of the store, which the interrupted wasm code '
   + 'cannot continue with (tswasm keeps memory views in generated code): grow memories from host functions instead';
 
+const YIELD_NEEDS_ASYNC = 'the epoch deadline callback asked to yield (UpdateDeadline.yield), which needs an engine with Config.asyncSupport';
+
 /**
  * The engine's epoch reached the store's deadline: trap with Interrupt, or ask the store's
- * callback for a new deadline (current epoch + the delta it returns), which it returns.
+ * callback for a new deadline (current epoch + the delta it returns), which it returns. Generator
+ * code (Config.asyncSupport) reloads its memory views after the check and may yield.
  */
-export function epochReached(store: StoreObject): number {
+export function epochReached(store: StoreObject, asyncCode = false): number {
   const callback = store.epochDeadlineCallback;
   if (callback === null) throw makeTrap(TrapCode.Interrupt);
   const views = store.viewsReplaced;
@@ -26,7 +29,11 @@ export function epochReached(store: StoreObject): number {
   // The interrupted code holds the views it read before the callback, and re-reading them at every
   // deadline check made loops with epochs up to 40% slower: a callback that grows a memory stops the
   // call with an error rather than letting wasm go on writing to the memory's old buffer.
-  if (store.viewsReplaced !== views) throw new HostThrow(new Error(VIEWS_REPLACED));
+  if (!asyncCode && store.viewsReplaced !== views) throw new HostThrow(new Error(VIEWS_REPLACED));
+  if (!asyncCode && store.yieldAtDeadline) {
+    store.yieldAtDeadline = false;
+    throw new HostThrow(new Error(YIELD_NEEDS_ASYNC));
+  }
   store.epochDeadline = Atomics.load(store.epoch, 0) + delta;
   return store.epochDeadline;
 }

@@ -44,6 +44,8 @@ export class StoreObject {
    * epoch_deadline_trap).
    */
   epochDeadlineCallback: ((store: StoreObject) => number) | null = null;
+  /** Set by the deadline callback to make generator code yield to the event loop (Config.asyncSupport). */
+  yieldAtDeadline = false;
   limiter: ResourceLimiter | null = null;
   /**
    * How many times a memory of this store replaced its views (grew past its buffer, or gave JS an

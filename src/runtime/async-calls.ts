@@ -1,0 +1,91 @@
+// Config.asyncSupport at run time. Generated code is then made of generator functions whose calls
+// are `yield*`, so one `yield` anywhere suspends the whole wasm stack: an async host function
+// yields its promise, and an epoch deadline may yield a turn of the event loop. The drivers here
+// resume the stack with what the promise settled to.
+
+import { eventLoopTurn } from '../core/clock.js';
+import { epochReached } from './interrupts.js';
+import { DEPTH, TAIL, pendingTail } from './slots.js';
+import type { StoreObject } from './store.js';
+import type { WasmFunc } from './func.js';
+import { HostThrow } from './traps.js';
+
+/** Yielded by generated code that wants the event loop to run before it goes on (an epoch yield). */
+export const EVENT_LOOP_TURN: object = Object.freeze({ eventLoopTurn: true });
+
+/** What a suspended wasm stack yields: a promise from an async host function, or EVENT_LOOP_TURN. */
+export type Suspension = PromiseLike<unknown> | object;
+
+export const MUST_AWAIT = 'wasm tried to suspend (an async host function, or an epoch deadline that yields) inside a '
+  + 'synchronous call: with Config.asyncSupport, call exports with callAsync and instantiate with instantiateAsync';
+
+/** Thrown into a wasm stack that tried to suspend where nothing can await it. */
+export class SuspendRefused extends Error {}
+
+/**
+ * Runs the generator of a call to its end without suspending (a synchronous call into an engine with
+ * async support). Suspending throws: nothing here could wait for the promise.
+ */
+export function runToEnd(gen: Generator<Suspension, unknown, unknown>): unknown {
+  const r = gen.next();
+  if (r.done === true) return r.value;
+  // The host function's promise is dropped: its rejection, if any, must not surface as unhandled.
+  const pending = r.value as PromiseLike<unknown>;
+  if (r.value !== EVENT_LOOP_TURN && typeof pending.then === 'function') pending.then(undefined, () => {});
+  // Unwinds the stack as a host error, which wasm cannot catch: gen.throw rethrows it.
+  gen.throw(new HostThrow(new SuspendRefused(MUST_AWAIT)));
+  throw new HostThrow(new SuspendRefused(MUST_AWAIT));
+}
+
+/**
+ * Runs the generator of a call, awaiting whatever it yields and resuming it with the result (or
+ * throwing the rejection into it). `done` gets the call's first result as soon as it returns, before
+ * any other JS runs (the other results wait in the slots). The wasm stack's depth count is set
+ * aside while it is suspended, so that calls made meanwhile count from where they start.
+ */
+export async function runAsync<T>(gen: Generator<Suspension, unknown, unknown>, done: (first: unknown) => T): Promise<T> {
+  let depth = 0;
+  let step: () => IteratorResult<Suspension, unknown> = () => gen.next();
+  for (;;) {
+    const outer = DEPTH[0]!;
+    DEPTH[0] = outer + depth;
+    let r: IteratorResult<Suspension, unknown>;
+    try {
+      r = step();
+      if (r.done === true) return done(r.value);
+      depth = DEPTH[0]! - outer;
+    } finally {
+      DEPTH[0] = outer;
+    }
+    try {
+      const value = r.value === EVENT_LOOP_TURN ? await eventLoopTurn() : await r.value;
+      step = () => gen.next(value);
+    } catch (e) {
+      step = () => gen.throw(e);
+    }
+  }
+}
+
+/** `runTail` for generator code: runs pending tail calls until one returns a result. */
+export function* runTailAsync(): Generator<Suspension, unknown, unknown> {
+  let r: unknown;
+  do {
+    const f = pendingTail.target as WasmFunc;
+    pendingTail.target = null;
+    r = yield* f.fromSlots(f);
+  } while (r === TAIL);
+  return r;
+}
+
+/**
+ * `epochReached` for generator code: when the store's deadline callback asks for a yield
+ * (`UpdateDeadline.yield`, `Store.epochDeadlineAsyncYieldAndUpdate`), the new deadline is set and
+ * the event loop runs before wasm goes on.
+ */
+export function* epochReachedAsync(store: StoreObject): Generator<Suspension, number, unknown> {
+  const deadline = epochReached(store, true);
+  if (!store.yieldAtDeadline) return deadline;
+  store.yieldAtDeadline = false;
+  yield EVENT_LOOP_TURN;
+  return store.epochDeadline;
+}
