@@ -26,7 +26,7 @@
 // accepts is a mismatch. Stack exhaustion cannot happen (the generator bounds calls and loops), but
 // if both engines hit it the call is skipped, with a reason.
 
-import { Engine, Instance, Module, Store, Trap, TrapCode, Val, type Config, type Func, type Memory } from '../src/index.js';
+import { Engine, Instance, Module, Store, Trap, TrapCode, UpdateDeadline, Val, type Config, type Func, type Memory } from '../src/index.js';
 import { createWebAssembly } from '../src/jsapi/index.js';
 import { parseWat, printModule } from '../src/text/index.js';
 import { RuntimeError, TRAP_MESSAGES } from '../src/core/errors.js';
@@ -196,9 +196,22 @@ function tsCall(store: Store, f: Func, types: readonly NumType[], results: reado
     const r = f.call(store, tsArgs(types, args));
     return { kind: 'values', values: normalize(results, r.map((v) => v.value as number | bigint)) };
   } catch (e) {
-    if (e instanceof Trap) return e.code === TrapCode.StackOverflow ? { kind: 'stack' } : { kind: 'trap', what: e.code };
-    return { kind: 'crash', message: String((e as Error)?.stack ?? e) };
+    return tsFailure(e);
   }
+}
+
+async function tsCallAsync(store: Store, f: Func, types: readonly NumType[], results: readonly NumType[], args: readonly bigint[]): Promise<Outcome> {
+  try {
+    const r = await f.callAsync(store, tsArgs(types, args));
+    return { kind: 'values', values: normalize(results, r.map((v) => v.value as number | bigint)) };
+  } catch (e) {
+    return tsFailure(e);
+  }
+}
+
+function tsFailure(e: unknown): Outcome {
+  if (e instanceof Trap) return e.code === TrapCode.StackOverflow ? { kind: 'stack' } : { kind: 'trap', what: e.code };
+  return { kind: 'crash', message: String((e as Error)?.stack ?? e) };
 }
 
 function showOutcome(o: Outcome, types: readonly NumType[]): string {
@@ -364,7 +377,8 @@ const engines = { lazy: threadsEngine({ compilation: 'lazy' }), eager: threadsEn
 /**
  * A third tswasm configuration per module, in turn: options that change the generated code (fuel
  * counting, epoch checks, a counted call depth, NaN canonicalisation, which the comparison rules
- * allow: canonical NaNs are arithmetic NaNs) and must not change behaviour.
+ * allow: canonical NaNs are arithmetic NaNs; generator code for async support) and must not
+ * change behaviour.
  */
 const eagerFuel = threadsEngine({ compilation: 'eager', consumeFuel: true });
 const VARIANTS: readonly { name: string; engine: Engine; setup: (store: Store) => void }[] = [
@@ -372,7 +386,67 @@ const VARIANTS: readonly { name: string; engine: Engine; setup: (store: Store) =
   { name: 'lazy+epoch', engine: threadsEngine({ compilation: 'lazy', epochInterruption: true }), setup: (s) => s.setEpochDeadline(2 ** 30) },
   { name: 'eager+maxWasmStack', engine: threadsEngine({ compilation: 'eager', maxWasmStack: 5000 }), setup: () => {} },
   { name: 'lazy+nanCanonicalization', engine: threadsEngine({ compilation: 'lazy', nanCanonicalization: true }), setup: () => {} },
+  // Generator code, with fuel and epoch checks inside the generators, run by synchronous calls.
+  {
+    name: 'lazy+async+fuel+epoch', engine: threadsEngine({ compilation: 'lazy', asyncSupport: true, consumeFuel: true, epochInterruption: true }),
+    setup: (s) => { s.setFuel(2 ** 52); s.setEpochDeadline(2 ** 30); },
+  },
 ];
+
+const SUSPENDING = threadsEngine({ compilation: 'lazy', asyncSupport: true, epochInterruption: true, consumeFuel: true });
+
+/**
+ * Suspension everywhere: a module without host imports runs on generator code (Config.asyncSupport)
+ * through callAsync, with the epoch deadline reached at every function entry and loop header and
+ * the deadline callback yielding to the event loop at seeded random ones (one in `rarity`, at most
+ * `maxYields` per module), so calls suspend and resume inside every code shape the generator makes.
+ * Each call must agree with the default code called synchronously: outcome, globals and memory.
+ * Returns null, or what differed. A call that exhausts the stack ends the comparison (the two run
+ * different amounts of code before it). Counts yields into `stats.suspensions`.
+ */
+export async function compareSuspended(plan: ModulePlan, seed: number, stats: { suspensions: number }, rarity = 16, maxYields = 40): Promise<{ call: string; detail: string } | null> {
+  if (plan.hostImports.length > 0) return null;
+  const plainStore = new Store(engines.lazy);
+  const plain = apiSide('lazy', plainStore, new Instance(plainStore, new Module(engines.lazy, plan.bytes), []), plan);
+  const store = new Store(SUSPENDING);
+  store.setFuel(2 ** 52);
+  const rng = new Rng(seed);
+  let yields = 0;
+  let mayYield = true;
+  store.epochDeadlineCallback(() => {
+    if (!mayYield || yields >= maxYields || rng.below(rarity) !== 0) return UpdateDeadline.continue(0);
+    yields++;
+    return UpdateDeadline.yield(0);
+  });
+  store.setEpochDeadline(0);
+  const instance = await Instance.newAsync(store, new Module(SUSPENDING, plan.bytes), []);
+  const suspended = apiSide('async', store, instance, plan);
+  try {
+    for (let k = 0; k < plan.calls.length; k++) {
+      const call = plan.calls[k]!;
+      const exp = plan.exports[call.exportIndex]!;
+      const label = `${exp.name} (call ${k})`;
+      const a = plain.call(exp, call.args);
+      mayYield = true;
+      const b = await tsCallAsync(store, instance.getFunc(store, exp.name)!, exp.params, exp.results, call.args);
+      mayYield = false; // the dump export is called synchronously
+      if (a.kind === 'stack' || b.kind === 'stack') return a.kind === b.kind ? null : { call: label, detail: `plain ${showOutcome(a, exp.results)}, suspended ${showOutcome(b, exp.results)}` };
+      const same = a.kind === 'values' && b.kind === 'values'
+        ? compareOutcome(a, b, exp.results, plan.mode === 'raw').diff === null
+        : showOutcome(a, exp.results) === showOutcome(b, exp.results);
+      if (!same) return { call: label, detail: `plain ${showOutcome(a, exp.results)}, suspended ${showOutcome(b, exp.results)}` };
+      const ga = plain.globals();
+      const gb = suspended.globals();
+      const g = ga.findIndex((v, i) => v !== gb[i]);
+      if (g >= 0) return { call: label, detail: `global ${g}: ${ga[g]} vs ${gb[g]}` };
+      const memDiff = firstDifference(plain.memory(), suspended.memory());
+      if (memDiff !== null) return { call: label, detail: `memory: ${memDiff}` };
+    }
+    return null;
+  } finally {
+    stats.suspensions += yields;
+  }
+}
 
 const FUEL_ENGINES: readonly [string, Engine][] = [
   ['eager+fuel', eagerFuel],
