@@ -399,18 +399,22 @@ const SUSPENDING = threadsEngine({ compilation: 'lazy', asyncSupport: true, epoc
  * Suspension everywhere: a module without host imports runs on generator code (Config.asyncSupport)
  * through callAsync, with the epoch deadline reached at every function entry and loop header and
  * the deadline callback yielding to the event loop at seeded random ones (one in `rarity`, at most
- * `maxYields` per module), so calls suspend and resume inside every code shape the generator makes.
+ * `maxYields` per module), and fuel given in slices of a random size (a yield whenever one runs
+ * out), so calls suspend and resume inside every code shape the generator makes.
  * Each call must agree with the default code called synchronously: outcome, globals and memory.
  * Returns null, or what differed. A call that exhausts the stack ends the comparison (the two run
- * different amounts of code before it). Counts yields into `stats.suspensions`.
+ * different amounts of code before it). Counts the epoch yields into `stats.suspensions` (the fuel
+ * yields are not counted).
  */
 export async function compareSuspended(plan: ModulePlan, seed: number, stats: { suspensions: number }, rarity = 16, maxYields = 40): Promise<{ call: string; detail: string } | null> {
   if (plan.hostImports.length > 0) return null;
   const plainStore = new Store(engines.lazy);
   const plain = apiSide('lazy', plainStore, new Instance(plainStore, new Module(engines.lazy, plan.bytes), []), plan);
   const store = new Store(SUSPENDING);
-  store.setFuel(2 ** 52);
   const rng = new Rng(seed);
+  store.setFuel(2 ** 52);
+  // Fuel in slices too: another kind of yield, where the fuel check of a straight-line run falls short.
+  const slice = 20 + rng.below(400);
   let yields = 0;
   let mayYield = true;
   store.epochDeadlineCallback(() => {
@@ -428,8 +432,11 @@ export async function compareSuspended(plan: ModulePlan, seed: number, stats: { 
       const label = `${exp.name} (call ${k})`;
       const a = plain.call(exp, call.args);
       mayYield = true;
+      store.fuelAsyncYieldInterval(slice);
       const b = await tsCallAsync(store, instance.getFunc(store, exp.name)!, exp.params, exp.results, call.args);
-      mayYield = false; // the dump export is called synchronously
+      // The dump export is called synchronously: no yields.
+      mayYield = false;
+      store.fuelAsyncYieldInterval(null);
       if (a.kind === 'stack' || b.kind === 'stack') return a.kind === b.kind ? null : { call: label, detail: `plain ${showOutcome(a, exp.results)}, suspended ${showOutcome(b, exp.results)}` };
       const same = a.kind === 'values' && b.kind === 'values'
         ? compareOutcome(a, b, exp.results, plan.mode === 'raw').diff === null

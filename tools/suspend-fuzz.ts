@@ -1,6 +1,7 @@
 // Suspension fuzzing: the execution fuzzer's modules (those without host imports) run on generator
 // code (Config.asyncSupport) through callAsync, yielding to the event loop at seeded random epoch
-// deadlines, against the default code called synchronously (compareSuspended in exec-fuzz-core.ts).
+// deadlines and whenever a random slice of fuel runs out, against the default code called
+// synchronously (compareSuspended in exec-fuzz-core.ts).
 // Usage: npx tsx tools/suspend-fuzz.ts [--seed N] [--count N] [--rarity R] [--split-everywhere]
 //   --rarity R: a deadline yields with probability 1/R (default 4; at most 40 yields per module);
 //   --split-everywhere: every chain of two or more empty blocks is split into parts (as exec-fuzz.ts).
@@ -38,5 +39,5 @@ for (let i = 0; i < count; i++) {
   }
 }
 console.log(`suspend-fuzz: seed ${seed}, ${count} modules, ${compared} without host imports compared, ${calls} calls, `
-  + `${stats.suspensions} suspensions, ${differences} differences, ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  + `${stats.suspensions} epoch yields (and fuel yields, not counted), ${differences} differences, ${((performance.now() - started) / 1000).toFixed(1)} s`);
 process.exitCode = differences > 0 ? 1 : 0;

@@ -61,7 +61,7 @@ export class Store<T = unknown> {
   /** Remaining fuel. Throws unless the engine was configured with `consumeFuel`. */
   getFuel(): number {
     this.requireFuel();
-    return Math.max(0, this.raw.fuel);
+    return Math.max(0, this.raw.fuel + this.raw.fuelReserve);
   }
 
   /** Sets the remaining fuel (a non-negative integer). Throws unless `consumeFuel` is on. */
@@ -70,7 +70,28 @@ export class Store<T = unknown> {
     if (typeof fuel !== 'number' && typeof fuel !== 'bigint') throw new TypeError('fuel must be a number or a bigint');
     const n = Number(fuel);
     if (!Number.isSafeInteger(n) || n < 0) throw new RangeError('fuel must be a non-negative safe integer');
-    this.raw.fuel = n;
+    this.sliceFuel(n);
+  }
+
+  /**
+   * Wasm yields to the event loop every `interval` units of fuel it consumes, and goes on while fuel
+   * remains (Wasmtime's fuel_async_yield_interval; needs Config.asyncSupport and consumeFuel, and
+   * calls made with callAsync). Where it stops for lack of fuel does not change. null turns it off.
+   */
+  fuelAsyncYieldInterval(interval: number | null): void {
+    this.requireFuel();
+    if (!this.engine.config.asyncSupport) throw new Error('fuelAsyncYieldInterval needs an engine with Config.asyncSupport');
+    if (interval !== null && !(Number.isSafeInteger(interval) && interval > 0)) throw new RangeError('the fuel yield interval must be a positive integer or null');
+    const total = Math.max(0, this.raw.fuel + this.raw.fuelReserve);
+    this.raw.fuelYieldInterval = interval ?? 0;
+    this.sliceFuel(total);
+  }
+
+  /** Generated code counts down at most one yield interval of `total`; the rest waits in reserve. */
+  private sliceFuel(total: number): void {
+    const slice = this.raw.fuelYieldInterval;
+    this.raw.fuel = slice === 0 ? total : Math.min(total, slice);
+    this.raw.fuelReserve = total - this.raw.fuel;
   }
 
   private requireFuel(): void {

@@ -566,7 +566,7 @@ export class FunctionCompiler {
     if (this.fuel) out.push('  let fu = S.fuel;');
     if (this.epochs) out.push('  let dl = S.epochDeadline;');
     if (this.depthCounted) out.push(`  if (++DEPTH[0] > MAX_DEPTH) ${this.helper('depthExceeded')}();`);
-    for (const i of this.reloadLines) this.lines[i] = reload ? this.lines[i] + reload : '';
+    for (const i of this.reloadLines) this.lines[i] = reload || this.lines[i]!.trim() ? this.lines[i] + reload : '';
     for (const line of this.lines) if (line !== '') out.push(line);
     out.push('}');
     if (this.trampolined) {
@@ -615,11 +615,22 @@ export class FunctionCompiler {
     this.fuelLine = this.lines.length;
     this.fuelIndent = this.indent;
     this.lines.push('');
+    // Generator code may yield where fuel runs short (Store.fuelAsyncYieldInterval): three lines,
+    // the second of them reloading the memory views.
+    if (this.star) this.lines.push('', '');
   }
 
   fuelFlush(): void {
     if (this.fuelLine >= 0 && this.fuelCost > 0) {
-      this.lines[this.fuelLine] = `${this.fuelIndent}if ((fu -= ${this.fuelCost}) < 0) ${this.helper('outOfFuel')}(S, fu);`;
+      const check = `${this.fuelIndent}if ((fu -= ${this.fuelCost}) < 0)`;
+      if (this.star) {
+        this.lines[this.fuelLine] = `${check} {`;
+        this.lines[this.fuelLine + 1] = `${this.fuelIndent}  fu = yield* ${this.helper('outOfFuelAsync')}(S, fu); `;
+        this.lines[this.fuelLine + 2] = `${this.fuelIndent}}`;
+        this.reloadLines.push(this.fuelLine + 1);
+      } else {
+        this.lines[this.fuelLine] = `${check} ${this.helper('outOfFuel')}(S, fu);`;
+      }
     }
     this.fuelLine = -1;
     this.fuelCost = 0;
@@ -634,6 +645,13 @@ export class FunctionCompiler {
   fuelPerUnit(length: string): string {
     if (!this.fuel) return length;
     const t = this.temp(F64);
+    if (this.star) {
+      this.open(`${t} = ${length}; if ((fu -= ${t}) < 0) {`);
+      this.emit(`fu = yield* ${this.helper('outOfFuelAsync')}(S, fu);`);
+      this.reloadViews();
+      this.close();
+      return t;
+    }
     this.emit(`${t} = ${length}; if ((fu -= ${t}) < 0) ${this.helper('outOfFuel')}(S, fu);`);
     return t;
   }

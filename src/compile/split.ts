@@ -307,7 +307,7 @@ function partSource(fc: FunctionCompiler, s: Split, part: Part): string {
   if (fc.epochs) out.push('  let dl = S.epochDeadline;');
   out.push('  P: {', `    ${s.label}: for (;;) {`, `      switch (${s.state}) {`);
   const reload = mems.map((m) => `dv${m} = M${m}.view;`).join(' ');
-  for (const i of part.reloadLines) part.lines[i] = reload ? part.lines[i] + reload : '';
+  for (const i of part.reloadLines) part.lines[i] = reload || part.lines[i]!.trim() ? part.lines[i] + reload : '';
   for (const line of part.lines) if (line !== '') out.push(line.replace('@END', String(part.last)));
   out.push('      }', '      break P;', '    }', '  }');
   part.slots = writeSlots(fc, s, part);

@@ -4,7 +4,7 @@
 // resume the stack with what the promise settled to.
 
 import { eventLoopTurn } from '../core/clock.js';
-import { epochReached } from './interrupts.js';
+import { epochReached, outOfFuel } from './interrupts.js';
 import { DEPTH, TAIL, pendingTail } from './slots.js';
 import type { StoreObject } from './store.js';
 import type { WasmFunc } from './func.js';
@@ -16,7 +16,7 @@ export const EVENT_LOOP_TURN: object = Object.freeze({ eventLoopTurn: true });
 /** What a suspended wasm stack yields: a promise from an async host function, or EVENT_LOOP_TURN. */
 export type Suspension = PromiseLike<unknown> | object;
 
-export const MUST_AWAIT = 'wasm tried to suspend (an async host function, or an epoch deadline that yields) inside a '
+export const MUST_AWAIT = 'wasm tried to suspend (in an async host function, or to yield for fuel or at an epoch deadline) inside a '
   + 'synchronous call: with Config.asyncSupport, call exports with callAsync and instantiate with instantiateAsync';
 
 /** Thrown into a wasm stack that tried to suspend where nothing can await it. */
@@ -88,4 +88,20 @@ export function* epochReachedAsync(store: StoreObject): Generator<Suspension, nu
   store.yieldAtDeadline = false;
   yield EVENT_LOOP_TURN;
   return store.epochDeadline;
+}
+
+/**
+ * `outOfFuel` for generator code: the slice ran short (`fuel`, below zero, is what the next run
+ * still needs paid). With fuel in reserve (Store.fuelAsyncYieldInterval) the next slice pays it and
+ * the event loop runs before wasm goes on; without enough, the call traps with OutOfFuel exactly
+ * where it would without slices.
+ */
+export function* outOfFuelAsync(store: StoreObject, fuel: number): Generator<Suspension, number, unknown> {
+  const total = fuel + store.fuelReserve;
+  store.fuelReserve = 0;
+  if (total < 0 || store.fuelYieldInterval === 0) return outOfFuel(store, total);
+  store.fuel = Math.min(total, store.fuelYieldInterval);
+  store.fuelReserve = total - store.fuel;
+  yield EVENT_LOOP_TURN;
+  return store.fuel;
 }

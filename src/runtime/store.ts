@@ -33,6 +33,13 @@ export class StoreObject {
    */
   fuel = 0;
   /**
+   * With Store.fuelAsyncYieldInterval, the fuel beyond the current slice: generated code counts
+   * down `fuel` (at most one interval), then yields and takes the next slice from here.
+   */
+  fuelReserve = 0;
+  /** The slice size of Store.fuelAsyncYieldInterval, or 0 when generated code never yields for fuel. */
+  fuelYieldInterval = 0;
+  /**
    * Running wasm is interrupted once `Atomics.load(epoch, 0) >= epochDeadline`
    * (Config.epochInterruption). The API sets it to "current epoch + delta".
    */

@@ -307,3 +307,44 @@ test('an async host function may await a nested callAsync into wasm that suspend
   assert.deepEqual(await count.callAsync(store, [Val.i32(250)]), [Val.i32(250)]);
   assert.deepEqual(await Promise.all([count.callAsync(store, [Val.i32(220)]), count.callAsync(store, [Val.i32(230)])]), [[Val.i32(220)], [Val.i32(230)]]);
 });
+
+test('fuelAsyncYieldInterval: wasm yields every slice of fuel, and stops for lack of fuel exactly where it would without slices', async () => {
+  const wat = `(module (memory (export "m") 1)
+    (func (export "count") (param $n i32) (result i32)
+      (loop $l
+        (i32.store (i32.const 0) (i32.add (i32.load (i32.const 0)) (i32.const 1)))
+        (memory.fill (i32.const 8) (i32.const 1) (i32.const 3))
+        (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+      (i32.load (i32.const 0))))`;
+  const run = async (interval: number | null, fuel: number, n: number) => {
+    const engine = new Engine({ asyncSupport: true, consumeFuel: true });
+    const store = new Store(engine);
+    const instance = await Instance.newAsync(store, new Module(engine, wat), []);
+    store.setFuel(fuel);
+    store.fuelAsyncYieldInterval(interval);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    let outcome: string;
+    try {
+      outcome = String((await instance.getFunc(store, 'count')!.callAsync(store, [Val.i32(n)]))[0]!.value);
+    } catch (e) {
+      outcome = e instanceof Trap ? e.code : String(e);
+    } finally {
+      clearInterval(timer);
+    }
+    const counted = new DataView(instance.getMemory(store, 'm')!.data(store).buffer).getInt32(0, true);
+    return { outcome, counted, left: store.getFuel(), ticks };
+  };
+  const plenty = await run(null, 1_000_000, 2000);
+  const cost = 1_000_000 - plenty.left;
+  const sliced = await run(1000, cost, 2000);
+  assert.deepEqual([sliced.outcome, sliced.counted, sliced.left], ['2000', 2000, 0], 'exactly its cost in slices of 1,000');
+  assert.ok(sliced.ticks > 0, 'timers ran between slices');
+  const short = await run(null, 50_000, 1_000_000);
+  const shortSliced = await run(777, 50_000, 1_000_000);
+  assert.deepEqual([shortSliced.outcome, shortSliced.counted, shortSliced.left], [short.outcome, short.counted, short.left]);
+  assert.equal(short.outcome, TrapCode.OutOfFuel);
+  const engine = new Engine({ consumeFuel: true });
+  assert.throws(() => new Store(engine).fuelAsyncYieldInterval(10), /needs an engine with Config.asyncSupport/);
+  assert.throws(() => new Store(new Engine({ asyncSupport: true, consumeFuel: true })).fuelAsyncYieldInterval(0), RangeError);
+});
