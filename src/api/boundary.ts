@@ -113,6 +113,7 @@ export function hostFunc(store: Store<any>, typeId: number, impl: HostImpl | Asy
     return returnResults(type, comps);
   };
   // invoke for an async host function: yields the promise `impl` returns, resumed with its value.
+  // (Kept apart from invoke, whose callers must not pay for a generator on every host call.)
   function* invokeAsync(instance: InstanceObject | null, lowered: ArrayLike<unknown>): Generator<unknown, unknown, unknown> {
     const hook = store.raw.callHook;
     const caller = wantsCaller ? Caller.begin(store, instance) : null;
@@ -134,7 +135,7 @@ export function hostFunc(store: Store<any>, typeId: number, impl: HostImpl | Asy
     return returnResults(type, comps);
   }
   // Generator code (Config.asyncSupport) calls every function with yield*.
-  const call = !generator ? null
+  const target = !generator ? invoke
     : isAsync ? invokeAsync
     // eslint-disable-next-line require-yield
     : function* (instance: InstanceObject | null, lowered: ArrayLike<unknown>): Generator<unknown, unknown, unknown> {
@@ -142,31 +143,21 @@ export function hostFunc(store: Store<any>, typeId: number, impl: HostImpl | Asy
     };
   // `arguments`, not a rest array: a rest array of doubles would quiet signalling NaNs.
   /* eslint-disable prefer-rest-params */
-  const fn: LoweredFn = call !== null
-    ? wantsCaller
-      ? function (): unknown {
-        const via = CALLER.i as InstanceObject | null;
-        CALLER.i = null;
-        return call(via, arguments);
-      }
-      : function (): unknown {
-        return call(null, arguments);
-      }
-    : wantsCaller
-      ? function (): unknown {
-        // Reached through a table, a reference or a tail call: the calling instance left itself in CALLER.
-        const via = CALLER.i as InstanceObject | null;
-        CALLER.i = null;
-        return invoke(via, arguments);
-      }
-      : function (): unknown {
-        return invoke(null, arguments);
-      };
+  const fn: LoweredFn = wantsCaller
+    ? function (): unknown {
+      // Reached through a table, a reference or a tail call: the calling instance left itself in CALLER.
+      const via = CALLER.i as InstanceObject | null;
+      CALLER.i = null;
+      return target(via, arguments);
+    }
+    : function (): unknown {
+      return target(null, arguments);
+    };
   const f = new WasmFunc(typeId, type, fn, null, -1);
   f.store = store.raw;
   if (wantsCaller) {
     f.bindCaller = (instance) => function (): unknown {
-      return call !== null ? call(instance as InstanceObject, arguments) : invoke(instance as InstanceObject, arguments);
+      return target(instance as InstanceObject, arguments);
     };
   }
   /* eslint-enable prefer-rest-params */
