@@ -2,6 +2,8 @@
 // files, read from a checkout at run time) against Node's WebAssembly and tswasm's, side by side.
 //
 //   npx tsx tools/jsapi-wpt.ts --dir ../spec/test/js-api [--only memory/] [--json out.json] [--verbose]
+//   TSWASM_JSPI=1 npx tsx tools/jsapi-wpt.ts --dir <js-promise-integration>/test/js-api --only js-promise-integration/
+//     (JSPI's own tests, on a namespace made with createWebAssembly({ jspi: true }))
 //
 // Each test file runs in a fresh Node process (its top-level declarations are globals) with
 // `globalThis.WebAssembly` set to the namespace under test, on a small testharness.js of our own.
@@ -71,7 +73,7 @@ function assert_throws_exactly(v, f, m) {
   try { f(); } catch (e) { if (!Object.is(e, v)) __fail('assert_throws_exactly: ' + (m || '') + ' got ' + format_value(e)); return; }
   __fail('assert_throws_exactly: nothing thrown ' + (m || ''));
 }
-function assert_throws(code, f, m) { return assert_throws_js(code.constructor, f, m); }
+function assert_throws(code, f, m) { return assert_throws_js(typeof code === 'function' ? code : code.constructor, f, m); }
 function promise_rejects(t, code, p, m) { return promise_rejects_js(t, code.constructor, p, m); }
 function promise_rejects_js(t, C, p, m) {
   return Promise.resolve(p).then(() => __fail('promise_rejects_js: resolved ' + (m || '')), (e) => {
@@ -118,10 +120,13 @@ function metaScripts(dir: string, file: string): string[] {
 /** In the child process: runs one file against one runtime and prints its outcomes as JSON. */
 async function runChild(dir: string, file: string, runtime: Runtime): Promise<void> {
   if (runtime === 'tswasm') {
-    const { WebAssembly: ours } = await import('../src/jsapi/index.js');
-    (globalThis as unknown as { WebAssembly: unknown }).WebAssembly = ours;
+    const { WebAssembly: ours, createWebAssembly } = await import('../src/jsapi/index.js');
+    // JSPI's tests need a namespace made with jspi: true (its code is generator code).
+    (globalThis as unknown as { WebAssembly: unknown }).WebAssembly = process.env.TSWASM_JSPI ? createWebAssembly({ jspi: true }) : ours;
   }
   (globalThis as { self?: unknown }).self = globalThis;
+  // stdout carries the outcomes as JSON: what the tests log goes to stderr.
+  console.log = (...args: unknown[]) => { process.stderr.write(`${args.map(String).join(' ')}\n`); };
   vm.runInThisContext(HARNESS, { filename: 'harness.js' });
   for (const s of [...metaScripts(dir, file), file]) vm.runInThisContext(readFileSync(s, 'utf8'), { filename: s });
   const results = await (globalThis as unknown as { __runPromiseTests(): Promise<Outcome[]> }).__runPromiseTests();

@@ -64,8 +64,8 @@ export function hostFailure(e: unknown, realm: Realm): unknown {
 }
 
 /** A JS value as a funcref (ToWebAssemblyValue for `funcref`, not null). */
-export function toFuncref(v: unknown): unknown {
-  const f = funcOfExported(v);
+export function toFuncref(v: unknown, jspi = false): unknown {
+  const f = funcOfExported(v, jspi);
   if (f === undefined) throw new TypeError('cannot convert to a WebAssembly funcref: not a WebAssembly function');
   return f;
 }

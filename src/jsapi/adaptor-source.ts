@@ -21,7 +21,7 @@ export function toWasmSource(conv: Conv, js: string, out: string, k: number): st
     case Conv.F64: return `const ${out} = +${js};`;
     // Until a GC type exists (GC.used) no Exported GC Object can: externrefs cost nothing before.
     case Conv.Extern: return `const ${out} = GC.used ? externIn(${js}) : ${js};`;
-    case Conv.Func: return `const ${out} = ${js} === null ? null : toFuncref(${js});`;
+    case Conv.Func: return `const ${out} = ${js} === null ? null : toFuncref(${js}, realm.jspi);`;
     case Conv.OtherRef: return `const ${out} = C[${k}](${js});`;
     case Conv.Reject: throw new Error('internal error: no conversion for a rejected type');
   }

@@ -15,7 +15,7 @@ interface Callee { readonly fn: Lowered }
 const { RI, RF, RR, DEPTH, B64, I32, fround, callFailure, hostFailure, toFuncref, iterateResults, GC, externIn, externOut, CALLER } = ADAPTOR_RUNTIME;
 
 /** ToWebAssemblyValue: appends the lowered components of JS value `v` (two for i64). */
-function pushWasm(out: unknown[], conv: Conv, v: unknown, C: readonly Converter[], k: number): void {
+function pushWasm(out: unknown[], conv: Conv, v: unknown, C: readonly Converter[], k: number, realm: FuncRealm): void {
   switch (conv) {
     case Conv.I32: out.push((v as number) | 0); return;
     case Conv.I64:
@@ -25,7 +25,7 @@ function pushWasm(out: unknown[], conv: Conv, v: unknown, C: readonly Converter[
     case Conv.F32: out.push(fround(v as number)); return;
     case Conv.F64: out.push(+(v as number)); return;
     case Conv.Extern: out.push(GC.used ? externIn(v) : v); return;
-    case Conv.Func: out.push(v === null ? null : toFuncref(v)); return;
+    case Conv.Func: out.push(v === null ? null : toFuncref(v, realm.jspi)); return;
     case Conv.OtherRef: out.push(C[k]!(v)); return;
     case Conv.Reject: throw new Error('internal error: no conversion for a rejected type');
   }
@@ -61,7 +61,7 @@ export function closureExportedCallable(
     ? () => { throw new TypeError(rejectMessage); }
     : (...args) => {
       const lowered = componentArray();
-      for (let i = 0; i < params.length; i++) pushWasm(lowered, params[i]!, args[i], C, i);
+      for (let i = 0; i < params.length; i++) pushWasm(lowered, params[i]!, args[i], C, i, realm);
       const depth = DEPTH[0]!;
       let r: unknown;
       try {
@@ -110,7 +110,7 @@ export function closureHostFunction(
       const slots: { [i: number]: unknown }[] = [];
       for (let j = 0; j < results.length; j++) {
         const before = comps.length;
-        pushWasm(comps, results[j]!, vs[j], C, j);
+        pushWasm(comps, results[j]!, vs[j], C, j, realm);
         for (let k = before; k < comps.length; k++) slots.push(slotArray(results[j]!));
       }
       // Slots are written only after every conversion, since a conversion may run JS that calls wasm.

@@ -47,7 +47,7 @@ export function defineException(realm: Realm) {
       if (types.length !== values.length) throw new TypeError(`${what}: the tag takes ${types.length} values, the payload has ${values.length}`);
       const wasmValues = types.map((t, i) => {
         if (isRejected(t)) throw new TypeError(`${what}: payload values of this type cannot come from JavaScript`);
-        return toWasm(t, values[i]);
+        return toWasm(t, values[i], realm.jspi);
       });
       this.#exn = exceptionFromValues(tag, wasmValues);
       this.#stack = traceStack ? new Error().stack : undefined;

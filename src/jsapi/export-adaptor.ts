@@ -13,22 +13,24 @@ import { refToJs, refToWasm, type FuncRealm } from './values.js';
 
 type Converter = (v: unknown) => unknown;
 type JsCallable = (...args: unknown[]) => unknown;
-type ExportMaker = (f: WasmFunc, C: readonly Converter[], J: readonly Converter[], realm: FuncRealm) => JsCallable;
+type ExportMaker = (f: Callee, C: readonly Converter[], J: readonly Converter[], realm: FuncRealm) => JsCallable;
+/** What an Exported Function calls: the function's callable (or, in a JSPI namespace, a driver of its generator). */
+export interface Callee { readonly fn: (...args: any[]) => unknown }
 
 /** Maker source per signature shape: generated once, evaluated once per function. */
 const sources = new Map<string, string>();
 const NONE: readonly Converter[] = [];
 
-/** A new JS callable for `f` (the caller caches it and sets its name). */
-export function makeExportedCallable(realm: FuncRealm, f: WasmFunc): JsCallable {
+/** A new JS callable for `f` (the caller caches it and sets its name), calling `callee.fn`. */
+export function makeExportedCallable(realm: FuncRealm, f: WasmFunc, callee: Callee = f): JsCallable {
   const type = canonicalType(f.type).composite as FuncType;
   const params = type.params.map(convOf);
   const results = type.results.map(convOf);
-  const C = params.includes(Conv.OtherRef) ? type.params.map((t): Converter => (v) => refToWasm(t, v)) : NONE;
+  const C = params.includes(Conv.OtherRef) ? type.params.map((t): Converter => (v) => refToWasm(t, v, realm.jspi)) : NONE;
   const J = results.includes(Conv.OtherRef) ? type.results.map((): Converter => (x) => refToJs(realm, x)) : NONE;
   if (useClosureForms()) {
     const reject = params.includes(Conv.Reject) || results.includes(Conv.Reject) ? REJECT_MESSAGE : null;
-    return closureExportedCallable(f, params, results, C, J, realm, reject);
+    return closureExportedCallable(callee, params, results, C, J, realm, reject);
   }
   const key = shapeKey(params, results);
   let src = sources.get(key);
@@ -39,7 +41,7 @@ export function makeExportedCallable(realm: FuncRealm, f: WasmFunc): JsCallable 
   // A maker per function (V8 reuses the compiled source): its own type feedback keeps the call
   // of `f.fn` monomorphic, where one maker per shape would make it megamorphic across exports.
   const maker = new Function('rt', src)(ADAPTOR_RUNTIME) as ExportMaker;
-  return maker(f, C, J, realm);
+  return maker(callee, C, J, realm);
 }
 
 const REJECT_MESSAGE = 'a function whose type has a v128 or exnref parameter or result cannot be called from JavaScript';

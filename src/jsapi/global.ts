@@ -25,7 +25,7 @@ export function defineGlobal(realm: Realm) {
         this.#raw = adopting;
         adopting = null;
       } else {
-        this.#raw = createGlobal(descriptor, rest);
+        this.#raw = createGlobal(descriptor, rest, realm.jspi);
       }
       cache.set(this.#raw, this);
     }
@@ -44,7 +44,7 @@ export function defineGlobal(realm: Realm) {
       const raw = realm.global.unwrap(this) ?? notReceiver('WebAssembly.Global.value', 'Global');
       if (isRejected(raw.type.type)) throw new TypeError('WebAssembly.Global: values of this type cannot be set from JavaScript');
       if (!raw.type.mutable) throw new TypeError('WebAssembly.Global: cannot set the value of an immutable global');
-      writeValue(raw, toWasm(raw.type.type, v));
+      writeValue(raw, toWasm(raw.type.type, v, realm.jspi));
     }
 
     static {
@@ -96,7 +96,7 @@ function writeValue(raw: GlobalObject, value: unknown): void {
 }
 
 /** The Global constructor's steps: mutable, then value (WebIDL's member order), then the value. */
-function createGlobal(descriptor: unknown, rest: readonly unknown[]): GlobalObject {
+function createGlobal(descriptor: unknown, rest: readonly unknown[], jspi: boolean): GlobalObject {
   const what = 'WebAssembly.Global';
   const d = dictionary(descriptor, what);
   const mutable = !!d['mutable'];
@@ -105,6 +105,6 @@ function createGlobal(descriptor: unknown, rest: readonly unknown[]): GlobalObje
   // For number types an explicit undefined counts as missing, as the JS API tests expect (i64 gets
   // 0n, f64 0 rather than NaN); for references it is converted (V8 does both the same way).
   const missing = rest.length === 0 || (rest[0] === undefined && !isRef(type));
-  const value = missing ? defaultValue(type)!.value : toWasm(type, rest[0]);
+  const value = missing ? defaultValue(type)!.value : toWasm(type, rest[0], jspi);
   return allocGlobal(type, mutable, value);
 }

@@ -7,6 +7,7 @@ import { canonicalType } from '../validate/type-registry.js';
 import { useClosureForms } from '../runtime/dynamic-code.js';
 import { ADAPTOR_RUNTIME } from './adaptor-runtime.js';
 import { closureHostFunction } from './closure-adaptors.js';
+import { generatorHost } from './jspi.js';
 import { loweredNames, shapeKey, slotOf, toJsExpr, toWasmSource } from './adaptor-source.js';
 import { Conv, convOf } from './valtypes.js';
 import { refToJs, refToWasm, type FuncRealm } from './values.js';
@@ -27,11 +28,11 @@ export function makeHostFunction(realm: FuncRealm, fn: unknown, typeId: number, 
   const type = canonicalType(typeId).composite as FuncType;
   const params = type.params.map(convOf);
   const results = type.results.map(convOf);
-  const C = results.includes(Conv.OtherRef) ? type.results.map((t): Converter => (v) => refToWasm(t, v)) : NONE;
+  const C = results.includes(Conv.OtherRef) ? type.results.map((t): Converter => (v) => refToWasm(t, v, realm.jspi)) : NONE;
   const J = params.includes(Conv.OtherRef) ? type.params.map((): Converter => (x) => refToJs(realm, x)) : NONE;
   if (useClosureForms()) {
     const reject = params.includes(Conv.Reject) || results.includes(Conv.Reject) ? REJECT_MESSAGE : null;
-    return new WasmFunc(typeId, type, closureHostFunction(fn, params, results, C, J, realm, reject), null, index);
+    return new WasmFunc(typeId, type, forRealm(realm, closureHostFunction(fn, params, results, C, J, realm, reject)), null, index);
   }
   const key = shapeKey(params, results);
   let src = sources.get(key);
@@ -42,7 +43,12 @@ export function makeHostFunction(realm: FuncRealm, fn: unknown, typeId: number, 
   // A maker per function (V8 reuses the compiled source): its own type feedback keeps the call
   // of `fn` monomorphic, where one maker per shape would make it megamorphic across functions.
   const maker = new Function('rt', src)(ADAPTOR_RUNTIME) as HostMaker;
-  return new WasmFunc(typeId, type, maker(fn, C, J, realm), null, index);
+  return new WasmFunc(typeId, type, forRealm(realm, maker(fn, C, J, realm)), null, index);
+}
+
+/** In a JSPI namespace the host function is called as generator code calls everything. */
+function forRealm(realm: FuncRealm, fn: Lowered): Lowered {
+  return realm.jspi ? generatorHost(fn) : fn;
 }
 
 const REJECT_MESSAGE = 'a function whose type has a v128 or exnref parameter or result cannot be implemented in JavaScript';

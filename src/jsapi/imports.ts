@@ -9,6 +9,7 @@ import type { RuntimeExtern } from '../runtime/link.js';
 import { canonicalizeValType } from '../validate/type-registry.js';
 import { allocGlobal } from './global.js';
 import { makeHostFunction } from './host-adaptor.js';
+import { makeSuspendingFunction, suspendingFunction } from './jspi.js';
 import { builtinOptionsOf } from './module.js';
 import { builtinOf, instantiateBuiltin } from './string-builtins.js';
 import type { Realm } from './realm.js';
@@ -43,14 +44,20 @@ export function readImports(realm: Realm, module: EngineModule, importObject: un
     }
     switch (d.kind) {
       case 'func': {
+        const suspending = realm.jspi && typeof v !== 'function' ? suspendingFunction(v) : undefined;
+        if (suspending !== undefined) {
+          out.push(makeSuspendingFunction(realm, suspending, module.canon[d.typeIndex]!, funcs));
+          funcs++;
+          break;
+        }
         if (typeof v !== 'function') throw new LinkError(`${where}: a function is required`);
-        out.push(funcOfExported(v) ?? makeHostFunction(realm, v, module.canon[d.typeIndex]!, funcs));
+        out.push(funcOfExported(v, realm.jspi) ?? makeHostFunction(realm, v, module.canon[d.typeIndex]!, funcs));
         funcs++;
         break;
       }
       case 'global': {
         const g = realm.global.unwrap(v);
-        out.push(g ?? globalFromValue(canonicalizeValType(d.type.type, module.canon), v, where));
+        out.push(g ?? globalFromValue(canonicalizeValType(d.type.type, module.canon), v, where, realm.jspi));
         break;
       }
       case 'memory': {
@@ -77,7 +84,7 @@ export function readImports(realm: Realm, module: EngineModule, importObject: un
 }
 
 /** A plain JS value imported as a global: a new immutable global holding it, or a LinkError. */
-function globalFromValue(type: number, v: unknown, where: string) {
+function globalFromValue(type: number, v: unknown, where: string, jspi: boolean) {
   if (type === I64 && typeof v !== 'bigint') throw new LinkError(`${where}: an i64 global requires a BigInt or a WebAssembly.Global`);
   if ((type === I32 || type === F32 || type === F64) && typeof v !== 'number') {
     throw new LinkError(`${where}: a number or a WebAssembly.Global is required`);
@@ -85,7 +92,7 @@ function globalFromValue(type: number, v: unknown, where: string) {
   if (type === V128) throw new LinkError(`${where}: v128 globals cannot be imported from JavaScript`);
   let value: unknown;
   try {
-    value = toWasm(type, v);
+    value = toWasm(type, v, jspi);
   } catch (e) {
     if (e instanceof TypeError) throw new LinkError(`${where}: ${e.message}`);
     throw e;

@@ -3,6 +3,7 @@
 
 import type { Module as EngineModule } from '../api/module.js';
 import { CompileError, LinkError, RuntimeError } from '../core/errors.js';
+import { SuspendError, Suspending, makePromising } from './jspi.js';
 import { defineException } from './exception.js';
 import { defineGlobal } from './global.js';
 import { checkImportObject, defineInstance, instantiateCore } from './instance.js';
@@ -35,6 +36,10 @@ export interface WebAssemblyNamespace {
   readonly LinkError: typeof LinkError;
   readonly RuntimeError: typeof RuntimeError;
   readonly JSTag: object;
+  /** JS Promise Integration, in namespaces made with `jspi: true` (jsapi/jspi.ts). */
+  readonly Suspending?: typeof Suspending;
+  readonly SuspendError?: typeof SuspendError;
+  promising?(wasmFunc: unknown): (...args: unknown[]) => Promise<unknown>;
 }
 
 /**
@@ -145,6 +150,13 @@ export function createWebAssembly(options: JsApiOptions = {}): WebAssemblyNamesp
     Object.defineProperty(ns, name, { value, writable: true, enumerable: false, configurable: true });
   }
   Object.defineProperty(ns, 'JSTag', { get: () => realm.tag.wrap(jsExceptionTag(realm)), enumerable: true, configurable: true });
+  if (realm.jspi) {
+    Object.defineProperty(ns, 'Suspending', { value: Suspending, writable: true, enumerable: false, configurable: true });
+    Object.defineProperty(ns, 'SuspendError', { value: SuspendError, writable: true, enumerable: false, configurable: true });
+    defineOperation(ns, 'promising', function promising(wasmFunc: unknown) {
+      return makePromising(realm, wasmFunc);
+    }, 1);
+  }
   Object.defineProperty(ns, Symbol.toStringTag, { value: 'WebAssembly', configurable: true });
   return ns as unknown as WebAssemblyNamespace;
 }

@@ -12,6 +12,7 @@ import type { TableObject } from '../runtime/table.js';
 import type { TagObject } from '../runtime/tag.js';
 import type { WasmException } from '../runtime/exceptions.js';
 import { makeExportedCallable } from './export-adaptor.js';
+import { callFromJs } from './jspi.js';
 import { registerExportedFunction, type FuncRealm } from './values.js';
 import { checkOptionNames } from '../core/options.js';
 import { PrecompiledModules } from './precompiled.js';
@@ -34,14 +35,20 @@ export interface JsApiOptions {
    * Each must have been compiled for this namespace's configuration (else DeserializeError here).
    */
   readonly precompiled?: readonly unknown[];
+  /**
+   * JS Promise Integration: the namespace gets `Suspending`, `promising` and `SuspendError`, and an
+   * import wrapped in `WebAssembly.Suspending` suspends the wasm that calls it until its promise
+   * settles, when that wasm was entered through a function made by `promising` (jsapi/jspi.ts). Its
+   * code is generator code (Config.asyncSupport), which costs speed in call-heavy code. Default false.
+   */
+  readonly jspi?: boolean;
 }
 
 /** The engine configuration of a namespace with these options (threads on unless turned off). */
 export function jsApiEngineConfig(options: JsApiOptions): Config {
   const engine = options.engine ?? {};
-  // Its functions are called synchronously by JS; JSPI would be the namespace's way to suspend.
-  if (engine.asyncSupport === true) throw new TypeError('the WebAssembly namespace cannot use Config.asyncSupport (use the Wasmtime-shaped API: Linker.funcWrapAsync, Func.callAsync)');
-  return { ...engine, features: { threads: true, ...engine.features } };
+  if (engine.asyncSupport !== undefined) throw new TypeError('createWebAssembly: engine.asyncSupport is not an option here; JSPI (jspi: true) is the namespace\'s way to suspend');
+  return { ...engine, features: { threads: true, ...engine.features }, ...(options.jspi === true ? { asyncSupport: true } : {}) };
 }
 
 /** Wraps runtime objects of one kind in this realm's JS objects, and recognises those objects. */
@@ -61,6 +68,8 @@ export class Realm implements FuncRealm {
   readonly engine: Engine;
   readonly store: Store;
   readonly detachOnGrow: boolean;
+  /** A JSPI namespace (JsApiOptions.jspi): generator code, with Suspending and promising. */
+  readonly jspi: boolean;
   private readonly exported = new WeakMap<WasmFunc, (...args: unknown[]) => unknown>();
 
   /** Set by each interface's definition (namespace.ts wires them up). */
@@ -82,8 +91,10 @@ export class Realm implements FuncRealm {
   readonly precompiled: PrecompiledModules;
 
   constructor(options: JsApiOptions = {}) {
-    checkOptionNames(options, ['detachOnGrow', 'engine', 'precompiled'], 'createWebAssembly', 'createWebAssembly: options');
+    checkOptionNames(options, ['detachOnGrow', 'engine', 'precompiled', 'jspi'], 'createWebAssembly', 'createWebAssembly: options');
     if (options.detachOnGrow !== undefined && typeof options.detachOnGrow !== 'boolean') throw new TypeError('createWebAssembly: detachOnGrow must be a boolean');
+    if (options.jspi !== undefined && typeof options.jspi !== 'boolean') throw new TypeError('createWebAssembly: jspi must be a boolean');
+    this.jspi = options.jspi === true;
     // Threads are on unless the embedder says otherwise: browsers and Node ship shared memories
     // and atomics, and the JS API's own tests build shared memories by default.
     this.engine = new Engine(jsApiEngineConfig(options));
@@ -99,10 +110,10 @@ export class Realm implements FuncRealm {
   exportedFunction(f: WasmFunc): (...args: unknown[]) => unknown {
     let fn = this.exported.get(f);
     if (fn === undefined) {
-      fn = makeExportedCallable(this, f);
+      fn = this.jspi ? makeExportedCallable(this, f, callFromJs(f)) : makeExportedCallable(this, f);
       Object.defineProperty(fn, 'name', { value: String(f.index), configurable: true });
       this.exported.set(f, fn);
-      registerExportedFunction(fn, f);
+      registerExportedFunction(fn, f, this.jspi);
     }
     return fn;
   }

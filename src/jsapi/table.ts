@@ -40,7 +40,7 @@ export function defineTable(realm: Realm) {
       requireArgs(arguments.length, 1, 'WebAssembly.Table.grow');
       const address = addressOf(raw);
       const n = u64ToNumber(addressValueToU64(delta, address, 'WebAssembly.Table.grow'));
-      const ref = elementValue(raw, rest, 'WebAssembly.Table.grow', true);
+      const ref = elementValue(raw, rest, 'WebAssembly.Table.grow', true, realm.jspi);
       const old = raw.length;
       if (n > MAX_TABLE_SIZE || raw.grow(n, ref) < 0) throw new RangeError('WebAssembly.Table.grow: the table cannot grow by that many elements');
       return u64ToAddressValue(old, address);
@@ -62,7 +62,7 @@ export function defineTable(realm: Realm) {
       requireArgs(arguments.length, 1, 'WebAssembly.Table.set');
       checkElementType(raw, 'WebAssembly.Table.set');
       const i = u64ToNumber(addressValueToU64(index, addressOf(raw), 'WebAssembly.Table.set'));
-      const ref = elementValue(raw, rest, 'WebAssembly.Table.set', false);
+      const ref = elementValue(raw, rest, 'WebAssembly.Table.set', false, realm.jspi);
       if (i >= raw.length) throw new RangeError(`WebAssembly.Table.set: index ${i} is out of bounds (length ${raw.length})`);
       raw.elems[i] = ref;
       return undefined;
@@ -103,9 +103,9 @@ function checkElementType(raw: TableObject, what: string): void {
  * The optional value argument as an element: ToWebAssemblyValue, or DefaultValue when missing. As in
  * V8 and the JS API tests, `set` converts an explicit undefined while `grow` treats it as missing.
  */
-function elementValue(raw: TableObject, rest: readonly unknown[], what: string, undefinedIsMissing: boolean): unknown {
+function elementValue(raw: TableObject, rest: readonly unknown[], what: string, undefinedIsMissing: boolean, jspi: boolean): unknown {
   const t = raw.type.element;
-  if (rest.length > 0 && !(undefinedIsMissing && rest[0] === undefined)) return toWasm(t, rest[0]);
+  if (rest.length > 0 && !(undefinedIsMissing && rest[0] === undefined)) return toWasm(t, rest[0], jspi);
   const d = defaultValue(t);
   if (d === null) throw new TypeError(`${what}: the table's element type has no default value; pass a value`);
   return d.value;
@@ -124,7 +124,7 @@ function createTable(realm: Realm, descriptor: unknown, rest: readonly unknown[]
   if (maximum !== null && initial > maximum) throw new RangeError(`${what}: initial ${initial} is above maximum ${maximum}`);
   const type = { element, limits: { min: initial, max: maximum }, address64: address === 'i64' };
   // An explicit undefined is the default value here (V8 does the same).
-  const init = rest.length > 0 && rest[0] !== undefined ? toWasm(element, rest[0]) : defaultValue(element)!.value;
+  const init = rest.length > 0 && rest[0] !== undefined ? toWasm(element, rest[0], realm.jspi) : defaultValue(element)!.value;
   if (initial > MAX_TABLE_SIZE) throw new RangeError(`${what}: initial ${initial} is above the limit of ${MAX_TABLE_SIZE} elements`);
   const raw = new TableObject(type, init);
   raw.store = realm.store.raw;

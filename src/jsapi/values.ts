@@ -13,19 +13,26 @@ import { exportGcObject, gcObjectOf } from './gc-objects.js';
 export interface FuncRealm {
   /** The Exported Function of `f` (one per function and realm). */
   exportedFunction(f: WasmFunc): (...args: unknown[]) => unknown;
+  /** Whether this is a JSPI namespace (createWebAssembly's `jspi`): its code is generators (jspi.ts). */
+  readonly jspi: boolean;
 }
 
-/** Exported Function -> its function, for every realm (so namespaces can share functions). */
+/**
+ * Exported Function -> its function, for every realm (so namespaces can share functions); JSPI
+ * namespaces (generator code, jspi.ts) have their own, so that each kind of namespace sees the
+ * other's functions as plain JS functions, called through a JS frame.
+ */
 const functionOf = new WeakMap<object, WasmFunc>();
+const jspiFunctionOf = new WeakMap<object, WasmFunc>();
 
-/** Records `fn` as the Exported Function of `f`. */
-export function registerExportedFunction(fn: object, f: WasmFunc): void {
-  functionOf.set(fn, f);
+/** Records `fn` as the Exported Function of `f` (in a JSPI namespace when `jspi`). */
+export function registerExportedFunction(fn: object, f: WasmFunc, jspi = false): void {
+  (jspi ? jspiFunctionOf : functionOf).set(fn, f);
 }
 
-/** The function behind an Exported Function, or undefined for any other value. */
-export function funcOfExported(v: unknown): WasmFunc | undefined {
-  return typeof v === 'function' ? functionOf.get(v) : undefined;
+/** The function behind an Exported Function of a namespace of this kind, or undefined for any other value. */
+export function funcOfExported(v: unknown, jspi = false): WasmFunc | undefined {
+  return typeof v === 'function' ? (jspi ? jspiFunctionOf : functionOf).get(v) : undefined;
 }
 
 /** Whether `v` is a number that ToWebAssemblyValue turns into an i31 reference. */
@@ -51,7 +58,7 @@ function internalize(v: unknown): unknown {
  * hierarchy (every JS value, internalised, then made external: the engine holds both alike);
  * Exported Functions for function types; then the value internalised and checked against `t`.
  */
-export function refToWasm(t: ValType, v: unknown): unknown {
+export function refToWasm(t: ValType, v: unknown, jspi = false): unknown {
   if (v === null) {
     if (!isNullable(t)) typeError(t, 'null is not allowed');
     return null;
@@ -60,7 +67,7 @@ export function refToWasm(t: ValType, v: unknown): unknown {
   // As V8 does, an externref keeps the JS value itself (a -0 stays -0; wasm sees an i31 0 once internalised).
   if (h === HT_EXTERN) return gcObjectOf(v) ?? v;
   if (h === HT_NOEXTERN || h === HT_NOFUNC) return typeError(t, 'only null is allowed');
-  const f = funcOfExported(v);
+  const f = funcOfExported(v, jspi);
   if (h === HT_FUNC || (h >= 0 && canonicalKind(h) === 'func')) {
     if (f === undefined) typeError(t, 'not a WebAssembly function');
     if (!refMatches(f, t)) typeError(t, 'the function has the wrong type');
@@ -79,7 +86,7 @@ export function refToJs(realm: FuncRealm, x: unknown): unknown {
 }
 
 /** ToWebAssemblyValue: a JS value as an engine value of type `t` (canonical). */
-export function toWasm(t: ValType, v: unknown): unknown {
+export function toWasm(t: ValType, v: unknown, jspi = false): unknown {
   switch (t) {
     case I32: return (v as number) | 0;
     case I64: return BigInt.asIntN(64, v as bigint); // ToBigInt64
@@ -87,7 +94,7 @@ export function toWasm(t: ValType, v: unknown): unknown {
     case F64: return +(v as number);
   }
   if (!isRef(t)) throw new TypeError(`values of type ${valTypeName(t)} cannot be converted from JavaScript`);
-  return refToWasm(t, v);
+  return refToWasm(t, v, jspi);
 }
 
 /** ToJSValue: an engine value of type `t` as a JS value. */

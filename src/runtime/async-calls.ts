@@ -43,7 +43,11 @@ export function runToEnd(gen: Generator<Suspension, unknown, unknown>): unknown 
  * any other JS runs (the other results wait in the slots). The wasm stack's depth count is set
  * aside while it is suspended, so that calls made meanwhile count from where they start.
  */
-export async function runAsync<T>(gen: Generator<Suspension, unknown, unknown>, done: (first: unknown) => T): Promise<T> {
+export async function runAsync<T>(
+  gen: Generator<Suspension, unknown, unknown>, done: (first: unknown) => T,
+  /** Runs each step of the generator (the JS API's JSPI marks the steps as able to suspend). */
+  around: (step: () => IteratorResult<Suspension, unknown>) => IteratorResult<Suspension, unknown> = (step) => step(),
+): Promise<T> {
   let depth = 0;
   let step: () => IteratorResult<Suspension, unknown> = () => gen.next();
   for (;;) {
@@ -51,7 +55,7 @@ export async function runAsync<T>(gen: Generator<Suspension, unknown, unknown>, 
     DEPTH[0] = outer + depth;
     let r: IteratorResult<Suspension, unknown>;
     try {
-      r = step();
+      r = around(step);
       if (r.done === true) return done(r.value);
       depth = DEPTH[0]! - outer;
     } finally {

@@ -233,7 +233,7 @@ test('a deadline callback may ask for a yield, and may grow memory when the code
   assert.ok(calls >= 1);
 });
 
-test('async needs Config.asyncSupport, and the WebAssembly namespace does not take it', async () => {
+test('async needs Config.asyncSupport, and the WebAssembly namespace takes JSPI instead', async () => {
   const engine = new Engine();
   const store = new Store(engine);
   const linker = new Linker(engine);
@@ -244,7 +244,7 @@ test('async needs Config.asyncSupport, and the WebAssembly namespace does not ta
   await assert.rejects(f.callAsync(store, []), /callAsync needs an engine with Config.asyncSupport/);
   await assert.rejects(Instance.newAsync(store, new Module(engine, '(module)'), []), /needs an engine with Config.asyncSupport/);
   assert.throws(() => new Engine({ asyncSupport: 1 as unknown as boolean }), /asyncSupport must be a boolean/);
-  assert.throws(() => createWebAssembly({ engine: { asyncSupport: true } }), /cannot use Config.asyncSupport/);
+  assert.throws(() => createWebAssembly({ engine: { asyncSupport: true } }), /JSPI \(jspi: true\) is the namespace's way to suspend/);
   // A callback asking for a yield in code that cannot yield ends the call with an error.
   const epochs = new Engine({ epochInterruption: true });
   const s2 = new Store(epochs);
