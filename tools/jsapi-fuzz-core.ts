@@ -33,11 +33,12 @@ const WAT = `(module (memory (export "m") 1 3) (table (export "t") 2 10 funcref)
   (func (export "f") (param i32 i64 f32) (result i64) (local.get 1)) (func (export "n")) (func (export "tr") unreachable)
   (elem (i32.const 0) func 0))`;
 
-export function runJsApiFuzz(seed: number, count: number): JsApiFuzzResult {
+/** `jspi`: tswasm's side is a JSPI namespace (generator code), which must behave the same here. */
+export function runJsApiFuzz(seed: number, count: number, jspi = false): JsApiFuzzResult {
   const rng = new Rng(seed);
   const rnd = (): number => rng.u32() / 0x1_0000_0000;
   const bytes = parseWat(WAT);
-  const sides = ([['native', (globalThis as { WebAssembly?: Namespace }).WebAssembly], ['tswasm', createWebAssembly()]] as const).map(([name, W]) => {
+  const sides = ([['native', (globalThis as { WebAssembly?: Namespace }).WebAssembly], ['tswasm', createWebAssembly({ jspi })]] as const).map(([name, W]) => {
     const module = new W.Module(bytes);
     const instance = new W.Instance(module, {});
     return { name, W, module, instance, x: instance.exports };
