@@ -181,14 +181,29 @@ function namespaceCall(f: (...a: unknown[]) => unknown, types: readonly NumType[
     const list = results.length === 0 ? [] : results.length === 1 ? [r] : (r as unknown[]);
     return { kind: 'values', values: normalize(results, list as (number | bigint)[]) };
   } catch (e) {
-    if (e instanceof HostError) return { kind: 'host', what: e.message };
-    if (e instanceof native.RuntimeError) return { kind: 'trap', what: e.message };
-    // tswasm's JS API throws its traps as plain RuntimeErrors with the spec's messages.
-    const code = e instanceof RuntimeError ? codeOfMessage(e.message) : undefined;
-    if (code !== undefined) return { kind: 'trap', what: code };
-    if (e instanceof RangeError && /call stack/i.test(e.message)) return { kind: 'stack' };
-    return { kind: 'crash', message: String((e as Error)?.stack ?? e) };
+    return namespaceFailure(e);
   }
+}
+
+/** namespaceCall for a function made by `promising` (a JSPI namespace). */
+async function promisingCall(f: (...a: unknown[]) => Promise<unknown>, types: readonly NumType[], results: readonly NumType[], args: readonly bigint[]): Promise<Outcome> {
+  try {
+    const r = await f(...nativeArgs(types, args));
+    const list = results.length === 0 ? [] : results.length === 1 ? [r] : (r as unknown[]);
+    return { kind: 'values', values: normalize(results, list as (number | bigint)[]) };
+  } catch (e) {
+    return namespaceFailure(e);
+  }
+}
+
+function namespaceFailure(e: unknown): Outcome {
+  if (e instanceof HostError) return { kind: 'host', what: e.message };
+  if (e instanceof native.RuntimeError) return { kind: 'trap', what: e.message };
+  // tswasm's JS API throws its traps as plain RuntimeErrors with the spec's messages.
+  const code = e instanceof RuntimeError ? codeOfMessage(e.message) : undefined;
+  if (code !== undefined) return { kind: 'trap', what: code };
+  if (e instanceof RangeError && /call stack/i.test(e.message)) return { kind: 'stack' };
+  return { kind: 'crash', message: String((e as Error)?.stack ?? e) };
 }
 
 function tsCall(store: Store, f: Func, types: readonly NumType[], results: readonly NumType[], args: readonly bigint[]): Outcome {
@@ -339,8 +354,9 @@ function hostFunctions(plan: ModulePlan, st: HostState): Record<string, (...args
 }
 
 /** The module instantiated through a WebAssembly namespace (Node's, or tswasm's JS API), with the host functions. */
-function namespaceSide(engine: string, W: NativeWasm, plan: ModulePlan): Side {
-  const st: HostState = { calls: 0, depth: 0, exports: {} };
+function namespaceSide(engine: string, W: NativeWasm, plan: ModulePlan, depth = 0): Side {
+  // (A depth of 1 keeps the host functions from calling exports.)
+  const st: HostState = { calls: 0, depth, exports: {} };
   const exp = new W.Instance(new W.Module(W === native ? plan.nativeBytes : plan.bytes), { env: hostFunctions(plan, st) }).exports;
   st.exports = exp;
   const dump = exp['dump'] as () => unknown;
@@ -386,12 +402,54 @@ const VARIANTS: readonly { name: string; engine: Engine; setup: (store: Store) =
   { name: 'lazy+epoch', engine: threadsEngine({ compilation: 'lazy', epochInterruption: true }), setup: (s) => s.setEpochDeadline(2 ** 30) },
   { name: 'eager+maxWasmStack', engine: threadsEngine({ compilation: 'eager', maxWasmStack: 5000 }), setup: () => {} },
   { name: 'lazy+nanCanonicalization', engine: threadsEngine({ compilation: 'lazy', nanCanonicalization: true }), setup: () => {} },
+  // Generator code where a function may suspend, plain code elsewhere (compile/suspending.ts).
+  { name: 'eager+async', engine: threadsEngine({ compilation: 'eager', asyncSupport: true }), setup: () => {} },
   // Generator code, with fuel and epoch checks inside the generators, run by synchronous calls.
   {
     name: 'lazy+async+fuel+epoch', engine: threadsEngine({ compilation: 'lazy', asyncSupport: true, consumeFuel: true, epochInterruption: true }),
     setup: (s) => { s.setFuel(2 ** 52); s.setEpochDeadline(2 ** 30); },
   },
 ];
+
+/**
+ * JSPI: a module with host imports runs on a JSPI namespace with every import wrapped in
+ * `Suspending` (so each host call suspends) and every export called through `promising`, against
+ * the plain JS API namespace called synchronously: outcome, globals and memory after every call.
+ * The host functions throw, grow the memory and call exports as in the main run.
+ */
+export async function compareJspi(plan: ModulePlan): Promise<{ call: string; detail: string } | null> {
+  if (plan.hostImports.length === 0) return null;
+  // No host function calls back into wasm here: a Suspending import reached that way, through a JS
+  // frame, throws SuspendError by design.
+  const plain = namespaceSide('jsapi', createWebAssembly() as unknown as NativeWasm, plan, 1);
+  const W = createWebAssembly({ jspi: true }) as unknown as NativeWasm & { Suspending: new (f: unknown) => object; promising(f: unknown): (...a: unknown[]) => Promise<unknown> };
+  const st: HostState = { calls: 0, depth: 1, exports: {} };
+  const env: Record<string, object> = {};
+  for (const [name, fn] of Object.entries(hostFunctions(plan, st))) env[name] = new W.Suspending(fn);
+  const exp = new W.Instance(new W.Module(plan.bytes), { env }).exports;
+  st.exports = exp;
+  const mem = exp['mem'] as { buffer: ArrayBuffer };
+  for (let k = 0; k < plan.calls.length; k++) {
+    const call = plan.calls[k]!;
+    const e = plan.exports[call.exportIndex]!;
+    const label = `${e.name} (call ${k})`;
+    const a = plain.call(e, call.args);
+    const b = await promisingCall(W.promising(exp[e.name]), e.params, e.results, call.args);
+    if (a.kind === 'stack' || b.kind === 'stack') return a.kind === b.kind ? null : { call: label, detail: `plain ${showOutcome(a, e.results)}, JSPI ${showOutcome(b, e.results)}` };
+    const same = a.kind === 'values' && b.kind === 'values'
+      ? compareOutcome(a, b, e.results, plan.mode === 'raw').diff === null
+      : showOutcome(a, e.results) === showOutcome(b, e.results);
+    if (!same) return { call: label, detail: `plain ${showOutcome(a, e.results)}, JSPI ${showOutcome(b, e.results)}` };
+    const ga = plain.globals();
+    const r = (exp['dump'] as () => unknown)();
+    const gb = normalize(plan.globals, (plan.globals.length === 1 ? [r] : r) as (number | bigint)[]);
+    const g = ga.findIndex((v, i) => v !== gb[i]);
+    if (g >= 0) return { call: label, detail: `global ${g}: ${ga[g]} vs ${gb[g]}` };
+    const memDiff = firstDifference(plain.memory(), new Uint8Array(mem.buffer));
+    if (memDiff !== null) return { call: label, detail: `memory: ${memDiff}` };
+  }
+  return null;
+}
 
 const SUSPENDING = threadsEngine({ compilation: 'lazy', asyncSupport: true, epochInterruption: true, consumeFuel: true });
 

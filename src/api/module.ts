@@ -6,6 +6,8 @@ import type { ExternKind, ImportDesc, ModuleInfo } from '../binary/module.js';
 import type { FuncType, GlobalType, MemoryType, TableType } from '../core/types.js';
 import { layoutDataImages } from '../compile/data-image.js';
 import { compileModule, factoryFromSource, type CompiledCode } from '../compile/module-compiler.js';
+import { suspendingFunctions } from '../compile/suspending.js';
+import type { ResolvedConfig } from './config.js';
 import { checkSupported, recordBodyFacts } from '../compile/supported.js';
 import { CompileError } from '../core/errors.js';
 import { registerCode, registerPrecompiledCode } from '../runtime/code-registry.js';
@@ -109,7 +111,7 @@ export class Module implements ModuleCode {
       const debug = this.engine.config.debugSource;
       const onSource = debug ? (src: string) => debug(this.name, src) : null;
       if (this.pending !== null) {
-        this.compiled = evaluate(this.info, this.pending, onSource);
+        this.compiled = evaluate(this.info, this.pending, onSource, this.engine.config);
         this.pending = null;
       } else {
         const c = this.engine.config;
@@ -258,10 +260,11 @@ function toBytes(source: ModuleSource): Uint8Array {
  * (backtraces map through it), registered like compileModule registers generated code; or from a
  * precompiled factory, whose sourceURL was fixed when it was written.
  */
-function evaluate(info: ModuleInfo, pending: PendingCode, onSource: ((src: string) => void) | null): CompiledCode {
+function evaluate(info: ModuleInfo, pending: PendingCode, onSource: ((src: string) => void) | null, config: ResolvedConfig): CompiledCode {
+  const plainInAsync = config.asyncSupport ? suspendingFunctions(info, config.consumeFuel || config.epochInterruption).map((s) => !s) : null;
   const code = {
     lazy: false, factory: null as CompiledCode['factory'], shell: null, source: '', images: layoutDataImages(info), generateMs: 0,
-    evalMs: 0,
+    evalMs: 0, plainInAsync,
     unit: (): never => {
       throw new Error('internal error: a deserialized module has eager code only');
     },

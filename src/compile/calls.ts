@@ -58,9 +58,12 @@ function argList(fc: FunctionCompiler, args: readonly Entry[]): string[] {
   return out;
 }
 
-/** Emits `callee(args)` as a statement and pushes its results. */
-export function emitCall(fc: FunctionCompiler, callee: string, type: FuncType, args: readonly Entry[]): void {
-  const call = `${fc.callPrefix}${callee}(${argList(fc, args).join(', ')})`;
+/**
+ * Emits `callee(args)` as a statement and pushes its results (`prefix`: `yield* ` for a generator
+ * callee). With `whole`, `callee` is the complete call expression.
+ */
+export function emitCall(fc: FunctionCompiler, callee: string, type: FuncType, args: readonly Entry[], prefix = fc.callPrefix, whole = false): void {
+  const call = whole ? callee : `${prefix}${callee}(${argList(fc, args).join(', ')})`;
   fc.fuelSave();
   const results = type.results;
   if (results.length === 0) {
@@ -94,7 +97,7 @@ export function callDirect(fc: FunctionCompiler, index: number, tail: boolean): 
   const name = fc.mc.funcNames[index]!;
   if (index !== fc.funcIndex) fc.callees.add(index);
   if (!tail) {
-    emitCall(fc, name, type, args);
+    emitCall(fc, name, type, args, fc.mc.directCallPrefix(index));
     return;
   }
   // Inside a try body a tail call must leave the handler first: through the trampoline.
@@ -104,7 +107,7 @@ export function callDirect(fc: FunctionCompiler, index: number, tail: boolean): 
     tailViaSlots(fc, args, `FN[${index}]`);
     fc.unreachable = true;
   } else {
-    tailDirect(fc, `${fc.callPrefix}${name}(${argList(fc, args).join(', ')})`);
+    tailDirect(fc, `${fc.mc.directCallPrefix(index)}${name}(${argList(fc, args).join(', ')})`);
   }
 }
 
@@ -169,9 +172,17 @@ export function callRef(fc: FunctionCompiler, typeIndex: number, tail: boolean):
   callTarget(fc, target, type, args, tail);
 }
 
-/** Calls a WasmFunc held in `target`: directly, or for a tail call through the trampoline when it has a body. */
+/**
+ * Calls a WasmFunc held in `target`: directly, or for a tail call through the trampoline when it has
+ * a body. Generator code calls a target whose code is plain without a generator (`sync`).
+ */
 function callTarget(fc: FunctionCompiler, target: string, type: FuncType, args: readonly Entry[], tail: boolean): void {
   if (!tail) {
+    if (fc.star) {
+      const list = argList(fc, args).join(', ');
+      emitCall(fc, `(${target}.sync !== null ? ${target}.sync(${list}) : yield* ${target}.fn(${list}))`, type, [], '', true);
+      return;
+    }
     emitCall(fc, `${target}.fn`, type, args);
     return;
   }
@@ -184,5 +195,6 @@ function callTarget(fc: FunctionCompiler, target: string, type: FuncType, args: 
   fc.open(`if (${target}.body !== null) {`);
   tailViaSlots(fc, margs, target);
   fc.close();
-  tailDirect(fc, `${fc.callPrefix}${target}.fn(${argList(fc, margs).join(', ')})`);
+  const list = argList(fc, margs).join(', ');
+  tailDirect(fc, fc.star ? `(${target}.sync !== null ? ${target}.sync(${list}) : yield* ${target}.fn(${list}))` : `${target}.fn(${list})`);
 }

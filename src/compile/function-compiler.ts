@@ -190,7 +190,7 @@ export class FunctionCompiler {
   readonly epochs: boolean;
   /** Config.nanCanonicalization. */
   private readonly canonNaN: boolean;
-  /** Config.asyncSupport: `*` after `function`, and `yield* ` before every call of a function. */
+  /** Config.asyncSupport, in a function that may suspend: `*` after `function`, and `yield* ` before calls through tables, references and parts. */
   readonly star: string;
   readonly callPrefix: string;
 
@@ -206,7 +206,7 @@ export class FunctionCompiler {
     this.fuel = mc.options.consumeFuel === true;
     this.epochs = mc.options.epochInterruption === true;
     this.canonNaN = mc.options.nanCanonicalization === true;
-    const gen = mc.options.asyncSupport === true;
+    const gen = mc.suspends !== null && mc.suspends[funcIndex] === true;
     this.star = gen ? '*' : '';
     this.callPrefix = gen ? 'yield* ' : '';
   }

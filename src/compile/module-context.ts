@@ -28,6 +28,7 @@ export interface CodegenOptions {
 }
 
 import { boxesNaNs } from '../core/nan-boxing.js';
+import { suspendingFunctions } from './suspending.js';
 
 export class ModuleContext {
   /** Runtime helpers the generated code calls (bound as closure constants). */
@@ -43,6 +44,8 @@ export class ModuleContext {
   readonly ownTables: readonly boolean[];
   /** Floats may be NaNBoxes (core/nan-boxing.ts, Config.nanBoxes). */
   readonly boxesNaNs: boolean;
+  /** Config.asyncSupport: which functions are generators (suspending.ts); null without it. */
+  readonly suspends: readonly boolean[] | null;
 
   constructor(
     readonly module: ModuleInfo,
@@ -56,6 +59,12 @@ export class ModuleContext {
     this.trampolined = facts.tailCallers;
     this.ownTables = ownFunctionTables(module, facts.writtenTables);
     this.boxesNaNs = options.nanBoxes ?? boxesNaNs();
+    this.suspends = options.asyncSupport === true ? suspendingFunctions(module, options.consumeFuel === true || options.epochInterruption === true) : null;
+  }
+
+  /** What a direct call of function `index` is prefixed with: `yield* ` when the callee is a generator. */
+  directCallPrefix(index: number): string {
+    return this.suspends !== null && this.suspends[index] ? 'yield* ' : '';
   }
 
   funcType(typeIndex: number): FuncType {

@@ -7,8 +7,9 @@ import { eventLoopTurn } from '../core/clock.js';
 import { epochReached, outOfFuel } from './interrupts.js';
 import { DEPTH, TAIL, pendingTail } from './slots.js';
 import type { StoreObject } from './store.js';
-import type { WasmFunc } from './func.js';
+import type { LoweredFn, WasmFunc } from './func.js';
 import { HostThrow } from './traps.js';
+import { useClosureForms } from './dynamic-code.js';
 
 /** Yielded by generated code that wants the event loop to run before it goes on (an epoch yield). */
 export const EVENT_LOOP_TURN: object = Object.freeze({ eventLoopTurn: true });
@@ -69,6 +70,29 @@ export async function runAsync<T>(
     }
   }
 }
+
+/**
+ * The generator entry of a function whose JS is plain in generator code (compile/suspending.ts):
+ * what exports, tables, references and other modules call with `yield*`.
+ */
+export function generatorEntry(fn: LoweredFn, arity: number): LoweredFn {
+  if (useClosureForms()) {
+    return function* (): Generator<Suspension, unknown, unknown> {
+      // `arguments`, not a rest array: a rest array of doubles would quiet signalling NaNs.
+      // eslint-disable-next-line prefer-rest-params
+      return fn.apply(undefined, arguments as unknown as unknown[]);
+    };
+  }
+  // Named parameters: `apply` with `arguments` made calls into such functions twice as slow.
+  let make = entryMakers[arity];
+  if (make === undefined) {
+    const params = Array.from({ length: arity }, (_, i) => `a${i}`).join(', ');
+    make = new Function('fn', `return function* (${params}) { return fn(${params}); };`) as (fn: LoweredFn) => LoweredFn;
+    entryMakers[arity] = make;
+  }
+  return make(fn);
+}
+const entryMakers: ((fn: LoweredFn) => LoweredFn)[] = [];
 
 /** `runTail` for generator code: runs pending tail calls until one returns a result. */
 export function* runTailAsync(): Generator<Suspension, unknown, unknown> {

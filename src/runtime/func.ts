@@ -20,6 +20,11 @@ export class WasmFunc {
   body: LoweredFn | null = null;
   /** The adaptor behind fromSlots, made on first use: most functions are never tail-called. */
   private adaptor: ((f: WasmFunc) => any) | null = null;
+  /**
+   * Config.asyncSupport: for a function whose code is plain (compile/suspending.ts), that code, which
+   * generator code calls directly through tables and references; `fn` is then its generator entry.
+   */
+  sync: LoweredFn | null = null;
   /** Public handle cache (api/Func), set by the API layer. */
   handle: unknown = null;
   /**

@@ -19,7 +19,8 @@ import { TableObject } from './table.js';
 import type { StoreObject } from './store.js';
 import { TagObject } from './tag.js';
 import { makeTrap, toEmbedderError } from './traps.js';
-import { runToEnd, type Suspension } from './async-calls.js';
+import { generatorEntry, runToEnd, type Suspension } from './async-calls.js';
+import { flatKinds } from './lowering.js';
 
 /** Everything instantiation needs from a compiled module. */
 export interface ModuleCode {
@@ -116,7 +117,7 @@ export class InstanceObject {
       const made = code.factory(ctx);
       for (let i = 0; i < made.fns.length; i++) {
         const f = this.funcs[m.numImportedFuncs + i]!;
-        f.fn = made.fns[i]!;
+        f.fn = entryOf(code, m.numImportedFuncs + i, made.fns[i]!, f);
         f.body = made.bodies[i]!;
       }
     } else {
@@ -164,7 +165,7 @@ export class InstanceObject {
       bind[i] = fn;
       compiled[i] = 1;
       const f = this.funcs[i]!;
-      f.fn = fn;
+      f.fn = entryOf(code, i, fn, f);
       f.body = body;
       const w = waiting[i];
       if (w !== undefined) {
@@ -180,7 +181,7 @@ export class InstanceObject {
     for (let i = 0; i < fns.length; i++) {
       const index = m.numImportedFuncs + i;
       bind[index] = fns[i]!;
-      this.funcs[index]!.fn = fns[i]!;
+      this.funcs[index]!.fn = entryOf(code, index, fns[i]!, this.funcs[index]!);
     }
   }
 
@@ -220,3 +221,10 @@ export class InstanceObject {
   }
 }
 
+
+/** What calls from outside the module call for function `index`: its code, or its generator entry when plain in generator code. */
+function entryOf(code: CompiledCode, index: number, fn: LoweredFn, f: WasmFunc): LoweredFn {
+  if (code.plainInAsync?.[index] !== true) return fn;
+  f.sync = fn;
+  return generatorEntry(fn, flatKinds(f.funcType.params).length);
+}
