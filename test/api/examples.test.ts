@@ -18,6 +18,7 @@ const expected: Record<string, RegExp[]> = {
   ],
   'linking.mjs': [/^handle\(7\) = 50 handle\(7\) again = 50$/m, /^two instances from one InstancePre: 10 11 10$/m],
   'async-host.mjs': [/^total of items 1-3: 425 \(the event loop ran meanwhile\)$/m, /^spin: stopped by a timer on the same thread: Interrupt after at least 50 ms$/m],
+  'jspi.mjs': [/^total of items 1-3: 425$/m, /^called directly: SuspendError$/m],
   'serialize-cache.mjs': [/fib\(90\) = 2880067194370816120$/m, /^altered cache entry refused: serialized module signature does not verify/m],
 };
 
