@@ -119,6 +119,32 @@ export class Linker<T = unknown> {
     return this;
   }
 
+  /**
+   * `module` for an engine with Config.asyncSupport (Wasmtime's Linker::module_async): the reactor's
+   * instantiation and `_initialize`, and a command's fresh instance per call, may suspend, so the
+   * command's functions are async host functions.
+   */
+  async moduleAsync(cx: AsContext<T>, module: string, wasmModule: Module): Promise<this> {
+    const store = storeOf(cx);
+    expectModule(wasmModule, 'Linker.moduleAsync');
+    this.requireAsync('Linker.moduleAsync');
+    const isCommand = wasmModule.exports().some((e) => e.name === '_start' && e.type.kind === 'func');
+    if (!isCommand) {
+      const instance = await this.instantiateAsync(store, wasmModule);
+      await instance.getFunc(store, '_initialize')?.callAsync(store, []);
+      return this.instance(store, module, instance);
+    }
+    for (const e of wasmModule.exports()) {
+      if (e.type.kind !== 'func') continue;
+      const name = e.name;
+      this.define(store, module, name, Func.createAsync(store, e.type.type, async (_caller, args) => {
+        const fresh = await this.instantiateAsync(store, wasmModule);
+        return fresh.getFunc(store, name)!.callAsync(store, args);
+      }));
+    }
+    return this;
+  }
+
   /** Defines every function import of `module` not yet defined as a function that traps when called. */
   defineUnknownImportsAsTraps(module: Module): this {
     expectModule(module, 'Linker.defineUnknownImportsAsTraps');

@@ -348,3 +348,22 @@ test('fuelAsyncYieldInterval: wasm yields every slice of fuel, and stops for lac
   assert.throws(() => new Store(engine).fuelAsyncYieldInterval(10), /needs an engine with Config.asyncSupport/);
   assert.throws(() => new Store(new Engine({ asyncSupport: true, consumeFuel: true })).fuelAsyncYieldInterval(0), RangeError);
 });
+
+test('Linker.moduleAsync: a reactor initialised and a command run per call may suspend', async () => {
+  const engine = new Engine({ asyncSupport: true });
+  const linker = new Linker(engine);
+  linker.funcWrapAsync('host', 'get', funcType([], [I32]), async () => { await sleep(1); return 20; });
+  const store = new Store(engine);
+  const reactor = new Module(engine, `(module (import "host" "get" (func $get (result i32))) (global $g (mut i32) (i32.const 0))
+    (func (export "_initialize") (global.set $g (call $get))) (func (export "value") (result i32) (global.get $g)))`);
+  const command = new Module(engine, `(module (import "host" "get" (func $get (result i32))) (global $n (mut i32) (i32.const 0))
+    (func (export "_start")) (func (export "next") (result i32) (global.set $n (i32.add (global.get $n) (call $get))) (global.get $n)))`);
+  await linker.moduleAsync(store, 'lib', reactor);
+  await linker.moduleAsync(store, 'cmd', command);
+  const user = new Module(engine, `(module (import "lib" "value" (func $v (result i32))) (import "cmd" "next" (func $n (result i32)))
+    (func (export "f") (result i32) (i32.add (call $v) (i32.add (call $n) (call $n)))))`);
+  const instance = await linker.instantiateAsync(store, user);
+  // Each call of the command's export gets a fresh instance: 20 + 20 + 20.
+  assert.deepEqual(await instance.getFunc(store, 'f')!.callAsync(store, []), [Val.i32(60)]);
+  await assert.rejects(new Linker(new Engine()).moduleAsync(new Store(new Engine()), 'x', reactor), /needs an engine with Config.asyncSupport|different engines/);
+});
