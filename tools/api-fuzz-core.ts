@@ -28,8 +28,10 @@ export interface Finding {
 export interface ApiFuzzResult {
   readonly calls: number;
   readonly refused: number;
-  /** Distinct internal errors, keyed by operation and message. */
+  /** Distinct internal errors, keyed by operation and message (complete once `settled` resolves). */
   readonly findings: Map<string, Finding>;
+  /** Resolves when the async calls (callAsync, instantiateAsync, ...) have settled, with how many were refused. */
+  readonly settled: Promise<number>;
 }
 
 /** Runs `count` random API calls from `seed` (the same seed makes the same calls). */
@@ -43,7 +45,12 @@ export function runApiFuzz(seed: number, count: number): ApiFuzzResult {
   const s1 = new Store(e1);
   const s2 = new Store(e1);
   const s3 = new Store(e2);
-  const stores = [s1, s2, s3];
+  // Async support (callAsync, async host functions, fuel slices) with fuel and epochs.
+  const e3 = new Engine({ asyncSupport: true, consumeFuel: true, epochInterruption: true });
+  const s4 = new Store(e3);
+  s4.setFuel(1e6);
+  s4.setEpochDeadline(1e6);
+  const stores = [s1, s2, s3, s4];
   const wat = `(module (memory (export "m") 1 3) (table (export "t") 2 10 funcref) (global (export "g") (mut i64) (i64.const 5))
     (global (export "gi") i32 (i32.const 1)) (tag (export "tag") (param i32))
     (func (export "f") (param i32 i64) (result i64) (i64.add (i64.extend_i32_s (local.get 0)) (local.get 1)))
@@ -56,7 +63,8 @@ export function runApiFuzz(seed: number, count: number): ApiFuzzResult {
   }
   const wizerBytes = parseWat('(module (memory 1) (global (mut i32) (i32.const 0)) (func (export "init") (i32.store (i32.const 8) (i32.const 7))) (func (export "f")))');
   const m3 = new Module(e2, wat);
-  const instances = [new Instance(s1, m1, []), new Instance(s2, m1, []), new Instance(s3, m3, [])];
+  const m4 = new Module(e3, wat);
+  const instances = [new Instance(s1, m1, []), new Instance(s2, m1, []), new Instance(s3, m3, []), new Instance(s4, m4, [])];
   s3.setFuel(1e6);
   const handles: any[] = [];
   instances.forEach((instance, k) => {
@@ -87,7 +95,7 @@ export function runApiFuzz(seed: number, count: number): ApiFuzzResult {
     if (r < 0.3) return pick(prims);
     if (r < 0.55) return pick(handles);
     if (r < 0.75) return val();
-    if (r < 0.85) return pick([s1, s2, s3, e1, e2, m1, m3, ...instances]);
+    if (r < 0.85) return pick([s1, s2, s3, s4, e1, e2, e3, m1, m3, m4, ...instances]);
     if (r < 0.92) return [val(), val()];
     return type();
   };
@@ -218,33 +226,61 @@ export function runApiFuzz(seed: number, count: number): ApiFuzzResult {
     () => AnyRef.fromRaw(rnd() < 0.7 ? gcStore : store(), rnd() < 0.5 ? pick(gcRefs).toRaw(gcStore) : any()),
     () => ExternRef.convertAny(rnd() < 0.7 ? gcStore : store(), rnd() < 0.7 ? pick(gcRefs) : any()),
     () => AnyRef.convertExtern(rnd() < 0.7 ? gcStore : store(), rnd() < 0.5 ? ExternRef.new(gcStore, 1) : any()),
+    // Async support: calls that may suspend, async host functions returning anything, fuel slices, epoch yields.
+    () => pick(ofKind(Func)).callAsync(store(), rnd() < 0.5 ? [val(), val()] : any()),
+    () => pick(ofKind(Func)).typed(store(), ...args(2)).callAsync(store(), ...args(3)),
+    () => Func.wrapAsync(rnd() < 0.7 ? s4 : store(), funcType([type()], [type()]), async () => any()).callAsync(rnd() < 0.7 ? s4 : store(), [val()]),
+    () => Func.createAsync(rnd() < 0.7 ? s4 : store(), funcType([I32], [I32]), () => any()).callAsync(rnd() < 0.7 ? s4 : store(), [Val.i32(1)]),
+    () => Instance.newAsync(store(), pick([m1, m3, m4, any()]), rnd() < 0.5 ? [] : any()),
+    () => new Linker(pick([e1, e3])).instantiateAsync(store(), pick([m1, m4, any()])),
+    () => {
+      s4.fuelAsyncYieldInterval(rnd() < 0.5 ? pick([1, 10, 1000]) : any());
+      return instances[3]!.getFunc(s4, 'f')!.callAsync(s4, [Val.i32(1), Val.i64(1n)]);
+    },
+    () => {
+      s4.epochDeadlineAsyncYieldAndUpdate(rnd() < 0.5 ? pick([0, 1]) : any());
+      return instances[3]!.getFunc(s4, pick(['f', 'n', 'tr']))!.call(s4, args(2));
+    },
+    () => pick(stores).epochDeadlineCallback(() => pick([UpdateDeadline.yield(1), { kind: 'yield', delta: any() }, UpdateDeadline.continue(1)])),
   ];
 
   const findings = new Map<string, Finding>();
+  const record = (op: number, e: unknown): void => {
+    const expected = e instanceof api.Trap || e instanceof api.CompileError || e instanceof api.LinkError
+      || e instanceof api.ResourceLimitError || e instanceof api.DeserializeError;
+    const message = e instanceof Error ? e.message : String(e);
+    if (!expected && (!(e instanceof Error) || INTERNAL.test(message))) {
+      const key = `op ${op}: ${(e as Error)?.constructor?.name}: ${message.slice(0, 120)}`;
+      if (!findings.has(key)) findings.set(key, { op, error: message, frames: String((e as Error)?.stack ?? '').split('\n').slice(1, 4).join(' | ') });
+    }
+  };
   let calls = 0;
   let refused = 0;
+  let asyncRefused = 0;
+  const pending: Promise<void>[] = [];
   for (let k = 0; k < count; k++) {
     const op = Math.floor(rnd() * ops.length);
     calls++;
     try {
-      ops[op]!();
+      const r = ops[op]!() as unknown;
+      if (r instanceof Promise) {
+        pending.push(r.then(() => {}, (e: unknown) => {
+          asyncRefused++;
+          record(op, e);
+        }));
+      }
     } catch (e) {
       refused++;
-      const expected = e instanceof api.Trap || e instanceof api.CompileError || e instanceof api.LinkError
-        || e instanceof api.ResourceLimitError || e instanceof api.DeserializeError;
-      const message = e instanceof Error ? e.message : String(e);
-      if (!expected && (!(e instanceof Error) || INTERNAL.test(message))) {
-        const key = `op ${op}: ${(e as Error)?.constructor?.name}: ${message.slice(0, 120)}`;
-        if (!findings.has(key)) findings.set(key, { op, error: message, frames: String((e as Error)?.stack ?? '').split('\n').slice(1, 4).join(' | ') });
-      }
+      record(op, e);
     }
     for (const s of stores) {
       s.callHook(null);
       s.limiter(null);
       s.epochDeadlineTrap();
     }
+    s4.fuelAsyncYieldInterval(null);
   }
-  return { calls, refused, findings };
+  return { calls, refused, findings, settled: Promise.all(pending).then(() => asyncRefused) };
 }
 
 /** A Proxy whose every trap throws: `instanceof` on it throws a TypeError inside whatever asks. */

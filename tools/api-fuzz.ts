@@ -9,7 +9,8 @@ const option = (name: string, fallback: number): number => numberOption(argv, na
 const seed = option('--seed', 1);
 const count = option('--count', 100_000);
 const started = performance.now();
-const { calls, refused, findings } = runApiFuzz(seed, count);
-console.log(`api-fuzz: seed ${seed}, ${calls} calls, ${refused} refused, ${findings.size} internal errors, ${((performance.now() - started) / 1000).toFixed(1)} s`);
+const { calls, refused, findings, settled } = runApiFuzz(seed, count);
+const asyncRefused = await settled;
+console.log(`api-fuzz: seed ${seed}, ${calls} calls, ${refused} refused (and ${asyncRefused} async calls rejected), ${findings.size} internal errors, ${((performance.now() - started) / 1000).toFixed(1)} s`);
 for (const [key, f] of findings) console.log(`${key}\n    ${f.frames}`);
 process.exitCode = findings.size === 0 ? 0 : 1;
