@@ -183,7 +183,8 @@ function callTarget(fc: FunctionCompiler, target: string, type: FuncType, args: 
       emitCall(fc, `(${target}.sync !== null ? ${target}.sync(${list}) : yield* ${target}.fn(${list}))`, type, [], '', true);
       return;
     }
-    emitCall(fc, `${target}.fn`, type, args);
+    // Plain code in generator code calls only through tables whose functions are all plain (suspending.ts).
+    emitCall(fc, fc.mc.suspends !== null ? `${target}.sync` : `${target}.fn`, type, args);
     return;
   }
   const margs = args.map((a) => (a.simple ? a : fc.materialize(a)));
