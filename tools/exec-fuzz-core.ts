@@ -435,20 +435,37 @@ export async function compareJspi(plan: ModulePlan): Promise<{ call: string; det
     const label = `${e.name} (call ${k})`;
     const a = plain.call(e, call.args);
     const b = await promisingCall(W.promising(exp[e.name]), e.params, e.results, call.args);
-    if (a.kind === 'stack' || b.kind === 'stack') return a.kind === b.kind ? null : { call: label, detail: `plain ${showOutcome(a, e.results)}, JSPI ${showOutcome(b, e.results)}` };
-    const same = a.kind === 'values' && b.kind === 'values'
-      ? compareOutcome(a, b, e.results, plan.mode === 'raw').diff === null
-      : showOutcome(a, e.results) === showOutcome(b, e.results);
-    if (!same) return { call: label, detail: `plain ${showOutcome(a, e.results)}, JSPI ${showOutcome(b, e.results)}` };
-    const ga = plain.globals();
-    const r = (exp['dump'] as () => unknown)();
-    const gb = normalize(plan.globals, (plan.globals.length === 1 ? [r] : r) as (number | bigint)[]);
-    const g = ga.findIndex((v, i) => v !== gb[i]);
-    if (g >= 0) return { call: label, detail: `global ${g}: ${ga[g]} vs ${gb[g]}` };
-    const memDiff = firstDifference(plain.memory(), new Uint8Array(mem.buffer));
-    if (memDiff !== null) return { call: label, detail: `memory: ${memDiff}` };
+    const step = stepDifference(label, 'JSPI', a, b, e.results, plan.mode === 'raw', plain, {
+      globals: () => {
+        const r = (exp['dump'] as () => unknown)();
+        return normalize(plan.globals, (plan.globals.length === 1 ? [r] : r) as (number | bigint)[]);
+      },
+      memory: () => new Uint8Array(mem.buffer),
+    });
+    if (step !== undefined) return step;
   }
   return null;
+}
+
+/**
+ * One call of a comparison against the default code called synchronously (`plain`): undefined to go
+ * on, else what ends the comparison (null when both exhausted the stack, which ends it agreeing).
+ */
+function stepDifference(label: string, name: string, a: Outcome, b: Outcome, types: readonly NumType[], raw: boolean,
+  plain: Pick<Side, 'globals' | 'memory'>, other: Pick<Side, 'globals' | 'memory'>): { call: string; detail: string } | null | undefined {
+  const outcomes = { call: label, detail: `plain ${showOutcome(a, types)}, ${name} ${showOutcome(b, types)}` };
+  if (a.kind === 'stack' || b.kind === 'stack') return a.kind === b.kind ? null : outcomes;
+  const same = a.kind === 'values' && b.kind === 'values'
+    ? compareOutcome(a, b, types, raw).diff === null
+    : showOutcome(a, types) === showOutcome(b, types);
+  if (!same) return outcomes;
+  const ga = plain.globals();
+  const gb = other.globals();
+  const g = ga.findIndex((v, i) => v !== gb[i]);
+  if (g >= 0) return { call: label, detail: `global ${g}: ${ga[g]} vs ${gb[g]}` };
+  const memDiff = firstDifference(plain.memory(), other.memory());
+  if (memDiff !== null) return { call: label, detail: `memory: ${memDiff}` };
+  return undefined;
 }
 
 const SUSPENDING = threadsEngine({ compilation: 'lazy', asyncSupport: true, epochInterruption: true, consumeFuel: true });
@@ -495,17 +512,8 @@ export async function compareSuspended(plan: ModulePlan, seed: number, stats: { 
       // The dump export is called synchronously: no yields.
       mayYield = false;
       store.fuelAsyncYieldInterval(null);
-      if (a.kind === 'stack' || b.kind === 'stack') return a.kind === b.kind ? null : { call: label, detail: `plain ${showOutcome(a, exp.results)}, suspended ${showOutcome(b, exp.results)}` };
-      const same = a.kind === 'values' && b.kind === 'values'
-        ? compareOutcome(a, b, exp.results, plan.mode === 'raw').diff === null
-        : showOutcome(a, exp.results) === showOutcome(b, exp.results);
-      if (!same) return { call: label, detail: `plain ${showOutcome(a, exp.results)}, suspended ${showOutcome(b, exp.results)}` };
-      const ga = plain.globals();
-      const gb = suspended.globals();
-      const g = ga.findIndex((v, i) => v !== gb[i]);
-      if (g >= 0) return { call: label, detail: `global ${g}: ${ga[g]} vs ${gb[g]}` };
-      const memDiff = firstDifference(plain.memory(), suspended.memory());
-      if (memDiff !== null) return { call: label, detail: `memory: ${memDiff}` };
+      const step = stepDifference(label, 'suspended', a, b, exp.results, plan.mode === 'raw', plain, suspended);
+      if (step !== undefined) return step;
     }
     return null;
   } finally {
