@@ -6,7 +6,7 @@ import type { ExternKind, ImportDesc, ModuleInfo } from '../binary/module.js';
 import type { FuncType, GlobalType, MemoryType, TableType } from '../core/types.js';
 import { layoutDataImages } from '../compile/data-image.js';
 import { compileModule, factoryFromSource, type CompiledCode } from '../compile/module-compiler.js';
-import { suspendingFunctions } from '../compile/suspending.js';
+import { generatorFunctions } from '../compile/suspending.js';
 import type { ResolvedConfig } from './config.js';
 import { checkSupported, recordBodyFacts } from '../compile/supported.js';
 import { CompileError } from '../core/errors.js';
@@ -261,10 +261,9 @@ function toBytes(source: ModuleSource): Uint8Array {
  * precompiled factory, whose sourceURL was fixed when it was written.
  */
 function evaluate(info: ModuleInfo, pending: PendingCode, onSource: ((src: string) => void) | null, config: ResolvedConfig): CompiledCode {
-  const plainInAsync = config.asyncSupport ? suspendingFunctions(info, config.consumeFuel || config.epochInterruption).map((s) => !s) : null;
   const code = {
     lazy: false, factory: null as CompiledCode['factory'], shell: null, source: '', images: layoutDataImages(info), generateMs: 0,
-    evalMs: 0, plainInAsync,
+    evalMs: 0, suspends: generatorFunctions(info, config),
     unit: (): never => {
       throw new Error('internal error: a deserialized module has eager code only');
     },

@@ -179,8 +179,7 @@ export function callRef(fc: FunctionCompiler, typeIndex: number, tail: boolean):
 function callTarget(fc: FunctionCompiler, target: string, type: FuncType, args: readonly Entry[], tail: boolean): void {
   if (!tail) {
     if (fc.star) {
-      const list = argList(fc, args).join(', ');
-      emitCall(fc, `(${target}.sync !== null ? ${target}.sync(${list}) : yield* ${target}.fn(${list}))`, type, [], '', true);
+      emitCall(fc, generatorTargetCall(target, argList(fc, args).join(', ')), type, [], '', true);
       return;
     }
     // Plain code in generator code calls only through tables whose functions are all plain (suspending.ts).
@@ -197,5 +196,10 @@ function callTarget(fc: FunctionCompiler, target: string, type: FuncType, args: 
   tailViaSlots(fc, margs, target);
   fc.close();
   const list = argList(fc, margs).join(', ');
-  tailDirect(fc, fc.star ? `(${target}.sync !== null ? ${target}.sync(${list}) : yield* ${target}.fn(${list}))` : `${target}.fn(${list})`);
+  tailDirect(fc, fc.star ? generatorTargetCall(target, list) : `${target}.fn(${list})`);
+}
+
+/** A call of the WasmFunc in `target` from generator code: a plain target directly, else with `yield*`. */
+function generatorTargetCall(target: string, list: string): string {
+  return `(${target}.sync !== null ? ${target}.sync(${list}) : yield* ${target}.fn(${list}))`;
 }

@@ -47,10 +47,10 @@ export interface CompiledCode {
   /** Data segments laid out per memory, when their offsets are constant. */
   readonly images: ReadonlyMap<number, DataImage>;
   /**
-   * Config.asyncSupport: the functions (by function index) whose JS is plain although the module's
-   * code is generators; the runtime gives each a generator entry for calls from outside. Else null.
+   * Config.asyncSupport: per function index, whether its JS is a generator (compile/suspending.ts);
+   * the runtime gives each plain one a generator entry for calls from outside. Null without it.
    */
-  readonly plainInAsync: readonly boolean[] | null;
+  readonly suspends: readonly boolean[] | null;
   /** Milliseconds spent so far generating JS and in `new Function`. */
   readonly generateMs: number;
   readonly evalMs: number;
@@ -94,7 +94,7 @@ class ModuleCode implements CompiledCode {
   readonly factory: Factory | null = null;
   readonly shell: Shell | null = null;
   readonly images: ReadonlyMap<number, DataImage>;
-  readonly plainInAsync: readonly boolean[] | null;
+  readonly suspends: readonly boolean[] | null;
   generateMs = 0;
   evalMs = 0;
   private readonly mc: ModuleContext;
@@ -108,7 +108,7 @@ class ModuleCode implements CompiledCode {
     const funcNames: string[] = [];
     for (let i = 0; i < module.funcTypes.length; i++) funcNames.push(funcIdentifier(i, names?.get(i)));
     this.mc = new ModuleContext(module, canon, funcNames, findBodyFacts(module), options);
-    this.plainInAsync = this.mc.suspends === null ? null : this.mc.suspends.map((s) => !s);
+    this.suspends = this.mc.suspends;
     this.url = registerCode({ moduleName: module.names?.module ?? null, funcNames: names ?? new Map() }, this).url;
     this.units = new Array(module.funcTypes.length);
     this.lazy = options.lazy === true;

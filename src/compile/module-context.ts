@@ -28,7 +28,7 @@ export interface CodegenOptions {
 }
 
 import { boxesNaNs } from '../core/nan-boxing.js';
-import { suspendingFunctions } from './suspending.js';
+import { generatorFunctions } from './suspending.js';
 
 export class ModuleContext {
   /** Runtime helpers the generated code calls (bound as closure constants). */
@@ -59,7 +59,7 @@ export class ModuleContext {
     this.trampolined = facts.tailCallers;
     this.ownTables = ownFunctionTables(module, facts.writtenTables);
     this.boxesNaNs = options.nanBoxes ?? boxesNaNs();
-    this.suspends = options.asyncSupport === true ? suspendingFunctions(module, options.consumeFuel === true || options.epochInterruption === true) : null;
+    this.suspends = generatorFunctions(module, options);
   }
 
   /** What a direct call of function `index` is prefixed with: `yield* ` when the callee is a generator. */

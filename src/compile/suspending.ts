@@ -14,8 +14,20 @@ import { skipImmediates } from '../binary/instructions.js';
 import { ownFunctionTables } from './own-tables.js';
 import { findBodyFacts } from './supported.js';
 
+/** The code-generation switches the answer depends on. */
+interface AsyncOptions {
+  readonly asyncSupport?: boolean;
+  readonly consumeFuel?: boolean;
+  readonly epochInterruption?: boolean;
+}
+
+/** Per function index (imports included): whether its code is a generator; null without async support. */
+export function generatorFunctions(m: ModuleInfo, options: AsyncOptions): boolean[] | null {
+  return options.asyncSupport === true ? suspendingFunctions(m, options.consumeFuel === true || options.epochInterruption === true) : null;
+}
+
 /** Per function index (imports included): whether its code must be a generator. */
-export function suspendingFunctions(m: ModuleInfo, fuelOrEpochs: boolean): boolean[] {
+function suspendingFunctions(m: ModuleInfo, fuelOrEpochs: boolean): boolean[] {
   const n = m.funcTypes.length;
   const suspends = new Array<boolean>(n).fill(true);
   if (fuelOrEpochs) return suspends;

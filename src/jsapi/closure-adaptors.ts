@@ -10,7 +10,8 @@ import type { FuncRealm } from './values.js';
 type Converter = (v: unknown) => unknown;
 type JsCallable = (...args: unknown[]) => unknown;
 type Lowered = (...args: unknown[]) => unknown;
-interface Callee { readonly fn: Lowered }
+/** What an Exported Function calls: the function's callable (or, in a JSPI namespace, a driver of its generator). */
+export interface Callee { readonly fn: Lowered }
 
 const { RI, RF, RR, DEPTH, B64, I32, fround, callFailure, hostFailure, toFuncref, iterateResults, GC, externIn, externOut, CALLER } = ADAPTOR_RUNTIME;
 

@@ -6,7 +6,7 @@ import type { WasmFunc } from '../runtime/func.js';
 import { canonicalType } from '../validate/type-registry.js';
 import { useClosureForms } from '../runtime/dynamic-code.js';
 import { ADAPTOR_RUNTIME } from './adaptor-runtime.js';
-import { closureExportedCallable } from './closure-adaptors.js';
+import { closureExportedCallable, type Callee } from './closure-adaptors.js';
 import { argNames, loweredNames, shapeKey, slotOf, toJsExpr, toWasmSource } from './adaptor-source.js';
 import { Conv, convOf } from './valtypes.js';
 import { refToJs, refToWasm, type FuncRealm } from './values.js';
@@ -14,8 +14,6 @@ import { refToJs, refToWasm, type FuncRealm } from './values.js';
 type Converter = (v: unknown) => unknown;
 type JsCallable = (...args: unknown[]) => unknown;
 type ExportMaker = (f: Callee, C: readonly Converter[], J: readonly Converter[], realm: FuncRealm) => JsCallable;
-/** What an Exported Function calls: the function's callable (or, in a JSPI namespace, a driver of its generator). */
-export interface Callee { readonly fn: (...args: any[]) => unknown }
 
 /** Maker source per signature shape: generated once, evaluated once per function. */
 const sources = new Map<string, string>();

@@ -11,8 +11,8 @@ import { DEPTH } from '../runtime/slots.js';
 import { canonicalType } from '../validate/type-registry.js';
 import { registerFuncType } from '../api/types.js';
 import { callFailure } from './adaptor-runtime.js';
-import { closureHostFunction } from './closure-adaptors.js';
-import { makeExportedCallable, type Callee } from './export-adaptor.js';
+import { closureHostFunction, type Callee } from './closure-adaptors.js';
+import { makeExportedCallable } from './export-adaptor.js';
 import { Conv, convOf } from './valtypes.js';
 import { funcOfExported, refToJs, refToWasm, type FuncRealm } from './values.js';
 import type { Realm } from './realm.js';
@@ -117,8 +117,8 @@ export function makePromising(realm: Realm, wasmFunc: unknown): (...args: unknow
   // results, as soon as it returns, through the adaptor of a function of no parameters returning them.
   let started: Promise<unknown> | null = null;
   let first: unknown;
-  const resultsOnly = new WasmFunc(registerFuncType({ kind: 'func', params: [], results: f.funcType.results }),
-    { kind: 'func', params: [], results: f.funcType.results }, () => first, null, -1);
+  const resultsType: FuncType = { kind: 'func', params: [], results: f.funcType.results };
+  const resultsOnly = new WasmFunc(registerFuncType(resultsType), resultsType, () => first, null, -1);
   const lift = makeExportedCallable(realm, resultsOnly);
   const enter: Callee = {
     fn: (...lowered: unknown[]) => {

@@ -12,16 +12,16 @@ import { HostThrow } from './traps.js';
 import { useClosureForms } from './dynamic-code.js';
 
 /** Yielded by generated code that wants the event loop to run before it goes on (an epoch yield). */
-export const EVENT_LOOP_TURN: object = Object.freeze({ eventLoopTurn: true });
+const EVENT_LOOP_TURN: object = Object.freeze({ eventLoopTurn: true });
 
 /** What a suspended wasm stack yields: a promise from an async host function, or EVENT_LOOP_TURN. */
 export type Suspension = PromiseLike<unknown> | object;
 
-export const MUST_AWAIT = 'wasm tried to suspend (in an async host function, or to yield for fuel or at an epoch deadline) inside a '
+const MUST_AWAIT = 'wasm tried to suspend (in an async host function, or to yield for fuel or at an epoch deadline) inside a '
   + 'synchronous call: with Config.asyncSupport, call exports with callAsync and instantiate with instantiateAsync';
 
 /** Thrown into a wasm stack that tried to suspend where nothing can await it. */
-export class SuspendRefused extends Error {}
+class SuspendRefused extends Error {}
 
 /**
  * Runs the generator of a call to its end without suspending (a synchronous call into an engine with
@@ -34,8 +34,9 @@ export function runToEnd(gen: Generator<Suspension, unknown, unknown>): unknown 
   const pending = r.value as PromiseLike<unknown>;
   if (r.value !== EVENT_LOOP_TURN && typeof pending.then === 'function') pending.then(undefined, () => {});
   // Unwinds the stack as a host error, which wasm cannot catch: gen.throw rethrows it.
-  gen.throw(new HostThrow(new SuspendRefused(MUST_AWAIT)));
-  throw new HostThrow(new SuspendRefused(MUST_AWAIT));
+  const refused = new HostThrow(new SuspendRefused(MUST_AWAIT));
+  gen.throw(refused);
+  throw refused;
 }
 
 /**

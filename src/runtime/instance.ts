@@ -224,7 +224,7 @@ export class InstanceObject {
 
 /** What calls from outside the module call for function `index`: its code, or its generator entry when plain in generator code. */
 function entryOf(code: CompiledCode, index: number, fn: LoweredFn, f: WasmFunc): LoweredFn {
-  if (code.plainInAsync?.[index] !== true) return fn;
+  if (code.suspends?.[index] !== false) return fn;
   f.sync = fn;
   return generatorEntry(fn, flatKinds(f.funcType.params).length);
 }
