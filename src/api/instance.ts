@@ -11,7 +11,7 @@ import { checkExternStore, externFromRaw, isExtern, type Extern } from './extern
 import { Func } from './func.js';
 import { Global } from './global.js';
 import { claim } from './handles.js';
-import { admitInstance, releaseInstance } from './limits.js';
+import { admitInstance, admitInstanceAsync, releaseInstance } from './limits.js';
 import { Memory } from './memory.js';
 import { SharedMemory } from './shared-memory.js';
 import { Module } from './module.js';
@@ -49,7 +49,9 @@ export class Instance {
   static async newAsync(cx: AsContext<any>, module: Module, imports: readonly Extern[] = []): Promise<Instance> {
     const store = storeOf(cx);
     requireAsync(store, 'Instance.newAsync');
-    const raw = instantiate(store, module, rawImports(store, module, imports), true);
+    const raws = rawImports(store, module, imports);
+    await admitInstanceAsync(store, module.info);
+    const raw = instantiate(store, module, raws, true, true);
     const instance = Instance.fromRaw(store, raw);
     if (raw.start !== null) await callWasmAsync(store, raw.start, []);
     return instance;
@@ -134,11 +136,12 @@ function rawImports(store: Store<any>, module: Module, imports: readonly Extern[
 /**
  * Creates the runtime instance: limits first, then linking and initialisation. A start function
  * runs between the CallingWasm and ReturningFromWasm hooks, unless `startLater` leaves it to the
- * caller (in `raw.start`).
+ * caller (in `raw.start`). `admitted`: the store's limits were already checked and counted
+ * (admitInstanceAsync).
  */
-function instantiate(store: Store<any>, module: Module, imports: RuntimeExtern[], startLater: boolean): InstanceObject {
+function instantiate(store: Store<any>, module: Module, imports: RuntimeExtern[], startLater: boolean, admitted = false): InstanceObject {
   const info = module.info;
-  admitInstance(store, info);
+  if (!admitted) admitInstance(store, info);
   const hook = info.start !== null && !startLater ? store.raw.callHook : null;
   let raw: InstanceObject;
   try {

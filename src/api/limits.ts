@@ -4,11 +4,11 @@
 import type { ModuleInfo } from '../binary/module.js';
 import { TrapCode } from '../core/errors.js';
 import type { MemoryType, TableType } from '../core/types.js';
-import type { ResourceLimiter } from '../runtime/store.js';
+import { verdictNow, type GrowVerdict, type ResourceLimiter, type ResourceLimiterAsync } from '../runtime/store.js';
 import { makeTrap } from '../runtime/traps.js';
 import type { Store } from './store.js';
 
-export type { ResourceLimiter };
+export type { ResourceLimiter, ResourceLimiterAsync };
 
 /** A store's limiter refused to create an instance, memory or table. */
 export class ResourceLimitError extends Error {}
@@ -112,20 +112,18 @@ function count(n: number, what: string): number {
  * limits, then counts them. Throws ResourceLimitError (nothing is counted then).
  */
 export function admitInstance(store: Store<any>, module: ModuleInfo): void {
-  const raw = store.raw;
-  const limiter = raw.limiter;
-  const memories = module.memories.slice(module.numImportedMemories);
-  const tables = module.tableDefs.map((t) => t.type);
-  if (limiter !== null) {
-    if (raw.instanceCount + 1 > limiter.instances) refuse(`instance count too high at ${raw.instanceCount + 1}`);
-    if (raw.memoryCount + memories.length > limiter.memories) refuse(`memory count too high at ${raw.memoryCount + memories.length}`);
-    if (raw.tableCount + tables.length > limiter.tables) refuse(`table count too high at ${raw.tableCount + tables.length}`);
-    for (const m of memories) checkMemorySize(limiter, m);
-    for (const t of tables) checkTableSize(limiter, t);
-  }
-  raw.instanceCount++;
-  raw.memoryCount += memories.length;
-  raw.tableCount += tables.length;
+  checkInstanceCounts(store, module);
+  answerNow(store, instanceQuestions(module));
+  countInstance(store, module);
+}
+
+/** `admitInstance` where an async limiter's answers are awaited (Store.limiterAsync). */
+export async function admitInstanceAsync(store: Store<any>, module: ModuleInfo): Promise<void> {
+  checkInstanceCounts(store, module);
+  await answerLater(store, instanceQuestions(module));
+  // Other instantiations may have been counted while the limiter answered.
+  checkInstanceCounts(store, module);
+  countInstance(store, module);
 }
 
 /** Undoes `admitInstance` for an instantiation that failed to link (nothing was created). */
@@ -138,36 +136,96 @@ export function releaseInstance(store: Store<any>, module: ModuleInfo): void {
 
 /** Checks and counts a memory the host creates. */
 export function admitMemory(store: Store<any>, type: MemoryType): void {
-  const raw = store.raw;
-  if (raw.limiter !== null) {
-    if (raw.memoryCount + 1 > raw.limiter.memories) refuse(`memory count too high at ${raw.memoryCount + 1}`);
-    checkMemorySize(raw.limiter, type);
-  }
-  raw.memoryCount++;
+  checkCount(store, 'memories', 1);
+  answerNow(store, [memoryQuestion(type)]);
+  store.raw.memoryCount++;
+}
+
+/** `admitMemory` where an async limiter's answer is awaited. */
+export async function admitMemoryAsync(store: Store<any>, type: MemoryType): Promise<void> {
+  checkCount(store, 'memories', 1);
+  await answerLater(store, [memoryQuestion(type)]);
+  checkCount(store, 'memories', 1);
+  store.raw.memoryCount++;
 }
 
 /** Checks and counts a table the host creates. */
 export function admitTable(store: Store<any>, type: TableType): void {
-  const raw = store.raw;
-  if (raw.limiter !== null) {
-    if (raw.tableCount + 1 > raw.limiter.tables) refuse(`table count too high at ${raw.tableCount + 1}`);
-    checkTableSize(raw.limiter, type);
-  }
-  raw.tableCount++;
+  checkCount(store, 'tables', 1);
+  answerNow(store, [tableQuestion(type)]);
+  store.raw.tableCount++;
 }
 
-function checkMemorySize(limiter: ResourceLimiter, m: MemoryType): void {
+/** `admitTable` where an async limiter's answer is awaited. */
+export async function admitTableAsync(store: Store<any>, type: TableType): Promise<void> {
+  checkCount(store, 'tables', 1);
+  await answerLater(store, [tableQuestion(type)]);
+  checkCount(store, 'tables', 1);
+  store.raw.tableCount++;
+}
+
+/** A question for the store's limiter about a new memory's or table's size, and the refusal it may earn. */
+interface SizeQuestion {
+  readonly ask: (limiter: ResourceLimiter | ResourceLimiterAsync) => GrowVerdict;
+  readonly refusal: string;
+}
+
+function memoryQuestion(m: MemoryType): SizeQuestion {
   const pageSize = 2 ** m.pageSizeLog2;
   const max = m.limits.max === null ? null : m.limits.max * pageSize;
-  if (!limiter.memoryGrowing(0, m.limits.min * pageSize, max)) {
-    throw new ResourceLimitError(`memory minimum size of ${m.limits.min} pages exceeds memory limits`);
-  }
+  return {
+    ask: (limiter) => limiter.memoryGrowing(0, m.limits.min * pageSize, max),
+    refusal: `memory minimum size of ${m.limits.min} pages exceeds memory limits`,
+  };
 }
 
-function checkTableSize(limiter: ResourceLimiter, t: TableType): void {
-  if (!limiter.tableGrowing(0, t.limits.min, t.limits.max)) {
-    throw new ResourceLimitError(`table minimum size of ${t.limits.min} elements exceeds table limits`);
-  }
+function tableQuestion(t: TableType): SizeQuestion {
+  return {
+    ask: (limiter) => limiter.tableGrowing(0, t.limits.min, t.limits.max),
+    refusal: `table minimum size of ${t.limits.min} elements exceeds table limits`,
+  };
+}
+
+function instanceQuestions(module: ModuleInfo): SizeQuestion[] {
+  return [
+    ...module.memories.slice(module.numImportedMemories).map(memoryQuestion),
+    ...module.tableDefs.map((t) => tableQuestion(t.type)),
+  ];
+}
+
+function answerNow(store: Store<any>, questions: readonly SizeQuestion[]): void {
+  const limiter = store.raw.limiter;
+  if (limiter === null) return;
+  for (const q of questions) if (!verdictNow(q.ask(limiter))) throw new ResourceLimitError(q.refusal);
+}
+
+async function answerLater(store: Store<any>, questions: readonly SizeQuestion[]): Promise<void> {
+  const limiter = store.raw.limiter;
+  if (limiter === null) return;
+  for (const q of questions) if (!(await q.ask(limiter))) throw new ResourceLimitError(q.refusal);
+}
+
+function checkInstanceCounts(store: Store<any>, module: ModuleInfo): void {
+  checkCount(store, 'instances', 1);
+  checkCount(store, 'memories', module.memories.length - module.numImportedMemories);
+  checkCount(store, 'tables', module.tableDefs.length);
+}
+
+const COUNT_NAMES = { instances: 'instance', memories: 'memory', tables: 'table' } as const;
+
+/** Refuses `more` of a kind beyond what the store's limiter allows. */
+function checkCount(store: Store<any>, kind: keyof typeof COUNT_NAMES, more: number): void {
+  const raw = store.raw;
+  if (raw.limiter === null) return;
+  const now = kind === 'instances' ? raw.instanceCount : kind === 'memories' ? raw.memoryCount : raw.tableCount;
+  if (now + more > raw.limiter[kind]) refuse(`${COUNT_NAMES[kind]} count too high at ${now + more}`);
+}
+
+function countInstance(store: Store<any>, module: ModuleInfo): void {
+  const raw = store.raw;
+  raw.instanceCount++;
+  raw.memoryCount += module.memories.length - module.numImportedMemories;
+  raw.tableCount += module.tableDefs.length;
 }
 
 function refuse(what: string): never {

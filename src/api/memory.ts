@@ -5,7 +5,8 @@ import { memoryTypeProblem } from '../validate/memory-type.js';
 import type { MemoryType } from '../core/types.js';
 import { MemoryObject } from '../runtime/memory.js';
 import { handleFor } from './handles.js';
-import { admitMemory } from './limits.js';
+import { requireAsync } from './boundary.js';
+import { admitMemory, admitMemoryAsync } from './limits.js';
 import { checkStore, storeOf, type AsContext, type Store } from './store.js';
 import { checkMemoryType } from './types.js';
 
@@ -31,13 +32,24 @@ export class Memory {
       this.raw = raw;
       return;
     }
-    checkMemoryType(type);
-    if (type.shared) throw new TypeError('shared memories must be created with SharedMemory');
-    const problem = memoryTypeProblem(type);
-    if (problem !== null) throw new TypeError(`invalid memory type: ${problem}`);
+    checkNewMemoryType(type);
     admitMemory(store, type);
     this.raw = new MemoryObject(type);
     this.raw.store = store.raw;
+  }
+
+  /**
+   * Creates a memory, waiting for the answer of the store's async limiter (Wasmtime's
+   * Memory::new_async; needs Config.asyncSupport). Rejects as the constructor would throw.
+   */
+  static async newAsync(cx: AsContext<any>, type: MemoryType): Promise<Memory> {
+    const store = storeOf(cx);
+    requireAsync(store, 'Memory.newAsync');
+    checkNewMemoryType(type);
+    await admitMemoryAsync(store, type);
+    const raw = new MemoryObject(type);
+    raw.store = store.raw;
+    return Memory.fromRaw(store, raw);
   }
 
   /** @internal The handle of a runtime memory (one per memory; another store's is refused). */
@@ -67,9 +79,18 @@ export class Memory {
   grow(cx: AsContext<any>, delta: number): number {
     checkStore(cx, this);
     if (!Number.isSafeInteger(delta) || delta < 0) throw new RangeError('memory.grow: delta must be a non-negative integer');
-    const old = this.raw.grow(delta);
-    if (old < 0) throw new RangeError(`failed to grow memory by ${delta} pages`);
-    return old;
+    return grown(this.raw.grow(delta), delta);
+  }
+  /**
+   * Grows as `grow` does, waiting for the answer of the store's async limiter (Wasmtime's
+   * Memory::grow_async; needs Config.asyncSupport). A rejection of the limiter is this one's.
+   */
+  async growAsync(cx: AsContext<any>, delta: number): Promise<number> {
+    const store = checkStore(cx, this);
+    requireAsync(store, 'Memory.growAsync');
+    if (!Number.isSafeInteger(delta) || delta < 0) throw new RangeError('memory.grow: delta must be a non-negative integer');
+    const allowed = await this.raw.growVerdict(delta);
+    return grown(this.raw.growAllowed(delta, Boolean(allowed)), delta);
   }
   /**
    * The memory's bytes: a live view of its current size. After a grow take a new one: the old one
@@ -105,6 +126,18 @@ export class Memory {
     inBounds(bytes, offset, data.length);
     bytes.set(data, offset);
   }
+}
+
+function checkNewMemoryType(type: MemoryType): void {
+  checkMemoryType(type);
+  if (type.shared) throw new TypeError('shared memories must be created with SharedMemory');
+  const problem = memoryTypeProblem(type);
+  if (problem !== null) throw new TypeError(`invalid memory type: ${problem}`);
+}
+
+function grown(old: number, delta: number): number {
+  if (old < 0) throw new RangeError(`failed to grow memory by ${delta} pages`);
+  return old;
 }
 
 function inBounds(bytes: Uint8Array, offset: number, length: number): void {

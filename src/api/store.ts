@@ -6,7 +6,7 @@ import { StoreObject, type CallHookKind } from '../runtime/store.js';
 import { makeTrap } from '../runtime/traps.js';
 import { Caller, callerStore } from './caller.js';
 import { checkEngine, type Engine } from './engine.js';
-import type { ResourceLimiter } from './limits.js';
+import type { ResourceLimiter, ResourceLimiterAsync } from './limits.js';
 
 /** What the callback set with `Store.epochDeadlineCallback` decides (Wasmtime's UpdateDeadline). */
 export type UpdateDeadline = { readonly kind: 'continue' | 'yield'; readonly delta: number } | { readonly kind: 'interrupt' };
@@ -142,17 +142,24 @@ export class Store<T = unknown> {
 
   /**
    * Installs a resource limiter (e.g. `new StoreLimitsBuilder().memorySize(1 << 20).build()`),
-   * consulted when instances, memories and tables are created and before every growth. null removes it.
+   * consulted when instances, memories and tables are created and before every growth. null removes
+   * it; it replaces a limiter installed with `limiterAsync`.
    */
   limiter(limiter: ResourceLimiter | null): void {
-    if (limiter !== null) {
-      const l = limiter as Partial<Record<keyof ResourceLimiter, unknown>> | null;
-      if (typeof l !== 'object' || l === null || typeof l.memoryGrowing !== 'function' || typeof l.tableGrowing !== 'function'
-        || ![l.instances, l.tables, l.memories].every((n) => typeof n === 'number' && n >= 0)) {
-        throw new TypeError('Store.limiter: expected a ResourceLimiter (StoreLimitsBuilder().build(), or memoryGrowing, tableGrowing, instances, tables, memories) or null');
-      }
-    }
-    this.raw.limiter = limiter;
+    this.raw.limiter = checkLimiter(limiter, 'Store.limiter');
+  }
+
+  /**
+   * Installs a limiter whose `memoryGrowing` and `tableGrowing` may answer with a promise
+   * (Wasmtime's limiter_async; needs Config.asyncSupport). wasm called with `callAsync` waits for
+   * the answer at memory.grow and table.grow; the host waits with Memory.growAsync, Table.growAsync,
+   * Memory.newAsync, Table.newAsync and instantiateAsync. A promise met where nothing can wait (a
+   * synchronous call, grow or creation) fails that operation with an error naming the async form.
+   * null removes it; it replaces a limiter installed with `limiter`.
+   */
+  limiterAsync(limiter: ResourceLimiterAsync | null): void {
+    if (!this.engine.config.asyncSupport) throw new Error('Store.limiterAsync needs an engine with Config.asyncSupport');
+    this.raw.limiter = checkLimiter(limiter, 'Store.limiterAsync');
   }
 
   /**
@@ -163,6 +170,16 @@ export class Store<T = unknown> {
     if (hook !== null && typeof hook !== 'function') throw new TypeError('Store.callHook: expected a function or null');
     this.raw.callHook = hook === null ? null : (kind) => hook(this, kind);
   }
+}
+
+function checkLimiter<L extends ResourceLimiter | ResourceLimiterAsync>(limiter: L | null, what: string): L | null {
+  if (limiter === null) return null;
+  const l = limiter as Partial<Record<keyof ResourceLimiter, unknown>> | null;
+  if (typeof l !== 'object' || l === null || typeof l.memoryGrowing !== 'function' || typeof l.tableGrowing !== 'function'
+    || ![l.instances, l.tables, l.memories].every((n) => typeof n === 'number' && n >= 0)) {
+    throw new TypeError(`${what}: expected a ResourceLimiter (StoreLimitsBuilder().build(), or memoryGrowing, tableGrowing, instances, tables, memories) or null`);
+  }
+  return limiter;
 }
 
 /** Where a store is expected: the Store itself, or the Caller of the current host call (Wasmtime's AsContext). */

@@ -5,7 +5,8 @@ import { componentArray } from '../runtime/lowering.js';
 import { TableObject } from '../runtime/table.js';
 import { isCanonicalValSubtype } from '../validate/type-registry.js';
 import { handleFor } from './handles.js';
-import { admitTable } from './limits.js';
+import { requireAsync } from './boundary.js';
+import { admitTable, admitTableAsync } from './limits.js';
 import { checkStore, storeOf, type AsContext, type Store } from './store.js';
 import { liftVal, lowerVal, type Val } from './val.js';
 import { checkTableType } from './types.js';
@@ -36,6 +37,21 @@ export class Table {
     admitTable(store, type);
     this.raw = new TableObject(type, v);
     this.raw.store = store.raw;
+  }
+
+  /**
+   * Creates a table, waiting for the answer of the store's async limiter (Wasmtime's
+   * Table::new_async; needs Config.asyncSupport). Rejects as the constructor would throw.
+   */
+  static async newAsync(cx: AsContext<any>, type: TableType, init: Val): Promise<Table> {
+    const store = storeOf(cx);
+    requireAsync(store, 'Table.newAsync');
+    checkTableType(type);
+    const v = lower(store, type, init, 'table initial value');
+    await admitTableAsync(store, type);
+    const raw = new TableObject(type, v);
+    raw.store = store.raw;
+    return Table.fromRaw(store, raw);
   }
 
   /** @internal The handle of a runtime table (one per table; another store's is refused). */
@@ -73,9 +89,19 @@ export class Table {
   grow(cx: AsContext<any>, delta: number, init: Val): number {
     const store = checkStore(cx, this);
     if (!Number.isSafeInteger(delta) || delta < 0) throw new RangeError('table.grow: delta must be a non-negative integer');
-    const old = this.raw.grow(delta, lower(store, this.raw.type, init, 'table initial value'));
-    if (old < 0) throw new RangeError(`failed to grow table by ${delta}`);
-    return old;
+    return grown(this.raw.grow(delta, lower(store, this.raw.type, init, 'table initial value')), delta);
+  }
+  /**
+   * Grows as `grow` does, waiting for the answer of the store's async limiter (Wasmtime's
+   * Table::grow_async; needs Config.asyncSupport). A rejection of the limiter is this one's.
+   */
+  async growAsync(cx: AsContext<any>, delta: number, init: Val): Promise<number> {
+    const store = checkStore(cx, this);
+    requireAsync(store, 'Table.growAsync');
+    if (!Number.isSafeInteger(delta) || delta < 0) throw new RangeError('table.grow: delta must be a non-negative integer');
+    const v = lower(store, this.raw.type, init, 'table initial value');
+    const allowed = await this.raw.growVerdict(delta);
+    return grown(this.raw.growAllowed(delta, v, Boolean(allowed)), delta);
   }
   /** Sets `length` elements from `dst` to `value`; throws RangeError when out of bounds. */
   fill(cx: AsContext<any>, dst: number, value: Val, length: number): void {
@@ -116,4 +142,9 @@ function inBounds(t: TableObject, at: number, length: number): void {
   if (!Number.isSafeInteger(at) || !Number.isSafeInteger(length) || at < 0 || length < 0 || at + length > t.length) {
     throw new RangeError('out of bounds table access');
   }
+}
+
+function grown(old: number, delta: number): number {
+  if (old < 0) throw new RangeError(`failed to grow table by ${delta}`);
+  return old;
 }

@@ -192,11 +192,16 @@ export function compileMemoryOp(fc: FunctionCompiler, code: number, mem: MemArg)
       const delta = fc.pop();
       fc.spillNonPure();
       const t = fc.temp(m.address64 ? I64 : I32);
+      const pages = m.address64 ? fc.index64(delta) : `${operand(delta)} >>> 0`;
+      // In generator code the store's async limiter may answer later (Store.limiterAsync).
+      const grow = fc.callPrefix === ''
+        ? `${fc.memory(index)}.growFromWasm(${pages})`
+        : `yield* ${fc.helper('growMemoryAsync')}(${fc.memory(index)}${m.shared ? '.owner' : ''}, ${pages})`;
       if (m.address64) {
-        fc.emit(`${t} = ${fc.memory(index)}.growFromWasm(${fc.index64(delta)}); ${t}h = ${t} < 0 ? -1 : 0;`);
+        fc.emit(`${t} = ${grow}; ${t}h = ${t} < 0 ? -1 : 0;`);
         fc.push(simpleEntry(I64, t, `${t}h`));
       } else {
-        fc.emit(`${t} = ${fc.memory(index)}.growFromWasm(${operand(delta)} >>> 0);`);
+        fc.emit(`${t} = ${grow};`);
         fc.push(simpleEntry(I32, t));
       }
       fc.reloadViews();

@@ -64,7 +64,11 @@ export function compileRefTableOp(fc: FunctionCompiler, code: number): void {
       const [init, n] = fc.settle(2) as [Entry, Entry];
       const out = fc.temp(is64 ? I64 : I32);
       const delta = fc.fuelPerUnit(idx(t, n));
-      fc.emit(`${out} = ${fc.tableObject(t)}.growFromWasm(${delta}, ${init.code});${is64 ? ` ${out}h = ${out} < 0 ? -1 : 0;` : ''}`);
+      // In generator code the store's async limiter may answer later (Store.limiterAsync).
+      const grow = fc.callPrefix === ''
+        ? `${fc.tableObject(t)}.growFromWasm(${delta}, ${init.code})`
+        : `yield* ${fc.helper('growTableAsync')}(${fc.tableObject(t)}, ${delta}, ${init.code})`;
+      fc.emit(`${out} = ${grow};${is64 ? ` ${out}h = ${out} < 0 ? -1 : 0;` : ''}`);
       // A store's resource limiter is host code, and may grow a memory.
       fc.reloadViews();
       fc.push(simpleEntry(is64 ? I64 : I32, out, is64 ? `${out}h` : ''));

@@ -2,7 +2,8 @@
 // reaching an import (which may be an async host function), a call through a reference or through a
 // table that the outside can write (whose target may be either; a table only the module fills
 // reaches its own functions), a tail call (the trampoline calls any function), a fuel or epoch
-// check (which may yield), or a direct call of a function that can. Every other function stays
+// check (which may yield), a memory.grow or table.grow (an async limiter may answer later), or a
+// direct call of a function that can. Every other function stays
 // plain JS, as fast as without async support: its callers call it directly, and the runtime gives
 // it a generator entry for calls from outside (exports, tables, references, other modules).
 
@@ -73,7 +74,8 @@ function suspendingFunctions(m: ModuleInfo, fuelOrEpochs: boolean): boolean[] {
   return suspends;
 }
 
-const CALLS_OUT: ReadonlySet<number> = new Set([Op.CallRef, Op.ReturnCall, Op.ReturnCallIndirect, Op.ReturnCallRef]);
+// A growth asks the store's limiter, which may be async (Store.limiterAsync).
+const CALLS_OUT: ReadonlySet<number> = new Set([Op.CallRef, Op.ReturnCall, Op.ReturnCallIndirect, Op.ReturnCallRef, Op.MemoryGrow, Op.TableGrow]);
 
 /** Per table: the functions it can ever hold when it only holds the module's own, else null. */
 function ownTableTargets(m: ModuleInfo): (number[] | null)[] {

@@ -8,7 +8,10 @@ import { epochReached, outOfFuel } from './interrupts.js';
 import { DEPTH, TAIL, pendingTail } from './slots.js';
 import type { StoreObject } from './store.js';
 import type { LoweredFn, WasmFunc } from './func.js';
-import { HostThrow } from './traps.js';
+import { HostThrow, embedderError, runEmbedderCode } from './traps.js';
+import type { MemoryObject } from './memory.js';
+import type { TableObject } from './table.js';
+import type { GrowVerdict } from './store.js';
 import { useClosureForms } from './dynamic-code.js';
 
 /** Yielded by generated code that wants the event loop to run before it goes on (an epoch yield). */
@@ -133,4 +136,26 @@ export function* outOfFuelAsync(store: StoreObject, fuel: number): Generator<Sus
   store.fuelReserve = total - store.fuel;
   yield EVENT_LOOP_TURN;
   return store.fuel;
+}
+
+/** memory.grow in generator code: the store's async limiter may answer later (Store.limiterAsync). */
+export function* growMemoryAsync(memory: MemoryObject, delta: number): Generator<Suspension, number, unknown> {
+  const allowed = yield* awaitVerdict(runEmbedderCode(() => memory.growVerdict(delta)));
+  return runEmbedderCode(() => memory.growAllowed(delta, allowed));
+}
+
+/** table.grow in generator code: the store's async limiter may answer later (Store.limiterAsync). */
+export function* growTableAsync(table: TableObject, delta: number, init: unknown): Generator<Suspension, number, unknown> {
+  const allowed = yield* awaitVerdict(runEmbedderCode(() => table.growVerdict(delta)));
+  return runEmbedderCode(() => table.growAllowed(delta, init, allowed));
+}
+
+function* awaitVerdict(verdict: GrowVerdict): Generator<Suspension, boolean, unknown> {
+  if (typeof verdict === 'boolean') return verdict;
+  if (verdict === null || typeof verdict !== 'object' || typeof verdict.then !== 'function') return Boolean(verdict);
+  try {
+    return Boolean(yield verdict);
+  } catch (e) {
+    throw embedderError(e);
+  }
 }

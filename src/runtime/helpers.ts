@@ -6,7 +6,7 @@ import { isCanonicalSubtype } from '../validate/type-registry.js';
 import { absBits, copysign, f32FromBits, f32ToBits, f64FromHalves, nearest, negBits, quietNaN } from './float-bits.js';
 import type { NaNBox } from '../core/nan-boxing.js';
 import { canonNaN, epochReached, outOfFuel } from './interrupts.js';
-import { epochReachedAsync, outOfFuelAsync, runTailAsync } from './async-calls.js';
+import { epochReachedAsync, growMemoryAsync, growTableAsync, outOfFuelAsync, runTailAsync } from './async-calls.js';
 import { EXCEPTION_HELPERS } from './exceptions.js';
 import { GC_HELPERS } from './gc.js';
 import { ATOMIC_HELPERS } from './atomics.js';
@@ -249,7 +249,7 @@ export const HELPERS = {
   f32ConvertI64S, f32ConvertI64U, f64Bits, i64DivS, i64RemS, i64DivU, i64RemU,
   memoryInit, memoryCopy, memoryFill, indirectTarget, refTarget, refNonNull,
   tableGet, tableSet, tableFill, tableCopy, tableInit, runTail, depthExceeded, outOfFuel, epochReached, canonNaN,
-  runTailAsync, epochReachedAsync, outOfFuelAsync,
+  runTailAsync, epochReachedAsync, outOfFuelAsync, growMemoryAsync, growTableAsync,
   ...EXCEPTION_HELPERS,
   ...GC_HELPERS,
   ...ATOMIC_HELPERS,

@@ -6,7 +6,7 @@
 // the memory's size: exposeBuffer gives it one, and the growth after that makes an exact one again.
 
 import type { MemoryType } from '../core/types.js';
-import type { ResourceLimiter, StoreObject } from './store.js';
+import { verdictNow, type GrowVerdict, type ResourceLimiter, type ResourceLimiterAsync, type StoreObject } from './store.js';
 import { runEmbedderCode } from './traps.js';
 
 /** The largest memory an ArrayBuffer can back here; larger growth fails like an allocation failure. */
@@ -69,18 +69,34 @@ export class MemoryObject {
    * is asked first and told about failures; either may throw, which makes the growth trap.
    */
   grow(delta: number): number {
+    return this.growAllowed(delta, verdictNow(this.growVerdict(delta)));
+  }
+
+  /** The store's limiter's answer to growing by `delta` pages (true without a limiter or for 0 pages). */
+  growVerdict(delta: number): GrowVerdict {
+    const limiter = this.store?.limiter ?? null;
+    if (limiter === null || delta === 0) return true;
+    const old = this.currentPages();
+    const max = this.type.limits.max === null ? null : this.type.limits.max * this.pageSize;
+    return limiter.memoryGrowing(old * this.pageSize, (old + delta) * this.pageSize, max);
+  }
+
+  /** The size in pages the next growth starts from. */
+  protected currentPages(): number {
+    return this.pages;
+  }
+
+  /** Grows by `delta` pages once the limiter has answered `allowed`: the old size, or -1. */
+  growAllowed(delta: number, allowed: boolean): number {
     const old = this.pages;
     if (delta === 0) {
       // Nothing changes here, but the JS API still replaces the buffer, so the hook runs.
       this.onGrow?.(this.bytes.buffer as ArrayBuffer);
       return old;
     }
-    const pages = old + delta;
+    if (!allowed) return -1;
     const limiter = this.store?.limiter ?? null;
-    if (limiter) {
-      const max = this.type.limits.max === null ? null : this.type.limits.max * this.pageSize;
-      if (!limiter.memoryGrowing(old * this.pageSize, pages * this.pageSize, max)) return -1;
-    }
+    const pages = old + delta;
     const size = pages * this.pageSize;
     if (pages > this.maxPages || size > MAX_BYTES) return failed(limiter, 'memory maximum size exceeded');
     const oldBuffer = this.bytes.buffer as ArrayBuffer;
@@ -122,7 +138,7 @@ function allocate(size: number): ArrayBuffer | null {
   }
 }
 
-function failed(limiter: ResourceLimiter | null, message: string): -1 {
+function failed(limiter: ResourceLimiter | ResourceLimiterAsync | null, message: string): -1 {
   limiter?.memoryGrowFailed?.(new Error(message));
   return -1;
 }

@@ -3,7 +3,7 @@
 
 import type { MemoryType } from '../core/types.js';
 import { MemoryObject } from './memory.js';
-import type { ResourceLimiter } from './store.js';
+import type { ResourceLimiter, ResourceLimiterAsync } from './store.js';
 
 /**
  * What another agent (a Worker) needs to use the same memory: two SharedArrayBuffers in a plain
@@ -187,14 +187,11 @@ export class SharedMemoryObject extends MemoryObject {
    * or -1 (the maximum, the store's limiter when the memory was made in a store, allocation). The
    * lock is held only while the buffer grows and the new size is published; it never waits for wasm.
    */
-  override grow(delta: number): number {
+  override growAllowed(delta: number, allowed: boolean): number {
     const old = this.size();
     if (delta === 0) return old;
+    if (!allowed) return -1;
     const limiter = this.store?.limiter ?? null;
-    if (limiter) {
-      const max = this.type.limits.max === null ? null : this.type.limits.max * this.pageSize;
-      if (!limiter.memoryGrowing(old * this.pageSize, (old + delta) * this.pageSize, max)) return -1;
-    }
     let result: number | string;
     this.lock();
     try {
@@ -204,6 +201,10 @@ export class SharedMemoryObject extends MemoryObject {
     }
     this.sync();
     return typeof result === 'number' ? result : failed(limiter, result);
+  }
+
+  protected override currentPages(): number {
+    return this.size();
   }
 
   /** Under the lock: the old size, or why growing failed. */
@@ -230,7 +231,7 @@ export class SharedMemoryObject extends MemoryObject {
   }
 }
 
-function failed(limiter: ResourceLimiter | null, message: string): -1 {
+function failed(limiter: ResourceLimiter | ResourceLimiterAsync | null, message: string): -1 {
   limiter?.memoryGrowFailed?.(new Error(message));
   return -1;
 }

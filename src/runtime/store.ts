@@ -23,6 +23,44 @@ export interface ResourceLimiter {
   readonly memories: number;
 }
 
+/**
+ * Wasmtime's ResourceLimiterAsync (Store.limiterAsync, with Config.asyncSupport): a ResourceLimiter
+ * whose growth questions may be answered later. Where wasm or the API can wait (callAsync,
+ * instantiateAsync, Memory.growAsync, Table.growAsync, Memory.newAsync, Table.newAsync) a promise
+ * is awaited; a promise met where nothing can wait makes that call fail with an error saying so.
+ */
+export interface ResourceLimiterAsync {
+  /** As ResourceLimiter.memoryGrowing; a rejection is like a throw (the growth traps). */
+  memoryGrowing(current: number, desired: number, maximum: number | null): boolean | PromiseLike<boolean>;
+  memoryGrowFailed?(error: Error): void;
+  /** As ResourceLimiter.tableGrowing; a rejection is like a throw (the growth traps). */
+  tableGrowing(current: number, desired: number, maximum: number | null): boolean | PromiseLike<boolean>;
+  tableGrowFailed?(error: Error): void;
+  readonly instances: number;
+  readonly tables: number;
+  readonly memories: number;
+}
+
+/** A limiter's answer to a growth question: at once, or (an async limiter's) later. */
+export type GrowVerdict = boolean | PromiseLike<boolean>;
+
+const CANNOT_WAIT = "the store's async resource limiter answered with a promise where nothing can wait for it: "
+  + 'grow with Memory.growAsync or Table.growAsync, create with Memory.newAsync or Table.newAsync, '
+  + 'instantiate with instantiateAsync and call with callAsync';
+
+/**
+ * A verdict needed now (a synchronous growth, creation or instantiation): a promise is refused
+ * with an error naming the async forms (its rejection, if any, is dropped, not left unhandled).
+ */
+export function verdictNow(verdict: GrowVerdict): boolean {
+  if (typeof verdict === 'boolean') return verdict;
+  if (verdict !== null && typeof verdict === 'object' && typeof verdict.then === 'function') {
+    verdict.then(undefined, () => {});
+    throw new Error(CANNOT_WAIT);
+  }
+  return Boolean(verdict);
+}
+
 /** Wasmtime's CallHook: the four transitions between the host and wasm. */
 export type CallHookKind = 'CallingWasm' | 'ReturningFromWasm' | 'CallingHost' | 'ReturningFromHost';
 
@@ -53,7 +91,8 @@ export class StoreObject {
   epochDeadlineCallback: ((store: StoreObject) => number) | null = null;
   /** Set by the deadline callback to make generator code yield to the event loop (Config.asyncSupport). */
   yieldAtDeadline = false;
-  limiter: ResourceLimiter | null = null;
+  /** Store.limiter's or Store.limiterAsync's limiter; only an async one answers with promises. */
+  limiter: ResourceLimiter | ResourceLimiterAsync | null = null;
   /**
    * How many times a memory of this store replaced its views (grew past its buffer, or gave JS an
    * exact one). Running generated code keeps the views it read; epochReached compares this count

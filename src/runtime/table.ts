@@ -2,7 +2,7 @@
 // so generated code can keep the array itself as a closure constant.
 
 import type { TableType } from '../core/types.js';
-import type { StoreObject } from './store.js';
+import { verdictNow, type GrowVerdict, type StoreObject } from './store.js';
 import { runEmbedderCode } from './traps.js';
 
 const MAX_TABLE_LENGTH = 10_000_000;
@@ -37,11 +37,23 @@ export class TableObject {
    * store's limiter is asked first and told about failures; either may throw (the growth traps).
    */
   grow(delta: number, init: unknown): number {
-    const old = this.elems.length;
+    return this.growAllowed(delta, init, verdictNow(this.growVerdict(delta)));
+  }
+
+  /** The store's limiter's answer to growing by `delta` elements (true without a limiter). */
+  growVerdict(delta: number): GrowVerdict {
     const limiter = this.store?.limiter ?? null;
-    if (limiter && !limiter.tableGrowing(old, old + delta, this.type.limits.max)) return -1;
+    if (limiter === null) return true;
+    const old = this.elems.length;
+    return limiter.tableGrowing(old, old + delta, this.type.limits.max);
+  }
+
+  /** Grows by `delta` elements once the limiter has answered `allowed`: the old length, or -1. */
+  growAllowed(delta: number, init: unknown, allowed: boolean): number {
+    if (!allowed) return -1;
+    const old = this.elems.length;
     if (delta > this.maxLength - old) {
-      limiter?.tableGrowFailed?.(new Error('table maximum size exceeded'));
+      this.store?.limiter?.tableGrowFailed?.(new Error('table maximum size exceeded'));
       return -1;
     }
     for (let i = 0; i < delta; i++) this.elems.push(init);

@@ -20,8 +20,16 @@ export function runEmbedderCode<T>(f: () => T): T {
   try {
     return f();
   } catch (e) {
-    throw isInstance(e, Trap) || isStackOverflow(e) ? e : new HostThrow(e);
+    throw embedderError(e);
   }
+}
+
+/**
+ * What embedder code threw (or its promise rejected with), as it must leave wasm (runEmbedderCode);
+ * one already wrapped (a refused suspension thrown back into the stack) stays as it is.
+ */
+export function embedderError(e: unknown): unknown {
+  return e instanceof HostThrow || isInstance(e, Trap) || isStackOverflow(e) ? e : new HostThrow(e);
 }
 
 /** Creates a trap with a deep enough JS stack to recover the wasm backtrace. */
