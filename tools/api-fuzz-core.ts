@@ -242,6 +242,22 @@ export function runApiFuzz(seed: number, count: number): ApiFuzzResult {
       return instances[3]!.getFunc(s4, pick(['f', 'n', 'tr']))!.call(s4, args(2));
     },
     () => pick(stores).epochDeadlineCallback(() => pick([UpdateDeadline.yield(1), { kind: 'yield', delta: any() }, UpdateDeadline.continue(1)])),
+    // Async limits: answers at once, later, rejected or anything; growth from wasm and the host, sync and async.
+    () => {
+      const s = rnd() < 0.8 ? s4 : pick(stores);
+      const answer = () => pick([() => true, () => false, () => Promise.resolve(rnd() < 0.5), () => Promise.reject(new Error('quota')), any])();
+      s.limiterAsync(rnd() < 0.8 ? { memoryGrowing: answer, tableGrowing: answer, instances: 10, tables: 10, memories: 10 } : any());
+      const memory = instances[3]!.getMemory(s4, 'm');
+      return pick([
+        () => memory?.growAsync(rnd() < 0.8 ? s : store(), rnd() < 0.7 ? 1 : any()),
+        () => memory?.grow(rnd() < 0.8 ? s : store(), 1),
+        () => Memory.newAsync(s, rnd() < 0.7 ? { limits: { min: 1, max: null }, address64: false, shared: false, pageSizeLog2: 16 } : any()),
+        () => Table.newAsync(s, any(), rnd() < 0.5 ? Val.funcref(null) : any()),
+        () => Instance.newAsync(s, pick([m1, m3, m4, any()]), []),
+        () => instances[3]!.getFunc(s4, pick(['f', 'n', 'tr']))!.callAsync(s, args(2)),
+        () => new Memory(s, { limits: { min: 0, max: null }, address64: false, shared: false, pageSizeLog2: 16 }),
+      ])();
+    },
   ];
 
   const findings = new Map<string, Finding>();

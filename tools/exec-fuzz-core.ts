@@ -475,13 +475,13 @@ const SUSPENDING = threadsEngine({ compilation: 'lazy', asyncSupport: true, epoc
  * through callAsync, with the epoch deadline reached at every function entry and loop header and
  * the deadline callback yielding to the event loop at seeded random ones (one in `rarity`, at most
  * `maxYields` per module), and fuel given in slices of a random size (a yield whenever one runs
- * out), so calls suspend and resume inside every code shape the generator makes.
- * Each call must agree with the default code called synchronously: outcome, globals and memory.
+ * out), and an async resource limiter answering memory.grow and table.grow with a promise at random,
+ * so calls suspend and resume inside every code shape the generator makes. Each call must agree with the default code called synchronously: outcome, globals and memory.
  * Returns null, or what differed. A call that exhausts the stack ends the comparison (the two run
- * different amounts of code before it). Counts the epoch yields into `stats.suspensions` (the fuel
- * yields are not counted).
+ * different amounts of code before it). Counts the epoch yields into `stats.suspensions` and the
+ * limiter's promises into `stats.growthWaits` (the fuel yields are not counted).
  */
-export async function compareSuspended(plan: ModulePlan, seed: number, stats: { suspensions: number }, rarity = 16, maxYields = 40): Promise<{ call: string; detail: string } | null> {
+export async function compareSuspended(plan: ModulePlan, seed: number, stats: { suspensions: number; growthWaits?: number }, rarity = 16, maxYields = 40): Promise<{ call: string; detail: string } | null> {
   if (plan.hostImports.length > 0) return null;
   const plainStore = new Store(engines.lazy);
   const plain = apiSide('lazy', plainStore, new Instance(plainStore, new Module(engines.lazy, plan.bytes), []), plan);
@@ -498,6 +498,14 @@ export async function compareSuspended(plan: ModulePlan, seed: number, stats: { 
     return UpdateDeadline.yield(0);
   });
   store.setEpochDeadline(0);
+  // An async limiter that allows everything (so outcomes match the default code's), answering with
+  // a promise half the time a wait is possible: memory.grow and table.grow suspend too.
+  const answer = (): boolean | Promise<boolean> => {
+    if (!mayYield || rng.below(2) !== 0) return true;
+    stats.growthWaits = (stats.growthWaits ?? 0) + 1;
+    return Promise.resolve(true);
+  };
+  store.limiterAsync({ memoryGrowing: answer, tableGrowing: answer, instances: 1e9, tables: 1e9, memories: 1e9 });
   const instance = await Instance.newAsync(store, new Module(SUSPENDING, plan.bytes), []);
   const suspended = apiSide('async', store, instance, plan);
   try {

@@ -1,6 +1,7 @@
 // Suspension fuzzing: the execution fuzzer's modules without host imports run on generator code
 // (Config.asyncSupport) through callAsync, yielding to the event loop at seeded random epoch
-// deadlines and whenever a random slice of fuel runs out (compareSuspended in exec-fuzz-core.ts);
+// deadlines, whenever a random slice of fuel runs out and when an async limiter answers a growth
+// with a promise (compareSuspended in exec-fuzz-core.ts);
 // those with host imports run on a JSPI namespace, every import Suspending and every export called
 // through promising (compareJspi). Both against the default code called synchronously.
 // Usage: npx tsx tools/suspend-fuzz.ts [--seed N] [--count N] [--rarity R] [--split-everywhere]
@@ -23,7 +24,7 @@ if (args.includes('--split-everywhere')) forceSplitEverywhere(true);
 // The engines are made as the module loads, after the switch above.
 const { compareJspi, compareSuspended } = await import('./exec-fuzz-core.js');
 
-const stats = { suspensions: 0 };
+const stats = { suspensions: 0, growthWaits: 0 };
 let compared = 0;
 let jspiModules = 0;
 let calls = 0;
@@ -41,5 +42,5 @@ for (let i = 0; i < count; i++) {
   }
 }
 console.log(`suspend-fuzz: seed ${seed}, ${count} modules (${compared} through callAsync, ${jspiModules} with host imports through JSPI), ${calls} calls, `
-  + `${stats.suspensions} epoch yields (and fuel yields, not counted), ${differences} differences, ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  + `${stats.suspensions} epoch yields, ${stats.growthWaits} growths waiting for the limiter (and fuel yields, not counted), ${differences} differences, ${((performance.now() - started) / 1000).toFixed(1)} s`);
 process.exitCode = differences > 0 ? 1 : 0;
