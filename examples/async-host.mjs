@@ -1,6 +1,7 @@
 // Async host functions (Config.asyncSupport): the plugin calls `lookup` as if it were synchronous,
 // the host answers after an await, and the event loop keeps running meanwhile. Then a long
-// computation shares the thread with a timer by yielding at every epoch deadline.
+// computation shares the thread with a timer by yielding at every epoch deadline. Last, memory
+// growth waits for an async resource limiter (a quota service, say).
 //
 //   npm run build && node examples/async-host.mjs
 
@@ -22,7 +23,9 @@ const plugin = new Module(engine, `(module
       (local.set $sum (i32.add (local.get $sum) (call $lookup (local.get $n))))
       (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
     (local.get $sum))
-  (func (export "spin") (loop $l (br $l))))`);
+  (func (export "spin") (loop $l (br $l)))
+  (memory 1)
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))`);
 
 const store = new Store(engine);
 store.setEpochDeadline(1_000_000);
@@ -50,3 +53,18 @@ try {
   console.log(`spin: stopped by a timer on the same thread: ${e instanceof Trap ? e.code : e} after ${Date.now() - started >= 50 ? 'at least' : 'less than'} 50 ms`);
 }
 await epochTicker.terminate();
+
+// The quota is asked asynchronously; memory.grow waits for the answer and returns -1 when refused.
+const quota = { bytes: 3 * 65536 };
+store.limiterAsync({
+  async memoryGrowing(_current, desired) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    return desired <= quota.bytes;
+  },
+  tableGrowing: () => true,
+  instances: 10, tables: 10, memories: 10,
+});
+store.epochDeadlineTrap();
+store.setEpochDeadline(1_000_000_000);
+const grow = instance.getFunc(store, 'grow').typed(store);
+console.log(`grow by 2 pages: ${await grow.callAsync(store, 2)}, then by 1 more: ${await grow.callAsync(store, 1)} (over the quota)`);
