@@ -136,32 +136,41 @@ export function releaseInstance(store: Store<any>, module: ModuleInfo): void {
 
 /** Checks and counts a memory the host creates. */
 export function admitMemory(store: Store<any>, type: MemoryType): void {
-  checkCount(store, 'memories', 1);
-  answerNow(store, [memoryQuestion(type)]);
-  store.raw.memoryCount++;
+  admitOne(store, 'memories', memoryQuestion(type));
 }
 
 /** `admitMemory` where an async limiter's answer is awaited. */
-export async function admitMemoryAsync(store: Store<any>, type: MemoryType): Promise<void> {
-  checkCount(store, 'memories', 1);
-  await answerLater(store, [memoryQuestion(type)]);
-  checkCount(store, 'memories', 1);
-  store.raw.memoryCount++;
+export function admitMemoryAsync(store: Store<any>, type: MemoryType): Promise<void> {
+  return admitOneAsync(store, 'memories', memoryQuestion(type));
 }
 
 /** Checks and counts a table the host creates. */
 export function admitTable(store: Store<any>, type: TableType): void {
-  checkCount(store, 'tables', 1);
-  answerNow(store, [tableQuestion(type)]);
-  store.raw.tableCount++;
+  admitOne(store, 'tables', tableQuestion(type));
 }
 
 /** `admitTable` where an async limiter's answer is awaited. */
-export async function admitTableAsync(store: Store<any>, type: TableType): Promise<void> {
-  checkCount(store, 'tables', 1);
-  await answerLater(store, [tableQuestion(type)]);
-  checkCount(store, 'tables', 1);
-  store.raw.tableCount++;
+export function admitTableAsync(store: Store<any>, type: TableType): Promise<void> {
+  return admitOneAsync(store, 'tables', tableQuestion(type));
+}
+
+function admitOne(store: Store<any>, kind: 'memories' | 'tables', question: SizeQuestion): void {
+  checkCount(store, kind, 1);
+  answerNow(store, [question]);
+  countOne(store, kind);
+}
+
+async function admitOneAsync(store: Store<any>, kind: 'memories' | 'tables', question: SizeQuestion): Promise<void> {
+  checkCount(store, kind, 1);
+  await answerLater(store, [question]);
+  // Others may have been counted while the limiter answered.
+  checkCount(store, kind, 1);
+  countOne(store, kind);
+}
+
+function countOne(store: Store<any>, kind: 'memories' | 'tables'): void {
+  if (kind === 'memories') store.raw.memoryCount++;
+  else store.raw.tableCount++;
 }
 
 /** A question for the store's limiter about a new memory's or table's size, and the refusal it may earn. */
