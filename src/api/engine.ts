@@ -7,6 +7,7 @@ import { newEpochCounter } from '../runtime/store.js';
 import { resolveConfig, type Config, type ResolvedConfig } from './config.js';
 import { sha256, toHex } from './crypto/sha256.js';
 import { utf8Bytes } from '../core/utf8.js';
+import { isSerializedModule } from './serialize.js';
 
 /** The compilation environment shared by modules and stores (Wasmtime's Engine). */
 export class Engine {
@@ -29,6 +30,21 @@ export class Engine {
    */
   incrementEpoch(): void {
     Atomics.add(this.epoch, 0, 1);
+  }
+
+  /** Whether `a` and `b` are the same engine (Wasmtime's Engine::same), so their modules and stores mix. */
+  static same(a: Engine, b: Engine): boolean {
+    return a === b;
+  }
+
+  /**
+   * What `bytes` hold if they are a compiled artifact (Wasmtime's Engine::detect_precompiled):
+   * 'module' for the output of Module.serialize (to load with Module.deserialize), null for
+   * anything else, such as a wasm binary. It says nothing about whether this engine accepts it.
+   */
+  static detectPrecompiled(bytes: Uint8Array | ArrayBuffer): 'module' | null {
+    if (!(bytes instanceof Uint8Array) && !(bytes instanceof ArrayBuffer)) throw new TypeError('Engine.detectPrecompiled: expected a Uint8Array or an ArrayBuffer');
+    return isSerializedModule(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)) ? 'module' : null;
   }
 
   /** The current epoch. */

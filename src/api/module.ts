@@ -149,6 +149,24 @@ export class Module implements ModuleCode {
     return this.info.exports.map((e) => ({ name: e.name, type: this.exportType(e.kind, e.index) }));
   }
 
+  /**
+   * What instantiating this module asks of a store (Wasmtime's Module::resources_required): the
+   * memories and tables it defines (imported ones are not counted) and the largest initial size
+   * among them, in pages and in elements (null when it defines none). A plugin host can refuse a
+   * module before instantiating it, or size a store's limits.
+   */
+  resourcesRequired(): ResourcesRequired {
+    const memories = this.info.memories.slice(this.info.numImportedMemories);
+    const tables = this.info.tableDefs.map((t) => t.type);
+    const largest = (sizes: number[]) => (sizes.length === 0 ? null : Math.max(...sizes));
+    return {
+      numMemories: memories.length,
+      maxInitialMemorySize: largest(memories.map((m) => m.limits.min)),
+      numTables: tables.length,
+      maxInitialTableSize: largest(tables.map((t) => t.limits.min)),
+    };
+  }
+
   /** The contents of every custom section called `name`, in module order (copies). */
   customSections(name: string): Uint8Array[] {
     return this.info.customSections.filter((s) => s.name === name).map((s) => s.data.slice());
@@ -227,6 +245,18 @@ export class Module implements ModuleCode {
       case 'tag': return { kind, type: this.funcType(m.tags[index]!.typeIndex) };
     }
   }
+}
+
+/** What instantiating a module asks of a store (Module.resourcesRequired). */
+export interface ResourcesRequired {
+  /** Memories the module defines. */
+  readonly numMemories: number;
+  /** The largest initial size of those memories, in pages (null: it defines none). */
+  readonly maxInitialMemorySize: number | null;
+  /** Tables the module defines. */
+  readonly numTables: number;
+  /** The largest initial size of those tables, in elements (null: it defines none). */
+  readonly maxInitialTableSize: number | null;
 }
 
 /** Generated code that came with a module: serialized source (evaluated), or a precompiled factory. */

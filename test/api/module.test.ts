@@ -77,3 +77,23 @@ test('VERSION is the package version', () => {
   const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8'));
   assert.equal(VERSION, pkg.version);
 });
+
+test('resourcesRequired counts the memories and tables a module defines, not those it imports', () => {
+  const engine = new Engine();
+  const m = new Module(engine, `(module (import "env" "mem" (memory 50)) (import "env" "t" (table 90 funcref))
+    (memory 3) (memory 7 9) (table 4 funcref) (table 2 externref))`);
+  assert.deepEqual(m.resourcesRequired(), { numMemories: 2, maxInitialMemorySize: 7, numTables: 2, maxInitialTableSize: 4 });
+  assert.deepEqual(new Module(engine, '(module)').resourcesRequired(), { numMemories: 0, maxInitialMemorySize: null, numTables: 0, maxInitialTableSize: null });
+});
+
+test('Engine.detectPrecompiled tells a serialized module from wasm bytes; Engine.same compares engines', () => {
+  const engine = new Engine();
+  const wasm = parseWat('(module (func (export "f")))');
+  assert.equal(Engine.detectPrecompiled(new Module(engine, wasm).serialize()), 'module');
+  assert.equal(Engine.detectPrecompiled(new Module(engine, wasm).serialize().buffer as ArrayBuffer), 'module');
+  assert.equal(Engine.detectPrecompiled(wasm), null);
+  assert.equal(Engine.detectPrecompiled(new Uint8Array(0)), null);
+  assert.throws(() => Engine.detectPrecompiled('wasm' as unknown as Uint8Array), TypeError);
+  assert.equal(Engine.same(engine, engine), true);
+  assert.equal(Engine.same(engine, new Engine()), false);
+});
