@@ -21,6 +21,7 @@ export class I31 {
   static wrappingI32(n: number): I31 {
     return new I31((n << 1) >> 1);
   }
+  /** The low 31 bits of `n` read as unsigned (the same i31 as wrappingI32's). */
   static wrappingU32(n: number): I31 {
     return I31.wrappingI32(n);
   }
@@ -51,7 +52,7 @@ const handles = new WeakMap<object, AnyRef>();
  * subclasses StructRef and ArrayRef.
  */
 export class AnyRef {
-  protected constructor(readonly store: Store<any>, /** @internal what wasm sees */ readonly raw: unknown) {}
+  protected constructor(/** The store it belongs to (using it with another store throws). */ readonly store: Store<any>, /** @internal what wasm sees */ readonly raw: unknown) {}
 
   /** An i31ref (Wasmtime's AnyRef::from_i31). */
   static fromI31(cx: AsContext<any>, value: I31): AnyRef {
@@ -102,31 +103,37 @@ export class AnyRef {
     return (a === null ? null : a.raw) === (b === null ? null : b.raw);
   }
 
+  /** Whether it is an i31. */
   isI31(cx: AsContext<any>): boolean {
     expectKind(this, AnyRef, 'isI31');
     checkStore(cx, this);
     return isI31(this.raw);
   }
+  /** Its i31 value, or null when it is not an i31. */
   asI31(cx: AsContext<any>): I31 | null {
     expectKind(this, AnyRef, 'asI31');
     checkStore(cx, this);
     return this.isI31(cx) ? I31.wrappingI32(this.raw as number) : null;
   }
+  /** Whether it is a struct. */
   isStruct(cx: AsContext<any>): boolean {
     expectKind(this, AnyRef, 'isStruct');
     checkStore(cx, this);
     return this instanceof StructRef;
   }
+  /** It as a StructRef, or null when it is not a struct. */
   asStruct(cx: AsContext<any>): StructRef | null {
     expectKind(this, AnyRef, 'asStruct');
     checkStore(cx, this);
     return this.isStruct(cx) ? (this as unknown as StructRef) : null;
   }
+  /** Whether it is an array. */
   isArray(cx: AsContext<any>): boolean {
     expectKind(this, AnyRef, 'isArray');
     checkStore(cx, this);
     return this instanceof ArrayRef;
   }
+  /** It as an ArrayRef, or null when it is not an array. */
   asArray(cx: AsContext<any>): ArrayRef | null {
     expectKind(this, AnyRef, 'asArray');
     checkStore(cx, this);
@@ -292,6 +299,7 @@ export class ArrayRef extends AnyRef {
     return i;
   }
 
+  /** The number of elements. */
   len(cx: AsContext<any>): number {
     expectKind(this, ArrayRef, 'len');
     checkStore(cx, this);

@@ -14,7 +14,12 @@ const handles = new WeakMap<WasmException, ExnRef>();
 
 /** A reference to a wasm exception in one store: its tag and payload fields (Wasmtime's ExnRef). */
 export class ExnRef {
-  private constructor(readonly store: Store<any>, readonly raw: WasmException) {}
+  private constructor(
+    /** The store it belongs to (using it with another store throws). */ 
+    readonly store: Store<any>,
+    /** The runtime exception behind the handle. */
+    readonly raw: WasmException,
+  ) {}
 
   /**
    * A new exception of `tag` carrying `fields` (Wasmtime's ExnRef::new). Throw it from a host
@@ -83,7 +88,7 @@ export class ExnRef {
  * passes through wasm unchanged and uncatchable, as in Wasmtime.
  */
 export class ThrownException extends Error {
-  constructor(readonly exception: ExnRef) {
+  constructor(/** The exception wasm threw. */ readonly exception: ExnRef) {
     super('thrown Wasm exception');
   }
 }

@@ -16,7 +16,7 @@ export class ExternRef {
    */
   readonly raw: unknown;
 
-  private constructor(readonly store: Store<any>, private readonly value: unknown, wrapped: boolean) {
+  private constructor(/** The store it belongs to (using it with another store throws). */ readonly store: Store<any>, private readonly value: unknown, wrapped: boolean) {
     this.raw = wrapped ? value : this;
   }
 

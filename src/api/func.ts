@@ -28,7 +28,12 @@ export class Func {
   /** The function's type with canonical type ids in reference types. */
   private readonly ty: FuncType;
 
-  private constructor(readonly store: Store<any>, readonly raw: WasmFunc) {
+  private constructor(
+    /** The store it belongs to (using it with another store throws). */ 
+    readonly store: Store<any>,
+    /** The runtime function behind the handle. */
+    readonly raw: WasmFunc,
+  ) {
     this.ty = canonicalType(raw.type).composite as FuncType;
   }
 

@@ -12,7 +12,7 @@ import { storeOf, type AsContext, type Store } from './store.js';
 /** A module with its imports resolved by a Linker, ready to instantiate (Wasmtime's InstancePre). */
 export class InstancePre<T = unknown> {
   /** @internal Use Linker.instantiatePre. */
-  constructor(readonly module: Module, private readonly defs: readonly Definition[]) {
+  constructor(/** The module it instantiates. */ readonly module: Module, private readonly defs: readonly Definition[]) {
     // Host functions have a fixed type: check them now. Items are checked at each instantiation,
     // since tables and memories grow and their current size is what matches.
     module.imports().forEach((imp, i) => {

@@ -28,8 +28,11 @@ export class StoreLimits implements ResourceLimiter {
     readonly memorySize: number | null,
     /** Largest number of elements of any one table (null: no limit). */
     readonly tableElements: number | null,
+    /** How many instances the store may hold. */
     readonly instances: number,
+    /** How many tables the store may hold. */
     readonly tables: number,
+    /** How many memories the store may hold. */
     readonly memories: number,
     /** Whether a refused or failed growth traps instead of returning -1. */
     readonly trapOnGrowFailure: boolean,

@@ -25,7 +25,7 @@ export class Linker<T = unknown> {
   private readonly defs = new Map<string, Definition>();
   private shadowing = false;
 
-  constructor(readonly engine: Engine) {
+  constructor(/** The engine whose modules and stores it links. */ readonly engine: Engine) {
     checkEngine(engine, 'Linker');
   }
 

@@ -32,13 +32,18 @@ export type ExternType =
 
 /** One import of a module. */
 export interface ImportType {
+  /** The module name it is imported from. */
   readonly module: string;
+  /** The field name it is imported as. */
   readonly name: string;
+  /** What is imported, with its full type. */
   readonly type: ExternType;
 }
 /** One export of a module. */
 export interface ExportType {
+  /** The name it is exported as. */
   readonly name: string;
+  /** What is exported, with its full type. */
   readonly type: ExternType;
 }
 
@@ -63,7 +68,7 @@ export class Module implements ModuleCode {
    * Decodes, validates and (with eager compilation) compiles a module given as binary bytes or
    * in the text format (Wasmtime's Module::new); throws CompileError.
    */
-  constructor(readonly engine: Engine, source: ModuleSource) {
+  constructor(/** The engine it was compiled for. */ readonly engine: Engine, source: ModuleSource) {
     checkEngine(engine, 'Module');
     const config = engine.config;
     this.info = decodeModule(toBytes(source), config.features);

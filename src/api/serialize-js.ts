@@ -13,7 +13,9 @@ const FORMAT_TAG = 'tswasm-precompiled-js';
 
 /** The default export of a module written by Module.serializeJs (and `tswasm compile --js`). */
 export interface PrecompiledJs {
+  /** The artifact's format tag and version. */
   readonly format: string;
+  /** The tswasm version that wrote it. */
   readonly version: string;
   /** The configuration the code was generated for (Engine.fingerprint). */
   readonly fingerprint: string;

@@ -33,7 +33,7 @@ export class SharedMemory {
   constructor(engine: Engine, type: MemoryType);
   /** @internal */
   constructor(engine: Engine, type: MemoryType, raw: SharedMemoryObject);
-  constructor(readonly engine: Engine, type: MemoryType, raw?: SharedMemoryObject) {
+  constructor(/** The engine it belongs to (shared memories belong to no store). */ readonly engine: Engine, type: MemoryType, raw?: SharedMemoryObject) {
     if (raw !== undefined) {
       this.raw = raw;
       return;

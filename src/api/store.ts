@@ -42,7 +42,7 @@ export class Store<T = unknown> {
    * deadline starts at the current epoch, so wasm traps at once until `setEpochDeadline` is called
    * (as in Wasmtime).
    */
-  constructor(readonly engine: Engine, data?: T) {
+  constructor(/** The engine whose modules it instantiates. */ readonly engine: Engine, data?: T) {
     checkEngine(engine, 'Store');
     this.userData = data as T;
     this.raw = new StoreObject(engine.epoch);

@@ -15,6 +15,7 @@ type Lift = (comps: unknown[], i: number) => unknown;
 /** A function called with plain JS values (Wasmtime's TypedFunc). */
 export class TypedFunc {
   private constructor(
+    /** The store it belongs to (using it with another store throws). */ 
     readonly store: Store<any>,
     /** The untyped function behind it. */
     readonly func: Func,

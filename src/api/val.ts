@@ -18,7 +18,9 @@ import { storeOf, type AsContext, type Store } from './store.js';
 
 /** What a funcref Val holds: a Func handle (an interface here to keep the type import-cycle free). */
 export interface FuncHandle {
+  /** The store the function belongs to. */
   readonly store: Store<any>;
+  /** The runtime function behind the handle. */
   readonly raw: WasmFunc;
 }
 

@@ -6,7 +6,9 @@
  * `offset` is the byte offset in the binary (or -1).
  */
 export class CompileError extends Error {
+  /** The byte offset in the binary where decoding or validation failed, or -1. */
   readonly offset: number;
+  /** Whether the module is malformed (not in the format) rather than invalid. */
   readonly malformed: boolean;
   constructor(message: string, offset = -1, malformed = false) {
     super(offset >= 0 ? `${message} (at offset 0x${offset.toString(16)})` : message);
@@ -98,14 +100,19 @@ export const TRAP_MESSAGES: Readonly<Record<TrapCode, string>> = {
 
 /** One frame of a wasm backtrace: the function index within its module and its name, if known. */
 export interface FrameInfo {
+  /** The function's index in its module (imports included). */
   readonly funcIndex: number;
+  /** The function's name from the name section, if it has one. */
   readonly funcName: string | null;
+  /** The module's name from the name section, if it has one. */
   readonly moduleName: string | null;
 }
 
 /** A wasm trap. `backtrace` lists wasm frames, innermost first. */
 export class Trap extends RuntimeError {
+  /** What kind of trap it is. */
   readonly code: TrapCode;
+  /** The wasm frames active when it trapped, innermost first. */
   backtrace: FrameInfo[];
   constructor(code: TrapCode, message: string = TRAP_MESSAGES[code], backtrace: FrameInfo[] = []) {
     super(message);

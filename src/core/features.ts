@@ -3,6 +3,7 @@
 
 import type { Feature } from '../binary/opcodes.js';
 
+/** The name of a switchable Wasm feature, as `Config.features` takes it (snake_case, as Wasmtime's). */
 export type FeatureName =
   | Feature
   | 'multi_value' | 'mutable_global' | 'multi_memory' | 'memory64' | 'extended_const' | 'custom_page_sizes';

@@ -11,26 +11,45 @@ export type StorageType = number;
  */
 export type HeapType = number;
 
+/** The 32-bit integer value type. */
 export const I32 = 0x7f;
+/** The 64-bit integer value type (a bigint at the API). */
 export const I64 = 0x7e;
+/** The 32-bit float value type. */
 export const F32 = 0x7d;
+/** The 64-bit float value type. */
 export const F64 = 0x7c;
+/** The 128-bit vector value type (SIMD). */
 export const V128 = 0x7b;
+/** The packed 8-bit storage type (struct and array fields only). */
 export const I8 = 0x78;
+/** The packed 16-bit storage type (struct and array fields only). */
 export const I16 = 0x77;
 
 // Abstract heap types, valued as their binary encodings read as s33.
+/** The abstract heap type noexn: the bottom of the exception references. */
 export const HT_NOEXN = 0x74 - 0x80; // -0x0c
+/** The abstract heap type nofunc: the bottom of the function references. */
 export const HT_NOFUNC = 0x73 - 0x80;
+/** The abstract heap type noextern: the bottom of the external references. */
 export const HT_NOEXTERN = 0x72 - 0x80;
+/** The abstract heap type none: the bottom of the internal (any) references. */
 export const HT_NONE = 0x71 - 0x80;
+/** The abstract heap type func: every function. */
 export const HT_FUNC = 0x70 - 0x80;
+/** The abstract heap type extern: every host reference. */
 export const HT_EXTERN = 0x6f - 0x80;
+/** The abstract heap type any: every internal reference (GC objects, i31). */
 export const HT_ANY = 0x6e - 0x80;
+/** The abstract heap type eq: the references ref.eq can compare. */
 export const HT_EQ = 0x6d - 0x80;
+/** The abstract heap type i31: unboxed 31-bit integers. */
 export const HT_I31 = 0x6c - 0x80;
+/** The abstract heap type struct: every struct. */
 export const HT_STRUCT = 0x6b - 0x80;
+/** The abstract heap type array: every array. */
 export const HT_ARRAY = 0x6a - 0x80;
+/** The abstract heap type exn: every exception. */
 export const HT_EXN = 0x69 - 0x80;
 
 /** Every abstract heap type with its text name. */
@@ -54,6 +73,7 @@ const HEAP_BIAS = 0x20;
 /** Largest module-local type index a reference type can name (the binary format allows 1,000,000 types). */
 export const MAX_TYPE_INDEX = HEAP_MASK - HEAP_BIAS;
 
+/** The reference type to `heap` (an abstract heap type or a type index), nullable or not, exact or not. */
 export function refType(heap: HeapType, nullable: boolean, exact = false): ValType {
   return REF_BIT | (nullable ? NULLABLE_BIT : 0) | (exact ? EXACT_BIT : 0) | (heap + HEAP_BIAS);
 }
@@ -66,6 +86,7 @@ export function isNullable(t: ValType): boolean {
 export function isExact(t: ValType): boolean {
   return (t & EXACT_BIT) !== 0;
 }
+/** The heap type a reference type points to. */
 export function heapOf(t: ValType): HeapType {
   return (t & HEAP_MASK) - HEAP_BIAS;
 }
@@ -73,17 +94,29 @@ export function withNullable(t: ValType, nullable: boolean): ValType {
   return nullable ? t | NULLABLE_BIT : t & ~NULLABLE_BIT;
 }
 
+/** The reference type funcref (ref null func). */
 export const FUNCREF = refType(HT_FUNC, true);
+/** The reference type externref (ref null extern). */
 export const EXTERNREF = refType(HT_EXTERN, true);
+/** The reference type anyref (ref null any). */
 export const ANYREF = refType(HT_ANY, true);
+/** The reference type eqref (ref null eq). */
 export const EQREF = refType(HT_EQ, true);
+/** The reference type i31ref (ref null i31). */
 export const I31REF = refType(HT_I31, true);
+/** The reference type structref (ref null struct). */
 export const STRUCTREF = refType(HT_STRUCT, true);
+/** The reference type arrayref (ref null array). */
 export const ARRAYREF = refType(HT_ARRAY, true);
+/** The reference type exnref (ref null exn). */
 export const EXNREF = refType(HT_EXN, true);
+/** The reference type nullref (ref null none). */
 export const NULLREF = refType(HT_NONE, true);
+/** The reference type nullfuncref (ref null nofunc). */
 export const NULLFUNCREF = refType(HT_NOFUNC, true);
+/** The reference type nullexternref (ref null noextern). */
 export const NULLEXTERNREF = refType(HT_NOEXTERN, true);
+/** The reference type nullexnref (ref null noexn). */
 export const NULLEXNREF = refType(HT_NOEXN, true);
 
 export function isNumType(t: ValType): boolean {
@@ -101,9 +134,13 @@ export function isDefaultable(t: ValType): boolean {
   return !isRef(t) || isNullable(t);
 }
 
+/** A function type: its parameter and result types. */
 export interface FuncType {
+  /** Tells a function type from a struct or array type. */
   readonly kind: 'func';
+  /** The parameter types, in order. */
   readonly params: readonly ValType[];
+  /** The result types, in order. */
   readonly results: readonly ValType[];
 }
 export interface FieldType {
@@ -138,20 +175,31 @@ export interface Limits {
   readonly min: number;
   readonly max: number | null;
 }
+/** A memory's type. */
 export interface MemoryType {
+  /** Its minimum and maximum size, in pages. */
   readonly limits: Limits;
+  /** Whether it is addressed with i64 (memory64). */
   readonly address64: boolean;
+  /** Whether it is shared between threads (the threads proposal). */
   readonly shared: boolean;
   /** log2 of the page size: 16 by default; custom-page-sizes allows 0. */
   readonly pageSizeLog2: number;
 }
+/** A table's type. */
 export interface TableType {
+  /** The reference type of its elements. */
   readonly element: ValType;
+  /** Its minimum and maximum size, in elements. */
   readonly limits: Limits;
+  /** Whether it is indexed with i64 (memory64's table64). */
   readonly address64: boolean;
 }
+/** A global's type. */
 export interface GlobalType {
+  /** The type of its value. */
   readonly type: ValType;
+  /** Whether global.set and the API may change it. */
   readonly mutable: boolean;
 }
 export interface TagType {

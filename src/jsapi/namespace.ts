@@ -20,25 +20,43 @@ import { copyBufferSource, requireArgs } from './webidl.js';
 
 /** The shape of the object `createWebAssembly` returns (a superset of Node's `WebAssembly`). */
 export interface WebAssemblyNamespace {
+  /** Whether `bytes` are a valid module (WebAssembly.validate). */
   validate(bytes: unknown, options?: unknown): boolean;
+  /** Compiles `bytes` in a later job; resolves with a Module (WebAssembly.compile). */
   compile(bytes: unknown, options?: unknown): Promise<object>;
+  /** Compiles and instantiates bytes (resolving with `{ module, instance }`), or instantiates a Module (resolving with the instance). */
   instantiate(source: unknown, importObject?: unknown, options?: unknown): Promise<unknown>;
+  /** Compiles a Response (or a promise of one) with the `application/wasm` MIME type. */
   compileStreaming(source: unknown, options?: unknown): Promise<object>;
+  /** Compiles and instantiates a Response (or a promise of one); resolves with `{ module, instance }`. */
   instantiateStreaming(source: unknown, importObject?: unknown, options?: unknown): Promise<{ module: object; instance: object }>;
+  /** WebAssembly.Module: a compiled module, with imports(), exports() and customSections(). */
   readonly Module: ReturnType<typeof defineModule>;
+  /** WebAssembly.Instance: an instantiated module and its exports object. */
   readonly Instance: ReturnType<typeof defineInstance>;
+  /** WebAssembly.Memory: a linear memory, its buffer detached when it grows. */
   readonly Memory: ReturnType<typeof defineMemory>;
+  /** WebAssembly.Table: a table of references. */
   readonly Table: ReturnType<typeof defineTable>;
+  /** WebAssembly.Global: a global, with value and valueOf(). */
   readonly Global: ReturnType<typeof defineGlobal>;
+  /** WebAssembly.Tag: an exception tag. */
   readonly Tag: ReturnType<typeof defineTag>;
+  /** WebAssembly.Exception: a wasm exception, as JS sees it. */
   readonly Exception: ReturnType<typeof defineException>;
+  /** WebAssembly.CompileError: a module failed to decode or validate. */
   readonly CompileError: typeof CompileError;
+  /** WebAssembly.LinkError: instantiation failed to link imports. */
   readonly LinkError: typeof LinkError;
+  /** WebAssembly.RuntimeError: a trap. */
   readonly RuntimeError: typeof RuntimeError;
+  /** WebAssembly.JSTag: the tag of JS exceptions caught in wasm. */
   readonly JSTag: object;
   /** JS Promise Integration, in namespaces made with `jspi: true` (jsapi/jspi.ts). */
   readonly Suspending?: typeof Suspending;
+  /** JSPI: thrown when wasm tries to suspend where it cannot (no promising call, or JS frames in between). */
   readonly SuspendError?: typeof SuspendError;
+  /** JSPI: an exported function as a function returning a promise, inside which Suspending imports suspend. */
   promising?(wasmFunc: unknown): (...args: unknown[]) => Promise<unknown>;
 }
 

@@ -20,6 +20,7 @@ import('node:worker_threads').then(({ workerData }) => {
 
 /** A started epoch timer; `stop()` ends its Worker (the epoch stays where it is). */
 export interface EpochTimer {
+  /** Ends the timer's Worker; resolves once it has stopped. */
   stop(): Promise<void>;
 }
 

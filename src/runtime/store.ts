@@ -17,9 +17,11 @@ export interface ResourceLimiter {
   tableGrowing(current: number, desired: number, maximum: number | null): boolean;
   /** Called when a table growth failed for any reason; throwing turns the failure into a trap. */
   tableGrowFailed?(error: Error): void;
-  /** How many instances, tables and memories the store may hold. */
+  /** How many instances the store may hold. */
   readonly instances: number;
+  /** How many tables the store may hold. */
   readonly tables: number;
+  /** How many memories the store may hold. */
   readonly memories: number;
 }
 
@@ -32,12 +34,17 @@ export interface ResourceLimiter {
 export interface ResourceLimiterAsync {
   /** As ResourceLimiter.memoryGrowing; a rejection is like a throw (the growth traps). */
   memoryGrowing(current: number, desired: number, maximum: number | null): boolean | PromiseLike<boolean>;
+  /** As ResourceLimiter.memoryGrowFailed (synchronous, as in Wasmtime). */
   memoryGrowFailed?(error: Error): void;
   /** As ResourceLimiter.tableGrowing; a rejection is like a throw (the growth traps). */
   tableGrowing(current: number, desired: number, maximum: number | null): boolean | PromiseLike<boolean>;
+  /** As ResourceLimiter.tableGrowFailed (synchronous, as in Wasmtime). */
   tableGrowFailed?(error: Error): void;
+  /** How many instances the store may hold. */
   readonly instances: number;
+  /** How many tables the store may hold. */
   readonly tables: number;
+  /** How many memories the store may hold. */
   readonly memories: number;
 }
 

@@ -3,7 +3,7 @@
 
 /** Thrown by proc_exit; `code` is the program's exit status. */
 export class WasiExit extends Error {
-  constructor(readonly code: number) {
+  constructor(/** The program's exit status. */ readonly code: number) {
     super(`wasm program exited with code ${code}`);
   }
 }

@@ -8,10 +8,12 @@ import { sleepMs } from './clock.js';
 
 /** A synchronous byte source for the guest's stdin: `read` fills `into` and returns the count, 0 at end of input. */
 export interface WasiInput {
+  /** Fills `into` with up to its length in bytes; returns how many, 0 at the end of input. */
   read(into: Uint8Array): number;
 }
 /** A byte sink for stdout/stderr (a Node Writable fits); it is given a copy it may keep. */
 export interface WasiOutput {
+  /** Takes the bytes the guest wrote (a copy it may keep). */
   write(data: Uint8Array): unknown;
 }
 

@@ -16,7 +16,9 @@ export interface SyscallDef {
   readonly impl: Syscall;
 }
 
+/** The import module name of WASI preview 1. */
 export const WASI_PREVIEW1 = 'wasi_snapshot_preview1';
+/** The import module name of WASI's older snapshot (preview 0), which Wasi also provides. */
 export const WASI_UNSTABLE = 'wasi_unstable';
 
 const def = (sig: string, impl: Syscall): SyscallDef => ({ sig, impl });

@@ -17,6 +17,7 @@ import { makeInput, makeOutput, type StdinOption, type StdoutOption } from './st
 import { PREVIEW0, PREVIEW1, WASI_PREVIEW1, WASI_UNSTABLE, type SyscallDef } from './syscalls.js';
 import { checkOptionNames } from '../core/options.js';
 
+/** What a WASI program sees: its arguments, environment, preopened directories and standard streams. */
 export interface WasiOptions {
   /** argv; by convention args[0] is the program name. */
   readonly args?: readonly string[];
@@ -80,6 +81,10 @@ function showType(t: FuncType): string {
   return `(func${part('param', t.params)}${part('result', t.results)})`;
 }
 
+/**
+ * WASI preview 1 for one program (wasmtime-wasi's preview1 context): define its imports in a Linker,
+ * instantiate, then `start` the command or `initialize` the reactor.
+ */
 export class Wasi {
   private readonly fds = new FdTable();
   private readonly mem = new GuestMemory();

@@ -18,6 +18,7 @@ import { rewriteModule } from './rewrite.js';
 export class PreinitializeError extends Error {}
 Object.defineProperty(PreinitializeError.prototype, 'name', { value: 'PreinitializeError', writable: true, configurable: true });
 
+/** How `preinitialize` runs the module (all optional). */
 export interface PreinitializeOptions {
   /**
    * The export to run: by default `wizer-initialize`, or `wizer.initialize` when only that one is
