@@ -133,8 +133,10 @@ async function runChild(dir: string, file: string, runtime: Runtime): Promise<vo
   process.stdout.write(JSON.stringify(results));
 }
 
+// A generous timeout: limits.any.js compiles modules at every implementation limit, which took
+// 157 s on a slow machine (a file that times out counts every test as failed).
 function runFile(dir: string, file: string, runtime: Runtime): Outcome[] {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', SELF, '--child', dir, file, runtime], { encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', SELF, '--child', dir, file, runtime], { encoding: 'utf8', timeout: 600_000 });
   try {
     return JSON.parse(r.stdout) as Outcome[];
   } catch {
