@@ -172,3 +172,18 @@ test('Instance.newAsync checks the limits before anything is created', async () 
   store.limiterAsync({ ...limiter, tableGrowing: async () => true } as ResourceLimiterAsync);
   await Instance.newAsync(store, module);
 });
+
+test('memory.grow on a shared memory waits for the async limiter too', async () => {
+  const { limiter, asked } = slowLimiter(3, 1);
+  const engine = new Engine({ asyncSupport: true, features: { threads: true } });
+  const store = new Store(engine);
+  store.limiterAsync(limiter);
+  const module = new Module(engine, `(module (memory (export "m") 1 4 shared)
+    (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))) (func (export "size") (result i32) (memory.size)))`);
+  const instance = await new Linker(engine).instantiateAsync(store, module);
+  const grow = instance.getFunc(store, 'grow')!;
+  assert.deepEqual(await grow.callAsync(store, [Val.i32(1)]), [Val.i32(1)]);
+  assert.deepEqual(await grow.callAsync(store, [Val.i32(2)]), [Val.i32(-1)]);
+  assert.deepEqual(instance.getFunc(store, 'size')!.call(store, []), [Val.i32(2)]);
+  assert.deepEqual(asked, ['memory 0 -> 65536', 'memory 65536 -> 131072', 'memory 131072 -> 262144']);
+});
