@@ -2,6 +2,7 @@
 // wasm -> host (`hostFunc`, a host function's WasmFunc, which knows the instance that called it).
 
 import type { FuncType } from '../core/types.js';
+import { isThenable } from '../core/thenable.js';
 import { callLowered, callLoweredAsync, returnResults } from '../runtime/call.js';
 import { embedderException, hostException } from './exnref.js';
 import { WasmFunc, type LoweredFn } from '../runtime/func.js';
@@ -162,8 +163,4 @@ export function hostFunc(store: Store<any>, typeId: number, impl: HostImpl | Asy
   }
   /* eslint-enable prefer-rest-params */
   return f;
-}
-
-function isThenable(x: unknown): x is PromiseLike<unknown> {
-  return (typeof x === 'object' || typeof x === 'function') && x !== null && typeof (x as { then?: unknown }).then === 'function';
 }

@@ -78,7 +78,7 @@ export class Memory {
    */
   grow(cx: AsContext<any>, delta: number): number {
     checkStore(cx, this);
-    if (!Number.isSafeInteger(delta) || delta < 0) throw new RangeError('memory.grow: delta must be a non-negative integer');
+    checkDelta(delta);
     return grown(this.raw.grow(delta), delta);
   }
   /**
@@ -88,7 +88,7 @@ export class Memory {
   async growAsync(cx: AsContext<any>, delta: number): Promise<number> {
     const store = checkStore(cx, this);
     requireAsync(store, 'Memory.growAsync');
-    if (!Number.isSafeInteger(delta) || delta < 0) throw new RangeError('memory.grow: delta must be a non-negative integer');
+    checkDelta(delta);
     const allowed = await this.raw.growVerdict(delta);
     return grown(this.raw.growAllowed(delta, Boolean(allowed)), delta);
   }
@@ -133,6 +133,10 @@ function checkNewMemoryType(type: MemoryType): void {
   if (type.shared) throw new TypeError('shared memories must be created with SharedMemory');
   const problem = memoryTypeProblem(type);
   if (problem !== null) throw new TypeError(`invalid memory type: ${problem}`);
+}
+
+function checkDelta(delta: number): void {
+  if (!Number.isSafeInteger(delta) || delta < 0) throw new RangeError('memory.grow: delta must be a non-negative integer');
 }
 
 function grown(old: number, delta: number): number {

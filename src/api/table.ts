@@ -88,7 +88,7 @@ export class Table {
    */
   grow(cx: AsContext<any>, delta: number, init: Val): number {
     const store = checkStore(cx, this);
-    if (!Number.isSafeInteger(delta) || delta < 0) throw new RangeError('table.grow: delta must be a non-negative integer');
+    checkDelta(delta);
     return grown(this.raw.grow(delta, lower(store, this.raw.type, init, 'table initial value')), delta);
   }
   /**
@@ -98,7 +98,7 @@ export class Table {
   async growAsync(cx: AsContext<any>, delta: number, init: Val): Promise<number> {
     const store = checkStore(cx, this);
     requireAsync(store, 'Table.growAsync');
-    if (!Number.isSafeInteger(delta) || delta < 0) throw new RangeError('table.grow: delta must be a non-negative integer');
+    checkDelta(delta);
     const v = lower(store, this.raw.type, init, 'table initial value');
     const allowed = await this.raw.growVerdict(delta);
     return grown(this.raw.growAllowed(delta, v, Boolean(allowed)), delta);
@@ -142,6 +142,10 @@ function inBounds(t: TableObject, at: number, length: number): void {
   if (!Number.isSafeInteger(at) || !Number.isSafeInteger(length) || at < 0 || length < 0 || at + length > t.length) {
     throw new RangeError('out of bounds table access');
   }
+}
+
+function checkDelta(delta: number): void {
+  if (!Number.isSafeInteger(delta) || delta < 0) throw new RangeError('table.grow: delta must be a non-negative integer');
 }
 
 function grown(old: number, delta: number): number {

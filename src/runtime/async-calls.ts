@@ -4,6 +4,7 @@
 // resume the stack with what the promise settled to.
 
 import { eventLoopTurn } from '../core/clock.js';
+import { isThenable } from '../core/thenable.js';
 import { epochReached, outOfFuel } from './interrupts.js';
 import { DEPTH, TAIL, pendingTail } from './slots.js';
 import type { StoreObject } from './store.js';
@@ -34,8 +35,7 @@ export function runToEnd(gen: Generator<Suspension, unknown, unknown>): unknown 
   const r = gen.next();
   if (r.done === true) return r.value;
   // The host function's promise is dropped: its rejection, if any, must not surface as unhandled.
-  const pending = r.value as PromiseLike<unknown>;
-  if (r.value !== EVENT_LOOP_TURN && typeof pending.then === 'function') pending.then(undefined, () => {});
+  if (isThenable(r.value)) r.value.then(undefined, () => {});
   // Unwinds the stack as a host error, which wasm cannot catch: gen.throw rethrows it.
   const refused = new HostThrow(new SuspendRefused(MUST_AWAIT));
   gen.throw(refused);
@@ -152,7 +152,7 @@ export function* growTableAsync(table: TableObject, delta: number, init: unknown
 
 function* awaitVerdict(verdict: GrowVerdict): Generator<Suspension, boolean, unknown> {
   if (typeof verdict === 'boolean') return verdict;
-  if (verdict === null || typeof verdict !== 'object' || typeof verdict.then !== 'function') return Boolean(verdict);
+  if (!isThenable(verdict)) return Boolean(verdict);
   try {
     return Boolean(yield verdict);
   } catch (e) {

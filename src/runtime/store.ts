@@ -1,6 +1,8 @@
 // The run-time side of a Store: what generated code and the runtime objects consult while wasm
 // runs — fuel, the epoch deadline, resource limits, the call hook — plus the embedder's data.
 
+import { isThenable } from '../core/thenable.js';
+
 /**
  * Wasmtime's ResourceLimiter: asked before memories and tables are created or grow, and told when
  * a growth fails. Sizes are in bytes for memories and in elements for tables.
@@ -61,7 +63,7 @@ const CANNOT_WAIT = "the store's async resource limiter answered with a promise 
  */
 export function verdictNow(verdict: GrowVerdict): boolean {
   if (typeof verdict === 'boolean') return verdict;
-  if (verdict !== null && typeof verdict === 'object' && typeof verdict.then === 'function') {
+  if (isThenable(verdict)) {
     verdict.then(undefined, () => {});
     throw new Error(CANNOT_WAIT);
   }
