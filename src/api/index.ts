@@ -6,7 +6,7 @@ export type { Config, CompilationMode, ResolvedConfig } from './config.js';
 export { Store, UpdateDeadline, type AsContext, type CallHook } from './store.js';
 export { Caller } from './caller.js';
 export { StoreLimits, StoreLimitsBuilder, ResourceLimitError, type ResourceLimiter, type ResourceLimiterAsync } from './limits.js';
-export { Module, type ExternType, type ImportType, type ExportType, type ModuleSource, type ResourcesRequired } from './module.js';
+export { Module, ModuleExport, type ExternType, type ImportType, type ExportType, type ModuleSource, type ResourcesRequired } from './module.js';
 export { DeserializeError, FORMAT_VERSION, isSerializedModule } from './serialize.js';
 export { JS_FORMAT_VERSION, type PrecompiledJs } from './serialize-js.js';
 export { canGenerateCode } from '../runtime/dynamic-code.js';

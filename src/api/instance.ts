@@ -14,7 +14,7 @@ import { claim } from './handles.js';
 import { admitInstance, admitInstanceAsync, releaseInstance } from './limits.js';
 import { Memory } from './memory.js';
 import { SharedMemory } from './shared-memory.js';
-import { Module } from './module.js';
+import { Module, ModuleExport } from './module.js';
 import { checkStore, storeOf, type AsContext, type Store } from './store.js';
 import { Table } from './table.js';
 import { Tag } from './tag.js';
@@ -75,6 +75,16 @@ export class Instance {
     if (typeof name !== 'string') throw new TypeError('an export name is a string');
     const x = this.raw.exports.get(name);
     return x === undefined ? undefined : externFromRaw(store, x);
+  }
+  /**
+   * The export `exp` stands for (Module.getExportIndex), or undefined when `exp` belongs to another
+   * module than the one this instance was made from (Wasmtime's Instance::get_module_export).
+   */
+  getModuleExport(cx: AsContext<any>, exp: ModuleExport): Extern | undefined {
+    if (!(exp instanceof ModuleExport)) throw new TypeError('Instance.getModuleExport: expected a ModuleExport from Module.getExportIndex');
+    const store = checkStore(cx, this);
+    if (exp.module !== this.raw.module) return undefined;
+    return externFromRaw(store, this.raw.exports.get(exp.name)!);
   }
   /** The export called `name` if it is a Func, else undefined. */
   getFunc(cx: AsContext<any>, name: string): Func | undefined {

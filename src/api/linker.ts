@@ -2,7 +2,7 @@
 // funcWrap belong to no store and are made once per store on first use; define() items are a store's.
 
 import { LinkError, TrapCode } from '../core/errors.js';
-import { F32, F64, I32, I64, type FuncType, type ValType } from '../core/types.js';
+import { F32, F64, I32, I64, V128, isNullable, isRef, valTypeName, type FuncType, type ValType } from '../core/types.js';
 import { makeTrap } from '../runtime/traps.js';
 import type { Caller } from './caller.js';
 import { checkEngine, type Engine } from './engine.js';
@@ -10,8 +10,9 @@ import { checkExternStore, isExtern, type Extern } from './extern.js';
 import { Func, checkFunction, type AsyncHostFunction, type HostFunction, type HostFunctionWithCaller } from './func.js';
 import { Instance } from './instance.js';
 import { InstancePre } from './instance-pre.js';
-import { Module } from './module.js';
+import { Module, type ImportType } from './module.js';
 import { storeOf, type AsContext, type Store } from './store.js';
+import type { TypedFunc } from './typed-func.js';
 import { funcType, registerFuncType } from './types.js';
 import { Val, jsToVal } from './val.js';
 
@@ -24,6 +25,7 @@ export type Definition =
 export class Linker<T = unknown> {
   private readonly defs = new Map<string, Definition>();
   private shadowing = false;
+  private unknownExports = false;
 
   constructor(/** The engine whose modules and stores it links. */ readonly engine: Engine) {
     checkEngine(engine, 'Linker');
@@ -33,6 +35,16 @@ export class Linker<T = unknown> {
   allowShadowing(allow: boolean): this {
     if (typeof allow !== 'boolean') throw new TypeError('Linker.allowShadowing: expected a boolean');
     this.shadowing = allow;
+    return this;
+  }
+
+  /**
+   * Whether `module` accepts a command whose exports include something other than functions and the
+   * few items toolchains add (default: such a command is refused; Wasmtime's allow_unknown_exports).
+   */
+  allowUnknownExports(allow: boolean): this {
+    if (typeof allow !== 'boolean') throw new TypeError('Linker.allowUnknownExports: expected a boolean');
+    this.unknownExports = allow;
     return this;
   }
 
@@ -96,25 +108,24 @@ export class Linker<T = unknown> {
 
   /**
    * Defines `wasmModule`'s exports under `module` (Wasmtime's Linker::module). A reactor (no
-   * `_start` export) is instantiated once, its `_initialize` called if it has one, and its exports
-   * defined. A command (exports `_start`) gets a fresh instance for every call of an exported function.
+   * `_start` export) is instantiated once, its `_initialize` (which must take and return nothing)
+   * called if it has one, and its exports defined. A command (exports `_start`) has its imports
+   * resolved now, and every call of an exported function runs in a fresh instance. A module
+   * exporting both `_start` and `_initialize` is refused, as is a command exporting anything but
+   * functions and the items toolchains add (`memory`, `__indirect_function_table`, `table`,
+   * `__data_end`, `__heap_base`, `__dso_handle`, `__rtti_base`) unless allowUnknownExports is on.
    */
   module(cx: AsContext<T>, module: string, wasmModule: Module): this {
     const store = storeOf(cx);
     expectModule(wasmModule, 'Linker.module');
-    const isCommand = wasmModule.exports().some((e) => e.name === '_start' && e.type.kind === 'func');
-    if (!isCommand) {
+    if (moduleKind(wasmModule) === 'reactor') {
       const instance = this.instantiate(store, wasmModule);
-      instance.getFunc(store, '_initialize')?.call(store, []);
+      initializer(store, instance)?.call(store);
       return this.instance(store, module, instance);
     }
-    for (const e of wasmModule.exports()) {
-      if (e.type.kind !== 'func') continue;
-      const name = e.name;
-      this.define(store, module, name, Func.create(store, e.type.type, (args) => {
-        const fresh = this.instantiate(store, wasmModule);
-        return fresh.getFunc(store, name)!.call(store, args);
-      }));
+    const pre = this.commandPre(wasmModule);
+    for (const [name, type] of commandFunctions(wasmModule)) {
+      this.define(store, module, name, Func.create(store, type, (args) => pre.instantiate(store).getFunc(store, name)!.call(store, args)));
     }
     return this;
   }
@@ -128,21 +139,31 @@ export class Linker<T = unknown> {
     const store = storeOf(cx);
     expectModule(wasmModule, 'Linker.moduleAsync');
     this.requireAsync('Linker.moduleAsync');
-    const isCommand = wasmModule.exports().some((e) => e.name === '_start' && e.type.kind === 'func');
-    if (!isCommand) {
+    if (moduleKind(wasmModule) === 'reactor') {
       const instance = await this.instantiateAsync(store, wasmModule);
-      await instance.getFunc(store, '_initialize')?.callAsync(store, []);
+      await initializer(store, instance)?.callAsync(store);
       return this.instance(store, module, instance);
     }
-    for (const e of wasmModule.exports()) {
-      if (e.type.kind !== 'func') continue;
-      const name = e.name;
-      this.define(store, module, name, Func.createAsync(store, e.type.type, async (_caller, args) => {
-        const fresh = await this.instantiateAsync(store, wasmModule);
+    const pre = this.commandPre(wasmModule);
+    for (const [name, type] of commandFunctions(wasmModule)) {
+      this.define(store, module, name, Func.createAsync(store, type, async (_caller, args) => {
+        const fresh = await pre.instantiateAsync(store);
         return fresh.getFunc(store, name)!.callAsync(store, args);
       }));
     }
     return this;
+  }
+
+  /** A command's imports resolved once, after its exports are checked. */
+  private commandPre(wasmModule: Module): InstancePre<T> {
+    if (!this.unknownExports) {
+      for (const e of wasmModule.exports()) {
+        if (e.type.kind !== 'func' && TOOLCHAIN_EXPORTS.get(e.name) !== e.type.kind) {
+          throw new Error(`command export '${e.name}' is not a function (Linker.allowUnknownExports accepts it)`);
+        }
+      }
+    }
+    return this.instantiatePre(wasmModule);
   }
 
   /** Defines every function import of `module` not yet defined as a function that traps when called. */
@@ -158,13 +179,21 @@ export class Linker<T = unknown> {
     return this;
   }
 
-  /** Defines every function import of `module` not yet defined as a function returning zeros and nulls. */
+  /**
+   * Defines every function import of `module` not yet defined as a function returning zeros and
+   * nulls. A result type without a default (a non-nullable reference) is refused before anything
+   * is defined.
+   */
   defineUnknownImportsAsDefaultValues(module: Module): this {
     expectModule(module, 'Linker.defineUnknownImportsAsDefaultValues');
-    for (const imp of module.imports()) {
-      if (imp.type.kind !== 'func' || this.defs.has(key(imp.module, imp.name))) continue;
-      const results = imp.type.type.results;
-      this.funcNew(imp.module, imp.name, imp.type.type, (): Val[] => results.map(defaultVal));
+    const unknown = module.imports().filter((imp) => imp.type.kind === 'func' && !this.defs.has(key(imp.module, imp.name)));
+    for (const imp of unknown) {
+      const t = (imp.type.type as FuncType).results.find((r) => isRef(r) && !isNullable(r));
+      if (t !== undefined) throw new Error(`no default value exists for type \`${valTypeName(t)}\` (import \`${imp.module}::${imp.name}\`)`);
+    }
+    for (const imp of unknown) {
+      const type = imp.type.type as FuncType;
+      this.funcNew(imp.module, imp.name, type, (): Val[] => type.results.map(defaultVal));
     }
     return this;
   }
@@ -176,10 +205,29 @@ export class Linker<T = unknown> {
     return this.insert(asModule, asName, d);
   }
 
+  /**
+   * Also defines everything now defined under `module` under `asModule` (Wasmtime's
+   * Linker::alias_module); a name already taken there is an error unless shadowing is allowed.
+   */
+  aliasModule(module: string, asModule: string): this {
+    key(module, asModule);
+    for (const [k, d] of [...this.defs]) {
+      const [m, name] = JSON.parse(k) as [string, string];
+      if (m === module) this.insert(asModule, name, d);
+    }
+    return this;
+  }
+
   /** The item defined as `module`.`name` in the context's store, or undefined. */
   get(cx: AsContext<T>, module: string, name: string): Extern | undefined {
     const d = this.defs.get(key(module, name));
     return d === undefined ? undefined : resolve(storeOf(cx), d);
+  }
+
+  /** The item that would satisfy `imp` (one of Module.imports()), or undefined; its type is not checked (Wasmtime's Linker::get_by_import). */
+  getByImport(cx: AsContext<T>, imp: ImportType): Extern | undefined {
+    if (imp === null || typeof imp !== 'object') throw new TypeError('Linker.getByImport: expected an import from Module.imports()');
+    return this.get(cx, imp.module, imp.name);
   }
 
   /**
@@ -265,8 +313,42 @@ function defaultVal(t: ValType): Val {
     case I64: return Val.i64(0n);
     case F32: return Val.f32Bits(0);
     case F64: return Val.f64Bits(0n);
+    case V128: return Val.v128(0n);
   }
   return jsToVal(t, null);
+}
+
+/** Non-function exports a command may have: toolchains add them (the names Wasmtime accepts). */
+const TOOLCHAIN_EXPORTS: ReadonlyMap<string, string> = new Map([
+  ['memory', 'memory'], ['__indirect_function_table', 'table'], ['table', 'table'],
+  ['__data_end', 'global'], ['__heap_base', 'global'], ['__dso_handle', 'global'], ['__rtti_base', 'global'],
+]);
+
+/** A command exports `_start`, a reactor does not; a module cannot be both (it would export `_initialize` too). */
+function moduleKind(module: Module): 'command' | 'reactor' {
+  const exported = (name: string) => module.exports().find((e) => e.name === name);
+  const start = exported('_start');
+  const init = exported('_initialize');
+  if (start !== undefined && init !== undefined) throw new Error('a module cannot be both a command (`_start`) and a reactor (`_initialize`)');
+  if (start !== undefined && start.type.kind !== 'func') throw new Error('`_start` must be a function');
+  if (init !== undefined && init.type.kind !== 'func') throw new Error('`_initialize` must be a function');
+  return start !== undefined ? 'command' : 'reactor';
+}
+
+/** A command's function exports with their types. */
+function commandFunctions(module: Module): [string, FuncType][] {
+  return module.exports().flatMap((e) => (e.type.kind === 'func' ? [[e.name, e.type.type] as [string, FuncType]] : []));
+}
+
+/** A reactor's `_initialize`, which must take and return nothing, or null when it has none. */
+function initializer(store: Store<any>, instance: Instance): TypedFunc | null {
+  const init = instance.getFunc(store, '_initialize');
+  if (init === undefined) return null;
+  try {
+    return init.typed(store, [], []);
+  } catch (e) {
+    throw new Error(`the reactor's \`_initialize\` must take and return nothing: ${(e as Error).message}`);
+  }
 }
 
 function key(module: string, name: string): string {

@@ -154,6 +154,26 @@ export class Module implements ModuleCode {
     return this.info.exports.map((e) => ({ name: e.name, type: this.exportType(e.kind, e.index) }));
   }
 
+  /** The type of the export called `name`, or undefined (Wasmtime's Module::get_export). */
+  getExport(name: string): ExternType | undefined {
+    const e = this.exportNamed(name);
+    return e === undefined ? undefined : this.exportType(e.kind, e.index);
+  }
+
+  /**
+   * A handle for the export called `name`, or undefined (Wasmtime's Module::get_export_index):
+   * Instance.getModuleExport looks it up in an instance of this module without the name.
+   */
+  getExportIndex(name: string): ModuleExport | undefined {
+    const e = this.exportNamed(name);
+    return e === undefined ? undefined : new ModuleExport(this, e.name);
+  }
+
+  private exportNamed(name: string): ModuleInfo['exports'][number] | undefined {
+    if (typeof name !== 'string') throw new TypeError('an export name is a string');
+    return this.info.exports.find((e) => e.name === name);
+  }
+
   /**
    * What instantiating this module asks of a store (Wasmtime's Module::resources_required): the
    * memories and tables it defines (imported ones are not counted) and the largest initial size
@@ -250,6 +270,17 @@ export class Module implements ModuleCode {
       case 'tag': return { kind, type: this.funcType(m.tags[index]!.typeIndex) };
     }
   }
+}
+
+/** An export of one module, found once by name (Module.getExportIndex, Wasmtime's ModuleExport). */
+export class ModuleExport {
+  /** @internal */
+  constructor(
+    /** The module whose export it is: instances of other modules do not have it. */
+    readonly module: Module,
+    /** The export's name. */
+    readonly name: string,
+  ) {}
 }
 
 /** What instantiating a module asks of a store (Module.resourcesRequired). */

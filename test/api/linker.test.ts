@@ -143,3 +143,97 @@ test('a host function may trap with a Trap of its own', () => {
   const instance = linker.instantiate(store, new Module(engine, counter));
   assert.throws(() => instance.getFunc(store, 'next')!.call(store), /host says no/);
 });
+
+test('module() refuses what Wasmtime refuses: command and reactor at once, non-function exports of a command, a mistyped _initialize', () => {
+  const engine = new Engine();
+  const store = new Store(engine);
+  const linker = new Linker(engine);
+  const both = new Module(engine, '(module (func (export "_start")) (func (export "_initialize")))');
+  assert.throws(() => linker.module(store, 'both', both), /cannot be both a command \(`_start`\) and a reactor \(`_initialize`\)/);
+  assert.throws(() => linker.module(store, 'g', new Module(engine, '(module (global (export "_start") i32 (i32.const 0)))')), /`_start` must be a function/);
+  assert.throws(() => linker.module(store, 'r', new Module(engine, '(module (func (export "_initialize") (param i32)))')), /`_initialize` must take and return nothing/);
+  // Toolchains' memory, table and globals are accepted in a command; anything else only with allowUnknownExports.
+  const toolchain = new Module(engine, `(module (memory (export "memory") 1) (table (export "__indirect_function_table") 1 funcref)
+    (global (export "__heap_base") i32 (i32.const 0)) (func (export "_start")) (func (export "run") (result i32) (i32.const 5)))`);
+  linker.module(store, 'tool', toolchain);
+  assert.deepEqual([...linker.iter(store)].map(([m, n]) => `${m}::${n}`), ['tool::_start', 'tool::run']);
+  const counterCommand = new Module(engine, '(module (global (export "counter") (mut i32) (i32.const 0)) (func (export "_start")))');
+  assert.throws(() => linker.module(store, 'c', counterCommand), /command export 'counter' is not a function/);
+  assert.equal(linker.get(store, 'c', '_start'), undefined, 'nothing is defined when the command is refused');
+  linker.allowUnknownExports(true).module(store, 'c', counterCommand);
+  assert.ok(linker.get(store, 'c', '_start') instanceof Func);
+  assert.equal(linker.get(store, 'c', 'counter'), undefined);
+});
+
+test('module() resolves a command\'s imports when it is defined', () => {
+  const engine = new Engine();
+  const store = new Store(engine);
+  const linker = new Linker(engine);
+  const command = new Module(engine, `(module (import "env" "seed" (func $seed (result i32)))
+    (func (export "_start")) (func (export "get") (result i32) (call $seed)))`);
+  assert.throws(() => linker.module(store, 'cmd', command), (e: unknown) => e instanceof LinkError && /unknown import: `env::seed`/.test(e.message));
+  linker.funcWrap('env', 'seed', funcType([], [I32]), () => 7);
+  linker.module(store, 'cmd', command);
+  // Later changes to the linker do not reach the command's instances.
+  linker.allowShadowing(true).funcWrap('env', 'seed', funcType([], [I32]), () => 8);
+  assert.equal((linker.get(store, 'cmd', 'get') as Func).call(store)[0]!.value, 7);
+});
+
+test('aliasModule copies what a module name defines now; getByImport finds an import\'s item', () => {
+  const engine = new Engine();
+  const store = new Store(engine);
+  const linker = new Linker(engine);
+  linker.funcWrap('wasi_snapshot_preview1', 'sched_yield', funcType([], [I32]), () => 0);
+  linker.define(store, 'wasi_snapshot_preview1', 'base', new Global(store, { type: I32, mutable: false }, Val.i32(3)));
+  linker.aliasModule('wasi_snapshot_preview1', 'wasi_unstable');
+  linker.funcWrap('wasi_snapshot_preview1', 'later', funcType([], []), () => {});
+  assert.deepEqual([...linker.iter(store)].map(([m, n]) => `${m}::${n}`), [
+    'wasi_snapshot_preview1::sched_yield', 'wasi_snapshot_preview1::base', 'wasi_unstable::sched_yield', 'wasi_unstable::base',
+    'wasi_snapshot_preview1::later',
+  ]);
+  assert.equal(linker.get(store, 'wasi_unstable', 'sched_yield'), linker.get(store, 'wasi_snapshot_preview1', 'sched_yield'));
+  assert.throws(() => linker.aliasModule('wasi_snapshot_preview1', 'wasi_unstable'), /import of `wasi_unstable::sched_yield` defined twice/);
+  assert.throws(() => linker.aliasModule(1 as unknown as string, 'x'), TypeError);
+
+  const module = new Module(engine, `(module (import "wasi_unstable" "sched_yield" (func (result i32)))
+    (import "wasi_unstable" "base" (global i32)) (import "wasi_unstable" "missing" (func)))`);
+  const found = module.imports().map((imp) => linker.getByImport(store, imp));
+  assert.ok(found[0] instanceof Func && found[1] instanceof Global);
+  assert.equal(found[2], undefined);
+  assert.throws(() => linker.getByImport(store, null as never), /expected an import from Module.imports\(\)/);
+});
+
+test('defineUnknownImportsAsDefaultValues: v128 results are zero; a non-nullable reference result is refused up front', () => {
+  const engine = new Engine();
+  const store = new Store(engine);
+  const v128 = new Module(engine, `(module (import "x" "v" (func $v (result v128 funcref)))
+    (func (export "lanes") (result i32) (call $v) (drop) (i32x4.extract_lane 3)))`);
+  const instance = new Linker(engine).defineUnknownImportsAsDefaultValues(v128).instantiate(store, v128);
+  assert.equal(instance.getTypedFunc(store, 'lanes', [], [I32]).call(store), 0);
+  const nonNull = new Module(engine, `(module (type $t (func)) (import "x" "ok" (func)) (import "x" "f" (func (result (ref $t)))))`);
+  const linker = new Linker(engine);
+  assert.throws(() => linker.defineUnknownImportsAsDefaultValues(nonNull), /no default value exists for type `\(ref \d+\)` \(import `x::f`\)/);
+  assert.equal(linker.get(store, 'x', 'ok'), undefined, 'nothing is defined when one import has no default');
+});
+
+test('Module.getExport and getExportIndex; Instance.getModuleExport only for instances of that module', () => {
+  const engine = new Engine();
+  const store = new Store(engine);
+  const wat = '(module (func (export "f") (result i32) (i32.const 1)) (global (export "g") i32 (i32.const 2)))';
+  const module = new Module(engine, wat);
+  assert.deepEqual(module.getExport('f'), { kind: 'func', type: funcType([], [I32]) });
+  assert.equal(module.getExport('g')!.kind, 'global');
+  assert.equal(module.getExport('nope'), undefined);
+  assert.equal(module.getExportIndex('nope'), undefined);
+  const f = module.getExportIndex('f')!;
+  const g = module.getExportIndex('g')!;
+  const instance = new Instance(store, module, []);
+  assert.equal(instance.getModuleExport(store, f), instance.getFunc(store, 'f'));
+  assert.equal((instance.getModuleExport(store, g) as Global).get(store).value, 2);
+  // The same text compiled again is another module: its instances do not answer this module's exports.
+  const twin = new Instance(store, new Module(engine, wat), []);
+  assert.equal(twin.getModuleExport(store, f), undefined);
+  assert.throws(() => instance.getModuleExport(new Store(engine), f), /object used with the wrong store/);
+  assert.throws(() => instance.getModuleExport(store, { module, name: 'f' } as never), /expected a ModuleExport/);
+  assert.throws(() => module.getExport(3 as never), TypeError);
+});
