@@ -158,6 +158,18 @@ export function runApiFuzz(seed: number, count: number): ApiFuzzResult {
         '(module (import "a" "b" (func)) (func (export "f") (call 0)))');
       return kept.getExport(any());
     },
+    // Linker lookups and Linker::module's rules, module export handles.
+    () => {
+      const l = new Linker(pick([e1, e2]));
+      l.allowShadowing(rnd() < 0.5 ? any() : true);
+      l.allowUnknownExports(rnd() < 0.5 ? any() : true);
+      if (rnd() < 0.5) l.funcWrap('a', 'b', funcType([I32], [I32]), (x: number) => x);
+      if (rnd() < 0.5) l.module(store(), pick(['a', 'c', any()]), pick([m1, m3, any()]));
+      l.aliasModule(pick(['a', 'c', any()]), pick(['d', 'a', any()]));
+      return pick([m1, m3]).imports().map((imp) => l.getByImport(store(), rnd() < 0.8 ? imp : any()));
+    },
+    () => pick([m1, m3]).getExport(rnd() < 0.5 ? pick(['f', 'm', 'nope']) : any()),
+    () => pick(instances).getModuleExport(store(), rnd() < 0.7 ? pick([m1, m3]).getExportIndex(pick(['f', 'm', 't', 'g'])) : any()),
     () => Module.deserialize(pick([e1, e2, any()]), rnd() < 0.5 ? m1.serialize().map((b, k) => (k === Math.floor(rnd() * 200) ? b ^ 1 : b)) : any()),
     () => {
       // A precompiled ES module's default export with one field replaced by anything.
