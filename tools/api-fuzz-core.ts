@@ -168,6 +168,7 @@ export function runApiFuzz(seed: number, count: number): ApiFuzzResult {
       l.aliasModule(pick(['a', 'c', any()]), pick(['d', 'a', any()]));
       return pick([m1, m3]).imports().map((imp) => l.getByImport(store(), rnd() < 0.8 ? imp : any()));
     },
+    () => pick(ofKind(Func)).matchesTy(store(), rnd() < 0.5 ? funcType([type()], [type()]) : any()),
     () => pick([m1, m3]).getExport(rnd() < 0.5 ? pick(['f', 'm', 'nope']) : any()),
     () => pick(instances).getModuleExport(store(), rnd() < 0.7 ? pick([m1, m3]).getExportIndex(pick(['f', 'm', 't', 'g'])) : any()),
     () => Module.deserialize(pick([e1, e2, any()]), rnd() < 0.5 ? m1.serialize().map((b, k) => (k === Math.floor(rnd() * 200) ? b ^ 1 : b)) : any()),

@@ -3,7 +3,7 @@
 
 import type { FuncType, ValType } from '../core/types.js';
 import { WasmFunc } from '../runtime/func.js';
-import { canonicalType } from '../validate/type-registry.js';
+import { canonicalType, isCanonicalSubtype } from '../validate/type-registry.js';
 import { callWasm, callWasmAsync, hostFunc, requireAsync } from './boundary.js';
 import type { Caller } from './caller.js';
 import { handleFor, wrongStore } from './handles.js';
@@ -127,6 +127,16 @@ export class Func {
   type(cx: AsContext<any>): FuncType {
     checkStore(cx, this);
     return this.ty;
+  }
+
+  /**
+   * Whether this function can stand where a function of `type` is expected (Wasmtime's
+   * Func::matches_ty): its type is `type` or a declared subtype of it, the check instantiation makes
+   * for a function import of that type.
+   */
+  matchesTy(cx: AsContext<any>, type: FuncType): boolean {
+    checkStore(cx, this);
+    return isCanonicalSubtype(this.raw.type, registerFuncType(type));
   }
 
   /**

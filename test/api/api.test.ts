@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  Engine, F64, FUNCREF, Func, Global, I32, I64, Instance, Memory, Module, Store, Table, Val, funcType,
+  Engine, EXTERNREF, F64, FUNCREF, Func, Global, I32, I64, Instance, Memory, Module, Store, Table, Val, funcType,
 } from '../../src/api/index.js';
 import { parseWat } from '../../src/text/index.js';
 import { instantiateWat } from './wat-helper.js';
@@ -105,4 +105,24 @@ test('new Memory refuses invalid limits with the validator words', () => {
   assert.throws(() => new Memory(store, type(2, 1)), (e: unknown) => e instanceof TypeError && /minimum must not be greater than maximum/.test(e.message));
   assert.throws(() => new Memory(store, type(1, 70000)), (e: unknown) => e instanceof TypeError && /at most 65536 pages/.test(e.message));
   assert.equal(new Memory(store, type(1, 65536)).size(store), 1);
+});
+
+test('Func.matchesTy answers as a function import of that type would be checked', () => {
+  const engine = new Engine();
+  const store = new Store(engine);
+  const host = Func.wrap(store, funcType([I32], [I32]), (x: number) => x);
+  assert.equal(host.matchesTy(store, funcType([I32], [I32])), true);
+  assert.equal(host.matchesTy(store, funcType([I64], [I32])), false);
+  assert.equal(host.matchesTy(store, funcType([I32], [])), false);
+  const instance = new Instance(store, new Module(engine, `(module
+    (type $super (sub (func (result funcref)))) (type $sub (sub $super (func (result funcref))))
+    (func (export "plain") (result funcref) (ref.null func))
+    (func (export "sub") (type $sub) (ref.null func)))`), []);
+  const plain = instance.getFunc(store, 'plain')!;
+  assert.equal(plain.matchesTy(store, funcType([], [FUNCREF])), true);
+  assert.equal(plain.matchesTy(store, funcType([], [EXTERNREF])), false);
+  // Types are matched as declared: a type with a declared supertype is not the final type funcType makes.
+  assert.equal(instance.getFunc(store, 'sub')!.matchesTy(store, funcType([], [FUNCREF])), false);
+  assert.throws(() => host.matchesTy(new Store(engine), funcType([I32], [I32])), /object used with the wrong store/);
+  assert.throws(() => host.matchesTy(store, { params: [], results: [] } as never), /expected a function type/);
 });

@@ -30,7 +30,7 @@ function setup(engine: Engine) {
 
 test('every exported handle type is refused by another store', () => {
   const engine = new Engine();
-  const { store, instance } = setup(engine);
+  const { store, module, instance } = setup(engine);
   const other = new Store(engine);
   const f = instance.getFunc(store, 'f')!;
   const typed = f.typed(store, [I32], [I32]);
@@ -41,10 +41,12 @@ test('every exported handle type is refused by another store', () => {
   assert.equal(typed.call(store, 1), 2);
   assert.throws(() => instance.getExport(other, 'f'), WRONG);
   assert.throws(() => instance.exports(other), WRONG);
+  assert.throws(() => instance.getModuleExport(other, module.getExportIndex('f')!), WRONG);
   assert.throws(() => f.call(other, [Val.i32(1)]), WRONG);
   assert.throws(() => f.type(other), WRONG);
   assert.throws(() => f.typed(other), WRONG);
   assert.throws(() => f.toRaw(other), WRONG);
+  assert.throws(() => f.matchesTy(other, f.type(store)), WRONG);
   assert.throws(() => typed.call(other, 1), WRONG);
   assert.throws(() => m.data(other), WRONG);
   assert.throws(() => m.grow(other, 1), WRONG);
