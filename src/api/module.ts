@@ -50,8 +50,6 @@ export interface ExportType {
 /** Bytes of a binary module, or its text format. */
 export type ModuleSource = Uint8Array | ArrayBuffer | string;
 
-const SOURCE_URL = /\n\/\/# sourceURL=[^\n]*$/;
-
 /** A validated, compiled module; immutable and shared by stores of its engine (Wasmtime's Module). */
 export class Module implements ModuleCode {
   /** The decoded module. */
@@ -136,7 +134,10 @@ export class Module implements ModuleCode {
   private generatedSource(what: string): string {
     const code = this.code();
     if (code.source === '') throw new Error(`Module.${what}: a module from deserializeJs has no source to serialize (its code is the file it came from)`);
-    return code.source.replace(SOURCE_URL, '');
+    // Without its last line when that is the sourceURL comment (a regular expression anchored at the
+    // end scans the whole source: 0.13 s for esbuild's).
+    const at = code.source.lastIndexOf('\n//# sourceURL=');
+    return at >= 0 && code.source.indexOf('\n', at + 1) < 0 ? code.source.slice(0, at) : code.source;
   }
 
   /** The generated JavaScript (the debug view; empty for a module from deserializeJs, whose code is its file). */

@@ -24,6 +24,7 @@ import {
   continueOrLeave, finishSplit, jumpToState, openSplit, partBranch, splitBoundary, type Dispatch, type Part, type Split,
 } from './split.js';
 import { dispatchLocal, shouldSplit, splitChainMin } from './split-choice.js';
+import { forEachNumberedName } from './numbered-names.js';
 import { callDirect, callIndirect, callRef, returnValues } from './calls.js';
 
 /**
@@ -92,13 +93,10 @@ const RECYCLE_EVERY = 32;
  */
 const FREEZE_AT = 256;
 const FREEZE_KEEP = 128;
-/** A temp's name in generated code (`t12`, or `t12h` for an i64's high half). */
-const TEMP_REF = /\bt(\d+)h?\b/g;
-
-/** Adds the temps `code` refers to (by base name) to `into`. */
+/** Adds the temps `code` refers to (`t12`, or `t12h` for an i64's high half) by base name to `into`. */
 function tempsIn(code: string, into: Set<string>): void {
   if (code.indexOf('t') < 0) return;
-  for (const m of code.matchAll(TEMP_REF)) into.add(`t${m[1]!}`);
+  forEachNumberedName(code, 't', (_, n) => into.add(`t${n}`));
 }
 
 /** The temps an entry's code refers to (by base name), each once. */

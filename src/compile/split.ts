@@ -9,6 +9,7 @@ import { simpleEntry, type Entry } from './entry.js';
 import { chunkDecl, type Frame, type FunctionCompiler } from './function-compiler.js';
 import { functionLiveness, livenessAtChain, type ChainLiveness, type FunctionLiveness } from './split-liveness.js';
 import { splitsEverywhere } from './split-choice.js';
+import { forEachNumberedName } from './numbered-names.js';
 import { outerReturn } from './calls.js';
 
 /**
@@ -278,12 +279,11 @@ function intOf(e: Entry): string {
 function partSource(fc: FunctionCompiler, s: Split, part: Part): string {
   const used = new Set<number>();
   const temps = new Set<string>();
-  for (const line of part.lines) {
-    for (const m of line.matchAll(/\b([lt])(\d+)h?\b/g)) {
-      if (m[1] === 'l') used.add(Number(m[2]));
-      else temps.add(`t${m[2]}`);
-    }
-  }
+  const note = (letter: number, n: number): void => {
+    if (letter === 108) used.add(n);
+    else temps.add(`t${n}`);
+  };
+  for (const line of part.lines) forEachNumberedName(line, 'lt', note);
   temps.delete(s.state);
   for (const i of part.writes) used.add(i);
   // A local no case of the part may read before writing it is the part's own: not passed in.
