@@ -255,6 +255,14 @@ export function runApiFuzz(seed: number, count: number): ApiFuzzResult {
       return instances[3]!.getFunc(s4, pick(['f', 'n', 'tr']))!.call(s4, args(2));
     },
     () => pick(stores).epochDeadlineCallback(() => pick([UpdateDeadline.yield(1), { kind: 'yield', delta: any() }, UpdateDeadline.continue(1)])),
+    // Async call hooks: answers at once, later, rejected or anything, around sync and async calls.
+    () => {
+      const s = rnd() < 0.8 ? s4 : pick(stores);
+      const answer = () => pick([() => undefined, () => Promise.resolve(), () => Promise.reject(new Error('hook says no')), any])();
+      s.callHookAsync(rnd() < 0.8 ? () => answer() : any());
+      const f = instances[3]!.getFunc(s4, pick(['f', 'n', 'tr']))!;
+      return rnd() < 0.5 ? f.callAsync(rnd() < 0.8 ? s : store(), args(2)) : f.call(rnd() < 0.8 ? s : store(), args(2));
+    },
     // Async limits: answers at once, later, rejected or anything; growth from wasm and the host, sync and async.
     () => {
       const s = rnd() < 0.8 ? s4 : pick(stores);

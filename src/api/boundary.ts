@@ -21,15 +21,15 @@ export function callWasm(store: Store<any>, f: WasmFunc, lowered: readonly unkno
   CALLER.i = null;
   try {
     if (hook === null) return callIn(store, f, lowered);
-    hook('CallingWasm');
+    hookNow(hook('CallingWasm'));
     let out: unknown[];
     try {
       out = callIn(store, f, lowered);
     } catch (e) {
-      hook('ReturningFromWasm');
+      hookNow(hook('ReturningFromWasm'));
       throw e;
     }
-    hook('ReturningFromWasm');
+    hookNow(hook('ReturningFromWasm'));
     return out;
   } finally {
     CALLER.i = null;
@@ -53,15 +53,31 @@ export async function callWasmAsync(store: Store<any>, f: WasmFunc, lowered: rea
   requireAsync(store, 'callAsync');
   const hook = store.raw.callHook;
   CALLER.i = null;
-  if (hook !== null) hook('CallingWasm');
+  // Awaited only when the hook answers with a promise: otherwise wasm starts before callAsync returns, as without a hook.
+  if (hook !== null) {
+    const answer = hook('CallingWasm');
+    if (isThenable(answer)) await answer;
+  }
   try {
     return await callLoweredAsync(f, lowered);
   } catch (e) {
     throw embedderException(store, e);
   } finally {
     CALLER.i = null;
-    if (hook !== null) hook('ReturningFromWasm');
+    if (hook !== null) {
+      const answer = hook('ReturningFromWasm');
+      if (isThenable(answer)) await answer;
+    }
   }
+}
+
+/** A call hook's answer where nothing can wait: a promise fails the call (Store.callHookAsync). */
+export function hookNow(answer: void | PromiseLike<void>): void {
+  if (!isThenable(answer)) return;
+  // The promise is dropped: its rejection, if any, must not surface as unhandled.
+  answer.then(undefined, () => {});
+  throw new Error('a call hook answered with a promise inside a synchronous call, which cannot wait for it: '
+    + 'with Store.callHookAsync, call exports with callAsync and instantiate with instantiateAsync');
 }
 
 /** Throws unless `store`'s engine has Config.asyncSupport (what `what` needs). */
@@ -100,11 +116,11 @@ export function hostFunc(store: Store<any>, typeId: number, impl: HostImpl | Asy
     const caller = wantsCaller ? Caller.begin(store, instance) : null;
     let comps: unknown[];
     try {
-      if (hook !== null) hook('CallingHost');
+      if (hook !== null) hookNow(hook('CallingHost'));
       try {
         comps = lower(lift(caller, lowered) as Val[]);
       } finally {
-        if (hook !== null) hook('ReturningFromHost');
+        if (hook !== null) hookNow(hook('ReturningFromHost'));
       }
     } catch (e) {
       throw hostError(e);
@@ -113,20 +129,27 @@ export function hostFunc(store: Store<any>, typeId: number, impl: HostImpl | Asy
     }
     return returnResults(type, comps);
   };
-  // invoke for an async host function: yields the promise `impl` returns, resumed with its value.
+  // invoke for generator code (Config.asyncSupport): yields the promises an async call hook answers
+  // with and, for an async host function, the promise `impl` returns, resumed with its value.
   // (Kept apart from invoke, whose callers must not pay for a generator on every host call.)
   function* invokeAsync(instance: InstanceObject | null, lowered: ArrayLike<unknown>): Generator<unknown, unknown, unknown> {
     const hook = store.raw.callHook;
     const caller = wantsCaller ? Caller.begin(store, instance) : null;
     let comps: unknown[];
     try {
-      if (hook !== null) hook('CallingHost');
+      if (hook !== null) {
+        const answer = hook('CallingHost');
+        if (isThenable(answer)) yield answer;
+      }
       try {
         let results = lift(caller, lowered);
-        if (isThenable(results)) results = (yield results) as Val[];
-        comps = lower(results);
+        if (isAsync && isThenable(results)) results = (yield results) as Val[];
+        comps = lower(results as Val[]);
       } finally {
-        if (hook !== null) hook('ReturningFromHost');
+        if (hook !== null) {
+          const answer = hook('ReturningFromHost');
+          if (isThenable(answer)) yield answer;
+        }
       }
     } catch (e) {
       throw hostError(e);
@@ -136,12 +159,7 @@ export function hostFunc(store: Store<any>, typeId: number, impl: HostImpl | Asy
     return returnResults(type, comps);
   }
   // Generator code (Config.asyncSupport) calls every function with yield*.
-  const target = !generator ? invoke
-    : isAsync ? invokeAsync
-    // eslint-disable-next-line require-yield
-    : function* (instance: InstanceObject | null, lowered: ArrayLike<unknown>): Generator<unknown, unknown, unknown> {
-      return invoke(instance, lowered);
-    };
+  const target = generator ? invokeAsync : invoke;
   // `arguments`, not a rest array: a rest array of doubles would quiet signalling NaNs.
   /* eslint-disable prefer-rest-params */
   const fn: LoweredFn = wantsCaller

@@ -5,7 +5,7 @@ import { LinkError } from '../core/errors.js';
 import type { ValType } from '../core/types.js';
 import { InstanceObject } from '../runtime/instance.js';
 import type { RuntimeExtern } from '../runtime/link.js';
-import { callWasmAsync, requireAsync } from './boundary.js';
+import { callWasmAsync, hookNow, requireAsync } from './boundary.js';
 import { embedderException } from './exnref.js';
 import { checkExternStore, externFromRaw, isExtern, type Extern } from './extern.js';
 import { Func } from './func.js';
@@ -155,11 +155,11 @@ function instantiate(store: Store<any>, module: Module, imports: RuntimeExtern[]
   const hook = info.start !== null && !startLater ? store.raw.callHook : null;
   let raw: InstanceObject;
   try {
-    if (hook !== null) hook('CallingWasm');
+    if (hook !== null) hookNow(hook('CallingWasm'));
     try {
       raw = new InstanceObject(module, imports, store.raw, startLater);
     } finally {
-      if (hook !== null) hook('ReturningFromWasm');
+      if (hook !== null) hookNow(hook('ReturningFromWasm'));
     }
   } catch (e) {
     // A link failure creates nothing; a trap in a segment or the start function leaves the

@@ -168,6 +168,22 @@ export class Store<T = unknown> {
    */
   callHook(hook: ((store: Store<T>, kind: CallHook) => void) | null): void {
     if (hook !== null && typeof hook !== 'function') throw new TypeError('Store.callHook: expected a function or null');
+    // What a synchronous hook returns is ignored (an async function given here is not awaited).
+    this.raw.callHook = hook === null ? null : (kind) => {
+      hook(this, kind);
+    };
+  }
+
+  /**
+   * callHook for an engine with Config.asyncSupport (Wasmtime's call_hook_async): `hook` may answer
+   * with a promise, and a call made with callAsync (or Instance.newAsync) waits for it at that
+   * transition; a rejection is what the call rejects with. A promise where nothing can wait (a call
+   * made with `call`, `new Instance`) fails that call with an error naming the async form. It
+   * replaces the hook callHook installed, and callHook replaces it; null removes it.
+   */
+  callHookAsync(hook: ((store: Store<T>, kind: CallHook) => void | PromiseLike<void>) | null): void {
+    if (!this.engine.config.asyncSupport) throw new Error('Store.callHookAsync needs an engine with Config.asyncSupport');
+    if (hook !== null && typeof hook !== 'function') throw new TypeError('Store.callHookAsync: expected a function or null');
     this.raw.callHook = hook === null ? null : (kind) => hook(this, kind);
   }
 }

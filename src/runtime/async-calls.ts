@@ -21,7 +21,8 @@ const EVENT_LOOP_TURN: object = Object.freeze({ eventLoopTurn: true });
 /** What a suspended wasm stack yields: a promise from an async host function, or EVENT_LOOP_TURN. */
 export type Suspension = PromiseLike<unknown> | object;
 
-const MUST_AWAIT = 'wasm tried to suspend (in an async host function, or to yield for fuel or at an epoch deadline) inside a '
+const MUST_AWAIT = 'wasm tried to suspend (in an async host function, for a call hook or resource limiter answering with a promise, '
+  + 'or to yield for fuel or at an epoch deadline) inside a '
   + 'synchronous call: with Config.asyncSupport, call exports with callAsync and instantiate with instantiateAsync';
 
 /** Thrown into a wasm stack that tried to suspend where nothing can await it. */

@@ -108,8 +108,11 @@ export class StoreObject {
    * around the deadline callback.
    */
   viewsReplaced = 0;
-  /** Called on each host/wasm transition; throwing makes that call fail with the thrown error. */
-  callHook: ((kind: CallHookKind) => void) | null = null;
+  /**
+   * Called on each host/wasm transition; throwing makes that call fail with the thrown error. An
+   * async hook (Store.callHookAsync) may answer with a promise, which async calls wait for.
+   */
+  callHook: ((kind: CallHookKind) => void | PromiseLike<void>) | null = null;
   /** Counts checked against the limiter's instance/table/memory limits. */
   instanceCount = 0;
   tableCount = 0;
