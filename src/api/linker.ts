@@ -192,6 +192,8 @@ export class Linker<T = unknown> {
       if (t !== undefined) throw new Error(`no default value exists for type \`${valTypeName(t)}\` (import \`${imp.module}::${imp.name}\`)`);
     }
     for (const imp of unknown) {
+      // A module may import one name twice: the first definition serves both.
+      if (this.defs.has(key(imp.module, imp.name))) continue;
       const type = imp.type.type as FuncType;
       this.funcNew(imp.module, imp.name, type, (): Val[] => type.results.map(defaultVal));
     }

@@ -214,6 +214,9 @@ test('defineUnknownImportsAsDefaultValues: v128 results are zero; a non-nullable
   const linker = new Linker(engine);
   assert.throws(() => linker.defineUnknownImportsAsDefaultValues(nonNull), /no default value exists for type `\(ref \d+\)` \(import `x::f`\)/);
   assert.equal(linker.get(store, 'x', 'ok'), undefined, 'nothing is defined when one import has no default');
+  // One name imported twice is defined once.
+  const twice = new Module(engine, '(module (import "x" "g" (func (result i32))) (import "x" "g" (func (result i32))))');
+  new Linker(engine).defineUnknownImportsAsDefaultValues(twice).instantiate(store, twice);
 });
 
 test('Module.getExport and getExportIndex; Instance.getModuleExport only for instances of that module', () => {
