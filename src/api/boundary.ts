@@ -2,7 +2,7 @@
 // wasm -> host (`hostFunc`, a host function's WasmFunc, which knows the instance that called it).
 
 import type { FuncType } from '../core/types.js';
-import { isThenable } from '../core/thenable.js';
+import { isThenable, refusePromise } from '../core/thenable.js';
 import { callLowered, callLoweredAsync, returnResults } from '../runtime/call.js';
 import { embedderException, hostException } from './exnref.js';
 import { WasmFunc, type LoweredFn } from '../runtime/func.js';
@@ -73,11 +73,10 @@ export async function callWasmAsync(store: Store<any>, f: WasmFunc, lowered: rea
 
 /** A call hook's answer where nothing can wait: a promise fails the call (Store.callHookAsync). */
 export function hookNow(answer: void | PromiseLike<void>): void {
-  if (!isThenable(answer)) return;
-  // The promise is dropped: its rejection, if any, must not surface as unhandled.
-  answer.then(undefined, () => {});
-  throw new Error('a call hook answered with a promise inside a synchronous call, which cannot wait for it: '
-    + 'with Store.callHookAsync, call exports with callAsync and instantiate with instantiateAsync');
+  if (isThenable(answer)) {
+    refusePromise(answer, 'a call hook answered with a promise inside a synchronous call, which cannot wait for it: '
+      + 'with Store.callHookAsync, call exports with callAsync and instantiate with instantiateAsync');
+  }
 }
 
 /** Throws unless `store`'s engine has Config.asyncSupport (what `what` needs). */

@@ -10,7 +10,7 @@ import { checkExternStore, isExtern, type Extern } from './extern.js';
 import { Func, checkFunction, type AsyncHostFunction, type HostFunction, type HostFunctionWithCaller } from './func.js';
 import { Instance } from './instance.js';
 import { InstancePre } from './instance-pre.js';
-import { Module, type ImportType } from './module.js';
+import { Module, type ExportType, type ImportType } from './module.js';
 import { storeOf, type AsContext, type Store } from './store.js';
 import type { TypedFunc } from './typed-func.js';
 import { funcType, registerFuncType } from './types.js';
@@ -118,13 +118,14 @@ export class Linker<T = unknown> {
   module(cx: AsContext<T>, module: string, wasmModule: Module): this {
     const store = storeOf(cx);
     expectModule(wasmModule, 'Linker.module');
-    if (moduleKind(wasmModule) === 'reactor') {
+    const exports = wasmModule.exports();
+    if (moduleKind(exports) === 'reactor') {
       const instance = this.instantiate(store, wasmModule);
       initializer(store, instance)?.call(store);
       return this.instance(store, module, instance);
     }
-    const pre = this.commandPre(wasmModule);
-    for (const [name, type] of commandFunctions(wasmModule)) {
+    const pre = this.commandPre(wasmModule, exports);
+    for (const [name, type] of commandFunctions(exports)) {
       this.define(store, module, name, Func.create(store, type, (args) => pre.instantiate(store).getFunc(store, name)!.call(store, args)));
     }
     return this;
@@ -139,13 +140,14 @@ export class Linker<T = unknown> {
     const store = storeOf(cx);
     expectModule(wasmModule, 'Linker.moduleAsync');
     this.requireAsync('Linker.moduleAsync');
-    if (moduleKind(wasmModule) === 'reactor') {
+    const exports = wasmModule.exports();
+    if (moduleKind(exports) === 'reactor') {
       const instance = await this.instantiateAsync(store, wasmModule);
       await initializer(store, instance)?.callAsync(store);
       return this.instance(store, module, instance);
     }
-    const pre = this.commandPre(wasmModule);
-    for (const [name, type] of commandFunctions(wasmModule)) {
+    const pre = this.commandPre(wasmModule, exports);
+    for (const [name, type] of commandFunctions(exports)) {
       this.define(store, module, name, Func.createAsync(store, type, async (_caller, args) => {
         const fresh = await pre.instantiateAsync(store);
         return fresh.getFunc(store, name)!.callAsync(store, args);
@@ -155,9 +157,9 @@ export class Linker<T = unknown> {
   }
 
   /** A command's imports resolved once, after its exports are checked. */
-  private commandPre(wasmModule: Module): InstancePre<T> {
+  private commandPre(wasmModule: Module, exports: readonly ExportType[]): InstancePre<T> {
     if (!this.unknownExports) {
-      for (const e of wasmModule.exports()) {
+      for (const e of exports) {
         if (e.type.kind !== 'func' && TOOLCHAIN_EXPORTS.get(e.name) !== e.type.kind) {
           throw new Error(`command export '${e.name}' is not a function (Linker.allowUnknownExports accepts it)`);
         }
@@ -327,8 +329,8 @@ const TOOLCHAIN_EXPORTS: ReadonlyMap<string, string> = new Map([
 ]);
 
 /** A command exports `_start`, a reactor does not; a module cannot be both (it would export `_initialize` too). */
-function moduleKind(module: Module): 'command' | 'reactor' {
-  const exported = (name: string) => module.exports().find((e) => e.name === name);
+function moduleKind(exports: readonly ExportType[]): 'command' | 'reactor' {
+  const exported = (name: string) => exports.find((e) => e.name === name);
   const start = exported('_start');
   const init = exported('_initialize');
   if (start !== undefined && init !== undefined) throw new Error('a module cannot be both a command (`_start`) and a reactor (`_initialize`)');
@@ -338,8 +340,8 @@ function moduleKind(module: Module): 'command' | 'reactor' {
 }
 
 /** A command's function exports with their types. */
-function commandFunctions(module: Module): [string, FuncType][] {
-  return module.exports().flatMap((e) => (e.type.kind === 'func' ? [[e.name, e.type.type] as [string, FuncType]] : []));
+function commandFunctions(exports: readonly ExportType[]): [string, FuncType][] {
+  return exports.flatMap((e) => (e.type.kind === 'func' ? [[e.name, e.type.type] as [string, FuncType]] : []));
 }
 
 /** A reactor's `_initialize`, which must take and return nothing, or null when it has none. */

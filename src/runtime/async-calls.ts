@@ -4,7 +4,7 @@
 // resume the stack with what the promise settled to.
 
 import { eventLoopTurn } from '../core/clock.js';
-import { isThenable } from '../core/thenable.js';
+import { dropPromise, isThenable } from '../core/thenable.js';
 import { epochReached, outOfFuel } from './interrupts.js';
 import { DEPTH, TAIL, pendingTail } from './slots.js';
 import type { StoreObject } from './store.js';
@@ -36,7 +36,7 @@ export function runToEnd(gen: Generator<Suspension, unknown, unknown>): unknown 
   const r = gen.next();
   if (r.done === true) return r.value;
   // The host function's promise is dropped: its rejection, if any, must not surface as unhandled.
-  if (isThenable(r.value)) r.value.then(undefined, () => {});
+  if (isThenable(r.value)) dropPromise(r.value);
   // Unwinds the stack as a host error, which wasm cannot catch: gen.throw rethrows it.
   const refused = new HostThrow(new SuspendRefused(MUST_AWAIT));
   gen.throw(refused);

@@ -98,7 +98,7 @@ export class MemoryObject {
     const limiter = this.store?.limiter ?? null;
     const pages = old + delta;
     const size = pages * this.pageSize;
-    if (pages > this.maxPages || size > MAX_BYTES) return failed(limiter, 'memory maximum size exceeded');
+    if (pages > this.maxPages || size > MAX_BYTES) return growFailed(limiter, 'memory maximum size exceeded');
     const oldBuffer = this.bytes.buffer as ArrayBuffer;
     if (size <= oldBuffer.byteLength) {
       this.setViews(oldBuffer, size);
@@ -107,7 +107,7 @@ export class MemoryObject {
       // growth): an exact buffer then saves exposeBuffer a second copy.
       const reserved = this.exposed ? size : Math.min(Math.max(size, 2 * oldBuffer.byteLength), this.maxPages * this.pageSize, MAX_BYTES);
       const fresh = allocate(reserved) ?? (reserved > size ? allocate(size) : null);
-      if (fresh === null) return failed(limiter, `cannot allocate ${size} bytes of memory`);
+      if (fresh === null) return growFailed(limiter, `cannot allocate ${size} bytes of memory`);
       this.moveTo(fresh, size);
       this.exposed = false;
     }
@@ -138,7 +138,8 @@ function allocate(size: number): ArrayBuffer | null {
   }
 }
 
-function failed(limiter: ResourceLimiter | ResourceLimiterAsync | null, message: string): -1 {
+/** Tells the limiter (if any) that a memory growth failed, and gives memory.grow's -1. */
+export function growFailed(limiter: ResourceLimiter | ResourceLimiterAsync | null, message: string): -1 {
   limiter?.memoryGrowFailed?.(new Error(message));
   return -1;
 }

@@ -2,8 +2,7 @@
 // (grow lock, published size, type), and this agent's views of the size it last observed.
 
 import type { MemoryType } from '../core/types.js';
-import { MemoryObject } from './memory.js';
-import type { ResourceLimiter, ResourceLimiterAsync } from './store.js';
+import { MemoryObject, growFailed } from './memory.js';
 
 /**
  * What another agent (a Worker) needs to use the same memory: two SharedArrayBuffers in a plain
@@ -200,7 +199,7 @@ export class SharedMemoryObject extends MemoryObject {
       Atomics.store(this.control, LOCK, 0);
     }
     this.sync();
-    return typeof result === 'number' ? result : failed(limiter, result);
+    return typeof result === 'number' ? result : growFailed(limiter, result);
   }
 
   protected override currentPages(): number {
@@ -231,10 +230,6 @@ export class SharedMemoryObject extends MemoryObject {
   }
 }
 
-function failed(limiter: ResourceLimiter | ResourceLimiterAsync | null, message: string): -1 {
-  limiter?.memoryGrowFailed?.(new Error(message));
-  return -1;
-}
 
 /**
  * The object generated code binds for a shared memory (`const M0 = ctx.memories[0].live`): the

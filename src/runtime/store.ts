@@ -1,22 +1,12 @@
 // The run-time side of a Store: what generated code and the runtime objects consult while wasm
 // runs — fuel, the epoch deadline, resource limits, the call hook — plus the embedder's data.
 
-import { isThenable } from '../core/thenable.js';
+import { isThenable, refusePromise } from '../core/thenable.js';
 
-/**
- * Wasmtime's ResourceLimiter: asked before memories and tables are created or grow, and told when
- * a growth fails. Sizes are in bytes for memories and in elements for tables.
- */
-export interface ResourceLimiter {
-  /**
-   * May a memory of `current` bytes grow to `desired` (maximum: the type's, in bytes, or null)?
-   * false makes the growth fail (memory.grow returns -1); throwing makes it trap with that error.
-   */
-  memoryGrowing(current: number, desired: number, maximum: number | null): boolean;
+/** What both kinds of resource limiter share: the failure reports and the store's counts. */
+interface LimiterCommon {
   /** Called when a memory growth failed for any reason; throwing turns the failure into a trap. */
   memoryGrowFailed?(error: Error): void;
-  /** May a table of `current` elements grow to `desired`? Same rules as memoryGrowing. */
-  tableGrowing(current: number, desired: number, maximum: number | null): boolean;
   /** Called when a table growth failed for any reason; throwing turns the failure into a trap. */
   tableGrowFailed?(error: Error): void;
   /** How many instances the store may hold. */
@@ -28,26 +18,31 @@ export interface ResourceLimiter {
 }
 
 /**
+ * Wasmtime's ResourceLimiter: asked before memories and tables are created or grow, and told when
+ * a growth fails. Sizes are in bytes for memories and in elements for tables.
+ */
+export interface ResourceLimiter extends LimiterCommon {
+  /**
+   * May a memory of `current` bytes grow to `desired` (maximum: the type's, in bytes, or null)?
+   * false makes the growth fail (memory.grow returns -1); throwing makes it trap with that error.
+   */
+  memoryGrowing(current: number, desired: number, maximum: number | null): boolean;
+  /** May a table of `current` elements grow to `desired`? Same rules as memoryGrowing. */
+  tableGrowing(current: number, desired: number, maximum: number | null): boolean;
+}
+
+/**
  * Wasmtime's ResourceLimiterAsync (Store.limiterAsync, with Config.asyncSupport): a ResourceLimiter
  * whose growth questions may be answered later. Where wasm or the API can wait (callAsync,
  * instantiateAsync, Memory.growAsync, Table.growAsync, Memory.newAsync, Table.newAsync) a promise
  * is awaited; a promise met where nothing can wait makes that call fail with an error saying so.
+ * Its failure reports stay synchronous, as in Wasmtime.
  */
-export interface ResourceLimiterAsync {
+export interface ResourceLimiterAsync extends LimiterCommon {
   /** As ResourceLimiter.memoryGrowing; a rejection is like a throw (the growth traps). */
-  memoryGrowing(current: number, desired: number, maximum: number | null): boolean | PromiseLike<boolean>;
-  /** As ResourceLimiter.memoryGrowFailed (synchronous, as in Wasmtime). */
-  memoryGrowFailed?(error: Error): void;
+  memoryGrowing(current: number, desired: number, maximum: number | null): GrowVerdict;
   /** As ResourceLimiter.tableGrowing; a rejection is like a throw (the growth traps). */
-  tableGrowing(current: number, desired: number, maximum: number | null): boolean | PromiseLike<boolean>;
-  /** As ResourceLimiter.tableGrowFailed (synchronous, as in Wasmtime). */
-  tableGrowFailed?(error: Error): void;
-  /** How many instances the store may hold. */
-  readonly instances: number;
-  /** How many tables the store may hold. */
-  readonly tables: number;
-  /** How many memories the store may hold. */
-  readonly memories: number;
+  tableGrowing(current: number, desired: number, maximum: number | null): GrowVerdict;
 }
 
 /** A limiter's answer to a growth question: at once, or (an async limiter's) later. */
@@ -63,10 +58,7 @@ const CANNOT_WAIT = "the store's async resource limiter answered with a promise 
  */
 export function verdictNow(verdict: GrowVerdict): boolean {
   if (typeof verdict === 'boolean') return verdict;
-  if (isThenable(verdict)) {
-    verdict.then(undefined, () => {});
-    throw new Error(CANNOT_WAIT);
-  }
+  if (isThenable(verdict)) refusePromise(verdict, CANNOT_WAIT);
   return Boolean(verdict);
 }
 
