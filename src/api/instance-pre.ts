@@ -2,7 +2,8 @@
 // (Wasmtime's InstancePre), instantiated many times without looking names up again.
 
 import { LinkError } from '../core/errors.js';
-import { isCanonicalSubtype } from '../validate/type-registry.js';
+import { importExternType, matchesExternType, type ExternTypeOf } from '../validate/extern-match.js';
+import { incompatibleImport } from '../runtime/link.js';
 import type { Extern } from './extern.js';
 import { Instance } from './instance.js';
 import type { Definition } from './linker.js';
@@ -18,10 +19,9 @@ export class InstancePre<T = unknown> {
     module.imports().forEach((imp, i) => {
       const d = defs[i]!;
       if (d.kind !== 'host') return;
-      const desc = module.info.imports[i]!.desc;
-      if (desc.kind !== 'func' || !isCanonicalSubtype(d.typeId, module.canon[desc.typeIndex]!)) {
-        throw new LinkError(`incompatible import type for "${imp.module}" "${imp.name}": expected ${imp.type.kind}, got a function of another type`);
-      }
+      const expected = importExternType(module.info, module.canon, i);
+      const found: ExternTypeOf = { kind: 'func', typeId: d.typeId, exact: true };
+      if (!matchesExternType(found, expected)) throw new LinkError(incompatibleImport(imp.module, imp.name, expected, found));
     });
   }
 

@@ -1,8 +1,9 @@
 // Linker<T>: name-based instantiation (Wasmtime's Linker). Host functions defined with funcNew /
 // funcWrap belong to no store and are made once per store on first use; define() items are a store's.
 
+import { canonicalValTypeText } from '../validate/canonical-text.js';
 import { LinkError, TrapCode } from '../core/errors.js';
-import { F32, F64, I32, I64, V128, isNullable, isRef, valTypeName, type FuncType, type ValType } from '../core/types.js';
+import { F32, F64, I32, I64, V128, isNullable, isRef, type FuncType, type ValType } from '../core/types.js';
 import { makeTrap } from '../runtime/traps.js';
 import type { Caller } from './caller.js';
 import { checkEngine, type Engine } from './engine.js';
@@ -191,7 +192,7 @@ export class Linker<T = unknown> {
     const unknown = module.imports().filter((imp) => imp.type.kind === 'func' && !this.defs.has(key(imp.module, imp.name)));
     for (const imp of unknown) {
       const t = (imp.type.type as FuncType).results.find((r) => isRef(r) && !isNullable(r));
-      if (t !== undefined) throw new Error(`no default value exists for type \`${valTypeName(t)}\` (import \`${imp.module}::${imp.name}\`)`);
+      if (t !== undefined) throw new Error(`no default value exists for type \`${canonicalValTypeText(t)}\` (import \`${imp.module}::${imp.name}\`)`);
     }
     for (const imp of unknown) {
       // A module may import one name twice: the first definition serves both.

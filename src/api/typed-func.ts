@@ -1,7 +1,8 @@
 // TypedFunc: a function called with plain JS values (Wasmtime's TypedFunc): no Val objects, the
 // per-parameter conversions chosen once when it is made.
 
-import { F32, F64, I32, I64, valTypeName, type FuncType, type ValType } from '../core/types.js';
+import { canonicalValTypeText } from '../validate/canonical-text.js';
+import { F32, F64, I32, I64, type FuncType, type ValType } from '../core/types.js';
 import { componentArray } from '../runtime/lowering.js';
 import { isCanonicalValSubtype } from '../validate/type-registry.js';
 import { callWasm, callWasmAsync, requireAsync } from './boundary.js';
@@ -77,7 +78,7 @@ export class TypedFunc {
 
 function checkList(what: string, given: readonly ValType[], actual: readonly ValType[], ok: (g: ValType, a: ValType) => boolean): void {
   if (given.length !== actual.length || given.some((g, i) => !ok(g, actual[i]!))) {
-    const show = (ts: readonly ValType[]) => `[${ts.map(valTypeName).join(', ')}]`;
+    const show = (ts: readonly ValType[]) => `[${ts.map(canonicalValTypeText).join(', ')}]`;
     throw new TypeError(`type mismatch: the function's ${what} types are ${show(actual)}, not ${show(given)}`);
   }
 }

@@ -3,13 +3,22 @@
 
 import { ABSTRACT_HEAP_TYPES, F32, F64, I32, I64, V128, heapOf, isRef, type FuncType, type GlobalType, type MemoryType, type SubType, type TableType, type ValType } from '../core/types.js';
 import { canonicalTypeCount, registerRecGroup } from '../validate/type-registry.js';
+import { canonicalValTypeText } from '../validate/canonical-text.js';
 
 export type { FuncType, GlobalType, MemoryType, TableType, ValType } from '../core/types.js';
 export {
-  I32, I64, F32, F64, V128, FUNCREF, EXTERNREF, EXNREF, NULLFUNCREF, NULLEXTERNREF, NULLEXNREF, refType, valTypeName,
+  I32, I64, F32, F64, V128, FUNCREF, EXTERNREF, EXNREF, NULLFUNCREF, NULLEXTERNREF, NULLEXNREF, refType,
   HT_FUNC, HT_EXTERN, HT_EXN, HT_NOFUNC, HT_NOEXTERN, HT_NOEXN,
   ANYREF, EQREF, I31REF, STRUCTREF, ARRAYREF, NULLREF, HT_ANY, HT_EQ, HT_I31, HT_STRUCT, HT_ARRAY, HT_NONE, heapOf,
 } from '../core/types.js';
+
+/**
+ * A value type as WAT text: `i32`, `funcref`, `(ref null (func (param i32)))`. A concrete reference
+ * type is written out as its structure (its heap type is a canonical id, which names nothing to a reader).
+ */
+export function valTypeName(t: ValType): string {
+  return canonicalValTypeText(t);
+}
 
 /** A function type value: `funcType([I32, I64], [F64])`. */
 export function funcType(params: readonly ValType[], results: readonly ValType[]): FuncType {

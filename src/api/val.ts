@@ -1,7 +1,8 @@
 // Val, the values of the embedding API (Wasmtime's Val), and the one place where they are
 // converted to and from the engine's lowered values and plain JS values.
 
-import { F32, F64, HT_EXN, HT_EXTERN, HT_FUNC, HT_NOEXN, HT_NOEXTERN, HT_NOFUNC, I32, I64, V128, heapOf, isNullable, isRef, valTypeName, type ValType } from '../core/types.js';
+import { canonicalValTypeText } from '../validate/canonical-text.js';
+import { F32, F64, HT_EXN, HT_EXTERN, HT_FUNC, HT_NOEXN, HT_NOEXTERN, HT_NOFUNC, I32, I64, V128, heapOf, isNullable, isRef, type ValType } from '../core/types.js';
 import { f32FromBits, f32ToBits, f64FromBigBits, f64ToBigBits } from '../runtime/float-bits.js';
 import { WasmFunc } from '../runtime/func.js';
 import { componentArray } from '../runtime/lowering.js';
@@ -164,7 +165,7 @@ export function refFamily(t: ValType): RefFamily {
 }
 
 function mismatch(t: ValType, v: Val, what: string): never {
-  throw new TypeError(`${what}: expected a value of type ${valTypeName(t)}, got ${v.type}`);
+  throw new TypeError(`${what}: expected a value of type ${canonicalValTypeText(t)}, got ${v.type}`);
 }
 
 /**
@@ -199,20 +200,20 @@ export function lowerVal(store: Store<any>, t: ValType, v: Val, out: unknown[], 
       out.push(v128FromBigInt(v.value));
       return;
   }
-  if (!isRef(t)) throw new TypeError(`${what}: values of type ${valTypeName(t)} are not supported yet`);
+  if (!isRef(t)) throw new TypeError(`${what}: values of type ${canonicalValTypeText(t)} are not supported yet`);
   const family = refFamily(t);
   if (family === 'func') {
     if (v.type !== 'funcref') mismatch(t, v, what);
     const f = v.value as FuncHandle | null;
     if (f === null) {
-      if (!isNullable(t)) throw new TypeError(`${what}: null is not a value of type ${valTypeName(t)}`);
+      if (!isNullable(t)) throw new TypeError(`${what}: null is not a value of type ${canonicalValTypeText(t)}`);
       out.push(null);
       return;
     }
     if (f.store !== store) wrongStore();
     const h = heapOf(t);
     if (h >= 0 && !refMatches(f.raw, t)) throw new TypeError(`${what}: function has the wrong type`);
-    if (h === HT_NOFUNC) throw new TypeError(`${what}: only null is a value of type ${valTypeName(t)}`);
+    if (h === HT_NOFUNC) throw new TypeError(`${what}: only null is a value of type ${canonicalValTypeText(t)}`);
     out.push(f.raw);
     return;
   }
@@ -220,13 +221,13 @@ export function lowerVal(store: Store<any>, t: ValType, v: Val, out: unknown[], 
     if (v.type !== 'exnref') mismatch(t, v, what);
     const x = v.value;
     if (x === null) {
-      if (!isNullable(t)) throw new TypeError(`${what}: null is not a value of type ${valTypeName(t)}`);
+      if (!isNullable(t)) throw new TypeError(`${what}: null is not a value of type ${canonicalValTypeText(t)}`);
       out.push(null);
       return;
     }
     if (!(x instanceof ExnRef)) throw new TypeError(`${what}: an exnref Val holds an ExnRef or null`);
     if (x.store !== store) wrongStore();
-    if (heapOf(t) === HT_NOEXN) throw new TypeError(`${what}: only null is a value of type ${valTypeName(t)}`);
+    if (heapOf(t) === HT_NOEXN) throw new TypeError(`${what}: only null is a value of type ${canonicalValTypeText(t)}`);
     out.push(x.raw);
     return;
   }
@@ -238,20 +239,20 @@ export function lowerVal(store: Store<any>, t: ValType, v: Val, out: unknown[], 
       if (x.store !== store) wrongStore();
     }
     const raw = x === null ? null : x.raw;
-    if (!refMatches(raw, t)) throw new TypeError(`${what}: ${x === null ? 'null is' : 'the reference is'} not a value of type ${valTypeName(t)}`);
+    if (!refMatches(raw, t)) throw new TypeError(`${what}: ${x === null ? 'null is' : 'the reference is'} not a value of type ${canonicalValTypeText(t)}`);
     out.push(raw);
     return;
   }
   if (v.type !== 'externref') mismatch(t, v, what);
   const x = v.value;
   if (x === null) {
-    if (!isNullable(t)) throw new TypeError(`${what}: null is not a value of type ${valTypeName(t)}`);
+    if (!isNullable(t)) throw new TypeError(`${what}: null is not a value of type ${canonicalValTypeText(t)}`);
     out.push(null);
     return;
   }
   if (!(x instanceof ExternRef)) throw new TypeError(`${what}: an externref Val holds an ExternRef or null`);
   if (x.store !== store) wrongStore();
-  if (heapOf(t) === HT_NOEXTERN) throw new TypeError(`${what}: only null is a value of type ${valTypeName(t)}`);
+  if (heapOf(t) === HT_NOEXTERN) throw new TypeError(`${what}: only null is a value of type ${canonicalValTypeText(t)}`);
   out.push(x.raw);
 }
 

@@ -2,7 +2,7 @@
 // crosses the boundary: the conversion class that picks inline code or a generic converter.
 
 import {
-  EXTERNREF, F32, F64, FUNCREF, HT_EXN, HT_NOEXN, I32, I64, V128, heapOf, isRef, valTypeName, type ValType,
+  EXTERNREF, F32, F64, FUNCREF, HT_EXN, HT_NOEXN, I32, I64, V128, heapOf, isRef, type ValType,
 } from '../core/types.js';
 import { toEnum } from './webidl.js';
 
@@ -53,4 +53,3 @@ export function isRejected(t: ValType): boolean {
   return convOf(t) === Conv.Reject;
 }
 
-export { valTypeName };

@@ -1,8 +1,9 @@
 // ToWebAssemblyValue and ToJSValue outside the call path (globals, tables, exceptions, rare reference
 // types). Engine values: i32 a number, i64 a BigInt, f32/f64 carrier doubles, references themselves.
 
+import { canonicalValTypeText } from '../validate/canonical-text.js';
 import {
-  F32, F64, HT_EXTERN, HT_FUNC, HT_NOEXTERN, HT_NOFUNC, I32, I64, heapOf, isNullable, isRef, valTypeName, type ValType,
+  F32, F64, HT_EXTERN, HT_FUNC, HT_NOEXTERN, HT_NOFUNC, I32, I64, heapOf, isNullable, isRef, type ValType,
 } from '../core/types.js';
 import { WasmFunc } from '../runtime/func.js';
 import { isGcObject, isWasmFunc, refMatches } from '../runtime/gc-casts.js';
@@ -41,7 +42,7 @@ function isI31Number(v: unknown): v is number {
 }
 
 function typeError(t: ValType, why: string): never {
-  throw new TypeError(`cannot convert to a WebAssembly ${valTypeName(t)}: ${why}`);
+  throw new TypeError(`cannot convert to a WebAssembly ${canonicalValTypeText(t)}: ${why}`);
 }
 
 /**
@@ -93,7 +94,7 @@ export function toWasm(t: ValType, v: unknown, jspi = false): unknown {
     case F32: return Math.fround(v as number);
     case F64: return +(v as number);
   }
-  if (!isRef(t)) throw new TypeError(`values of type ${valTypeName(t)} cannot be converted from JavaScript`);
+  if (!isRef(t)) throw new TypeError(`values of type ${canonicalValTypeText(t)} cannot be converted from JavaScript`);
   return refToWasm(t, v, jspi);
 }
 

@@ -3,6 +3,7 @@
 
 import type { ModuleInfo } from '../binary/module.js';
 import { LinkError } from '../core/errors.js';
+import { externTypeText } from '../validate/canonical-text.js';
 import { importExternType, matchesExternType, type ExternTypeOf } from '../validate/extern-match.js';
 import { WasmFunc } from './func.js';
 import { GlobalObject } from './global.js';
@@ -41,11 +42,13 @@ export function checkImport(module: ModuleInfo, canon: Int32Array, i: number, x:
   const want = importExternType(module, canon, i);
   if (!matchesExternType(externTypeOf(x), want)) {
     const imp = module.imports[i]!;
-    throw new LinkError(`incompatible import type for "${imp.module}" "${imp.name}": expected ${want.kind}, got ${describe(x)}`);
+    throw new LinkError(incompatibleImport(imp.module, imp.name, want, externTypeOf(x)));
   }
 }
 
-function describe(x: RuntimeExtern): string {
-  const k = externKind(x);
-  return k === 'func' ? 'a function of another type' : `a ${k} of another type`;
+/** The LinkError message for an import given something that does not match: both types written out. */
+export function incompatibleImport(module: string, name: string, expected: ExternTypeOf, found: ExternTypeOf): string {
+  // A provided function is always exact; saying so would read as the reason it does not match.
+  const given = found.kind === 'func' ? { ...found, exact: false } : found;
+  return `incompatible import type for "${module}" "${name}": expected ${externTypeText(expected)}, found ${externTypeText(given)}`;
 }

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  Engine, F64, Func, Global, I32, I64, Instance, LinkError, Linker, Module, Store, Trap, TrapCode, Val, funcType,
+  Engine, F64, Func, Global, I32, I64, Instance, LinkError, Linker, Module, Store, Trap, TrapCode, Val, funcType, valTypeName,
 } from '../../src/index.js';
 
 const counter = `(module
@@ -212,7 +212,7 @@ test('defineUnknownImportsAsDefaultValues: v128 results are zero; a non-nullable
   assert.equal(instance.getTypedFunc(store, 'lanes', [], [I32]).call(store), 0);
   const nonNull = new Module(engine, `(module (type $t (func)) (import "x" "ok" (func)) (import "x" "f" (func (result (ref $t)))))`);
   const linker = new Linker(engine);
-  assert.throws(() => linker.defineUnknownImportsAsDefaultValues(nonNull), /no default value exists for type `\(ref \d+\)` \(import `x::f`\)/);
+  assert.throws(() => linker.defineUnknownImportsAsDefaultValues(nonNull), /no default value exists for type `\(ref \(func\)\)` \(import `x::f`\)/);
   assert.equal(linker.get(store, 'x', 'ok'), undefined, 'nothing is defined when one import has no default');
   // One name imported twice is defined once.
   const twice = new Module(engine, '(module (import "x" "g" (func (result i32))) (import "x" "g" (func (result i32))))');
@@ -239,4 +239,45 @@ test('Module.getExport and getExportIndex; Instance.getModuleExport only for ins
   assert.throws(() => instance.getModuleExport(new Store(engine), f), /object used with the wrong store/);
   assert.throws(() => instance.getModuleExport(store, { module, name: 'f' } as never), /expected a ModuleExport/);
   assert.throws(() => module.getExport(3 as never), TypeError);
+});
+
+test('a link error writes out the type the import wants and the type it was given', () => {
+  const engine = new Engine();
+  const store = new Store(engine);
+  const provider = new Linker(engine).instantiate(store, new Module(engine, `(module
+    (type $pair (struct (field i32) (field (mut i64))))
+    (memory (export "memory") 1)
+    (global (export "counter") (mut i32) (i32.const 0))
+    (table (export "table") 2 funcref)
+    (func (export "take") (param (ref $pair)) (result i32) (i32.const 0)))`));
+  const cases: [string, string, RegExp][] = [
+    ['(import "m" "x" (func (param (ref $list))))', 'take',
+      /expected \(func \(param \(ref \(struct \(field i32\) \(field \(ref null \(struct \.\.\.\)\)\)\)\)\)\), found \(func \(param \(ref \(struct \(field i32\) \(field \(mut i64\)\)\)\)\) \(result i32\)\)$/],
+    ['(import "m" "x" (memory 2 4))', 'memory', /expected \(memory 2 4\), found \(memory 1\)$/],
+    ['(import "m" "x" (global i32))', 'counter', /expected \(global i32\), found \(global \(mut i32\)\)$/],
+    ['(import "m" "x" (table 1 externref))', 'table', /expected \(table 1 externref\), found \(table 2 funcref\)$/],
+    ['(import "m" "x" (memory 1))', 'take', /expected \(memory 1\), found \(func /],
+  ];
+  for (const [imp, name, message] of cases) {
+    const linker = new Linker(engine);
+    linker.define(store, 'm', 'x', provider.getExport(store, name)!);
+    const module = new Module(engine, `(module (type $list (struct (field i32) (field (ref null $list)))) ${imp})`);
+    assert.throws(() => linker.instantiate(store, module), (e: unknown) =>
+      e instanceof LinkError && e.message.startsWith('incompatible import type for "m" "x": ') && message.test(e.message), imp);
+  }
+  // A host function's type is checked when the linker resolves the module.
+  const host = new Linker(engine).funcWrap('m', 'x', funcType([I32], [F64]), () => 0);
+  assert.throws(() => host.instantiatePre(new Module(engine, '(module (import "m" "x" (func (param i64))))')),
+    (e: unknown) => e instanceof LinkError && /expected \(func \(param i64\)\), found \(func \(param i32\) \(result f64\)\)$/.test(e.message));
+});
+
+test('valTypeName writes a concrete reference type out as its structure', () => {
+  const engine = new Engine();
+  const store = new Store(engine);
+  const instance = new Linker(engine).instantiate(store, new Module(engine, `(module
+    (type $f (func (param i32) (result i64)))
+    (func (export "f") (param (ref null $f))))`));
+  const param = instance.getFunc(store, 'f')!.type(store).params[0]!;
+  assert.equal(valTypeName(param), '(ref null (func (param i32) (result i64)))');
+  assert.equal(valTypeName(I64), 'i64');
 });
