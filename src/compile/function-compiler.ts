@@ -24,6 +24,7 @@ import {
   continueOrLeave, finishSplit, jumpToState, openSplit, partBranch, splitBoundary, type Dispatch, type Part, type Split,
 } from './split.js';
 import { dispatchLocal, shouldSplit, splitChainMin } from './split-choice.js';
+import type { OffsetTrace } from './offset-trace.js';
 import { forEachNumberedName } from './numbered-names.js';
 import { callDirect, callIndirect, callRef, returnValues } from './calls.js';
 
@@ -192,7 +193,11 @@ export class FunctionCompiler {
   readonly star: string;
   readonly callPrefix: string;
 
-  constructor(readonly mc: ModuleContext, readonly funcIndex: number) {
+  /** Module offset of the instruction being compiled (for the trace). */
+  private at = 0;
+
+  /** `trace`: record where each line and expression came from (offset-trace.ts); null when compiling to run. */
+  constructor(readonly mc: ModuleContext, readonly funcIndex: number, private readonly trace: OffsetTrace | null = null) {
     const m = mc.module;
     const body = m.codes[funcIndex - m.numImportedFuncs]!;
     this.type = mc.typeOfFunc(funcIndex);
@@ -213,7 +218,8 @@ export class FunctionCompiler {
   // ------------------------------------------------------------------ output
 
   emit(line: string): void {
-    this.lines.push(this.indent + line);
+    // An empty line is dropped from the output; a marker would keep it and shift every line after.
+    this.lines.push(this.trace === null || line === '' ? this.indent + line : this.indent + line + this.trace.mark(this.at));
   }
   open(line: string): void {
     this.emit(line);
@@ -378,6 +384,7 @@ export class FunctionCompiler {
    * parser runs out of stack on deep nesting ("Maximum call stack size exceeded" from new Function).
    */
   push(e: Entry): void {
+    this.trace?.entry(e.code, e.hi, this.at);
     this.stack.push(e.code.length + e.hi.length > MAX_EXPRESSION_LENGTH ? this.materialize(e) : e);
     if (this.stack.length - this.frozen > FREEZE_AT) this.freeze(this.stack.length - FREEZE_KEEP);
   }
@@ -582,6 +589,7 @@ export class FunctionCompiler {
     const r = this.r;
     while (this.frames.length > 0) {
       if (r.pos >= r.end) throw new CompileError(`function ${this.funcIndex}: unexpected end of body`);
+      this.at = r.pos;
       const byte = r.u8();
       if (this.unreachable) {
         this.skipDead(byte);

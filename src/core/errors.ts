@@ -106,6 +106,15 @@ export interface FrameInfo {
   readonly funcName: string | null;
   /** The module's name from the name section, if it has one. */
   readonly moduleName: string | null;
+  /**
+   * Offset in the module's bytes of the instruction this frame was executing (the trapping one, or
+   * the call), as Wasmtime's `module_offset`; null when it cannot be told (code deserialized or
+   * precompiled, or an engine whose stack traces differ from V8's). Worked out on first read, by
+   * compiling the function again: it costs nothing until asked for.
+   */
+  readonly moduleOffset: number | null;
+  /** The same instruction's offset from the start of its function's body, as Wasmtime's `func_offset`. */
+  readonly funcOffset: number | null;
 }
 
 /** A wasm trap. `backtrace` lists wasm frames, innermost first. */

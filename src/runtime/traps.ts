@@ -2,7 +2,7 @@
 // whatever escaped generated code into a Trap with a wasm backtrace at the embedding boundary.
 
 import { Trap, TrapCode, type FrameInfo } from '../core/errors.js';
-import { codeInfo } from './code-registry.js';
+import { codeInfo, type CodeInfo } from './code-registry.js';
 import { isInstance } from './host-values.js';
 
 /** Wraps an exception thrown by a host (imported JS) function so the boundary rethrows it unchanged. */
@@ -111,45 +111,106 @@ export function toEmbedderError(e: unknown): unknown {
 // Lazily compiled functions each have their own URL, tswasm-module-N.fK.js; precompiled code is
 // tswasm-module-pHEX.js. V8 writes a frame as `at $f3_name (URL:line:col)` (with a receiver's
 // `Object.` in front, or ` [as name]` after, at times); SpiderMonkey and JavaScriptCore as
-// `$f3_name@URL:line:col`.
-const FRAME = /(?:at (?:\S+\.)?|^\s*)(\$f(\d+)\w*)(?: \[as \w+\])?(?: \(|@)tswasm-module-(\d+|p[0-9a-f]+)(?:\.f\d+)?\.js/;
+// `$f3_name@URL:line:col`. A part of a split function (compile/split.ts) is `$f3_name$p2`.
+const FRAME = /(?:at (?:\S+\.)?|^\s*)(\$f(\d+)\w*)(\$p\d+)?(?: \[as \w+\])?(?: \(|@)tswasm-module-(\d+|p[0-9a-f]+)(\.f\d+)?\.js(?::(\d+):(\d+))?/;
+
+/** Where a frame is in generated code, for working out its wasm offsets when they are read. */
+interface CodePosition {
+  readonly info: CodeInfo;
+  readonly unit: boolean;
+  readonly line: number;
+  readonly column: number;
+}
+
+/** A wasm frame; its offsets are worked out on first read (FrameInfo.moduleOffset). */
+class WasmFrame implements FrameInfo {
+  #position: CodePosition | null;
+  #offsets: { readonly moduleOffset: number; readonly funcOffset: number } | null = null;
+
+  constructor(
+    readonly funcIndex: number,
+    readonly funcName: string | null,
+    readonly moduleName: string | null,
+    position: CodePosition | null,
+  ) {
+    this.#position = position;
+  }
+
+  get moduleOffset(): number | null {
+    return this.#locate()?.moduleOffset ?? null;
+  }
+
+  get funcOffset(): number | null {
+    return this.#locate()?.funcOffset ?? null;
+  }
+
+  #locate(): { readonly moduleOffset: number; readonly funcOffset: number } | null {
+    const p = this.#position;
+    if (p !== null) {
+      this.#position = null;
+      try {
+        this.#offsets = p.info.locate?.(this.funcIndex, p.unit, p.line, p.column) ?? null;
+      } catch {
+        // Compiling again may fail where the first compilation did not (the JS stack is nearly
+        // exhausted when a stack overflow's backtrace is read): the offsets are then unknown.
+        this.#offsets = null;
+      }
+    }
+    return this.#offsets;
+  }
+}
 
 /**
  * The wasm frames of a JS stack trace, innermost first. A function that makes tail calls runs as
  * a body (`$fN_name_body`) inside its trampoline (`$fN_name`), so the trampoline is never a frame
  * of its own: just inside it is either its body (the same wasm frame) or `runTail`, running the
  * function's tail callee after the function itself has finished (Wasmtime shows no frame for it).
+ * A part of a split function is not a frame either: the function calling it is, at the part's position.
  */
 export function wasmBacktrace(stack: string | undefined): FrameInfo[] {
   if (!stack) return [];
   const frames: FrameInfo[] = [];
   let innerLine = '';
   let innerIdentifier = '';
+  let part: { readonly funcIndex: number; readonly match: RegExpExecArray } | null = null;
   for (const line of stack.split('\n')) {
+    // V8 shows generator code (Config.asyncSupport) resumed by `yield*` as a frame of its own.
+    if (GENERATOR_STEP.test(line)) continue;
     const m = FRAME.exec(line);
-    const identifier = m ? `${m[3]}:${m[1]}` : '';
+    if (m !== null && m[3] !== undefined) {
+      part = { funcIndex: Number(m[2]), match: m };
+      innerLine = line;
+      innerIdentifier = '';
+      continue;
+    }
+    const identifier = m ? `${m[4]}:${m[1]}` : '';
     const isTrampoline = m !== null && (innerIdentifier === `${identifier}_body` || RUN_TAIL.test(innerLine));
     innerLine = line;
     innerIdentifier = identifier;
     if (!m || isTrampoline) continue;
     const funcIndex = Number(m[2]);
-    const info = codeInfo(m[3]!);
-    frames.push({
-      funcIndex,
-      funcName: info?.funcNames.get(funcIndex) ?? null,
-      moduleName: info?.moduleName ?? null,
-    });
+    const info = codeInfo(m[4]!);
+    const at = part !== null && part.funcIndex === funcIndex ? part.match : m;
+    part = null;
+    const position = info !== undefined && at[6] !== undefined
+      ? { info, unit: at[5] !== undefined, line: Number(at[6]), column: Number(at[7]) } : null;
+    frames.push(new WasmFrame(funcIndex, info?.funcNames.get(funcIndex) ?? null, info?.moduleName ?? null, position));
   }
   return frames;
 }
 
+const GENERATOR_STEP = /^\s*at \S+\.next \(<anonymous>\)$/;
 const RUN_TAIL = /^\s*(?:at runTail \(|runTail@)/;
 
-/** Text of a backtrace, one frame a line, like Wasmtime's "wasm backtrace:" section. */
+/**
+ * Text of a backtrace, one frame a line, like Wasmtime's "wasm backtrace:" section: the frame's
+ * module offset (when it can be told), module and function name.
+ */
 export function formatBacktrace(frames: readonly FrameInfo[]): string {
   return frames.map((f, i) => {
     const where = f.moduleName !== null ? `${f.moduleName}!` : '';
     const name = f.funcName !== null ? f.funcName : `<wasm function ${f.funcIndex}>`;
-    return `  ${String(i).padStart(2)}: ${where}${name} (function ${f.funcIndex})`;
+    const offset = f.moduleOffset !== null ? `0x${f.moduleOffset.toString(16)} - ` : '';
+    return `  ${String(i).padStart(2)}: ${offset}${where}${name} (function ${f.funcIndex})`;
   }).join('\n');
 }

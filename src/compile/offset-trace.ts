@@ -1,0 +1,80 @@
+// Where generated JS came from, for trap backtraces' wasm offsets (FrameInfo.moduleOffset). A
+// function is compiled again with a trace only when a frame's offset is asked for, so ordinary
+// compilation records nothing. The trace must not change the code: expressions stay as they are
+// (their text decides what the compiler does next), and only whole lines get a marker comment,
+// which the resolver strips again before comparing with the code that ran.
+
+/** An operand-stack expression and the instruction that produced it. */
+interface TracedEntry {
+  readonly text: string;
+  /** Module offset of the instruction. */
+  readonly at: number;
+  /** How many lines had been emitted when it was produced (it can only appear in later ones). */
+  readonly seq: number;
+}
+
+const MARKER = /\/\*@@(\d+)\*\//g;
+
+export class OffsetTrace {
+  /** Per emitted line, in order: the module offset of the instruction being compiled. */
+  private readonly lineAt: number[] = [];
+  private readonly entries: TracedEntry[] = [];
+
+  /** The comment that ends a line emitted while compiling the instruction at `at`. */
+  mark(at: number): string {
+    const seq = this.lineAt.length;
+    this.lineAt.push(at);
+    return `/*@@${seq}*/`;
+  }
+
+  /** Records an expression (and an i64's high half) pushed by the instruction at `at`. */
+  entry(code: string, hi: string, at: number): void {
+    const seq = this.lineAt.length;
+    this.entries.push({ text: code, at, seq });
+    if (hi !== '') this.entries.push({ text: hi, at, seq });
+  }
+
+  /**
+   * The module offset of the instruction behind 0-based `column` of line `index` of `marked` (the
+   * traced compilation's lines, markers included), or null. A JS stack trace's column is where a
+   * call's callee name (a method's property name) starts, so it falls inside the expression that
+   * made the call: the shortest traced expression covering it is the instruction that trapped or
+   * called. A column inside no expression belongs to the line's own instruction (a store, a call
+   * statement, a trap check).
+   */
+  offsetAt(marked: readonly string[], index: number, column: number): number | null {
+    const line = stripMarkers(marked[index] ?? '');
+    // A line without a marker is part of a multi-line emission, whose marker ends its last line.
+    let seq = line.markers.length > 0 ? line.markers[line.markers.length - 1]! : -1;
+    for (let i = index + 1; seq < 0 && i < marked.length && i <= index + 64; i++) {
+      const next = stripMarkers(marked[i]!).markers;
+      if (next.length > 0) seq = next[0]!;
+    }
+    if (seq < 0) return null;
+    let best: TracedEntry | null = null;
+    for (const e of this.entries) {
+      if (e.seq > seq || e.text.length === 0) continue;
+      if (best !== null && (e.text.length > best.text.length || (e.text.length === best.text.length && e.seq < best.seq))) continue;
+      if (covers(line.plain, e.text, column)) best = e;
+    }
+    return best !== null ? best.at : this.lineAt[seq] ?? null;
+  }
+}
+
+/** A traced line without its markers, and the line sequence numbers they held. */
+export function stripMarkers(line: string): { readonly plain: string; readonly markers: readonly number[] } {
+  const markers: number[] = [];
+  const plain = line.replace(MARKER, (_, seq: string) => {
+    markers.push(Number(seq));
+    return '';
+  });
+  return { plain, markers };
+}
+
+/** Whether some occurrence of `text` in `line` spans `column`. */
+function covers(line: string, text: string, column: number): boolean {
+  for (let at = line.indexOf(text); at >= 0 && at <= column; at = line.indexOf(text, at + 1)) {
+    if (column < at + text.length) return true;
+  }
+  return false;
+}
