@@ -29,7 +29,8 @@
 import { Engine, Instance, Module, Store, Trap, TrapCode, UpdateDeadline, Val, type Config, type Func, type Memory } from '../src/index.js';
 import { createWebAssembly } from '../src/jsapi/index.js';
 import { parseWat, printModule } from '../src/text/index.js';
-import { RuntimeError, TRAP_MESSAGES } from '../src/core/errors.js';
+import { RuntimeError, TRAP_MESSAGES, type FrameInfo } from '../src/core/errors.js';
+import { frameOffsetProblem } from './exec-fuzz-offsets.js';
 import { decodeModule } from '../src/binary/decoder.js';
 import { readOpcode, skipImmediates } from '../src/binary/instructions.js';
 import { OPCODES } from '../src/binary/opcodes.js';
@@ -98,7 +99,8 @@ export const TRAP_CODES: Readonly<Record<string, readonly TrapCode[]>> = {
 
 export type Outcome =
   | { readonly kind: 'values'; readonly values: readonly bigint[] }
-  | { readonly kind: 'trap'; readonly what: string }
+  /** `frames`: the backtrace of a trap of tswasm's embedding API (whose offsets are checked). */
+  | { readonly kind: 'trap'; readonly what: string; readonly frames?: readonly FrameInfo[] }
   /** A HostError thrown by one of the runner's host functions reached the caller. */
   | { readonly kind: 'host'; readonly what: string }
   | { readonly kind: 'stack' }
@@ -225,7 +227,7 @@ async function tsCallAsync(store: Store, f: Func, types: readonly NumType[], res
 }
 
 function tsFailure(e: unknown): Outcome {
-  if (e instanceof Trap) return e.code === TrapCode.StackOverflow ? { kind: 'stack' } : { kind: 'trap', what: e.code };
+  if (e instanceof Trap) return e.code === TrapCode.StackOverflow ? { kind: 'stack' } : { kind: 'trap', what: e.code, frames: e.backtrace };
   return { kind: 'crash', message: String((e as Error)?.stack ?? e) };
 }
 
@@ -706,6 +708,11 @@ export function runModule(seed: number, index: number, stats: Stats, opts: RunOp
       relaxed ||= cmp.relaxed;
       if (tsOutcome !== null && tsOutcome.kind === 'trap' && ts.kind === 'trap' && tsOutcome.what !== ts.what) {
         fail(side.engine, label, `${previous} trapped with ${tsOutcome.what}, ${side.engine} with ${ts.what}`);
+        return plan;
+      }
+      const offsets = ts.kind === 'trap' && ts.frames !== undefined ? frameOffsetProblem(plan.bytes, ts.what, ts.frames) : null;
+      if (offsets !== null) {
+        fail(side.engine, label, `trap ${ts.kind === 'trap' ? ts.what : ''}: ${offsets}`);
         return plan;
       }
       tsOutcome = ts;

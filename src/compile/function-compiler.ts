@@ -384,7 +384,7 @@ export class FunctionCompiler {
    * parser runs out of stack on deep nesting ("Maximum call stack size exceeded" from new Function).
    */
   push(e: Entry): void {
-    this.trace?.entry(e.code, e.hi, this.at);
+    this.trace?.entry(e, this.at);
     this.stack.push(e.code.length + e.hi.length > MAX_EXPRESSION_LENGTH ? this.materialize(e) : e);
     if (this.stack.length - this.frozen > FREEZE_AT) this.freeze(this.stack.length - FREEZE_KEEP);
   }

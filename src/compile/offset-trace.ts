@@ -19,6 +19,7 @@ export class OffsetTrace {
   /** Per emitted line, in order: the module offset of the instruction being compiled. */
   private readonly lineAt: number[] = [];
   private readonly entries: TracedEntry[] = [];
+  private readonly seen = new WeakSet<object>();
 
   /** The comment that ends a line emitted while compiling the instruction at `at`. */
   mark(at: number): string {
@@ -27,11 +28,17 @@ export class OffsetTrace {
     return `/*@@${seq}*/`;
   }
 
-  /** Records an expression (and an i64's high half) pushed by the instruction at `at`. */
-  entry(code: string, hi: string, at: number): void {
+  /**
+   * Records an expression (and an i64's high half) pushed by the instruction at `at`. An entry
+   * pushed again unchanged (a block's result at its `end`) still belongs to the instruction that
+   * made it.
+   */
+  entry(e: { readonly code: string; readonly hi: string }, at: number): void {
+    if (this.seen.has(e)) return;
+    this.seen.add(e);
     const seq = this.lineAt.length;
-    this.entries.push({ text: code, at, seq });
-    if (hi !== '') this.entries.push({ text: hi, at, seq });
+    this.entries.push({ text: e.code, at, seq });
+    if (e.hi !== '') this.entries.push({ text: e.hi, at, seq });
   }
 
   /**
@@ -54,7 +61,9 @@ export class OffsetTrace {
     let best: TracedEntry | null = null;
     for (const e of this.entries) {
       if (e.seq > seq || e.text.length === 0) continue;
-      if (best !== null && (e.text.length > best.text.length || (e.text.length === best.text.length && e.seq < best.seq))) continue;
+      // Of equally short ones the latest line's; within one line the first made, since an
+      // instruction that passes its operand's text through (i64.extend_i32_u of a load) made it later.
+      if (best !== null && (e.text.length > best.text.length || (e.text.length === best.text.length && e.seq <= best.seq))) continue;
       if (covers(line.plain, e.text, column)) best = e;
     }
     return best !== null ? best.at : this.lineAt[seq] ?? null;
