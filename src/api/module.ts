@@ -5,9 +5,10 @@ import { decodeModule } from '../binary/decoder.js';
 import type { ExternKind, ImportDesc, ModuleInfo } from '../binary/module.js';
 import type { FuncType, GlobalType, MemoryType, TableType } from '../core/types.js';
 import { layoutDataImages } from '../compile/data-image.js';
-import { compileModule, factoryFromSource, type CompiledCode } from '../compile/module-compiler.js';
+import { compileModule, factoryFromSource, moduleContext, type CompileOptions, type CompiledCode } from '../compile/module-compiler.js';
+import { CodeLocator, weakLocate } from '../compile/code-locator.js';
+import type { ModuleContext } from '../compile/module-context.js';
 import { generatorFunctions } from '../compile/suspending.js';
-import type { ResolvedConfig } from './config.js';
 import { checkSupported, recordBodyFacts } from '../compile/supported.js';
 import { CompileError } from '../core/errors.js';
 import { registerCode, registerPrecompiledCode } from '../runtime/code-registry.js';
@@ -113,17 +114,17 @@ export class Module implements ModuleCode {
     if (this.compiled === null) {
       const debug = this.engine.config.debugSource;
       const onSource = debug ? (src: string) => debug(this.name, src) : null;
+      const c = this.engine.config;
+      // A variable, not a literal: the code generator reads the switches it knows.
+      const options = {
+        maxWasmStack: this.maxWasmStack, consumeFuel: c.consumeFuel, epochInterruption: c.epochInterruption,
+        nanCanonicalization: c.nanCanonicalization, nanBoxes: c.nanBoxes, splitLargeSwitches: c.splitLargeSwitches, lazy: c.compilation === 'lazy', onSource,
+        asyncSupport: c.asyncSupport,
+      };
       if (this.pending !== null) {
-        this.compiled = evaluate(this.info, this.pending, onSource, this.engine.config);
+        this.compiled = evaluate(this.info, this.canon, this.pending, options);
         this.pending = null;
       } else {
-        const c = this.engine.config;
-        // A variable, not a literal: the code generator reads the switches it knows.
-        const options = {
-          maxWasmStack: this.maxWasmStack, consumeFuel: c.consumeFuel, epochInterruption: c.epochInterruption,
-          nanCanonicalization: c.nanCanonicalization, nanBoxes: c.nanBoxes, splitLargeSwitches: c.splitLargeSwitches, lazy: c.compilation === 'lazy', onSource,
-          asyncSupport: c.asyncSupport,
-        };
         this.compiled = compileModule(this.info, this.canon, options);
       }
     }
@@ -327,13 +328,15 @@ function toBytes(source: ModuleSource): Uint8Array {
  * (backtraces map through it), registered like compileModule registers generated code; or from a
  * precompiled factory, whose sourceURL was fixed when it was written.
  */
-function evaluate(info: ModuleInfo, pending: PendingCode, onSource: ((src: string) => void) | null, config: ResolvedConfig): CompiledCode {
+function evaluate(info: ModuleInfo, canon: Int32Array, pending: PendingCode, options: CompileOptions): CompiledCode {
+  const onSource = options.onSource ?? null;
   const code = {
     lazy: false, factory: null as CompiledCode['factory'], shell: null, source: '', images: layoutDataImages(info), generateMs: 0,
-    evalMs: 0, suspends: generatorFunctions(info, config),
+    evalMs: 0, suspends: generatorFunctions(info, options),
     unit: (): never => {
       throw new Error('internal error: a deserialized module has eager code only');
     },
+    locator: null as CodeLocator | null,
   };
   const names = { moduleName: info.names?.module ?? null, funcNames: info.names?.functions ?? new Map<number, string>() };
   if ('factory' in pending) {
@@ -346,7 +349,11 @@ function evaluate(info: ModuleInfo, pending: PendingCode, onSource: ((src: strin
     return code;
   }
   if (!canGenerateCode()) throw new CompileError(NO_CODE_GENERATION);
-  const { url } = registerCode(names, code);
+  // Backtrace offsets: this process regenerates the code alike when the engine's settings match
+  // (the locator checks that it does, line for line, before it answers).
+  let context: ModuleContext | null = null;
+  code.locator = new CodeLocator(() => (context ??= moduleContext(info, canon, options)), (_, unit) => (unit ? null : code.source));
+  const { url } = registerCode({ ...names, locate: weakLocate(code) }, code);
   code.source = `${pending.source}\n//# sourceURL=${url}`;
   onSource?.(code.source);
   const t0 = now();

@@ -9,8 +9,7 @@ import { isStackOverflow } from '../runtime/traps.js';
 import type { LoweredFn } from '../runtime/func.js';
 import { layoutDataImages, type DataImage } from './data-image.js';
 import { FunctionCompiler } from './function-compiler.js';
-import { OffsetTrace, stripMarkers } from './offset-trace.js';
-import { ByteReader } from '../binary/reader.js';
+import { CodeLocator, weakLocate } from './code-locator.js';
 import { ModuleContext, type CodegenOptions } from './module-context.js';
 import { funcIdentifier } from './names.js';
 import { findBodyFacts } from './supported.js';
@@ -103,21 +102,15 @@ class ModuleCode implements CompiledCode {
   private readonly url: string;
   private readonly units: (Unit | undefined)[];
   private fullSource: string | null = null;
-  /** Functions compiled again for backtrace offsets, by index (negative: in the eager factory). */
-  private readonly tracedCache = new Map<number, TracedFunction | null>();
+  /** @internal Backtrace offsets: the scripts that ran are this module's units and factory. */
+  readonly locator = new CodeLocator(() => this.mc, (funcIndex, unit) => (unit ? this.unitSource(funcIndex) : this.fullSource));
 
   constructor(readonly module: ModuleInfo, canon: ArrayLike<number>, private readonly options: CompileOptions) {
     const t0 = now();
     const names = module.names?.functions;
-    const funcNames: string[] = [];
-    for (let i = 0; i < module.funcTypes.length; i++) funcNames.push(funcIdentifier(i, names?.get(i)));
-    this.mc = new ModuleContext(module, canon, funcNames, findBodyFacts(module), options);
+    this.mc = moduleContext(module, canon, options);
     this.suspends = this.mc.suspends;
-    // The registry outlives no module: it reaches this code weakly, so that the code can be collected.
-    const self = typeof WeakRef === 'function' ? new WeakRef(this) : null;
-    const locate = self === null ? undefined
-      : (funcIndex: number, unit: boolean, line: number, column: number) => self.deref()?.locate(funcIndex, unit, line, column) ?? null;
-    this.url = registerCode({ moduleName: module.names?.module ?? null, funcNames: names ?? new Map(), locate }, this).url;
+    this.url = registerCode({ moduleName: module.names?.module ?? null, funcNames: names ?? new Map(), locate: weakLocate(this) }, this).url;
     this.units = new Array(module.funcTypes.length);
     this.lazy = options.lazy === true;
     this.images = layoutDataImages(module);
@@ -154,50 +147,9 @@ class ModuleCode implements CompiledCode {
     return u;
   }
 
-  /**
-   * Where in the wasm a position of function `funcIndex`'s generated code comes from: `line` and
-   * `column` are a JS stack frame's (1-based) in its unit's script (`unit`) or in the eager factory.
-   * The function is compiled again with an OffsetTrace, and the answer is given only when that
-   * compilation, markers stripped, is line for line the code that ran.
-   */
-  locate(funcIndex: number, unit: boolean, line: number, column: number): CodeLocation | null {
-    const traced = this.traced(funcIndex, unit);
-    if (traced === null) return null;
-    // `new Function` puts two lines of its own before the body it is given.
-    const index = line - 1 - FUNCTION_WRAPPER_LINES - traced.start;
-    if (index < 0 || index >= traced.marked.length) return null;
-    const moduleOffset = traced.trace.offsetAt(traced.marked, index, column - 1);
-    if (moduleOffset === null) return null;
-    return { moduleOffset, funcOffset: moduleOffset - bodyStart(this.module, funcIndex) };
-  }
-
-  /**
-   * Function `funcIndex` compiled again with an OffsetTrace, and the line where its code starts in
-   * the script that ran; null unless that compilation, markers stripped, is line for line the code
-   * that ran. The last few are kept: a backtrace often holds one function many times.
-   */
-  /** @internal Exposed for tests. */
-  traced(funcIndex: number, unit: boolean): TracedFunction | null {
-    const key = unit ? funcIndex : -1 - funcIndex;
-    if (this.tracedCache.has(key)) return this.tracedCache.get(key)!;
-    let traced: TracedFunction | null = null;
-    const m = this.module;
-    const script = funcIndex < m.numImportedFuncs || funcIndex >= m.funcTypes.length ? null
-      : unit ? this.unitSource(funcIndex) : this.fullSource;
-    if (script !== null) {
-      const trace = new OffsetTrace();
-      const marked = new FunctionCompiler(this.mc, funcIndex, trace).compile().split('\n');
-      // Where the function starts in its script: its first line is its own `function` line.
-      const first = stripMarkers(marked[0]!).plain;
-      const at = script.startsWith(first + '\n') ? 0 : script.indexOf('\n' + first + '\n') + 1;
-      const ran = at === 0 && !script.startsWith(first + '\n') ? [] : linesFrom(script, at, marked.length);
-      if (ran.length === marked.length && marked.every((line, i) => stripMarkers(line).plain === ran[i])) {
-        traced = { trace, marked, start: countLines(script, at) };
-      }
-    }
-    if (this.tracedCache.size >= TRACED_KEPT) this.tracedCache.delete(this.tracedCache.keys().next().value!);
-    this.tracedCache.set(key, traced);
-    return traced;
+  /** @internal The locator's traced compilation of a function (for tests). */
+  traced(funcIndex: number, unit: boolean): unknown {
+    return this.locator.traced(funcIndex, unit);
   }
 
   /** The eager factory: the instance prologue, then every function. */
@@ -284,52 +236,12 @@ class ModuleCode implements CompiledCode {
   }
 }
 
-/** Lines `new Function` writes before the body it is given (`function anonymous(...` and `) {`). */
-const FUNCTION_WRAPPER_LINES = 2;
-
-/** Where a position in generated code comes from in the wasm. */
-export interface CodeLocation {
-  /** Offset of the instruction in the module's bytes. */
-  readonly moduleOffset: number;
-  /** Offset of the instruction from the start of its function's body (after the body's size). */
-  readonly funcOffset: number;
-}
-
-/** A function compiled with an OffsetTrace, and the line of its script where its code starts. */
-interface TracedFunction {
-  readonly trace: OffsetTrace;
-  readonly marked: readonly string[];
-  readonly start: number;
-}
-
-/** How many traced functions a module keeps. */
-const TRACED_KEPT = 8;
-
-/** How many line breaks `text` has before `end`. */
-function countLines(text: string, end: number): number {
-  let n = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-}
-
-/** `count` lines of `text` from `at` (the factory of a large module is a hundred megabytes: no split). */
-function linesFrom(text: string, at: number, count: number): string[] {
-  const out: string[] = [];
-  while (out.length < count) {
-    const end = text.indexOf('\n', at);
-    out.push(end < 0 ? text.slice(at) : text.slice(at, end));
-    if (end < 0) break;
-    at = end + 1;
-  }
-  return out;
-}
-
-/** Offset of a defined function's body, just after its size (where Wasmtime counts func_offset from). */
-function bodyStart(m: ModuleInfo, funcIndex: number): number {
-  const body = m.codes[funcIndex - m.numImportedFuncs]!;
-  const r = new ByteReader(m.bytes, body.offset, body.code.end);
-  r.u32();
-  return r.pos;
+/** What the code generator compiles a module's functions with. */
+export function moduleContext(module: ModuleInfo, canon: ArrayLike<number>, options: CodegenOptions): ModuleContext {
+  const names = module.names?.functions;
+  const funcNames: string[] = [];
+  for (let i = 0; i < module.funcTypes.length; i++) funcNames.push(funcIdentifier(i, names?.get(i)));
+  return new ModuleContext(module, canon, funcNames, findBodyFacts(module), options);
 }
 
 function evaluate(source: string, params: string[]): unknown {

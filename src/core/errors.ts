@@ -108,8 +108,9 @@ export interface FrameInfo {
   readonly moduleName: string | null;
   /**
    * Offset in the module's bytes of the instruction this frame was executing (the trapping one, or
-   * the call), as Wasmtime's `module_offset`; null when it cannot be told (code deserialized or
-   * precompiled, or an engine whose stack traces differ from V8's). Worked out on first read, by
+   * the call), as Wasmtime's `module_offset`; null when it cannot be told (precompiled code, code
+   * deserialized from an engine that generated it otherwise, an engine whose stack traces give no
+   * line and column). Worked out on first read, by
    * compiling the function again: it costs nothing until asked for.
    */
   readonly moduleOffset: number | null;

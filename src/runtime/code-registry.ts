@@ -7,7 +7,7 @@ export interface CodeInfo {
   /**
    * The wasm offsets behind a stack frame's `line` and `column` in function `funcIndex`'s code, in
    * its own unit's script (`unit`) or in the module's eager factory; null when they cannot be told.
-   * Absent for code compiled elsewhere (deserialized or precompiled), whose generator is not here.
+   * Absent for precompiled code (deserializeJs), which runs from an imported file.
    */
   readonly locate?: (funcIndex: number, unit: boolean, line: number, column: number) => { readonly moduleOffset: number; readonly funcOffset: number } | null;
 }

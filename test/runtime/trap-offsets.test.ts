@@ -10,8 +10,10 @@ import { parseWat } from '../../src/text/index.js';
 import { trapOf } from '../helpers/caught.js';
 import { testsuiteRoot } from '../helpers/paths.js';
 import { suiteModules } from '../../tools/text-suite-modules.js';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { tempDir } from '../wasi/helpers.js';
 
 const OP = { unreachable: 0x00, call: 0x10, callIndirect: 0x11, returnCall: 0x12, i32Load: 0x28, i32Store: 0x36, i32DivS: 0x6d, i32TruncF64S: 0xaa, prefixFC: 0xfc };
 
@@ -144,14 +146,37 @@ test('backtraces print module offsets; a host function sees its caller at the ca
   assert.match(WasmBacktrace.fromError(trap)!.toString(), /^ {3}0: 0x[0-9a-f]+ - offsets!div \(function 2\)\n {3}1: 0x[0-9a-f]+ - offsets!run_div \(function 10\)$/);
 });
 
-test('a deserialized module has no offsets to give (its generator is not here), and says nothing wrong', () => {
+test('a deserialized module has offsets when this engine generates its code alike; precompiled code has none', async () => {
   const engine = new Engine();
   const store = new Store(engine);
-  const module = Module.deserialize(engine, new Module(engine, bytes).serialize());
   const linker = new Linker(engine).funcWrap('host', 'look', funcType([I32], [I32]), (x: number) => x);
-  const trap = trapOf(() => linker.instantiate(store, module).getFunc(store, 'div')!.call(store, [Val.i32(0)]));
-  assert.deepEqual(trap.backtrace.map((f) => [f.funcName, f.moduleOffset, f.funcOffset]), [['div', null, null], ['run_div', null, null]]);
-  assert.match(WasmBacktrace.fromError(trap)!.toString(), /^ {3}0: offsets!div \(function 2\)\n/);
+  const divide = (module: Module) => trapOf(() => linker.instantiate(store, module).getFunc(store, 'div')!.call(store, [Val.i32(0)]));
+  const fresh = divide(new Module(engine, bytes)).backtrace.map((f) => [f.funcName, f.moduleOffset, f.funcOffset]);
+  assert.equal(bytes[fresh[0]![1] as number], OP.i32DivS);
+  const blob = new Module(engine, bytes).serialize();
+  assert.deepEqual(divide(Module.deserialize(engine, blob)).backtrace.map((f) => [f.funcName, f.moduleOffset, f.funcOffset]), fresh);
+  // Where this engine's code for a function differs (here it splits every chain into parts, as
+  // $machine has one), that function's frames cannot be told; the others still can.
+  const machine = (module: Module) => trapOf(() => linker.instantiate(store, module).getFunc(store, 'machine')!.call(store, [Val.i32(0)]));
+  const whole = machine(Module.deserialize(engine, blob)).backtrace.map((f) => [f.funcName, f.moduleOffset]);
+  forceSplitEverywhere(true);
+  try {
+    const trap = machine(Module.deserialize(engine, blob));
+    assert.deepEqual(trap.backtrace.map((f) => [f.funcName, f.moduleOffset]), [whole[0], ['machine', null], whole[2]]);
+    assert.match(WasmBacktrace.fromError(trap)!.toString(), /\n {3}1: offsets!machine \(function 8\)\n/);
+  } finally {
+    forceSplitEverywhere(false);
+  }
+  // deserializeJs runs the code of an imported file, not a script this process can read.
+  const dir = tempDir();
+  try {
+    const file = join(dir, 'offsets.mjs');
+    writeFileSync(file, new Module(engine, bytes).serializeJs());
+    const precompiled = Module.deserializeJs(engine, await import(pathToFileURL(file).href));
+    assert.deepEqual(divide(precompiled).backtrace.map((f) => [f.funcName, f.moduleOffset]), [['div', null], ['run_div', null]]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a stack overflow names its frames at their calls', () => {

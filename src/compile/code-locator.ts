@@ -1,0 +1,124 @@
+// Wasm offsets of positions in generated code, for backtraces (FrameInfo.moduleOffset): the
+// function is compiled again with an OffsetTrace and a JS stack frame's line and column are read
+// against that, but only when the traced compilation, markers stripped, is line for line the code
+// that ran. Used for generated modules and for deserialized ones (whose code this process did not
+// generate, but regenerates alike when its engine's settings match).
+
+import type { ModuleInfo } from '../binary/module.js';
+import { ByteReader } from '../binary/reader.js';
+import { FunctionCompiler } from './function-compiler.js';
+import type { ModuleContext } from './module-context.js';
+import { OffsetTrace, stripMarkers } from './offset-trace.js';
+
+/** Where a position in generated code comes from in the wasm. */
+export interface CodeLocation {
+  /** Offset of the instruction in the module's bytes. */
+  readonly moduleOffset: number;
+  /** Offset of the instruction from the start of its function's body (after the body's size). */
+  readonly funcOffset: number;
+}
+
+/** A function compiled with an OffsetTrace, and the line of its script where its code starts. */
+interface TracedFunction {
+  readonly trace: OffsetTrace;
+  readonly marked: readonly string[];
+  readonly start: number;
+}
+
+/** Lines `new Function` writes before the body it is given (`function anonymous(...` and `) {`). */
+const FUNCTION_WRAPPER_LINES = 2;
+
+/** How many traced functions a module keeps: a backtrace often holds one function many times. */
+const TRACED_KEPT = 8;
+
+export class CodeLocator {
+  private readonly cache = new Map<number, TracedFunction | null>();
+
+  constructor(
+    /** The code generator's context for the module (made on first use when it is not at hand). */
+    private readonly context: () => ModuleContext,
+    /** The script that ran function `funcIndex`: its own unit's (`unit`) or the eager factory; null if unknown. */
+    private readonly script: (funcIndex: number, unit: boolean) => string | null,
+  ) {}
+
+  /**
+   * Where in the wasm a position of function `funcIndex`'s code comes from: `line` and `column`
+   * are a JS stack frame's (1-based) in its unit's script (`unit`) or in the eager factory.
+   */
+  locate(funcIndex: number, unit: boolean, line: number, column: number): CodeLocation | null {
+    const traced = this.traced(funcIndex, unit);
+    if (traced === null) return null;
+    const index = line - 1 - FUNCTION_WRAPPER_LINES - traced.start;
+    if (index < 0 || index >= traced.marked.length) return null;
+    const moduleOffset = traced.trace.offsetAt(traced.marked, index, column - 1);
+    if (moduleOffset === null) return null;
+    return { moduleOffset, funcOffset: moduleOffset - bodyStart(this.context().module, funcIndex) };
+  }
+
+  /** Function `funcIndex` compiled with an OffsetTrace, if that is the code that ran. */
+  traced(funcIndex: number, unit: boolean): TracedFunction | null {
+    const key = unit ? funcIndex : -1 - funcIndex;
+    if (this.cache.has(key)) return this.cache.get(key)!;
+    const traced = this.trace(funcIndex, unit);
+    if (this.cache.size >= TRACED_KEPT) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(key, traced);
+    return traced;
+  }
+
+  private trace(funcIndex: number, unit: boolean): TracedFunction | null {
+    const mc = this.context();
+    const m = mc.module;
+    if (funcIndex < m.numImportedFuncs || funcIndex >= m.funcTypes.length) return null;
+    const script = this.script(funcIndex, unit);
+    if (script === null) return null;
+    const trace = new OffsetTrace();
+    const marked = new FunctionCompiler(mc, funcIndex, trace).compile().split('\n');
+    // Where the function starts in its script: its first line is its own `function` line.
+    const first = stripMarkers(marked[0]!).plain;
+    const at = script.startsWith(first + '\n') ? 0 : script.indexOf('\n' + first + '\n') + 1;
+    if (at === 0 && !script.startsWith(first + '\n')) return null;
+    const ran = linesFrom(script, at, marked.length);
+    if (ran.length !== marked.length || !marked.every((line, i) => stripMarkers(line).plain === ran[i])) return null;
+    return { trace, marked, start: countLines(script, at) };
+  }
+}
+
+/**
+ * CodeInfo.locate for the code `owner` holds: the process-wide registry must not keep a module's
+ * code alive, so it reaches the locator through a weak reference (no offsets where there is none).
+ * The closure is made here, where nothing else is in scope: a closure made inside the owner's
+ * own code would hold that code's whole scope, and with it the owner.
+ */
+export function weakLocate(owner: { readonly locator: CodeLocator | null }):
+  ((funcIndex: number, unit: boolean, line: number, column: number) => CodeLocation | null) | undefined {
+  if (typeof WeakRef !== 'function') return undefined;
+  const ref = new WeakRef(owner);
+  return (funcIndex, unit, line, column) => ref.deref()?.locator?.locate(funcIndex, unit, line, column) ?? null;
+}
+
+/** How many line breaks `text` has before `end`. */
+function countLines(text: string, end: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** `count` lines of `text` from `at` (the factory of a large module is a hundred megabytes: no split). */
+function linesFrom(text: string, at: number, count: number): string[] {
+  const out: string[] = [];
+  while (out.length < count) {
+    const end = text.indexOf('\n', at);
+    out.push(end < 0 ? text.slice(at) : text.slice(at, end));
+    if (end < 0) break;
+    at = end + 1;
+  }
+  return out;
+}
+
+/** Offset of a defined function's body, just after its size (where Wasmtime counts func_offset from). */
+function bodyStart(m: ModuleInfo, funcIndex: number): number {
+  const body = m.codes[funcIndex - m.numImportedFuncs]!;
+  const r = new ByteReader(m.bytes, body.offset, body.code.end);
+  r.u32();
+  return r.pos;
+}
