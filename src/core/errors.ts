@@ -110,8 +110,8 @@ export interface FrameInfo {
    * Offset in the module's bytes of the instruction this frame was executing (the trapping one, or
    * the call), as Wasmtime's `module_offset`; null when it cannot be told (precompiled code, code
    * deserialized from an engine that generated it otherwise, an engine whose stack traces give no
-   * line and column). Worked out on first read, by
-   * compiling the function again: it costs nothing until asked for.
+   * line and column, a module collected before the offset was first read). Worked out on first
+   * read, by compiling the function again: it costs nothing until asked for.
    */
   readonly moduleOffset: number | null;
   /** The same instruction's offset from the start of its function's body, as Wasmtime's `func_offset`. */
