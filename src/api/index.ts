@@ -28,6 +28,6 @@ export type { Extern } from './extern.js';
 export { WasmBacktrace } from './backtrace.js';
 export { VERSION } from './version.js';
 export * from './types.js';
-export { CompileError, LinkError, RuntimeError, Trap, TrapCode, TRAP_MESSAGES, type FrameInfo } from '../core/errors.js';
+export { CompileError, LinkError, RuntimeError, Trap, TrapCode, TRAP_MESSAGES, type FrameInfo, type FrameSymbol } from '../core/errors.js';
 export type { FeatureName } from '../core/features.js';
 export { formatBacktrace } from '../runtime/traps.js';

@@ -6,7 +6,7 @@ import type { ExternKind, ImportDesc, ModuleInfo } from '../binary/module.js';
 import type { FuncType, GlobalType, MemoryType, TableType } from '../core/types.js';
 import { layoutDataImages } from '../compile/data-image.js';
 import { compileModule, factoryFromSource, moduleContext, type CompileOptions, type CompiledCode } from '../compile/module-compiler.js';
-import { CodeLocator, weakLocate } from '../compile/code-locator.js';
+import { CodeLocator, weakLocator } from '../compile/code-locator.js';
 import type { ModuleContext } from '../compile/module-context.js';
 import { generatorFunctions } from '../compile/suspending.js';
 import { checkSupported, recordBodyFacts } from '../compile/supported.js';
@@ -353,7 +353,7 @@ function evaluate(info: ModuleInfo, canon: Int32Array, pending: PendingCode, opt
   // (the locator checks that it does, line for line, before it answers).
   let context: ModuleContext | null = null;
   code.locator = new CodeLocator(() => (context ??= moduleContext(info, canon, options)), (_, unit) => (unit ? null : code.source));
-  const { url } = registerCode({ ...names, locate: weakLocate(code) }, code);
+  const { url } = registerCode({ ...names, locator: weakLocator(code) }, code);
   code.source = `${pending.source}\n//# sourceURL=${url}`;
   onSource?.(code.source);
   const t0 = now();

@@ -9,6 +9,8 @@ import { ByteReader } from '../binary/reader.js';
 import { FunctionCompiler } from './function-compiler.js';
 import type { ModuleContext } from './module-context.js';
 import { OffsetTrace, stripMarkers } from './offset-trace.js';
+import { LineTable, type SourceLocation } from '../binary/dwarf-lines.js';
+import type { CodeLocating } from '../runtime/code-registry.js';
 
 /** Where a position in generated code comes from in the wasm. */
 export interface CodeLocation {
@@ -33,6 +35,8 @@ const TRACED_KEPT = 8;
 
 export class CodeLocator {
   private readonly cache = new Map<number, TracedFunction | null>();
+  /** The module's DWARF line table, read on first use (undefined: not read yet). */
+  private lines: LineTable | null | undefined = undefined;
 
   constructor(
     /** The code generator's context for the module (made on first use when it is not at hand). */
@@ -53,6 +57,12 @@ export class CodeLocator {
     const moduleOffset = traced.trace.offsetAt(traced.marked, index, column - 1);
     if (moduleOffset === null) return null;
     return { moduleOffset, funcOffset: moduleOffset - bodyStart(this.context().module, funcIndex) };
+  }
+
+  /** The source location of the instruction at `moduleOffset`, from the module's DWARF line table. */
+  sourceAt(moduleOffset: number): SourceLocation | null {
+    if (this.lines === undefined) this.lines = LineTable.of(this.context().module);
+    return this.lines?.lookup(moduleOffset) ?? null;
   }
 
   /** Function `funcIndex` compiled with an OffsetTrace, if that is the code that ran. */
@@ -84,16 +94,18 @@ export class CodeLocator {
 }
 
 /**
- * CodeInfo.locate for the code `owner` holds: the process-wide registry must not keep a module's
- * code alive, so it reaches the locator through a weak reference (no offsets where there is none).
- * The closure is made here, where nothing else is in scope: a closure made inside the owner's
+ * CodeInfo.locator for the code `owner` holds: the process-wide registry must not keep a module's
+ * code alive, so it reaches the locator through a weak reference (no answers once it is gone).
+ * The closures are made here, where nothing else is in scope: a closure made inside the owner's
  * own code would hold that code's whole scope, and with it the owner.
  */
-export function weakLocate(owner: { readonly locator: CodeLocator | null }):
-  ((funcIndex: number, unit: boolean, line: number, column: number) => CodeLocation | null) | undefined {
+export function weakLocator(owner: { readonly locator: CodeLocator | null }): CodeLocating | undefined {
   if (typeof WeakRef !== 'function') return undefined;
   const ref = new WeakRef(owner);
-  return (funcIndex, unit, line, column) => ref.deref()?.locator?.locate(funcIndex, unit, line, column) ?? null;
+  return {
+    locate: (funcIndex, unit, line, column) => ref.deref()?.locator?.locate(funcIndex, unit, line, column) ?? null,
+    sourceAt: (moduleOffset) => ref.deref()?.locator?.sourceAt(moduleOffset) ?? null,
+  };
 }
 
 /** How many line breaks `text` has before `end`. */

@@ -9,7 +9,7 @@ import { isStackOverflow } from '../runtime/traps.js';
 import type { LoweredFn } from '../runtime/func.js';
 import { layoutDataImages, type DataImage } from './data-image.js';
 import { FunctionCompiler } from './function-compiler.js';
-import { CodeLocator, weakLocate } from './code-locator.js';
+import { CodeLocator, weakLocator } from './code-locator.js';
 import { ModuleContext, type CodegenOptions } from './module-context.js';
 import { funcIdentifier } from './names.js';
 import { findBodyFacts } from './supported.js';
@@ -110,7 +110,7 @@ class ModuleCode implements CompiledCode {
     const names = module.names?.functions;
     this.mc = moduleContext(module, canon, options);
     this.suspends = this.mc.suspends;
-    this.url = registerCode({ moduleName: module.names?.module ?? null, funcNames: names ?? new Map(), locate: weakLocate(this) }, this).url;
+    this.url = registerCode({ moduleName: module.names?.module ?? null, funcNames: names ?? new Map(), locator: weakLocator(this) }, this).url;
     this.units = new Array(module.funcTypes.length);
     this.lazy = options.lazy === true;
     this.images = layoutDataImages(module);

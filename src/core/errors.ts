@@ -116,6 +116,24 @@ export interface FrameInfo {
   readonly moduleOffset: number | null;
   /** The same instruction's offset from the start of its function's body, as Wasmtime's `func_offset`. */
   readonly funcOffset: number | null;
+  /**
+   * Where the instruction comes from in the program's sources, from the module's DWARF line table
+   * (`.debug_line`, as a compiler's `-g` writes it), as Wasmtime's `symbols()` with
+   * wasm_backtrace_details; empty without debug info or an offset. Worked out on first read too.
+   */
+  readonly symbols: readonly FrameSymbol[];
+}
+
+/** A frame's position in the program's sources (Wasmtime's FrameSymbol). */
+export interface FrameSymbol {
+  /** The function's name (from the name section). */
+  readonly name: string | null;
+  /** The source file, as the compiler recorded it (joined to its directory when relative). */
+  readonly file: string | null;
+  /** 1-based line; 0 when the compiler attributes the instruction to no line. */
+  readonly line: number | null;
+  /** 1-based column; 0 when unknown. */
+  readonly column: number | null;
 }
 
 /** A wasm trap. `backtrace` lists wasm frames, innermost first. */

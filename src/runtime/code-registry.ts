@@ -5,11 +5,21 @@ export interface CodeInfo {
   readonly moduleName: string | null;
   readonly funcNames: ReadonlyMap<number, string>;
   /**
+   * Finds the wasm offsets behind positions in this code and their source lines; absent for
+   * precompiled code (deserializeJs), which runs from an imported file.
+   */
+  readonly locator?: CodeLocating;
+}
+
+/** What a backtrace asks of the code its frames are in (compile/code-locator.ts answers). */
+export interface CodeLocating {
+  /**
    * The wasm offsets behind a stack frame's `line` and `column` in function `funcIndex`'s code, in
    * its own unit's script (`unit`) or in the module's eager factory; null when they cannot be told.
-   * Absent for precompiled code (deserializeJs), which runs from an imported file.
    */
-  readonly locate?: (funcIndex: number, unit: boolean, line: number, column: number) => { readonly moduleOffset: number; readonly funcOffset: number } | null;
+  locate(funcIndex: number, unit: boolean, line: number, column: number): { readonly moduleOffset: number; readonly funcOffset: number } | null;
+  /** The source file, line and column of the instruction at `moduleOffset`, from DWARF; null without. */
+  sourceAt(moduleOffset: number): { readonly file: string; readonly line: number; readonly column: number } | null;
 }
 
 let nextId = 0;

@@ -1,7 +1,7 @@
 // Trap creation for generated code (one tiny thrower per trap kind), and the conversion of
 // whatever escaped generated code into a Trap with a wasm backtrace at the embedding boundary.
 
-import { Trap, TrapCode, type FrameInfo } from '../core/errors.js';
+import { Trap, TrapCode, type FrameInfo, type FrameSymbol } from '../core/errors.js';
 import { codeInfo, type CodeInfo } from './code-registry.js';
 import { isInstance } from './host-values.js';
 
@@ -116,7 +116,6 @@ const FRAME = /(?:at (?:\S+\.)?|^\s*)(\$f(\d+)\w*)(\$p\d+)?(?: \[as \w+\])?(?: \
 
 /** Where a frame is in generated code, for working out its wasm offsets when they are read. */
 interface CodePosition {
-  readonly info: CodeInfo;
   readonly unit: boolean;
   readonly line: number;
   readonly column: number;
@@ -124,15 +123,19 @@ interface CodePosition {
 
 /** A wasm frame; its offsets are worked out on first read (FrameInfo.moduleOffset). */
 class WasmFrame implements FrameInfo {
+  #info: CodeInfo | undefined;
   #position: CodePosition | null;
   #offsets: { readonly moduleOffset: number; readonly funcOffset: number } | null = null;
+  #symbols: readonly FrameSymbol[] | null = null;
 
   constructor(
     readonly funcIndex: number,
     readonly funcName: string | null,
     readonly moduleName: string | null,
+    info: CodeInfo | undefined,
     position: CodePosition | null,
   ) {
+    this.#info = info;
     this.#position = position;
   }
 
@@ -144,12 +147,26 @@ class WasmFrame implements FrameInfo {
     return this.#locate()?.funcOffset ?? null;
   }
 
+  get symbols(): readonly FrameSymbol[] {
+    if (this.#symbols === null) {
+      const at = this.moduleOffset;
+      let source: { readonly file: string; readonly line: number; readonly column: number } | null = null;
+      try {
+        source = at === null ? null : this.#info?.locator?.sourceAt(at) ?? null;
+      } catch {
+        source = null;
+      }
+      this.#symbols = source === null ? [] : [{ name: this.funcName, file: source.file, line: source.line, column: source.column }];
+    }
+    return this.#symbols;
+  }
+
   #locate(): { readonly moduleOffset: number; readonly funcOffset: number } | null {
     const p = this.#position;
     if (p !== null) {
       this.#position = null;
       try {
-        this.#offsets = p.info.locate?.(this.funcIndex, p.unit, p.line, p.column) ?? null;
+        this.#offsets = this.#info?.locator?.locate(this.funcIndex, p.unit, p.line, p.column) ?? null;
       } catch {
         // Compiling again may fail where the first compilation did not (the JS stack is nearly
         // exhausted when a stack overflow's backtrace is read): the offsets are then unknown.
@@ -192,9 +209,8 @@ export function wasmBacktrace(stack: string | undefined): FrameInfo[] {
     const info = codeInfo(m[4]!);
     const at = part !== null && part.funcIndex === funcIndex ? part.match : m;
     part = null;
-    const position = info !== undefined && at[6] !== undefined
-      ? { info, unit: at[5] !== undefined, line: Number(at[6]), column: Number(at[7]) } : null;
-    frames.push(new WasmFrame(funcIndex, info?.funcNames.get(funcIndex) ?? null, info?.moduleName ?? null, position));
+    const position = at[6] !== undefined ? { unit: at[5] !== undefined, line: Number(at[6]), column: Number(at[7]) } : null;
+    frames.push(new WasmFrame(funcIndex, info?.funcNames.get(funcIndex) ?? null, info?.moduleName ?? null, info, position));
   }
   return frames;
 }
@@ -204,13 +220,15 @@ const RUN_TAIL = /^\s*(?:at runTail \(|runTail@)/;
 
 /**
  * Text of a backtrace, one frame a line, like Wasmtime's "wasm backtrace:" section: the frame's
- * module offset (when it can be told), module and function name.
+ * module offset (when it can be told), module and function name, and under it its source line
+ * when the module has DWARF debug info.
  */
 export function formatBacktrace(frames: readonly FrameInfo[]): string {
   return frames.map((f, i) => {
     const where = f.moduleName !== null ? `${f.moduleName}!` : '';
     const name = f.funcName !== null ? f.funcName : `<wasm function ${f.funcIndex}>`;
     const offset = f.moduleOffset !== null ? `0x${f.moduleOffset.toString(16)} - ` : '';
-    return `  ${String(i).padStart(2)}: ${offset}${where}${name} (function ${f.funcIndex})`;
+    const at = f.symbols.map((s) => `\n                    at ${s.file}:${s.line}:${s.column}`).join('');
+    return `  ${String(i).padStart(2)}: ${offset}${where}${name} (function ${f.funcIndex})${at}`;
   }).join('\n');
 }

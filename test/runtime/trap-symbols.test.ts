@@ -1,0 +1,82 @@
+// Source lines in backtraces (FrameInfo.symbols, Wasmtime's wasm_backtrace_details) from a module's
+// DWARF line table: dwarf/trap.c built with clang's -g (dwarf/build.sh), DWARF 4 and 5, unoptimised
+// and optimised (its calls inlined), and a build without debug info; malformed tables cost the
+// symbols, never the trap.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Engine, Instance, Module, Store, Val, WasmBacktrace, type Trap } from '../../src/api/index.js';
+import { projectRoot } from '../helpers/paths.js';
+import { trapOf } from '../helpers/caught.js';
+
+const fixture = (name: string) => new Uint8Array(readFileSync(join(projectRoot, 'test', 'runtime', 'dwarf', name)));
+
+function trapIn(bytes: Uint8Array): Trap {
+  const engine = new Engine();
+  const store = new Store(engine);
+  const instance = new Instance(store, new Module(engine, bytes), []);
+  // run(3) computes middle(3) = divide(6, 0) + 1: an integer division by zero in divide.
+  return trapOf(() => instance.getFunc(store, 'run')!.call(store, [Val.i32(3)]));
+}
+
+const symbolsOf = (trap: Trap) => trap.backtrace.map((f) => f.symbols.map((s) => `${s.name} ${s.file}:${s.line}:${s.column}`));
+
+test('DWARF 4 and 5 line tables give each frame its source line and column', () => {
+  // trap.c: `return a / b;` (line 2, the `/` at column 12), `return divide(y, x - 3) + 1;` (line 7,
+  // `divide` at column 10), `return middle(x) + 7;` (line 12, `middle` at column 10).
+  assert.deepEqual(symbolsOf(trapIn(fixture('trap-dwarf4.wasm'))), [['divide trap.c:2:12'], ['middle trap.c:7:10'], ['run trap.c:12:10']]);
+  // DWARF 5 names the file with its directory (here ".", by -fdebug-prefix-map).
+  assert.deepEqual(symbolsOf(trapIn(fixture('trap-dwarf5.wasm'))), [['divide ./trap.c:2:12'], ['middle ./trap.c:7:10'], ['run ./trap.c:12:10']]);
+});
+
+test('optimised code: the inlined division is still at its line', () => {
+  assert.deepEqual(symbolsOf(trapIn(fixture('trap-dwarf5-O2.wasm'))), [['run ./trap.c:2:12']]);
+});
+
+test('without debug info there are no symbols; the printed backtrace shows source lines when there are', () => {
+  const plain = trapIn(fixture('trap-nodebug.wasm'));
+  assert.deepEqual(symbolsOf(plain), [[], [], []]);
+  assert.ok(plain.backtrace.every((f) => f.moduleOffset !== null));
+  const text = WasmBacktrace.fromError(trapIn(fixture('trap-dwarf5.wasm')))!.toString();
+  assert.match(text, /^ {3}0: 0x[0-9a-f]+ - divide \(function 0\)\n {20}at \.\/trap\.c:2:12\n {3}1: 0x[0-9a-f]+ - middle \(function 1\)\n {20}at \.\/trap\.c:7:10\n/);
+  assert.doesNotMatch(WasmBacktrace.fromError(plain)!.toString(), / at /);
+});
+
+/** The fixture with its `.debug_line` section's contents passed through `edit`. */
+function withDebugLine(edit: (contents: Uint8Array) => void): Uint8Array {
+  const bytes = fixture('trap-dwarf5.wasm');
+  const name = new TextEncoder().encode('.debug_line');
+  for (let at = 8; at < bytes.length;) {
+    const id = bytes[at]!;
+    let size = 0;
+    let shift = 0;
+    let p = at + 1;
+    for (let b = 0x80; b & 0x80; shift += 7) size |= ((b = bytes[p++]!) & 0x7f) << shift;
+    const end = p + size;
+    if (id === 0 && bytes[p] === name.length && name.every((c, i) => bytes[p + 1 + i] === c)) {
+      edit(bytes.subarray(p + 1 + name.length, end));
+      return bytes;
+    }
+    at = end;
+  }
+  throw new Error('no .debug_line section');
+}
+
+test('a malformed line table costs the symbols, never the trap or its offsets', () => {
+  const garbage = trapIn(withDebugLine((c) => c.fill(0xff)));
+  assert.deepEqual(symbolsOf(garbage), [[], [], []]);
+  assert.ok(garbage.backtrace.every((f) => f.moduleOffset !== null));
+  // Bytes changed at random: whatever the table then says, reading it throws nothing.
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+  for (let round = 0; round < 300; round++) {
+    const trap = trapIn(withDebugLine((c) => {
+      for (let k = 0; k < 1 + Math.floor(random() * 4); k++) c[Math.floor(random() * c.length)] = Math.floor(random() * 256);
+    }));
+    for (const f of trap.backtrace) {
+      for (const s of f.symbols) assert.ok(typeof s.file === 'string' && Number.isInteger(s.line) && Number.isInteger(s.column));
+    }
+  }
+});
