@@ -2,7 +2,8 @@
 // function is compiled again with an OffsetTrace and a JS stack frame's line and column are read
 // against that, but only when the traced compilation, markers stripped, is line for line the code
 // that ran. Used for generated modules and for deserialized ones (whose code this process did not
-// generate, but regenerates alike when its engine's settings match).
+// generate, but regenerates alike when its engine's settings match). An offset's source line
+// comes from the module's DWARF line table (binary/dwarf-lines.ts).
 
 import type { ModuleInfo } from '../binary/module.js';
 import { ByteReader } from '../binary/reader.js';
