@@ -4,6 +4,7 @@
 import { Trap, TrapCode, type FrameInfo, type FrameSymbol } from '../core/errors.js';
 import { codeInfo, type CodeInfo } from './code-registry.js';
 import { isInstance } from './host-values.js';
+import { displayName } from './demangle.js';
 
 /** Wraps an exception thrown by a host (imported JS) function so the boundary rethrows it unchanged. */
 export class HostThrow {
@@ -220,13 +221,13 @@ const RUN_TAIL = /^\s*(?:at runTail \(|runTail@)/;
 
 /**
  * Text of a backtrace, one frame a line, like Wasmtime's "wasm backtrace:" section: the frame's
- * module offset (when it can be told), module and function name, and under it its source line
- * when the module has DWARF debug info.
+ * module offset (when it can be told), module and function name (a Rust symbol demangled, as
+ * Wasmtime prints it), and under it its source line when the module has DWARF debug info.
  */
 export function formatBacktrace(frames: readonly FrameInfo[]): string {
   return frames.map((f, i) => {
     const where = f.moduleName !== null ? `${f.moduleName}!` : '';
-    const name = f.funcName !== null ? f.funcName : `<wasm function ${f.funcIndex}>`;
+    const name = f.funcName !== null ? displayName(f.funcName) : `<wasm function ${f.funcIndex}>`;
     const offset = f.moduleOffset !== null ? `0x${f.moduleOffset.toString(16)} - ` : '';
     const at = f.symbols.map((s) => `\n                    at ${s.file}:${s.line}:${s.column}`).join('');
     return `  ${String(i).padStart(2)}: ${offset}${where}${name} (function ${f.funcIndex})${at}`;
