@@ -1,11 +1,12 @@
 // `tswasm run --profile=guest[,PATH[,INTERVAL]]`, after Wasmtime's guest profiler: samples the
 // program with V8's CPU profiler and writes the profile with wasm function names (`module!name`, or
-// `<wasm function N>`) in place of the generated JS functions, as a Chrome .cpuprofile (Chrome
+// `<wasm function N>`; Rust's legacy symbols demangled) in place of the generated JS functions, as a Chrome .cpuprofile (Chrome
 // DevTools, speedscope and the Firefox Profiler open it; Wasmtime writes the Firefox format).
 
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { codeInfo } from '../runtime/code-registry.js';
+import { displayName } from '../runtime/demangle.js';
 import { UsageError, parseDuration } from './wasm-options.js';
 
 export interface GuestProfileOptions {
@@ -45,7 +46,8 @@ export function nameWasmFrames(profile: Profile): void {
     if (u === null || f === null) continue;
     const funcIndex = Number(f[1]);
     const info = codeInfo(u[1]!);
-    const name = info?.funcNames.get(funcIndex) ?? `<wasm function ${funcIndex}>`;
+    const raw = info?.funcNames.get(funcIndex);
+    const name = raw !== undefined ? displayName(raw) : `<wasm function ${funcIndex}>`;
     frame.functionName = `${info?.moduleName != null ? `${info.moduleName}!` : ''}${name}`;
     frame.url = `wasm://${info?.moduleName ?? 'module'}/function-${funcIndex}`;
   }

@@ -1,4 +1,5 @@
-// `tswasm run --profile=guest`: a CPU profile whose samples name the wasm functions that ran.
+// `tswasm run --profile=guest`: a CPU profile whose samples name the wasm functions that ran (a
+// Rust legacy symbol demangled).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +10,7 @@ import { projectRoot } from '../helpers/paths.js';
 import { tempDir } from './helpers.js';
 
 const SPIN = `(module $prof
-  (func $spin (export "spin") (param $n i32) (result i32)
+  (func $_ZN4prof4spin17h0123456789abcdefE (export "spin") (param $n i32) (result i32)
     (local $acc i32)
     (loop $l
       (local.set $acc (i32.add (i32.mul (local.get $acc) (i32.const 31)) (local.get $n)))
@@ -37,9 +38,9 @@ test('the guest profile names the wasm function where the time went', () => {
       const f = byId.get(s)!;
       counts.set(f.functionName, (counts.get(f.functionName) ?? 0) + 1);
     }
-    const spin = counts.get('prof!spin') ?? 0;
-    assert.ok(spin > profile.samples.length / 3, `samples in prof!spin: ${spin} of ${profile.samples.length}`);
-    assert.ok(profile.nodes.some((n) => n.callFrame.functionName === 'prof!spin' && n.callFrame.url === 'wasm://prof/function-0'));
+    const spin = counts.get('prof!prof::spin::h0123456789abcdef') ?? 0;
+    assert.ok(spin > profile.samples.length / 3, `samples in prof!prof::spin::h0123456789abcdef: ${spin} of ${profile.samples.length}`);
+    assert.ok(profile.nodes.some((n) => n.callFrame.functionName === 'prof!prof::spin::h0123456789abcdef' && n.callFrame.url === 'wasm://prof/function-0'));
     assert.ok(!profile.nodes.some((n) => /^\$f\d/.test(n.callFrame.functionName)), 'no generated function names are left');
     const bad = spawnSync(process.execPath, [join(projectRoot, 'bin', 'tswasm.mjs'), 'run', '--profile=perfmap', wat], { encoding: 'utf8' });
     assert.equal(bad.status, 2);
