@@ -391,13 +391,17 @@ export class FunctionCompiler {
   pop(): Entry {
     if (this.stack.length === 0) throw new CompileError(`function ${this.funcIndex}: operand stack underflow`);
     this.thaw(this.stack.length - 1);
-    return this.stack.pop()!;
+    const e = this.stack.pop()!;
+    this.trace?.pop(e);
+    return e;
   }
   popN(n: number): Entry[] {
     if (n === 0) return [];
     if (this.stack.length < n) throw new CompileError(`function ${this.funcIndex}: operand stack underflow`);
     this.thaw(this.stack.length - n);
-    return this.stack.splice(this.stack.length - n, n);
+    const es = this.stack.splice(this.stack.length - n, n);
+    if (this.trace !== null) for (const e of es) this.trace.pop(e);
+    return es;
   }
   /** Drops the entries above `length` (a frame's base, when its end or else is reached). */
   truncateStack(length: number): void {
@@ -590,6 +594,7 @@ export class FunctionCompiler {
     while (this.frames.length > 0) {
       if (r.pos >= r.end) throw new CompileError(`function ${this.funcIndex}: unexpected end of body`);
       this.at = r.pos;
+      this.trace?.startInstruction();
       const byte = r.u8();
       if (this.unreachable) {
         this.skipDead(byte);

@@ -19,7 +19,10 @@ export class OffsetTrace {
   /** Per emitted line, in order: the module offset of the instruction being compiled. */
   private readonly lineAt: number[] = [];
   private readonly entries: TracedEntry[] = [];
-  private readonly seen = new WeakSet<object>();
+  /** Per recorded entry object: the instruction its text is credited to. */
+  private readonly madeAt = new WeakMap<object, number>();
+  /** The operands the instruction being compiled has popped so far. */
+  private readonly popped: { readonly text: string; readonly at: number }[] = [];
 
   /** The comment that ends a line emitted while compiling the instruction at `at`. */
   mark(at: number): string {
@@ -28,16 +31,31 @@ export class OffsetTrace {
     return `/*@@${seq}*/`;
   }
 
+  /** A new instruction starts: what earlier ones popped is theirs. */
+  startInstruction(): void {
+    this.popped.length = 0;
+  }
+
+  /** Notes an operand the current instruction popped. */
+  pop(e: { readonly code: string; readonly hi: string }): void {
+    const at = this.madeAt.get(e);
+    if (at !== undefined) this.popped.push({ text: e.code, at });
+  }
+
   /**
    * Records an expression (and an i64's high half) pushed by the instruction at `at`. An entry
    * pushed again unchanged (a block's result at its `end`) still belongs to the instruction that
-   * made it.
+   * made it, and so does a text an instruction passes through from an operand it popped
+   * (i64.extend_i32_u of a load keeps the load's text as its low half): the load can trap there,
+   * the extension cannot.
    */
   entry(e: { readonly code: string; readonly hi: string }, at: number): void {
-    if (this.seen.has(e)) return;
-    this.seen.add(e);
+    if (this.madeAt.has(e)) return;
+    const through = this.popped.find((p) => p.text === e.code);
+    const made = through !== undefined ? through.at : at;
+    this.madeAt.set(e, made);
     const seq = this.lineAt.length;
-    this.entries.push({ text: e.code, at, seq });
+    this.entries.push({ text: e.code, at: made, seq });
     if (e.hi !== '') this.entries.push({ text: e.hi, at, seq });
   }
 

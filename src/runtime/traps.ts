@@ -216,8 +216,9 @@ export function wasmBacktrace(stack: string | undefined): FrameInfo[] {
   return frames;
 }
 
-const GENERATOR_STEP = /^\s*at \S+\.next \(<anonymous>\)$/;
-const RUN_TAIL = /^\s*(?:at runTail \(|runTail@)/;
+/** A generator resumed by `yield*` (not runTailAsync's, which marks a trampoline as runTail's does). */
+const GENERATOR_STEP = /^\s*at (?!runTailAsync\.)\S+\.next \(<anonymous>\)$/;
+const RUN_TAIL = /^\s*(?:at runTail \(|runTail@|at runTailAsync\.next \(|runTailAsync@)/;
 
 /**
  * Text of a backtrace, one frame a line, like Wasmtime's "wasm backtrace:" section: the frame's

@@ -46,7 +46,13 @@ const bytes = parseWat(`(module $offsets
   (func $run_indirect (export "indirect") (param i32) (result i32) (call $indirect (local.get 0)))
   (func $run_machine (export "machine") (param i32) (result i32) (call $machine (local.get 0)))
   (func $run_tail (export "tail") (param i32) (result i32) (i32.add (i32.const 1) (call $tail (local.get 0))))
-  (func $run_look (export "look") (param i32) (result i32) (i32.add (i32.const 1) (call $look (local.get 0)))))`);
+  (func $run_look (export "look") (param i32) (result i32) (i32.add (i32.const 1) (call $look (local.get 0))))
+  (func $boom (param i32) (result i32) (i32.div_s (i32.const 1) (local.get 0)))
+  (func $hop (param i32) (result i32)
+    (if (result i32) (local.get 0)
+      (then (return_call $hop (i32.sub (local.get 0) (i32.const 1))))
+      (else (call $boom (local.get 0)))))
+  (func $run_hop (export "hop") (param i32) (result i32) (i32.add (i32.const 1) (call $hop (local.get 0)))))`);
 
 /** [export, arguments, the opcode the innermost frame must be at, the names of the frames]. */
 const CASES: [string, Val[], number, string[]][] = [
@@ -62,6 +68,8 @@ const CASES: [string, Val[], number, string[]][] = [
   // A tail call of a function that makes none is a plain JS call (compile/calls.ts), so unlike in
   // Wasmtime the tail caller keeps a frame: at its return_call.
   ['tail', [Val.i32(0)], OP.i32DivS, ['div', 'tail', 'run_tail']],
+  // Through a trampoline (hop tail-calls itself): only its last activation has a frame, at its call.
+  ['hop', [Val.i32(2)], OP.i32DivS, ['boom', 'hop', 'run_hop']],
 ];
 
 async function framesOf(config: Config, name: string, args: Val[]): Promise<Trap> {
