@@ -79,8 +79,8 @@ export class OffsetTrace {
     let best: TracedEntry | null = null;
     for (const e of this.entries) {
       if (e.seq > seq || e.text.length === 0) continue;
-      // Of equally short ones the latest line's; within one line the first made, since an
-      // instruction that passes its operand's text through (i64.extend_i32_u of a load) made it later.
+      // Of equally short ones the latest line's (the same text made again later, as when Go reloads
+      // a stack slot, is the one this line consumed); within one line the first made.
       if (best !== null && (e.text.length > best.text.length || (e.text.length === best.text.length && e.seq <= best.seq))) continue;
       if (covers(line.plain, e.text, column)) best = e;
     }
