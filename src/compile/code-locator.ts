@@ -31,8 +31,11 @@ interface TracedFunction {
 /** Lines `new Function` writes before the body it is given (`function anonymous(...` and `) {`). */
 const FUNCTION_WRAPPER_LINES = 2;
 
-/** How many traced functions a module keeps: a backtrace often holds one function many times. */
-const TRACED_KEPT = 8;
+/**
+ * How many traced functions a module keeps, the least recently read dropped first: a backtrace
+ * often holds one function many times, or a few recursing through each other.
+ */
+const TRACED_KEPT = 16;
 
 export class CodeLocator {
   private readonly cache = new Map<number, TracedFunction | null>();
@@ -69,7 +72,12 @@ export class CodeLocator {
   /** Function `funcIndex` compiled with an OffsetTrace, if that is the code that ran. */
   traced(funcIndex: number, unit: boolean): TracedFunction | null {
     const key = unit ? funcIndex : -1 - funcIndex;
-    if (this.cache.has(key)) return this.cache.get(key)!;
+    if (this.cache.has(key)) {
+      const kept = this.cache.get(key)!;
+      this.cache.delete(key);
+      this.cache.set(key, kept);
+      return kept;
+    }
     const traced = this.trace(funcIndex, unit);
     if (this.cache.size >= TRACED_KEPT) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(key, traced);
