@@ -47,6 +47,26 @@ export class Engine {
     return isSerializedModule(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)) ? 'module' : null;
   }
 
+  /**
+   * The compiled form of a module, without keeping the module (Wasmtime's
+   * Engine::precompile_module): `Module.serialize`'s output, for `Module.deserialize` in an engine
+   * with this one's settings. Throws CompileError for an invalid module.
+   */
+  precompileModule(source: Uint8Array | ArrayBuffer | string): Uint8Array {
+    if (precompile === null) throw new Error('internal error: Module is not loaded');
+    return precompile(this, source);
+  }
+
+  /**
+   * A hash of everything a precompiled module depends on besides its wasm (Wasmtime's
+   * Engine::precompile_compatibility_hash): engines with equal hashes accept each other's
+   * precompiled modules (given the same serializationKey, when one is set). SHA-256 of
+   * `fingerprint`, lower-case hex.
+   */
+  precompileCompatibilityHash(): string {
+    return toHex(sha256(utf8Bytes(this.fingerprint)));
+  }
+
   /** The current epoch. */
   currentEpoch(): number {
     return Atomics.load(this.epoch, 0);
@@ -71,6 +91,17 @@ export class Engine {
     }
     return this.fingerprintText;
   }
+}
+
+/**
+ * Compiles and serializes a module for Engine.precompileModule. api/module.ts, which depends on
+ * this file, installs it when it loads, so that the dependency keeps pointing one way.
+ */
+let precompile: ((engine: Engine, source: Uint8Array | ArrayBuffer | string) => Uint8Array) | null = null;
+
+/** Installs Engine.precompileModule's compiler (api/module.ts does, once). */
+export function setPrecompiler(f: (engine: Engine, source: Uint8Array | ArrayBuffer | string) => Uint8Array): void {
+  precompile = f;
 }
 
 /** Throws a TypeError naming `where` unless `engine` is an Engine. */

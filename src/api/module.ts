@@ -18,7 +18,7 @@ import { validateModule } from '../validate/index.js';
 import { canonicalType, canonicalizeValType } from '../validate/type-registry.js';
 import { validateTypes } from '../validate/type-section.js';
 import { parseWat } from '../text/index.js';
-import { checkEngine, type Engine } from './engine.js';
+import { checkEngine, setPrecompiler, type Engine } from './engine.js';
 import { DeserializeError, decodeModule as decodeBlob, encodeModule } from './serialize.js';
 import { decodeModuleJs, encodeModuleJs, type PrecompiledJs, type PrecompiledParts } from './serialize-js.js';
 import { now } from '../core/clock.js';
@@ -361,3 +361,5 @@ function evaluate(info: ModuleInfo, canon: Int32Array, pending: PendingCode, opt
   code.evalMs = now() - t0;
   return code;
 }
+
+setPrecompiler((engine, source) => new Module(engine, source).serialize());

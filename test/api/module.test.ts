@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  CompileError, Engine, F64, FUNCREF, I32, I64, Module, VERSION, refType,
+  CompileError, DeserializeError, Engine, F64, FUNCREF, I32, I64, Instance, Module, Store, VERSION, refType,
 } from '../../src/index.js';
 import { parseWat } from '../../src/text/index.js';
 import { readFileSync } from 'node:fs';
@@ -96,4 +96,21 @@ test('Engine.detectPrecompiled tells a serialized module from wasm bytes; Engine
   assert.throws(() => Engine.detectPrecompiled('wasm' as unknown as Uint8Array), TypeError);
   assert.equal(Engine.same(engine, engine), true);
   assert.equal(Engine.same(engine, new Engine()), false);
+});
+
+test('Engine.precompileModule serializes without a Module; precompileCompatibilityHash tells which engines accept it', () => {
+  const engine = new Engine();
+  const blob = engine.precompileModule('(module (func (export "seven") (result i32) (i32.const 7)))');
+  assert.equal(Engine.detectPrecompiled(blob), 'module');
+  const same = new Engine();
+  assert.equal(same.precompileCompatibilityHash(), engine.precompileCompatibilityHash());
+  assert.match(engine.precompileCompatibilityHash(), /^[0-9a-f]{64}$/);
+  const store = new Store(same);
+  const seven = new Instance(store, Module.deserialize(same, blob), []).getFunc(store, 'seven')!;
+  assert.equal(seven.call(store, [])[0]!.value, 7);
+  // Another configuration: another hash, and the blob is refused.
+  const fuel = new Engine({ consumeFuel: true });
+  assert.notEqual(fuel.precompileCompatibilityHash(), engine.precompileCompatibilityHash());
+  assert.throws(() => Module.deserialize(fuel, blob), DeserializeError);
+  assert.throws(() => engine.precompileModule(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 0x0a])), CompileError);
 });
