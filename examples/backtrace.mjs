@@ -8,7 +8,8 @@ import { Engine, Instance, Module, Store, Trap, Val, WasmBacktrace } from '../di
 
 const engine = new Engine();
 const store = new Store(engine);
-const module = new Module(engine, readFileSync(new URL('./debug/trap.wasm', import.meta.url)));
+// test/runtime/dwarf/trap.c, built with clang -g (test/runtime/dwarf/build.sh).
+const module = new Module(engine, readFileSync(new URL('../test/runtime/dwarf/trap-dwarf5.wasm', import.meta.url)));
 const run = new Instance(store, module, []).getFunc(store, 'run');
 
 try {

@@ -68,6 +68,7 @@ class ModuleDecoder {
   private readonly codes: FunctionBody[] = [];
   private readonly customSections: CustomSection[] = [];
   private start: number | null = null;
+  private codeSectionStart: number | null = null;
   private dataCount: number | null = null;
   private definedFuncCount = 0;
   private names: NameSection | null = null;
@@ -136,6 +137,7 @@ class ModuleDecoder {
       datas: this.datas,
       dataCount: this.dataCount,
       codes: this.codes,
+      codeSectionStart: this.codeSectionStart,
       customSections: this.customSections,
       names: this.names,
     };
@@ -161,7 +163,9 @@ class ModuleDecoder {
       case SECTION_START: this.start = this.r.u32(); return;
       case SECTION_ELEMENT: return this.vector(() => this.elemSegment());
       case SECTION_DATA_COUNT: this.dataCount = this.r.u32(); return;
-      case SECTION_CODE: return this.vector(() => this.functionBody());
+      case SECTION_CODE:
+        this.codeSectionStart = this.r.pos;
+        return this.vector(() => this.functionBody());
       case SECTION_DATA: return this.vector(() => this.dataSegment());
     }
   }

@@ -50,24 +50,19 @@ class Reader {
     return hi * 0x1_0000_0000 + lo;
   }
   uleb(): number {
-    let result = 0;
-    let scale = 1;
-    for (;;) {
-      const b = this.u8();
-      result += (b & 0x7f) * scale;
-      if ((b & 0x80) === 0) return result;
-      scale *= 128;
-      if (scale > 2 ** 56) throw new DwarfError('LEB128 too long');
-    }
+    return this.leb(false);
   }
   sleb(): number {
+    return this.leb(true);
+  }
+  private leb(signed: boolean): number {
     let result = 0;
     let scale = 1;
     for (;;) {
       const b = this.u8();
       result += (b & 0x7f) * scale;
       scale *= 128;
-      if ((b & 0x80) === 0) return (b & 0x40) !== 0 ? result - scale : result;
+      if ((b & 0x80) === 0) return signed && (b & 0x40) !== 0 ? result - scale : result;
       if (scale > 2 ** 56) throw new DwarfError('LEB128 too long');
     }
   }
@@ -254,22 +249,6 @@ function readUnit(r: Reader, s: Sections, rows: Row[]): void {
   r.pos = unitEnd;
 }
 
-/** Offset of the code section's contents in the module, which DWARF addresses in wasm count from. */
-function codeSectionStart(bytes: Uint8Array): number | null {
-  const r = new Reader(bytes, 8, bytes.length);
-  try {
-    while (r.pos < r.end) {
-      const id = r.u8();
-      const size = r.uleb();
-      if (id === 10) return r.pos;
-      r.skip(size);
-    }
-  } catch {
-    return null;
-  }
-  return null;
-}
-
 /** A module's line table: instruction offsets to source locations. */
 export class LineTable {
   private constructor(private readonly rows: readonly Row[], private readonly codeStart: number) {}
@@ -278,7 +257,7 @@ export class LineTable {
   static of(module: ModuleInfo): LineTable | null {
     const section = (name: string) => module.customSections.find((c) => c.name === name)?.data ?? null;
     const debugLine = section('.debug_line');
-    const codeStart = codeSectionStart(module.bytes);
+    const codeStart = module.codeSectionStart;
     if (debugLine === null || codeStart === null) return null;
     const rows: Row[] = [];
     try {

@@ -143,6 +143,8 @@ export interface ModuleInfo {
   readonly dataCount: number | null;
   /** Bodies of the defined functions (index i is function numImportedFuncs + i). */
   readonly codes: readonly FunctionBody[];
+  /** Offset of the code section's contents (DWARF addresses in wasm count from it), or null without one. */
+  readonly codeSectionStart: number | null;
   readonly customSections: readonly CustomSection[];
   readonly names: NameSection | null;
 }

@@ -147,11 +147,6 @@ class ModuleCode implements CompiledCode {
     return u;
   }
 
-  /** @internal The locator's traced compilation of a function (for tests). */
-  traced(funcIndex: number, unit: boolean): unknown {
-    return this.locator.traced(funcIndex, unit);
-  }
-
   /** The eager factory: the instance prologue, then every function. */
   private eagerSource(): string {
     const m = this.module;

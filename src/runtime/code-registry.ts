@@ -1,6 +1,9 @@
 // Maps the source URL of every generated factory back to its module's function names, so a JS
 // stack trace through generated code can be read as a wasm backtrace.
 
+import type { SourceLocation } from '../binary/dwarf-lines.js';
+import type { CodeLocation } from '../compile/code-locator.js';
+
 export interface CodeInfo {
   readonly moduleName: string | null;
   readonly funcNames: ReadonlyMap<number, string>;
@@ -17,9 +20,9 @@ export interface CodeLocating {
    * The wasm offsets behind a stack frame's `line` and `column` in function `funcIndex`'s code, in
    * its own unit's script (`unit`) or in the module's eager factory; null when they cannot be told.
    */
-  locate(funcIndex: number, unit: boolean, line: number, column: number): { readonly moduleOffset: number; readonly funcOffset: number } | null;
+  locate(funcIndex: number, unit: boolean, line: number, column: number): CodeLocation | null;
   /** The source file, line and column of the instruction at `moduleOffset`, from DWARF; null without. */
-  sourceAt(moduleOffset: number): { readonly file: string; readonly line: number; readonly column: number } | null;
+  sourceAt(moduleOffset: number): SourceLocation | null;
 }
 
 let nextId = 0;

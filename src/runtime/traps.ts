@@ -5,6 +5,8 @@ import { Trap, TrapCode, type FrameInfo, type FrameSymbol } from '../core/errors
 import { codeInfo, type CodeInfo } from './code-registry.js';
 import { isInstance } from './host-values.js';
 import { displayName } from './demangle.js';
+import type { SourceLocation } from '../binary/dwarf-lines.js';
+import type { CodeLocation } from '../compile/code-locator.js';
 
 /** Wraps an exception thrown by a host (imported JS) function so the boundary rethrows it unchanged. */
 export class HostThrow {
@@ -126,7 +128,7 @@ interface CodePosition {
 class WasmFrame implements FrameInfo {
   #info: CodeInfo | undefined;
   #position: CodePosition | null;
-  #offsets: { readonly moduleOffset: number; readonly funcOffset: number } | null = null;
+  #offsets: CodeLocation | null = null;
   #symbols: readonly FrameSymbol[] | null = null;
 
   constructor(
@@ -151,7 +153,7 @@ class WasmFrame implements FrameInfo {
   get symbols(): readonly FrameSymbol[] {
     if (this.#symbols === null) {
       const at = this.moduleOffset;
-      let source: { readonly file: string; readonly line: number; readonly column: number } | null = null;
+      let source: SourceLocation | null = null;
       try {
         source = at === null ? null : this.#info?.locator?.sourceAt(at) ?? null;
       } catch {
@@ -162,7 +164,7 @@ class WasmFrame implements FrameInfo {
     return this.#symbols;
   }
 
-  #locate(): { readonly moduleOffset: number; readonly funcOffset: number } | null {
+  #locate(): CodeLocation | null {
     const p = this.#position;
     if (p !== null) {
       this.#position = null;

@@ -215,10 +215,10 @@ test('the traced compilation of every function of the core spec suite is the cod
     } catch {
       continue; // a module the suite expects to fail later (at instantiation) may be unsupported here
     }
-    const code = module.code() as unknown as { traced(funcIndex: number, unit: boolean): unknown };
+    const { locator } = module.code() as unknown as { locator: { traced(funcIndex: number, unit: boolean): unknown } };
     for (let i = module.info.numImportedFuncs; i < module.info.funcTypes.length; i++) {
       functions++;
-      if (code.traced(i, true) === null) mismatched.push(`${m.file}:${m.line} function ${i}`);
+      if (locator.traced(i, true) === null) mismatched.push(`${m.file}:${m.line} function ${i}`);
     }
   }
   assert.ok(functions > 5_000, `${functions} functions`);

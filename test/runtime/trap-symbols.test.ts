@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { Engine, Instance, Module, Store, Val, WasmBacktrace, type Trap } from '../../src/api/index.js';
 import { projectRoot } from '../helpers/paths.js';
 import { trapOf } from '../helpers/caught.js';
+import { decodeModule } from '../../src/binary/decoder.js';
+import { WASM3_FEATURES } from '../../src/core/features.js';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(join(projectRoot, 'test', 'runtime', 'dwarf', name)));
 
@@ -47,21 +49,11 @@ test('without debug info there are no symbols; the printed backtrace shows sourc
 /** The fixture with its `.debug_line` section's contents passed through `edit`. */
 function withDebugLine(edit: (contents: Uint8Array) => void): Uint8Array {
   const bytes = fixture('trap-dwarf5.wasm');
-  const name = new TextEncoder().encode('.debug_line');
-  for (let at = 8; at < bytes.length;) {
-    const id = bytes[at]!;
-    let size = 0;
-    let shift = 0;
-    let p = at + 1;
-    for (let b = 0x80; b & 0x80; shift += 7) size |= ((b = bytes[p++]!) & 0x7f) << shift;
-    const end = p + size;
-    if (id === 0 && bytes[p] === name.length && name.every((c, i) => bytes[p + 1 + i] === c)) {
-      edit(bytes.subarray(p + 1 + name.length, end));
-      return bytes;
-    }
-    at = end;
-  }
-  throw new Error('no .debug_line section');
+  // The decoder's custom section data is a view of `bytes`: editing it edits the module.
+  const section = decodeModule(bytes, WASM3_FEATURES).customSections.find((c) => c.name === '.debug_line');
+  if (section === undefined) throw new Error('no .debug_line section');
+  edit(section.data);
+  return bytes;
 }
 
 test('a malformed line table costs the symbols, never the trap or its offsets', () => {
