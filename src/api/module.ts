@@ -11,7 +11,7 @@ import type { ModuleContext } from '../compile/module-context.js';
 import { generatorFunctions } from '../compile/suspending.js';
 import { checkSupported, recordBodyFacts } from '../compile/supported.js';
 import { CompileError } from '../core/errors.js';
-import { registerCode, registerPrecompiledCode } from '../runtime/code-registry.js';
+import { codeUrl, registerCode, registerPrecompiledCode } from '../runtime/code-registry.js';
 import { canGenerateCode, NO_CODE_GENERATION } from '../runtime/dynamic-code.js';
 import type { ModuleCode } from '../runtime/instance.js';
 import { validateModule } from '../validate/index.js';
@@ -331,7 +331,7 @@ function toBytes(source: ModuleSource): Uint8Array {
 function evaluate(info: ModuleInfo, canon: Int32Array, pending: PendingCode, options: CompileOptions): CompiledCode {
   const onSource = options.onSource ?? null;
   const code = {
-    lazy: false, factory: null as CompiledCode['factory'], shell: null, source: '', images: layoutDataImages(info), generateMs: 0,
+    lazy: false, url: '', factory: null as CompiledCode['factory'], shell: null, source: '', images: layoutDataImages(info), generateMs: 0,
     evalMs: 0, suspends: generatorFunctions(info, options),
     unit: (): never => {
       throw new Error('internal error: a deserialized module has eager code only');
@@ -341,6 +341,7 @@ function evaluate(info: ModuleInfo, canon: Int32Array, pending: PendingCode, opt
   const names = { moduleName: info.names?.module ?? null, funcNames: info.names?.functions ?? new Map<number, string>() };
   if ('factory' in pending) {
     registerPrecompiledCode(pending.key, names);
+    code.url = codeUrl(pending.key);
     const t0 = now();
     const factory = pending.factory();
     if (typeof factory !== 'function') throw new DeserializeError('precompiled module: its factory did not return the module\'s code');
@@ -354,6 +355,7 @@ function evaluate(info: ModuleInfo, canon: Int32Array, pending: PendingCode, opt
   let context: ModuleContext | null = null;
   code.locator = new CodeLocator(() => (context ??= moduleContext(info, canon, options)), (_, unit) => (unit ? null : code.source));
   const { url } = registerCode({ ...names, locator: weakLocator(code) }, code);
+  code.url = url;
   code.source = `${pending.source}\n//# sourceURL=${url}`;
   onSource?.(code.source);
   const t0 = now();

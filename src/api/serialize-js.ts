@@ -6,6 +6,7 @@ import { sha256, toHex } from './crypto/sha256.js';
 import { decodeBase64, encodeBase64 } from './base64.js';
 import { DeserializeError, describeDifference } from './serialize.js';
 import { VERSION } from './version.js';
+import { codeUrl } from '../runtime/code-registry.js';
 
 /** Bumped whenever the shape or the meaning of a field of PrecompiledJs changes. */
 export const JS_FORMAT_VERSION = 1;
@@ -63,7 +64,7 @@ export function encodeModuleJs(wasm: Uint8Array, fingerprint: string, source: st
     source,
     '  },',
     '};',
-    `//# sourceURL=tswasm-module-${precompiledKey(digest)}.js`,
+    `//# sourceURL=${codeUrl(precompiledKey(digest))}`,
     '',
   ].join('\n');
 }

@@ -4,7 +4,8 @@
 import type { ModuleInfo } from '../binary/module.js';
 import { CompileError } from '../core/errors.js';
 import { I64 } from '../core/types.js';
-import { registerCode } from '../runtime/code-registry.js';
+import { registerCode, unitUrl } from '../runtime/code-registry.js';
+import { forFrames } from '../runtime/frame-names.js';
 import { isStackOverflow } from '../runtime/traps.js';
 import type { LoweredFn } from '../runtime/func.js';
 import { layoutDataImages, type DataImage } from './data-image.js';
@@ -37,6 +38,8 @@ export type Unit = (ctx: unknown, bind: readonly LoweredFn[]) =>
 
 export interface CompiledCode {
   readonly lazy: boolean;
+  /** The sourceURL of the factory or shell; each lazy unit's is `unitUrl(url, funcIndex)`. */
+  readonly url: string;
   /** Eager code: the factory (null when lazy). */
   readonly factory: Factory | null;
   /** Lazy code: the shell of forwarders (null when eager). */
@@ -71,7 +74,7 @@ export function compileModule(module: ModuleInfo, canon: ArrayLike<number>, opti
 /** Builds a factory from the source of an eager factory (e.g. one that was serialized). */
 export function factoryFromSource(source: string): Factory {
   try {
-    return new Function(source)() as Factory;
+    return new Function(forFrames(source))() as Factory;
   } catch (e) {
     throw parseFailure(e);
   }
@@ -99,7 +102,7 @@ class ModuleCode implements CompiledCode {
   generateMs = 0;
   evalMs = 0;
   private readonly mc: ModuleContext;
-  private readonly url: string;
+  readonly url: string;
   private readonly units: (Unit | undefined)[];
   private fullSource: string | null = null;
   /** @internal Backtrace offsets: the scripts that ran are this module's units and factory. */
@@ -226,7 +229,7 @@ class ModuleCode implements CompiledCode {
     const rebind = cs.length === 0 ? 'null'
       : `(j, g) => { switch (j) { ${cs.map((j) => `case ${j}: ${mc.funcNames[j]} = g; break;`).join(' ')} } }`;
     out.push(`return [${name}, ${mc.trampolined[funcIndex] ? `${name}_body` : 'null'}, ${rebind}, [${cs.join(', ')}]];`);
-    out.push(`//# sourceURL=${this.url.replace(/\.js$/, `.f${funcIndex}.js`)}`);
+    out.push(`//# sourceURL=${unitUrl(this.url, funcIndex)}`);
     return out.join('\n');
   }
 }
@@ -241,7 +244,7 @@ export function moduleContext(module: ModuleInfo, canon: ArrayLike<number>, opti
 
 function evaluate(source: string, params: string[]): unknown {
   try {
-    return params.length ? new Function(...params, source) : new Function(source)();
+    return params.length ? new Function(...params, forFrames(source)) : new Function(forFrames(source))();
   } catch (e) {
     throw parseFailure(e);
   }

@@ -42,7 +42,17 @@ export function registerCode(info: CodeInfo, owner: object): { id: number; url: 
   const id = nextId++;
   byId.set(id, info);
   forget?.register(owner, id);
-  return { id, url: `tswasm-module-${id}.js` };
+  return { id, url: codeUrl(id) };
+}
+
+/** The sourceURL of generated code registered under `key` (a number, or a precompiled key). */
+export function codeUrl(key: number | string): string {
+  return `tswasm-module-${key}.js`;
+}
+
+/** The sourceURL of lazily compiled function `funcIndex` of the code at `url`: `tswasm-module-N.fK.js`. */
+export function unitUrl(url: string, funcIndex: number): string {
+  return url.replace(/\.js$/, `.f${funcIndex}.js`);
 }
 
 /** How many modules' names are registered (for tests). */

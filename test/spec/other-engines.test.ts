@@ -2,8 +2,8 @@
 // SpiderMonkey (`js102`, libmozjs-102-dev), where it is installed: the whole spec suite
 // (tools/js-shell-wast.mjs) with no failure beyond the known ones, NaN bits included, and execution
 // fuzzer modules agreeing with tswasm on Node call by call (tools/js-shell-replay.mjs), also with every
-// chain split into parts. Both engines
-// NaN-box their values, so these check the NaNBox mode (core/nan-boxing.ts) where it is needed.
+// chain split into parts; and traps' backtraces (tools/js-shell-backtrace.mjs) against Node's. Both
+// engines NaN-box their values, so these check the NaNBox mode (core/nan-boxing.ts) where it is needed.
 // Without the shells the tests are skipped and say so.
 
 import { test } from 'node:test';
@@ -69,5 +69,35 @@ for (const [name, shell] of Object.entries(SHELLS)) {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+}
+
+/** Each case's frames as tools/js-shell-backtrace.mjs prints them. */
+interface BacktraceCase {
+  readonly case: string;
+  readonly frames: readonly { index: number; name: string | null; module: string | null; moduleOffset: number | null; funcOffset: number | null }[];
+}
+
+const backtraceScript = join(projectRoot, 'tools', 'js-shell-backtrace.mjs');
+const backtraces = (stdout: string): BacktraceCase[] => stdout.trim().split('\n').map((line) => JSON.parse(line) as BacktraceCase);
+
+for (const [name, shell] of Object.entries(SHELLS)) {
+  // JavaScriptCore writes no position for code made by `new Function`, so there frames have no
+  // offsets (runtime/frame-names.ts); the functions, their names and modules must still be Node's.
+  test(`${name}: traps' backtraces have Node's frames${name === 'jsc' ? ' (without offsets)' : ', offsets included'}`, { skip: shell.present ? false : `${name} is not installed` }, () => {
+    const onNode = spawnSync(process.execPath, [backtraceScript], { encoding: 'utf8' });
+    assert.equal(onNode.status, 0, onNode.stderr);
+    const want = backtraces(onNode.stdout);
+    assert.equal(want.length, 30);
+    for (const c of want) {
+      assert.ok(c.frames.length >= 2, c.case);
+      for (const f of c.frames) assert.ok(f.moduleOffset !== null && f.funcOffset !== null, c.case);
+    }
+    const r = shell.run(backtraceScript, [], {});
+    assert.equal(r.status, 0, r.stderr);
+    const expected = name === 'jsc'
+      ? want.map((c) => ({ ...c, frames: c.frames.map((f) => ({ ...f, moduleOffset: null, funcOffset: null })) }))
+      : want;
+    assert.deepEqual(backtraces(r.stdout), expected);
   });
 }

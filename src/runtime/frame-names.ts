@@ -1,0 +1,58 @@
+// JavaScriptCore writes a stack frame of code made by `new Function` as `name@`, without the
+// `//# sourceURL` that tells backtraces (runtime/traps.ts) which module's code it is, and without a
+// line; but it takes a function's own `displayName` property as the frame's name. Where frames come
+// out nameless, each generated function is given `displayName` = `name@URL`, so its frame reads
+// `$f3_name@tswasm-module-7.f3.js@`: the function and its module are known, its offsets are not.
+// V8 and SpiderMonkey honour sourceURL (and ignore displayName), so they are left alone.
+// JavaScriptCore also makes every call in tail position of strict-mode code a proper tail call,
+// which drops the caller's frame: a function whose `return` divides (`l0 === 0 ? trapDivByZero() :
+// ...`), loads (`dv0.getInt32(...)`) or calls would vanish from its traps' backtraces. Generated
+// code does not need strict mode (it declares every variable and uses no `this` or `arguments`),
+// so there it runs without it.
+
+let needed: boolean | undefined;
+let tailCalls: boolean | undefined;
+
+/** Whether this engine writes frames of generated code without their sourceURL. */
+function framesNeedNames(): boolean {
+  if (needed === undefined) {
+    try {
+      const stack = new Function('return new Error().stack;\n//# sourceURL=tswasm-frame-probe.js')() as unknown;
+      needed = typeof stack === 'string' && !stack.includes('tswasm-frame-probe.js');
+    } catch {
+      // No code generation (precompiled code only). V8, whose frames read `    at name (URL:...)`,
+      // honours the precompiled file's sourceURL; any other engine is given names, which costs
+      // nothing where they are ignored.
+      needed = !/\n\s+at /.test(String(new Error().stack));
+    }
+  }
+  return needed;
+}
+
+/** Names generated functions for backtraces, where the engine needs it; `url` is their code's sourceURL. */
+export function nameFrames(url: string, fns: readonly (Function | null)[]): void {
+  if (!framesNeedNames()) return;
+  for (const fn of fns) {
+    if (fn !== null && fn.name.startsWith('$f')) Object.defineProperty(fn, 'displayName', { value: `${fn.name}@${url}` });
+  }
+}
+
+/** Whether strict-mode calls in tail position drop their caller's frame (JavaScriptCore). */
+function properTailCalls(): boolean {
+  if (tailCalls === undefined) {
+    try {
+      const stack = new Function('"use strict"; function inner() { return new Error().stack; } function outer() { return inner(); } return outer();')() as unknown;
+      tailCalls = typeof stack === 'string' && !stack.includes('outer');
+    } catch {
+      tailCalls = false;
+    }
+  }
+  return tailCalls;
+}
+
+/** Generated source as this engine should run it: without `"use strict"` where that drops frames. */
+export function forFrames(source: string): string {
+  return properTailCalls() && source.startsWith(STRICT) ? source.slice(STRICT.length) : source;
+}
+
+const STRICT = '"use strict";';
