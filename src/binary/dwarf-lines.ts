@@ -4,7 +4,7 @@
 // of the code section's contents. DWARF versions 2 to 5 (DWARF 5: clang's default), 32- and 64-bit.
 
 import type { ModuleInfo } from './module.js';
-import { decodeUtf8Escaping } from '../core/utf8.js';
+import { DwarfError, Reader, stringAt } from './dwarf-reader.js';
 
 /** Where an instruction comes from in the program's sources. */
 export interface SourceLocation {
@@ -23,70 +23,6 @@ interface Row {
   readonly line: number;
   readonly column: number;
   readonly end: boolean;
-}
-
-/** Thrown inside the parser on malformed DWARF; the table is then left out, never a crash. */
-class DwarfError extends Error {}
-
-class Reader {
-  pos: number;
-  constructor(readonly bytes: Uint8Array, start: number, public end: number) {
-    this.pos = start;
-  }
-  u8(): number {
-    if (this.pos >= this.end) throw new DwarfError('unexpected end of .debug_line');
-    return this.bytes[this.pos++]!;
-  }
-  u16(): number {
-    return this.u8() | (this.u8() << 8);
-  }
-  u32(): number {
-    return (this.u16() | (this.u16() << 16)) >>> 0;
-  }
-  u64(): number {
-    const lo = this.u32();
-    const hi = this.u32();
-    if (hi > 0x1fffff) throw new DwarfError('64-bit value out of range');
-    return hi * 0x1_0000_0000 + lo;
-  }
-  uleb(): number {
-    return this.leb(false);
-  }
-  sleb(): number {
-    return this.leb(true);
-  }
-  private leb(signed: boolean): number {
-    let result = 0;
-    let scale = 1;
-    for (;;) {
-      const b = this.u8();
-      result += (b & 0x7f) * scale;
-      scale *= 128;
-      if ((b & 0x80) === 0) return signed && (b & 0x40) !== 0 ? result - scale : result;
-      if (scale > 2 ** 56) throw new DwarfError('LEB128 too long');
-    }
-  }
-  cstring(): string {
-    const start = this.pos;
-    while (this.u8() !== 0);
-    return utf8(this.bytes.subarray(start, this.pos - 1));
-  }
-  skip(n: number): void {
-    if (n > this.end - this.pos) throw new DwarfError('unexpected end of .debug_line');
-    this.pos += n;
-  }
-}
-
-function utf8(bytes: Uint8Array): string {
-  return decodeUtf8Escaping(bytes);
-}
-
-/** A string at `offset` of a string section (DW_FORM_strp, DW_FORM_line_strp). */
-function stringAt(section: Uint8Array | null, offset: number): string {
-  if (section === null || offset >= section.length) throw new DwarfError('string offset outside its section');
-  let end = offset;
-  while (end < section.length && section[end] !== 0) end++;
-  return utf8(section.subarray(offset, end));
 }
 
 const DW_LNCT_PATH = 1;
@@ -153,8 +89,8 @@ function joinPath(dir: string, file: string): string {
   return dir.endsWith('/') || dir.endsWith('\\') ? dir + file : `${dir}/${file}`;
 }
 
-/** The rows of one line-number program (one compilation unit), appended to `rows`. */
-function readUnit(r: Reader, s: Sections, rows: Row[]): void {
+/** The rows of one line-number program (one compilation unit), appended to `rows`; returns its file names. */
+function readUnit(r: Reader, s: Sections, rows: Row[]): string[] {
   let unitLength = r.u32();
   let offset64 = false;
   if (unitLength === 0xffffffff) {
@@ -247,11 +183,17 @@ function readUnit(r: Reader, s: Sections, rows: Row[]): void {
     }
   }
   r.pos = unitEnd;
+  return files;
 }
 
 /** A module's line table: instruction offsets to source locations. */
 export class LineTable {
-  private constructor(private readonly rows: readonly Row[], private readonly codeStart: number) {}
+  private constructor(
+    private readonly rows: readonly Row[],
+    /** Each unit's file names by the unit's offset in `.debug_line` (a compile unit's DW_AT_stmt_list). */
+    private readonly unitFiles: ReadonlyMap<number, readonly string[]>,
+    private readonly codeStart: number,
+  ) {}
 
   /** The table of a module's `.debug_line` section; null when it has none or it cannot be read. */
   static of(module: ModuleInfo): LineTable | null {
@@ -260,10 +202,14 @@ export class LineTable {
     const codeStart = module.codeSectionStart;
     if (debugLine === null || codeStart === null) return null;
     const rows: Row[] = [];
+    const unitFiles = new Map<number, readonly string[]>();
     try {
       const r = new Reader(debugLine, 0, debugLine.length);
       const s = { lineStr: section('.debug_line_str'), str: section('.debug_str') };
-      while (r.pos < r.end) readUnit(r, s, rows);
+      while (r.pos < r.end) {
+        const at = r.pos;
+        unitFiles.set(at, readUnit(r, s, rows));
+      }
     } catch (e) {
       if (!(e instanceof DwarfError)) throw e;
       // Whatever units came before the malformed one are still good.
@@ -272,7 +218,17 @@ export class LineTable {
     // Sequences may come in any order. Where one ends at the address another starts at, the end
     // sorts first, so that the lookup lands on the new sequence's row; the sort is stable otherwise.
     rows.sort((a, b) => a.address - b.address || Number(b.end) - Number(a.end));
-    return new LineTable(rows, codeStart);
+    return new LineTable(rows, unitFiles, codeStart);
+  }
+
+  /** The file names of the line-number program at `stmtList` in `.debug_line`, as its file indices number them. */
+  files(stmtList: number): readonly string[] | null {
+    return this.unitFiles.get(stmtList) ?? null;
+  }
+
+  /** Where the code section's contents start in the module: DWARF addresses count from there. */
+  get codeSectionStart(): number {
+    return this.codeStart;
   }
 
   /** Where the instruction at `moduleOffset` comes from, or null when no sequence covers it. */

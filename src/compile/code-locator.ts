@@ -10,7 +10,8 @@ import { ByteReader } from '../binary/reader.js';
 import { FunctionCompiler } from './function-compiler.js';
 import type { ModuleContext } from './module-context.js';
 import { OffsetTrace, stripMarkers } from './offset-trace.js';
-import { LineTable, type SourceLocation } from '../binary/dwarf-lines.js';
+import { LineTable } from '../binary/dwarf-lines.js';
+import { InlineTable, type InlinedFrame } from '../binary/dwarf-inlines.js';
 import type { CodeLocating } from '../runtime/code-registry.js';
 
 /** Where a position in generated code comes from in the wasm. */
@@ -39,8 +40,8 @@ const TRACED_KEPT = 16;
 
 export class CodeLocator {
   private readonly cache = new Map<number, TracedFunction | null>();
-  /** The module's DWARF line table, read on first use (undefined: not read yet). */
-  private lines: LineTable | null | undefined = undefined;
+  /** The module's DWARF line table and inlined calls, read on first use (undefined: not read yet). */
+  private debugInfo: { lines: LineTable; inlines: InlineTable | null } | null | undefined = undefined;
 
   constructor(
     /** The code generator's context for the module (made on first use when it is not at hand). */
@@ -63,10 +64,22 @@ export class CodeLocator {
     return { moduleOffset, funcOffset: moduleOffset - bodyStart(this.context().module, funcIndex) };
   }
 
-  /** The source location of the instruction at `moduleOffset`, from the module's DWARF line table. */
-  sourceAt(moduleOffset: number): SourceLocation | null {
-    if (this.lines === undefined) this.lines = LineTable.of(this.context().module);
-    return this.lines?.lookup(moduleOffset) ?? null;
+  /**
+   * The functions at `moduleOffset` from the module's DWARF, innermost first: with inlined calls,
+   * the inlined functions and then the one they were inlined into, each at its position; else one
+   * entry (named null) at the line table's location. Empty without debug info for the address.
+   */
+  sourceFramesAt(moduleOffset: number): InlinedFrame[] {
+    if (this.debugInfo === undefined) {
+      const module = this.context().module;
+      const lines = LineTable.of(module);
+      this.debugInfo = lines === null ? null : { lines, inlines: InlineTable.of(module, lines) };
+    }
+    if (this.debugInfo === null) return [];
+    const frames = this.debugInfo.inlines?.framesAt(moduleOffset);
+    if (frames) return frames;
+    const location = this.debugInfo.lines.lookup(moduleOffset);
+    return location === null ? [] : [{ name: null, location }];
   }
 
   /** Function `funcIndex` compiled with an OffsetTrace, if that is the code that ran. */
@@ -113,7 +126,7 @@ export function weakLocator(owner: { readonly locator: CodeLocator | null }): Co
   const ref = new WeakRef(owner);
   return {
     locate: (funcIndex, unit, line, column) => ref.deref()?.locator?.locate(funcIndex, unit, line, column) ?? null,
-    sourceAt: (moduleOffset) => ref.deref()?.locator?.sourceAt(moduleOffset) ?? null,
+    sourceFramesAt: (moduleOffset) => ref.deref()?.locator?.sourceFramesAt(moduleOffset) ?? [],
   };
 }
 

@@ -118,21 +118,28 @@ export interface FrameInfo {
   readonly funcOffset: number | null;
   /**
    * Where the instruction comes from in the program's sources, from the module's DWARF line table
-   * (`.debug_line`, as a compiler's `-g` writes it), as Wasmtime's `symbols()` with
-   * wasm_backtrace_details; empty without debug info or an offset. Worked out on first read too.
+   * (`.debug_line`, as a compiler's `-g` writes it) and its inlined calls (`.debug_info`), as
+   * Wasmtime's `symbols()` with wasm_backtrace_details: the functions inlined here, innermost
+   * first, then the frame's own; empty without debug info or an offset. Worked out on first read too.
    */
   readonly symbols: readonly FrameSymbol[];
 }
 
-/** A frame's position in the program's sources (Wasmtime's FrameSymbol). */
+/**
+ * A function of a frame and its position in the program's sources (Wasmtime's FrameSymbol). A
+ * frame has one per function inlined into it at its offset, innermost first, then its own.
+ */
 export interface FrameSymbol {
-  /** The function's name (from the name section). */
+  /**
+   * The function's DWARF name (a linkage name as it is, mangled); for the frame's own function,
+   * the name section's where DWARF has none.
+   */
   readonly name: string | null;
-  /** The source file, as the compiler recorded it (joined to its directory when relative). */
+  /** The source file, as the compiler recorded it (joined to its directory when relative); null when unknown. */
   readonly file: string | null;
-  /** 1-based line; 0 when the compiler attributes the instruction to no line. */
+  /** 1-based line; 0 when the compiler attributes the instruction to no line; null when unknown. */
   readonly line: number | null;
-  /** 1-based column; 0 when unknown. */
+  /** 1-based column; 0 when unknown to the compiler; null when unknown. */
   readonly column: number | null;
 }
 

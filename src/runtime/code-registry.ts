@@ -1,7 +1,7 @@
 // Maps the source URL of every generated factory back to its module's function names, so a JS
 // stack trace through generated code can be read as a wasm backtrace.
 
-import type { SourceLocation } from '../binary/dwarf-lines.js';
+import type { InlinedFrame } from '../binary/dwarf-inlines.js';
 import type { CodeLocation } from '../compile/code-locator.js';
 
 export interface CodeInfo {
@@ -21,8 +21,11 @@ export interface CodeLocating {
    * its own unit's script (`unit`) or in the module's eager factory; null when they cannot be told.
    */
   locate(funcIndex: number, unit: boolean, line: number, column: number): CodeLocation | null;
-  /** The source file, line and column of the instruction at `moduleOffset`, from DWARF; null without. */
-  sourceAt(moduleOffset: number): SourceLocation | null;
+  /**
+   * The functions at `moduleOffset` from DWARF, innermost first (inlined ones, then the function
+   * they were inlined into), each with its source position; empty without debug info.
+   */
+  sourceFramesAt(moduleOffset: number): InlinedFrame[];
 }
 
 let nextId = 0;

@@ -5,7 +5,7 @@ import { Trap, TrapCode, type FrameInfo, type FrameSymbol } from '../core/errors
 import { codeInfo, type CodeInfo } from './code-registry.js';
 import { isInstance } from './host-values.js';
 import { displayName } from './demangle.js';
-import type { SourceLocation } from '../binary/dwarf-lines.js';
+import type { InlinedFrame } from '../binary/dwarf-inlines.js';
 import type { CodeLocation } from '../compile/code-locator.js';
 
 /** Wraps an exception thrown by a host (imported JS) function so the boundary rethrows it unchanged. */
@@ -153,13 +153,17 @@ class WasmFrame implements FrameInfo {
   get symbols(): readonly FrameSymbol[] {
     if (this.#symbols === null) {
       const at = this.moduleOffset;
-      let source: SourceLocation | null = null;
+      let frames: InlinedFrame[] = [];
       try {
-        source = at === null ? null : this.#info?.locator?.sourceAt(at) ?? null;
+        frames = at === null ? [] : this.#info?.locator?.sourceFramesAt(at) ?? [];
       } catch {
-        source = null;
+        frames = [];
       }
-      this.#symbols = source === null ? [] : [{ name: this.funcName, file: source.file, line: source.line, column: source.column }];
+      // The last is the wasm function itself: the name section names it where DWARF does not.
+      this.#symbols = frames.map((f, i) => ({
+        name: f.name ?? (i === frames.length - 1 ? this.funcName : null),
+        file: f.location?.file ?? null, line: f.location?.line ?? null, column: f.location?.column ?? null,
+      }));
     }
     return this.#symbols;
   }
@@ -225,14 +229,20 @@ const RUN_TAIL = /^\s*(?:at runTail \(|runTail@|at runTailAsync\.next \(|runTail
 /**
  * Text of a backtrace, one frame a line, like Wasmtime's "wasm backtrace:" section: the frame's
  * module offset (when it can be told), module and function name (a Rust symbol demangled, as
- * Wasmtime prints it), and under it its source line when the module has DWARF debug info.
+ * Wasmtime prints it), and under it its source line when the module has DWARF debug info (with
+ * inlined calls, each inlined function and the one it was inlined into, innermost first).
  */
 export function formatBacktrace(frames: readonly FrameInfo[]): string {
   return frames.map((f, i) => {
     const where = f.moduleName !== null ? `${f.moduleName}!` : '';
     const name = f.funcName !== null ? displayName(f.funcName) : `<wasm function ${f.funcIndex}>`;
     const offset = f.moduleOffset !== null ? `0x${f.moduleOffset.toString(16)} - ` : '';
-    const at = f.symbols.map((s) => `\n                    at ${s.file}:${s.line}:${s.column}`).join('');
+    // With inlined calls, each function is named above its position, as Wasmtime does.
+    const inlined = f.symbols.length > 1;
+    const at = f.symbols.map((s) => {
+      const named = inlined ? `\n                - ${s.name !== null ? displayName(s.name) : '<unknown>'}` : '';
+      return s.file === null ? named : `${named}\n                    at ${s.file}:${s.line}:${s.column}`;
+    }).join('');
     return `  ${String(i).padStart(2)}: ${offset}${where}${name} (function ${f.funcIndex})${at}`;
   }).join('\n');
 }

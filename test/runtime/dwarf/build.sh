@@ -8,6 +8,7 @@ CLANG=${CLANG:-clang}
 common=(--target=wasm32 -nostdlib -Wl,--no-entry "-fdebug-prefix-map=$PWD=.")
 "$CLANG" "${common[@]}" -gdwarf-4 -O0 trap.c -o trap-dwarf4.wasm
 "$CLANG" "${common[@]}" -gdwarf-5 -O0 trap.c -o trap-dwarf5.wasm
+"$CLANG" "${common[@]}" -gdwarf-4 -O2 trap.c -o trap-dwarf4-O2.wasm
 "$CLANG" "${common[@]}" -gdwarf-5 -O2 trap.c -o trap-dwarf5-O2.wasm
 "$CLANG" "${common[@]}" -O0 trap.c -o trap-nodebug.wasm
 wc -c *.wasm
