@@ -1,6 +1,6 @@
 // `tswasm run --profile=guest[,PATH[,INTERVAL]]`, after Wasmtime's guest profiler: samples the
 // program with V8's CPU profiler and writes the profile with wasm function names (`module!name`, or
-// `<wasm function N>`; Rust's legacy symbols demangled) in place of the generated JS functions, as a Chrome .cpuprofile (Chrome
+// `<wasm function N>`; Rust's legacy and C++ symbols demangled) in place of the generated JS functions, as a Chrome .cpuprofile (Chrome
 // DevTools, speedscope and the Firefox Profiler open it; Wasmtime writes the Firefox format).
 
 import { writeFileSync } from 'node:fs';

@@ -1,7 +1,9 @@
 // Readable function names for printed backtraces: Rust's legacy symbol mangling (what rustc writes
 // into a wasm name section by default, `_ZN3std9panicking11begin_panic17h...E`) turned back into a
-// path (`std::panicking::begin_panic::h...`), as Wasmtime prints them. Other names, C++'s included,
-// are left as they are.
+// path (`std::panicking::begin_panic::h...`), as Wasmtime prints them; C++ names through
+// demangle-itanium.ts. Other names are left as they are.
+
+import { demangleItanium } from './demangle-itanium.js';
 
 /** Escapes inside a legacy-mangled identifier (`$LT$` is `<`, `$u7b$` is `{`, ...). */
 const ESCAPES: ReadonlyMap<string, string> = new Map([
@@ -59,7 +61,10 @@ export function demangleRust(name: string): string | null {
   return parts.length > 0 ? parts.join('::') : null;
 }
 
-/** A function name as a backtrace prints it: demangled when it is a Rust legacy symbol. */
+/**
+ * A function name as a backtrace prints it: demangled when it is a Rust legacy symbol (tried first,
+ * as its form is also a valid C++ name) or an Itanium C++ one, as it is otherwise.
+ */
 export function displayName(name: string): string {
-  return demangleRust(name) ?? name;
+  return demangleRust(name) ?? demangleItanium(name) ?? name;
 }
