@@ -7,7 +7,7 @@
 
 import type { ModuleInfo } from './module.js';
 import type { LineTable, SourceLocation } from './dwarf-lines.js';
-import { DwarfError, Reader, stringAt } from './dwarf-reader.js';
+import { DwarfError, Reader, lastAtOrBefore, stringAt } from './dwarf-reader.js';
 
 /** One function of a frame's inline chain: its name, and where it is at the frame's address. */
 export interface InlinedFrame {
@@ -151,18 +151,7 @@ export class InlineTable {
 
   private rootAt(address: number): Scope | null {
     const roots = this.roots;
-    let lo = 0;
-    let hi = roots.length - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (roots[mid]![0] <= address) {
-        found = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
+    const found = lastAtOrBefore(roots, (root) => root[0], address);
     // Ranges of different subprograms do not overlap, but a subprogram's may be listed in pieces.
     for (let i = found; i >= 0 && i > found - 8; i--) {
       if (address < roots[i]![1]) return roots[i]![2];
@@ -211,9 +200,8 @@ function readAbbrevs(section: Uint8Array, offset: number): Map<number, Abbrev> {
 
 /** Reads one attribute value in `form`, or skips it (returning null) when nothing here needs it. */
 function readForm(r: Reader, form: number, u: Unit, implicit: number): Raw | null {
-  const offset = () => (u.offset64 ? r.u64() : r.u32());
   switch (form) {
-    case FORM.addr: return { form, value: u.addressSize === 8 ? r.u64() : r.u32() };
+    case FORM.addr: return { form, value: r.address(u.addressSize) };
     case FORM.data1: case FORM.ref1: case FORM.flag: case FORM.strx1: case FORM.addrx1: return { form, value: r.u8() };
     case FORM.data2: case FORM.ref2: case FORM.strx2: case FORM.addrx2: return { form, value: r.u16() };
     case FORM.strx3: case FORM.addrx3: return { form, value: r.u16() | (r.u8() << 16) };
@@ -225,8 +213,8 @@ function readForm(r: Reader, form: number, u: Unit, implicit: number): Raw | nul
       return { form, value: r.uleb() };
     case FORM.string: return { form, value: r.cstring() };
     case FORM.strp: case FORM.lineStrp: case FORM.secOffset: case FORM.strpSup: case FORM.gnuRefAlt: case FORM.gnuStrpAlt:
-      return { form, value: offset() };
-    case FORM.refAddr: return { form, value: u.version <= 2 ? (u.addressSize === 8 ? r.u64() : r.u32()) : offset() };
+      return { form, value: r.offset(u.offset64) };
+    case FORM.refAddr: return { form, value: u.version <= 2 ? (r.address(u.addressSize)) : r.offset(u.offset64) };
     case FORM.implicitConst: return { form, value: implicit };
     case FORM.flagPresent: return { form, value: 1 };
     case FORM.data16: r.skip(16); return null;
@@ -253,7 +241,7 @@ function stringOf(raw: Raw, u: Unit, s: Sections): string | null {
       if (s.strOffsets === null) throw new DwarfError('string index without .debug_str_offsets');
       const size = u.offset64 ? 8 : 4;
       const r = new Reader(s.strOffsets, u.strOffsetsBase + (raw.value as number) * size, s.strOffsets.length);
-      return stringAt(s.str, u.offset64 ? r.u64() : r.u32());
+      return stringAt(s.str, r.offset(u.offset64));
     }
   }
   return null;
@@ -264,7 +252,7 @@ function addressOf(raw: Raw, u: Unit, s: Sections): number {
   if (raw.form === FORM.addr) return raw.value as number;
   if (s.addr === null) throw new DwarfError('address index without .debug_addr');
   const r = new Reader(s.addr, u.addrBase + (raw.value as number) * u.addressSize, s.addr.length);
-  return u.addressSize === 8 ? r.u64() : r.u32();
+  return r.address(u.addressSize);
 }
 
 const numberOf = (raw: Raw | undefined) => (typeof raw?.value === 'number' ? raw.value : 0);
@@ -308,11 +296,10 @@ function readRanges(offset: number, u: Unit, s: Sections, add: (start: number, e
   if (s.ranges === null) throw new DwarfError('DW_AT_ranges without .debug_ranges');
   const r = new Reader(s.ranges, offset, s.ranges.length);
   const max = u.addressSize === 8 ? 2 ** 64 - 1 : 0xffffffff;
-  const read = () => (u.addressSize === 8 ? r.u64() : r.u32());
   let base = u.base;
   for (let n = 0; n < 100_000; n++) {
-    const start = read();
-    const end = read();
+    const start = r.address(u.addressSize);
+    const end = r.address(u.addressSize);
     if (start === 0 && end === 0) return;
     if (start === max) base = end;
     else add(base + start, base + end);
@@ -327,10 +314,9 @@ function readRngList(raw: Raw, u: Unit, s: Sections, add: (start: number, end: n
   if (raw.form === FORM.rnglistx) {
     const size = u.offset64 ? 8 : 4;
     const r = new Reader(section, u.rnglistsBase + offset * size, section.length);
-    offset = u.rnglistsBase + (u.offset64 ? r.u64() : r.u32());
+    offset = u.rnglistsBase + r.offset(u.offset64);
   }
   const r = new Reader(section, offset, section.length);
-  const address = () => (u.addressSize === 8 ? r.u64() : r.u32());
   const indexed = (index: number) => addressOf({ form: FORM.addrx, value: index }, u, s);
   let base = u.base;
   for (let n = 0; n < 100_000; n++) {
@@ -341,9 +327,9 @@ function readRngList(raw: Raw, u: Unit, s: Sections, add: (start: number, end: n
       case 2: { const start = indexed(r.uleb()); add(start, indexed(r.uleb())); break; } // startx_endx
       case 3: { const start = indexed(r.uleb()); add(start, start + r.uleb()); break; } // startx_length
       case 4: { const start = r.uleb(); add(base + start, base + r.uleb()); break; } // offset_pair
-      case 5: base = address(); break; // base_address
-      case 6: { const start = address(); add(start, address()); break; } // start_end
-      case 7: { const start = address(); add(start, start + r.uleb()); break; } // start_length
+      case 5: base = r.address(u.addressSize); break; // base_address
+      case 6: { const start = r.address(u.addressSize); add(start, r.address(u.addressSize)); break; } // start_end
+      case 7: { const start = r.address(u.addressSize); add(start, start + r.uleb()); break; } // start_length
       default: throw new DwarfError(`unknown range list entry ${kind}`);
     }
   }
@@ -352,25 +338,16 @@ function readRngList(raw: Raw, u: Unit, s: Sections, add: (start: number, end: n
 /** One compile unit: its subprograms into `roots`, every scope's names into `names`. */
 function readUnit(r: Reader, s: Sections, lines: LineTable, roots: [number, number, Scope][], names: Map<number, Names>, abbrevCache: Map<number, Map<number, Abbrev>>): void {
   const start = r.pos;
-  let length = r.u32();
-  let offset64 = false;
-  if (length === 0xffffffff) {
-    length = r.u64();
-    offset64 = true;
-  }
-  const end = r.pos + length;
-  if (end > r.end) throw new DwarfError('unit longer than .debug_info');
-  const version = r.u16();
-  if (version < 2 || version > 5) throw new DwarfError(`DWARF version ${version}`);
+  const { end, offset64, version } = r.unitStart('compile unit');
   let unitType = 0x01; // DW_UT_compile
   let addressSize: number;
   let abbrevOffset: number;
   if (version >= 5) {
     unitType = r.u8();
     addressSize = r.u8();
-    abbrevOffset = offset64 ? r.u64() : r.u32();
+    abbrevOffset = r.offset(offset64);
   } else {
-    abbrevOffset = offset64 ? r.u64() : r.u32();
+    abbrevOffset = r.offset(offset64);
     addressSize = r.u8();
   }
   if (addressSize !== 4 && addressSize !== 8) throw new DwarfError(`address size ${addressSize}`);

@@ -4,7 +4,7 @@
 // of the code section's contents. DWARF versions 2 to 5 (DWARF 5: clang's default), 32- and 64-bit.
 
 import type { ModuleInfo } from './module.js';
-import { DwarfError, Reader, stringAt } from './dwarf-reader.js';
+import { DwarfError, Reader, lastAtOrBefore, stringAt } from './dwarf-reader.js';
 
 /** Where an instruction comes from in the program's sources. */
 export interface SourceLocation {
@@ -42,8 +42,8 @@ interface Sections {
 function formValue(r: Reader, form: number, offset64: boolean, s: Sections): string | number | null {
   switch (form) {
     case DW_FORM.string: return r.cstring();
-    case DW_FORM.lineStrp: return stringAt(s.lineStr, offset64 ? r.u64() : r.u32());
-    case DW_FORM.strp: return stringAt(s.str, offset64 ? r.u64() : r.u32());
+    case DW_FORM.lineStrp: return stringAt(s.lineStr, r.offset(offset64));
+    case DW_FORM.strp: return stringAt(s.str, r.offset(offset64));
     case DW_FORM.udata: return r.uleb();
     case DW_FORM.sdata: return r.sleb();
     case DW_FORM.data1: return r.u8();
@@ -91,21 +91,12 @@ function joinPath(dir: string, file: string): string {
 
 /** The rows of one line-number program (one compilation unit), appended to `rows`; returns its file names. */
 function readUnit(r: Reader, s: Sections, rows: Row[]): string[] {
-  let unitLength = r.u32();
-  let offset64 = false;
-  if (unitLength === 0xffffffff) {
-    unitLength = r.u64();
-    offset64 = true;
-  }
-  const unitEnd = r.pos + unitLength;
-  if (unitEnd > r.end) throw new DwarfError('line table longer than its section');
-  const version = r.u16();
-  if (version < 2 || version > 5) throw new DwarfError(`DWARF line table version ${version}`);
+  const { end: unitEnd, offset64, version } = r.unitStart('line table');
   if (version >= 5) {
     r.u8(); // address_size
     r.u8(); // segment_selector_size
   }
-  const headerLength = offset64 ? r.u64() : r.u32();
+  const headerLength = r.offset(offset64);
   const programStart = r.pos + headerLength;
   const minInstLength = r.u8();
   if (version >= 4) r.u8(); // maximum_operations_per_instruction (VLIW only)
@@ -235,18 +226,7 @@ export class LineTable {
   lookup(moduleOffset: number): SourceLocation | null {
     const address = moduleOffset - this.codeStart;
     const rows = this.rows;
-    let lo = 0;
-    let hi = rows.length - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (rows[mid]!.address <= address) {
-        found = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
+    const found = lastAtOrBefore(rows, (row) => row.address, address);
     // The last row at or before the address: past a sequence's end, no sequence covers it.
     const row = found < 0 ? null : rows[found]!;
     if (row === null || row.end) return null;

@@ -50,6 +50,31 @@ export class Reader {
     while (this.u8() !== 0);
     return utf8(this.bytes.subarray(start, this.pos - 1));
   }
+  /** A target address of `size` bytes (4 for wasm32, 8 for wasm64). */
+  address(size: number): number {
+    return size === 8 ? this.u64() : this.u32();
+  }
+  /** A section offset: 4 bytes, or 8 in the 64-bit DWARF format. */
+  offset(offset64: boolean): number {
+    return offset64 ? this.u64() : this.u32();
+  }
+  /**
+   * The header every unit starts with (`.debug_info`'s units, `.debug_line`'s programs): its
+   * initial length (which also tells the 64-bit format) and DWARF version, 2 to 5.
+   */
+  unitStart(what: string): { end: number; offset64: boolean; version: number } {
+    let length = this.u32();
+    let offset64 = false;
+    if (length === 0xffffffff) {
+      length = this.u64();
+      offset64 = true;
+    }
+    const end = this.pos + length;
+    if (end > this.end) throw new DwarfError(`${what} longer than its section`);
+    const version = this.u16();
+    if (version < 2 || version > 5) throw new DwarfError(`${what}: DWARF version ${version}`);
+    return { end, offset64, version };
+  }
   skip(n: number): void {
     if (n > this.end - this.pos) throw new DwarfError('unexpected end of a DWARF section');
     this.pos += n;
@@ -68,3 +93,20 @@ export function stringAt(section: Uint8Array | null, offset: number): string {
   return utf8(section.subarray(offset, end));
 }
 
+
+/** The index of the last of `items` (sorted by `key`) whose key is at most `value`; -1 if none. */
+export function lastAtOrBefore<T>(items: readonly T[], key: (item: T) => number, value: number): number {
+  let lo = 0;
+  let hi = items.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (key(items[mid]!) <= value) {
+      found = mid;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return found;
+}

@@ -13,18 +13,23 @@
 let needed: boolean | undefined;
 let tailCalls: boolean | undefined;
 
+/** The stack trace of an Error made in code generated from `source`; null where code cannot be generated. */
+function generatedStack(source: string): string | null {
+  try {
+    return String(new Function(source)());
+  } catch {
+    return null;
+  }
+}
+
 /** Whether this engine writes frames of generated code without their sourceURL. */
 function framesNeedNames(): boolean {
   if (needed === undefined) {
-    try {
-      const stack = new Function('return new Error().stack;\n//# sourceURL=tswasm-frame-probe.js')() as unknown;
-      needed = typeof stack === 'string' && !stack.includes('tswasm-frame-probe.js');
-    } catch {
-      // No code generation (precompiled code only). V8, whose frames read `    at name (URL:...)`,
-      // honours the precompiled file's sourceURL; any other engine is given names, which costs
-      // nothing where they are ignored.
-      needed = !/\n\s+at /.test(String(new Error().stack));
-    }
+    const stack = generatedStack('return new Error().stack;\n//# sourceURL=tswasm-frame-probe.js');
+    // Without code generation (precompiled code only): V8, whose frames read `    at name (URL:...)`,
+    // honours the precompiled file's sourceURL; any other engine is given names, which costs
+    // nothing where they are ignored.
+    needed = stack === null ? !/\n\s+at /.test(String(new Error().stack)) : !stack.includes('tswasm-frame-probe.js');
   }
   return needed;
 }
@@ -40,12 +45,8 @@ export function nameFrames(url: string, fns: readonly (Function | null)[]): void
 /** Whether strict-mode calls in tail position drop their caller's frame (JavaScriptCore). */
 function properTailCalls(): boolean {
   if (tailCalls === undefined) {
-    try {
-      const stack = new Function('"use strict"; function inner() { return new Error().stack; } function outer() { return inner(); } return outer();')() as unknown;
-      tailCalls = typeof stack === 'string' && !stack.includes('outer');
-    } catch {
-      tailCalls = false;
-    }
+    const stack = generatedStack('"use strict"; function inner() { return new Error().stack; } function outer() { return inner(); } return outer();');
+    tailCalls = stack !== null && !stack.includes('outer');
   }
   return tailCalls;
 }
