@@ -7,6 +7,7 @@
 
 import type { ModuleInfo } from '../binary/module.js';
 import { ByteReader } from '../binary/reader.js';
+import { Op } from '../binary/op.js';
 import { FunctionCompiler } from './function-compiler.js';
 import type { ModuleContext } from './module-context.js';
 import { OffsetTrace, stripMarkers } from './offset-trace.js';
@@ -62,6 +63,12 @@ export class CodeLocator {
     const moduleOffset = traced.trace.offsetAt(traced.marked, index, column - 1);
     if (moduleOffset === null) return null;
     return { moduleOffset, funcOffset: moduleOffset - bodyStart(this.context().module, funcIndex) };
+  }
+
+  /** Whether a stack frame's position in function `funcIndex`'s code is at a `return_call`. */
+  isTailCall(funcIndex: number, unit: boolean, line: number, column: number): boolean {
+    const at = this.locate(funcIndex, unit, line, column);
+    return at !== null && this.context().module.bytes[at.moduleOffset] === Op.ReturnCall;
   }
 
   /**
@@ -126,6 +133,7 @@ export function weakLocator(owner: { readonly locator: CodeLocator | null }): Co
   const ref = new WeakRef(owner);
   return {
     locate: (funcIndex, unit, line, column) => ref.deref()?.locator?.locate(funcIndex, unit, line, column) ?? null,
+    isTailCall: (funcIndex, unit, line, column) => ref.deref()?.locator?.isTailCall(funcIndex, unit, line, column) ?? false,
     sourceFramesAt: (moduleOffset) => ref.deref()?.locator?.sourceFramesAt(moduleOffset) ?? [],
   };
 }

@@ -22,6 +22,11 @@ export interface CodeLocating {
    */
   locate(funcIndex: number, unit: boolean, line: number, column: number): CodeLocation | null;
   /**
+   * Whether that position is at a `return_call`: the function has made a tail call, which JS runs
+   * as a plain call from its frame, and Wasmtime shows no frame for it any more.
+   */
+  isTailCall(funcIndex: number, unit: boolean, line: number, column: number): boolean;
+  /**
    * The functions at `moduleOffset` from DWARF, innermost first (inlined ones, then the function
    * they were inlined into), each with its source position; empty without debug info.
    */

@@ -188,7 +188,8 @@ class WasmFrame implements FrameInfo {
  * The wasm frames of a JS stack trace, innermost first. A function that makes tail calls runs as
  * a body (`$fN_name_body`) inside its trampoline (`$fN_name`), so the trampoline is never a frame
  * of its own: just inside it is either its body (the same wasm frame) or `runTail`, running the
- * function's tail callee after the function itself has finished (Wasmtime shows no frame for it).
+ * function's tail callee after the function itself has finished (Wasmtime shows no frame for it),
+ * and a body at a `return_call` has finished too.
  * A part of a split function is not a frame either: the function calling it is, at the part's position.
  */
 export function wasmBacktrace(stack: string | undefined): FrameInfo[] {
@@ -217,9 +218,22 @@ export function wasmBacktrace(stack: string | undefined): FrameInfo[] {
     const at = part !== null && part.funcIndex === funcIndex ? part.match : m;
     part = null;
     const position = at[6] !== undefined ? { unit: at[5] !== undefined, line: Number(at[6]), column: Number(at[7]) } : null;
+    // A function that makes tail calls runs as a body; one whose last act was a tail call of a
+    // function making none called it from its frame (compile/calls.ts), where Wasmtime has none.
+    if (position !== null && frames.length > 0 && m[1]!.endsWith('_body')
+      && tailCallAt(info, funcIndex, position)) continue;
     frames.push(new WasmFrame(funcIndex, info?.funcNames.get(funcIndex) ?? null, info?.moduleName ?? null, info, position));
   }
   return frames;
+}
+
+/** Whether a frame is at a `return_call` (its position read through the code's locator). */
+function tailCallAt(info: CodeInfo | undefined, funcIndex: number, p: CodePosition): boolean {
+  try {
+    return info?.locator?.isTailCall(funcIndex, p.unit, p.line, p.column) ?? false;
+  } catch {
+    return false; // as for offsets: compiling again may fail where the JS stack is nearly exhausted
+  }
 }
 
 /** A generator resumed by `yield*` (not runTailAsync's, which marks a trampoline as runTail's does). */

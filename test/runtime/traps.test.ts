@@ -189,6 +189,17 @@ test('backtraces list each active wasm frame once, and no frame for a function t
     assert.deepEqual(frames('start'), ['boom', 'countdown'], compilation);
     assert.deepEqual(frames('caller'), ['boom', 'countdown', 'caller'], compilation);
   }
+  // A tail call of a function that makes none is a plain JS call from the caller's frame: that
+  // frame, at its return_call, is left out too.
+  const direct = `(module
+    (func $boom (param i32) (result i32) (unreachable))
+    (func $hop (param i32) (result i32) (if (local.get 0) (then (return (i32.const 1)))) (return_call $boom (local.get 0)))
+    (func (export "run") (param i32) (result i32) (i32.add (i32.const 1) (call $hop (local.get 0)))))`;
+  for (const compilation of ['lazy', 'eager'] as const) {
+    const { store, instance } = instantiateWat(direct, { compilation });
+    const trap = trapOf(() => instance.getFunc(store, 'run')!.call(store, [Val.i32(0)]));
+    assert.deepEqual(trap.backtrace.map((f) => f.funcIndex), [0, 2], compilation);
+  }
 });
 
 test('stack traces of SpiderMonkey and JavaScriptCore are read too, and their stack overflows are StackOverflow', () => {
