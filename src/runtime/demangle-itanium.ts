@@ -142,6 +142,8 @@ class Parser {
     if (this.peek() === 'Z') return this.localName();
     let prefix = '';
     if (this.eat('St')) prefix = 'std::';
+    // `L`: internal linkage (a `static` function or variable), not written out.
+    else this.eat('L');
     let name: Name;
     if (this.peek() === 'S' && prefix === '') {
       const sub = this.substitution();
@@ -196,6 +198,7 @@ class Parser {
       } else if (this.peek() === 'T' && s === '') {
         s = print(this.templateParam());
       } else {
+        this.eat('L'); // internal linkage, as at the top level
         const u = this.unqualifiedName(base);
         s = s === '' ? u.s : `${s}::${u.s}`;
         if (u.base !== '') base = u.base;

@@ -55,6 +55,10 @@ test('C++ symbols read as llvm-cxxfilt writes them', () => {
     ['_ZGVZ4mainE1x', 'guard variable for main::x'],
     ['_ZThn8_N1A1fEv', 'non-virtual thunk to A::f()'],
     ['_Z3foov.cold', 'foo() (.cold)'],
+    // A static function (internal linkage), at the top level and in a namespace.
+    ['_ZL6helperi', 'helper(int)'],
+    ['_ZN12_GLOBAL__N_1L3fooEv', '(anonymous namespace)::foo()'],
+    ['_ZZL3barvE1x', 'bar()::x'],
   ];
   for (const [symbol, text] of cases) assert.equal(demangleItanium(symbol), text, symbol);
 });
