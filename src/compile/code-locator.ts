@@ -38,9 +38,13 @@ const FUNCTION_WRAPPER_LINES = 2;
  * often holds one function many times, or a few recursing through each other.
  */
 const TRACED_KEPT = 16;
+/** How many frame positions' isTailCall answers a module keeps (a bound, not a tuning). */
+const TAIL_CALL_ANSWERS_KEPT = 4096;
 
 export class CodeLocator {
   private readonly cache = new Map<number, TracedFunction | null>();
+  /** isTailCall's answers by frame position. */
+  private readonly tailCalls = new Map<string, boolean>();
   /** The module's DWARF line table and inlined calls, read on first use (undefined: not read yet). */
   private debugInfo: { lines: LineTable; inlines: InlineTable | null } | null | undefined = undefined;
 
@@ -65,10 +69,22 @@ export class CodeLocator {
     return { moduleOffset, funcOffset: moduleOffset - bodyStart(this.context().module, funcIndex) };
   }
 
-  /** Whether a stack frame's position in function `funcIndex`'s code is at a `return_call`. */
+  /**
+   * Whether a stack frame's position in function `funcIndex`'s code is at a `return_call`. Asked
+   * for every frame of a tail-calling function when a backtrace is made, so the answers are kept:
+   * a program trapping again and again through more such functions than the traces kept would
+   * otherwise compile them again at every trap.
+   */
   isTailCall(funcIndex: number, unit: boolean, line: number, column: number): boolean {
-    const at = this.locate(funcIndex, unit, line, column);
-    return at !== null && this.context().module.bytes[at.moduleOffset] === Op.ReturnCall;
+    const key = `${funcIndex}:${unit ? 'u' : 'f'}:${line}:${column}`;
+    let answer = this.tailCalls.get(key);
+    if (answer === undefined) {
+      const at = this.locate(funcIndex, unit, line, column);
+      answer = at !== null && this.context().module.bytes[at.moduleOffset] === Op.ReturnCall;
+      if (this.tailCalls.size >= TAIL_CALL_ANSWERS_KEPT) this.tailCalls.clear();
+      this.tailCalls.set(key, answer);
+    }
+    return answer;
   }
 
   /**
