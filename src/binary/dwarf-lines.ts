@@ -17,11 +17,8 @@ export interface SourceLocation {
 }
 
 /** One row of the line table: from `address` until the next row, unless it ends a sequence. */
-interface Row {
+interface Row extends SourceLocation {
   readonly address: number;
-  readonly file: string;
-  readonly line: number;
-  readonly column: number;
   readonly end: boolean;
 }
 

@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { codeInfo } from '../runtime/code-registry.js';
-import { displayName } from '../runtime/demangle.js';
+import { functionLabel } from '../runtime/demangle.js';
 import { UsageError, parseDuration } from './wasm-options.js';
 
 export interface GuestProfileOptions {
@@ -46,8 +46,7 @@ export function nameWasmFrames(profile: Profile): void {
     if (u === null || f === null) continue;
     const funcIndex = Number(f[1]);
     const info = codeInfo(u[1]!);
-    const raw = info?.funcNames.get(funcIndex);
-    const name = raw !== undefined ? displayName(raw) : `<wasm function ${funcIndex}>`;
+    const name = functionLabel(info?.funcNames.get(funcIndex), funcIndex);
     frame.functionName = `${info?.moduleName != null ? `${info.moduleName}!` : ''}${name}`;
     frame.url = `wasm://${info?.moduleName ?? 'module'}/function-${funcIndex}`;
   }

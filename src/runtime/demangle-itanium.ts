@@ -59,6 +59,9 @@ const SPECIAL_NAMES: Readonly<Record<string, string>> = {
 
 const named = (s: string): Type => ({ k: 'name', s });
 
+/** A name that does not end in template arguments and has no qualifiers of its own. */
+const plainName = (s: string, base = '', noReturn = false): Name => ({ s, base, template: false, noReturn, quals: '' });
+
 /** A name being built: its text, the last component's plain name (for constructors), its kind. */
 interface Name {
   readonly s: string;
@@ -148,7 +151,7 @@ class Parser {
     if (this.peek() === 'S' && prefix === '') {
       const sub = this.substitution();
       if (this.peek() !== 'I') throw new Unsupported('a substitution as a name');
-      name = { s: print(sub), base: '', template: false, noReturn: false, quals: '' };
+      name = plainName(print(sub));
     } else {
       const u = this.unqualifiedName('');
       name = { ...u, s: prefix + u.s };
@@ -219,7 +222,7 @@ class Parser {
     this.expect('E');
     if (this.eat('s')) {
       this.discriminator();
-      return { s: `${outer}::string literal`, base: '', template: false, noReturn: false, quals: '' };
+      return plainName(`${outer}::string literal`);
     }
     if (this.peek() === 'd') throw new Unsupported('a default argument scope');
     const entity = this.name(true);
@@ -242,27 +245,27 @@ class Parser {
     const c = this.peek();
     if (/\d/.test(c)) {
       const s = this.sourceName();
-      u = { s, base: s, template: false, noReturn: false, quals: '' };
+      u = plainName(s, s);
     } else if (c === 'C' && /[1-5]/.test(this.peek(1))) {
       if (enclosing === '') throw new Unsupported('a constructor outside a class');
       this.pos += 2;
-      u = { s: enclosing, base: '', template: false, noReturn: true, quals: '' };
+      u = plainName(enclosing, '', true);
     } else if (c === 'D' && /[0-5]/.test(this.peek(1))) {
       if (enclosing === '') throw new Unsupported('a destructor outside a class');
       this.pos += 2;
-      u = { s: `~${enclosing}`, base: '', template: false, noReturn: true, quals: '' };
+      u = plainName(`~${enclosing}`, '', true);
     } else if (c === 'U') {
       u = this.unnamedType();
     } else if (this.eat('cv')) {
       const saved = this.templateParams;
       const t = this.type();
       this.templateParams = saved;
-      u = { s: `operator ${print(t)}`, base: '', template: false, noReturn: true, quals: '' };
+      u = plainName(`operator ${print(t)}`, '', true);
     } else {
       const op = OPERATORS[this.text.slice(this.pos, this.pos + 2)];
       if (op === undefined) throw new Unsupported(`unqualified name at ${this.pos}`);
       this.pos += 2;
-      u = { s: /^[a-z]/.test(op) ? `operator ${op}` : `operator${op}`, base: '', template: false, noReturn: false, quals: '' };
+      u = plainName(/^[a-z]/.test(op) ? `operator ${op}` : `operator${op}`);
     }
     while (this.eat('B')) u = { ...u, s: `${u.s}[abi:${this.sourceName()}]` };
     return u;
@@ -273,7 +276,7 @@ class Parser {
     if (this.eat('Ut')) {
       const n = /\d/.test(this.peek()) ? String(this.number()) : '';
       this.expect('_');
-      return { s: `'unnamed${n}'`, base: '', template: false, noReturn: false, quals: '' };
+      return plainName(`'unnamed${n}'`);
     }
     this.expect('Ul');
     const params: Type[] = [];
@@ -283,7 +286,7 @@ class Parser {
     }
     const n = /\d/.test(this.peek()) ? String(this.number()) : '';
     this.expect('_');
-    return { s: `'lambda${n}'${paramList(params)}`, base: '', template: false, noReturn: false, quals: '' };
+    return plainName(`'lambda${n}'${paramList(params)}`);
   }
 
   private sourceName(): string {

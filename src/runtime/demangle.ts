@@ -68,3 +68,8 @@ export function demangleRust(name: string): string | null {
 export function displayName(name: string): string {
   return demangleRust(name) ?? demangleItanium(name) ?? name;
 }
+
+/** How a backtrace or profile writes function `funcIndex`: its name demangled, or `<wasm function N>` without one. */
+export function functionLabel(name: string | null | undefined, funcIndex: number): string {
+  return name != null ? displayName(name) : `<wasm function ${funcIndex}>`;
+}

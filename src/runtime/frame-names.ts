@@ -22,8 +22,11 @@ function generatedStack(source: string): string | null {
   }
 }
 
-/** Whether this engine writes frames of generated code without their sourceURL. */
-function framesNeedNames(): boolean {
+/**
+ * Whether this engine writes frames of generated code without their sourceURL. Callers ask before
+ * nameFrames, so that where it does not (V8) a lazily compiled function costs no URL or array.
+ */
+export function framesNeedNames(): boolean {
   if (needed === undefined) {
     const stack = generatedStack('return new Error().stack;\n//# sourceURL=tswasm-frame-probe.js');
     // Without code generation (precompiled code only): V8, whose frames read `    at name (URL:...)`,
@@ -34,9 +37,8 @@ function framesNeedNames(): boolean {
   return needed;
 }
 
-/** Names generated functions for backtraces, where the engine needs it; `url` is their code's sourceURL. */
+/** Names generated functions for backtraces (where framesNeedNames); `url` is their code's sourceURL. */
 export function nameFrames(url: string, fns: readonly (Function | null)[]): void {
-  if (!framesNeedNames()) return;
   for (const fn of fns) {
     if (fn !== null && fn.name.startsWith('$f')) Object.defineProperty(fn, 'displayName', { value: `${fn.name}@${url}` });
   }

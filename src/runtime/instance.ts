@@ -20,7 +20,7 @@ import type { StoreObject } from './store.js';
 import { TagObject } from './tag.js';
 import { makeTrap, toEmbedderError } from './traps.js';
 import { unitUrl } from './code-registry.js';
-import { nameFrames } from './frame-names.js';
+import { framesNeedNames, nameFrames } from './frame-names.js';
 import { generatorEntry, runToEnd, type Suspension } from './async-calls.js';
 import { flatKinds } from './lowering.js';
 
@@ -117,8 +117,10 @@ export class InstanceObject {
     };
     if (code.factory !== null) {
       const made = code.factory(ctx);
-      nameFrames(code.url, made.fns);
-      nameFrames(code.url, made.bodies);
+      if (framesNeedNames()) {
+        nameFrames(code.url, made.fns);
+        nameFrames(code.url, made.bodies);
+      }
       for (let i = 0; i < made.fns.length; i++) {
         const f = this.funcs[m.numImportedFuncs + i]!;
         f.fn = entryOf(code, m.numImportedFuncs + i, made.fns[i]!, f);
@@ -166,7 +168,7 @@ export class InstanceObject {
     }
     const lazy = (i: number): LoweredFn => {
       const [fn, body, rebind, callees] = code.unit(i)(ctx, bind);
-      nameFrames(unitUrl(code.url, i), [fn, body]);
+      if (framesNeedNames()) nameFrames(unitUrl(code.url, i), [fn, body]);
       bind[i] = fn;
       compiled[i] = 1;
       const f = this.funcs[i]!;

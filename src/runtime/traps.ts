@@ -4,7 +4,7 @@
 import { Trap, TrapCode, type FrameInfo, type FrameSymbol } from '../core/errors.js';
 import { codeInfo, type CodeInfo } from './code-registry.js';
 import { isInstance } from './host-values.js';
-import { displayName } from './demangle.js';
+import { displayName, functionLabel } from './demangle.js';
 import type { InlinedFrame } from '../binary/dwarf-inlines.js';
 import type { CodeLocation } from '../compile/code-locator.js';
 
@@ -249,7 +249,7 @@ const RUN_TAIL = /^\s*(?:at runTail \(|runTail@|at runTailAsync\.next \(|runTail
 export function formatBacktrace(frames: readonly FrameInfo[]): string {
   return frames.map((f, i) => {
     const where = f.moduleName !== null ? `${f.moduleName}!` : '';
-    const name = f.funcName !== null ? displayName(f.funcName) : `<wasm function ${f.funcIndex}>`;
+    const name = functionLabel(f.funcName, f.funcIndex);
     const offset = f.moduleOffset !== null ? `0x${f.moduleOffset.toString(16)} - ` : '';
     // With inlined calls, each function is named above its position, as Wasmtime does.
     const inlined = f.symbols.length > 1;
