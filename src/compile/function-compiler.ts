@@ -1413,7 +1413,7 @@ export class FunctionCompiler {
     this.lines[f.headerLine] = this.lines[f.headerLine]!.replace(f.headerText, (labelUsed ? `${f.label}: ` : '') + f.headerText);
     this.deadDepth = 0;
     this.truncateStack(f.base);
-    const endReachable = reachable || f.used || (f.kind === 'if' && (!f.hasElse || f.thenFellThrough));
+    const endReachable = reachable || f.used || (f.kind === 'if' && (!f.hasElse || f.thenFellThrough)) || f.exn?.fellThrough === true;
     if (f.kind === 'loop') {
       // A loop's end is reached only by falling through its body.
       this.unreachable = !reachable;

@@ -178,6 +178,39 @@ for (const compilation of MODES) {
   });
 }
 
+// libc++'s constructors (pyodide's __wasm_call_ctors) clean up and rethrow in every arm: the code
+// after the try still runs when the body falls through, even though no arm reaches the end.
+const armsRethrow = `(module
+  (tag $e (param i32))
+  (func $maybe-throw (param i32) (if (local.get 0) (then (throw $e (i32.const 7)))))
+  (func (export "catch-all") (param i32) (result i32) (local i32)
+    (local.set 1 (i32.const 1))
+    (try (do (call $maybe-throw (local.get 0)))
+      (catch_all (local.set 1 (i32.const 2)) (rethrow 0)))
+    (i32.add (local.get 1) (i32.const 40)))
+  (func (export "catch-tag") (param i32) (result i32)
+    (try (do (call $maybe-throw (local.get 0)))
+      (catch $e (drop) (rethrow 0)))
+    (i32.const 42))
+  (func (export "two-arms") (param i32) (result i32)
+    (try (do (call $maybe-throw (local.get 0)) (throw $e (i32.const 8)))
+      (catch $e (drop))
+      (catch_all (rethrow 0)))
+    (i32.const 43)))`;
+
+for (const compilation of MODES) {
+  test(`${compilation}: code after a legacy try runs when only its body (or an early arm) falls through`, () => {
+    const { store, instance } = instantiateWat(armsRethrow, { compilation });
+    const call = (name: string, x: number) => instance.getFunc(store, name)!.call(store, [Val.i32(x)])[0]!.value;
+    assert.equal(call('catch-all', 0), 41);
+    assert.equal(call('catch-tag', 0), 42);
+    assert.equal(call('two-arms', 0), 43, 'the catch $e arm falls through, catch_all does not');
+    for (const name of ['catch-all', 'catch-tag']) {
+      assert.deepEqual(thrown(() => call(name, 1)).exception.fields(store), [Val.i32(7)], name);
+    }
+  });
+}
+
 test('exceptions cross instances by tag identity; equal types do not make tags equal', () => {
   const { store, instance: a } = instantiateWat(`(module
     (tag $t (export "t") (param i32))
