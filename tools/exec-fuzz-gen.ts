@@ -782,6 +782,7 @@ class FuncGen {
       opts.push([3, () => this.multiExpr(t)]);
       opts.push([3, () => this.brIfExpr(t)]);
       if (this.m.eh) opts.push([3, () => this.tryExpr(t)]);
+      if (this.m.eh) opts.push([1.5, () => { this.tryExpr(null); this.gen(t, det); }]);
       if (this.m.tags.length > 0) opts.push([2, () => this.throwAway()]);
     }
     if (t === I32) {
@@ -1374,15 +1375,20 @@ class FuncGen {
   }
 
   /**
-   * A legacy try as an expression of type t: its body, then catch clauses for some tags (the
-   * payload reduced to a t), maybe catch_all; or instead `delegate` to any enclosing label (the
-   * function's passes the exception to the caller).
+   * A legacy try as an expression of type t (or, for null, a statement without results): its
+   * body, then catch clauses for some tags (the payload reduced to a t), maybe catch_all; or
+   * instead `delegate` to any enclosing label (the function's passes the exception to the caller).
+   * Arms often throw on, so that only the body (or an earlier arm) reaches the end.
    */
-  private tryExpr(t: NumType): void {
-    this.e(0x06, t);
-    this.withLabel({ kind: 'try', types: [t], counter: -1 }, () => {
+  private tryExpr(t: NumType | null): void {
+    const types = t === null ? [] : [t];
+    const result = () => {
+      if (t !== null) this.gen(t);
+    };
+    this.e(0x06, t ?? 0x40);
+    this.withLabel({ kind: 'try', types, counter: -1 }, () => {
       this.stmts(2);
-      this.gen(t);
+      result();
     });
     if (this.rng.chance(0.2)) {
       // The immediate counts from the block around the try: 0 .. labels.length - 1 (the function).
@@ -1392,24 +1398,25 @@ class FuncGen {
     const tags = [...this.m.tags.keys()].filter(() => this.rng.chance(0.5));
     for (const tag of tags) {
       this.e(0x07, ...u32(tag));
-      this.withLabel({ kind: 'catch', types: [t], counter: -1 }, () => {
-        if (this.rng.chance(0.15)) {
+      this.withLabel({ kind: 'catch', types, counter: -1 }, () => {
+        if (this.rng.chance(t === null ? 0.4 : 0.15)) {
           // Throw on: rethrow what was caught, or a new exception (the payload is discarded).
+          if (t === null) this.dropAll(this.m.tags[tag]!);
           this.throwAway();
-        } else if (this.rng.chance(0.3)) {
+        } else if (t === null || this.rng.chance(0.3)) {
           // The payload kept aside, code run, then the result.
           this.dropAll(this.m.tags[tag]!);
           this.stmts(1);
-          this.gen(t);
+          result();
         } else this.reduceTo(this.m.tags[tag]!, t);
       });
     }
     if (tags.length === 0 || this.rng.chance(0.5)) {
       this.e(0x19);
-      this.withLabel({ kind: 'catch', types: [t], counter: -1 }, () => {
+      this.withLabel({ kind: 'catch', types, counter: -1 }, () => {
         this.stmts(1);
-        if (this.rng.chance(0.15)) this.throwAway();
-        else this.gen(t);
+        if (this.rng.chance(t === null ? 0.5 : 0.15)) this.throwAway();
+        else result();
       });
     }
     this.e(0x0b);

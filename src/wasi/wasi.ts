@@ -191,7 +191,7 @@ export class Wasi {
       start.call(store, []);
       return 0;
     } catch (e) {
-      if (e instanceof WasiExit) return this.exit(e.code);
+      if (e instanceof WasiExit) return this.exitWith(e.code);
       throw e;
     } finally {
       this.close();
@@ -208,7 +208,7 @@ export class Wasi {
     try {
       init?.call(this.store!, []);
     } catch (e) {
-      if (e instanceof WasiExit) this.exit(e.code);
+      if (e instanceof WasiExit) this.exitWith(e.code);
       throw e;
     }
   }
@@ -228,42 +228,47 @@ export class Wasi {
     this.memory = instance.getMemory(instance.store, 'memory') ?? null;
   }
 
-  private exit(code: number): number {
-    if (this.returnOnExit) return code;
-    process.exit(code);
-  }
-
   private hostFunc(store: Store, name: string, d: SyscallDef): Func {
     return Func.wrapWithCaller(store, parseSig(d.sig), this.syscall(name, d));
   }
 
   /**
    * One import's implementation: takes the calling instance's "memory" (or the one bound by
-   * start/initialize when the caller exports none), runs the syscall and returns its errno. A
-   * WasiError or a host error code becomes the errno; proc_exit's WasiExit and anything else (a
-   * bug) unwind to the embedder.
+   * start/initialize when the caller exports none) and runs the syscall.
    */
   private syscall(name: string, d: SyscallDef): (caller: Caller<any>, ...args: unknown[]) => number | undefined {
-    const ctx = this.ctx;
-    const returns = d.sig.endsWith(':i');
-    const impl = d.impl;
     return (caller, ...args) => {
       const own = caller.getExport('memory');
-      if (own instanceof Memory) this.mem.refresh(own.data(caller));
-      else this.mem.refresh(this.memory !== null && this.store === caller.store ? this.memory.data(caller) : EMPTY);
-      let errno: number;
-      try {
-        errno = impl(ctx, ...args) ?? Errno.SUCCESS;
-      } catch (e) {
-        const mapped = errnoOfHostError(e);
-        if (mapped === null) {
-          if (!(e instanceof WasiExit) && e instanceof Error) e.message = `WASI ${name}: ${e.message}`;
-          throw e;
-        }
-        errno = mapped;
-      }
-      return returns ? errno : undefined;
+      const bytes = own instanceof Memory ? own.data(caller) : this.memory !== null && this.store === caller.store ? this.memory.data(caller) : EMPTY;
+      return this.run(name, d, bytes, args);
     };
+  }
+
+  /**
+   * Runs syscall `name` over linear memory `bytes` and returns its errno (undefined for proc_exit,
+   * which has no result). A WasiError or a host error code becomes the errno; proc_exit's WasiExit
+   * and anything else (a bug) unwind to the embedder.
+   */
+  run(name: string, d: SyscallDef, bytes: Uint8Array, args: readonly unknown[]): number | undefined {
+    this.mem.refresh(bytes);
+    let errno: number;
+    try {
+      errno = d.impl(this.ctx, ...args) ?? Errno.SUCCESS;
+    } catch (e) {
+      const mapped = errnoOfHostError(e);
+      if (mapped === null) {
+        if (!(e instanceof WasiExit) && e instanceof Error) e.message = `WASI ${name}: ${e.message}`;
+        throw e;
+      }
+      errno = mapped;
+    }
+    return d.sig.endsWith(':i') ? errno : undefined;
+  }
+
+  /** Ends the process with `code` unless returnOnExit (the default); returns the code. */
+  exitWith(code: number): number {
+    if (this.returnOnExit) return code;
+    process.exit(code);
   }
 }
 
