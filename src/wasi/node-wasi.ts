@@ -12,13 +12,19 @@ import type { StdinOption, StdoutOption } from './stdio.js';
 export interface NodeWasiOptions {
   /** 'preview1' (wasi_snapshot_preview1) or 'unstable' (wasi_unstable). Node requires it; here it defaults to 'preview1'. */
   readonly version?: 'preview1' | 'unstable';
+  /** argv; by convention args[0] is the program name. */
   readonly args?: readonly string[];
+  /** The environment, as NAME → value. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Preopened directories, guest name → host path; nothing outside them is reachable. */
   readonly preopens?: Readonly<Record<string, string>>;
   /** true (default): proc_exit makes start() return the code; false: it ends the process. */
   readonly returnOnExit?: boolean;
+  /** Host fd (default 0), fixed input (string or bytes), or { read(into) }. */
   readonly stdin?: StdinOption;
+  /** Host fd (default 1) or { write(bytes) }. */
   readonly stdout?: StdoutOption;
+  /** Host fd (default 2) or { write(bytes) }. */
   readonly stderr?: StdoutOption;
 }
 
