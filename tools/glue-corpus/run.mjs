@@ -1,0 +1,86 @@
+// The glue corpus: real npm packages built to wasm, each driven by a case in cases/, run in a fresh
+// process on Node's own WebAssembly and on tswasm's namespace (in one or more modes); the outputs
+// must be identical. Setup: `npm run build` in the project, then `npm ci` here (about 600 MB).
+//
+//   node run.mjs [--cases a,b,...] [--modes default,jspi,split,nodetach,eager] [--timeout S]
+//   node run.mjs --one CASE native|tswasm [MODE]      (one run; prints the digest and the output)
+//
+// Exit status 1 when any output differs from native's or a run fails.
+
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = join(here, '..', '..', 'dist');
+process.chdir(here);
+
+/** tswasm's modes: the namespace's options, and whether tuneV8 runs (without it, large switches are split). */
+const MODES = {
+  default: { options: {}, tune: true },
+  jspi: { options: { jspi: true }, tune: true },
+  split: { options: {}, tune: false },
+  nodetach: { options: { detachOnGrow: false }, tune: true },
+  eager: { options: { engine: { compilation: 'eager' } }, tune: true },
+};
+
+const args = process.argv.slice(2);
+const flag = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+
+if (args[0] === '--one') {
+  await runOne(args[1], args[2], args[3] ?? 'default');
+} else {
+  const cases = flag('--cases')?.split(',') ?? readdirSync(join(here, 'cases')).filter((f) => f.endsWith('.mjs')).map((f) => f.slice(0, -4)).sort();
+  const modes = flag('--modes')?.split(',') ?? ['default'];
+  for (const m of modes) if (!(m in MODES)) throw new Error(`unknown mode ${m} (${Object.keys(MODES).join(', ')})`);
+  const timeout = Number(flag('--timeout') ?? 900) * 1000;
+  let failed = 0;
+  console.log(['case', 'native ms', ...modes.map((m) => `tswasm ${m} ms`), 'outputs'].join(' | '));
+  for (const name of cases) {
+    const native = child(name, 'native', 'default', timeout);
+    const cells = [name, native.ms];
+    const notes = [];
+    if (native.error) notes.push(`native failed: ${native.error}`);
+    for (const mode of modes) {
+      const t = child(name, 'tswasm', mode, timeout);
+      cells.push(t.ms);
+      if (t.error) notes.push(`${mode} failed: ${t.error}`);
+      else if (!native.error && t.digest !== native.digest) notes.push(`${mode} DIFFERS (native ${native.digest}, tswasm ${t.digest})`);
+    }
+    if (notes.length > 0) failed++;
+    console.log([...cells, notes.length === 0 ? 'same' : notes.join('; ')].join(' | '));
+  }
+  console.log(failed === 0 ? `all ${cases.length} cases give native's output` : `${failed} of ${cases.length} cases differ or fail`);
+  process.exitCode = failed === 0 ? 0 : 1;
+}
+
+/** Runs one case in a fresh process; its digest and time, or why it failed. */
+function child(name, runtime, mode, timeout) {
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--one', name, runtime, mode], { encoding: 'utf8', timeout, maxBuffer: 64 << 20 });
+  const line = r.stdout.split('\n').find((l) => l.startsWith('digest '));
+  if (line === undefined) return { ms: '-', error: r.error?.message ?? (r.stderr.trim().split('\n').pop() || `exit ${r.status}`) };
+  const [, digest, ms] = line.split(' ');
+  return { digest, ms };
+}
+
+async function runOne(name, runtime, mode) {
+  if (runtime === 'tswasm') {
+    const { options, tune } = MODES[mode];
+    const { createWebAssembly } = await import(join(dist, 'src/jsapi/index.js'));
+    if (tune) (await import(join(dist, 'src/node/index.js'))).tuneV8();
+    globalThis.WebAssembly = createWebAssembly(options);
+  } else if (runtime !== 'native') {
+    throw new Error(`runtime must be native or tswasm, not ${runtime}`);
+  }
+  const start = performance.now();
+  const text = await (await import(`./cases/${name}.mjs`)).default({ dist });
+  const ms = (performance.now() - start).toFixed(0);
+  console.log(`digest ${createHash('sha256').update(text).digest('hex').slice(0, 16)} ${ms}`);
+  if (process.env.SHOW) console.log(text.slice(0, Number(process.env.SHOW)));
+  process.exit(0);
+}
