@@ -63,7 +63,10 @@ export interface Config {
    * native whole and 3.4x split. Split code is optimised sooner, so even with the limit lifted the
    * first runs are faster split (sql.js's first two 741 and 204 ms against 944 and 346 whole): a
    * host that runs a program only a few times may prefer it on. Default: on, unless this process has lifted V8's limit (tswasm/node's tuneV8,
-   * which the tswasm command applies). Turn it on to precompile modules for browsers
+   * which the tswasm command applies); even then, left unset, the switch of a huge function (48 KB
+   * or more of wasm, such as CPython's evaluation loop in Pyodide) is split, since TurboFan takes
+   * seconds to compile one and starts over at each path it had not seen run (Pyodide's Python ran
+   * 7x faster split). Turn it on to precompile modules for browsers
    * (Module.serializeJs, tswasm compile --js -W split-large-switches). It changes only how fast
    * the code runs, so serialized modules do not record it: a module keeps the code it was compiled
    * with. Go's dispatch loops are always split: engines give up on those even with the limit lifted.
@@ -107,6 +110,8 @@ export interface ResolvedConfig {
   readonly nanBoxes: boolean;
   /** Split very large switch loops into parts (Config.splitLargeSwitches). */
   readonly splitLargeSwitches: boolean;
+  /** Split the switch loops of huge functions even so (Config.splitLargeSwitches left unset). */
+  readonly splitHugeSwitches: boolean;
   /** Host functions may suspend wasm (Config.asyncSupport). */
   readonly asyncSupport: boolean;
   /** The serialization key as bytes (UTF-8 for a string), or null. */
@@ -162,6 +167,7 @@ export function resolveConfig(config: Config = {}): ResolvedConfig {
     nanCanonicalization: config.nanCanonicalization === true,
     nanBoxes: config.nanBoxes ?? boxesNaNs(),
     splitLargeSwitches: config.splitLargeSwitches ?? !largeFunctionsOptimised(),
+    splitHugeSwitches: config.splitLargeSwitches === undefined,
     asyncSupport: config.asyncSupport === true,
     serializationKey: key == null ? null : typeof key === 'string' ? utf8Bytes(key) : new Uint8Array(key),
     debugSource: debug === true ? (name, src) => console.log(`// module ${name ?? '(unnamed)'}\n${src}`)

@@ -20,6 +20,8 @@ export interface CodegenOptions {
   readonly nanBoxes?: boolean;
   /** Split very large switch loops into parts (Config.splitLargeSwitches; default: on). */
   readonly splitLargeSwitches?: boolean;
+  /** With splitLargeSwitches off: still split those of functions of HUGE_SPLIT_MIN_BYTES or more. */
+  readonly splitHugeSwitches?: boolean;
   /**
    * Config.asyncSupport: every function is a generator and every call a `yield*`, so that a host
    * function can suspend the whole wasm stack by yielding a promise (runtime/async-calls.ts).

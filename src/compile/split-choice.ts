@@ -21,6 +21,13 @@ export const SPLIT_MIN_BYTES = 16384;
  */
 export const CHAIN_SPLIT_MIN_BYTES = 8192;
 /**
+ * Where the engine optimises functions of any size (tuneV8), a clang `switch` loop is still split
+ * in a body of at least this many bytes, unless Config.splitLargeSwitches says otherwise:
+ * TurboFan took 5.5-7.9 s to compile CPython's 77 KB evaluation loop (Pyodide) and threw the code
+ * away at the first path it had not seen run, so Python ran unoptimised most of the time.
+ */
+export const HUGE_SPLIT_MIN_BYTES = 49152;
+/**
  * Fewer blocks than CHAIN_MIN still form a chain when it is split: SQLite's interpreter switches
  * over 50 blocks around a block holding another 132, each case an opcode's code.
  */
@@ -80,7 +87,9 @@ export function shouldSplit(fc: FunctionCompiler, x: number | null, n: number, c
   }
   if (x !== null && constantSets(fc, x, body.code.start, body.code.end)) return true;
   if (everywhere) return !handlesExceptions(fc, body.code.start, body.code.end);
-  return fc.mc.options.splitLargeSwitches !== false && !handlesExceptions(fc, body.code.start, body.code.end) && chainEnd(fc, n, casesStart) - casesStart >= CHAIN_SPLIT_MIN_BYTES;
+  const o = fc.mc.options;
+  const switches = o.splitLargeSwitches !== false || (o.splitHugeSwitches === true && body.code.end - body.code.start >= HUGE_SPLIT_MIN_BYTES);
+  return switches && !handlesExceptions(fc, body.code.start, body.code.end) && chainEnd(fc, n, casesStart) - casesStart >= CHAIN_SPLIT_MIN_BYTES;
 }
 
 /** Where the chain of n blocks whose case 0 starts at casesStart ends: after its outermost block's `end`. */

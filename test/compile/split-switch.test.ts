@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Engine, Func, I32, Instance, Module, Store, Trap, TrapCode, Val, funcType, type Config } from '../../src/index.js';
 import { parseWat } from '../../src/text/index.js';
-import { CHAIN_SPLIT_MIN_BYTES, SPLIT_MIN_BYTES } from '../../src/compile/split-choice.js';
+import { CHAIN_SPLIT_MIN_BYTES, HUGE_SPLIT_MIN_BYTES, SPLIT_MIN_BYTES } from '../../src/compile/split-choice.js';
 import { decodeModule } from '../../src/binary/decoder.js';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -242,6 +242,44 @@ test('the default splits unless tuneV8 lifted the size limit (a child process, s
     console.log(JSON.stringify([before, new Engine().config.splitLargeSwitches, new Engine({ splitLargeSwitches: true }).config.splitLargeSwitches]));`;
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
   assert.deepEqual(JSON.parse(out), [true, false, true]);
+});
+
+test('with the limit lifted, the default still splits the switch of a huge function (CPython-sized), unless told not to', async () => {
+  const huge = parseWat(interpreterWat(36));
+  const m = decodeModule(huge);
+  const size = m.codes[m.codes.length - 1]!.code;
+  assert.ok(size.end - size.start >= HUGE_SPLIT_MIN_BYTES, `body ${size.end - size.start}`);
+  const dir = tempDir();
+  try {
+    writeFileSync(join(dir, 'big.wasm'), BIG);
+    writeFileSync(join(dir, 'huge.wasm'), huge);
+    // A child process, since tuneV8 is process-wide: how many part functions each compilation has.
+    const src = new URL('../../src/', import.meta.url).href;
+    const script = `
+      import { readFileSync } from 'node:fs';
+      const { Engine, Module, Store, Instance, Func, I32, funcType } = await import('${src}index.js');
+      (await import('${src}node/index.js')).tuneV8();
+      const parts = (file, config) => {
+        let source = '';
+        const engine = new Engine({ ...config, compilation: 'eager', debugSource: (_, s) => { source += s; } });
+        const store = new Store(engine);
+        new Instance(store, new Module(engine, readFileSync(file)), [Func.wrap(store, funcType([I32], [I32]), (x) => x)]);
+        return (source.match(/^function \\$f\\d+_run\\$p\\d+\\(/gm) ?? []).length;
+      };
+      console.log(JSON.stringify([
+        parts('${join(dir, 'big.wasm')}', {}), parts('${join(dir, 'huge.wasm')}', {}),
+        parts('${join(dir, 'huge.wasm')}', { splitLargeSwitches: false }), parts('${join(dir, 'big.wasm')}', { splitLargeSwitches: true }),
+      ]));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const [big, hugeDefault, hugeOff, bigOn] = JSON.parse(r.stdout) as number[];
+    assert.equal(big, 0, 'a 24 KB interpreter stays whole where the limit is lifted (faster there: Config.splitLargeSwitches)');
+    assert.ok(hugeDefault! >= 6, `the huge one is split by default (${hugeDefault} parts)`);
+    assert.equal(hugeOff, 0, 'splitLargeSwitches: false keeps even a huge one whole');
+    assert.ok(bigOn! >= 6, `splitLargeSwitches: true splits the 24 KB one (${bigOn} parts)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('Config.splitLargeSwitches must be a boolean; a serialized module keeps its code on any engine', () => {
