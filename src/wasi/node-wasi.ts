@@ -6,26 +6,11 @@
 import { Wasi, type WasiOptions } from './wasi.js';
 import { WasiExit } from './exit.js';
 import { PREVIEW0, PREVIEW1, WASI_PREVIEW1, WASI_UNSTABLE, type SyscallDef } from './syscalls.js';
-import type { StdinOption, StdoutOption } from './stdio.js';
 
-/** node:wasi's options, plus tswasm's stdio streams (`{ read }`, `{ write }`, fixed input). */
-export interface NodeWasiOptions {
+/** node:wasi's options (Wasi's, which take tswasm's stdio streams too), with the version. */
+export interface NodeWasiOptions extends WasiOptions {
   /** 'preview1' (wasi_snapshot_preview1) or 'unstable' (wasi_unstable). Node requires it; here it defaults to 'preview1'. */
   readonly version?: 'preview1' | 'unstable';
-  /** argv; by convention args[0] is the program name. */
-  readonly args?: readonly string[];
-  /** The environment, as NAME → value. */
-  readonly env?: Readonly<Record<string, string>>;
-  /** Preopened directories, guest name → host path; nothing outside them is reachable. */
-  readonly preopens?: Readonly<Record<string, string>>;
-  /** true (default): proc_exit makes start() return the code; false: it ends the process. */
-  readonly returnOnExit?: boolean;
-  /** Host fd (default 0), fixed input (string or bytes), or { read(into) }. */
-  readonly stdin?: StdinOption;
-  /** Host fd (default 1) or { write(bytes) }. */
-  readonly stdout?: StdoutOption;
-  /** Host fd (default 2) or { write(bytes) }. */
-  readonly stderr?: StdoutOption;
 }
 
 type ImportFunction = (...args: unknown[]) => number | undefined;
@@ -56,7 +41,7 @@ export class WASI {
     if (typeof options !== 'object' || options === null) throw new TypeError('WASI: options must be an object');
     const { version = 'preview1', ...rest } = options;
     if (version !== 'preview1' && version !== 'unstable') throw new TypeError(`WASI: version must be "preview1" or "unstable", not ${JSON.stringify(version)}`);
-    this.#wasi = new Wasi(rest as WasiOptions);
+    this.#wasi = new Wasi(rest);
     this.#module = version === 'preview1' ? WASI_PREVIEW1 : WASI_UNSTABLE;
     const defs = version === 'preview1' ? PREVIEW1 : PREVIEW0;
     this.wasiImport = Object.fromEntries(Object.entries(defs).map(([name, d]) => [name, this.#importFunction(name, d)]));
