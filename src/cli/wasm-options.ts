@@ -60,8 +60,9 @@ export const WASM_OPTIONS_HELP = `  -W KEY[=VALUE],...    Wasmtime's -W options 
                           nan-boxes[=y|n]                keep NaN bits as objects, as engines that
                                                          NaN-box need (default: this engine's need)
                           split-large-switches[=y|n]     compile interpreter-sized switch loops as
-                                                         parts, as browsers need (default: n here,
-                                                         since this command lifts V8's size limit)`;
+                                                         parts, as browsers need (default: only in
+                                                         functions of 48 KB or more, since this
+                                                         command lifts V8's size limit)`;
 
 type Setter = (opts: WasmOptions, value: string | null, key: string) => void;
 
