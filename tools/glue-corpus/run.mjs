@@ -2,7 +2,7 @@
 // process on Node's own WebAssembly and on tswasm's namespace (in one or more modes); the outputs
 // must be identical. Setup: `npm run build` in the project, then `npm ci` here (about 600 MB).
 //
-//   node run.mjs [--cases a,b,...] [--modes default,jspi,split,nodetach,eager] [--timeout S]
+//   node run.mjs [--cases a,b,...] [--modes default,jspi,split,nodetach,eager,jitless] [--timeout S]
 //   node run.mjs --one CASE native|tswasm [MODE]      (one run; prints the digest and the output)
 //
 // Exit status 1 when any output differs from native's or a run fails.
@@ -17,13 +17,18 @@ const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, '..', '..', 'dist');
 process.chdir(here);
 
-/** tswasm's modes: the namespace's options, and whether tuneV8 runs (without it, large switches are split). */
+/**
+ * tswasm's modes: the namespace's options, whether tuneV8 runs (without it, large switches are
+ * split), and Node's flags (jitless: V8's interpreter only, as in Lockdown Mode; Node then has no
+ * WebAssembly of its own, so only tswasm runs, against native's output from a normal process).
+ */
 const MODES = {
-  default: { options: {}, tune: true },
-  jspi: { options: { jspi: true }, tune: true },
-  split: { options: {}, tune: false },
-  nodetach: { options: { detachOnGrow: false }, tune: true },
-  eager: { options: { engine: { compilation: 'eager' } }, tune: true },
+  default: { options: {}, tune: true, node: [] },
+  jspi: { options: { jspi: true }, tune: true, node: [] },
+  split: { options: {}, tune: false, node: [] },
+  nodetach: { options: { detachOnGrow: false }, tune: true, node: [] },
+  eager: { options: { engine: { compilation: 'eager' } }, tune: true, node: [] },
+  jitless: { options: {}, tune: false, node: ['--jitless'] },
 };
 
 const args = process.argv.slice(2);
@@ -67,7 +72,8 @@ if (args[0] === '--one') {
 
 /** Runs one case in a fresh process; its digest and time, or why it failed. */
 function child(name, runtime, mode, timeout) {
-  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--one', name, runtime, mode], { encoding: 'utf8', timeout, maxBuffer: 64 << 20 });
+  const flags = runtime === 'tswasm' ? MODES[mode].node : [];
+  const r = spawnSync(process.execPath, [...flags, fileURLToPath(import.meta.url), '--one', name, runtime, mode], { encoding: 'utf8', timeout, maxBuffer: 64 << 20 });
   const line = r.stdout.split('\n').find((l) => l.startsWith('digest '));
   if (line === undefined) return { ms: '-', error: r.error?.message ?? (r.stderr.trim().split('\n').pop() || `exit ${r.status}`) };
   const [, digest, ms] = line.split(' ');
