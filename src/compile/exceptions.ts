@@ -28,8 +28,6 @@ export interface TryState {
   /** Legacy: how many catch/catch_all arms opened so far (0: still in the body); the last was catch_all. */
   arms: number;
   catchAll: boolean;
-  /** Legacy: the body or an earlier arm fell through to the end (so code after the try runs). */
-  fellThrough: boolean;
   /** Legacy: `delegate` ends the try, to this label depth (counted from outside the try). */
   delegate: number | null;
   /** A delegation targets this handler, or it is the outermost one a delegation crosses: it unwraps. */
@@ -158,7 +156,7 @@ function openTry(fc: FunctionCompiler, bt: number, clauses: CatchClause[] | null
   fc.openBlock(Op.Block, bt);
   const f = fc.frames[fc.frames.length - 1]!;
   const id = Number(f.label.slice(1));
-  f.exn = { clauses, caught: `e${f.label}`, id, arms: 0, catchAll: false, fellThrough: false, delegate: null, unwraps: false };
+  f.exn = { clauses, caught: `e${f.label}`, id, arms: 0, catchAll: false, delegate: null, unwraps: false };
   // A handler restores the call depth of its function (frames it unwinds never decremented it).
   if (fc.depthCounted) fc.emit(`let d${f.label} = DEPTH[0];`);
   fc.emit('try {');
@@ -189,7 +187,7 @@ function nextArm(fc: FunctionCompiler, tag: number): void {
   }
   if (!fc.unreachable) {
     fc.fallthroughInto(f);
-    s.fellThrough = true;
+    f.armFellThrough = true;
   }
   fc.truncateStack(f.base);
   fc.deadDepth = 0;

@@ -54,8 +54,11 @@ export interface Frame {
   /** The frame's parameters as they entered (restored at `else`). */
   readonly paramEntries: readonly Entry[];
   hasElse: boolean;
-  /** For `if`: the then-branch fell through to `else` (so the end is reachable). */
-  thenFellThrough: boolean;
+  /**
+   * An earlier arm fell through to the end (so it is reachable whatever the last arm does): the
+   * then-branch of an `if` with `else`, or the body or a catch of a legacy `try`.
+   */
+  armFellThrough: boolean;
   /** A block of a flattened chain (see openChain), else undefined. */
   chain?: Chain;
   /** Temps this frame holds while open (its variables, restored parameters, chain state). */
@@ -546,7 +549,7 @@ export class FunctionCompiler {
     }
     const func: Frame = {
       kind: 'func', label: 'F', headerLine: -1, headerText: '', params: [], results: this.type.results,
-      base: 0, vars: null, used: false, paramEntries: [], hasElse: false, thenFellThrough: false,
+      base: 0, vars: null, used: false, paramEntries: [], hasElse: false, armFellThrough: false,
     };
     this.frames.push(func);
     this.epochCheck();
@@ -1050,7 +1053,7 @@ export class FunctionCompiler {
     const headerText = kind === Op.Loop ? 'for (;;) {' : kind === Op.If ? `if (${cond(condition!)}) {` : '{';
     const frame: Frame = {
       kind: kind === Op.Loop ? 'loop' : kind === Op.If ? 'if' : 'block', label, headerLine: this.lines.length,
-      headerText, params, results, base: this.stack.length, vars, used: false, paramEntries, hasElse: false, thenFellThrough: false,
+      headerText, params, results, base: this.stack.length, vars, used: false, paramEntries, hasElse: false, armFellThrough: false,
     };
     this.open(headerText);
     this.frames.push(frame);
@@ -1282,7 +1285,7 @@ export class FunctionCompiler {
     this.known = null;
     const f = this.frames[this.frames.length - 1]!;
     if (!this.unreachable) this.fallthroughInto(f);
-    f.thenFellThrough = !this.unreachable;
+    f.armFellThrough = !this.unreachable;
     this.truncateStack(f.base);
     f.hasElse = true;
     this.close('} else {');
@@ -1345,7 +1348,7 @@ export class FunctionCompiler {
     for (let k = n; k >= 1; k--) {
       const frame: Frame = {
         kind: 'block', label, headerLine: -1, headerText: '', params: [], results: [], base: this.stack.length,
-        vars: null, used: false, paramEntries: [], hasElse: false, thenFellThrough: false, chain: { label, state, k, n },
+        vars: null, used: false, paramEntries: [], hasElse: false, armFellThrough: false, chain: { label, state, k, n },
       };
       this.frames.push(frame);
       this.pinFrame(frame);
@@ -1413,7 +1416,7 @@ export class FunctionCompiler {
     this.lines[f.headerLine] = this.lines[f.headerLine]!.replace(f.headerText, (labelUsed ? `${f.label}: ` : '') + f.headerText);
     this.deadDepth = 0;
     this.truncateStack(f.base);
-    const endReachable = reachable || f.used || (f.kind === 'if' && (!f.hasElse || f.thenFellThrough)) || f.exn?.fellThrough === true;
+    const endReachable = reachable || f.used || (f.kind === 'if' && !f.hasElse) || f.armFellThrough;
     if (f.kind === 'loop') {
       // A loop's end is reached only by falling through its body.
       this.unreachable = !reachable;

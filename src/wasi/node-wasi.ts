@@ -4,7 +4,6 @@
 // written against node:wasi (ruby.wasm, for one) cannot run on tswasm's namespace without this.
 
 import { Wasi, type WasiOptions } from './wasi.js';
-import { WasiExit } from './exit.js';
 import { PREVIEW0, PREVIEW1, WASI_PREVIEW1, WASI_UNSTABLE, type SyscallDef } from './syscalls.js';
 
 /** node:wasi's options (Wasi's, which take tswasm's stdio streams too), with the version. */
@@ -61,15 +60,7 @@ export class WASI {
     const start = exports['_start'];
     if (typeof start !== 'function') throw new TypeError('WASI.start: instance.exports._start must be a function');
     if (exports['_initialize'] !== undefined) throw new TypeError('WASI.start: a command must not export _initialize');
-    try {
-      start();
-      return 0;
-    } catch (e) {
-      if (e instanceof WasiExit) return this.#wasi.exitWith(e.code);
-      throw e;
-    } finally {
-      this.#wasi.close();
-    }
+    return this.#wasi.runCommand(() => start());
   }
 
   /** Prepares a reactor (it exports no `_start`): calls its `_initialize`, if it has one. */
@@ -79,12 +70,7 @@ export class WASI {
     if (exports['_start'] !== undefined) throw new TypeError('WASI.initialize: a reactor must not export _start');
     if (init === undefined) return;
     if (typeof init !== 'function') throw new TypeError('WASI.initialize: instance.exports._initialize must be a function');
-    try {
-      init();
-    } catch (e) {
-      if (e instanceof WasiExit) this.#wasi.exitWith(e.code);
-      throw e;
-    }
+    this.#wasi.runInitializer(() => init());
   }
 
   /** Takes the instance's exported memory for every later call; once per WASI object, as in Node. */

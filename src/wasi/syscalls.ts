@@ -14,6 +14,8 @@ import { fd_readdir } from './readdir.js';
 export interface SyscallDef {
   readonly sig: string;
   readonly impl: Syscall;
+  /** Whether it returns an errno (every call but proc_exit). */
+  readonly returnsErrno: boolean;
 }
 
 /** The import module name of WASI preview 1. */
@@ -21,7 +23,7 @@ export const WASI_PREVIEW1 = 'wasi_snapshot_preview1';
 /** The import module name of WASI's older snapshot (preview 0), which Wasi also provides. */
 export const WASI_UNSTABLE = 'wasi_unstable';
 
-const def = (sig: string, impl: Syscall): SyscallDef => ({ sig, impl });
+const def = (sig: string, impl: Syscall): SyscallDef => ({ sig, impl, returnsErrno: sig.endsWith(':i') });
 
 export const PREVIEW1: Readonly<Record<string, SyscallDef>> = {
   args_get: def('ii:i', misc.args_get),

@@ -187,15 +187,7 @@ export class Wasi {
     const store = this.store!;
     const start = instance.getFunc(store, '_start');
     if (start === undefined) throw new Error('the module exports no "_start" function (it is not a WASI command)');
-    try {
-      start.call(store, []);
-      return 0;
-    } catch (e) {
-      if (e instanceof WasiExit) return this.exitWith(e.code);
-      throw e;
-    } finally {
-      this.close();
-    }
+    return this.runCommand(() => start.call(store, []));
   }
 
   /**
@@ -205,8 +197,30 @@ export class Wasi {
   initialize(instance: Instance): void {
     this.bindInstance(instance);
     const init = instance.getFunc(this.store!, '_initialize');
+    if (init !== undefined) this.runInitializer(() => init.call(this.store!, []));
+  }
+
+  /**
+   * Calls a command's `_start` and returns the exit code: 0 when it returns, the code given to
+   * proc_exit otherwise (with returnOnExit false, proc_exit ends the process). Closes the host
+   * files it left open.
+   */
+  runCommand(start: () => unknown): number {
     try {
-      init?.call(this.store!, []);
+      start();
+      return 0;
+    } catch (e) {
+      if (e instanceof WasiExit) return this.exitWith(e.code);
+      throw e;
+    } finally {
+      this.close();
+    }
+  }
+
+  /** Calls a reactor's `_initialize`: a proc_exit there ends the process (returnOnExit false) or is thrown on. */
+  runInitializer(init: () => unknown): void {
+    try {
+      init();
     } catch (e) {
       if (e instanceof WasiExit) this.exitWith(e.code);
       throw e;
@@ -262,11 +276,11 @@ export class Wasi {
       }
       errno = mapped;
     }
-    return d.sig.endsWith(':i') ? errno : undefined;
+    return d.returnsErrno ? errno : undefined;
   }
 
   /** Ends the process with `code` unless returnOnExit (the default); returns the code. */
-  exitWith(code: number): number {
+  private exitWith(code: number): number {
     if (this.returnOnExit) return code;
     process.exit(code);
   }
