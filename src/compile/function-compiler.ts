@@ -7,7 +7,7 @@ import { opByByte, opByPrefixed } from '../binary/opcodes.js';
 import { Op } from '../binary/op.js';
 import { BLOCK_EMPTY, BLOCK_TYPE_INDEX, ByteReader } from '../binary/reader.js';
 import { readMemArg, skipImmediates, type MemArg } from '../binary/instructions.js';
-import { cond, derived, entry, int, intLiteral, isNumber, literal, simpleEntry, type Entry } from './entry.js';
+import { changed, cond, derived, entry, int, intLiteral, isNumber, literal, simpleEntry, type Entry } from './entry.js';
 import { BOXED_TEMPLATES, NAN_PRODUCING, TAKES_BOXES, TEMPLATES, TRAPPING } from './numeric.js';
 import { compileI64Op, isI64Op } from './i64.js';
 import { compileMemoryOp, isMemoryOp } from './memory-ops.js';
@@ -455,7 +455,7 @@ export class FunctionCompiler {
       return simpleEntry(I64, t, `${t}h`);
     }
     this.emit(`${t} = ${e.type === I32 ? int(e) : e.code};`);
-    return e.number === true ? { ...simpleEntry(e.type, t), number: true } : simpleEntry(e.type, t);
+    return e.number ? changed(simpleEntry(e.type, t), { number: true }) : simpleEntry(e.type, t);
   }
 
   /** An i64 whose halves can both be used as they are (materialised when its high half needs the low one). */
@@ -920,7 +920,7 @@ export class FunctionCompiler {
     const resultType = op.results![0]!;
     const result = derived(resultType, `(${js})`, args, !TRAPPING.has(code), t.bool === true);
     // Arithmetic never makes a NaNBox: only the templates that keep a NaN's bits may.
-    this.push(this.mc.boxesNaNs && unbox && code !== Op.F32ReinterpretI32 && (resultType === F32 || resultType === F64) ? { ...result, number: true } : result);
+    this.push(this.mc.boxesNaNs && unbox && code !== Op.F32ReinterpretI32 && (resultType === F32 || resultType === F64) ? changed(result, { number: true }) : result);
   }
 
   // ------------------------------------------------------------------ constants
@@ -1107,7 +1107,7 @@ export class FunctionCompiler {
       return simpleEntry(I64, t, `${t}h`);
     }
     this.emit(`${t} = ${e.type === I32 ? int(e) : e.code};`);
-    return e.number === true ? { ...simpleEntry(e.type, t), number: true } : simpleEntry(e.type, t);
+    return e.number ? changed(simpleEntry(e.type, t), { number: true }) : simpleEntry(e.type, t);
   }
 
   frameAt(depth: number): Frame {

@@ -3,7 +3,7 @@
 
 import { Op } from '../binary/op.js';
 import { F32, F64, I32, I64 } from '../core/types.js';
-import { derived, entry, int, literal, simpleEntry, wide, type Entry } from './entry.js';
+import { changed, derived, entry, int, literal, simpleEntry, wide, type Entry } from './entry.js';
 import { operand, type FunctionCompiler } from './function-compiler.js';
 
 const I64_OPS = new Set<number>([
@@ -77,7 +77,7 @@ export function compileI64Op(fc: FunctionCompiler, code: number): void {
     case Op.I32WrapI64: {
       const a = fc.pop();
       const w = derived(I32, a.code, [a]);
-      fc.push(a.simple ? { ...w, simple: true } : w);
+      fc.push(a.simple ? changed(w, { simple: true }) : w);
       return;
     }
     case Op.I64ExtendI32S: {
@@ -88,7 +88,7 @@ export function compileI64Op(fc: FunctionCompiler, code: number): void {
     case Op.I64ExtendI32U: {
       const a = fc.pop();
       // A variable or literal stays one: consumers can repeat it without a temp.
-      if (a.simple && !a.bool) fc.push({ ...a, type: I64, hi: '0' });
+      if (a.simple && !a.bool) fc.push(changed(a, { type: I64, hi: '0' }));
       else fc.push(derived(I64, operand(a), [a], true, false, '0'));
       return;
     }

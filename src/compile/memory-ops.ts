@@ -4,7 +4,7 @@
 import { Op } from '../binary/op.js';
 import type { MemArg } from '../binary/instructions.js';
 import { F32, F64, I32, I64, type ValType } from '../core/types.js';
-import { derived, entry, isNumber, literal, simpleEntry, u32, type Entry } from './entry.js';
+import { changed, derived, entry, isNumber, literal, simpleEntry, u32, wide, type Entry } from './entry.js';
 import { floatLiteral, operand, type FunctionCompiler } from './function-compiler.js';
 import { compileSharedMemorySize } from './atomics.js';
 import { floatUserIsNanTolerant } from './consumer.js';
@@ -93,12 +93,12 @@ export function compileMemoryOp(fc: FunctionCompiler, code: number, mem: MemArg)
     const get = `${dv}.${load.get}(${a}${load.le ? ', true' : ''})`;
     if (load.type !== I64) {
       const e = derived(load.type, get, [addr], false);
-      fc.push(load.type === F64 && fc.mc.boxesNaNs ? { ...e, number: true } : e);
+      fc.push(load.type === F64 && fc.mc.boxesNaNs ? changed(e, { number: true }) : e);
     } else if (load.ext === 'u') {
       fc.push(derived(I64, get, [addr], false, false, '0'));
     } else {
       // The high half is the low one's sign: from the loaded value once it is in a variable.
-      fc.push({ ...derived(I64, get, [addr], false, false, `(${get} >> 31)`), hiOf: (t: string) => `(${t} >> 31)` });
+      fc.push(wide(get, `(${get} >> 31)`, (t: string) => `(${t} >> 31)`, [addr], false));
     }
     return;
   }
