@@ -117,7 +117,26 @@ export function cond(e: Entry): string {
 
 /** Whether the expression is an integer literal, and its value. */
 export function literal(code: string): number | null {
-  return /^\(?-?\d+\)?$/.test(code) ? Number(code.replace(/[()]/g, '')) : null;
+  // By hand, not /^\(?-?\d+\)?$/: asked of nearly every operand, and a regular expression
+  // flattens the long concatenated strings that most operands are.
+  const n = code.length;
+  let i = 0;
+  if (i < n && code.charCodeAt(i) === 40) i++;
+  const negative = i < n && code.charCodeAt(i) === 45;
+  if (negative) i++;
+  const digits = i;
+  let v = 0;
+  for (; i < n; i++) {
+    const d = code.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    v = v * 10 + d;
+  }
+  if (i === digits) return null;
+  // Beyond 15 digits the running sum may round differently from Number's parse.
+  if (i - digits > 15) v = Number(code.slice(digits, i));
+  if (i < n && code.charCodeAt(i) === 41) i++;
+  if (i !== n) return null;
+  return negative ? -v : v;
 }
 
 /** An int32 literal that reads well and parses unambiguously inside any expression. */

@@ -62,7 +62,7 @@ export interface Frame {
   /** A block of a flattened chain (see openChain), else undefined. */
   chain?: Chain;
   /** Temps this frame holds while open (its variables, restored parameters, chain state). */
-  pins?: string[];
+  pins?: number[];
   /** A try_table or legacy try (compile/exceptions.ts), else undefined. */
   exn?: TryState;
   /** A loop: the line where its body starts (a chain opened there may be a dispatch, split.ts). */
@@ -97,18 +97,23 @@ const RECYCLE_EVERY = 32;
  */
 const FREEZE_AT = 256;
 const FREEZE_KEEP = 128;
-/** Adds the temps `code` refers to (`t12`, or `t12h` for an i64's high half) by base name to `into`. */
-function tempsIn(code: string, into: Set<string>): void {
+/** Adds the numbers of the temps `code` refers to (`t12`, or `t12h` for an i64's high half) to `into`. */
+function tempsIn(code: string, into: Set<number>): void {
   if (code.indexOf('t') < 0) return;
-  forEachNumberedName(code, 't', (_, n) => into.add(`t${n}`));
+  forEachNumberedName(code, 't', (_, n) => into.add(n));
 }
 
-/** The temps an entry's code refers to (by base name), each once. */
-function entryTemps(e: Entry): Set<string> {
-  const names = new Set<string>();
-  tempsIn(e.code, names);
-  tempsIn(e.hi, names);
-  return names;
+/** The numbers of the temps an entry's code refers to, each once. */
+function entryTemps(e: Entry): Set<number> {
+  const numbers = new Set<number>();
+  tempsIn(e.code, numbers);
+  tempsIn(e.hi, numbers);
+  return numbers;
+}
+
+/** A temp's name from its number. */
+function tempName(n: number): string {
+  return `t${n}`;
 }
 
 /** Whether `code` mentions the identifier `name` (not merely a longer name starting with it). */
@@ -141,13 +146,19 @@ export class FunctionCompiler {
    * local, so the scans over the stack start here. Their temps are pinned while they are frozen.
    */
   private frozen = 0;
-  /** Temps held by open frames and frozen entries, with how many holders each has. */
-  private readonly pinned = new Map<string, number>();
-  /** Every temp made, in order, and whether it is an i64's pair (`t3`, `t3h`); then the ones free for reuse. */
-  private readonly tempIsWide = new Map<string, boolean>();
-  private readonly freeNarrow: string[] = [];
-  private readonly freeWide: string[] = [];
-  private readonly freeTemps = new Set<string>();
+  /**
+   * Temps by number (`t3` is 3): whether each is an i64's pair (`t3`, `t3h`), how many open
+   * frames and frozen entries hold it, and whether it is free for reuse. Numbers, not names: the
+   * sweeps that free temps visit every temp made, thousands in Go's functions.
+   */
+  private readonly tempIsWide: boolean[] = [];
+  private readonly pinCount: number[] = [];
+  private readonly tempIsFree: boolean[] = [];
+  private readonly freeNarrow: number[] = [];
+  private readonly freeWide: number[] = [];
+  /** Marks of the temps live at a sweep: the sweep's number, so that nothing is cleared between sweeps. */
+  private readonly liveAt: number[] = [];
+  private sweeps = 0;
   private sinceRecycle = 0;
   private labelCount = 0;
   readonly localTypes: ValType[];
@@ -239,7 +250,7 @@ export class FunctionCompiler {
   }
   /** The declaration of temp `name` (`t3`, or `t3, t3h` for an i64), for a `var` statement: no initial value, since every temp is written before it is read. */
   tempDecl(name: string): string {
-    return this.tempIsWide.get(name) ? `${name}, ${name}h` : name;
+    return this.tempIsWide[Number(name.slice(1))] ? `${name}, ${name}h` : name;
   }
   close(line = '}'): void {
     this.shallower();
@@ -271,12 +282,15 @@ export class FunctionCompiler {
     const wide = type === I64;
     const reused = (wide ? this.freeWide : this.freeNarrow).pop();
     if (reused !== undefined) {
-      this.freeTemps.delete(reused);
-      return reused;
+      this.tempIsFree[reused] = false;
+      return tempName(reused);
     }
-    const name = `t${this.tempIsWide.size}`;
-    this.tempIsWide.set(name, wide);
-    return name;
+    const n = this.tempIsWide.length;
+    this.tempIsWide.push(wide);
+    this.pinCount.push(0);
+    this.tempIsFree.push(false);
+    this.liveAt.push(0);
+    return tempName(n);
   }
 
   /**
@@ -288,46 +302,47 @@ export class FunctionCompiler {
    */
   private recycleTemps(): void {
     this.sinceRecycle = 0;
-    const live = new Set<string>();
+    const sweep = ++this.sweeps;
+    const liveAt = this.liveAt;
+    const mark = (_: number, n: number): void => {
+      liveAt[n] = sweep;
+    };
     for (let i = this.frozen; i < this.stack.length; i++) {
       const e = this.stack[i]!;
-      tempsIn(e.code, live);
-      tempsIn(e.hi, live);
+      if (e.code.indexOf('t') >= 0) forEachNumberedName(e.code, 't', mark);
+      if (e.hi.indexOf('t') >= 0) forEachNumberedName(e.hi, 't', mark);
     }
-    for (const [name, wide] of this.tempIsWide) {
-      if (live.has(name) || this.pinned.has(name) || this.freeTemps.has(name)) continue;
-      this.freeTemps.add(name);
-      (wide ? this.freeWide : this.freeNarrow).push(name);
+    const count = this.tempIsWide.length;
+    for (let n = 0; n < count; n++) {
+      if (liveAt[n] === sweep || this.pinCount[n] !== 0 || this.tempIsFree[n]) continue;
+      this.tempIsFree[n] = true;
+      (this.tempIsWide[n] ? this.freeWide : this.freeNarrow).push(n);
     }
   }
 
   /** Marks the temps an open frame holds as live until the frame ends (counted: frames nest). */
   private pinFrame(f: Frame): void {
-    const names = new Set<string>();
-    for (const e of f.vars ?? []) tempsIn(e.code, names);
+    const numbers = new Set<number>();
+    for (const e of f.vars ?? []) tempsIn(e.code, numbers);
     for (const e of f.paramEntries) {
-      tempsIn(e.code, names);
-      tempsIn(e.hi, names);
+      tempsIn(e.code, numbers);
+      tempsIn(e.hi, numbers);
     }
-    if (f.chain) names.add(f.chain.state);
-    f.pins = [...names];
-    this.pin(names);
+    if (f.chain) tempsIn(f.chain.state, numbers);
+    f.pins = [...numbers];
+    this.pin(numbers);
   }
 
   private unpinFrame(f: Frame): void {
     this.unpin(f.pins ?? []);
   }
 
-  private pin(names: Iterable<string>): void {
-    for (const name of names) this.pinned.set(name, (this.pinned.get(name) ?? 0) + 1);
+  private pin(temps: Iterable<number>): void {
+    for (const n of temps) this.pinCount[n]!++;
   }
 
-  private unpin(names: Iterable<string>): void {
-    for (const name of names) {
-      const n = this.pinned.get(name)! - 1;
-      if (n === 0) this.pinned.delete(name);
-      else this.pinned.set(name, n);
-    }
+  private unpin(temps: Iterable<number>): void {
+    for (const n of temps) this.pinCount[n]!--;
   }
 
   /** The frame's result variables, made (and held) on first need. */
@@ -566,11 +581,11 @@ export class FunctionCompiler {
     if (locals.length) out.push(...chunkDecl(locals));
     if (this.partSources.length) {
       // Parts declare their own temps: the function only those it uses.
-      const used = new Set<string>();
+      const used = new Set<number>();
       for (const line of this.lines) tempsIn(line, used);
-      out.push(...chunkDecl([...used].sort().map((t) => this.tempDecl(t)), 'var'));
+      out.push(...chunkDecl([...used].map(tempName).sort().map((t) => this.tempDecl(t)), 'var'));
     } else {
-      out.push(...chunkDecl([...this.tempIsWide].flatMap(([t, wide]) => (wide ? [t, `${t}h`] : [t])), 'var'));
+      out.push(...chunkDecl(this.tempIsWide.flatMap((wide, n) => (wide ? [tempName(n), `${tempName(n)}h`] : [tempName(n)])), 'var'));
     }
     const mems = [...this.usedMemories].sort();
     const reload = mems.map((m) => `dv${m} = M${m}.view;`).join(' ');
@@ -605,8 +620,8 @@ export class FunctionCompiler {
       }
       if (this.fuel && FUEL_FREE[byte] !== 1) this.fuelCost++;
       // A sweep costs the temps made so far: with thousands (a frozen deep stack) sweeps are rarer.
-      if (++this.sinceRecycle >= RECYCLE_EVERY && this.tempIsWide.size > RECYCLE_EVERY
-        && this.sinceRecycle >= this.tempIsWide.size >> 3) this.recycleTemps();
+      if (++this.sinceRecycle >= RECYCLE_EVERY && this.tempIsWide.length > RECYCLE_EVERY
+        && this.sinceRecycle >= this.tempIsWide.length >> 3) this.recycleTemps();
       this.instruction(byte);
       if (this.pendingTee >= 0) {
         const i = this.pendingTee;

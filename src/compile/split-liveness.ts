@@ -200,8 +200,7 @@ export function functionLiveness(bytes: Uint8Array, start: number, end: number, 
     }
     skipImmediates(r, op);
   }
-  // Backward: live-in = uses + (live-out - defs), to a fixed point. A worklist revisits only the
-  // predecessors of a block whose live-in grew, so deeply nested loops cost no extra passes.
+  // Backward: live-in = uses + (live-out - defs), to a fixed point.
   const words = (numLocals + 31) >>> 5;
   const count = succ.length;
   const live = new Int32Array(count * words);
@@ -212,29 +211,35 @@ export function functionLiveness(bytes: Uint8Array, start: number, end: number, 
     for (const x of defs[i]!) killed[i * words + (x >>> 5)]! |= 1 << (x & 31);
     for (const t of succ[i]!) preds[t]!.push(i);
   }
-  // Every block once, last first (most flow is forward), then whatever a change reaches.
-  const queued = new Uint8Array(count).fill(1);
-  const work = Array.from({ length: count }, (_, i) => i);
-  while (work.length > 0) {
-    const i = work.pop()!;
-    queued[i] = 0;
-    const base = i * words;
-    let grew = false;
-    for (const t of succ[i]!) {
-      const from = t * words;
-      for (let w = 0; w < words; w++) {
-        const add = live[from + w]! & ~killed[base + w]! & ~live[base + w]!;
-        if (add !== 0) {
-          live[base + w]! |= add;
-          grew = true;
+  // Sweeps from the last block to the first (most flow is forward, so most blocks see their
+  // successors' final sets), each visiting only the blocks marked since they were last visited;
+  // a block whose live-in grew marks its predecessors. A plain worklist revisited Go's dispatch
+  // loops once per local that reached their header, over and over.
+  const dirty = new Uint8Array(count).fill(1);
+  let pending = count;
+  while (pending > 0) {
+    for (let i = count - 1; i >= 0; i--) {
+      if (dirty[i] === 0) continue;
+      dirty[i] = 0;
+      pending--;
+      const base = i * words;
+      let grew = false;
+      for (const t of succ[i]!) {
+        const from = t * words;
+        for (let w = 0; w < words; w++) {
+          const add = live[from + w]! & ~killed[base + w]! & ~live[base + w]!;
+          if (add !== 0) {
+            live[base + w]! |= add;
+            grew = true;
+          }
         }
       }
-    }
-    if (!grew) continue;
-    for (const p of preds[i]!) {
-      if (queued[p] === 0) {
-        queued[p] = 1;
-        work.push(p);
+      if (!grew) continue;
+      for (const p of preds[i]!) {
+        if (dirty[p] === 0) {
+          dirty[p] = 1;
+          pending++;
+        }
       }
     }
   }

@@ -278,13 +278,13 @@ function intOf(e: Entry): string {
 /** The JS function of a part: its locals as parameters, assigned locals passed back through LI/LF/LR. */
 function partSource(fc: FunctionCompiler, s: Split, part: Part): string {
   const used = new Set<number>();
-  const temps = new Set<string>();
+  const temps = new Set<number>();
   const note = (letter: number, n: number): void => {
     if (letter === 108) used.add(n);
-    else temps.add(`t${n}`);
+    else temps.add(n);
   };
   for (const line of part.lines) forEachNumberedName(line, 'lt', note);
-  temps.delete(s.state);
+  const tempNames = [...temps].map((n) => `t${n}`).filter((t) => t !== s.state);
   for (const i of part.writes) used.add(i);
   // A local no case of the part may read before writing it is the part's own: not passed in.
   const liveIn = new Set<number>();
@@ -300,7 +300,7 @@ function partSource(fc: FunctionCompiler, s: Split, part: Part): string {
   const name = `${fc.ownName}$p${part.index}`;
   const out = [`function${fc.star} ${name}(${params.join(', ')}) {`];
   out.push(...chunkDecl(own.flatMap((i) => ownLocalDecl(fc, i))));
-  out.push(...chunkDecl([...temps].sort().map((t) => fc.tempDecl(t)), 'var'));
+  out.push(...chunkDecl(tempNames.sort().map((t) => fc.tempDecl(t)), 'var'));
   const mems = [...part.memories].sort();
   if (mems.length) out.push(`  let ${mems.map((m) => `dv${m} = M${m}.view`).join(', ')};`);
   if (fc.fuel) out.push('  let fu = S.fuel;');
@@ -308,7 +308,9 @@ function partSource(fc: FunctionCompiler, s: Split, part: Part): string {
   out.push('  P: {', `    ${s.label}: for (;;) {`, `      switch (${s.state}) {`);
   const reload = mems.map((m) => `dv${m} = M${m}.view;`).join(' ');
   for (const i of part.reloadLines) part.lines[i] = reload || part.lines[i]!.trim() ? part.lines[i] + reload : '';
-  for (const line of part.lines) if (line !== '') out.push(line.replace('@END', String(part.last)));
+  // Only a part with a table dispatch (continueOrLeave) has the bound to fill in.
+  const last = String(part.last);
+  for (const line of part.lines) if (line !== '') out.push(part.anyState ? line.replace('@END', last) : line);
   out.push('      }', '      break P;', '    }', '  }');
   part.slots = writeSlots(fc, s, part);
   out.push(...writeBack(part.slots));
