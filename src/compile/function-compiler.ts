@@ -547,6 +547,11 @@ export class FunctionCompiler {
   // ------------------------------------------------------------------ function
 
   compile(): string {
+    return this.compileLines().join('\n');
+  }
+
+  /** The function's JS as lines (a part is one multi-line string): what compile joins, for callers that join it into more. */
+  compileLines(): string[] {
     const params: string[] = [];
     this.type.params.forEach((t, i) => {
       params.push(`l${i}`);
@@ -604,7 +609,7 @@ export class FunctionCompiler {
       out.push('}');
     }
     out.push(...this.partSources);
-    return out.join('\n');
+    return out;
   }
 
   private body(): void {

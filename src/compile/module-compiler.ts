@@ -214,7 +214,7 @@ class ModuleCode implements CompiledCode {
   private unitSource(funcIndex: number): string {
     const mc = this.mc;
     const fc = new FunctionCompiler(mc, funcIndex);
-    const body = fc.compile();
+    const body = fc.compileLines();
     const out = ['"use strict";'];
     out.push(...runtimePrologue(mc));
     if (fc.usedHelpers.size) out.push(`const { ${[...fc.usedHelpers].sort().join(', ')} } = ctx.helpers;`);
@@ -224,7 +224,8 @@ class ModuleCode implements CompiledCode {
     const cs = [...fc.callees];
     out.push(...chunked('let ', cs.map((j) => `${mc.funcNames[j]} = B[${j}]`)));
     for (const k of fc.usedConstants) out.push(`const ${k} = ${mc.constantExprs.get(k)};`);
-    out.push(body);
+    // A loop, not a spread: a body may have more lines than a call may have arguments.
+    for (const line of body) out.push(line);
     const name = mc.funcNames[funcIndex]!;
     const rebind = cs.length === 0 ? 'null'
       : `(j, g) => { switch (j) { ${cs.map((j) => `case ${j}: ${mc.funcNames[j]} = g; break;`).join(' ')} } }`;
