@@ -11,10 +11,11 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const dist = join(here, '..', '..', 'dist');
+// TSWASM_DIST: another build output (to compare two builds on the same packages).
+const dist = process.env.TSWASM_DIST ? resolve(process.env.TSWASM_DIST) : join(here, '..', '..', 'dist');
 process.chdir(here);
 
 /**
