@@ -6,7 +6,7 @@
 //   npm run build && node examples/async-host.mjs
 
 import { Worker } from 'node:worker_threads';
-import { Engine, I32, Linker, Module, Store, Trap, funcType } from '../dist/src/index.js';
+import { Engine, I32, Linker, Module, Store, Trap, funcType } from 'tswasm';
 
 const engine = new Engine({ asyncSupport: true, epochInterruption: true });
 const linker = new Linker(engine);

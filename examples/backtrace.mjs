@@ -5,7 +5,7 @@
 //   npm run build && node examples/backtrace.mjs
 
 import { readFileSync } from 'node:fs';
-import { Engine, Instance, Module, Store, Trap, Val, WasmBacktrace } from '../dist/src/index.js';
+import { Engine, Instance, Module, Store, Trap, Val, WasmBacktrace } from 'tswasm';
 
 const engine = new Engine();
 

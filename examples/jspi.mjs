@@ -4,8 +4,8 @@
 //
 //   npm run build && node examples/jspi.mjs
 
-import { createWebAssembly } from '../dist/src/jsapi/index.js';
-import { parseWat } from '../dist/src/text/index.js';
+import { createWebAssembly } from 'tswasm/jsapi';
+import { parseWat } from 'tswasm';
 
 const WebAssembly = createWebAssembly({ jspi: true });
 const prices = new Map([[1, 250], [2, 100], [3, 75]]);

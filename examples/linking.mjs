@@ -3,7 +3,7 @@
 //
 //   npm run build && node examples/linking.mjs
 
-import { Engine, I32, Instance, Linker, Module, Store, funcType } from '../dist/src/index.js';
+import { Engine, I32, Instance, Linker, Module, Store, funcType } from 'tswasm';
 
 const engine = new Engine();
 const linker = new Linker(engine);

@@ -5,7 +5,7 @@
 //   npm run build && node examples/plugin-host.mjs
 
 import { Worker } from 'node:worker_threads';
-import { Engine, I32, Linker, Module, Store, StoreLimitsBuilder, Trap, funcType } from '../dist/src/index.js';
+import { Engine, I32, Linker, Module, Store, StoreLimitsBuilder, Trap, funcType } from 'tswasm';
 
 const TICK_MS = 10;
 const engine = new Engine({ consumeFuel: true, epochInterruption: true });

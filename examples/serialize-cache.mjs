@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeserializeError, Engine, Instance, Module, Store } from '../dist/src/index.js';
+import { DeserializeError, Engine, Instance, Module, Store } from 'tswasm';
 
 // In a real host the key comes from a secret store, never from the cache directory.
 const engine = new Engine({ serializationKey: 'example key: keep it out of the cache' });

@@ -6,8 +6,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Engine, Linker, Module, Store } from '../../dist/src/index.js';
-import { Wasi } from '../../dist/src/wasi/index.js';
+import { Engine, Linker, Module, Store } from 'tswasm';
+import { Wasi } from 'tswasm/wasi';
 
 const engine = new Engine();
 const wc = new Module(engine, readFileSync(new URL('wc.wasm', import.meta.url)));

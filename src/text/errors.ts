@@ -36,8 +36,11 @@ export function positionOf(text: string, offset: number): TextPos {
 
 /** A malformed .wat or .wast text. `reason` is the short spec-suite wording. */
 export class WatSyntaxError extends CompileError {
+  /** The file name given to the parser (`input.wat` unless one was given). */
   readonly file: string;
+  /** 1-based line of the error in that file. */
   readonly line: number;
+  /** 1-based column of the error in its line, in code points. */
   readonly column: number;
   /** UTF-16 offset of the error in the text it was found in. */
   readonly textOffset: number;

@@ -8,7 +8,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../helpers/paths.js';
 
-const built = existsSync(join(projectRoot, 'dist', 'src', 'index.js'));
+const built = existsSync(join(projectRoot, 'dist', 'bundle', 'index.js'));
 const expected: Record<string, RegExp[]> = {
   'plugin-host.mjs': [
     /^polite: returned 42, .*log \["hello from a plugin"\]$/m,

@@ -1,0 +1,37 @@
+// Bundles the built library (dist/src, from tsc) into one ES module per package entry point, with
+// the code they share in common chunks: dist/bundle/{index,wasi,node,jsapi,wizer,cli}.js. Node's
+// ES module loader spends about 100 ms reading and linking the 250 files of dist/src; the bundles
+// load in about a third of that (RATIONALE.md, "The package ships bundles"). Part of `npm run build`.
+
+import { build } from 'esbuild';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const src = join(root, 'dist', 'src');
+
+/** Package entry point (its file in dist/bundle) -> its module in dist/src. */
+export const ENTRY_POINTS = {
+  index: 'index.js',
+  wasi: 'wasi/index.js',
+  node: 'node/index.js',
+  jsapi: 'jsapi/index.js',
+  wizer: 'wizer/index.js',
+  cli: 'cli/main.js',
+};
+
+await build({
+  entryPoints: Object.fromEntries(Object.entries(ENTRY_POINTS).map(([name, file]) => [name, join(src, file)])),
+  outdir: join(root, 'dist', 'bundle'),
+  bundle: true,
+  // Code shared by entry points lives in one chunk, so `tswasm` and `tswasm/wasi` share classes and
+  // state (a Store from one works with the other).
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // Names stay as written: error classes, and backtraces of the library's own frames.
+  keepNames: true,
+  chunkNames: 'shared-[hash]',
+  logLevel: 'warning',
+});
