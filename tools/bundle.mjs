@@ -4,21 +4,22 @@
 // (RATIONALE.md, "The package ships bundles"). Part of `npm run build`.
 
 import { build } from 'esbuild';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'dist', 'src');
 
-/** Package entry point (its file in dist/bundle) -> its module in dist/src. */
-const ENTRY_POINTS = {
-  index: 'index.js',
-  wasi: 'wasi/index.js',
-  node: 'node/index.js',
-  jsapi: 'jsapi/index.js',
-  wizer: 'wizer/index.js',
-  cli: 'cli/main.js',
-};
+/**
+ * Bundle name -> its module in dist/src: each export of package.json (its "default" is the bundle,
+ * its "types" the module's declarations), and the command.
+ */
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const ENTRY_POINTS = { cli: 'cli/main.js' };
+for (const target of Object.values(pkg.exports)) {
+  ENTRY_POINTS[basename(target.default, '.js')] = relative('./dist/src', target.types).replace(/\.d\.ts$/, '.js');
+}
 
 await build({
   entryPoints: Object.fromEntries(Object.entries(ENTRY_POINTS).map(([name, file]) => [name, join(src, file)])),

@@ -97,10 +97,14 @@ const RECYCLE_EVERY = 32;
  */
 const FREEZE_AT = 256;
 const FREEZE_KEEP = 128;
-/** Adds the numbers of the temps `code` refers to (`t12`, or `t12h` for an i64's high half) to `into`. */
+/** Calls `found` with the number of every temp `code` refers to (`t12`, or `t12h` for an i64's high half). */
+function forEachTemp(code: string, found: (letter: number, n: number) => void): void {
+  if (code.indexOf('t') >= 0) forEachNumberedName(code, 't', found);
+}
+
+/** Adds the numbers of the temps `code` refers to to `into`. */
 function tempsIn(code: string, into: Set<number>): void {
-  if (code.indexOf('t') < 0) return;
-  forEachNumberedName(code, 't', (_, n) => into.add(n));
+  forEachTemp(code, (_, n) => into.add(n));
 }
 
 /** The numbers of the temps an entry's code refers to, each once. */
@@ -112,7 +116,7 @@ function entryTemps(e: Entry): Set<number> {
 }
 
 /** A temp's name from its number. */
-function tempName(n: number): string {
+export function tempName(n: number): string {
   return `t${n}`;
 }
 
@@ -248,9 +252,13 @@ export class FunctionCompiler {
     const name = this.mc.funcNames[this.funcIndex]!;
     return this.trampolined ? `${name}_body` : name;
   }
-  /** The declaration of temp `name` (`t3`, or `t3, t3h` for an i64), for a `var` statement: no initial value, since every temp is written before it is read. */
-  tempDecl(name: string): string {
-    return this.tempIsWide[Number(name.slice(1))] ? `${name}, ${name}h` : name;
+  /**
+   * The declarations of the temps numbered `temps`, in name order (`t3`, or `t3, t3h` for an
+   * i64), for a `var` statement: no initial values, since every temp is written before it is read.
+   */
+  tempDecls(temps: Iterable<number>): string[] {
+    return [...temps].sort((a, b) => (tempName(a) < tempName(b) ? -1 : 1))
+      .map((n) => (this.tempIsWide[n] ? `${tempName(n)}, ${tempName(n)}h` : tempName(n)));
   }
   close(line = '}'): void {
     this.shallower();
@@ -309,8 +317,8 @@ export class FunctionCompiler {
     };
     for (let i = this.frozen; i < this.stack.length; i++) {
       const e = this.stack[i]!;
-      if (e.code.indexOf('t') >= 0) forEachNumberedName(e.code, 't', mark);
-      if (e.hi.indexOf('t') >= 0) forEachNumberedName(e.hi, 't', mark);
+      forEachTemp(e.code, mark);
+      forEachTemp(e.hi, mark);
     }
     const count = this.tempIsWide.length;
     for (let n = 0; n < count; n++) {
@@ -588,7 +596,7 @@ export class FunctionCompiler {
       // Parts declare their own temps: the function only those it uses.
       const used = new Set<number>();
       for (const line of this.lines) tempsIn(line, used);
-      out.push(...chunkDecl([...used].map(tempName).sort().map((t) => this.tempDecl(t)), 'var'));
+      out.push(...chunkDecl(this.tempDecls(used), 'var'));
     } else {
       out.push(...chunkDecl(this.tempIsWide.flatMap((wide, n) => (wide ? [tempName(n), `${tempName(n)}h`] : [tempName(n)])), 'var'));
     }

@@ -6,7 +6,7 @@
 import { I32, I64, isRef, type ValType } from '../core/types.js';
 import { Kind, componentKinds, resultSlot } from '../runtime/lowering.js';
 import { simpleEntry, type Entry } from './entry.js';
-import { chunkDecl, type Frame, type FunctionCompiler } from './function-compiler.js';
+import { chunkDecl, tempName, type Frame, type FunctionCompiler } from './function-compiler.js';
 import { functionLiveness, livenessAtChain, type ChainLiveness, type FunctionLiveness } from './split-liveness.js';
 import { splitsEverywhere } from './split-choice.js';
 import { forEachNumberedName } from './numbered-names.js';
@@ -284,7 +284,8 @@ function partSource(fc: FunctionCompiler, s: Split, part: Part): string {
     else temps.add(n);
   };
   for (const line of part.lines) forEachNumberedName(line, 'lt', note);
-  const tempNames = [...temps].map((n) => `t${n}`).filter((t) => t !== s.state);
+  // The state is the outer function's temp, passed in.
+  const ownTemps = [...temps].filter((n) => tempName(n) !== s.state);
   for (const i of part.writes) used.add(i);
   // A local no case of the part may read before writing it is the part's own: not passed in.
   const liveIn = new Set<number>();
@@ -300,7 +301,7 @@ function partSource(fc: FunctionCompiler, s: Split, part: Part): string {
   const name = `${fc.ownName}$p${part.index}`;
   const out = [`function${fc.star} ${name}(${params.join(', ')}) {`];
   out.push(...chunkDecl(own.flatMap((i) => ownLocalDecl(fc, i))));
-  out.push(...chunkDecl(tempNames.sort().map((t) => fc.tempDecl(t)), 'var'));
+  out.push(...chunkDecl(fc.tempDecls(ownTemps), 'var'));
   const mems = [...part.memories].sort();
   if (mems.length) out.push(`  let ${mems.map((m) => `dv${m} = M${m}.view`).join(', ')};`);
   if (fc.fuel) out.push('  let fu = S.fuel;');

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { projectRoot } from '../helpers/paths.js';
 
@@ -13,16 +13,13 @@ const bundle = join(projectRoot, 'dist', 'bundle');
 const built = existsSync(join(bundle, 'index.js'));
 const needsBuild = built ? {} : { skip: 'needs the built package: npm run build' };
 
-/** Package specifier -> its module in dist/src. */
-const ENTRY_POINTS: Record<string, string> = {
-  'tswasm': 'index.js',
-  'tswasm/wasi': 'wasi/index.js',
-  'tswasm/node': 'node/index.js',
-  'tswasm/jsapi': 'jsapi/index.js',
-  'tswasm/wizer': 'wizer/index.js',
-};
+/** Package specifier -> its module in dist/src, from package.json's exports (whose "types" name the module). */
+const exportsMap = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { exports: Record<string, { types: string }> }).exports;
+const ENTRY_POINTS: Record<string, string> = Object.fromEntries(Object.entries(exportsMap)
+  .map(([path, target]) => [join('tswasm', path), relative('./dist/src', target.types).replace(/\.d\.ts$/, '.js')]));
 
 test('every entry point resolves to its bundle and exports what its module in dist/src exports', needsBuild, async () => {
+  assert.deepEqual(Object.keys(ENTRY_POINTS).sort(), ['tswasm', 'tswasm/jsapi', 'tswasm/node', 'tswasm/wasi', 'tswasm/wizer']);
   for (const [specifier, file] of Object.entries(ENTRY_POINTS)) {
     const resolved = fileURLToPath(import.meta.resolve(specifier));
     assert.equal(dirname(resolved), bundle, specifier);
