@@ -1,6 +1,7 @@
 // Biome (Rust, wasm-bindgen with externref tables): formats and lints JS from the project's build.
+import { renewsViewsOnlyWhenDetached } from '../stale-views.mjs';
 /** Modes whose output cannot match native's, with why (run.mjs reports them as expected). */
-export const notFor = { nodetach: "wasm-bindgen keeps views of memory and makes new ones only when the old one's byteLength is 0, which needs detaching" };
+export const notFor = { nodetach: renewsViewsOnlyWhenDetached('wasm-bindgen') };
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);

@@ -1,7 +1,8 @@
 // jSquash codecs: WebP encode (the SIMD build) and decode, mozjpeg encode and decode (emscripten),
 // PNG (Rust); the bytes.
+import { renewsViewsOnlyWhenDetached } from '../stale-views.mjs';
 /** Modes whose output cannot match native's, with why (run.mjs reports them as expected). */
-export const notFor = { nodetach: "the PNG codec is wasm-bindgen, which keeps views of memory and makes new ones only when the old one's byteLength is 0, which needs detaching" };
+export const notFor = { nodetach: renewsViewsOnlyWhenDetached('the PNG codec is wasm-bindgen, which') };
 import fs from 'node:fs';
 import { createHash } from 'node:crypto';
 const wasm = async (p) => WebAssembly.compile(fs.readFileSync('node_modules/@jsquash/' + p));

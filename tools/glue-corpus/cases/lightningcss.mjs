@@ -1,6 +1,7 @@
 // Lightning CSS (Rust, napi-wasm): minifies and lowers CSS for old browser targets.
+import { renewsViewsOnlyWhenDetached } from '../stale-views.mjs';
 /** Modes whose output cannot match native's, with why (run.mjs reports them as expected). */
-export const notFor = { nodetach: "napi-wasm keeps views of memory and makes new ones only when the old one's byteLength is 0, which needs detaching" };
+export const notFor = { nodetach: renewsViewsOnlyWhenDetached('napi-wasm') };
 export default async function () {
   const css = await import('lightningcss-wasm');
   await css.default();

@@ -1,6 +1,7 @@
 // resvg (Rust, wasm-bindgen): renders an SVG with gradients and a blur filter to PNG.
+import { renewsViewsOnlyWhenDetached } from '../stale-views.mjs';
 /** Modes whose output cannot match native's, with why (run.mjs reports them as expected). */
-export const notFor = { nodetach: "wasm-bindgen keeps views of memory and makes new ones only when the old one's byteLength is 0, which needs detaching" };
+export const notFor = { nodetach: renewsViewsOnlyWhenDetached('wasm-bindgen') };
 import fs from 'node:fs';
 import { createHash } from 'node:crypto';
 export default async function () {
