@@ -53,15 +53,21 @@ export class ByteReader {
 
   /** Unsigned LEB128 of at most 32 bits, at most 5 bytes. */
   u32(): number {
-    const bytes = this.bytes;
-    let pos = this.pos;
+    const pos = this.pos;
     if (pos < this.end) {
-      const b = bytes[pos]!;
+      const b = this.bytes[pos]!;
       if (b < 0x80) {
         this.pos = pos + 1;
         return b;
       }
     }
+    return this.u32Long();
+  }
+
+  // Apart from u32's one-byte case, so that the engine inlines only that case at every call site.
+  private u32Long(): number {
+    const bytes = this.bytes;
+    let pos = this.pos;
     let result = 0;
     for (let shift = 0; ; shift += 7) {
       if (pos >= this.end) {
@@ -136,6 +142,16 @@ export class ByteReader {
 
   /** Unsigned LEB128 of at most 64 bits into `lo`/`hi`; returns it as a number (inexact above 2^53). */
   u64(): number {
+    const pos = this.pos;
+    if (pos < this.end) {
+      const b = this.bytes[pos]!;
+      if (b < 0x80) {
+        this.pos = pos + 1;
+        this.lo = b;
+        this.hi = 0;
+        return b;
+      }
+    }
     this.leb64(false);
     return (this.hi >>> 0) * 4294967296 + (this.lo >>> 0);
   }
