@@ -6,11 +6,12 @@ import { isThenable, refusePromise } from '../core/thenable.js';
 import { callLowered, callLoweredAsync, returnResults } from '../runtime/call.js';
 import { embedderException, hostException } from './exnref.js';
 import { WasmFunc, type LoweredFn } from '../runtime/func.js';
-import type { InstanceObject } from '../runtime/instance.js';
+import { InstanceObject } from '../runtime/instance.js';
 import { HostThrow, isStackOverflow } from '../runtime/traps.js';
 import { canonicalType } from '../validate/type-registry.js';
 import { CALLER } from '../runtime/slots.js';
 import { Caller } from './caller.js';
+import { attachCoredump } from './coredump.js';
 import type { Store } from './store.js';
 import { liftVals, lowerVals, type Val } from './val.js';
 
@@ -41,8 +42,14 @@ function callIn(store: Store<any>, f: WasmFunc, lowered: readonly unknown[]): un
   try {
     return callLowered(f, lowered, store.engine.config.asyncSupport);
   } catch (e) {
+    attachCoredump(store, e, entryInstance(f));
     throw embedderException(store, e);
   }
+}
+
+/** The instance whose function the host calls (null for a host function). */
+function entryInstance(f: WasmFunc): InstanceObject | null {
+  return f.owner instanceof InstanceObject ? f.owner : null;
 }
 
 /**
@@ -61,6 +68,7 @@ export async function callWasmAsync(store: Store<any>, f: WasmFunc, lowered: rea
   try {
     return await callLoweredAsync(f, lowered);
   } catch (e) {
+    attachCoredump(store, e, entryInstance(f));
     throw embedderException(store, e);
   } finally {
     CALLER.i = null;

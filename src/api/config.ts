@@ -90,6 +90,13 @@ export interface Config {
   readonly serializationKey?: Uint8Array | string | null;
   /** Receives the generated JS of every module (or `true` to print it to the console). */
   readonly debugSource?: boolean | ((moduleName: string | null, source: string) => void);
+  /**
+   * Wasmtime's `coredump_on_trap`: a Trap leaving wasm carries a WasmCoreDump of its store
+   * (`WasmCoreDump.fromError`), which serializes to the standard Wasm coredump format. Stores then
+   * keep every instance and every memory and global the host creates, for as long as they live.
+   * Off by default.
+   */
+  readonly coredumpOnTrap?: boolean;
 }
 
 /** A Config with every default filled in (Engine.config). */
@@ -118,18 +125,20 @@ export interface ResolvedConfig {
   readonly serializationKey: Uint8Array | null;
   /** Receives generated JS, or null. */
   readonly debugSource: ((moduleName: string | null, source: string) => void) | null;
+  /** Attach a WasmCoreDump to traps (Config.coredumpOnTrap). */
+  readonly coredumpOnTrap: boolean;
 }
 
 const OPTIONS: readonly (keyof Config)[] = [
   'features', 'compilation', 'maxWasmStack', 'consumeFuel', 'epochInterruption', 'nanCanonicalization',
-  'nanBoxes', 'splitLargeSwitches', 'asyncSupport', 'serializationKey', 'debugSource',
+  'nanBoxes', 'splitLargeSwitches', 'asyncSupport', 'serializationKey', 'debugSource', 'coredumpOnTrap',
 ];
 
 /** Throws a TypeError for what a Config cannot be: a typo or a wrong type is never silently ignored. */
 function checkConfig(config: unknown): asserts config is Config {
   checkOptionNames(config, OPTIONS, 'Config', 'Config');
   const c = config as Record<string, unknown>;
-  for (const key of ['consumeFuel', 'epochInterruption', 'nanCanonicalization', 'nanBoxes', 'splitLargeSwitches', 'asyncSupport'] as const) {
+  for (const key of ['consumeFuel', 'epochInterruption', 'nanCanonicalization', 'nanBoxes', 'splitLargeSwitches', 'asyncSupport', 'coredumpOnTrap'] as const) {
     if (c[key] !== undefined && typeof c[key] !== 'boolean') throw new TypeError(`Config.${key} must be a boolean`);
   }
   if (c.compilation !== undefined && c.compilation !== 'lazy' && c.compilation !== 'eager') {
@@ -172,5 +181,6 @@ export function resolveConfig(config: Config = {}): ResolvedConfig {
     serializationKey: key == null ? null : typeof key === 'string' ? utf8Bytes(key) : new Uint8Array(key),
     debugSource: debug === true ? (name, src) => console.log(`// module ${name ?? '(unnamed)'}\n${src}`)
       : typeof debug === 'function' ? debug : null,
+    coredumpOnTrap: config.coredumpOnTrap === true,
   };
 }

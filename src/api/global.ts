@@ -32,6 +32,7 @@ export class Global {
     this.raw = new GlobalObject(type);
     this.raw.store = store.raw;
     this.write(init!);
+    store.raw.dumpable?.globals.push(this.raw);
   }
 
   /** @internal The handle of a runtime global (one per global; another store's is refused). */

@@ -26,6 +26,7 @@ export { ExnRef, ThrownException } from './exnref.js';
 export { Val, valToJs, jsToVal, type ValRaw, type FuncHandle } from './val.js';
 export type { Extern } from './extern.js';
 export { WasmBacktrace } from './backtrace.js';
+export { WasmCoreDump } from './coredump.js';
 export { VERSION } from './version.js';
 export * from './types.js';
 export { CompileError, LinkError, RuntimeError, Trap, TrapCode, TRAP_MESSAGES, type FrameInfo, type FrameSymbol } from '../core/errors.js';

@@ -6,6 +6,7 @@ import type { ValType } from '../core/types.js';
 import { InstanceObject } from '../runtime/instance.js';
 import type { RuntimeExtern } from '../runtime/link.js';
 import { callWasmAsync, hookNow, requireAsync } from './boundary.js';
+import { attachCoredump } from './coredump.js';
 import { embedderException } from './exnref.js';
 import { checkExternStore, externFromRaw, isExtern, type Extern } from './extern.js';
 import { Func } from './func.js';
@@ -153,6 +154,7 @@ function instantiate(store: Store<any>, module: Module, imports: RuntimeExtern[]
   const info = module.info;
   if (!admitted) admitInstance(store, info);
   const hook = info.start !== null && !startLater ? store.raw.callHook : null;
+  const dumped = store.raw.dumpable?.instances.length ?? 0;
   let raw: InstanceObject;
   try {
     if (hook !== null) hookNow(hook('CallingWasm'));
@@ -165,6 +167,7 @@ function instantiate(store: Store<any>, module: Module, imports: RuntimeExtern[]
     // A link failure creates nothing; a trap in a segment or the start function leaves the
     // instance's memories and tables in the store (as in Wasmtime), so they stay counted.
     if (e instanceof LinkError) releaseInstance(store, info);
+    attachCoredump(store, e, store.raw.dumpable?.instances[dumped] ?? null);
     throw embedderException(store, e);
   }
   for (const g of raw.globals) claim(store, g);

@@ -36,6 +36,7 @@ export class Memory {
     admitMemory(store, type);
     this.raw = new MemoryObject(type);
     this.raw.store = store.raw;
+    store.raw.dumpable?.memories.push(this.raw);
   }
 
   /**
@@ -49,6 +50,7 @@ export class Memory {
     await admitMemoryAsync(store, type);
     const raw = new MemoryObject(type);
     raw.store = store.raw;
+    store.raw.dumpable?.memories.push(raw);
     return Memory.fromRaw(store, raw);
   }
 

@@ -48,6 +48,7 @@ export class Store<T = unknown> {
     this.raw = new StoreObject(engine.epoch);
     this.raw.handle = this;
     if (engine.config.epochInterruption) this.raw.epochDeadline = Atomics.load(engine.epoch, 0);
+    if (engine.config.coredumpOnTrap) this.raw.dumpable = { instances: [], memories: [], globals: [] };
   }
 
   /** The embedder's data (Wasmtime's `data()` / `data_mut()`). */

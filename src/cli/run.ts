@@ -5,8 +5,9 @@ import type { Command } from './main.js';
 import { asValidModule, moduleBytes, readFileForCli } from './read-module.js';
 import {
   DeserializeError, Engine, F32, F64, Func, I32, I64, V128, Instance, LinkError, Linker, Module, Store, StoreLimitsBuilder,
-  Trap, Val, formatBacktrace, isSerializedModule, valTypeName, type ValType,
+  Trap, Val, WasmCoreDump, formatBacktrace, isSerializedModule, valTypeName, type ValType,
 } from '../api/index.js';
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Wasi, WasiExit } from '../wasi/index.js';
@@ -18,7 +19,8 @@ import {
 import { parsePreload, runCommand } from './command.js';
 
 const USAGE = `usage: tswasm run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [--fuel N] [--timeout T] [-W KEY=VALUE,...]
-       [--preload NAME=FILE]... [--allow-precompiled] [--profile=guest[,PATH[,INTERVAL]]] [--invoke NAME] FILE.wasm|FILE.wat [ARGS...]
+       [--preload NAME=FILE]... [--allow-precompiled] [--profile=guest[,PATH[,INTERVAL]]] [-D coredump=PATH]
+       [--invoke NAME] FILE.wasm|FILE.wat [ARGS...]
 
   Without --invoke, runs a WASI command: calls "_start" with ARGS as argv (argv[0] is FILE),
   stdin/stdout/stderr inherited; exits with the program's exit code.
@@ -38,6 +40,8 @@ const USAGE = `usage: tswasm run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]..
                         sample the program every INTERVAL (default 1ms) and write a CPU profile with
                         wasm function names to PATH (default tswasm-guest-profile.cpuprofile), in
                         Chrome's .cpuprofile format (DevTools, speedscope, the Firefox Profiler)
+  -D coredump=PATH      when the program traps, write a coredump of its state to PATH (the standard
+                        Wasm coredump format: frames, memories, globals; as wasmtime run -D)
   --allow-precompiled   FILE may be the output of tswasm compile (.cwasm, or an ES module from
                         --js); its code is trusted and not validated again
 ${WASM_OPTIONS_HELP}`;
@@ -53,12 +57,13 @@ interface RunOptions {
   preloads: { name: string; file: string }[];
   allowPrecompiled: boolean;
   profile: GuestProfileOptions | null;
+  coredump: string | null;
   file: string;
   args: string[];
 }
 
 function parseArgs(argv: string[]): RunOptions {
-  const opts: RunOptions = { dirs: [], env: {}, invoke: null, wasm: defaultWasmOptions(), preloads: [], allowPrecompiled: false, profile: null, file: '', args: [] };
+  const opts: RunOptions = { dirs: [], env: {}, invoke: null, wasm: defaultWasmOptions(), preloads: [], allowPrecompiled: false, profile: null, coredump: null, file: '', args: [] };
   let i = 0;
   const value = (flag: string): string => {
     const v = argv[++i];
@@ -112,12 +117,19 @@ function parseArgs(argv: string[]): RunOptions {
         if (inline !== null) throw new UsageError('--allow-precompiled takes no value');
         opts.allowPrecompiled = true;
         break;
+      case '-D': case '--debug':
+        opts.coredump = parseDebugOption(arg());
+        break;
       case '-h': case '--help':
         throw new UsageError('');
       default:
-        // Wasmtime also takes -W's value attached: -Wfuel=100.
+        // Wasmtime also takes -W's and -D's values attached: -Wfuel=100.
         if (a.startsWith('-W') && a.length > 2) {
           applyWasmOption(opts.wasm, a.slice(2));
+          break;
+        }
+        if (a.startsWith('-D') && a.length > 2) {
+          opts.coredump = parseDebugOption(a.slice(2));
           break;
         }
         throw new UsageError(`unknown option ${a}`);
@@ -134,6 +146,13 @@ function parseArgs(argv: string[]): RunOptions {
     opts.args = opts.args.slice(2);
   }
   return opts;
+}
+
+/** A -D option: only Wasmtime's `coredump=PATH` is known. */
+function parseDebugOption(text: string): string {
+  const m = /^coredump=(.+)$/.exec(text);
+  if (m === null) throw new UsageError(`-D ${text}: the only debug option is coredump=PATH`);
+  return m[1]!;
 }
 
 /**
@@ -285,7 +304,7 @@ function instantiate(opts: RunOptions, engine: Engine, store: Store, wasi: Wasi,
 
 function run(opts: RunOptions, artifact: unknown): number {
   const w = opts.wasm;
-  const engine = new Engine(engineConfig(w));
+  const engine = new Engine({ ...engineConfig(w), coredumpOnTrap: opts.coredump !== null });
   const store = new Store(engine);
   if (w.fuel !== null) store.setFuel(w.fuel);
   if (w.timeoutMs !== null) store.setEpochDeadline(1);
@@ -320,6 +339,11 @@ function run(opts: RunOptions, artifact: unknown): number {
     return wasi.start(instance);
   } catch (e) {
     if (e instanceof WasiExit) return e.code;
+    const coredump = WasmCoreDump.fromError(e);
+    if (opts.coredump !== null && coredump !== null) {
+      writeFileSync(opts.coredump, coredump.serialize(store, opts.file));
+      console.error(`tswasm run: core dumped at ${opts.coredump}`);
+    }
     throw e;
   } finally {
     wasi.close();

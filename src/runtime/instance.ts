@@ -134,6 +134,7 @@ export class InstanceObject {
         : e.kind === 'memory' ? this.memories : e.kind === 'global' ? this.globals : this.tags;
       this.exports.set(e.name, space[e.index]!);
     }
+    store.dumpable?.instances.push(this);
     try {
       this.initSegments(elems, datas, code);
       if (m.start !== null && startLater) {

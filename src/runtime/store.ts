@@ -1,6 +1,9 @@
 // The run-time side of a Store: what generated code and the runtime objects consult while wasm
 // runs — fuel, the epoch deadline, resource limits, the call hook — plus the embedder's data.
 
+import type { GlobalObject } from './global.js';
+import type { InstanceObject } from './instance.js';
+import type { MemoryObject } from './memory.js';
 import { isThenable, refusePromise } from '../core/thenable.js';
 
 /** What both kinds of resource limiter share: the failure reports and the store's counts. */
@@ -65,6 +68,13 @@ export function verdictNow(verdict: GrowVerdict): boolean {
 /** Wasmtime's CallHook: the four transitions between the host and wasm. */
 export type CallHookKind = 'CallingWasm' | 'ReturningFromWasm' | 'CallingHost' | 'ReturningFromHost';
 
+/** What a store keeps for coredumps, in creation order. */
+export interface DumpableObjects {
+  readonly instances: InstanceObject[];
+  readonly memories: MemoryObject[];
+  readonly globals: GlobalObject[];
+}
+
 export class StoreObject {
   /**
    * Remaining fuel (Config.consumeFuel). Generated code subtracts the cost of what it executes and
@@ -111,6 +121,12 @@ export class StoreObject {
   memoryCount = 0;
   /** The public handle (api/Store) of this store, set by the API layer. */
   handle: unknown = null;
+  /**
+   * With Config.coredumpOnTrap, what a coredump lists: every instance created in the store (added
+   * before its segments and start function run, which may trap) and the memories and globals the
+   * host created; null otherwise, so that a store does not keep what it no longer reaches.
+   */
+  dumpable: DumpableObjects | null = null;
 
   constructor(
     /** The engine's epoch counter (element 0), in a SharedArrayBuffer where one exists. */

@@ -2,7 +2,7 @@
 // whatever escaped generated code into a Trap with a wasm backtrace at the embedding boundary.
 
 import { Trap, TrapCode, type FrameInfo, type FrameSymbol } from '../core/errors.js';
-import { codeInfo, type CodeInfo } from './code-registry.js';
+import { codeInfo, codeUrl, type CodeInfo } from './code-registry.js';
 import { isInstance } from './host-values.js';
 import { displayName, functionLabel } from './demangle.js';
 import type { InlinedFrame } from '../binary/dwarf-inlines.js';
@@ -126,6 +126,7 @@ interface CodePosition {
 
 /** A wasm frame; its offsets are worked out on first read (FrameInfo.moduleOffset). */
 class WasmFrame implements FrameInfo {
+  #url: string;
   #info: CodeInfo | undefined;
   #position: CodePosition | null;
   #offsets: CodeLocation | null = null;
@@ -135,11 +136,18 @@ class WasmFrame implements FrameInfo {
     readonly funcIndex: number,
     readonly funcName: string | null,
     readonly moduleName: string | null,
+    url: string,
     info: CodeInfo | undefined,
     position: CodePosition | null,
   ) {
+    this.#url = url;
     this.#info = info;
     this.#position = position;
+  }
+
+  /** The sourceURL of the code `frame` ran in (its module's CompiledCode.url), or null for another FrameInfo. */
+  static codeUrl(frame: FrameInfo): string | null {
+    return #url in frame ? (frame as WasmFrame).#url : null;
   }
 
   get moduleOffset(): number | null {
@@ -184,6 +192,9 @@ class WasmFrame implements FrameInfo {
   }
 }
 
+/** The sourceURL of the module code a backtrace frame ran in, or null for a frame made elsewhere. */
+export const frameCodeUrl = WasmFrame.codeUrl;
+
 /**
  * The wasm frames of a JS stack trace, innermost first. A function that makes tail calls runs as
  * a body (`$fN_name_body`) inside its trampoline (`$fN_name`), so the trampoline is never a frame
@@ -222,7 +233,7 @@ export function wasmBacktrace(stack: string | undefined): FrameInfo[] {
     // function making none called it from its frame (compile/calls.ts), where Wasmtime has none.
     if (position !== null && frames.length > 0 && m[1]!.endsWith('_body')
       && tailCallAt(info, funcIndex, position)) continue;
-    frames.push(new WasmFrame(funcIndex, info?.funcNames.get(funcIndex) ?? null, info?.moduleName ?? null, info, position));
+    frames.push(new WasmFrame(funcIndex, info?.funcNames.get(funcIndex) ?? null, info?.moduleName ?? null, codeUrl(m[4]!), info, position));
   }
   return frames;
 }

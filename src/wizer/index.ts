@@ -5,13 +5,13 @@
 import { Engine, Linker, Module, Store, Trap, formatBacktrace, type Config, type Instance } from '../api/index.js';
 import { LinkError } from '../core/errors.js';
 import type { Export } from '../binary/module.js';
-import { F32, F64, I32, I64, V128 as V128_TYPE, heapOf, isRef } from '../core/types.js';
-import { f32ToBits, f64HighOfLast, f64LowBits } from '../runtime/float-bits.js';
-import { V128 } from '../runtime/simd-value.js';
+import { heapOf, isRef } from '../core/types.js';
+import type { GlobalObject } from '../runtime/global.js';
+import { writeValueConst } from '../runtime/state-encoding.js';
 import { ByteWriter } from '../text/writer.js';
 import { checkOptionNames } from '../core/options.js';
 import { captureState, sameGlobalValue, unsnapshottableChange } from './capture.js';
-import { nonZeroRegions } from './memory-regions.js';
+import { nonZeroRegions } from '../runtime/memory-regions.js';
 import { rewriteModule } from './rewrite.js';
 
 /** The module cannot be pre-initialised; the message says why. */
@@ -88,7 +88,7 @@ export function preinitialize(bytes: Uint8Array, options: PreinitializeOptions =
 
   const globalInits = m.globalDefs.map((g, i) => {
     if (sameGlobalValue(before.globals[i]!, after.globals[i]!)) return null;
-    return constantOf(g.type.type, raw.globals[m.numImportedGlobals + i]!.cell, m.numImportedGlobals + i);
+    return constantOf(g.type.type, raw.globals[m.numImportedGlobals + i]!, m.numImportedGlobals + i);
   });
   const memories = raw.memories.slice(m.numImportedMemories);
   const output = rewriteModule(bytes, m, {
@@ -142,34 +142,13 @@ function newExports(exports: readonly Export[], initName: string, options: Prein
 }
 
 /** A constant expression (without `end`) for a global's value now. */
-function constantOf(type: number, cell: Int32Array | Float64Array | { 0: unknown }, index: number): Uint8Array {
+function constantOf(type: number, global: GlobalObject, index: number): Uint8Array {
   const w = new ByteWriter();
-  if (type === I32) {
-    w.byte(0x41);
-    w.s32((cell as Int32Array)[0]!);
-  } else if (type === I64) {
-    const c = cell as Int32Array;
-    w.byte(0x42);
-    w.s64((BigInt(c[1]!) << 32n) | BigInt(c[0]! >>> 0));
-  } else if (type === F32) {
-    w.byte(0x43);
-    w.u32le(f32ToBits((cell as ArrayLike<number>)[0]!));
-  } else if (type === F64) {
-    w.byte(0x44);
-    // The cell may hold a NaNBox (core/nan-boxing.ts): its bits, not a double's, are the value.
-    const lo = f64LowBits((cell as ArrayLike<number>)[0]!);
-    w.u32le(lo >>> 0);
-    w.u32le(f64HighOfLast() >>> 0);
-  } else if (type === V128_TYPE) {
-    const v = (cell as { 0: unknown })[0] as V128;
-    w.byte(0xfd);
-    w.u32(12);
-    for (const word of [v.w0, v.w1, v.w2, v.w3]) w.u32le(word);
-  } else if (isRef(type) && (cell as { 0: unknown })[0] === null) {
+  if (writeValueConst(w, type, global)) return w.toBytes();
+  if (isRef(type) && global.cell[0] === null) {
     w.byte(0xd0);
     w.s32(heapOf(type));
-  } else {
-    throw new PreinitializeError(`initialisation stored a reference in global ${index}; references cannot be snapshotted (only null)`);
+    return w.toBytes();
   }
-  return w.toBytes();
+  throw new PreinitializeError(`initialisation stored a reference in global ${index}; references cannot be snapshotted (only null)`);
 }

@@ -7,7 +7,8 @@
 import type { Export, ModuleInfo } from '../binary/module.js';
 import type { MemoryType } from '../core/types.js';
 import { ByteWriter } from '../text/writer.js';
-import type { Region } from './memory-regions.js';
+import type { Region } from '../runtime/memory-regions.js';
+import { writeActiveData, writeMemoryType } from '../runtime/state-encoding.js';
 import { utf8Bytes } from '../core/utf8.js';
 
 export interface SnapshotPlan {
@@ -92,16 +93,8 @@ function memorySection(m: ModuleInfo, plan: SnapshotPlan): Uint8Array {
   const w = new ByteWriter();
   const defined = m.memories.slice(m.numImportedMemories);
   w.u32(defined.length);
-  defined.forEach((t, i) => memoryType(w, t, plan.memoryPages[i]!));
+  defined.forEach((t, i) => writeMemoryType(w, t, plan.memoryPages[i]!));
   return w.toBytes();
-}
-
-function memoryType(w: ByteWriter, t: MemoryType, pages: number): void {
-  const max = t.limits.max;
-  w.byte((max !== null ? 0x01 : 0) | (t.shared ? 0x02 : 0) | (t.address64 ? 0x04 : 0) | (t.pageSizeLog2 !== 16 ? 0x08 : 0));
-  w.u64(BigInt(pages));
-  if (max !== null) w.u64(BigInt(max));
-  if (t.pageSizeLog2 !== 16) w.u32(t.pageSizeLog2);
 }
 
 /** Each global keeps its type's bytes; its initialiser is the snapshot's or the original's. */
@@ -154,22 +147,7 @@ function dataSection(bytes: Uint8Array, at: number, end: number, m: ModuleInfo, 
   plan.regions.forEach((regions, i) => {
     const memory = m.numImportedMemories + i;
     const address64 = defined[i]!.address64;
-    for (const r of regions) {
-      if (memory === 0 && !address64) w.byte(0x00);
-      else {
-        w.byte(0x02);
-        w.u32(memory);
-      }
-      if (address64) {
-        w.byte(0x42);
-        w.s64(BigInt(r.offset));
-      } else {
-        w.byte(0x41);
-        w.s32(r.offset | 0);
-      }
-      w.byte(END);
-      w.vec(r.bytes);
-    }
+    for (const r of regions) writeActiveData(w, memory, address64, r.offset, r.bytes);
   });
   return w.toBytes();
 }

@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { Engine, Module } from '../../src/index.js';
 import { join } from 'node:path';
 import { projectRoot } from '../helpers/paths.js';
 import { program, runCli, runCliInProcess, tempDir } from './helpers.js';
@@ -162,6 +163,34 @@ test('--fuel and --timeout stop a program that runs too long, as wasmtime run do
     assert.equal(enoughFuel.stdout, '100\n');
     assert.equal(badDuration.status, 2);
     assert.match(badDuration.stderr, /--timeout needs a duration/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('-D coredump=PATH writes a coredump when the program traps, as wasmtime run -D does', async () => {
+  const dir = tempDir();
+  try {
+    const dump = join(dir, 'trap.coredump');
+    const unused = join(dir, 'unused.coredump');
+    const [trapped, exited, bad] = await Promise.all([
+      runCli(['-D', `coredump=${dump}`, program('exit'), 'trap']),
+      runCli([`-Dcoredump=${unused}`, program('exit'), 'exit', '3']),
+      runCli(['-D', 'coredumps', program('exit'), 'trap']),
+    ]);
+    assert.equal(trapped.status, 134, trapped.stderr);
+    assert.match(trapped.stderr, new RegExp(`core dumped at ${dump.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    const bytes = new Uint8Array(readFileSync(dump));
+    const engine = new Engine();
+    const module = new Module(engine, bytes);
+    // The C program's memory and its frames: _start's callees down to the trap.
+    assert.equal(module.customSections('core').length, 1);
+    assert.equal(new TextDecoder().decode(module.customSections('core')[0]!.subarray(2)), program('exit'));
+    assert.ok(module.customSections('corestack')[0]!.length > 10);
+    assert.equal(exited.status, 3);
+    assert.equal(existsSync(unused), false, 'no coredump without a trap');
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /the only debug option is coredump=PATH/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

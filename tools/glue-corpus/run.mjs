@@ -76,9 +76,15 @@ function child(name, runtime, mode, timeout) {
   const flags = runtime === 'tswasm' ? MODES[mode].node : [];
   const r = spawnSync(process.execPath, [...flags, fileURLToPath(import.meta.url), '--one', name, runtime, mode], { encoding: 'utf8', timeout, maxBuffer: 64 << 20 });
   const line = r.stdout.split('\n').find((l) => l.startsWith('digest '));
-  if (line === undefined) return { ms: '-', error: r.error?.message ?? (r.stderr.trim().split('\n').pop() || `exit ${r.status}`) };
+  if (line === undefined) return { ms: '-', error: r.error?.message ?? failureLine(r.stderr) ?? `exit ${r.status}` };
   const [, digest, ms] = line.split(' ');
   return { digest, ms };
+}
+
+/** What a failed run's stderr says: the thrown error's line, not Node's closing version line. */
+function failureLine(stderr) {
+  const lines = stderr.trim().split('\n').filter((l) => l.trim() !== '' && !/^Node\.js v\d/.test(l) && !/^\s+at /.test(l));
+  return lines.findLast((l) => /error|Error|killed|signal/.test(l)) ?? lines.pop();
 }
 
 async function runOne(name, runtime, mode) {
