@@ -1,5 +1,5 @@
 // Bundles the built library (dist/src, from tsc) into one ES module per package entry point, with
-// the code they share in common chunks: dist/bundle/{index,wasi,node,jsapi,wizer,cli}.js. Importing
+// the code they share in common chunks: dist/bundle/{index,wasi,node,register,jsapi,wizer,cli}.js. Importing
 // tswasm/jsapi takes Node 146-166 ms from the 250 files of dist/src and 55-60 ms from its bundle
 // (RATIONALE.md, "The package ships bundles"). Part of `npm run build`.
 

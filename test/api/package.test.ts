@@ -19,7 +19,7 @@ const ENTRY_POINTS: Record<string, string> = Object.fromEntries(Object.entries(e
   .map(([path, target]) => [join('tswasm', path), relative('./dist/src', target.types).replace(/\.d\.ts$/, '.js')]));
 
 test('every entry point resolves to its bundle and exports what its module in dist/src exports', needsBuild, async () => {
-  assert.deepEqual(Object.keys(ENTRY_POINTS).sort(), ['tswasm', 'tswasm/jsapi', 'tswasm/node', 'tswasm/wasi', 'tswasm/wizer']);
+  assert.deepEqual(Object.keys(ENTRY_POINTS).sort(), ['tswasm', 'tswasm/jsapi', 'tswasm/node', 'tswasm/register', 'tswasm/wasi', 'tswasm/wizer']);
   for (const [specifier, file] of Object.entries(ENTRY_POINTS)) {
     const resolved = fileURLToPath(import.meta.resolve(specifier));
     assert.equal(dirname(resolved), bundle, specifier);
@@ -66,7 +66,7 @@ test('the bundles import nothing but each other and, outside the core, Node buil
   // The core (tswasm, tswasm/jsapi, tswasm/wizer) embeds anywhere: no node: imports in its files.
   const core = new Set(['index.js', 'jsapi.js', 'wizer.js']);
   const builtins = new Map<string, Set<string>>();
-  for (const entry of ['index.js', 'wasi.js', 'node.js', 'jsapi.js', 'wizer.js', 'cli.js']) {
+  for (const entry of ['index.js', 'wasi.js', 'node.js', 'register.js', 'jsapi.js', 'wizer.js', 'cli.js']) {
     const used = new Set<string>();
     builtins.set(entry, used);
     const seen = new Set<string>();
