@@ -12,7 +12,7 @@ import { parseWat } from '../src/text/index.js';
 
 const {
   Engine, Store, Module, Instance, Linker, Func, Memory, Table, Global, Val, ExternRef, Tag, funcType, I32, I64, F32, F64,
-  FUNCREF, EXTERNREF, StoreLimitsBuilder, WasmBacktrace, AnyRef, StructRef, ArrayRef, ExnRef, ThrownException, UpdateDeadline,
+  FUNCREF, EXTERNREF, StoreLimitsBuilder, WasmBacktrace, WasmCoreDump, AnyRef, StructRef, ArrayRef, ExnRef, ThrownException, UpdateDeadline,
 } = api;
 
 /** Messages V8 gives for a wrong value reaching code that assumed a shape. */
@@ -41,7 +41,7 @@ export function runApiFuzz(seed: number, count: number): ApiFuzzResult {
   const pick = <T>(xs: readonly T[]): T => rng.pick(xs);
 
   const e1 = new Engine();
-  const e2 = new Engine({ consumeFuel: true });
+  const e2 = new Engine({ consumeFuel: true, coredumpOnTrap: true });
   const s1 = new Store(e1);
   const s2 = new Store(e1);
   const s3 = new Store(e2);
@@ -188,6 +188,18 @@ export function runApiFuzz(seed: number, count: number): ApiFuzzResult {
     () => Val.fromRaw(store(), any(), type()),
     () => WasmBacktrace.capture(store()),
     () => WasmBacktrace.fromError(any()),
+    () => WasmCoreDump.fromError(any()),
+    () => {
+      // A trap's coredump (e2's stores keep them), serialized with any store and any name.
+      const s = pick(stores);
+      let dump: api.WasmCoreDump | null = null;
+      try {
+        pick(ofKind(Func)).call(s, rnd() < 0.5 ? [] : [val(), val()]);
+      } catch (e) {
+        dump = WasmCoreDump.fromError(e);
+      }
+      return dump?.serialize(rnd() < 0.8 ? s : any(), rnd() < 0.8 ? 'fuzz' : any());
+    },
     () => pick(stores).setFuel(any()),
     () => pick(stores).getFuel(),
     () => pick(stores).setEpochDeadline(any()),

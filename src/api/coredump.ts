@@ -70,6 +70,7 @@ export class WasmCoreDump {
    */
   serialize(cx: AsContext<any>, name: string): Uint8Array {
     checkStore(cx, this);
+    if (typeof name !== 'string') throw new TypeError('WasmCoreDump.serialize: the name must be a string');
     const instances = this.instances.map((i) => i.raw);
     const memories = this.memories.map((m) => m.raw);
     const globals = this.globals.map((g) => g.raw);
