@@ -15,8 +15,10 @@ import { ByteWriter } from '../text/writer.js';
 import { topOfHeap } from '../validate/type-registry.js';
 import { Global } from './global.js';
 import { Instance } from './instance.js';
-import { Memory } from './memory.js';
+import { externFromRaw } from './extern.js';
+import type { Memory } from './memory.js';
 import type { Module } from './module.js';
+import type { SharedMemory } from './shared-memory.js';
 import { checkStore, type AsContext, type Store } from './store.js';
 
 const coredumps = new WeakMap<object, WasmCoreDump>();
@@ -32,8 +34,8 @@ export class WasmCoreDump {
   readonly modules: readonly Module[];
   /** Every instance of the store, in creation order. */
   readonly instances: readonly Instance[];
-  /** Every memory of the store: those the host created, then the instances' (each once). */
-  readonly memories: readonly Memory[];
+  /** Every memory of the store: those the host created, then the instances' (each once; a shared one as its SharedMemory). */
+  readonly memories: readonly (Memory | SharedMemory)[];
   /** Every global of the store: those the host created, then the instances' (each once). */
   readonly globals: readonly Global[];
   /** The store it describes. */
@@ -51,7 +53,7 @@ export class WasmCoreDump {
     const rawGlobals = unique([...kept.globals, ...rawInstances.flatMap((i) => i.globals)]);
     this.instances = rawInstances.map((raw) => Instance.fromRaw(store, raw));
     this.modules = unique(rawInstances.map((raw) => raw.module as Module));
-    this.memories = rawMemories.map((raw) => Memory.fromRaw(store, raw));
+    this.memories = rawMemories.map((raw) => externFromRaw(store, raw) as Memory | SharedMemory);
     this.globals = rawGlobals.map((raw) => Global.fromRaw(store, raw));
     this.#frameInstances = frames.map((f) => instanceOfFrame(f, rawInstances, entry));
   }

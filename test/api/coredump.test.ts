@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  Engine, FUNCREF, Func, Global, I32, Instance, Linker, Memory, Module, Store, Trap, Val, WasmCoreDump, funcType,
+  Engine, FUNCREF, Func, Global, I32, Instance, Linker, Memory, Module, SharedMemory, Store, Trap, Val, WasmCoreDump, funcType,
 } from '../../src/index.js';
 import { decodeModule } from '../../src/binary/decoder.js';
 import { ByteReader } from '../../src/binary/reader.js';
@@ -64,7 +64,7 @@ function readCoredump(engine: Engine, bytes: Uint8Array) {
     zero(stack);
     return { instance: stack.u32(), func: stack.u32(), offset: stack.u32(), locals: stack.u32(), stack: stack.u32() };
   });
-  const info = decodeModule(bytes);
+  const info = decodeModule(bytes, engine.config.features);
   return { executable, modules, instances, thread, frames, info };
 }
 
@@ -86,7 +86,7 @@ test('a trap carries a coredump of its store: frames, the instance, its memory a
   assert.deepEqual(dump.modules, [module]);
   assert.deepEqual(dump.instances, [instance]);
   assert.equal(dump.memories.length, 1);
-  assert.equal(dump.memories[0]!.read(store, 0x1234, 1)[0], 42);
+  assert.equal((dump.memories[0] as Memory).read(store, 0x1234, 1)[0], 42);
   assert.deepEqual(dump.globals.map((g) => g.get(store)), [Val.i32(36)]);
   const text = dump.toString();
   assert.match(text, new RegExp(`^wasm coredump generated while executing store ${store.id}:\nmodules:\n  trapper\ninstances:\n  Instance\\(store=${store.id}, index=0\\)`));
@@ -115,7 +115,7 @@ test('a trap carries a coredump of its store: frames, the instance, its memory a
 test('serialize reads memories and globals as they are when it is called', () => {
   const { engine, store, instance } = trapper();
   const dump = WasmCoreDump.fromError(trapOf(() => instance.getFunc(store, 'run')!.call(store, [])))!;
-  dump.memories[0]!.write(store, 0x10, new Uint8Array([7, 8]));
+  (dump.memories[0] as Memory).write(store, 0x10, new Uint8Array([7, 8]));
   const d = readCoredump(engine, dump.serialize(store, 'x'));
   assert.deepEqual(d.info.datas.map((s) => [...s.data]), [[7, 8], [42]]);
 });
@@ -217,6 +217,19 @@ test('memory64 and several memories: each keeps its address type and its own seg
   const d = readCoredump(engine, dump.serialize(store, 'mem64'));
   assert.deepEqual(d.info.memories.map((m) => [m.address64, m.limits.min]), [[true, 1], [false, 2]]);
   assert.deepEqual(d.info.datas.map((s) => [s.memory, [...s.data]]), [[0, [1, 2, 3, 4, 5, 6, 7, 8]], [1, [9]]]);
+});
+
+test('a shared memory is listed as its SharedMemory and written with its shared flag', () => {
+  const engine = new Engine({ coredumpOnTrap: true, features: { threads: true } });
+  const store = new Store(engine);
+  const module = new Module(engine, `(module (memory 1 2 shared)
+    (func (export "go") (i32.atomic.store (i32.const 64) (i32.const 0x0a0b0c0d)) unreachable))`);
+  const instance = new Instance(store, module);
+  const dump = WasmCoreDump.fromError(trapOf(() => instance.getFunc(store, 'go')!.call(store, [])))!;
+  assert.ok(dump.memories[0] instanceof SharedMemory);
+  const d = readCoredump(engine, dump.serialize(store, 'shared'));
+  assert.deepEqual(d.info.memories.map((m) => [m.shared, m.limits.min, m.limits.max]), [[true, 1, 2]]);
+  assert.deepEqual([...d.info.datas[0]!.data], [0x0d, 0x0c, 0x0b, 0x0a]);
 });
 
 test('a coredump serializes only with its own store', () => {
