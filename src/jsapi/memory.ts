@@ -11,6 +11,7 @@ import {
 } from './webidl.js';
 
 const ADDRESS_TYPES: readonly AddressType[] = ['i32', 'i64'];
+const ARRAY_BUFFER_RESIZE = (ArrayBuffer.prototype as { resize?: (size: number) => void }).resize;
 /** Largest valid memory limit in 64 KiB pages: 2^16 for i32 addresses, 2^48 for i64. */
 const PAGE_LIMIT: Readonly<Record<AddressType, bigint>> = { i32: 2n ** 16n, i64: 2n ** 48n };
 
@@ -71,10 +72,56 @@ export function defineMemory(realm: Realm) {
       return buffer;
     }
 
-    /** Memories are always backed by fixed-length buffers here, so this is `buffer`. */
+    /**
+     * The memory's buffer as a fixed-length ArrayBuffer: `buffer` itself unless toResizableBuffer
+     * made it resizable, else a fixed-length one replaces (and detaches) the resizable buffer. A
+     * shared memory's is its growable SharedArrayBuffer either way (docs/js-api.md).
+     */
     toFixedLengthBuffer(): ArrayBuffer {
-      if (realm.memory.unwrap(this) === undefined) notReceiver('WebAssembly.Memory.toFixedLengthBuffer', 'Memory');
+      const raw = realm.memory.unwrap(this) ?? notReceiver('WebAssembly.Memory.toFixedLengthBuffer', 'Memory');
+      if (!raw.resizable) return this.buffer;
+      this.#replaced(raw.moveToFixedLength());
       return this.buffer;
+    }
+
+    /**
+     * The memory's buffer as a resizable ArrayBuffer whose maximum is the memory's (a TypeError
+     * for a memory without one): it stays the same object as the memory grows, and its `resize`
+     * grows the memory by whole pages (the JS API's HostResizeArrayBuffer). The fixed-length buffer
+     * it replaces is detached. V8 11 (Node 20) runs DataView accesses on resizable buffers far
+     * slower, so generated code reading such a memory is slower too.
+     */
+    toResizableBuffer(): ArrayBuffer {
+      const raw = realm.memory.unwrap(this) ?? notReceiver('WebAssembly.Memory.toResizableBuffer', 'Memory');
+      if (raw.type.limits.max === null) throw new TypeError('WebAssembly.Memory.toResizableBuffer: the memory has no maximum');
+      if (raw instanceof SharedMemoryObject || raw.resizable) return this.buffer;
+      if (ARRAY_BUFFER_RESIZE === undefined) throw new TypeError('WebAssembly.Memory.toResizableBuffer: this JavaScript engine has no resizable ArrayBuffers');
+      this.#replaced(raw.moveToResizable());
+      const buffer = this.buffer;
+      // HostResizeArrayBuffer: resizing the buffer grows the memory, by whole pages only.
+      Object.defineProperty(buffer, 'resize', {
+        configurable: true, writable: true,
+        value: function resize(this: ArrayBuffer, newLength: unknown): undefined {
+          if (this !== buffer) return Reflect.apply(ARRAY_BUFFER_RESIZE!, this, [newLength]);
+          const delta = Number(newLength) - buffer.byteLength;
+          if (!Number.isInteger(delta) || delta < 0 || delta % raw.pageSize !== 0) {
+            throw new RangeError('ArrayBuffer.prototype.resize: a WebAssembly memory\'s buffer grows by whole pages only');
+          }
+          if (raw.grow(delta / raw.pageSize) < 0) throw new RangeError('ArrayBuffer.prototype.resize: the WebAssembly memory cannot grow to that length');
+          return undefined;
+        },
+      });
+      return buffer;
+    }
+
+    /** The buffer the memory left for another: detached, as the spec's steps detach it. */
+    #replaced(old: ArrayBuffer): void {
+      this.#exposed = null;
+      try {
+        detachBuffer(old);
+      } catch {
+        // Already detached by JS (a transfer), or the engine cannot detach.
+      }
     }
 
     #detachIfExposed(old: ArrayBuffer): void {
@@ -91,7 +138,8 @@ export function defineMemory(realm: Realm) {
     #refreshInPlace(): void {
       const raw = this.#raw;
       const old = raw.bytes.buffer as ArrayBuffer;
-      if (!realm.detachOnGrow || old !== this.#exposed || transferBuffer === null) return;
+      // A resizable buffer is refreshed by keeping it (the spec's steps for one that is not fixed-length).
+      if (!realm.detachOnGrow || raw.resizable || old !== this.#exposed || transferBuffer === null) return;
       const fresh = transferBuffer(old);
       raw.bytes = new Uint8Array(fresh);
       raw.view = new DataView(fresh);

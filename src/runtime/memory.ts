@@ -32,6 +32,11 @@ export class MemoryObject {
   onGrow: ((oldBuffer: ArrayBuffer) => void) | null = null;
   /** Whether JS holds the current buffer (exposeBuffer); it is then exactly the memory's size. */
   private exposed = false;
+  /**
+   * Whether the memory lives in a resizable ArrayBuffer (the JS API's toResizableBuffer): growth
+   * then resizes that buffer in place and its length-tracking views follow, nothing is replaced.
+   */
+  resizable = false;
 
   /** `shared`/`pages`: a shared memory's buffer and size (runtime/shared-memory.ts); else a new ArrayBuffer. */
   constructor(readonly type: MemoryType, shared?: SharedArrayBuffer, pages = type.limits.min) {
@@ -100,6 +105,15 @@ export class MemoryObject {
     const size = pages * this.pageSize;
     if (pages > this.maxPages || size > MAX_BYTES) return growFailed(limiter, 'memory maximum size exceeded');
     const oldBuffer = this.bytes.buffer as ArrayBuffer;
+    if (this.resizable) {
+      try {
+        resize(oldBuffer, size);
+      } catch {
+        return growFailed(limiter, `cannot allocate ${size} bytes of memory`);
+      }
+      this.pages = pages;
+      return old;
+    }
     if (size <= oldBuffer.byteLength) {
       this.setViews(oldBuffer, size);
     } else {
@@ -121,12 +135,50 @@ export class MemoryObject {
    * room to grow is first replaced by an exact copy. Generated code re-reads the views after every
    * call, so this may run inside a host call.
    */
+  /**
+   * Moves the memory into a resizable ArrayBuffer of its size that can grow to its maximum (at most
+   * what an ArrayBuffer can back here), with length-tracking views; returns the buffer it left,
+   * for the caller to detach. The memory must have a maximum.
+   */
+  moveToResizable(): ArrayBuffer {
+    const old = this.bytes.buffer as ArrayBuffer;
+    const size = this.bytes.length;
+    const buffer = new ResizableArrayBuffer(size, { maxByteLength: Math.min(this.maxPages * this.pageSize, MAX_BYTES) });
+    new Uint8Array(buffer).set(this.bytes);
+    this.view = new DataView(buffer);
+    this.bytes = new Uint8Array(buffer);
+    if (this.store !== null) this.store.viewsReplaced++;
+    this.resizable = true;
+    this.exposed = true;
+    return old;
+  }
+
+  /** Moves a resizable memory back into a fixed-length ArrayBuffer of its size; returns the resizable one. */
+  moveToFixedLength(): ArrayBuffer {
+    const old = this.bytes.buffer as ArrayBuffer;
+    const size = this.bytes.length;
+    this.moveTo(new ArrayBuffer(size), size);
+    this.resizable = false;
+    this.exposed = true;
+    return old;
+  }
+
   exposeBuffer(): ArrayBuffer {
     const size = this.bytes.length;
     if (this.bytes.buffer.byteLength !== size) this.moveTo(new ArrayBuffer(size), size);
     this.exposed = true;
     return this.bytes.buffer as ArrayBuffer;
   }
+}
+
+/** ArrayBuffer's constructor with ES2024's options (resizable buffers), which this TypeScript lib lacks. */
+const ResizableArrayBuffer = ArrayBuffer as unknown as new (size: number, options: { maxByteLength: number }) => ArrayBuffer;
+
+const resizeMethod = (ArrayBuffer.prototype as { resize?: (this: ArrayBuffer, size: number) => void }).resize;
+
+/** ArrayBuffer.prototype.resize itself: the JS API may shadow `resize` on the buffer object. */
+function resize(buffer: ArrayBuffer, size: number): void {
+  resizeMethod!.call(buffer, size);
 }
 
 /** A zeroed buffer of `size` bytes, or null when the JS engine cannot allocate it. */

@@ -120,7 +120,7 @@ test("methods and accessors called on another object throw WebIDL's TypeError, a
       }
     }, `${cls}.${key} (${kind})`);
   }
-  for (const [cls, key, kind] of [...members, ['Memory', 'toFixedLengthBuffer', 'value'], ['Exception', 'stack', 'get']] as const) {
+  for (const [cls, key, kind] of [...members, ['Memory', 'toFixedLengthBuffer', 'value'], ['Memory', 'toResizableBuffer', 'value'], ['Exception', 'stack', 'get']] as const) {
     const member = Object.getOwnPropertyDescriptor(ours[cls].prototype, key)![kind] as (...args: unknown[]) => unknown;
     assert.throws(() => member.call({}, 0, 0), (e: unknown) => e instanceof TypeError && /the receiver is not a WebAssembly\./.test(e.message), `${cls}.${key}`);
   }

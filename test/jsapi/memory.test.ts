@@ -211,6 +211,48 @@ test('glue that notices growth by its view becoming empty (wasm-bindgen\'s) need
   assert.deepEqual(stale, [65536, undefined, 1], 'with detachOnGrow: false the cached view stays stale');
 });
 
+test('toResizableBuffer and toFixedLengthBuffer follow the spec (Node 20 has neither to compare with)', () => {
+  const memory = new ours.Memory({ initial: 1, maximum: 4 });
+  const e = instantiate(ours, GROW, { m: { mem: memory } }) as any;
+  const fixed: ArrayBuffer = memory.buffer;
+  assert.equal(memory.toFixedLengthBuffer(), fixed, 'a fixed-length buffer is returned as it is');
+  e.store(5, 77);
+  const rab: ArrayBuffer & { resizable?: boolean; maxByteLength?: number; resize(n: number): void } = memory.toResizableBuffer();
+  assert.equal(fixed.byteLength, 0, 'the fixed-length buffer it replaces is detached');
+  assert.equal(rab.resizable, true);
+  assert.equal(rab.maxByteLength, 4 * 65536);
+  assert.equal(memory.buffer, rab);
+  assert.equal(memory.toResizableBuffer(), rab, 'a resizable buffer is returned as it is');
+  const bytes = new Uint8Array(rab);
+  assert.equal(bytes[5], 77, 'the same bytes');
+  // Growth from wasm keeps the buffer and its length-tracking views; so does a grow by 0.
+  assert.equal(e.grow(1), 1);
+  assert.equal(memory.buffer, rab);
+  assert.equal(bytes.length, 2 * 65536);
+  e.store(65536 + 3, 5);
+  assert.equal(bytes[65539], 5);
+  assert.equal(memory.grow(0), 2);
+  assert.equal(memory.buffer, rab);
+  // HostResizeArrayBuffer: resizing the buffer grows the memory, by whole pages only.
+  rab.resize(3 * 65536);
+  assert.equal(e.size(), 3);
+  assert.equal(memory.buffer, rab);
+  for (const bad of [3 * 65536 + 1, 2 * 65536, 5 * 65536]) assert.throws(() => rab.resize(bad), RangeError, `resize(${bad})`);
+  assert.equal(e.size(), 3);
+  // Back to a fixed-length buffer: the resizable one is detached, the memory keeps its bytes, and
+  // growth detaches the fixed-length buffer as before.
+  const fixedAgain = memory.toFixedLengthBuffer();
+  assert.equal(rab.byteLength, 0);
+  assert.equal((fixedAgain as { resizable?: boolean }).resizable, false);
+  assert.equal(fixedAgain.byteLength, 3 * 65536);
+  assert.equal(e.load(65539), 5);
+  assert.equal(memory.grow(1), 3);
+  assert.equal(fixedAgain.byteLength, 0);
+  assert.equal(memory.buffer.byteLength, 4 * 65536);
+  assert.throws(() => new ours.Memory({ initial: 1 }).toResizableBuffer(), TypeError, 'a memory without a maximum has no resizable buffer');
+  assert.throws(() => ours.Memory.prototype.toResizableBuffer.call({}), TypeError);
+});
+
 test('createWebAssembly checks its options (a misspelt detachOnGrow would silently keep the default)', () => {
   const refused: [unknown, RegExp][] = [
     [null, /options must be an object/],
