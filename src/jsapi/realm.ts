@@ -48,6 +48,8 @@ export interface JsApiOptions {
 export function jsApiEngineConfig(options: JsApiOptions): Config {
   const engine = options.engine ?? {};
   if (engine.asyncSupport !== undefined) throw new TypeError('createWebAssembly: engine.asyncSupport is not an option here; JSPI (jspi: true) is the namespace\'s way to suspend');
+  // Its store would keep every instance for coredumps that no RuntimeError of the namespace carries.
+  if (engine.coredumpOnTrap !== undefined) throw new TypeError('createWebAssembly: engine.coredumpOnTrap is not an option here; coredumps are the Wasmtime-shaped API\'s (WasmCoreDump)');
   return { ...engine, features: { threads: true, ...engine.features }, ...(options.jspi === true ? { asyncSupport: true } : {}) };
 }
 

@@ -259,6 +259,7 @@ test('createWebAssembly checks its options (a misspelt detachOnGrow would silent
     [{ detach: false }, /unknown option "detach"/],
     [{ detachOnGrow: 'no' }, /detachOnGrow must be a boolean/],
     [{ engine: { compilation: 'fast' } }, /Config\.compilation must be 'lazy' or 'eager'/],
+    [{ engine: { coredumpOnTrap: true } }, /coredumpOnTrap is not an option here/],
   ];
   for (const [options, message] of refused) {
     assert.throws(() => createWebAssembly(options as never), (e: unknown) => e instanceof TypeError && message.test(e.message), JSON.stringify(options));
