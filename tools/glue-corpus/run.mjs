@@ -15,7 +15,9 @@ import { dirname, join, resolve } from 'node:path';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // TSWASM_DIST: another build output (to compare two builds on the same packages).
-const dist = process.env.TSWASM_DIST ? resolve(process.env.TSWASM_DIST) : join(here, '..', '..', 'dist');
+/** The project's checkout (cases read test programs and examples from it). */
+const root = join(here, '..', '..');
+const dist = process.env.TSWASM_DIST ? resolve(process.env.TSWASM_DIST) : join(root, 'dist');
 process.chdir(here);
 
 /**
@@ -97,7 +99,7 @@ async function runOne(name, runtime, mode) {
     throw new Error(`runtime must be native or tswasm, not ${runtime}`);
   }
   const start = performance.now();
-  const text = await (await import(`./cases/${name}.mjs`)).default({ dist });
+  const text = await (await import(`./cases/${name}.mjs`)).default({ dist, root });
   const ms = (performance.now() - start).toFixed(0);
   console.log(`digest ${createHash('sha256').update(text).digest('hex').slice(0, 16)} ${ms}`);
   if (process.env.SHOW) console.log(text.slice(0, Number(process.env.SHOW)));

@@ -2,11 +2,11 @@
 // programs; the optimised bytes and text.
 import fs from 'node:fs';
 import { createHash } from 'node:crypto';
-export default async function ({ dist }) {
+export default async function ({ root }) {
   const binaryen = (await import('binaryen')).default;
   const out = [];
   // The project's C test programs (wasi-libc, clang -O2), optimised again by binaryen.js.
-  for (const f of ['files', 'clocks', 'stdin', 'sandbox'].map((n) => `${dist}/../test/wasi/programs/${n}.wasm`)) {
+  for (const f of ['files', 'clocks', 'stdin', 'sandbox'].map((n) => `${root}/test/wasi/programs/${n}.wasm`)) {
     const mod = binaryen.readBinary(new Uint8Array(fs.readFileSync(f)));
     mod.setFeatures(binaryen.Features.All);
     out.push(f.split('/').pop() + ' valid ' + mod.validate());

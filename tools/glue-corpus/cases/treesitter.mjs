@@ -3,14 +3,14 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
-export default async function ({ dist }) {
+export default async function ({ dist, root }) {
   const Parser = require('web-tree-sitter');
   await Parser.init();
   const Language = Parser.Language;
   const out = [];
   const samples = {
     javascript: fs.readFileSync(`${dist}/src/compile/function-compiler.js`, 'utf8'),
-    c: fs.readFileSync(`${dist}/../test/wasi/programs/files.c`, 'utf8'),
+    c: fs.readFileSync(`${root}/test/wasi/programs/files.c`, 'utf8'),
     python: 'def f(x):\n    return [i * 2 for i in range(x) if i % 3]\nclass A(B):\n    @dec\n    def g(self, *a, **k): yield from f(3)\n',
     rust: 'fn main() { let v: Vec<u32> = (0..10).map(|x| x * 2).collect(); println!("{:?}", v); }',
     go: 'package main\nimport "fmt"\nfunc main() { ch := make(chan int); go func() { ch <- 1 }(); fmt.Println(<-ch) }\n',

@@ -4,12 +4,12 @@ import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 const require = createRequire(import.meta.url);
-export default async function ({ dist }) {
+export default async function ({ root }) {
   const wabt = await require('wabt')();
   const out = [];
   // The spec suite's scripts (WASM_TESTSUITE, as for npm test); without it, the project's own .wat files.
-  const suite = process.env.WASM_TESTSUITE ?? `${dist}/../../shared/testsuite`;
-  const dir = fs.existsSync(suite) ? suite : `${dist}/../examples`;
+  const suite = process.env.WASM_TESTSUITE ?? `${root}/../shared/testsuite`;
+  const dir = fs.existsSync(suite) ? suite : `${root}/examples`;
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.wast') || f.endsWith('.wat')).sort().slice(0, 400);
   // Modules from spec scripts: take each top-level (module ...) that is not binary/quote.
   for (const f of files) {
