@@ -46,6 +46,9 @@ const SECTION_ORDER: Readonly<Record<number, number>> = {
 const EXTERN_KINDS: readonly ExternKind[] = ['func', 'table', 'memory', 'global', 'tag'];
 
 /** Decodes a module. Throws CompileError (with `malformed` set) for anything not in the binary format. */
+/** The version and layer fields of a component's preamble, read as one little-endian u32. */
+const COMPONENT_VERSION = 0x0001000d;
+
 export function decodeModule(bytes: Uint8Array, features: WasmFeatures = WASM3_FEATURES): ModuleInfo {
   return new ModuleDecoder(bytes, features).decode();
 }
@@ -84,7 +87,10 @@ class ModuleDecoder {
   decode(): ModuleInfo {
     const r = this.r;
     if (r.u32le() !== 0x6d736100) r.fail('magic header not detected', 0);
-    if (r.u32le() !== 1) r.fail('unknown binary version', 4);
+    const version = r.u32le();
+    // A component (the component model's binary: version 0x0d, layer 1) is the likeliest other wasm file.
+    if (version === COMPONENT_VERSION) r.fail('unknown binary version: this is a WebAssembly component, not a core module; tswasm runs core modules (jco transpile turns a component into core modules and JS)', 4);
+    if (version !== 1) r.fail('unknown binary version', 4);
     let lastOrder = 0;
     let lastId = 0;
     while (!r.atEnd()) {

@@ -1,5 +1,6 @@
 // The binary checks that happen while walking function bodies: a missing END, illegal opcodes,
-// bad memarg flags and immediates, and bytes left after the final END are malformed-module errors.
+// bad memarg flags and immediates, and bytes left after the final END are malformed-module errors;
+// and the preamble's version, where a component is named as one.
 
 import { test } from 'node:test';
 import { body, codeSec, func, funcSec, moduleBytes, op, rawBody, typeSec, memSec, u32 } from '../validate/builder.js';
@@ -33,4 +34,11 @@ test('immediates: memarg flags, truncated LEBs, reserved bytes', () => {
   rejects(one(body([], [0x3f, 0x00, op.drop])), 'unknown memory', {});
   // Alignment larger than natural is a validation error, not malformed.
   rejects(one(body([], [op.i32Const, 0, 0x28, 3, 0, op.drop]), mem), 'alignment must not be larger than natural');
+});
+
+test('a component is refused with the spec\'s message and what it is', () => {
+  // The component model's preamble: the magic, then version 0x0d and layer 1.
+  const component = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00]);
+  rejects(component, 'unknown binary version: this is a WebAssembly component, not a core module', { malformed: true });
+  rejects(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x02, 0x00, 0x00, 0x00]), 'unknown binary version', { malformed: true });
 });
