@@ -23,6 +23,8 @@ const expected: Record<string, RegExp[]> = {
   'backtrace.mjs': [/^trap: IntegerDivisionByZero$/m, /^ {2}divide at module offset 0x[0-9a-f]+ \(function offset \d+\), \.\/trap\.c:2:12$/m,
     /^ {2}run at module offset 0x[0-9a-f]+ \(function offset \d+\), \.\/trap\.c:12:10$/m, /^ {3}1: 0x[0-9a-f]+ - middle \(function 1\)\n {20}at \.\/trap\.c:7:10$/m,
     /^optimised:\n {2}divide at \.\/trap\.c:2:12\n {2}middle at \.\/trap\.c:7:10\n {2}run at \.\/trap\.c:12:10\n {3}0: 0x[0-9a-f]+ - run \(function 0\)\n {16}- divide\n/m],
+  'coredump.mjs': [/^wasm coredump generated while executing store \d+:\nmodules:\n {2}trapper\n/m, /^ {3}0: 0x4b - trapper!c \(function 3\)$/m,
+    /^coredump: 142 bytes written to .*tswasm-example-trapper\.coredump \(corestack present\)$/m],
   'serialize-cache.mjs': [/fib\(90\) = 2880067194370816120$/m, /^altered cache entry refused: serialized module signature does not verify/m],
 };
 
