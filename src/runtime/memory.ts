@@ -1,5 +1,6 @@
 // A linear memory: an ArrayBuffer behind a DataView and a Uint8Array of exactly the memory's size,
-// which bound every access. Growth past the buffer allocates a new one and copies; no buffer is
+// which bound every access. Growth past the buffer allocates a new one and copies (or, once the JS
+// API's toResizableBuffer moved the memory into a resizable buffer, resizes that one); no buffer is
 // ever detached here. A new buffer reserves room to grow, so that repeated growth does not copy
 // the whole memory each time; bytes past the size are never written (every view ends at it), so
 // they are still zero when the memory grows into them. The JS API's memory.buffer must be exactly
@@ -131,11 +132,6 @@ export class MemoryObject {
   }
 
   /**
-   * The buffer, for JS to hold (the JS API's memory.buffer): exactly the memory's size, so one with
-   * room to grow is first replaced by an exact copy. Generated code re-reads the views after every
-   * call, so this may run inside a host call.
-   */
-  /**
    * Moves the memory into a resizable ArrayBuffer of its size that can grow to its maximum (at most
    * what an ArrayBuffer can back here), with length-tracking views; returns the buffer it left,
    * for the caller to detach. The memory must have a maximum.
@@ -163,6 +159,11 @@ export class MemoryObject {
     return old;
   }
 
+  /**
+   * The buffer, for JS to hold (the JS API's memory.buffer): exactly the memory's size, so one with
+   * room to grow is first replaced by an exact copy. Generated code re-reads the views after every
+   * call, so this may run inside a host call.
+   */
   exposeBuffer(): ArrayBuffer {
     const size = this.bytes.length;
     if (this.bytes.buffer.byteLength !== size) this.moveTo(new ArrayBuffer(size), size);
