@@ -2,13 +2,25 @@
 // place of Node's, unchanged — its glue, and that of every module it loads, sees tswasm — and so do
 // the Workers it starts, which inherit Node's --import. For Wasm 3.0 programs (GC, memory64,
 // exceptions, ...) on a Node that cannot run them, or to run a program with tswasm's checks.
+// TSWASM_REGISTER_OPTIONS, when set, is the namespace's options as JSON (createWebAssembly's:
+// '{"detachOnGrow":false}' for glue that re-reads memory.buffer, such as emscripten's and Go's).
 
-import { createWebAssembly, type WebAssemblyNamespace } from '../jsapi/index.js';
+import { createWebAssembly, type JsApiOptions, type WebAssemblyNamespace } from '../jsapi/index.js';
 import { tuneV8 } from './tuning.js';
 
 tuneV8();
 
-/** The namespace installed as `globalThis.WebAssembly` (the spec's mode: memories detach on growth). */
-export const WebAssembly: WebAssemblyNamespace = createWebAssembly();
+/** The namespace installed as `globalThis.WebAssembly`: the defaults (the spec's mode), or TSWASM_REGISTER_OPTIONS's. */
+export const WebAssembly: WebAssemblyNamespace = createWebAssembly(optionsFromEnvironment());
 
 Object.defineProperty(globalThis, 'WebAssembly', { value: WebAssembly, writable: true, configurable: true, enumerable: false });
+
+function optionsFromEnvironment(): JsApiOptions {
+  const text = process.env.TSWASM_REGISTER_OPTIONS;
+  if (text === undefined || text === '') return {};
+  try {
+    return JSON.parse(text) as JsApiOptions;
+  } catch (e) {
+    throw new TypeError(`TSWASM_REGISTER_OPTIONS must be createWebAssembly's options as JSON: ${(e as Error).message}`);
+  }
+}
