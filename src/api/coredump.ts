@@ -5,10 +5,8 @@
 import { Trap, type FrameInfo } from '../core/errors.js';
 import { heapOf, isRef } from '../core/types.js';
 import { utf8Bytes } from '../core/utf8.js';
-import type { GlobalObject } from '../runtime/global.js';
 import type { InstanceObject } from '../runtime/instance.js';
 import { nonZeroRegions } from '../runtime/memory-regions.js';
-import type { MemoryObject } from '../runtime/memory.js';
 import { writeActiveData, writeMemoryType, writeValueConst } from '../runtime/state-encoding.js';
 import { formatBacktrace, frameCodeUrl } from '../runtime/traps.js';
 import { ByteWriter } from '../text/writer.js';

@@ -5,7 +5,6 @@
 // exports renamed or removed. Every other section is copied as it is.
 
 import type { Export, ModuleInfo } from '../binary/module.js';
-import type { MemoryType } from '../core/types.js';
 import { ByteWriter } from '../text/writer.js';
 import type { Region } from '../runtime/memory-regions.js';
 import { writeActiveData, writeMemoryType } from '../runtime/state-encoding.js';
