@@ -2,12 +2,13 @@
 // the trap's frames and every instance, memory and global of the store — and its serialization to
 // the standard Wasm coredump format (WebAssembly/tool-conventions, Coredump.md).
 
+import { Op } from '../binary/op.js';
 import { Trap, type FrameInfo } from '../core/errors.js';
 import { heapOf, isRef } from '../core/types.js';
 import { utf8Bytes } from '../core/utf8.js';
 import type { InstanceObject } from '../runtime/instance.js';
 import { nonZeroRegions } from '../runtime/memory-regions.js';
-import { writeActiveData, writeMemoryType, writeValueConst } from '../runtime/state-encoding.js';
+import { SECTION, writeActiveData, writeMemoryType, writeSection, writeValueConst } from '../runtime/state-encoding.js';
 import { formatBacktrace, frameCodeUrl } from '../runtime/traps.js';
 import { ByteWriter } from '../text/writer.js';
 import { topOfHeap } from '../validate/type-registry.js';
@@ -53,7 +54,9 @@ export class WasmCoreDump {
     this.modules = unique(rawInstances.map((raw) => raw.module as Module));
     this.memories = rawMemories.map((raw) => externFromRaw(store, raw) as Memory | SharedMemory);
     this.globals = rawGlobals.map((raw) => Global.fromRaw(store, raw));
-    this.#frameInstances = frames.map((f) => instanceOfFrame(f, rawInstances, entry));
+    const urls = rawInstances.map((raw) => raw.module.code().url);
+    const entryIndex = entry === null ? -1 : rawInstances.indexOf(entry);
+    this.#frameInstances = frames.map((f) => instanceOfFrame(f, urls, entryIndex));
   }
 
   /** The coredump a trap carries (with Config.coredumpOnTrap), or null for anything else. */
@@ -111,11 +114,11 @@ export class WasmCoreDump {
         w.u32(0); // operand stack: not recorded
       }
     });
-    section(out, 5, (w) => {
+    section(out, SECTION.memory, (w) => {
       w.u32(memories.length);
       for (const m of memories) writeMemoryType(w, m.type, m.pages);
     });
-    section(out, 6, (w) => {
+    section(out, SECTION.global, (w) => {
       w.u32(globals.length);
       for (const g of globals) {
         const type = g.type.type;
@@ -133,11 +136,11 @@ export class WasmCoreDump {
           w.byte(0x00);
           writeValueConst(w, type, g);
         }
-        w.byte(0x0b);
+        w.byte(Op.End);
       }
     });
     const regions = memories.map((m) => nonZeroRegions(m.bytes));
-    section(out, 11, (w) => {
+    section(out, SECTION.data, (w) => {
       w.u32(regions.reduce((n, r) => n + r.length, 0));
       regions.forEach((rs, i) => {
         for (const r of rs) writeActiveData(w, i, memories[i]!.type.address64, r.offset, r.bytes);
@@ -172,21 +175,15 @@ export function attachCoredump(store: Store<any>, error: unknown, entry: Instanc
 }
 
 /**
- * The instance a frame ran in: one of this store's whose module's code it is. When the store holds
- * several instances of that module, the JS stack cannot tell which: the entry instance when it is
- * one of them (calls within an instance are by far the most common), else the first.
+ * The index of the instance a frame ran in, among instances whose module code has sourceURL
+ * `urls[i]` (-1: none). When several have the frame's code, the JS stack cannot tell which: the
+ * entry instance (index `entry`) when it is one of them (calls within an instance are by far the
+ * most common), else the first.
  */
-function instanceOfFrame(frame: FrameInfo, instances: readonly InstanceObject[], entry: InstanceObject | null): number {
+function instanceOfFrame(frame: FrameInfo, urls: readonly string[], entry: number): number {
   const url = frameCodeUrl(frame);
   if (url === null) return -1;
-  let first = -1;
-  for (let i = 0; i < instances.length; i++) {
-    const raw = instances[i]!;
-    if (raw.module.code().url !== url) continue;
-    if (raw === entry) return i;
-    if (first < 0) first = i;
-  }
-  return first;
+  return entry >= 0 && urls[entry] === url ? entry : urls.indexOf(url);
 }
 
 function unique<T>(items: readonly T[]): T[] {
@@ -199,15 +196,15 @@ function indices<T>(w: ByteWriter, objects: readonly T[], all: readonly T[]): vo
   for (const x of objects) w.u32(all.indexOf(x));
 }
 
+/** A section whose body `write` writes. */
 function section(out: ByteWriter, id: number, write: (w: ByteWriter) => void): void {
   const w = new ByteWriter();
   write(w);
-  out.byte(id);
-  out.vec(w.toBytes());
+  writeSection(out, id, w.toBytes());
 }
 
 function custom(out: ByteWriter, name: string, write: (w: ByteWriter) => void): void {
-  section(out, 0, (w) => {
+  section(out, SECTION.custom, (w) => {
     w.vec(utf8Bytes(name));
     write(w);
   });

@@ -120,18 +120,12 @@ export function defineMemory(realm: Realm) {
       try {
         detachBuffer(old);
       } catch {
-        // Already detached by JS (a transfer), or the engine cannot detach.
+        // Already detached: by JS (a transfer), or by another realm's Memory object of the same memory.
       }
     }
 
     #detachIfExposed(old: ArrayBuffer): void {
-      if (old !== this.#exposed) return;
-      this.#exposed = null;
-      try {
-        detachBuffer(old);
-      } catch {
-        // Another realm's Memory object of the same memory has detached it already.
-      }
+      if (old === this.#exposed) this.#replaced(old);
     }
 
     /** memory.grow(0): the old buffer is detached and a new one (same bytes, no copy) takes its place. */

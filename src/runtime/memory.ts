@@ -33,11 +33,6 @@ export class MemoryObject {
   onGrow: ((oldBuffer: ArrayBuffer) => void) | null = null;
   /** Whether JS holds the current buffer (exposeBuffer); it is then exactly the memory's size. */
   private exposed = false;
-  /**
-   * Whether the memory lives in a resizable ArrayBuffer (the JS API's toResizableBuffer): growth
-   * then resizes that buffer in place and its length-tracking views follow, nothing is replaced.
-   */
-  resizable = false;
 
   /** `shared`/`pages`: a shared memory's buffer and size (runtime/shared-memory.ts); else a new ArrayBuffer. */
   constructor(readonly type: MemoryType, shared?: SharedArrayBuffer, pages = type.limits.min) {
@@ -48,17 +43,25 @@ export class MemoryObject {
     this.setViews(shared ?? new ArrayBuffer(pages * this.pageSize), pages * this.pageSize);
   }
 
-  /** Points the views at the first `size` bytes of `buffer`. */
-  protected setViews(buffer: ArrayBufferLike, size: number): void {
+  /** Points the views at the first `size` bytes of `buffer`, or at all of it, following its length, without a size. */
+  protected setViews(buffer: ArrayBufferLike, size?: number): void {
     this.view = new DataView(buffer, 0, size);
     this.bytes = new Uint8Array(buffer, 0, size);
     if (this.store !== null) this.store.viewsReplaced++;
   }
 
-  /** Moves the contents into `buffer` (at least as large) and the views onto it. */
-  private moveTo(buffer: ArrayBuffer, size: number): void {
+  /** Moves the contents into `buffer` (at least as large) and the views onto it (as setViews). */
+  private moveTo(buffer: ArrayBuffer, size?: number): void {
     new Uint8Array(buffer).set(this.bytes);
     this.setViews(buffer, size);
+  }
+
+  /**
+   * Whether the memory lives in a resizable ArrayBuffer (the JS API's toResizableBuffer): growth
+   * then resizes that buffer in place and its length-tracking views follow, nothing is replaced.
+   */
+  get resizable(): boolean {
+    return (this.bytes.buffer as { resizable?: boolean }).resizable === true;
   }
 
   get byteLength(): number {
@@ -138,13 +141,7 @@ export class MemoryObject {
    */
   moveToResizable(): ArrayBuffer {
     const old = this.bytes.buffer as ArrayBuffer;
-    const size = this.bytes.length;
-    const buffer = new ResizableArrayBuffer(size, { maxByteLength: Math.min(this.maxPages * this.pageSize, MAX_BYTES) });
-    new Uint8Array(buffer).set(this.bytes);
-    this.view = new DataView(buffer);
-    this.bytes = new Uint8Array(buffer);
-    if (this.store !== null) this.store.viewsReplaced++;
-    this.resizable = true;
+    this.moveTo(new ResizableArrayBuffer(this.bytes.length, { maxByteLength: Math.min(this.maxPages * this.pageSize, MAX_BYTES) }));
     this.exposed = true;
     return old;
   }
@@ -154,7 +151,6 @@ export class MemoryObject {
     const old = this.bytes.buffer as ArrayBuffer;
     const size = this.bytes.length;
     this.moveTo(new ArrayBuffer(size), size);
-    this.resizable = false;
     this.exposed = true;
     return old;
   }

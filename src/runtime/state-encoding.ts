@@ -2,13 +2,21 @@
 // segments, and global values as constant expressions. A pre-initialised module (src/wizer) and a
 // coredump (api/coredump.ts) are both made of these.
 
+import { Op } from '../binary/op.js';
 import { F32, F64, I32, I64, V128 as V128_TYPE, type MemoryType, type ValType } from '../core/types.js';
 import { ByteWriter } from '../text/writer.js';
 import { f32ToBits, f64HighOfLast, f64LowBits } from './float-bits.js';
 import type { GlobalObject } from './global.js';
 import { V128 } from './simd-value.js';
 
-const END = 0x0b;
+/** The ids of the sections these modules write. */
+export const SECTION = { custom: 0, memory: 5, global: 6, export: 7, start: 8, code: 10, data: 11, dataCount: 12 } as const;
+
+/** A section: its id, then `body` with its size. */
+export function writeSection(out: ByteWriter, id: number, body: Uint8Array): void {
+  out.byte(id);
+  out.vec(body);
+}
 
 /** A memory type whose minimum is `pages` (the memory's current size), its other fields as declared. */
 export function writeMemoryType(w: ByteWriter, t: MemoryType, pages: number): void {
@@ -33,7 +41,7 @@ export function writeActiveData(w: ByteWriter, memory: number, address64: boolea
     w.byte(0x41);
     w.s32(offset | 0);
   }
-  w.byte(END);
+  w.byte(Op.End);
   w.vec(bytes);
 }
 

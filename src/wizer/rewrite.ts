@@ -5,9 +5,10 @@
 // exports renamed or removed. Every other section is copied as it is.
 
 import type { Export, ModuleInfo } from '../binary/module.js';
+import { Op } from '../binary/op.js';
 import { ByteWriter } from '../text/writer.js';
 import type { Region } from '../runtime/memory-regions.js';
-import { writeActiveData, writeMemoryType } from '../runtime/state-encoding.js';
+import { SECTION, writeActiveData, writeMemoryType, writeSection } from '../runtime/state-encoding.js';
 import { utf8Bytes } from '../core/utf8.js';
 
 export interface SnapshotPlan {
@@ -23,9 +24,6 @@ export interface SnapshotPlan {
   readonly exports: readonly Export[];
 }
 
-const SECTION = { memory: 5, global: 6, export: 7, start: 8, code: 10, data: 11, dataCount: 12 } as const;
-const END = 0x0b;
-
 export function rewriteModule(bytes: Uint8Array, m: ModuleInfo, plan: SnapshotPlan): Uint8Array {
   const out = new ByteWriter(bytes.length + 1024);
   out.bytes(bytes.subarray(0, 8));
@@ -38,22 +36,22 @@ export function rewriteModule(bytes: Uint8Array, m: ModuleInfo, plan: SnapshotPl
     const body = bytes.subarray(at, at + size);
     const next = at + size;
     switch (id) {
-      case SECTION.memory: section(out, id, memorySection(m, plan)); break;
-      case SECTION.global: section(out, id, globalSection(bytes, at, m, plan)); break;
-      case SECTION.export: section(out, id, exportSection(plan.exports)); break;
+      case SECTION.memory: writeSection(out, id, memorySection(m, plan)); break;
+      case SECTION.global: writeSection(out, id, globalSection(bytes, at, m, plan)); break;
+      case SECTION.export: writeSection(out, id, exportSection(plan.exports)); break;
       case SECTION.start: break;
       case SECTION.dataCount: {
         const w = new ByteWriter();
         w.u32(m.datas.length + newSegments);
-        section(out, id, w.toBytes());
+        writeSection(out, id, w.toBytes());
         break;
       }
-      case SECTION.data: section(out, id, dataSection(bytes, at, next, m, plan)); break;
-      default: section(out, id, body);
+      case SECTION.data: writeSection(out, id, dataSection(bytes, at, next, m, plan)); break;
+      default: writeSection(out, id, body);
     }
     // A new data section goes right after the code section (or last, in a module without code).
     if (addData && (id === SECTION.code || (next === bytes.length && !sectionIds(bytes).includes(SECTION.code)))) {
-      section(out, SECTION.data, dataSection(bytes, next, next, m, plan));
+      writeSection(out, SECTION.data, dataSection(bytes, next, next, m, plan));
     }
     pos = next;
   }
@@ -72,10 +70,6 @@ function sectionIds(bytes: Uint8Array): number[] {
   return ids;
 }
 
-function section(out: ByteWriter, id: number, body: Uint8Array): void {
-  out.byte(id);
-  out.vec(body);
-}
 
 function readU32(bytes: Uint8Array, pos: number): [number, number] {
   let result = 0;
@@ -106,7 +100,7 @@ function globalSection(bytes: Uint8Array, at: number, m: ModuleInfo, plan: Snaps
     w.bytes(bytes.subarray(pos, g.init.start));
     const init = plan.globalInits[i] ?? bytes.subarray(g.init.start, g.init.end);
     w.bytes(init);
-    w.byte(END);
+    w.byte(Op.End);
     pos = g.init.end + 1;
   });
   return w.toBytes();
