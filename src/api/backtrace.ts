@@ -2,7 +2,8 @@
 // WasmBacktrace), each with its function index, name and module name.
 
 import { Trap, type FrameInfo } from '../core/errors.js';
-import { formatBacktrace, plainStack, wasmBacktrace } from '../runtime/traps.js';
+import { formatBacktrace, wasmBacktrace } from '../runtime/traps.js';
+import { plainStack } from '../runtime/stack-text.js';
 import { storeOf, type AsContext } from './store.js';
 
 /** The wasm frames of a trap or of the current host call (Wasmtime's WasmBacktrace). */

@@ -354,7 +354,7 @@ function evaluate(info: ModuleInfo, canon: Int32Array, pending: PendingCode, opt
   // (the locator checks that it does, line for line, before it answers).
   let context: ModuleContext | null = null;
   code.locator = new CodeLocator(() => (context ??= moduleContext(info, canon, options)), (_, unit) => (unit ? null : code.source));
-  const { url } = registerCode({ ...names, locator: weakLocator(code) }, code);
+  const { url } = registerCode({ ...names, locator: weakLocator(code), bytes: info.bytes }, code);
   code.url = url;
   code.source = `${pending.source}\n//# sourceURL=${url}`;
   onSource?.(code.source);

@@ -113,7 +113,7 @@ class ModuleCode implements CompiledCode {
     const names = module.names?.functions;
     this.mc = moduleContext(module, canon, options);
     this.suspends = this.mc.suspends;
-    this.url = registerCode({ moduleName: module.names?.module ?? null, funcNames: names ?? new Map(), locator: weakLocator(this) }, this).url;
+    this.url = registerCode({ moduleName: module.names?.module ?? null, funcNames: names ?? new Map(), locator: weakLocator(this), bytes: module.bytes }, this).url;
     this.units = new Array(module.funcTypes.length);
     this.lazy = options.lazy === true;
     this.images = layoutDataImages(module);

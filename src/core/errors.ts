@@ -35,8 +35,22 @@ Object.defineProperty(UnsupportedError.prototype, 'name', { value: 'UnsupportedE
 export class LinkError extends Error {}
 Object.defineProperty(LinkError.prototype, 'name', { value: 'LinkError', writable: true, configurable: true });
 
+/** What the runtime does with each RuntimeError made as such (runtime/stack-text.ts: its stack). */
+let constructed: ((error: RuntimeError) => void) | null = null;
+
 /** Base class of run-time failures (the JS API's WebAssembly.RuntimeError). */
-export class RuntimeError extends Error {}
+export class RuntimeError extends Error {
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    // Glue code makes its own (emscripten's abort() throws `new WebAssembly.RuntimeError(what)` from an import).
+    if (new.target === RuntimeError) constructed?.(this);
+  }
+}
+
+/** Sets what happens to every RuntimeError constructed as such (not a subclass's). */
+export function onRuntimeErrorConstructed(f: (error: RuntimeError) => void): void {
+  constructed = f;
+}
 Object.defineProperty(RuntimeError.prototype, 'name', { value: 'RuntimeError', writable: true, configurable: true });
 
 // The JS API's WebAssembly.CompileError/LinkError/RuntimeError are these classes: give them the

@@ -4,12 +4,13 @@
 import { RuntimeError, Trap, TrapCode } from '../core/errors.js';
 import { catchableByWasm, markUncatchable, WasmException } from '../runtime/exceptions.js';
 import { CALLER, DEPTH, RF, RI, RR, pendingTail } from '../runtime/slots.js';
-import { HostThrow, STACK_OVERFLOW, isStackOverflow, toEmbedderError } from '../runtime/traps.js';
+import { HostThrow, STACK_OVERFLOW, isStackOverflow, presentStackOverflow, toEmbedderError } from '../runtime/traps.js';
 import type { Realm } from './realm.js';
 import { jsExceptionTag } from './tag.js';
 import { GC, externIn, externOut } from './gc-objects.js';
 import { funcOfExported } from './values.js';
 import { isInstance } from '../runtime/host-values.js';
+import { copyStackLazily } from '../runtime/stack-text.js';
 
 /**
  * Scratch for i64 <-> (lo, hi): storing into a BigInt64Array is exactly ToBigInt64 (TypeError for
@@ -30,7 +31,10 @@ export function callFailure(e: unknown, depth: number, realm: Realm): unknown {
   DEPTH[0] = depth;
   pendingTail.target = null;
   CALLER.i = null;
-  if (isStackOverflow(e)) return e;
+  if (isStackOverflow(e)) {
+    presentStackOverflow(e);
+    return e;
+  }
   return jsApiError(toEmbedderError(e), realm);
 }
 
@@ -46,7 +50,7 @@ export function jsApiError(err: unknown, realm: Realm): unknown {
   if (!isInstance(err, Trap)) return err;
   if (err.code === TrapCode.StackOverflow) return markUncatchable(new RangeError(STACK_OVERFLOW));
   const e = markUncatchable(new RuntimeError(err.message));
-  Object.defineProperty(e, 'stack', { value: err.stack, writable: true, configurable: true });
+  copyStackLazily(e, err);
   return e;
 }
 

@@ -6,6 +6,7 @@ import type { WasmFunc } from '../runtime/func.js';
 import { canonicalType } from '../validate/type-registry.js';
 import { useClosureForms } from '../runtime/dynamic-code.js';
 import { ADAPTOR_RUNTIME } from './adaptor-runtime.js';
+import { ADAPTOR_URL } from '../runtime/code-registry.js';
 import { closureExportedCallable, type Callee } from './closure-adaptors.js';
 import { argNames, loweredNames, shapeKey, slotOf, toJsExpr, toWasmSource } from './adaptor-source.js';
 import { Conv, convOf } from './valtypes.js';
@@ -33,7 +34,7 @@ export function makeExportedCallable(realm: FuncRealm, f: WasmFunc, callee: Call
   const key = shapeKey(params, results);
   let src = sources.get(key);
   if (src === undefined) {
-    src = exportMakerSource(params, results);
+    src = `${exportMakerSource(params, results)}\n//# sourceURL=${ADAPTOR_URL}`;
     sources.set(key, src);
   }
   // A maker per function (V8 reuses the compiled source): its own type feedback keeps the call

@@ -6,6 +6,7 @@ import { WasmFunc } from '../runtime/func.js';
 import { canonicalType } from '../validate/type-registry.js';
 import { useClosureForms } from '../runtime/dynamic-code.js';
 import { ADAPTOR_RUNTIME } from './adaptor-runtime.js';
+import { ADAPTOR_URL } from '../runtime/code-registry.js';
 import { closureHostFunction } from './closure-adaptors.js';
 import { generatorHost } from './jspi.js';
 import { loweredNames, shapeKey, slotOf, toJsExpr, toWasmSource } from './adaptor-source.js';
@@ -37,7 +38,7 @@ export function makeHostFunction(realm: FuncRealm, fn: unknown, typeId: number, 
   const key = shapeKey(params, results);
   let src = sources.get(key);
   if (src === undefined) {
-    src = hostMakerSource(params, results);
+    src = `${hostMakerSource(params, results)}\n//# sourceURL=${ADAPTOR_URL}`;
     sources.set(key, src);
   }
   // A maker per function (V8 reuses the compiled source): its own type feedback keeps the call

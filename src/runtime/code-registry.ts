@@ -12,6 +12,8 @@ export interface CodeInfo {
    * precompiled code (deserializeJs), which runs from an imported file.
    */
   readonly locator?: CodeLocating;
+  /** The module's binary, which the name of its code in stack traces is a hash of (stack-text.ts). */
+  readonly bytes?: Uint8Array;
 }
 
 /** What a backtrace asks of the code its frames are in (compile/code-locator.ts answers). */
@@ -57,6 +59,9 @@ export function registerCode(info: CodeInfo, owner: object): { id: number; url: 
 export function codeUrl(key: number | string): string {
   return `tswasm-module-${key}.js`;
 }
+
+/** The sourceURL of the JS API's generated call adaptors, whose frames stack traces leave out (stack-text.ts). */
+export const ADAPTOR_URL = 'tswasm-adaptor.js';
 
 /** The sourceURL of lazily compiled function `funcIndex` of the code at `url`: `tswasm-module-N.fK.js`. */
 export function unitUrl(url: string, funcIndex: number): string {

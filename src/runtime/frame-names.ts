@@ -10,16 +10,23 @@
 // code does not need strict mode (it declares every variable and uses no `this` or `arguments`),
 // so there it runs without it.
 
+import { plainStack } from './stack-text.js';
+
 let needed: boolean | undefined;
 let tailCalls: boolean | undefined;
 
-/** The stack trace of an Error made in code generated from `source`; null where code cannot be generated. */
+/**
+ * The stack trace (in the engine's own format, whatever Error.prepareStackTrace the host installed)
+ * of the Error that code generated from `source` returns; null where code cannot be generated.
+ */
 function generatedStack(source: string): string | null {
+  let error: unknown;
   try {
-    return String(new Function(source)());
+    error = new Function(source)();
   } catch {
     return null;
   }
+  return plainStack(error) ?? '';
 }
 
 /**
@@ -28,11 +35,11 @@ function generatedStack(source: string): string | null {
  */
 export function framesNeedNames(): boolean {
   if (needed === undefined) {
-    const stack = generatedStack('return new Error().stack;\n//# sourceURL=tswasm-frame-probe.js');
+    const stack = generatedStack('return new Error();\n//# sourceURL=tswasm-frame-probe.js');
     // Without code generation (precompiled code only): V8, whose frames read `    at name (URL:...)`,
     // honours the precompiled file's sourceURL; any other engine is given names, which costs
     // nothing where they are ignored.
-    needed = stack === null ? !/\n\s+at /.test(String(new Error().stack)) : !stack.includes('tswasm-frame-probe.js');
+    needed = stack === null ? !/\n\s+at /.test(plainStack(new Error()) ?? '') : !stack.includes('tswasm-frame-probe.js');
   }
   return needed;
 }
@@ -47,7 +54,7 @@ export function nameFrames(url: string, fns: readonly (Function | null)[]): void
 /** Whether strict-mode calls in tail position drop their caller's frame (JavaScriptCore). */
 function properTailCalls(): boolean {
   if (tailCalls === undefined) {
-    const stack = generatedStack('"use strict"; function inner() { return new Error().stack; } function outer() { return inner(); } return outer();');
+    const stack = generatedStack('"use strict"; function inner() { return new Error(); } function outer() { return inner(); } return outer();');
     tailCalls = stack !== null && !stack.includes('outer');
   }
   return tailCalls;

@@ -1,12 +1,13 @@
 // Trap creation for generated code (one tiny thrower per trap kind), and the conversion of
 // whatever escaped generated code into a Trap with a wasm backtrace at the embedding boundary.
 
-import { Trap, TrapCode, type FrameInfo, type FrameSymbol } from '../core/errors.js';
+import { RuntimeError, Trap, TrapCode, onRuntimeErrorConstructed, type FrameInfo, type FrameSymbol } from '../core/errors.js';
 import { codeInfo, codeUrl, type CodeInfo } from './code-registry.js';
 import { isInstance } from './host-values.js';
 import { displayName, functionLabel } from './demangle.js';
 import type { InlinedFrame } from '../binary/dwarf-inlines.js';
 import type { CodeLocation } from '../compile/code-locator.js';
+import { HIDDEN, plainStack, presentStack, type FrameLine, type StackScan } from './stack-text.js';
 
 /** Wraps an exception thrown by a host (imported JS) function so the boundary rethrows it unchanged. */
 export class HostThrow {
@@ -35,12 +36,18 @@ export function embedderError(e: unknown): unknown {
   return e instanceof HostThrow || isInstance(e, Trap) || isStackOverflow(e) ? e : new HostThrow(e);
 }
 
+/** Traps the runtime raised itself (makeTrap), whose stack shows its own code innermost. */
+const raisedByEngine = new WeakSet<Trap>();
+/** Errors whose stack (and a trap's backtrace) were read off their JS stack at the boundary. */
+const presented = new WeakSet<object>();
+
 /** Creates a trap with a deep enough JS stack to recover the wasm backtrace. */
 export function makeTrap(code: TrapCode, message?: string): Trap {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 100;
   const trap = new Trap(code, message);
   Error.stackTraceLimit = limit;
+  raisedByEngine.add(trap);
   return trap;
 }
 
@@ -72,29 +79,6 @@ export function isStackOverflow(e: unknown): boolean {
 }
 
 /**
- * The JS stack text of `e` in V8's own format, which wasmBacktrace reads. The host may have
- * installed an `Error.prepareStackTrace` (source-map-support, error reporters) that formats
- * differently, returns call-site objects or throws; V8 formats a stack on its first read, so that
- * read happens with the default formatter. Undefined when there is no string to read.
- */
-export function plainStack(e: unknown): string | undefined {
-  if (typeof e !== 'object' || e === null) return undefined;
-  const ErrorClass = Error as { prepareStackTrace?: unknown };
-  const own = Object.prototype.hasOwnProperty.call(ErrorClass, 'prepareStackTrace');
-  const saved = ErrorClass.prepareStackTrace;
-  ErrorClass.prepareStackTrace = undefined;
-  try {
-    const stack = (e as { stack?: unknown }).stack;
-    return typeof stack === 'string' ? stack : undefined;
-  } catch {
-    return undefined;
-  } finally {
-    if (own) ErrorClass.prepareStackTrace = saved;
-    else delete ErrorClass.prepareStackTrace;
-  }
-}
-
-/**
  * What the embedder sees for an exception that left wasm: host exceptions unchanged, traps with
  * a backtrace, V8's stack-overflow RangeError as StackOverflow and DataView's bounds RangeError as
  * MemoryOutOfBounds. Anything else (an engine bug) passes through.
@@ -102,13 +86,40 @@ export function plainStack(e: unknown): string | undefined {
 export function toEmbedderError(e: unknown): unknown {
   if (isInstance(e, HostThrow)) return e.error;
   if (isInstance(e, Trap)) {
-    if (e.backtrace.length === 0) e.backtrace = wasmBacktrace(plainStack(e));
+    if (!presented.has(e)) {
+      presented.add(e);
+      const scan = scanStack(plainStack(e));
+      if (e.backtrace.length === 0) e.backtrace = scan.frames;
+      presentStack(e, () => scan, raisedByEngine.has(e));
+    }
     return e;
   }
-  if (isStackOverflow(e)) return new Trap(TrapCode.StackOverflow, undefined, wasmBacktrace(plainStack(e)));
+  if (isStackOverflow(e)) return trapFor(TrapCode.StackOverflow, e);
   // DataView's bounds check, in every engine.
-  if (isInstance(e, RangeError)) return new Trap(TrapCode.MemoryOutOfBounds, undefined, wasmBacktrace(plainStack(e)));
+  if (isInstance(e, RangeError)) return trapFor(TrapCode.MemoryOutOfBounds, e);
   return e;
+}
+
+/**
+ * Gives V8's own error for an exhausted stack, leaving wasm as it is (the JS API's rule), a stack
+ * that shows wasm frames as V8 writes its own.
+ */
+export function presentStackOverflow(e: unknown): void {
+  if (typeof e !== 'object' || e === null || presented.has(e)) return;
+  presented.add(e);
+  const descriptor = Object.getOwnPropertyDescriptor(e, 'stack');
+  if (descriptor !== undefined && !descriptor.configurable) return;
+  const scan = scanStack(plainStack(e));
+  presentStack(e, () => scan, false);
+}
+
+/** The trap an engine error raised in generated code stands for, with that error's frames. */
+function trapFor(code: TrapCode, e: unknown): Trap {
+  const scan = scanStack(plainStack(e));
+  const trap = new Trap(code, undefined, scan.frames);
+  presented.add(trap);
+  presentStack(trap, () => scan, true);
+  return trap;
 }
 
 // Lazily compiled functions each have their own URL, tswasm-module-N.fK.js; precompiled code is
@@ -204,14 +215,26 @@ export const frameCodeUrl = WasmFrame.codeUrl;
  * A part of a split function is not a frame either: the function calling it is, at the part's position.
  */
 export function wasmBacktrace(stack: string | undefined): FrameInfo[] {
-  if (!stack) return [];
+  return scanStack(stack).frames;
+}
+
+/** The wasm frames of a JS stack text, and what each of its lines is (stack-text.ts). */
+export function scanStack(stack: string | undefined): StackScan {
   const frames: FrameInfo[] = [];
+  const lines = stack ? stack.split('\n') : [];
+  const kinds: (FrameLine | typeof HIDDEN | undefined)[] = [];
   let innerLine = '';
   let innerIdentifier = '';
   let part: { readonly funcIndex: number; readonly match: RegExpExecArray } | null = null;
-  for (const line of stack.split('\n')) {
+  for (const [i, line] of lines.entries()) {
+    kinds.push(HIDDEN);
     // V8 shows generator code (Config.asyncSupport) resumed by `yield*` as a frame of its own.
-    if (GENERATOR_STEP.test(line)) continue;
+    const step = GENERATOR_STEP.exec(line);
+    if (step !== null) {
+      // Generated code's own, or one resuming it; another generator's line stays.
+      if (!step[1]!.startsWith('$f') && !FRAME.test(lines[i + 1] ?? '')) kinds[i] = undefined;
+      continue;
+    }
     const m = FRAME.exec(line);
     if (m !== null && m[3] !== undefined) {
       part = { funcIndex: Number(m[2]), match: m };
@@ -223,7 +246,11 @@ export function wasmBacktrace(stack: string | undefined): FrameInfo[] {
     const isTrampoline = m !== null && (innerIdentifier === `${identifier}_body` || RUN_TAIL.test(innerLine));
     innerLine = line;
     innerIdentifier = identifier;
-    if (!m || isTrampoline) continue;
+    if (!m) {
+      if (!MACHINERY.test(line)) kinds[i] = undefined;
+      continue;
+    }
+    if (isTrampoline) continue;
     const funcIndex = Number(m[2]);
     const info = codeInfo(m[4]!);
     const at = part !== null && part.funcIndex === funcIndex ? part.match : m;
@@ -233,10 +260,31 @@ export function wasmBacktrace(stack: string | undefined): FrameInfo[] {
     // function making none called it from its frame (compile/calls.ts), where Wasmtime has none.
     if (position !== null && frames.length > 0 && m[1]!.endsWith('_body')
       && tailCallAt(info, funcIndex, position)) continue;
-    frames.push(new WasmFrame(funcIndex, info?.funcNames.get(funcIndex) ?? null, info?.moduleName ?? null, codeUrl(m[4]!), info, position));
+    const url = codeUrl(m[4]!);
+    const frame = new WasmFrame(funcIndex, info?.funcNames.get(funcIndex) ?? null, info?.moduleName ?? null, url, info, position);
+    frames.push(frame);
+    kinds[i] = { frame, info, url };
   }
-  return frames;
+  return { frames, lines, kinds };
 }
+
+/**
+ * Lines of tswasm's machinery between generated frames: a lazily compiled function's first-call stub
+ * (`lazy$N` in the module's factory), the trampoline running tail calls, and the generated call
+ * adaptors of the JS API (their code carries the sourceURL tswasm-adaptor.js).
+ */
+const MACHINERY = /(?:at (?:\S+\.)?|^\s*)lazy\$\d+ (?:\[as \w+\] )?\(tswasm-module-|\(tswasm-adaptor\.js:|@tswasm-adaptor\.js:|lazy\$\d+@tswasm-module-|^\s*(?:at runTail \(|runTail@|at runTailAsync\.next \(|runTailAsync@)/;
+
+// A RuntimeError that glue code makes inside an import shows the wasm frames that called it, as V8's
+// own would. Its stack is captured beside it (V8's capture is cheap; formatting it is not) and read
+// on the first read of its own.
+onRuntimeErrorConstructed((error) => {
+  const capture = (Error as { captureStackTrace?: (target: object, above?: unknown) => void }).captureStackTrace;
+  if (typeof capture !== 'function') return;
+  const holder = {};
+  capture(holder, RuntimeError);
+  presentStack(error, () => scanStack(plainStack(holder)), false);
+});
 
 /** Whether a frame is at a `return_call` (its position read through the code's locator). */
 function tailCallAt(info: CodeInfo | undefined, funcIndex: number, p: CodePosition): boolean {
@@ -248,7 +296,7 @@ function tailCallAt(info: CodeInfo | undefined, funcIndex: number, p: CodePositi
 }
 
 /** A generator resumed by `yield*` (not runTailAsync's, which marks a trampoline as runTail's does). */
-const GENERATOR_STEP = /^\s*at (?!runTailAsync\.)\S+\.next \(<anonymous>\)$/;
+const GENERATOR_STEP = /^\s*at (?!runTailAsync\.)(\S+)\.next \(<anonymous>\)$/;
 const RUN_TAIL = /^\s*(?:at runTail \(|runTail@|at runTailAsync\.next \(|runTailAsync@)/;
 
 /**

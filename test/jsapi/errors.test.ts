@@ -46,17 +46,6 @@ test('traps are RuntimeErrors with the spec\'s constructor, and stack exhaustion
   }, 'stack exhaustion');
 });
 
-test('a trap\'s stack names the wasm functions it went through (tswasm)', () => {
-  const e = instantiate(ours, '(module (func $inner unreachable) (func (export "outer") call $inner))');
-  try {
-    e.outer();
-    assert.fail('no trap');
-  } catch (err) {
-    assert.equal((err as Error).message, 'unreachable');
-    assert.match((err as Error).stack!, /\$f0/);
-  }
-});
-
 test('errors crossing nested calls: traps, JS exceptions, and calling on after a trap', async () => {
   const nested = `(module (import "h" "f" (func $f (param i32)))
     (func (export "outer") (param i32) (call $f (local.get 0)))
