@@ -3,6 +3,7 @@
 
 import { MemoryObject } from '../runtime/memory.js';
 import { SharedMemoryObject } from '../runtime/shared-memory.js';
+import { postableMemory } from './posting.js';
 import { detachBuffer, transferBuffer } from './detach.js';
 import { asWebIdlInterface } from './interface.js';
 import type { Realm } from './realm.js';
@@ -39,6 +40,7 @@ export function defineMemory(realm: Realm) {
       if (this.#raw instanceof SharedMemoryObject) {
         // The spec freezes a shared memory's buffer object; here it is one object for good.
         Object.freeze(this.#raw.bytes.buffer);
+        postableMemory(this, this.#raw);
       } else if (realm.detachOnGrow) {
         const previous = this.#raw.onGrow;
         this.#raw.onGrow = (old) => {

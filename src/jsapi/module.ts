@@ -8,6 +8,7 @@ import { asWebIdlInterface } from './interface.js';
 import { checkJsApiLimits } from './limits.js';
 import { checkBuiltinImports, isBuiltinOrStringImport, NO_BUILTINS, type BuiltinOptions } from './string-builtins.js';
 import type { Realm } from './realm.js';
+import { postableModule } from './posting.js';
 import { copyBufferSource, dictionary, requireArgs, sequence, toDOMString, toUSVString } from './webidl.js';
 
 export type ModuleClass = ReturnType<typeof defineModule>;
@@ -64,11 +65,12 @@ export function defineModule(realm: Realm) {
       if (adopting !== null) {
         this.#module = adopting;
         adopting = null;
-        return;
+      } else {
+        requireArgs(arguments.length, 1, 'WebAssembly.Module');
+        const copy = copyBufferSource(bytes, 'WebAssembly.Module');
+        this.#module = compileBytes(realm, copy, readCompileOptions(options, 'WebAssembly.Module'));
       }
-      requireArgs(arguments.length, 1, 'WebAssembly.Module');
-      const copy = copyBufferSource(bytes, 'WebAssembly.Module');
-      this.#module = compileBytes(realm, copy, readCompileOptions(options, 'WebAssembly.Module'));
+      postableModule(this, this.#module, builtinOptionsOf(this.#module));
     }
 
     /** The module's exports as {name, kind}. */

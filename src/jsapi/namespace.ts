@@ -176,5 +176,13 @@ export function createWebAssembly(options: JsApiOptions = {}): WebAssemblyNamesp
     }, 1);
   }
   Object.defineProperty(ns, Symbol.toStringTag, { value: 'WebAssembly', configurable: true });
+  realms.set(ns, realm);
   return ns as unknown as WebAssemblyNamespace;
+}
+
+const realms = new WeakMap<object, Realm>();
+
+/** The realm behind a namespace createWebAssembly made, or undefined for any other object. */
+export function realmOf(namespace: object): Realm | undefined {
+  return realms.get(namespace);
 }

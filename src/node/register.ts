@@ -4,9 +4,12 @@
 // exceptions, ...) on a Node that cannot run them, or to run a program with tswasm's checks.
 // TSWASM_REGISTER_OPTIONS, when set, is the namespace's options as JSON (createWebAssembly's:
 // '{"detachOnGrow":false}' for glue that re-reads memory.buffer, such as emscripten's and Go's).
+// A shared WebAssembly.Memory or a Module posted to or from a Worker (emscripten's pthreads glue
+// posts both) arrives as the receiving thread's own object (worker-messages.ts).
 
 import { createWebAssembly, type JsApiOptions, type WebAssemblyNamespace } from '../jsapi/index.js';
 import { tuneV8 } from './tuning.js';
+import { carryWebAssemblyObjects } from './worker-messages.js';
 
 tuneV8();
 
@@ -14,6 +17,8 @@ tuneV8();
 export const WebAssembly: WebAssemblyNamespace = createWebAssembly(optionsFromEnvironment());
 
 Object.defineProperty(globalThis, 'WebAssembly', { value: WebAssembly, writable: true, configurable: true, enumerable: false });
+
+carryWebAssemblyObjects(WebAssembly);
 
 function optionsFromEnvironment(): JsApiOptions {
   const text = process.env.TSWASM_REGISTER_OPTIONS;

@@ -51,3 +51,66 @@ test('node --import tswasm/register runs an unchanged program, and its file Work
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a shared Memory and a Module posted to a Worker arrive as its own objects (as emscripten\'s pthreads glue posts them)', built ? {} : { skip: 'needs the built package: npm run build' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tswasm-register-'));
+  try {
+    // (module (import "env" "memory" (memory 1 10 shared)) (func (export "add") (param i32 i32)
+    //   (drop (i32.atomic.rmw.add (local.get 0) (local.get 1)))))
+    const ADD = '[0,97,115,109,1,0,0,0,1,6,1,96,2,127,127,0,2,16,1,3,101,110,118,6,109,101,109,111,114,121,2,3,1,10,3,2,1,0,7,7,1,3,97,100,100,0,0,10,13,1,11,0,32,0,32,1,254,30,2,0,26,11]';
+    writeFileSync(join(dir, 'worker.mjs'), `
+      import { parentPort } from 'node:worker_threads';
+      parentPort.once('message', ({ memory, module, nested }) => {
+        const checks = [memory instanceof WebAssembly.Memory, module instanceof WebAssembly.Module, nested[0].m === memory,
+          memory.buffer instanceof SharedArrayBuffer, WebAssembly.Module.imports(module)[0].kind];
+        const { add } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+        for (let i = 0; i < 1000; i++) add(0, 1);
+        parentPort.postMessage({ checks, back: module });
+      });`);
+    const main = join(dir, 'main.mjs');
+    writeFileSync(main, `
+      import { Worker } from 'node:worker_threads';
+      const memory = new WebAssembly.Memory({ initial: 1, maximum: 10, shared: true });
+      const module = new WebAssembly.Module(new Uint8Array(${ADD}));
+      const { add } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+      const worker = new Worker(${JSON.stringify(join(dir, 'worker.mjs'))});
+      worker.postMessage({ cmd: 'load', memory, module, nested: [{ m: memory }] });
+      for (let i = 0; i < 1000; i++) add(0, 2);
+      const { checks, back } = await new Promise((resolve) => worker.on('message', resolve));
+      await worker.terminate();
+      console.log(JSON.stringify(checks), new Int32Array(memory.buffer)[0], back instanceof WebAssembly.Module);`);
+    const run = spawnSync(process.execPath, ['--import', 'tswasm/register', main], { cwd: projectRoot, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, '[true,true,true,true,"memory"] 3000 true\n');
+    const native = spawnSync(process.execPath, [main], { cwd: projectRoot, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(native.stdout, run.stdout, 'Node\'s own WebAssembly does the same');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('postable and postedMessageReader carry Memory and Module objects through structured clone without tswasm/register', async () => {
+  const { createWebAssembly, postable, postedMessageReader } = await import('../../src/jsapi/index.js');
+  const sender = createWebAssembly();
+  const receiver = createWebAssembly();
+  const memory = new sender.Memory({ initial: 1, maximum: 2, shared: true });
+  const module = new sender.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 0, 8, 4, 110, 97, 109, 101, 1, 2, 3]));
+  const plain = { n: 1, list: [memory] };
+  const message = { module, plain, deep: { a: { b: { memory } } } };
+  const sent = postable(message) as Record<string, any>;
+  assert.equal(plain.list[0], memory, 'the message itself is not changed');
+  assert.equal(postable(plain.n), 1);
+  const read = postedMessageReader(receiver);
+  const received = read(structuredClone(sent)) as Record<string, any>;
+  assert.ok(received.module instanceof receiver.Module);
+  assert.deepEqual(receiver.Module.customSections(received.module, 'name').map((b: ArrayBuffer) => [...new Uint8Array(b)]), [[1, 2, 3]]);
+  assert.ok(received.plain.list[0] instanceof receiver.Memory);
+  assert.equal(received.deep.a.b.memory, received.plain.list[0], 'one memory is one object on the receiving side');
+  new Int32Array(received.plain.list[0].buffer)[0] = 42;
+  assert.equal(new Int32Array(memory.buffer)[0], 42, 'the same bytes');
+  received.plain.list[0].grow(1);
+  assert.equal(memory.buffer.byteLength, 2 * 65536, 'growth on one side is seen on the other');
+  const unshared = new sender.Memory({ initial: 1 });
+  assert.equal((postable({ unshared }) as { unshared: unknown }).unshared, unshared, 'an unshared memory is not described (native cannot post one either)');
+  assert.throws(() => postedMessageReader({}), TypeError);
+});

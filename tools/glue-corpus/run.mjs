@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -50,8 +50,8 @@ if (args[0] === '--one') {
   let failed = 0;
   console.log(['case', 'native ms', ...modes.map((m) => `tswasm ${m} ms`), 'outputs'].join(' | '));
   for (const name of cases) {
-    const { notFor = {} } = await import(`./cases/${name}.mjs`);
-    const native = child(name, 'native', 'default', timeout);
+    const { notFor = {}, workers = false } = await import(`./cases/${name}.mjs`);
+    const native = child(name, 'native', 'default', timeout, workers);
     const cells = [name, native.ms];
     const notes = [];
     if (native.error) notes.push(`native failed: ${native.error}`);
@@ -61,7 +61,7 @@ if (args[0] === '--one') {
         notes.push(`${mode} not run: ${notFor[mode]}`);
         continue;
       }
-      const t = child(name, 'tswasm', mode, timeout);
+      const t = child(name, 'tswasm', mode, timeout, workers);
       cells.push(t.ms);
       if (t.error) notes.push(`${mode} failed: ${t.error}`);
       else if (!native.error && t.digest !== native.digest) notes.push(`${mode} DIFFERS (native ${native.digest}, tswasm ${t.digest})`);
@@ -73,10 +73,16 @@ if (args[0] === '--one') {
   process.exitCode = failed === 0 ? 0 : 1;
 }
 
-/** Runs one case in a fresh process; its digest and time, or why it failed. */
-function child(name, runtime, mode, timeout) {
-  const flags = runtime === 'tswasm' ? MODES[mode].node : [];
-  const r = spawnSync(process.execPath, [...flags, fileURLToPath(import.meta.url), '--one', name, runtime, mode], { encoding: 'utf8', timeout, maxBuffer: 64 << 20 });
+/**
+ * Runs one case in a fresh process; its digest and time, or why it failed. A case whose package
+ * starts Workers (`export const workers = true`) runs on tswasm/register, which its Workers
+ * inherit, with the mode's options.
+ */
+function child(name, runtime, mode, timeout, workers) {
+  const register = runtime === 'tswasm' && workers ? ['--import', pathToFileURL(join(dist, 'src/node/register.js')).href] : [];
+  const flags = runtime === 'tswasm' ? [...MODES[mode].node, ...register] : [];
+  const env = { ...process.env, TSWASM_REGISTER_OPTIONS: JSON.stringify(MODES[mode].options), TSWASM_CORPUS_REGISTERED: register.length > 0 ? '1' : '' };
+  const r = spawnSync(process.execPath, [...flags, fileURLToPath(import.meta.url), '--one', name, runtime, mode], { encoding: 'utf8', timeout, maxBuffer: 64 << 20, env });
   const line = r.stdout.split('\n').find((l) => l.startsWith('digest '));
   if (line === undefined) return { ms: '-', error: r.error?.message ?? failureLine(r.stderr) ?? `exit ${r.status}` };
   const [, digest, ms] = line.split(' ');
@@ -90,7 +96,9 @@ function failureLine(stderr) {
 }
 
 async function runOne(name, runtime, mode) {
-  if (runtime === 'tswasm') {
+  if (runtime === 'tswasm' && process.env.TSWASM_CORPUS_REGISTERED === '1') {
+    if (!Function.prototype.toString.call(WebAssembly.Module).includes('class')) throw new Error('tswasm/register did not install tswasm');
+  } else if (runtime === 'tswasm') {
     const { options, tune } = MODES[mode];
     const { createWebAssembly } = await import(join(dist, 'src/jsapi/index.js'));
     if (tune) (await import(join(dist, 'src/node/index.js'))).tuneV8();
