@@ -35,21 +35,35 @@ Object.defineProperty(UnsupportedError.prototype, 'name', { value: 'UnsupportedE
 export class LinkError extends Error {}
 Object.defineProperty(LinkError.prototype, 'name', { value: 'LinkError', writable: true, configurable: true });
 
-/** What the runtime does with each RuntimeError made as such (runtime/stack-text.ts: its stack). */
+/** What the runtime does with each RuntimeError made as such (runtime/traps.ts: its stack). */
 let constructed: ((error: RuntimeError) => void) | null = null;
+let stackGiven = false;
 
 /** Base class of run-time failures (the JS API's WebAssembly.RuntimeError). */
 export class RuntimeError extends Error {
   constructor(message?: string, options?: ErrorOptions) {
     super(message, options);
     // Glue code makes its own (emscripten's abort() throws `new WebAssembly.RuntimeError(what)` from an import).
-    if (new.target === RuntimeError) constructed?.(this);
+    if (new.target === RuntimeError && !stackGiven) constructed?.(this);
   }
 }
 
 /** Sets what happens to every RuntimeError constructed as such (not a subclass's). */
 export function onRuntimeErrorConstructed(f: (error: RuntimeError) => void): void {
   constructed = f;
+}
+
+/** A RuntimeError whose stack its maker gives it (a trap's, in the JS API): none is captured for it. */
+export function runtimeErrorWithStackToCome(message: string): RuntimeError {
+  const limit = Error.stackTraceLimit;
+  stackGiven = true;
+  Error.stackTraceLimit = 0;
+  try {
+    return new RuntimeError(message);
+  } finally {
+    stackGiven = false;
+    Error.stackTraceLimit = limit;
+  }
 }
 Object.defineProperty(RuntimeError.prototype, 'name', { value: 'RuntimeError', writable: true, configurable: true });
 

@@ -1,7 +1,7 @@
 // What the generated call adaptors bind: the engine's result slots and depth counter, BigInt <-> int32
 // pair scratch, and the error paths of both directions (kept out of line so the hot path is small).
 
-import { RuntimeError, Trap, TrapCode } from '../core/errors.js';
+import { Trap, TrapCode, runtimeErrorWithStackToCome } from '../core/errors.js';
 import { catchableByWasm, markUncatchable, WasmException } from '../runtime/exceptions.js';
 import { CALLER, DEPTH, RF, RI, RR, pendingTail } from '../runtime/slots.js';
 import { HostThrow, STACK_OVERFLOW, isStackOverflow, presentStackOverflow, toEmbedderError } from '../runtime/traps.js';
@@ -49,7 +49,7 @@ export function jsApiError(err: unknown, realm: Realm): unknown {
   if (isInstance(err, WasmException)) return err.tag === realm.jsTag ? externOut(err.payload[0]) : realm.exception.wrap(err);
   if (!isInstance(err, Trap)) return err;
   if (err.code === TrapCode.StackOverflow) return markUncatchable(new RangeError(STACK_OVERFLOW));
-  const e = markUncatchable(new RuntimeError(err.message));
+  const e = markUncatchable(runtimeErrorWithStackToCome(err.message));
   copyStackLazily(e, err);
   return e;
 }

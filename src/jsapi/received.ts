@@ -21,7 +21,14 @@ export function postedMessageReader(namespace: object): (message: unknown) => un
     const d = moduleDescription(description);
     if (d === undefined) return undefined;
     let module = modules.get(description);
-    if (module === undefined) modules.set(description, module = realm.wrapModule(compileBytes(realm, d.bytes, d.options)));
+    if (module === undefined) {
+      try {
+        module = realm.wrapModule(compileBytes(realm, d.bytes, d.options));
+      } catch {
+        return undefined; // not a module this namespace compiles: the listener gets the description
+      }
+      modules.set(description, module);
+    }
     return module;
   };
   return (message) => revivePosted(message, revive);

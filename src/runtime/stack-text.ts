@@ -45,7 +45,9 @@ export function presentStack(error: object, scanOf: () => StackScan, raisedByEng
 export function copyStackLazily(target: object, source: object): void {
   defineLazyStack(target, () => {
     const text = (source as { stack?: unknown }).stack;
-    return typeof text === 'string' ? `${headerOf(target)}${text.slice(text.indexOf('\n    at '))}` : String(text);
+    if (typeof text !== 'string') return String(text);
+    const frames = text.indexOf('\n    at ');
+    return `${headerOf(target)}${frames < 0 ? '' : text.slice(frames)}`;
   });
 }
 
