@@ -45,41 +45,41 @@ export function postableModule(module: object, engineModule: EngineModule, optio
   });
 }
 
-/** How deep into a message, and how wide, descriptions are looked for. */
+/** How deep into a message descriptions are looked for, and how many values are looked at in all. */
 const MAX_DEPTH = 4;
-const MAX_ENTRIES = 256;
+const MAX_VALUES = 1024;
+
+/** The entries of a container a message walk may open (a plain object or an array), or null. */
+function entriesOf(v: object, budget: { left: number }): [string, unknown][] | null {
+  if (Array.isArray(v)) return v.length > budget.left ? null : v.map((x, i) => [String(i), x]);
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null ? Object.entries(v) : null;
+}
 
 /**
  * `message` as it can be posted: tswasm's shared Memory and Module objects in it (at the top, or in
- * plain objects and arrays up to four levels down) replaced by their descriptions, in copies of
- * the objects and arrays on the way; anything else is left as it is (the same object when there is
- * nothing to replace).
+ * plain objects and arrays up to four levels down, among its first thousand or so values)
+ * replaced by their descriptions, in copies of the objects and arrays on the way; anything else is
+ * left as it is (the same object when there is nothing to replace).
  */
-export function postable(message: unknown, depth = MAX_DEPTH): unknown {
-  if (typeof message !== 'object' || message === null) return message;
-  const describe = describers.get(message);
-  if (describe !== undefined) return describe();
-  if (depth === 0) return message;
-  if (Array.isArray(message)) {
-    if (message.length > MAX_ENTRIES) return message;
-    let copy: unknown[] | null = null;
-    message.forEach((v, i) => {
-      const p = postable(v, depth - 1);
-      if (p !== v) (copy ??= message.slice())[i] = p;
-    });
-    return copy ?? message;
-  }
-  const proto = Object.getPrototypeOf(message);
-  if (proto !== Object.prototype && proto !== null) return message;
-  const keys = Object.keys(message);
-  if (keys.length > MAX_ENTRIES) return message;
-  let copy: Record<string, unknown> | null = null;
-  for (const key of keys) {
-    const v = (message as Record<string, unknown>)[key];
-    const p = postable(v, depth - 1);
-    if (p !== v) (copy ??= { ...message })[key] = p;
-  }
-  return copy ?? message;
+export function postable(message: unknown): unknown {
+  const budget = { left: MAX_VALUES };
+  const walk = (v: unknown, depth: number): unknown => {
+    if (typeof v !== 'object' || v === null) return v;
+    const describe = describers.get(v);
+    if (describe !== undefined) return describe();
+    if (depth === 0) return v;
+    const entries = entriesOf(v, budget);
+    if (entries === null || entries.length > budget.left) return v;
+    budget.left -= entries.length;
+    let copy: Record<string, unknown> | unknown[] | null = null;
+    for (const [key, x] of entries) {
+      const p = walk(x, depth - 1);
+      if (p !== x) (copy ??= Array.isArray(v) ? v.slice() : { ...v } as Record<string, unknown>)[key as never] = p as never;
+    }
+    return copy ?? v;
+  };
+  return walk(message, MAX_DEPTH);
 }
 
 /**
@@ -87,20 +87,22 @@ export function postable(message: unknown, depth = MAX_DEPTH): unknown {
  * `revive` makes of them, in place: the message is this agent's own copy. A message that is a
  * description itself is replaced by the return value.
  */
-export function revivePosted(message: unknown, revive: (description: object) => object | undefined, depth = MAX_DEPTH): unknown {
-  if (typeof message !== 'object' || message === null) return message;
-  if (isDescription(message, 'Memory') || isDescription(message, 'Module')) return revive(message) ?? message;
-  if (depth === 0) return message;
-  const proto = Object.getPrototypeOf(message);
-  if (!Array.isArray(message) && proto !== Object.prototype && proto !== null) return message;
-  const keys = Object.keys(message);
-  if (keys.length > MAX_ENTRIES) return message;
-  for (const key of keys) {
-    const v = (message as Record<string, unknown>)[key];
-    const r = revivePosted(v, revive, depth - 1);
-    if (r !== v) (message as Record<string, unknown>)[key] = r;
-  }
-  return message;
+export function revivePosted(message: unknown, revive: (description: object) => object | undefined): unknown {
+  const budget = { left: MAX_VALUES };
+  const walk = (v: unknown, depth: number): unknown => {
+    if (typeof v !== 'object' || v === null) return v;
+    if (isDescription(v, 'Memory') || isDescription(v, 'Module')) return revive(v) ?? v;
+    if (depth === 0) return v;
+    const entries = entriesOf(v, budget);
+    if (entries === null || entries.length > budget.left) return v;
+    budget.left -= entries.length;
+    for (const [key, x] of entries) {
+      const r = walk(x, depth - 1);
+      if (r !== x) (v as Record<string, unknown>)[key] = r;
+    }
+    return v;
+  };
+  return walk(message, MAX_DEPTH);
 }
 
 function isDescription(v: unknown, kind: string): boolean {

@@ -112,5 +112,11 @@ test('postable and postedMessageReader carry Memory and Module objects through s
   assert.equal(memory.buffer.byteLength, 2 * 65536, 'growth on one side is seen on the other');
   const unshared = new sender.Memory({ initial: 1 });
   assert.equal((postable({ unshared }) as { unshared: unknown }).unshared, unshared, 'an unshared memory is not described (native cannot post one either)');
+  const big = { data: new Array(1_000_000).fill(0), memory };
+  const bigSent = postable(big) as Record<string, unknown>;
+  assert.equal(bigSent.data, big.data, 'a large array is passed over, not copied or walked');
+  assert.notEqual(bigSent.memory, memory, 'the memory beside it is still described');
+  const tooDeep = { a: { b: { c: { d: { memory } } } } };
+  assert.equal(postable(tooDeep), tooDeep, 'five levels down is past where descriptions are looked for');
   assert.throws(() => postedMessageReader({}), TypeError);
 });
