@@ -73,6 +73,16 @@ export interface Config {
    */
   readonly splitLargeSwitches?: boolean;
   /**
+   * Shape the generated code for a JS engine that runs it without a JIT compiler (V8's `--jitless`,
+   * Safari's Lockdown Mode, embedded engines such as QuickJS or Hermes): checks that a JIT would
+   * inline from a helper are written inline, since without one every call costs more than the
+   * check (call_indirect's table lookup: the dispatch kernel 12% faster under `node --jitless`, 3-6%
+   * slower with V8's JIT). Default: on where this JS engine has no WebAssembly of its own when
+   * tswasm is loaded (engines without a JIT have none), off elsewhere. It changes only how fast the
+   * code runs, so serialized modules do not record it.
+   */
+  readonly tuneForInterpreter?: boolean;
+  /**
    * Wasmtime's `async_support`: host functions may be async (`Linker.funcWrapAsync`,
    * `Func.wrapAsync`: they return a promise, and the wasm stack that called them waits for it,
    * suspended), and an epoch deadline may yield to the event loop
@@ -119,6 +129,8 @@ export interface ResolvedConfig {
   readonly splitLargeSwitches: boolean;
   /** Split the switch loops of huge functions even so (Config.splitLargeSwitches left unset). */
   readonly splitHugeSwitches: boolean;
+  /** Code shaped for an engine without a JIT (Config.tuneForInterpreter). */
+  readonly tuneForInterpreter: boolean;
   /** Host functions may suspend wasm (Config.asyncSupport). */
   readonly asyncSupport: boolean;
   /** The serialization key as bytes (UTF-8 for a string), or null. */
@@ -131,14 +143,14 @@ export interface ResolvedConfig {
 
 const OPTIONS: readonly (keyof Config)[] = [
   'features', 'compilation', 'maxWasmStack', 'consumeFuel', 'epochInterruption', 'nanCanonicalization',
-  'nanBoxes', 'splitLargeSwitches', 'asyncSupport', 'serializationKey', 'debugSource', 'coredumpOnTrap',
+  'nanBoxes', 'splitLargeSwitches', 'tuneForInterpreter', 'asyncSupport', 'serializationKey', 'debugSource', 'coredumpOnTrap',
 ];
 
 /** Throws a TypeError for what a Config cannot be: a typo or a wrong type is never silently ignored. */
 function checkConfig(config: unknown): asserts config is Config {
   checkOptionNames(config, OPTIONS, 'Config', 'Config');
   const c = config as Record<string, unknown>;
-  for (const key of ['consumeFuel', 'epochInterruption', 'nanCanonicalization', 'nanBoxes', 'splitLargeSwitches', 'asyncSupport', 'coredumpOnTrap'] as const) {
+  for (const key of ['consumeFuel', 'epochInterruption', 'nanCanonicalization', 'nanBoxes', 'splitLargeSwitches', 'tuneForInterpreter', 'asyncSupport', 'coredumpOnTrap'] as const) {
     if (c[key] !== undefined && typeof c[key] !== 'boolean') throw new TypeError(`Config.${key} must be a boolean`);
   }
   if (c.compilation !== undefined && c.compilation !== 'lazy' && c.compilation !== 'eager') {
@@ -157,6 +169,12 @@ function checkConfig(config: unknown): asserts config is Config {
     if (typeof on !== 'boolean') throw new TypeError(`Config.features.${name} must be a boolean`);
   }
 }
+
+/**
+ * Whether this JS engine had no WebAssembly of its own when tswasm was loaded (before
+ * tswasm/register could install tswasm's): then it runs without a JIT (Config.tuneForInterpreter).
+ */
+const WITHOUT_NATIVE_WEBASSEMBLY = typeof (globalThis as { WebAssembly?: unknown }).WebAssembly === 'undefined';
 
 /** Fills in defaults and checks values (maxWasmStack must be a positive integer). */
 export function resolveConfig(config: Config = {}): ResolvedConfig {
@@ -177,6 +195,7 @@ export function resolveConfig(config: Config = {}): ResolvedConfig {
     nanBoxes: config.nanBoxes ?? boxesNaNs(),
     splitLargeSwitches: config.splitLargeSwitches ?? !largeFunctionsOptimised(),
     splitHugeSwitches: config.splitLargeSwitches === undefined,
+    tuneForInterpreter: config.tuneForInterpreter ?? WITHOUT_NATIVE_WEBASSEMBLY,
     asyncSupport: config.asyncSupport === true,
     serializationKey: key == null ? null : typeof key === 'string' ? utf8Bytes(key) : new Uint8Array(key),
     debugSource: debug === true ? (name, src) => console.log(`// module ${name ?? '(unnamed)'}\n${src}`)

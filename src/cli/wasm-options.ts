@@ -25,6 +25,8 @@ export interface WasmOptions {
   nanBoxes: boolean | null;
   /** Config.splitLargeSwitches, or null for the engine's default. */
   splitLargeSwitches: boolean | null;
+  /** Config.tuneForInterpreter, or null for the engine's default. */
+  tuneForInterpreter: boolean | null;
 }
 
 export function defaultWasmOptions(): WasmOptions {
@@ -33,6 +35,7 @@ export function defaultWasmOptions(): WasmOptions {
     maxTables: null, maxMemories: null, trapOnGrowFailure: false, unknownImportsTrap: false, nanCanonicalization: false,
     nanBoxes: null,
     splitLargeSwitches: null,
+    tuneForInterpreter: null,
   };
 }
 
@@ -45,6 +48,7 @@ export function engineConfig(w: WasmOptions): Config {
     consumeFuel: w.fuel !== null, epochInterruption: w.timeoutMs !== null, nanCanonicalization: w.nanCanonicalization,
     ...(w.nanBoxes === null ? {} : { nanBoxes: w.nanBoxes }),
     ...(w.splitLargeSwitches === null ? {} : { splitLargeSwitches: w.splitLargeSwitches }),
+    ...(w.tuneForInterpreter === null ? {} : { tuneForInterpreter: w.tuneForInterpreter }),
   };
 }
 
@@ -62,7 +66,10 @@ export const WASM_OPTIONS_HELP = `  -W KEY[=VALUE],...    Wasmtime's -W options 
                           split-large-switches[=y|n]     compile interpreter-sized switch loops as
                                                          parts, as browsers need (default: only in
                                                          functions of 48 KB or more, since this
-                                                         command lifts V8's size limit)`;
+                                                         command lifts V8's size limit)
+                          tune-for-interpreter[=y|n]     shape the code for a JS engine without a
+                                                         JIT, such as Safari's Lockdown Mode
+                                                         (default: whether node runs --jitless)`;
 
 type Setter = (opts: WasmOptions, value: string | null, key: string) => void;
 
@@ -79,6 +86,7 @@ const SETTERS: Readonly<Record<string, Setter>> = {
   'nan-canonicalization': (o, v, k) => { o.nanCanonicalization = flag(k, v); },
   'nan-boxes': (o, v, k) => { o.nanBoxes = flag(k, v); },
   'split-large-switches': (o, v, k) => { o.splitLargeSwitches = flag(k, v); },
+  'tune-for-interpreter': (o, v, k) => { o.tuneForInterpreter = flag(k, v); },
 };
 
 /** Applies one -W argument ("max-memory-size=65536,trap-on-grow-failure") to `opts`. */

@@ -153,7 +153,18 @@ export function callIndirect(fc: FunctionCompiler, typeIndex: number, table: num
   const idx = tableType.address64 ? fc.index64(index) : `${operand(index)} >>> 0`;
   const target = fc.temp(FUNCREF);
   // Canonical ids differ between processes: read through ctx.canon so serialized code stays valid.
-  fc.emit(`${target} = ${fc.helper('indirectTarget')}(${fc.table(table)}, ${idx}, ${fc.constant(`ctx.canon[${typeIndex}]`)});`);
+  const canon = fc.constant(`ctx.canon[${typeIndex}]`);
+  const elems = fc.table(table);
+  if (fc.mc.options.tuneForInterpreter === true) {
+    // The element of exactly the type is read inline (without a JIT, a helper call costs more than
+    // the whole check); the helper handles the rest: subtypes and every trap.
+    const at = fc.temp(F64);
+    fc.emit(`${at} = ${idx};`);
+    fc.emit(`${target} = ${elems}[${at}];`);
+    fc.emit(`if (${target} == null || ${target}.type !== ${canon}) ${target} = ${fc.helper('indirectTarget')}(${elems}, ${at}, ${canon});`);
+  } else {
+    fc.emit(`${target} = ${fc.helper('indirectTarget')}(${elems}, ${idx}, ${canon});`);
+  }
   // A host function taking a Caller learns here which instance called it.
   if (!fc.mc.ownTables[table]) fc.emit('CALLER.i = INST;');
   callTarget(fc, target, type, args, tail);

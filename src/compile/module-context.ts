@@ -22,6 +22,8 @@ export interface CodegenOptions {
   readonly splitLargeSwitches?: boolean;
   /** With splitLargeSwitches off: still split those of functions of HUGE_SPLIT_MIN_BYTES or more. */
   readonly splitHugeSwitches?: boolean;
+  /** Code shaped for an engine without a JIT (Config.tuneForInterpreter): checks inline, not in helpers. */
+  readonly tuneForInterpreter?: boolean;
   /**
    * Config.asyncSupport: every function is a generator and every call a `yield*`, so that a host
    * function can suspend the whole wasm stack by yielding a promise (runtime/async-calls.ts).
