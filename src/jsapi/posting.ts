@@ -1,8 +1,8 @@
 // WebAssembly objects posted to Workers. Structured clone knows nothing of tswasm's objects (a
 // Memory arrives as an empty object), so they travel as plain descriptions that survive it: a shared
 // Memory as its two SharedArrayBuffers (the same bytes on both sides), a Module as its bytes and
-// compile options. Every namespace takes a description where it takes the object: emscripten's
-// pthreads glue posts its Memory and Module to each Worker and instantiates them there.
+// compile options; the receiving thread makes its own objects of them again (received.ts).
+// emscripten's pthreads glue posts its Memory and Module to each Worker and instantiates them there.
 
 import type { Module as EngineModule } from '../api/module.js';
 import { SharedMemoryObject } from '../runtime/shared-memory.js';

@@ -36,8 +36,9 @@ export function presentStack(error: object, scanOf: () => StackScan, raisedByEng
   const header = headerOf(error);
   defineLazyStack(error, () => {
     const scan = scanOf();
+    const first = scan.lines.findIndex((l) => FRAME_LINE.test(l));
     // Another engine's format (SpiderMonkey's `name@url:line:col`, without a header) stays as it is.
-    return scan.lines.some((l) => FRAME_LINE.test(l)) ? `${header}${wasmStackText(scan, raisedByEngine)}` : scan.lines.join('\n');
+    return first < 0 ? scan.lines.join('\n') : `${header}${wasmStackText(scan, first, raisedByEngine)}`;
   });
 }
 
@@ -106,10 +107,8 @@ function headerOf(error: object): string {
   return name === '' ? message : message === '' ? name : `${name}: ${message}`;
 }
 
-/** The frame lines (each after a newline), as many as Error.stackTraceLimit allows. */
-function wasmStackText(scan: StackScan, raisedByEngine: boolean): string {
-  const first = scan.lines.findIndex((l) => FRAME_LINE.test(l));
-  if (first < 0) return '';
+/** The frame lines from line `first` on (each after a newline), as many as Error.stackTraceLimit allows. */
+function wasmStackText(scan: StackScan, first: number, raisedByEngine: boolean): string {
   const innermostWasm = raisedByEngine ? scan.kinds.findIndex((k) => typeof k === 'object') : first;
   const limit = typeof Error.stackTraceLimit === 'number' ? Error.stackTraceLimit : Infinity;
   let text = '';
