@@ -5,11 +5,14 @@
 // TSWASM_REGISTER_OPTIONS, when set, is the namespace's options as JSON (createWebAssembly's:
 // '{"detachOnGrow":false}' for glue that re-reads memory.buffer, such as emscripten's and Go's).
 // A shared WebAssembly.Memory or a Module posted to or from a Worker (emscripten's pthreads glue
-// posts both) arrives as the receiving thread's own object (worker-messages.ts).
+// posts both) arrives as the receiving thread's own object (worker-messages.ts). node:wasi's WASI
+// is tswasm's (tswasm/wasi), which serves the instances of any namespace.
 
 import { createWebAssembly, type JsApiOptions, type WebAssemblyNamespace } from '../jsapi/index.js';
 import { tuneV8 } from './tuning.js';
 import { carryWebAssemblyObjects } from './worker-messages.js';
+import { WASI } from '../wasi/node-wasi.js';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 
 tuneV8();
 
@@ -19,6 +22,21 @@ export const WebAssembly: WebAssemblyNamespace = createWebAssembly(optionsFromEn
 Object.defineProperty(globalThis, 'WebAssembly', { value: WebAssembly, writable: true, configurable: true, enumerable: false });
 
 carryWebAssemblyObjects(WebAssembly);
+
+// node:wasi's WASI accepts only Node's own WebAssembly.Memory; tswasm's has its shape and takes any.
+// Loading node:wasi warns that it is experimental, which neither this program nor tswasm's WASI is.
+const emitWarning = process.emitWarning;
+process.emitWarning = function emitOtherWarnings(this: unknown, warning: string | Error, ...rest: unknown[]) {
+  if (!(typeof warning === 'string' && warning.startsWith('WASI is an experimental feature'))) {
+    (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
+  }
+} as typeof process.emitWarning;
+try {
+  createRequire(import.meta.url)('node:wasi').WASI = WASI;
+} finally {
+  process.emitWarning = emitWarning;
+}
+syncBuiltinESMExports();
 
 function optionsFromEnvironment(): JsApiOptions {
   const text = process.env.TSWASM_REGISTER_OPTIONS;

@@ -120,3 +120,27 @@ test('postable and postedMessageReader carry Memory and Module objects through s
   assert.equal(postable(tooDeep), tooDeep, 'five levels down is past where descriptions are looked for');
   assert.throws(() => postedMessageReader({}), TypeError);
 });
+
+test('under tswasm/register, node:wasi\'s WASI is tswasm\'s, which serves tswasm\'s instances, without Node\'s experimental warning', built ? {} : { skip: 'needs the built package: npm run build' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tswasm-register-'));
+  try {
+    // A WASI command writing "wasi ok\n" with fd_write.
+    const HELLO = '[0,97,115,109,1,0,0,0,1,12,2,96,4,127,127,127,127,1,127,96,0,0,2,35,1,22,119,97,115,105,95,115,110,97,112,115,104,111,116,95,112,114,101,118,105,101,119,49,8,102,100,95,119,114,105,116,101,0,0,3,2,1,1,5,3,1,0,1,7,19,2,6,109,101,109,111,114,121,2,0,6,95,115,116,97,114,116,0,1,10,29,1,27,0,65,0,65,16,54,2,0,65,4,65,8,54,2,0,65,1,65,0,65,1,65,8,16,0,26,11,11,14,1,0,65,16,11,8,119,97,115,105,32,111,107,10,0,11,4,110,97,109,101,1,4,1,0,1,119]';
+    const main = join(dir, 'main.mjs');
+    writeFileSync(main, `
+      import { WASI } from 'node:wasi';
+      import { createRequire } from 'node:module';
+      const wasi = new WASI({ version: 'preview1', returnOnExit: true });
+      const { instance } = await WebAssembly.instantiate(new Uint8Array(${HELLO}), wasi.getImportObject());
+      const code = wasi.start(instance);
+      console.log('exit', code, createRequire(import.meta.url)('node:wasi').WASI === WASI);`);
+    const run = spawnSync(process.execPath, ['--import', 'tswasm/register', main], { cwd: projectRoot, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, 'wasi ok\nexit 0 true\n');
+    assert.doesNotMatch(run.stderr, /ExperimentalWarning/);
+    const native = spawnSync(process.execPath, [main], { cwd: projectRoot, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(native.stdout, run.stdout, 'node:wasi with Node\'s own WebAssembly prints the same');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
