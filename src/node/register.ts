@@ -14,7 +14,8 @@ import { carryWebAssemblyObjects } from './worker-messages.js';
 import { WASI } from '../wasi/node-wasi.js';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 
-tuneV8();
+// TSWASM_TUNE=0 leaves V8's settings alone (large switch loops are then split, as in browsers).
+if (process.env.TSWASM_TUNE !== '0') tuneV8();
 
 /** The namespace installed as `globalThis.WebAssembly`: the defaults (the spec's mode), or TSWASM_REGISTER_OPTIONS's. */
 export const WebAssembly: WebAssemblyNamespace = createWebAssembly(optionsFromEnvironment());

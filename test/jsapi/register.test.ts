@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { projectRoot } from '../helpers/paths.js';
 
 const built = existsSync(join(projectRoot, 'dist', 'bundle', 'register.js'));
@@ -47,6 +48,12 @@ test('node --import tswasm/register runs an unchanged program, and its file Work
     assert.match(typo.stderr, /unknown option "detach"/);
     const notJson = run(['--import', 'tswasm/register'], { TSWASM_REGISTER_OPTIONS: '{detachOnGrow:false}' }, grow);
     assert.match(notJson.stderr, /TSWASM_REGISTER_OPTIONS must be createWebAssembly's options as JSON/);
+
+    // tuneV8 lifts V8's limit on optimised functions, and then large switch loops are no longer split by default.
+    const tuned = join(dir, 'tuned.mjs');
+    writeFileSync(tuned, `const { Engine } = await import(${JSON.stringify(pathToFileURL(join(projectRoot, 'dist', 'bundle', 'index.js')).href)}); console.log(new Engine().config.splitLargeSwitches);`);
+    assert.equal(run(['--import', 'tswasm/register'], {}, tuned).stdout, 'false\n', 'register runs tuneV8');
+    assert.equal(run(['--import', 'tswasm/register'], { TSWASM_TUNE: '0' }, tuned).stdout, 'true\n', 'TSWASM_TUNE=0 leaves V8 alone');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

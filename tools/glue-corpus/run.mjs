@@ -76,12 +76,12 @@ if (args[0] === '--one') {
 /**
  * Runs one case in a fresh process; its digest and time, or why it failed. A case whose package
  * starts Workers (`export const workers = true`) runs on tswasm/register, which its Workers
- * inherit, with the mode's options.
+ * inherit, with the mode's options and V8 settings.
  */
 function child(name, runtime, mode, timeout, workers) {
   const register = runtime === 'tswasm' && workers ? ['--import', pathToFileURL(join(dist, 'src/node/register.js')).href] : [];
   const flags = runtime === 'tswasm' ? [...MODES[mode].node, ...register] : [];
-  const env = { ...process.env, TSWASM_REGISTER_OPTIONS: JSON.stringify(MODES[mode].options), TSWASM_CORPUS_REGISTERED: register.length > 0 ? '1' : '' };
+  const env = { ...process.env, TSWASM_REGISTER_OPTIONS: JSON.stringify(MODES[mode].options), TSWASM_TUNE: MODES[mode].tune ? '' : '0', TSWASM_CORPUS_REGISTERED: register.length > 0 ? '1' : '' };
   const r = spawnSync(process.execPath, [...flags, fileURLToPath(import.meta.url), '--one', name, runtime, mode], { encoding: 'utf8', timeout, maxBuffer: 64 << 20, env });
   const line = r.stdout.split('\n').find((l) => l.startsWith('digest '));
   if (line === undefined) return { ms: '-', error: r.error?.message ?? failureLine(r.stderr) ?? `exit ${r.status}` };

@@ -6,7 +6,6 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 
 export const workers = true;
-export const notFor = { split: 'its Workers get tswasm through tswasm/register, which always applies tuneV8 (the default mode)' };
 
 export default async function () {
   const oxc = createRequire(import.meta.url)('@oxc-parser/binding-wasm32-wasi');

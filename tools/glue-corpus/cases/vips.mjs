@@ -6,7 +6,6 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
 export const workers = true;
-export const notFor = { split: 'its Workers get tswasm through tswasm/register, which always applies tuneV8 (the default mode)' };
 
 export default async function () {
   const Vips = (await import(pathToFileURL(createRequire(import.meta.url).resolve('wasm-vips')).href)).default;
