@@ -25,7 +25,8 @@ Object.defineProperty(globalThis, 'WebAssembly', { value: WebAssembly, writable:
 carryWebAssemblyObjects(WebAssembly);
 
 // node:wasi's WASI accepts only Node's own WebAssembly.Memory; tswasm's has its shape and takes any.
-// Loading node:wasi warns that it is experimental, which neither this program nor tswasm's WASI is.
+// Loading node:wasi warns that Node's WASI is experimental; the program gets tswasm's instead, so
+// that one warning is dropped (it would also appear in programs that never use WASI).
 const emitWarning = process.emitWarning;
 process.emitWarning = function emitOtherWarnings(this: unknown, warning: string | Error, ...rest: unknown[]) {
   if (!(typeof warning === 'string' && warning.startsWith('WASI is an experimental feature'))) {
