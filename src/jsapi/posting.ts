@@ -63,23 +63,7 @@ function entriesOf(v: object, budget: { left: number }): [string, unknown][] | n
  * left as it is (the same object when there is nothing to replace).
  */
 export function postable(message: unknown): unknown {
-  const budget = { left: MAX_VALUES };
-  const walk = (v: unknown, depth: number): unknown => {
-    if (typeof v !== 'object' || v === null) return v;
-    const describe = describers.get(v);
-    if (describe !== undefined) return describe();
-    if (depth === 0) return v;
-    const entries = entriesOf(v, budget);
-    if (entries === null || entries.length > budget.left) return v;
-    budget.left -= entries.length;
-    let copy: Record<string, unknown> | unknown[] | null = null;
-    for (const [key, x] of entries) {
-      const p = walk(x, depth - 1);
-      if (p !== x) (copy ??= Array.isArray(v) ? v.slice() : { ...v } as Record<string, unknown>)[key as never] = p as never;
-    }
-    return copy ?? v;
-  };
-  return walk(message, MAX_DEPTH);
+  return rewriteMessage(message, (v) => describers.get(v)?.(), false);
 }
 
 /**
@@ -88,19 +72,30 @@ export function postable(message: unknown): unknown {
  * description itself is replaced by the return value.
  */
 export function revivePosted(message: unknown, revive: (description: object) => object | undefined): unknown {
+  return rewriteMessage(message, (v) => (isDescription(v, 'Memory') || isDescription(v, 'Module') ? revive(v) ?? v : undefined), true);
+}
+
+/**
+ * `message` with each object for which `replace` answers (not undefined) replaced by the answer,
+ * looking no deeper or wider than MAX_DEPTH and MAX_VALUES; the containers on the way are changed
+ * `inPlace`, or else copied where something in them is replaced.
+ */
+function rewriteMessage(message: unknown, replace: (v: object) => unknown, inPlace: boolean): unknown {
   const budget = { left: MAX_VALUES };
   const walk = (v: unknown, depth: number): unknown => {
     if (typeof v !== 'object' || v === null) return v;
-    if (isDescription(v, 'Memory') || isDescription(v, 'Module')) return revive(v) ?? v;
+    const replacement = replace(v);
+    if (replacement !== undefined) return replacement;
     if (depth === 0) return v;
     const entries = entriesOf(v, budget);
     if (entries === null || entries.length > budget.left) return v;
     budget.left -= entries.length;
+    let target: object | null = inPlace ? v : null;
     for (const [key, x] of entries) {
       const r = walk(x, depth - 1);
-      if (r !== x) (v as Record<string, unknown>)[key] = r;
+      if (r !== x) ((target ??= Array.isArray(v) ? v.slice() : { ...v }) as Record<string, unknown>)[key] = r;
     }
-    return v;
+    return target ?? v;
   };
   return walk(message, MAX_DEPTH);
 }

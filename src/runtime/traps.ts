@@ -2,7 +2,7 @@
 // whatever escaped generated code into a Trap with a wasm backtrace at the embedding boundary.
 
 import { RuntimeError, Trap, TrapCode, onRuntimeErrorConstructed, type FrameInfo, type FrameSymbol } from '../core/errors.js';
-import { codeInfo, codeUrl, type CodeInfo } from './code-registry.js';
+import { ADAPTOR_URL, codeInfo, codeUrl, type CodeInfo } from './code-registry.js';
 import { isInstance } from './host-values.js';
 import { displayName, functionLabel } from './demangle.js';
 import type { InlinedFrame } from '../binary/dwarf-inlines.js';
@@ -247,7 +247,7 @@ export function scanStack(stack: string | undefined): StackScan {
     innerLine = line;
     innerIdentifier = identifier;
     if (!m) {
-      if (!MACHINERY.test(line)) kinds[i] = undefined;
+      if (!isMachinery(line)) kinds[i] = undefined;
       continue;
     }
     if (isTrampoline) continue;
@@ -273,7 +273,11 @@ export function scanStack(stack: string | undefined): StackScan {
  * (`lazy$N` in the module's factory), the trampoline running tail calls, and the generated call
  * adaptors of the JS API (their code carries the sourceURL tswasm-adaptor.js).
  */
-const MACHINERY = /(?:at (?:\S+\.)?|^\s*)lazy\$\d+ (?:\[as \w+\] )?\(tswasm-module-|\(tswasm-adaptor\.js:|@tswasm-adaptor\.js:|lazy\$\d+@tswasm-module-|^\s*(?:at runTail \(|runTail@|at runTailAsync\.next \(|runTailAsync@)/;
+function isMachinery(line: string): boolean {
+  return LAZY_STUB.test(line) || ADAPTOR_FRAME.test(line) || RUN_TAIL.test(line);
+}
+const LAZY_STUB = /(?:at (?:\S+\.)?|^\s*)lazy\$\d+(?: \[as \w+\] \(| \(|@)tswasm-module-/;
+const ADAPTOR_FRAME = new RegExp(`[(@]${ADAPTOR_URL.replace(/\./g, '\\.')}:`);
 
 // A RuntimeError that glue code makes inside an import shows the wasm frames that called it, as V8's
 // own would. Its stack is captured beside it (V8's capture is cheap; formatting it is not) and read
