@@ -89,6 +89,14 @@ export function runApiFuzz(seed: number, count: number): ApiFuzzResult {
   const val = (): any => pick([Val.i32(1), Val.i64(2n), Val.f32(1.5), Val.f64(2.5), Val.funcref(null), Val.externref(null),
     Val.funcref(handles[4]), Val.funcref(handles[12]), Val.externref(ExternRef.new(s1, 1)), Val.externref(ExternRef.new(s2, 2)),
     Val.externref(ExternRef.new(s1, revokedProxy()))]);
+  const raw = (): any => {
+    if (rnd() < 0.3) return pick(prims);
+    try {
+      return Val.toRaw(store(), val());
+    } catch {
+      return pick([0, 1n, null, handles[4]]);
+    }
+  };
   const type = (): any => pick([I32, I64, F32, F64, FUNCREF, EXTERNREF, 0x99, 'i32', -1]);
   const any = (): any => {
     const r = rnd();
@@ -115,6 +123,11 @@ export function runApiFuzz(seed: number, count: number): ApiFuzzResult {
     () => pick(ofKind(Func)).toRaw(store()),
     () => Func.fromRaw(store(), any()),
     () => Func.wrap(store(), funcType([type()], [type()]), () => any()).call(store(), [val()]),
+    // The raw convention: arrays of raw values (the raws of Vals, or anything), and raw host functions writing anything.
+    () => pick(ofKind(Func)).callUnchecked(store(), rnd() < 0.5 ? Array.from({ length: Math.floor(rnd() * 5) }, raw) : any()),
+    () => Func.newUnchecked(store(), funcType([type(), type()], [type()]), (_c: unknown, raws: unknown[]) => {
+      raws[Math.floor(rnd() * 3)] = raw();
+    }).callUnchecked(store(), Array.from({ length: Math.floor(rnd() * 4) }, raw)),
     () => pick(ofKind(Memory)).read(store(), any(), any()),
     () => pick(ofKind(Memory)).write(store(), any(), any()),
     () => pick(ofKind(Memory)).grow(store(), any()),

@@ -13,7 +13,8 @@ import { CALLER } from '../runtime/slots.js';
 import { Caller } from './caller.js';
 import { attachCoredump } from './coredump.js';
 import type { Store } from './store.js';
-import { liftVals, lowerVals, type Val } from './val.js';
+import { liftVals, lowerVals, type Val, type ValRaw } from './val.js';
+import { componentsOfRaws, rawsOfComponents } from './val-raw.js';
 
 /** Calls `f` with lowered arguments from the host; returns its lowered results. */
 export function callWasm(store: Store<any>, f: WasmFunc, lowered: readonly unknown[]): unknown[] {
@@ -107,10 +108,43 @@ export type AsyncHostImpl = (caller: Caller<any> | null, args: Val[]) => Val[] |
  */
 export function hostFunc(store: Store<any>, typeId: number, impl: HostImpl | AsyncHostImpl, wantsCaller: boolean, isAsync = false): WasmFunc {
   const type = canonicalType(typeId).composite as FuncType;
+  return hostFuncOf(store, typeId, wantsCaller, isAsync,
+    (caller, lowered) => impl(caller, liftVals(store, type.params, lowered)),
+    (results) => lowerVals(store, type.results, (results as Val[] | undefined) ?? [], 'host function result'));
+}
+
+/**
+ * A raw host function (Func.newUnchecked): `impl` gets the Caller and one ValRaw array with the
+ * parameters, and leaves the results at its start. The array has room for both.
+ */
+export function rawHostFunc(store: Store<any>, typeId: number, impl: RawHostImpl): WasmFunc {
+  const type = canonicalType(typeId).composite as FuncType;
+  const room = Math.max(type.params.length, type.results.length);
+  return hostFuncOf(store, typeId, true, false,
+    (caller, lowered) => {
+      const raws: ValRaw[] = new Array<ValRaw>(room).fill(null);
+      rawsOfComponents(store, type.params, lowered, raws);
+      impl(caller!, raws);
+      return raws;
+    },
+    (raws) => componentsOfRaws(store, type.results, raws as ValRaw[], 'host function result'));
+}
+
+/** A raw host function's implementation: parameters in, results out of one ValRaw array. */
+export type RawHostImpl = (caller: Caller<any>, paramsAndResults: ValRaw[]) => void;
+
+/**
+ * hostFunc over any representation of values: `lift` calls the implementation with the lowered
+ * arguments (a promise of its results only for an async host function), `lower` lowers the results.
+ */
+function hostFuncOf(
+  store: Store<any>, typeId: number, wantsCaller: boolean, isAsync: boolean,
+  lift: (caller: Caller<any> | null, lowered: ArrayLike<unknown>) => unknown,
+  lower: (results: unknown) => unknown[],
+): WasmFunc {
+  const type = canonicalType(typeId).composite as FuncType;
   if (isAsync) requireAsync(store, 'an async host function');
   const generator = store.engine.config.asyncSupport;
-  const lift = (caller: Caller<any> | null, lowered: ArrayLike<unknown>) => impl(caller, liftVals(store, type.params, lowered));
-  const lower = (results: Val[] | undefined) => lowerVals(store, type.results, results ?? [], 'host function result');
   // The JS stack ran out (in the host function, or in the boundary code around a nested call to
   // wasm, where turning the nested overflow into a trap can itself overflow): it stays a raw
   // RangeError, so the outermost entry into wasm reports it as StackOverflow. A HostThrow is a
@@ -125,7 +159,7 @@ export function hostFunc(store: Store<any>, typeId: number, impl: HostImpl | Asy
     try {
       if (hook !== null) hookNow(hook('CallingHost'));
       try {
-        comps = lower(lift(caller, lowered) as Val[]);
+        comps = lower(lift(caller, lowered));
       } finally {
         if (hook !== null) hookNow(hook('ReturningFromHost'));
       }
@@ -150,8 +184,8 @@ export function hostFunc(store: Store<any>, typeId: number, impl: HostImpl | Asy
       }
       try {
         let results = lift(caller, lowered);
-        if (isAsync && isThenable(results)) results = (yield results) as Val[];
-        comps = lower(results as Val[]);
+        if (isAsync && isThenable(results)) results = yield results;
+        comps = lower(results);
       } finally {
         if (hook !== null) {
           const answer = hook('ReturningFromHost');

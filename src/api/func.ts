@@ -4,13 +4,14 @@
 import type { FuncType, ValType } from '../core/types.js';
 import { WasmFunc } from '../runtime/func.js';
 import { canonicalType, isCanonicalSubtype } from '../validate/type-registry.js';
-import { callWasm, callWasmAsync, hostFunc, requireAsync } from './boundary.js';
+import { callWasm, callWasmAsync, hostFunc, rawHostFunc, requireAsync } from './boundary.js';
 import type { Caller } from './caller.js';
 import { handleFor, wrongStore } from './handles.js';
 import { checkStore, storeOf, type AsContext, type Store } from './store.js';
 import { TypedFunc } from './typed-func.js';
 import { registerFuncType, valTypes } from './types.js';
-import { jsToVal, liftVals, lowerVals, valToJs, type Val } from './val.js';
+import { jsToVal, liftVals, lowerVals, valToJs, type Val, type ValRaw } from './val.js';
+import { checkRawRoom, componentsOfRaws, rawsOfComponents } from './val-raw.js';
 
 /** A host function's implementation: Vals in, Vals out (an empty array for no results). */
 export type HostFunction = (args: Val[]) => Val[];
@@ -87,6 +88,20 @@ export class Func {
   }
 
   /**
+   * A host function over raw values (Wasmtime's Func::new_unchecked): `impl` gets the Caller and
+   * one ValRaw array, of length max(parameters, results), holding the arguments; it leaves the
+   * results at the start of the same array. No Val is made per value. Unlike Wasmtime's, nothing
+   * here is unsafe: a result of the wrong JS type, type or store throws a TypeError (or "object
+   * used with the wrong store") to the caller of the wasm export, as a throw from `impl` would.
+   */
+  static newUnchecked<T>(cx: AsContext<T>, type: FuncType, impl: (caller: Caller<T>, paramsAndResults: ValRaw[]) => void): Func {
+    const store = storeOf(cx);
+    checkFunction(impl, 'Func.newUnchecked');
+    const raw = rawHostFunc(store, registerFuncType(type), impl as (caller: Caller<any>, paramsAndResults: ValRaw[]) => void);
+    return Func.handle(store, raw);
+  }
+
+  /**
    * A host function from a plain JS function (Wasmtime's Func::wrap): i32/f32/f64 arrive as
    * numbers, i64 as bigint, funcref as Func or null, externref as ExternRef or null; it returns
    * one such value, an array of them for several results, or nothing.
@@ -147,6 +162,20 @@ export class Func {
     const store = checkStore(cx, this);
     const lowered = lowerVals(store, this.ty.params, args, 'argument');
     return liftVals(store, this.ty.results, callWasm(store, this.raw, lowered));
+  }
+
+  /**
+   * Calls the function with raw values (Wasmtime's Func::call_unchecked): `paramsAndResults` holds
+   * the arguments as ValRaws (see Val.toRaw) and must have room for max(parameters, results)
+   * values; the results replace its first elements. Values of the wrong JS type, type or store
+   * throw a TypeError before wasm runs; traps and host errors are thrown as by `call`.
+   */
+  callUnchecked(cx: AsContext<any>, paramsAndResults: ValRaw[]): void {
+    const store = checkStore(cx, this);
+    const { params, results } = this.ty;
+    checkRawRoom(paramsAndResults, Math.max(params.length, results.length), 'Func.callUnchecked');
+    const lowered = componentsOfRaws(store, params, paramsAndResults, 'argument');
+    rawsOfComponents(store, results, callWasm(store, this.raw, lowered), paramsAndResults);
   }
 
   /**

@@ -15,7 +15,7 @@ import { Module, type ExportType, type ImportType } from './module.js';
 import { storeOf, type AsContext, type Store } from './store.js';
 import type { TypedFunc } from './typed-func.js';
 import { funcType, registerFuncType } from './types.js';
-import { Val, jsToVal } from './val.js';
+import { Val, jsToVal, type ValRaw } from './val.js';
 
 /** One name's definition: a store's item, or a host function made per store. */
 export type Definition =
@@ -68,6 +68,11 @@ export class Linker<T = unknown> {
   funcNewWithCaller(module: string, name: string, type: FuncType, impl: HostFunctionWithCaller<T>): this {
     checkFunction(impl, 'Linker.funcNewWithCaller');
     return this.host(module, name, type, (store) => Func.createWithCaller(store as Store<T>, type, impl));
+  }
+  /** Defines a host function over raw values (Wasmtime's Linker::func_new_unchecked; see Func.newUnchecked); usable in any store. */
+  funcNewUnchecked(module: string, name: string, type: FuncType, impl: (caller: Caller<T>, paramsAndResults: ValRaw[]) => void): this {
+    checkFunction(impl, 'Linker.funcNewUnchecked');
+    return this.host(module, name, type, (store) => Func.newUnchecked(store as Store<T>, type, impl));
   }
   /** Defines a host function over plain JS values (Wasmtime's Linker::func_wrap; see Func.wrap); usable in any store. */
   funcWrap(module: string, name: string, type: FuncType, fn: (...args: any[]) => unknown): this {
