@@ -5,7 +5,8 @@
 // TSWASM_REGISTER_OPTIONS, when set, is the namespace's options as JSON (createWebAssembly's:
 // '{"detachOnGrow":false}' for glue that re-reads memory.buffer, such as emscripten's and Go's).
 // A shared WebAssembly.Memory or a Module posted to or from a Worker (emscripten's pthreads glue
-// posts both) arrives as the receiving thread's own object (worker-messages.ts). node:wasi's WASI
+// posts both) arrives as the receiving thread's own object (worker-messages.ts), as does one in a
+// Worker's workerData or read with receiveMessageOnPort. node:wasi's WASI
 // is tswasm's (tswasm/wasi), which serves the instances of any namespace.
 
 import { createWebAssembly, type JsApiOptions, type WebAssemblyNamespace } from '../jsapi/index.js';

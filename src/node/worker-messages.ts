@@ -4,6 +4,7 @@
 // own objects again, before any listener sees the message. emscripten's pthreads glue posts its
 // shared Memory and compiled Module to every Worker this way.
 
+import { createRequire } from 'node:module';
 import { BroadcastChannel, MessagePort, Worker } from 'node:worker_threads';
 import { postable } from '../jsapi/posting.js';
 import { postedMessageReader } from '../jsapi/received.js';
@@ -37,6 +38,38 @@ export function carryWebAssemblyObjects(namespace: object): void {
   });
   // MessagePorts and BroadcastChannels are EventTargets: `on('message')` and `onmessage` add listeners, which are wrapped.
   for (const { prototype } of [MessagePort, BroadcastChannel]) wrapListeners(prototype, read);
+  carryThroughModuleExports(read);
+}
+
+/**
+ * The ways node:worker_threads hands messages over without a listener: a Worker's `workerData`
+ * (posted when it is constructed, read from the module in the Worker) and `receiveMessageOnPort`.
+ * The module's exports are replaced; the caller makes ES imports see them (syncBuiltinESMExports).
+ */
+function carryThroughModuleExports(read: (message: unknown) => unknown): void {
+  const threads = createRequire(import.meta.url)('node:worker_threads') as Record<string, unknown>;
+  if (threads.isMainThread === false) threads.workerData = read(threads.workerData);
+  const WorkerClass = threads.Worker as new (...args: unknown[]) => object;
+  // A Proxy, not a subclass: the class stays the one Node made (its name, prototype and statics),
+  // and a program's own subclasses construct through it.
+  threads.Worker = new Proxy(WorkerClass, {
+    construct(target, args: unknown[], newTarget) {
+      const options = args[1] as { workerData?: unknown } | null | undefined;
+      if (typeof options === 'object' && options !== null && 'workerData' in options) {
+        const data = postable(options.workerData);
+        if (data !== options.workerData) args = [args[0], { ...options, workerData: data }, ...args.slice(2)];
+      }
+      return Reflect.construct(target, args, newTarget) as object;
+    },
+  });
+  const receive = threads.receiveMessageOnPort as ((port: unknown) => { message: unknown } | undefined) | undefined;
+  if (typeof receive === 'function') {
+    threads.receiveMessageOnPort = function receiveMessageOnPort(port: unknown) {
+      const received = receive(port);
+      if (received !== undefined) received.message = read(received.message);
+      return received;
+    };
+  }
 }
 
 function wrapListeners(prototype: object, read: (message: unknown) => unknown): void {

@@ -16,6 +16,9 @@ const built = existsSync(join(projectRoot, 'dist', 'bundle', 'register.js'));
 // Node's own classes print as native code; tswasm's are JavaScript.
 const WHICH = "Function.prototype.toString.call(WebAssembly.Module).includes('[native code]') ? 'native' : 'tswasm'";
 // (module (memory (export "m") i64 1) (func (export "size") (result i64) memory.size)): memory64.
+// (module (import "env" "memory" (memory 1 10 shared)) (func (export "add") (param i32 i32)
+//   (drop (i32.atomic.rmw.add (local.get 0) (local.get 1)))))
+const ADD = '[0,97,115,109,1,0,0,0,1,6,1,96,2,127,127,0,2,16,1,3,101,110,118,6,109,101,109,111,114,121,2,3,1,10,3,2,1,0,7,7,1,3,97,100,100,0,0,10,13,1,11,0,32,0,32,1,254,30,2,0,26,11]';
 const MEMORY64 = '[0,97,115,109,1,0,0,0,1,5,1,96,0,1,126,3,2,1,0,5,3,1,4,1,7,12,2,1,109,2,0,4,115,105,122,101,0,0,10,6,1,4,0,63,0,11]';
 
 test('node --import tswasm/register runs an unchanged program, and its file Workers, on tswasm', built ? {} : { skip: 'needs the built package: npm run build' }, () => {
@@ -62,9 +65,6 @@ test('node --import tswasm/register runs an unchanged program, and its file Work
 test('a shared Memory and a Module posted to a Worker arrive as its own objects (as emscripten\'s pthreads glue posts them)', built ? {} : { skip: 'needs the built package: npm run build' }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'tswasm-register-'));
   try {
-    // (module (import "env" "memory" (memory 1 10 shared)) (func (export "add") (param i32 i32)
-    //   (drop (i32.atomic.rmw.add (local.get 0) (local.get 1)))))
-    const ADD = '[0,97,115,109,1,0,0,0,1,6,1,96,2,127,127,0,2,16,1,3,101,110,118,6,109,101,109,111,114,121,2,3,1,10,3,2,1,0,7,7,1,3,97,100,100,0,0,10,13,1,11,0,32,0,32,1,254,30,2,0,26,11]';
     writeFileSync(join(dir, 'worker.mjs'), `
       import { parentPort } from 'node:worker_threads';
       parentPort.once('message', ({ memory, module, nested }) => {
@@ -89,6 +89,43 @@ test('a shared Memory and a Module posted to a Worker arrive as its own objects 
     const run = spawnSync(process.execPath, ['--import', 'tswasm/register', main], { cwd: projectRoot, encoding: 'utf8', timeout: 60_000 });
     assert.equal(run.status, 0, run.stderr);
     assert.equal(run.stdout, '[true,true,true,true,"memory"] 3000 true\n');
+    const native = spawnSync(process.execPath, [main], { cwd: projectRoot, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(native.stdout, run.stdout, 'Node\'s own WebAssembly does the same');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a Worker\'s workerData and receiveMessageOnPort carry a shared Memory and a Module too', built ? {} : { skip: 'needs the built package: npm run build' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tswasm-register-'));
+  try {
+    writeFileSync(join(dir, 'worker.mjs'), `
+      import { workerData } from 'node:worker_threads';
+      const { memory, module, port, plain } = workerData;
+      const checks = [memory instanceof WebAssembly.Memory, module instanceof WebAssembly.Module,
+        memory.buffer instanceof SharedArrayBuffer, plain];
+      const { add } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+      for (let i = 0; i < 1000; i++) add(0, 1);
+      port.postMessage({ checks, memory, module });
+      port.close();`);
+    const main = join(dir, 'main.mjs');
+    writeFileSync(main, `
+      import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
+      const memory = new WebAssembly.Memory({ initial: 1, maximum: 10, shared: true });
+      const module = new WebAssembly.Module(new Uint8Array(${ADD}));
+      const { port1, port2 } = new MessageChannel();
+      // A program's own subclass of Worker constructs through register's.
+      class Pool extends Worker {}
+      const worker = new Pool(${JSON.stringify(join(dir, 'worker.mjs'))}, { workerData: { memory, module, port: port2, plain: 'x' }, transferList: [port2] });
+      await new Promise((resolve) => worker.once('exit', resolve));
+      const { message } = receiveMessageOnPort(port1);
+      const { add } = new WebAssembly.Instance(message.module, { env: { memory: message.memory } }).exports;
+      add(0, 5);
+      console.log(JSON.stringify(message.checks), message.memory instanceof WebAssembly.Memory, new Int32Array(memory.buffer)[0],
+        worker instanceof Worker, Worker.name, receiveMessageOnPort(port1));`);
+    const run = spawnSync(process.execPath, ['--import', 'tswasm/register', main], { cwd: projectRoot, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, '[true,true,true,"x"] true 1005 true Worker undefined\n');
     const native = spawnSync(process.execPath, [main], { cwd: projectRoot, encoding: 'utf8', timeout: 60_000 });
     assert.equal(native.stdout, run.stdout, 'Node\'s own WebAssembly does the same');
   } finally {
