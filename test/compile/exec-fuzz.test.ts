@@ -10,7 +10,9 @@ import { TrapCode } from '../../src/api/index.js';
 import { ATOMIC_OP_NAMES, Rng, generateModule, moduleSeed } from '../../tools/exec-fuzz-gen.js';
 import { SIMD_TARGET_INSTRUCTIONS, TARGET_INSTRUCTIONS, countInstructions, newStats, runModule, summary } from '../../tools/exec-fuzz-core.js';
 
-const SEED = 20261129;
+// Chosen so that the sample holds every instruction the generator targets (atomics are many and
+// each rare); 20261129 stopped covering i64.atomic.rmw.sub when stop 27's generator began storing loads.
+const SEED = 20261132;
 const MODULES = 250;
 
 test(`${MODULES} random modules behave alike on tswasm and on the native engine`, () => {
