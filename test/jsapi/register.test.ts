@@ -21,6 +21,15 @@ const WHICH = "Function.prototype.toString.call(WebAssembly.Module).includes('[n
 const ADD = '[0,97,115,109,1,0,0,0,1,6,1,96,2,127,127,0,2,16,1,3,101,110,118,6,109,101,109,111,114,121,2,3,1,10,3,2,1,0,7,7,1,3,97,100,100,0,0,10,13,1,11,0,32,0,32,1,254,30,2,0,26,11]';
 const MEMORY64 = '[0,97,115,109,1,0,0,0,1,5,1,96,0,1,126,3,2,1,0,5,3,1,4,1,7,12,2,1,109,2,0,4,115,105,122,101,0,0,10,6,1,4,0,63,0,11]';
 
+/** Runs `main` on tswasm/register and on Node's own WebAssembly: both print `expected`. */
+function printsOnRegisterAndNatively(main: string, expected: string): void {
+  const run = spawnSync(process.execPath, ['--import', 'tswasm/register', main], { cwd: projectRoot, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stdout, expected);
+  const native = spawnSync(process.execPath, [main], { cwd: projectRoot, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(native.stdout, run.stdout, 'Node\'s own WebAssembly does the same');
+}
+
 test('node --import tswasm/register runs an unchanged program, and its file Workers, on tswasm', built ? {} : { skip: 'needs the built package: npm run build' }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'tswasm-register-'));
   try {
@@ -86,11 +95,7 @@ test('a shared Memory and a Module posted to a Worker arrive as its own objects 
       const { checks, back } = await new Promise((resolve) => worker.on('message', resolve));
       await worker.terminate();
       console.log(JSON.stringify(checks), new Int32Array(memory.buffer)[0], back instanceof WebAssembly.Module);`);
-    const run = spawnSync(process.execPath, ['--import', 'tswasm/register', main], { cwd: projectRoot, encoding: 'utf8', timeout: 60_000 });
-    assert.equal(run.status, 0, run.stderr);
-    assert.equal(run.stdout, '[true,true,true,true,"memory"] 3000 true\n');
-    const native = spawnSync(process.execPath, [main], { cwd: projectRoot, encoding: 'utf8', timeout: 60_000 });
-    assert.equal(native.stdout, run.stdout, 'Node\'s own WebAssembly does the same');
+    printsOnRegisterAndNatively(main, '[true,true,true,true,"memory"] 3000 true\n');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -123,11 +128,7 @@ test('a Worker\'s workerData and receiveMessageOnPort carry a shared Memory and 
       add(0, 5);
       console.log(JSON.stringify(message.checks), message.memory instanceof WebAssembly.Memory, new Int32Array(memory.buffer)[0],
         worker instanceof Worker, Worker.name, receiveMessageOnPort(port1));`);
-    const run = spawnSync(process.execPath, ['--import', 'tswasm/register', main], { cwd: projectRoot, encoding: 'utf8', timeout: 60_000 });
-    assert.equal(run.status, 0, run.stderr);
-    assert.equal(run.stdout, '[true,true,true,"x"] true 1005 true Worker undefined\n');
-    const native = spawnSync(process.execPath, [main], { cwd: projectRoot, encoding: 'utf8', timeout: 60_000 });
-    assert.equal(native.stdout, run.stdout, 'Node\'s own WebAssembly does the same');
+    printsOnRegisterAndNatively(main, '[true,true,true,"x"] true 1005 true Worker undefined\n');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
