@@ -474,6 +474,12 @@ export class FunctionCompiler {
     if (e.simple) return e;
     const t = this.temp(e.type);
     if (e.type === I64) {
+      // A constant high half (a zero- or sign-known extension) stays a literal, so that arithmetic
+      // on the value folds it (i64.mul drops a partial product, i64.add a term).
+      if (e.hiOf === undefined && literal(e.hi) !== null) {
+        this.emit(`${t} = ${e.code};`);
+        return simpleEntry(I64, t, e.hi);
+      }
       this.emit(`${t} = ${e.code}; ${t}h = ${e.hiOf ? e.hiOf(t) : e.hi};`);
       return simpleEntry(I64, t, `${t}h`);
     }
@@ -1131,6 +1137,12 @@ export class FunctionCompiler {
   private materializeFresh(e: Entry): Entry {
     const t = this.temp(e.type);
     if (e.type === I64) {
+      // A constant high half (a zero- or sign-known extension) stays a literal, so that arithmetic
+      // on the value folds it (i64.mul drops a partial product, i64.add a term).
+      if (e.hiOf === undefined && literal(e.hi) !== null) {
+        this.emit(`${t} = ${e.code};`);
+        return simpleEntry(I64, t, e.hi);
+      }
       this.emit(`${t} = ${e.code}; ${t}h = ${e.hiOf ? e.hiOf(t) : e.hi};`);
       return simpleEntry(I64, t, `${t}h`);
     }
