@@ -3,7 +3,7 @@
 
 import { canonicalValTypeText } from '../validate/canonical-text.js';
 import { F32, F64, I32, I64, type FuncType, type ValType } from '../core/types.js';
-import { componentArray } from '../runtime/lowering.js';
+import { componentArray, i64OfHalves, pushI64Halves } from '../runtime/lowering.js';
 import { isCanonicalValSubtype } from '../validate/type-registry.js';
 import { callWasm, callWasmAsync, requireAsync } from './boundary.js';
 import type { Func } from './func.js';
@@ -70,7 +70,7 @@ export class TypedFunc {
     let i = 0;
     for (const lift of lifts) {
       out.push(lift(comps, i));
-      i += lift === liftI64 ? 2 : 1;
+      i += lift === i64OfHalves ? 2 : 1;
     }
     return out;
   }
@@ -100,15 +100,11 @@ function lowerFor(store: Store<any>, t: ValType, k: number): Lower {
     };
     case I64: return (x, out) => {
       if (typeof x !== 'bigint') throw new TypeError(`${what}: expected a bigint for i64`);
-      out.push(Number(BigInt.asIntN(32, x)), Number(BigInt.asIntN(32, x >> 32n)));
+      pushI64Halves(x, out);
     };
   }
   // References: the same checks as for Vals (store, nullability, concrete function types).
   return (x, out) => lowerVal(store, t, jsToVal(t, x), out, what);
-}
-
-function liftI64(comps: unknown[], i: number): unknown {
-  return BigInt.asIntN(64, (BigInt(comps[i + 1] as number) << 32n) | BigInt((comps[i] as number) >>> 0));
 }
 
 function liftsFor(store: Store<any>, type: FuncType): Lift[] {
@@ -116,7 +112,7 @@ function liftsFor(store: Store<any>, type: FuncType): Lift[] {
     switch (t) {
       case I32: return (comps, i) => comps[i];
       case F32: case F64: return (comps, i) => +(comps[i] as number); // a NaNBox becomes the NaN it stands for
-      case I64: return liftI64;
+      case I64: return i64OfHalves;
     }
     return (comps, i) => liftVal(store, t, comps, i)[0].value;
   });

@@ -6,7 +6,7 @@
 import { F32, F64, I32, I64, V128, type ValType } from '../core/types.js';
 import { canonicalValTypeText } from '../validate/canonical-text.js';
 import { f32FromBits, f32ToBits, f64FromBigBits, f64ToBigBits } from '../runtime/float-bits.js';
-import { componentArray } from '../runtime/lowering.js';
+import { componentArray, i64OfHalves, pushI64Halves } from '../runtime/lowering.js';
 import { v128FromBigInt, v128ToBigInt, type V128 as V128Value } from '../runtime/simd-value.js';
 import type { Store } from './store.js';
 import { Val, liftVal, lowerVal, type ValRaw } from './val.js';
@@ -21,7 +21,7 @@ export function rawsOfComponents(store: Store<any>, types: readonly ValType[], c
     const t = types[k]!;
     switch (t) {
       case I32: out[k] = (comps[i++] as number) | 0; continue;
-      case I64: out[k] = BigInt.asIntN(64, (BigInt(comps[i + 1] as number) << 32n) | BigInt((comps[i] as number) >>> 0)); i += 2; continue;
+      case I64: out[k] = i64OfHalves(comps, i); i += 2; continue;
       case F32: out[k] = f32ToBits(comps[i++] as number) >>> 0; continue;
       case F64: out[k] = f64ToBigBits(comps[i++] as number); continue;
       case V128: out[k] = v128ToBigInt(comps[i++] as V128Value); continue;
@@ -44,14 +44,10 @@ export function componentsOfRaws(store: Store<any>, types: readonly ValType[], r
     const raw = raws[k];
     switch (t) {
       case I32: out.push(number(raw, t, what, k) | 0); continue;
-      case I64: {
-        const b = BigInt.asIntN(64, bigint(raw, t, what, k));
-        out.push(Number(BigInt.asIntN(32, b)), Number(BigInt.asIntN(32, b >> 32n)));
-        continue;
-      }
+      case I64: pushI64Halves(bigint(raw, t, what, k), out); continue;
       case F32: out.push(f32FromBits(number(raw, t, what, k) | 0)); continue;
-      case F64: out.push(f64FromBigBits(BigInt.asUintN(64, bigint(raw, t, what, k)))); continue;
-      case V128: out.push(v128FromBigInt(BigInt.asUintN(128, bigint(raw, t, what, k)))); continue;
+      case F64: out.push(f64FromBigBits(bigint(raw, t, what, k))); continue;
+      case V128: out.push(v128FromBigInt(bigint(raw, t, what, k))); continue;
     }
     if (raw !== null && typeof raw !== 'object') throw new TypeError(`${what} ${k}: expected a raw reference or null for ${canonicalValTypeText(t)}, got ${typeof raw}`);
     lowerVal(store, t, Val.fromRaw(store, raw, t), out, `${what} ${k}`);

@@ -5,7 +5,7 @@ import { canonicalValTypeText } from '../validate/canonical-text.js';
 import { F32, F64, HT_EXN, HT_EXTERN, HT_FUNC, HT_NOEXN, HT_NOEXTERN, HT_NOFUNC, I32, I64, V128, heapOf, isNullable, isRef, type ValType } from '../core/types.js';
 import { f32FromBits, f32ToBits, f64FromBigBits, f64ToBigBits } from '../runtime/float-bits.js';
 import { WasmFunc } from '../runtime/func.js';
-import { componentArray } from '../runtime/lowering.js';
+import { componentArray, i64OfHalves, pushI64Halves } from '../runtime/lowering.js';
 import { V128 as V128Value, v128FromBigInt, v128ToBigInt } from '../runtime/simd-value.js';
 import { refMatches } from '../runtime/gc-casts.js';
 import { canonicalKind } from '../validate/type-registry.js';
@@ -183,8 +183,7 @@ export function lowerVal(store: Store<any>, t: ValType, v: Val, out: unknown[], 
       return;
     case I64: {
       if (v.type !== 'i64' || typeof v.value !== 'bigint') mismatch(t, v, what);
-      const b = BigInt.asIntN(64, v.value);
-      out.push(Number(BigInt.asIntN(32, b)), Number(BigInt.asIntN(32, b >> 32n)));
+      pushI64Halves(v.value, out);
       return;
     }
     case F32:
@@ -260,10 +259,7 @@ export function lowerVal(store: Store<any>, t: ValType, v: Val, out: unknown[], 
 export function liftVal(store: Store<any>, t: ValType, comps: ArrayLike<unknown>, i: number): [Val, number] {
   switch (t) {
     case I32: return [{ type: 'i32', value: (comps[i] as number) | 0 }, i + 1];
-    case I64: {
-      const v = (BigInt(comps[i + 1] as number) << 32n) | BigInt((comps[i] as number) >>> 0);
-      return [{ type: 'i64', value: BigInt.asIntN(64, v) }, i + 2];
-    }
+    case I64: return [{ type: 'i64', value: i64OfHalves(comps, i) }, i + 2];
     case F32: return [{ type: 'f32', value: f32ToBits(comps[i] as number) >>> 0 }, i + 1];
     case F64: return [{ type: 'f64', value: f64ToBigBits(comps[i] as number) }, i + 1];
     case V128: return [{ type: 'v128', value: v128ToBigInt(comps[i] as V128Value) }, i + 1];

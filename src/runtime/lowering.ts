@@ -49,3 +49,13 @@ export function componentArray(): unknown[] {
   a.pop();
   return a;
 }
+
+/** The i64 (signed) whose lowered halves are comps[i] (low) and comps[i + 1] (high). */
+export function i64OfHalves(comps: ArrayLike<unknown>, i: number): bigint {
+  return BigInt.asIntN(64, (BigInt(comps[i + 1] as number) << 32n) | BigInt((comps[i] as number) >>> 0));
+}
+
+/** Appends the lowered halves of the i64 `value` (its low 64 bits), low then high, to `out`. */
+export function pushI64Halves(value: bigint, out: unknown[]): void {
+  out.push(Number(BigInt.asIntN(32, value)), Number(BigInt.asIntN(32, value >> 32n)));
+}
