@@ -395,7 +395,7 @@ const engines = { lazy: threadsEngine({ compilation: 'lazy' }), eager: threadsEn
 /**
  * A third tswasm configuration per module, in turn: options that change the generated code (fuel
  * counting, epoch checks, a counted call depth, NaN canonicalisation, which the comparison rules
- * allow: canonical NaNs are arithmetic NaNs; generator code for async support) and must not
+ * allow: canonical NaNs are arithmetic NaNs; code tuned for interpreters; generator code for async support) and must not
  * change behaviour.
  */
 const eagerFuel = threadsEngine({ compilation: 'eager', consumeFuel: true });
@@ -404,6 +404,8 @@ const VARIANTS: readonly { name: string; engine: Engine; setup: (store: Store) =
   { name: 'lazy+epoch', engine: threadsEngine({ compilation: 'lazy', epochInterruption: true }), setup: (s) => s.setEpochDeadline(2 ** 30) },
   { name: 'eager+maxWasmStack', engine: threadsEngine({ compilation: 'eager', maxWasmStack: 5000 }), setup: () => {} },
   { name: 'lazy+nanCanonicalization', engine: threadsEngine({ compilation: 'lazy', nanCanonicalization: true }), setup: () => {} },
+  // Code shaped for an engine without a JIT (inline call_indirect checks, byte accesses through a Uint8Array).
+  { name: 'lazy+tuneForInterpreter', engine: threadsEngine({ compilation: 'lazy', tuneForInterpreter: true }), setup: () => {} },
   // Generator code where a function may suspend, plain code elsewhere (compile/suspending.ts).
   { name: 'eager+async', engine: threadsEngine({ compilation: 'eager', asyncSupport: true }), setup: () => {} },
   // Generator code, with fuel and epoch checks inside the generators, run by synchronous calls.

@@ -77,7 +77,8 @@ export interface Config {
    * Safari's Lockdown Mode, embedded engines such as QuickJS or Hermes): checks that a JIT would
    * inline from a helper are written inline, since without one every call costs more than the
    * check (call_indirect's table lookup: the dispatch kernel 13% faster under `node --jitless`, 3-6%
-   * slower with V8's JIT). Default: on where this JS engine has no WebAssembly of its own when
+   * slower with V8's JIT), and byte loads and stores index the memory's Uint8Array instead of
+   * calling its DataView (the lz77 kernel about 25% faster under `node --jitless`). Default: on where this JS engine has no WebAssembly of its own when
    * tswasm is loaded (engines without a JIT have none), off elsewhere. It changes only how fast the
    * code runs, so serialized modules do not record it.
    */

@@ -110,6 +110,12 @@ export function u32(e: Entry): string {
   return `(${int(e)} >>> 0)`;
 }
 
+/** `(x >>> 0)` of an i32 expression, folded for an integer literal (an interpreter would compute it each time). */
+export function unsignedCode(x: string): string {
+  const k = literal(x);
+  return k === null ? `(${x} >>> 0)` : String(k >>> 0);
+}
+
 /** The entry's value as an i32 JS number expression (booleans converted). */
 export function int(e: Entry): string {
   return e.bool ? `(${e.code} ? 1 : 0)` : e.code;

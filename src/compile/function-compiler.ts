@@ -166,6 +166,7 @@ export class FunctionCompiler {
   private sinceRecycle = 0;
   private labelCount = 0;
   readonly localTypes: ValType[];
+  /** The memory views the code (or the part being written) names: a memory's index for its DataView, byteViewKey and byteLengthKey for its Uint8Array. */
   usedMemories = new Set<number>();
   /**
    * The memories and tables the function's code names anywhere, its parts included: what a lazily
@@ -368,6 +369,20 @@ export class FunctionCompiler {
     this.usedMemories.add(index);
     this.boundMemories.add(index);
     return `dv${index}`;
+  }
+
+  /** The Uint8Array local of memory `index`, kept fresh as its DataView is. */
+  byteView(index: number): string {
+    this.usedMemories.add(byteViewKey(index));
+    this.boundMemories.add(index);
+    return `by${index}`;
+  }
+
+  /** The local holding the length of memory `index`'s Uint8Array (byteView), kept fresh with it. */
+  byteLength(index: number): string {
+    this.usedMemories.add(byteLengthKey(index));
+    this.boundMemories.add(index);
+    return `bn${index}`;
   }
 
   /** Memory `index`'s runtime object (`M<index>`: size, growth, bulk operations, atomics). */
@@ -606,9 +621,8 @@ export class FunctionCompiler {
     } else {
       out.push(...chunkDecl(this.tempIsWide.flatMap((wide, n) => (wide ? [tempName(n), `${tempName(n)}h`] : [tempName(n)])), 'var'));
     }
-    const mems = [...this.usedMemories].sort();
-    const reload = mems.map((m) => `dv${m} = M${m}.view;`).join(' ');
-    if (mems.length) out.push(`  let ${mems.map((m) => `dv${m} = M${m}.view`).join(', ')};`);
+    const { declare, reload } = viewStatements(this.usedMemories);
+    if (declare) out.push(declare);
     if (this.fuel) out.push('  let fu = S.fuel;');
     if (this.epochs) out.push('  let dl = S.epochDeadline;');
     if (this.depthCounted) out.push(`  if (++DEPTH[0] > MAX_DEPTH) ${this.helper('depthExceeded')}();`);
@@ -989,10 +1003,12 @@ export class FunctionCompiler {
       // The high half from the new low half (an add's carry), when it does not read the old one.
       this.emit(`l${index} = ${v.code}; l${index}h = ${v.hiOf(`l${index}`)};`);
     } else if (t === I64) {
-      // Both halves are computed before either is assigned: the high half may read the low.
+      // Both halves are computed before either is assigned: the high half may read the low. One of
+      // them goes through a temp and the other straight into the local, which is assigned last.
       if ((v.hiOf || v.hi.includes(`l${index}`)) && !v.simple) {
-        const m = this.materialize(v);
-        this.emit(`l${index} = ${m.code}; l${index}h = ${m.hi};`);
+        const t = this.temp(I32);
+        if (v.hiOf) this.emit(`${t} = ${v.code}; l${index}h = ${v.hiOf(t)}; l${index} = ${t};`);
+        else this.emit(`${t} = ${v.hi}; l${index} = ${v.code}; l${index}h = ${t};`);
       } else {
         this.emit(`l${index} = ${v.code}; l${index}h = ${v.hi};`);
       }
@@ -1514,6 +1530,28 @@ for (const op of [Op.Nop, Op.Drop, Op.Block, Op.Loop, Op.End, Op.Else, Op.Unreac
 
 /** Indentation by nesting depth, capped. */
 const INDENTS: readonly string[] = Array.from({ length: 13 }, (_, i) => '  '.repeat(i));
+
+/** usedMemories' key for memory `index`'s Uint8Array (its DataView's key is the index itself). */
+export function byteViewKey(index: number): number {
+  return ~(2 * index);
+}
+
+/** usedMemories' key for the length of memory `index`'s Uint8Array. */
+export function byteLengthKey(index: number): number {
+  return ~(2 * index + 1);
+}
+
+/** The declaration of the memory views `keys` (usedMemories) and the statement that re-reads them. */
+export function viewStatements(keys: ReadonlySet<number>): { declare: string; reload: string } {
+  const views = [...keys].filter((k) => k >= 0).sort().map((k) => `dv${k} = M${k}.view`);
+  // A length follows its array's own key (~2i before ~(2i+1)), and reads it when the array is bound.
+  for (const k of [...keys].filter((k) => k < 0).sort((a, b) => b - a)) {
+    const i = ~k >> 1;
+    if ((~k & 1) === 0) views.push(`by${i} = M${i}.bytes`);
+    else views.push(`bn${i} = ${keys.has(byteViewKey(i)) ? `by${i}` : `M${i}.bytes`}.length`);
+  }
+  return { declare: views.length ? `  let ${views.join(', ')};` : '', reload: views.map((v) => `${v};`).join(' ') };
+}
 
 /** `let` (or `var`) statements declaring `decls`, at most 12 a line. */
 export function chunkDecl(decls: readonly string[], keyword = 'let'): string[] {

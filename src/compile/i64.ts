@@ -3,7 +3,7 @@
 
 import { Op } from '../binary/op.js';
 import { F32, F64, I32, I64 } from '../core/types.js';
-import { changed, derived, entry, int, literal, simpleEntry, wide, type Entry } from './entry.js';
+import { changed, derived, entry, int, literal, simpleEntry, unsignedCode, wide, type Entry } from './entry.js';
 import { operand, type FunctionCompiler } from './function-compiler.js';
 
 const I64_OPS = new Set<number>([
@@ -153,24 +153,19 @@ function compare(fc: FunctionCompiler, code: number): void {
   const rel = code === Op.I64LtS || code === Op.I64LtU ? '<' : code === Op.I64GtS || code === Op.I64GtU ? '>'
     : code === Op.I64LeS || code === Op.I64LeU ? '<=' : '>=';
   const strict = rel.length === 1 ? rel : rel[0]!;
-  const low = `${unsigned(a.code)} ${rel} ${unsigned(b.code)}`;
+  const low = `${unsignedCode(a.code)} ${rel} ${unsignedCode(b.code)}`;
   let js: string;
   if (!signed && literal(b.hi) === 0) {
     // Against a constant below 2^32 (Go compares lengths and indices so): the high word is 0 or bigger.
     js = strict === '<' ? `(${a.hi} === 0 && ${low})` : `(${a.hi} !== 0 || ${low})`;
   } else {
-    const ah = signed ? a.hi : unsigned(a.hi);
-    const bh = signed ? b.hi : unsigned(b.hi);
+    const ah = signed ? a.hi : unsignedCode(a.hi);
+    const bh = signed ? b.hi : unsignedCode(b.hi);
     js = `(${ah} ${strict} ${bh} || (${a.hi} === ${b.hi} && ${low}))`;
   }
   fc.push(derived(I32, js, [a, b], true, true));
 }
 
-/** `x >>> 0`, folded for a literal. */
-function unsigned(x: string): string {
-  const k = literal(x);
-  return k === null ? `(${x} >>> 0)` : String(k >>> 0);
-}
 
 /**
  * i64.add and i64.sub stay expressions. The low half is `(a + b) | 0`; an add's high half needs
@@ -218,7 +213,7 @@ function mul(fc: FunctionCompiler): void {
   const b = fc.materialize(b0);
   const t = fc.temp(I64);
   fc.emit(`${t} = Math.imul(${a.code}, ${b.code});`);
-  let hi = `((((${a.code} >>> 0) * (${b.code} >>> 0) - (${t} ^ -2147483648)) * 2.3283064365386963e-10) | 0)`;
+  let hi = `(((${unsignedCode(a.code)} * ${unsignedCode(b.code)} - (${t} ^ -2147483648)) * 2.3283064365386963e-10) | 0)`;
   if (literal(a.hi) !== 0) hi += ` + Math.imul(${a.hi}, ${b.code})`;
   if (literal(b.hi) !== 0) hi += ` + Math.imul(${a.code}, ${b.hi})`;
   fc.emit(`${t}h = (${hi}) | 0;`);
@@ -269,13 +264,13 @@ function shift(fc: FunctionCompiler, code: number): void {
     if (s === 0) { rl = lo; rh = hi; }
     else if (code === Op.I64Shl) {
       if (s < 32) { rl = `(${lo} << ${s})`; rh = `((${hi} << ${s}) | (${lo} >>> ${32 - s}))`; }
-      else { rl = '0'; rh = `(${lo} << ${s - 32})`; }
+      else { rl = '0'; rh = s === 32 ? lo : `(${lo} << ${s - 32})`; }
     } else if (code === Op.I64ShrU) {
       if (s < 32) { rl = `((${lo} >>> ${s}) | (${hi} << ${32 - s}))`; rh = `((${hi} >>> ${s}) | 0)`; }
-      else { rl = `((${hi} >>> ${s - 32}) | 0)`; rh = '0'; }
+      else { rl = s === 32 ? hi : `((${hi} >>> ${s - 32}) | 0)`; rh = '0'; }
     } else {
       if (s < 32) { rl = `((${lo} >>> ${s}) | (${hi} << ${32 - s}))`; rh = `(${hi} >> ${s})`; }
-      else { rl = `(${hi} >> ${s - 32})`; rh = `(${hi} >> 31)`; }
+      else { rl = s === 32 ? hi : `(${hi} >> ${s - 32})`; rh = `(${hi} >> 31)`; }
     }
     fc.push(derived(I64, rl, [a], true, false, rh));
     return;

@@ -1,5 +1,6 @@
 // Loads, stores and the memory instructions: every access goes through the memory's DataView,
-// whose own bounds check (a RangeError) is the trap; f32 accesses keep NaN payloads exact.
+// whose own bounds check (a RangeError) is the trap (byte accesses in code tuned for an interpreter
+// index its Uint8Array and check the bound themselves); f32 accesses keep NaN payloads exact.
 
 import { Op } from '../binary/op.js';
 import type { MemArg } from '../binary/instructions.js';
@@ -75,7 +76,7 @@ function address(fc: FunctionCompiler, addr: Entry, mem: MemArg): string {
   const m = fc.mc.module.memories[mem.memory]!;
   const k = addr.simple && /^\(?-?\d+\)?$/.test(addr.code) ? Number(addr.code.replace(/[()]/g, '')) : null;
   if (k !== null && !m.address64) return String((k >>> 0) + mem.offset);
-  const base = m.address64 ? fc.index64(addr) : u32(addr);
+  const base = m.address64 ? fc.index64(addr) : fc.mc.options.tuneForInterpreter === true ? unsignedSum(addr) : u32(addr);
   if (mem.offset === 0) return base;
   return `${base} + ${mem.offset}`;
 }
@@ -88,9 +89,9 @@ export function compileMemoryOp(fc: FunctionCompiler, code: number, mem: MemArg)
     // (or a local only arithmetic reads).
     if (code === Op.F64Load && fc.mc.boxesNaNs && !floatUserIsNanTolerant(fc)) return boxedF64Load(fc, mem);
     const addr = fc.pop();
-    const dv = fc.view(mem.memory);
     const a = address(fc, addr, mem);
-    const get = `${dv}.${load.get}(${a}${load.le ? ', true' : ''})`;
+    const get = load.get === 'getUint8' || load.get === 'getInt8' ? byteLoad(fc, mem.memory, a, load.get === 'getInt8')
+      : `${fc.view(mem.memory)}.${load.get}(${a}${load.le ? ', true' : ''})`;
     if (load.type !== I64) {
       const e = derived(load.type, get, [addr], false);
       fc.push(load.type === F64 && fc.mc.boxesNaNs ? changed(e, { number: true }) : e);
@@ -106,9 +107,9 @@ export function compileMemoryOp(fc: FunctionCompiler, code: number, mem: MemArg)
   if (store !== undefined && !(code === Op.F64Store && fc.mc.boxesNaNs && !isNumber(fc.peek()))) {
     fc.readMemArg();
     const [addr, value] = fc.popN(2) as [Entry, Entry];
-    const dv = fc.view(mem.memory);
+    if (store.set === 'setInt8' && fc.mc.options.tuneForInterpreter === true) return byteStore(fc, mem, addr, value);
     const a = address(fc, addr, mem);
-    fc.statement(`${dv}.${store.set}(${a}, ${operand(value)}${store.le ? ', true' : ''});`);
+    fc.statement(`${fc.view(mem.memory)}.${store.set}(${a}, ${operand(value)}${store.le ? ', true' : ''});`);
     return;
   }
   switch (code) {
@@ -276,6 +277,38 @@ const FLOAT64_COPIES = new WeakSet<Entry>();
 
 function copiesToStore(fc: FunctionCompiler, addr: Entry): boolean {
   return !fc.mc.boxesNaNs && fc.r.bytes[fc.r.pos] === Op.I64Store && addr.pure;
+}
+
+/**
+ * A byte read. Without a JIT, indexing the memory's Uint8Array costs a third of a DataView call
+ * (V8 --jitless); an index past the end reads undefined, which is the trap.
+ */
+function byteLoad(fc: FunctionCompiler, memory: number, a: string, signed: boolean): string {
+  if (fc.mc.options.tuneForInterpreter !== true) return `${fc.view(memory)}.${signed ? 'getInt8' : 'getUint8'}(${a})`;
+  const read = `(${fc.byteView(memory)}[${a}] ?? ${fc.helper('trapMemory')}())`;
+  return signed ? `((${read} << 24) >> 24)` : read;
+}
+
+/**
+ * A byte write without a JIT: as byteLoad, a keyed store is cheaper than the DataView call, its bound
+ * checked against the array's length in a local. Wasm's order: the address, the value, then the trap.
+ */
+function byteStore(fc: FunctionCompiler, mem: MemArg, addr: Entry, value: Entry): void {
+  fc.spillNonPure();
+  const a = address(fc, addr, mem);
+  const at = literal(a) !== null ? a : addressInTemp(fc, addr, mem);
+  const v = value.pure ? value : fc.materialize(value);
+  fc.emit(`if (${at} < ${fc.byteLength(mem.memory)}) ${fc.byteView(mem.memory)}[${at}] = ${operand(v)}; else ${fc.helper('trapMemory')}();`);
+}
+
+/**
+ * u32 of an i32 sum without its `| 0`: ToUint32(ToInt32(x)) is ToUint32(x), and an interpreter pays
+ * for each operator (TurboFan prefers the `| 0` kept, see u32).
+ */
+function unsignedSum(e: Entry): string {
+  const c = e.code;
+  if (!e.bool && c.startsWith('((') && c.endsWith(' | 0)') && closing(c, 1) === c.length - 6) return `(${c.slice(1, -5)} >>> 0)`;
+  return u32(e);
 }
 
 /** An address or length of memory `index` (i32 or i64 by its address type) as a JS number. */

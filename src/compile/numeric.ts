@@ -2,6 +2,7 @@
 // table gives their signatures). Operands arrive as parenthesised or simple expressions.
 
 import { Op } from '../binary/op.js';
+import { unsignedCode as u } from './entry.js';
 
 export interface Template {
   /** JS expression from the operand expressions. */
@@ -28,13 +29,13 @@ export const TEMPLATES: ReadonlyMap<number, Template> = new Map<number, Template
   [Op.I32Eq, { js: (a, b) => `${a} === ${b}`, bool: true }],
   [Op.I32Ne, { js: (a, b) => `${a} !== ${b}`, bool: true }],
   [Op.I32LtS, { js: (a, b) => `${a} < ${b}`, bool: true }],
-  [Op.I32LtU, { js: (a, b) => `(${a} >>> 0) < (${b} >>> 0)`, bool: true }],
+  [Op.I32LtU, { js: (a, b) => `${u(a)} < ${u(b)}`, bool: true }],
   [Op.I32GtS, { js: (a, b) => `${a} > ${b}`, bool: true }],
-  [Op.I32GtU, { js: (a, b) => `(${a} >>> 0) > (${b} >>> 0)`, bool: true }],
+  [Op.I32GtU, { js: (a, b) => `${u(a)} > ${u(b)}`, bool: true }],
   [Op.I32LeS, { js: (a, b) => `${a} <= ${b}`, bool: true }],
-  [Op.I32LeU, { js: (a, b) => `(${a} >>> 0) <= (${b} >>> 0)`, bool: true }],
+  [Op.I32LeU, { js: (a, b) => `${u(a)} <= ${u(b)}`, bool: true }],
   [Op.I32GeS, { js: (a, b) => `${a} >= ${b}`, bool: true }],
-  [Op.I32GeU, { js: (a, b) => `(${a} >>> 0) >= (${b} >>> 0)`, bool: true }],
+  [Op.I32GeU, { js: (a, b) => `${u(a)} >= ${u(b)}`, bool: true }],
   [Op.I32Clz, { js: (a) => `Math.clz32(${a})` }],
   [Op.I32Ctz, { js: (a) => `ctz32(${a})`, helpers: ['ctz32'] }],
   [Op.I32Popcnt, { js: (a) => `popcnt32(${a})`, helpers: ['popcnt32'] }],

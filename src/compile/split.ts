@@ -6,7 +6,7 @@
 import { I32, I64, isRef, type ValType } from '../core/types.js';
 import { Kind, componentKinds, resultSlot } from '../runtime/lowering.js';
 import { simpleEntry, type Entry } from './entry.js';
-import { chunkDecl, tempName, type Frame, type FunctionCompiler } from './function-compiler.js';
+import { chunkDecl, tempName, viewStatements, type Frame, type FunctionCompiler } from './function-compiler.js';
 import { functionLiveness, livenessAtChain, type ChainLiveness, type FunctionLiveness } from './split-liveness.js';
 import { splitsEverywhere } from './split-choice.js';
 import { forEachNumberedName } from './numbered-names.js';
@@ -302,12 +302,11 @@ function partSource(fc: FunctionCompiler, s: Split, part: Part): string {
   const out = [`function${fc.star} ${name}(${params.join(', ')}) {`];
   out.push(...chunkDecl(own.flatMap((i) => ownLocalDecl(fc, i))));
   out.push(...chunkDecl(fc.tempDecls(ownTemps), 'var'));
-  const mems = [...part.memories].sort();
-  if (mems.length) out.push(`  let ${mems.map((m) => `dv${m} = M${m}.view`).join(', ')};`);
+  const { declare, reload } = viewStatements(part.memories);
+  if (declare) out.push(declare);
   if (fc.fuel) out.push('  let fu = S.fuel;');
   if (fc.epochs) out.push('  let dl = S.epochDeadline;');
   out.push('  P: {', `    ${s.label}: for (;;) {`, `      switch (${s.state}) {`);
-  const reload = mems.map((m) => `dv${m} = M${m}.view;`).join(' ');
   for (const i of part.reloadLines) part.lines[i] = reload || part.lines[i]!.trim() ? part.lines[i] + reload : '';
   // Only a part with a table dispatch (continueOrLeave) has the bound to fill in.
   const last = String(part.last);

@@ -45,3 +45,73 @@ test('tuneForInterpreter is a boolean, on by default only where the engine has n
   assert.equal(new Engine({ tuneForInterpreter: true }).config.tuneForInterpreter, true);
   assert.throws(() => new Engine({ tuneForInterpreter: 'yes' as never }), /Config.tuneForInterpreter must be a boolean/);
 });
+
+// Byte loads and stores index the memory's Uint8Array when tuned (a keyed access is a third of a
+// DataView call in V8's interpreter): the same values, the same traps at the same offsets, the
+// value evaluated before the store traps, and fresh arrays after the memory grows (in the
+// function itself or in a callee).
+const BYTES = `(module
+  (memory 1 5)
+  (global $g (mut i32) (i32.const 0))
+  (data (i32.const 0) "\\01\\80\\ff\\7f")
+  (func $bump (result i32) (global.set $g (i32.add (global.get $g) (i32.const 1))) (i32.const 200))
+  (func $grow (result i32) (memory.grow (i32.const 1)))
+  (func (export "load8u") (param i32) (result i32) (i32.load8_u offset=1 (local.get 0)))
+  (func (export "load8s") (param i32) (result i32) (i32.load8_s (local.get 0)))
+  (func (export "i64load8s") (param i32) (result i64) (i64.load8_s (local.get 0)))
+  (func (export "i64load8u") (param i32) (result i64) (i64.load8_u (local.get 0)))
+  (func (export "store8") (param i32 i32) (result i32)
+    (i32.store8 offset=2 (local.get 0) (local.get 1)) (i32.load8_u offset=2 (local.get 0)))
+  (func (export "i64store8") (param i32 i64) (result i64)
+    (i64.store8 (local.get 0) (local.get 1)) (i64.load8_s (local.get 0)))
+  (func (export "storeCall") (param i32) (result i32)
+    (i32.store8 (local.get 0) (call $bump)) (global.get $g))
+  (func (export "countCalls") (result i32) (global.get $g))
+  (func (export "storeLoad") (param i32 i32) (i32.store8 (local.get 0) (i32.load offset=3 (local.get 1))))
+  (func (export "growThenStore") (param i32) (result i32)
+    (drop (memory.grow (i32.const 1)))
+    (i32.store8 (local.get 0) (i32.const 77)) (i32.load8_u (local.get 0)))
+  (func (export "callGrowThenLoad") (param i32) (result i32)
+    (i32.store8 (i32.const 65536) (i32.const 5))
+    (drop (call $grow))
+    (i32.store8 (local.get 0) (i32.const 66)) (i32.add (i32.load8_u (local.get 0)) (i32.load8_u (i32.const 65536)))))`;
+
+function byteOutcomes(tuneForInterpreter: boolean): unknown[] {
+  const { store, instance } = instantiateWat(BYTES, { tuneForInterpreter });
+  const call = (name: string, ...args: Val[]) => {
+    try {
+      return instance.getFunc(store, name)!.call(store, args).map((v) => v.value);
+    } catch (e) {
+      assert.ok(e instanceof Trap, String(e));
+      return `${e.code} at 0x${e.backtrace[0]?.moduleOffset?.toString(16)}`;
+    }
+  };
+  const out: unknown[] = [];
+  for (const a of [0, 1, 2, 3, 65534, 65535, 65536, -1, 2 ** 31]) {
+    out.push(call('load8u', Val.i32(a)), call('load8s', Val.i32(a)), call('i64load8s', Val.i32(a)), call('i64load8u', Val.i32(a)));
+    out.push(call('store8', Val.i32(a), Val.i32(0x1ff)), call('i64store8', Val.i32(a), Val.i64(-129n)));
+  }
+  // Both out of bounds: the value's load traps first, at its own offset.
+  out.push(call('storeLoad', Val.i32(70000), Val.i32(70000)), call('storeLoad', Val.i32(70000), Val.i32(0)));
+  out.push(call('storeCall', Val.i32(70000)), call('countCalls'), call('storeCall', Val.i32(7)), call('load8u', Val.i32(6)));
+  out.push(call('growThenStore', Val.i32(65536 * 2 - 1)), call('growThenStore', Val.i32(65536 * 3)));
+  out.push(call('callGrowThenLoad', Val.i32(65536 * 3 + 10)), call('callGrowThenLoad', Val.i32(65536 * 3 + 10)));
+  return out;
+}
+
+test('byte loads and stores do the same with tuneForInterpreter on and off: values, traps and their offsets, growth', () => {
+  const on = byteOutcomes(true);
+  assert.deepEqual(on, byteOutcomes(false));
+  assert.deepEqual(on.slice(0, 6), [[128], [1], [1n], [1n], [255], [127n]]);
+  const traps = on.filter((x) => typeof x === 'string');
+  assert.ok(traps.length >= 20 && traps.every((t) => /^MemoryOutOfBounds at 0x[0-9a-f]+$/.test(t as string)), String(traps));
+  const tail = on.slice(-8);
+  // The value (a call) is evaluated before the out-of-bounds store traps: the call was counted.
+  assert.match(tail[0] as string, /^MemoryOutOfBounds/);
+  assert.deepEqual(tail.slice(1, 4), [[1], [2], [200]]);
+  // In bounds only after the function's own memory.grow, then past the grown end; then in bounds
+  // only after a callee's memory.grow (twice: the memory grows to 4 and 5 pages).
+  assert.deepEqual(tail.slice(4, 5), [[77]]);
+  assert.match(tail[5] as string, /^MemoryOutOfBounds/);
+  assert.deepEqual(tail.slice(6), [[71], [71]]);
+});
