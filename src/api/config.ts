@@ -78,7 +78,8 @@ export interface Config {
    * inline from a helper are written inline, since without one every call costs more than the
    * check (call_indirect's table lookup: the dispatch kernel 13% faster under `node --jitless`, 3-6%
    * slower with V8's JIT), and byte loads and stores index the memory's Uint8Array instead of
-   * calling its DataView (the lz77 kernel about 25% faster under `node --jitless`). Default: on where this JS engine has no WebAssembly of its own when
+   * calling its DataView (the lz77 kernel about 25% faster under `node --jitless`), and Math.fround
+   * and Math.imul are called through bindings of their own (f32 and matmul kernels 10-15%). Default: on where this JS engine has no WebAssembly of its own when
    * tswasm is loaded (engines without a JIT have none), off elsewhere. It changes only how fast the
    * code runs, so serialized modules do not record it.
    */

@@ -16,6 +16,8 @@ interface TracedEntry {
 const MARKER = /\/\*@@(\d+)\*\//g;
 
 export class OffsetTrace {
+  /** What the compiler does to every line's text once it is written (aliasMathCalls), done to the traced texts too. */
+  finish: (text: string) => string = (text) => text;
   /** Per emitted line, in order: the module offset of the instruction being compiled. */
   private readonly lineAt: number[] = [];
   private readonly entries: TracedEntry[] = [];
@@ -39,7 +41,7 @@ export class OffsetTrace {
   /** Notes an operand the current instruction popped. */
   pop(e: { readonly code: string; readonly hi: string }): void {
     const at = this.madeAt.get(e);
-    if (at !== undefined) this.popped.push({ text: e.code, at });
+    if (at !== undefined) this.popped.push({ text: this.finish(e.code), at });
   }
 
   /**
@@ -51,12 +53,13 @@ export class OffsetTrace {
    */
   entry(e: { readonly code: string; readonly hi: string }, at: number): void {
     if (this.madeAt.has(e)) return;
-    const through = this.popped.find((p) => p.text === e.code);
+    const code = this.finish(e.code);
+    const through = this.popped.find((p) => p.text === code);
     const made = through !== undefined ? through.at : at;
     this.madeAt.set(e, made);
     const seq = this.lineAt.length;
-    this.entries.push({ text: e.code, at: made, seq });
-    if (e.hi !== '') this.entries.push({ text: e.hi, at, seq });
+    this.entries.push({ text: code, at: made, seq });
+    if (e.hi !== '') this.entries.push({ text: this.finish(e.hi), at, seq });
   }
 
   /**

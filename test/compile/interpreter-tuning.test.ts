@@ -46,7 +46,7 @@ test('tuneForInterpreter is a boolean, on by default only where the engine has n
   assert.throws(() => new Engine({ tuneForInterpreter: 'yes' as never }), /Config.tuneForInterpreter must be a boolean/);
 });
 
-// Byte loads and stores index the memory's Uint8Array when tuned (a keyed access is a third of a
+// Byte loads and stores index the memory's Uint8Array when tuned, and Math.imul and Math.fround are bound helpers (a keyed access is a third of a
 // DataView call in V8's interpreter): the same values, the same traps at the same offsets, the
 // value evaluated before the store traps, and fresh arrays after the memory grows (in the
 // function itself or in a callee).
@@ -67,6 +67,9 @@ const BYTES = `(module
   (func (export "storeCall") (param i32) (result i32)
     (i32.store8 (local.get 0) (call $bump)) (global.get $g))
   (func (export "countCalls") (result i32) (global.get $g))
+  (func (export "mulLoad") (param i32) (result i32) (i32.mul (i32.load offset=4 (local.get 0)) (i32.load8_u (local.get 0))))
+  (func (export "loadMulAddr") (param i32) (result i32) (i32.add (i32.load (i32.mul (local.get 0) (i32.const 4))) (i32.const 1)))
+  (func (export "froundLoad") (param i32) (result f32) (f32.mul (f32.add (f32.load (local.get 0)) (f32.const 1.5)) (f32.const 3)))
   (func (export "storeLoad") (param i32 i32) (i32.store8 (local.get 0) (i32.load offset=3 (local.get 1))))
   (func (export "growThenStore") (param i32) (result i32)
     (drop (memory.grow (i32.const 1)))
@@ -90,6 +93,8 @@ function byteOutcomes(tuneForInterpreter: boolean): unknown[] {
   for (const a of [0, 1, 2, 3, 65534, 65535, 65536, -1, 2 ** 31]) {
     out.push(call('load8u', Val.i32(a)), call('load8s', Val.i32(a)), call('i64load8s', Val.i32(a)), call('i64load8u', Val.i32(a)));
     out.push(call('store8', Val.i32(a), Val.i32(0x1ff)), call('i64store8', Val.i32(a), Val.i64(-129n)));
+    // Math.imul and Math.fround are bound helpers when tuned: a load inside one still traps at its own offset.
+    out.push(call('mulLoad', Val.i32(a)), call('froundLoad', Val.i32(a)), call('loadMulAddr', Val.i32(a)));
   }
   // Both out of bounds: the value's load traps first, at its own offset.
   out.push(call('storeLoad', Val.i32(70000), Val.i32(70000)), call('storeLoad', Val.i32(70000), Val.i32(0)));
