@@ -643,7 +643,8 @@ export class FunctionCompiler {
 
   /**
    * Without a JIT, `fround(x)` through a bound helper costs about two thirds of `Math.fround(x)`,
-   * which reads the global and then the property at every call (V8 --jitless); Math.imul likewise.
+   * which reads the global and then the property at every call (V8 --jitless); Math.imul and the
+   * other Math functions likewise.
    */
   private aliasMath(lines: string[]): string[] {
     return lines.map((line) => (line.includes('Math.') ? line.replace(MATH_CALL, (_, name: string) => `${this.helper(name)}(`) : line));
@@ -1540,9 +1541,9 @@ for (const op of [Op.Nop, Op.Drop, Op.Block, Op.Loop, Op.End, Op.Else, Op.Unreac
 /** Indentation by nesting depth, capped. */
 const INDENTS: readonly string[] = Array.from({ length: 13 }, (_, i) => '  '.repeat(i));
 
-const MATH_CALL = /\bMath\.(fround|imul)\(/g;
+const MATH_CALL = /\bMath\.(fround|imul|clz32|abs|sqrt|floor|min|max)\(/g;
 
-/** `Math.fround(` and `Math.imul(` as calls of the helpers bound to them (FunctionCompiler.aliasMath). */
+/** `Math.fround(`, `Math.imul(` and the other Math calls generated code makes as calls of the helpers bound to them (FunctionCompiler.aliasMath). */
 export function aliasMathCalls(text: string): string {
   return text.includes('Math.') ? text.replace(MATH_CALL, '$1(') : text;
 }

@@ -244,7 +244,7 @@ function depthExceeded(): never {
 /** Every helper generated code may bind, by the name it uses. */
 export const HELPERS = {
   // Bound as they are (FunctionCompiler.aliasMath): a call then reads no global and no property.
-  fround: Math.fround, imul: Math.imul,
+  fround: Math.fround, imul: Math.imul, clz32: Math.clz32, abs: Math.abs, sqrt: Math.sqrt, floor: Math.floor, min: Math.min, max: Math.max,
   trapUnreachable, trapDivByZero, trapIntOverflow, trapBadConversion, trapMemory, trapTable,
   fmin, fmax, fceil, ffloor, ftrunc, nearest: fnearest, ctz32, popcnt32, ctz64, popcnt64, copysign, quietNaN, f32ToBits, f32FromBits, f64FromHalves, absBits, negBits,
   truncS32, truncU32, truncSatS32, truncSatU32, i64TruncS, i64TruncU, i64TruncSatS, i64TruncSatU,

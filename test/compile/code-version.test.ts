@@ -41,6 +41,8 @@ const RECORDED: Readonly<Record<number, string>> = {
   12: '83d96e1f7406821d01d52600',
   // With tuneForInterpreter, Math.fround and Math.imul are called through helpers bound to them.
   13: '0999694414021b646c833c60',
+  // And so are the other Math functions generated code calls (clz32, abs, sqrt, floor, min, max).
+  14: 'd52533a39081e21175ca382d',
 };
 
 const SEED = 20261126;
