@@ -1016,9 +1016,17 @@ export class FunctionCompiler {
       // Both halves are computed before either is assigned: the high half may read the low. One of
       // them goes through a temp and the other straight into the local, which is assigned last.
       if ((v.hiOf || v.hi.includes(`l${index}`)) && !v.simple) {
-        const t = this.temp(I32);
-        if (v.hiOf) this.emit(`${t} = ${v.code}; l${index}h = ${v.hiOf(t)}; l${index} = ${t};`);
-        else this.emit(`${t} = ${v.hi}; l${index} = ${v.code}; l${index}h = ${t};`);
+        if (v.hiOf) {
+          const t = this.temp(I32);
+          this.emit(`${t} = ${v.code}; l${index}h = ${v.hiOf(t)}; l${index} = ${t};`);
+        } else if (v.pure) {
+          // The high half first: nothing in either half can trap, so the order is free.
+          const t = this.temp(I32);
+          this.emit(`${t} = ${v.hi}; l${index} = ${v.code}; l${index}h = ${t};`);
+        } else {
+          const m = this.materialize(v);
+          this.emit(`l${index} = ${m.code}; l${index}h = ${m.hi};`);
+        }
       } else {
         this.emit(`l${index} = ${v.code}; l${index}h = ${v.hi};`);
       }
