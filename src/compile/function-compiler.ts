@@ -1569,11 +1569,10 @@ export function byteLengthKey(index: number): number {
 /** The declaration of the memory views `keys` (usedMemories) and the statement that re-reads them. */
 export function viewStatements(keys: ReadonlySet<number>): { declare: string; reload: string } {
   const views = [...keys].filter((k) => k >= 0).sort().map((k) => `dv${k} = M${k}.view`);
-  // A length follows its array's own key (~2i before ~(2i+1)), and reads it when the array is bound.
+  // An array's key (~2i) sorts before its length's (~(2i+1)), which is always bound with it (byteStore).
   for (const k of [...keys].filter((k) => k < 0).sort((a, b) => b - a)) {
     const i = ~k >> 1;
-    if ((~k & 1) === 0) views.push(`by${i} = M${i}.bytes`);
-    else views.push(`bn${i} = ${keys.has(byteViewKey(i)) ? `by${i}` : `M${i}.bytes`}.length`);
+    views.push((~k & 1) === 0 ? `by${i} = M${i}.bytes` : `bn${i} = by${i}.length`);
   }
   return { declare: views.length ? `  let ${views.join(', ')};` : '', reload: views.map((v) => `${v};`).join(' ') };
 }

@@ -90,7 +90,8 @@ export function compileMemoryOp(fc: FunctionCompiler, code: number, mem: MemArg)
     if (code === Op.F64Load && fc.mc.boxesNaNs && !floatUserIsNanTolerant(fc)) return boxedF64Load(fc, mem);
     const addr = fc.pop();
     const a = address(fc, addr, mem);
-    const get = load.get === 'getUint8' || load.get === 'getInt8' ? byteLoad(fc, mem.memory, a, load.get === 'getInt8')
+    const get = (load.get === 'getUint8' || load.get === 'getInt8') && fc.mc.options.tuneForInterpreter === true
+      ? byteLoad(fc, mem.memory, a, load.get === 'getInt8')
       : `${fc.view(mem.memory)}.${load.get}(${a}${load.le ? ', true' : ''})`;
     if (load.type !== I64) {
       const e = derived(load.type, get, [addr], false);
@@ -280,11 +281,10 @@ function copiesToStore(fc: FunctionCompiler, addr: Entry): boolean {
 }
 
 /**
- * A byte read. Without a JIT, indexing the memory's Uint8Array costs a third of a DataView call
+ * A byte read without a JIT: indexing the memory's Uint8Array costs a third of a DataView call
  * (V8 --jitless); an index past the end reads undefined, which is the trap.
  */
 function byteLoad(fc: FunctionCompiler, memory: number, a: string, signed: boolean): string {
-  if (fc.mc.options.tuneForInterpreter !== true) return `${fc.view(memory)}.${signed ? 'getInt8' : 'getUint8'}(${a})`;
   const read = `(${fc.byteView(memory)}[${a}] ?? ${fc.helper('trapMemory')}())`;
   return signed ? `((${read} << 24) >> 24)` : read;
 }
@@ -296,7 +296,8 @@ function byteLoad(fc: FunctionCompiler, memory: number, a: string, signed: boole
 function byteStore(fc: FunctionCompiler, mem: MemArg, addr: Entry, value: Entry): void {
   fc.spillNonPure();
   const a = address(fc, addr, mem);
-  const at = literal(a) !== null ? a : addressInTemp(fc, addr, mem);
+  const at = literal(a) !== null ? a : fc.temp(F64);
+  if (at !== a) fc.emit(`${at} = ${a};`);
   const v = value.pure ? value : fc.materialize(value);
   fc.emit(`if (${at} < ${fc.byteLength(mem.memory)}) ${fc.byteView(mem.memory)}[${at}] = ${operand(v)}; else ${fc.helper('trapMemory')}();`);
 }
