@@ -235,6 +235,10 @@ function divRemU(fc: FunctionCompiler, div: boolean): void {
   const hq = fc.temp(F64);
   const r = fc.temp(I32);
   const d = b.code;
+  if (!div && fc.mc.options.tuneForInterpreter === true) {
+    remU32(fc, a, b, t, q);
+    return;
+  }
   fc.emit(`if (${b.hi} === 0 && ${d} > 0 && ${d} < 0x7fff0000) {`);
   fc.emit(`  ${hq} = ((${a.hi} >>> 0) / ${d}) >>> 0;`);
   fc.emit(`  ${q} = Math.floor((((${a.hi} >>> 0) - ${hq} * ${d}) * ${TWO32} + (${a.code} >>> 0)) / ${d});`);
@@ -248,6 +252,21 @@ function divRemU(fc: FunctionCompiler, div: boolean): void {
   }
   fc.emit(`} else {`);
   fc.emit(`  ${t} = ${fc.helper(div ? 'i64DivU' : 'i64RemU')}(${a.code}, ${a.hi}, ${b.code}, ${b.hi}); ${t}h = RI[0];`);
+  fc.emit(`}`);
+  fc.push(simpleEntry(I64, t, `${t}h`));
+}
+
+/**
+ * i64.rem_u for an interpreter: a divisor below 2^32 reduces the dividend 16 bits at a time with
+ * double `%`, exact since every operand stays below 2^48. Without a JIT this is cheaper than the
+ * quotient estimate above, whose Math.floor and Math.imul are calls.
+ */
+function remU32(fc: FunctionCompiler, a: Entry, b: Entry, t: string, du: string): void {
+  fc.emit(`if (${b.hi} === 0 && ${b.code} !== 0) {`);
+  fc.emit(`  ${du} = ${b.code} >>> 0;`);
+  fc.emit(`  ${t} = (((((${a.hi} >>> 0) % ${du}) * 65536 + (${a.code} >>> 16)) % ${du}) * 65536 + (${a.code} & 65535)) % ${du} | 0; ${t}h = 0;`);
+  fc.emit(`} else {`);
+  fc.emit(`  ${t} = ${fc.helper('i64RemU')}(${a.code}, ${a.hi}, ${b.code}, ${b.hi}); ${t}h = RI[0];`);
   fc.emit(`}`);
   fc.push(simpleEntry(I64, t, `${t}h`));
 }
