@@ -85,10 +85,13 @@ export function shouldSplit(fc: FunctionCompiler, x: number | null, n: number, c
     if (f.kind === 'func') continue;
     if (f.params.length > 0 || f.exn !== undefined) return false;
   }
-  if (x !== null && constantSets(fc, x, body.code.start, body.code.end)) return true;
-  if (everywhere) return !handlesExceptions(fc, body.code.start, body.code.end);
   const o = fc.mc.options;
-  const switches = o.splitLargeSwitches !== false || (o.splitHugeSwitches === true && body.code.end - body.code.start >= HUGE_SPLIT_MIN_BYTES);
+  // Parts are for a JIT, which optimises each one on its own; code tuned for an interpreter would
+  // only pay for their calls and the locals they pass (unless splitting is asked for).
+  const parts = o.splitLargeSwitches === true || o.tuneForInterpreter !== true;
+  if (x !== null && parts && constantSets(fc, x, body.code.start, body.code.end)) return true;
+  if (everywhere) return !handlesExceptions(fc, body.code.start, body.code.end);
+  const switches = parts && (o.splitLargeSwitches !== false || (o.splitHugeSwitches === true && body.code.end - body.code.start >= HUGE_SPLIT_MIN_BYTES));
   return switches && !handlesExceptions(fc, body.code.start, body.code.end) && chainEnd(fc, n, casesStart) - casesStart >= CHAIN_SPLIT_MIN_BYTES;
 }
 

@@ -201,11 +201,13 @@ test('the interpreter is large enough for both of its chains to be split', () =>
   assert.ok(W.validate(BIG));
 });
 
-for (const splitLargeSwitches of [true, false]) {
+// Left unset with tuneForInterpreter, splitLargeSwitches is off: without a JIT the parts only cost calls.
+for (const splitLargeSwitches of [true, false, undefined]) {
   for (const compilation of ['lazy', 'eager'] as const) {
-    test(`splitLargeSwitches: ${splitLargeSwitches}, ${compilation}: the interpreter agrees with native WebAssembly`, () => {
+    const tuned = splitLargeSwitches === undefined ? ', unset, tuneForInterpreter' : '';
+    test(`splitLargeSwitches: ${splitLargeSwitches}${tuned}, ${compilation}: the interpreter agrees with native WebAssembly`, () => {
       const native = nativeRunner(BIG);
-      const ours = oursRunner(BIG, { splitLargeSwitches, compilation });
+      const ours = oursRunner(BIG, splitLargeSwitches === undefined ? { tuneForInterpreter: true, compilation } : { splitLargeSwitches, compilation });
       const got: Outcome[] = [];
       inputs(300).forEach(([sel, x], i) => {
         const a = ours.run(sel, x);
@@ -269,10 +271,12 @@ test('with the limit lifted, the default still splits the switch of a huge funct
       console.log(JSON.stringify([
         parts('${join(dir, 'big.wasm')}', {}), parts('${join(dir, 'huge.wasm')}', {}),
         parts('${join(dir, 'huge.wasm')}', { splitLargeSwitches: false }), parts('${join(dir, 'big.wasm')}', { splitLargeSwitches: true }),
+        parts('${join(dir, 'huge.wasm')}', { tuneForInterpreter: true }),
       ]));`;
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
-    const [big, hugeDefault, hugeOff, bigOn] = JSON.parse(r.stdout) as number[];
+    const [big, hugeDefault, hugeOff, bigOn, hugeTuned] = JSON.parse(r.stdout) as number[];
+    assert.equal(hugeTuned, 0, 'code tuned for an interpreter keeps even a huge one whole (parts are for a JIT)');
     assert.equal(big, 0, 'a 24 KB interpreter stays whole where the limit is lifted (faster there: Config.splitLargeSwitches)');
     assert.ok(hugeDefault! >= 6, `the huge one is split by default (${hugeDefault} parts)`);
     assert.equal(hugeOff, 0, 'splitLargeSwitches: false keeps even a huge one whole');

@@ -517,6 +517,18 @@ test('below the threshold the same machine stays whole and gives the same result
   assert.deepEqual(transitions(big.memory()), transitions(small.memory()));
 });
 
+// Parts are for a JIT: code tuned for an interpreter keeps the machine whole unless splitting is asked for.
+test('tuneForInterpreter keeps the machine whole (agreeing with native), and splitLargeSwitches: true splits it', () => {
+  const list = inputs(300, 7);
+  const whole = new Ours(BIG, { tuneForInterpreter: true });
+  assert.equal(whole.engine.config.splitLargeSwitches, false);
+  compare(whole, new Native(BIG), list);
+  assert.doesNotMatch(whole.source(), /\$p\d+\(/, 'split although tuned for an interpreter');
+  const split = new Ours(BIG, { tuneForInterpreter: true, splitLargeSwitches: true });
+  compare(split, new Native(BIG), list);
+  checkParts(split.source());
+});
+
 test('a split function under a wasm stack limit keeps its depth count (returns and traps from parts)', () => {
   // Depth leaks would show up as StackOverflow after enough calls.
   const ours = new Ours(BIG, { maxWasmStack: 40 });
