@@ -231,14 +231,14 @@ function divRemU(fc: FunctionCompiler, div: boolean): void {
   const a = fc.materialize(a0);
   const b = fc.materialize(b0);
   const t = fc.temp(I64);
+  if (!div && fc.mc.options.tuneForInterpreter === true) {
+    remU32(fc, a, b, t, fc.temp(F64));
+    return;
+  }
   const q = fc.temp(F64);
   const hq = fc.temp(F64);
   const r = fc.temp(I32);
   const d = b.code;
-  if (!div && fc.mc.options.tuneForInterpreter === true) {
-    remU32(fc, a, b, t, q);
-    return;
-  }
   fc.emit(`if (${b.hi} === 0 && ${d} > 0 && ${d} < 0x7fff0000) {`);
   fc.emit(`  ${hq} = ((${a.hi} >>> 0) / ${d}) >>> 0;`);
   fc.emit(`  ${q} = Math.floor((((${a.hi} >>> 0) - ${hq} * ${d}) * ${TWO32} + (${a.code} >>> 0)) / ${d});`);
