@@ -250,10 +250,7 @@ function divRemU(fc: FunctionCompiler, div: boolean): void {
     fc.emit(`  if (${r} < 0) ${r} += ${d}; else if (${r} >= ${d}) ${r} -= ${d};`);
     fc.emit(`  ${t} = ${r}; ${t}h = 0;`);
   }
-  fc.emit(`} else {`);
-  fc.emit(`  ${t} = ${fc.helper(div ? 'i64DivU' : 'i64RemU')}(${a.code}, ${a.hi}, ${b.code}, ${b.hi}); ${t}h = RI[0];`);
-  fc.emit(`}`);
-  fc.push(simpleEntry(I64, t, `${t}h`));
+  elseHelper(fc, div ? 'i64DivU' : 'i64RemU', a, b, t);
 }
 
 /**
@@ -265,8 +262,13 @@ function remU32(fc: FunctionCompiler, a: Entry, b: Entry, t: string, du: string)
   fc.emit(`if (${b.hi} === 0 && ${b.code} !== 0) {`);
   fc.emit(`  ${du} = ${b.code} >>> 0;`);
   fc.emit(`  ${t} = (((((${a.hi} >>> 0) % ${du}) * 65536 + (${a.code} >>> 16)) % ${du}) * 65536 + (${a.code} & 65535)) % ${du} | 0; ${t}h = 0;`);
+  elseHelper(fc, 'i64RemU', a, b, t);
+}
+
+/** Closes an inline fast path with its `else`: the BigInt helper `name` of a and b into t, pushed. */
+function elseHelper(fc: FunctionCompiler, name: string, a: Entry, b: Entry, t: string): void {
   fc.emit(`} else {`);
-  fc.emit(`  ${t} = ${fc.helper('i64RemU')}(${a.code}, ${a.hi}, ${b.code}, ${b.hi}); ${t}h = RI[0];`);
+  fc.emit(`  ${t} = ${fc.helper(name)}(${a.code}, ${a.hi}, ${b.code}, ${b.hi}); ${t}h = RI[0];`);
   fc.emit(`}`);
   fc.push(simpleEntry(I64, t, `${t}h`));
 }
