@@ -406,6 +406,8 @@ const VARIANTS: readonly { name: string; engine: Engine; setup: (store: Store) =
   { name: 'lazy+nanCanonicalization', engine: threadsEngine({ compilation: 'lazy', nanCanonicalization: true }), setup: () => {} },
   // Code shaped for an engine without a JIT (inline call_indirect checks, byte accesses through a Uint8Array).
   { name: 'lazy+tuneForInterpreter', engine: threadsEngine({ compilation: 'lazy', tuneForInterpreter: true }), setup: () => {} },
+  // The same, shaped for JavaScriptCore's interpreter (byte stores through the DataView, rem_u's estimate).
+  { name: 'eager+tuneForInterpreter=javascriptcore', engine: threadsEngine({ compilation: 'eager', tuneForInterpreter: 'javascriptcore' }), setup: () => {} },
   // Generator code where a function may suspend, plain code elsewhere (compile/suspending.ts).
   { name: 'eager+async', engine: threadsEngine({ compilation: 'eager', asyncSupport: true }), setup: () => {} },
   // Generator code, with fuel and epoch checks inside the generators, run by synchronous calls.

@@ -1,7 +1,7 @@
 // sql.js (the shared harness's workload: 20,000 inserts, an index, three queries) in a JS engine's
 // shell, on tswasm, polywasm or the shell's own WebAssembly; above all in JavaScriptCore without the
 // JIT (`jsc --useJIT=false`, as in iOS Lockdown Mode), where there is no WebAssembly at all. Build first.
-//   jsc [--useJIT=false] -m tools/js-shell-sqljs.mjs -- BENCH_DIR tswasm|polywasm|native [RUNS]
+//   jsc [--useJIT=false] -m tools/js-shell-sqljs.mjs -- BENCH_DIR tswasm|polywasm|native [RUNS] [SHAPE]
 //   js102 -m tools/js-shell-sqljs.mjs -- BENCH_DIR tswasm|polywasm|native [RUNS]
 // BENCH_DIR is ../shared/bench with its node_modules. Prints the set-up time, each run's time and
 // the result's digest (the same digest as run-realworld.mjs's for the same output).
@@ -11,7 +11,7 @@ import { utf8Bytes, utf8Text } from '../dist/src/core/utf8.js';
 import { args, now, readBytes } from './js-shell-host.mjs';
 
 /* global load, print */
-const [bench, which = 'tswasm', runs = '4'] = args;
+const [bench, which = 'tswasm', runs = '4', shape = ''] = args;
 if (!bench) throw new Error('give the bench folder (../shared/bench) as the first argument');
 
 // What emscripten's glue expects of a browser that these shells lack.
@@ -19,7 +19,12 @@ globalThis.TextDecoder ??= class { decode(b) { return b === undefined ? '' : utf
 globalThis.TextEncoder ??= class { encode(s) { return utf8Bytes(s); } };
 globalThis.console ??= {};
 for (const k of ['log', 'warn', 'error', 'info']) globalThis.console[k] ??= print;
-if (which === 'tswasm') globalThis.WebAssembly = createWebAssembly();
+// SHAPE: `split` or `whole` sets splitLargeSwitches; `tuned` shapes the code for this engine's
+// interpreter (tswasm does so by itself only where the engine has no WebAssembly, and jsc
+// --useJIT=false keeps its own), `tuned=v8` and the like for another engine's.
+const engine = shape === 'split' || shape === 'whole' ? { splitLargeSwitches: shape === 'split' }
+  : shape === 'tuned' ? { tuneForInterpreter: true } : shape.startsWith('tuned=') ? { tuneForInterpreter: shape.slice('tuned='.length) } : {};
+if (which === 'tswasm') globalThis.WebAssembly = createWebAssembly({ engine });
 else if (which === 'polywasm') globalThis.WebAssembly = (await import(`${bench}/node_modules/polywasm/index.js`)).WebAssembly;
 else if (which !== 'native' || typeof WebAssembly === 'undefined') throw new Error(`no runtime "${which}" here`);
 

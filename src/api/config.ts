@@ -2,6 +2,7 @@
 // epoch interruption, NaN canonicalisation, the optional wasm call-depth limit and serialisation keys.
 
 import { boxesNaNs } from '../core/nan-boxing.js';
+import { JS_ENGINES, thisJsEngine, type JsEngine } from '../core/js-engine.js';
 import { largeFunctionsOptimised } from '../core/large-functions.js';
 import { checkOptionNames } from '../core/options.js';
 import { WASM3_FEATURES, withFeatures, type FeatureName, type WasmFeatures } from '../core/features.js';
@@ -86,8 +87,15 @@ export interface Config {
    * large switch loops stay whole (splitLargeSwitches). Default: on where this JS engine has no WebAssembly of its own when
    * tswasm is loaded (engines without a JIT have none), off elsewhere. It changes only how fast the
    * code runs, so serialized modules do not record it.
+   *
+   * What is cheap differs between interpreters, so the code is shaped for one engine's: `true` (and
+   * the default) for the engine running tswasm, or name one (`'v8'`, `'javascriptcore'`,
+   * `'spidermonkey'`) to precompile for it. In JavaScriptCore's (Safari's Lockdown Mode) byte stores
+   * call the DataView and `i64.rem_u` keeps its quotient estimate, since there a typed-array store
+   * and a double `%` cost more (sql.js 8% and the i64 kernel 13% faster so, under `jsc
+   * --useJIT=false`). Engines not told apart (QuickJS, Hermes) get V8's shape.
    */
-  readonly tuneForInterpreter?: boolean;
+  readonly tuneForInterpreter?: boolean | JsEngine;
   /**
    * Wasmtime's `async_support`: host functions may be async (`Linker.funcWrapAsync`,
    * `Func.wrapAsync`: they return a promise, and the wasm stack that called them waits for it,
@@ -137,6 +145,8 @@ export interface ResolvedConfig {
   readonly splitHugeSwitches: boolean;
   /** Code shaped for an engine without a JIT (Config.tuneForInterpreter). */
   readonly tuneForInterpreter: boolean;
+  /** Whose interpreter tuned code is shaped for (Config.tuneForInterpreter); null when not tuned. */
+  readonly interpreter: JsEngine | null;
   /** Host functions may suspend wasm (Config.asyncSupport). */
   readonly asyncSupport: boolean;
   /** The serialization key as bytes (UTF-8 for a string), or null. */
@@ -156,8 +166,12 @@ const OPTIONS: readonly (keyof Config)[] = [
 function checkConfig(config: unknown): asserts config is Config {
   checkOptionNames(config, OPTIONS, 'Config', 'Config');
   const c = config as Record<string, unknown>;
-  for (const key of ['consumeFuel', 'epochInterruption', 'nanCanonicalization', 'nanBoxes', 'splitLargeSwitches', 'tuneForInterpreter', 'asyncSupport', 'coredumpOnTrap'] as const) {
+  for (const key of ['consumeFuel', 'epochInterruption', 'nanCanonicalization', 'nanBoxes', 'splitLargeSwitches', 'asyncSupport', 'coredumpOnTrap'] as const) {
     if (c[key] !== undefined && typeof c[key] !== 'boolean') throw new TypeError(`Config.${key} must be a boolean`);
+  }
+  const tune = c.tuneForInterpreter;
+  if (tune !== undefined && typeof tune !== 'boolean' && !JS_ENGINES.includes(tune as JsEngine)) {
+    throw new TypeError(`Config.tuneForInterpreter must be a boolean or one of ${JS_ENGINES.map((e) => `'${e}'`).join(', ')}, not ${JSON.stringify(tune)}`);
   }
   if (c.compilation !== undefined && c.compilation !== 'lazy' && c.compilation !== 'eager') {
     throw new TypeError(`Config.compilation must be 'lazy' or 'eager', not ${JSON.stringify(c.compilation)}`);
@@ -191,7 +205,8 @@ export function resolveConfig(config: Config = {}): ResolvedConfig {
   // Code without boxes would meet the boxes this engine's runtime makes, and mishandle them.
   if (config.nanBoxes === false && boxesNaNs()) throw new TypeError('Config.nanBoxes cannot be false on this JavaScript engine: it NaN-boxes its own values, so wasm NaN bits need NaNBoxes here');
   if (stack !== null && !(Number.isInteger(stack) && stack > 0)) throw new RangeError('Config.maxWasmStack must be a positive integer');
-  const tuned = config.tuneForInterpreter ?? WITHOUT_NATIVE_WEBASSEMBLY;
+  const tune = config.tuneForInterpreter ?? WITHOUT_NATIVE_WEBASSEMBLY;
+  const tuned = tune !== false;
   return {
     features: withFeatures(WASM3_FEATURES, config.features ?? {}),
     compilation: config.compilation ?? 'lazy',
@@ -203,6 +218,7 @@ export function resolveConfig(config: Config = {}): ResolvedConfig {
     splitLargeSwitches: config.splitLargeSwitches ?? (tuned ? false : !largeFunctionsOptimised()),
     splitHugeSwitches: config.splitLargeSwitches === undefined && !tuned,
     tuneForInterpreter: tuned,
+    interpreter: tune === false ? null : tune === true ? thisJsEngine() : tune,
     asyncSupport: config.asyncSupport === true,
     serializationKey: key == null ? null : typeof key === 'string' ? utf8Bytes(key) : new Uint8Array(key),
     debugSource: debug === true ? (name, src) => console.log(`// module ${name ?? '(unnamed)'}\n${src}`)

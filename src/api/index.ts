@@ -3,6 +3,7 @@
 
 export { Engine } from './engine.js';
 export type { Config, CompilationMode, ResolvedConfig } from './config.js';
+export type { JsEngine } from '../core/js-engine.js';
 export { Store, UpdateDeadline, type AsContext, type CallHook } from './store.js';
 export { Caller } from './caller.js';
 export { StoreLimits, StoreLimitsBuilder, ResourceLimitError, type ResourceLimiter, type ResourceLimiterAsync } from './limits.js';

@@ -1,7 +1,8 @@
 // `tswasm run -W KEY[=VALUE],...`: the subset of `wasmtime run -W` that tswasm supports, with
 // Wasmtime's key names, so a command line written for wasmtime runs unchanged.
 
-import type { Config } from '../api/index.js';
+import type { Config, JsEngine } from '../api/index.js';
+import { JS_ENGINES } from '../core/js-engine.js';
 
 /** A bad command line (exit status 2 with the usage text). */
 export class UsageError extends Error {}
@@ -26,7 +27,7 @@ export interface WasmOptions {
   /** Config.splitLargeSwitches, or null for the engine's default. */
   splitLargeSwitches: boolean | null;
   /** Config.tuneForInterpreter, or null for the engine's default. */
-  tuneForInterpreter: boolean | null;
+  tuneForInterpreter: boolean | JsEngine | null;
 }
 
 export function defaultWasmOptions(): WasmOptions {
@@ -67,9 +68,11 @@ export const WASM_OPTIONS_HELP = `  -W KEY[=VALUE],...    Wasmtime's -W options 
                                                          parts, as browsers need (default: only in
                                                          functions of 48 KB or more, since this
                                                          command lifts V8's size limit)
-                          tune-for-interpreter[=y|n]     shape the code for a JS engine without a
-                                                         JIT, such as Safari's Lockdown Mode
-                                                         (default: whether node runs --jitless)`;
+                          tune-for-interpreter[=y|n|v8|javascriptcore|spidermonkey]
+                                                         shape the code for a JS engine without a
+                                                         JIT (y: this one's; javascriptcore for
+                                                         Safari's Lockdown Mode; default: whether
+                                                         node runs --jitless)`;
 
 type Setter = (opts: WasmOptions, value: string | null, key: string) => void;
 
@@ -86,7 +89,7 @@ const SETTERS: Readonly<Record<string, Setter>> = {
   'nan-canonicalization': (o, v, k) => { o.nanCanonicalization = flag(k, v); },
   'nan-boxes': (o, v, k) => { o.nanBoxes = flag(k, v); },
   'split-large-switches': (o, v, k) => { o.splitLargeSwitches = flag(k, v); },
-  'tune-for-interpreter': (o, v, k) => { o.tuneForInterpreter = flag(k, v); },
+  'tune-for-interpreter': (o, v, k) => { o.tuneForInterpreter = flagOrEngine(k, v); },
 };
 
 /** Applies one -W argument ("max-memory-size=65536,trap-on-grow-failure") to `opts`. */
@@ -123,6 +126,14 @@ function flag(key: string, value: string | null): boolean {
   if (value === null || /^(y|yes|true)$/i.test(value)) return true;
   if (/^(n|no|false)$/i.test(value)) return false;
   throw new UsageError(`-W ${key} takes y or n, not "${value}"`);
+}
+
+/** y, n, or the JS engine whose interpreter the code is for. */
+function flagOrEngine(key: string, value: string | null): boolean | JsEngine {
+  const engine = JS_ENGINES.find((e) => e === value);
+  if (engine !== undefined) return engine;
+  if (value === null || /^(y|yes|true|n|no|false)$/i.test(value)) return flag(key, value);
+  throw new UsageError(`-W ${key} takes y, n or ${JS_ENGINES.join(', ')}, not "${value}"`);
 }
 
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };

@@ -5,6 +5,7 @@ import { Op } from '../binary/op.js';
 import { F32, F64, I32, I64 } from '../core/types.js';
 import { changed, derived, entry, int, literal, simpleEntry, unsignedCode, wide, type Entry } from './entry.js';
 import { operand, type FunctionCompiler } from './function-compiler.js';
+import { tunedFor } from './interpreter-tuning.js';
 
 const I64_OPS = new Set<number>([
   Op.I64Eqz, Op.I64Eq, Op.I64Ne, Op.I64LtS, Op.I64LtU, Op.I64GtS, Op.I64GtU, Op.I64LeS, Op.I64LeU,
@@ -231,7 +232,7 @@ function divRemU(fc: FunctionCompiler, div: boolean): void {
   const a = fc.materialize(a0);
   const b = fc.materialize(b0);
   const t = fc.temp(I64);
-  if (!div && fc.mc.options.tuneForInterpreter === true) {
+  if (!div && tunedFor(fc.mc.options, 'remByDoubles')) {
     remU32(fc, a, b, t, fc.temp(F64));
     return;
   }

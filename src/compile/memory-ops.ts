@@ -9,6 +9,7 @@ import { changed, derived, entry, isNumber, literal, simpleEntry, u32, wide, typ
 import { floatLiteral, operand, type FunctionCompiler } from './function-compiler.js';
 import { compileSharedMemorySize } from './atomics.js';
 import { floatUserIsNanTolerant } from './consumer.js';
+import { tunedFor } from './interpreter-tuning.js';
 
 const LOADS: ReadonlyMap<number, { type: number; get: string; le: boolean; ext?: 's' | 'u' }> = new Map([
   [Op.I32Load, { type: I32, get: 'getInt32', le: true }],
@@ -108,7 +109,7 @@ export function compileMemoryOp(fc: FunctionCompiler, code: number, mem: MemArg)
   if (store !== undefined && !(code === Op.F64Store && fc.mc.boxesNaNs && !isNumber(fc.peek()))) {
     fc.readMemArg();
     const [addr, value] = fc.popN(2) as [Entry, Entry];
-    if (store.set === 'setInt8' && fc.mc.options.tuneForInterpreter === true) return byteStore(fc, mem, addr, value);
+    if (store.set === 'setInt8' && tunedFor(fc.mc.options, 'byteStoresIndexed')) return byteStore(fc, mem, addr, value);
     const a = address(fc, addr, mem);
     fc.statement(`${fc.view(mem.memory)}.${store.set}(${a}, ${operand(value)}${store.le ? ', true' : ''});`);
     return;

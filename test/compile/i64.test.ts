@@ -49,7 +49,7 @@ function random(): bigint {
 const EDGES = [0n, 1n, -1n, 2n, 0x7fffffffn, 0x80000000n, 0xffffffffn, 0x100000000n, -(1n << 63n), (1n << 63n) - 1n, 61n, 0x7ffeffffn];
 
 // Code tuned for an interpreter takes its own i64.rem_u path (a divisor below 2^32: double `%`).
-for (const tuneForInterpreter of [false, true]) test(`i64 binary operations match BigInt${tuneForInterpreter ? ' (tuneForInterpreter)' : ''}`, () => {
+for (const tuneForInterpreter of [false, true, 'javascriptcore'] as const) test(`i64 binary operations match BigInt${tuneForInterpreter === false ? '' : ` (tuneForInterpreter: ${tuneForInterpreter})`}`, () => {
   seed = 12345n;
   const { store, instance } = instantiateWat(wat, { tuneForInterpreter });
   const pairs: [bigint, bigint][] = [];

@@ -4,7 +4,14 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Engine, Trap, Val } from '../../src/api/index.js';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Engine, Module, Trap, Val, type JsEngine } from '../../src/api/index.js';
+import { thisJsEngine } from '../../src/core/js-engine.js';
+import { applyWasmOption, defaultWasmOptions, engineConfig } from '../../src/cli/wasm-options.js';
+import { projectRoot } from '../helpers/paths.js';
+import { tempDir } from '../wasi/helpers.js';
 import { instantiateWat } from '../api/wat-helper.js';
 
 const MODULE = `(module
@@ -40,10 +47,49 @@ test('call_indirect does the same with tuneForInterpreter on and off: exact type
   assert.ok(on.includes('IndirectCallToNull at 0x69') && on.includes('TableOutOfBounds at 0x69'));
 });
 
-test('tuneForInterpreter is a boolean, on by default only where the engine has no WebAssembly of its own', () => {
-  assert.equal(new Engine().config.tuneForInterpreter, typeof (globalThis as { WebAssembly?: unknown }).WebAssembly === 'undefined');
+test('tuneForInterpreter is a boolean or an engine, on by default only where the engine has no WebAssembly of its own', () => {
+  const native = typeof (globalThis as { WebAssembly?: unknown }).WebAssembly !== 'undefined';
+  assert.equal(new Engine().config.tuneForInterpreter, !native);
+  assert.equal(new Engine().config.interpreter, native ? null : thisJsEngine());
   assert.equal(new Engine({ tuneForInterpreter: true }).config.tuneForInterpreter, true);
-  assert.throws(() => new Engine({ tuneForInterpreter: 'yes' as never }), /Config.tuneForInterpreter must be a boolean/);
+  // true shapes the code for the engine running it: Node's is V8.
+  assert.equal(thisJsEngine(), 'v8');
+  assert.equal(new Engine({ tuneForInterpreter: true }).config.interpreter, 'v8');
+  assert.equal(new Engine({ tuneForInterpreter: false }).config.interpreter, null);
+  const jsc = new Engine({ tuneForInterpreter: 'javascriptcore' }).config;
+  assert.deepEqual([jsc.tuneForInterpreter, jsc.interpreter, jsc.splitLargeSwitches], [true, 'javascriptcore', false]);
+  assert.throws(() => new Engine({ tuneForInterpreter: 'yes' as never }),
+    /Config.tuneForInterpreter must be a boolean or one of 'v8', 'javascriptcore', 'spidermonkey', not "yes"/);
+});
+
+// The shapes differ where an interpreter was measured to pay more than it saves: JavaScriptCore's
+// stores bytes through the DataView and keeps i64.rem_u's quotient estimate.
+const SHAPED = `(module (memory 1)
+  (func (export "store8") (param i32 i32) (i32.store8 (local.get 0) (local.get 1)))
+  (func (export "remU") (param i64 i64) (result i64) (i64.rem_u (local.get 0) (local.get 1))))`;
+
+function generated(tuneForInterpreter: boolean | JsEngine): string {
+  let source = '';
+  const engine = new Engine({ tuneForInterpreter, compilation: 'eager', debugSource: (_name, s) => { source += s; } });
+  new Module(engine, SHAPED).code();
+  // Each module's code names itself in its sourceURL.
+  return source.replace(/\/\/# sourceURL=.*/, '');
+}
+
+test('code shaped for JavaScriptCore stores bytes through the DataView and keeps rem_u\'s estimate; V8\'s and SpiderMonkey\'s do neither', () => {
+  const byteArrayStore = /\bby\d+\[\w+\] = /;
+  const remByDoubles = /% t\d+\) \* 65536 \+/;
+  for (const e of ['v8', 'spidermonkey'] as const) {
+    const code = generated(e);
+    assert.match(code, remByDoubles, e);
+    assert.match(code, byteArrayStore, e);
+    assert.doesNotMatch(code, /setInt8\(/, e);
+  }
+  const jsc = generated('javascriptcore');
+  assert.doesNotMatch(jsc, remByDoubles);
+  assert.doesNotMatch(jsc, byteArrayStore);
+  assert.match(jsc, /\.setInt8\(/);
+  assert.equal(generated(true), generated('v8'));
 });
 
 // Byte loads and stores index the memory's Uint8Array when tuned, and Math.imul and Math.fround are bound helpers (a keyed access is a third of a
@@ -79,7 +125,7 @@ const BYTES = `(module
     (drop (call $grow))
     (i32.store8 (local.get 0) (i32.const 66)) (i32.add (i32.load8_u (local.get 0)) (i32.load8_u (i32.const 65536)))))`;
 
-function byteOutcomes(tuneForInterpreter: boolean): unknown[] {
+function byteOutcomes(tuneForInterpreter: boolean | JsEngine): unknown[] {
   const { store, instance } = instantiateWat(BYTES, { tuneForInterpreter });
   const call = (name: string, ...args: Val[]) => {
     try {
@@ -107,6 +153,7 @@ function byteOutcomes(tuneForInterpreter: boolean): unknown[] {
 test('byte loads and stores do the same with tuneForInterpreter on and off: values, traps and their offsets, growth', () => {
   const on = byteOutcomes(true);
   assert.deepEqual(on, byteOutcomes(false));
+  assert.deepEqual(on, byteOutcomes('javascriptcore'));
   assert.deepEqual(on.slice(0, 6), [[128], [1], [1n], [1n], [255], [127n]]);
   const traps = on.filter((x) => typeof x === 'string');
   assert.ok(traps.length >= 20 && traps.every((t) => /^MemoryOutOfBounds at 0x[0-9a-f]+$/.test(t as string)), String(traps));
@@ -119,4 +166,29 @@ test('byte loads and stores do the same with tuneForInterpreter on and off: valu
   assert.deepEqual(tail.slice(4, 5), [[77]]);
   assert.match(tail[5] as string, /^MemoryOutOfBounds/);
   assert.deepEqual(tail.slice(6), [[71], [71]]);
+});
+
+test('-W tune-for-interpreter takes y, n or an engine, and tswasm compile --js shapes the code for it', () => {
+  const config = (text: string) => {
+    const o = defaultWasmOptions();
+    applyWasmOption(o, text);
+    return engineConfig(o).tuneForInterpreter;
+  };
+  assert.deepEqual(['tune-for-interpreter', 'tune-for-interpreter=n', 'tune-for-interpreter=javascriptcore'].map(config), [true, false, 'javascriptcore']);
+  assert.throws(() => config('tune-for-interpreter=safari'), /-W tune-for-interpreter takes y, n or v8, javascriptcore, spidermonkey, not "safari"/);
+  const dir = tempDir('tswasm-tune-');
+  try {
+    const wat = join(dir, 'shaped.wat');
+    writeFileSync(wat, SHAPED);
+    const js = join(dir, 'shaped.mjs');
+    const cli = join(projectRoot, 'bin', 'tswasm.mjs');
+    const run = (args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+    assert.equal(run(['compile', '--js', '-W', 'tune-for-interpreter=javascriptcore', wat, '-o', js]).status, 0);
+    assert.match(readFileSync(js, 'utf8'), /\.setInt8\(/);
+    // The shape is not part of the engine's fingerprint: the module runs on any engine.
+    const r = run(['run', '--allow-precompiled', '--invoke', 'remU', js, '-1', '1000']);
+    assert.equal(r.stdout, `${(2n ** 64n - 1n) % 1000n}\n`, r.stderr);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

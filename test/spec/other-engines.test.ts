@@ -72,6 +72,25 @@ for (const [name, shell] of Object.entries(SHELLS)) {
   });
 }
 
+// Code tuned for an interpreter is shaped for the engine running it (core/js-engine.ts).
+for (const [name, shell, engine] of [['jsc', SHELLS.jsc, 'javascriptcore'], ['js102', SHELLS.js102, 'spidermonkey']] as const) {
+  test(`${name}: tswasm tells ${engine} apart, for the code it tunes for its interpreter`, { skip: shell.present ? false : `${name} is not installed` }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tswasm-engine-'));
+    try {
+      const script = join(dir, 'engine.mjs');
+      const dist = join(projectRoot, 'dist', 'src');
+      writeFileSync(script, `import { thisJsEngine } from '${join(dist, 'core', 'js-engine.js')}';
+        import { Engine } from '${join(dist, 'api', 'index.js')}';
+        print(thisJsEngine(), new Engine({ tuneForInterpreter: true }).config.interpreter);`);
+      const r = shell.run(script, [], {});
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout.trim(), `${engine} ${engine}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
 /** Each case's frames as tools/js-shell-backtrace.mjs prints them. */
 interface BacktraceCase {
   readonly case: string;

@@ -1,0 +1,24 @@
+// Code tuned for an interpreter (Config.tuneForInterpreter) is shaped for one engine's: each
+// tuning below was measured in every engine's interpreter, and an engine where it costs more than it
+// saves is left without it (RATIONALE.md, "Each interpreter its own shape").
+
+import type { JsEngine } from '../core/js-engine.js';
+import type { CodegenOptions } from './module-context.js';
+
+/** The tunings that are not for every interpreter. */
+export type InterpreterTuning =
+  /** Byte stores index the memory's Uint8Array (a typed-array store is a slow path in JavaScriptCore's LLInt). */
+  | 'byteStoresIndexed'
+  /** i64.rem_u by a divisor below 2^32 as three double `%` (JavaScriptCore's LLInt calls fmod for each). */
+  | 'remByDoubles';
+
+const LEFT_OUT: Readonly<Record<JsEngine, readonly InterpreterTuning[]>> = {
+  v8: [],
+  spidermonkey: [],
+  javascriptcore: ['byteStoresIndexed', 'remByDoubles'],
+};
+
+/** Whether code generated with `options` uses `tuning`. */
+export function tunedFor(options: CodegenOptions, tuning: InterpreterTuning): boolean {
+  return options.tuneForInterpreter === true && !LEFT_OUT[options.interpreter ?? 'v8'].includes(tuning);
+}
