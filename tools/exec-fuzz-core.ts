@@ -392,6 +392,9 @@ const WITH_THREADS = withFeatures(WASM3_FEATURES, THREADS);
 const threadsEngine = (config: Config = {}) => new Engine({ ...config, features: THREADS });
 const engines = { lazy: threadsEngine({ compilation: 'lazy' }), eager: threadsEngine({ compilation: 'eager' }) };
 
+/** The transcript's engine with the code tuned for this JS engine's interpreter (js-shell-replay.mjs --tuned). */
+export const tunedTranscriptEngine = (): Engine => threadsEngine({ compilation: 'lazy', tuneForInterpreter: true });
+
 /**
  * A third tswasm configuration per module, in turn: options that change the generated code (fuel
  * counting, epoch checks, a counted call depth, NaN canonicalisation, which the comparison rules
@@ -788,12 +791,12 @@ export interface TranscriptEntry {
  * NaN bits such engines do not keep); stops at a call that exhausts the stack, whose depth is the
  * engine's.
  */
-export function transcript(seed: number, index: number, gen: GenOptions = {}): { plan: ModulePlan; entries: TranscriptEntry[] } {
+export function transcript(seed: number, index: number, gen: GenOptions = {}, engine: Engine = engines.lazy): { plan: ModulePlan; entries: TranscriptEntry[] } {
   const plan = generateModule(new Rng(moduleSeed(seed, index)), gen);
   const entries: TranscriptEntry[] = [];
   if (plan.hostImports.length > 0) return { plan, entries };
-  const store = new Store(engines.lazy);
-  const side = apiSide('lazy', store, new Instance(store, new Module(engines.lazy, plan.bytes), []), plan);
+  const store = new Store(engine);
+  const side = apiSide('lazy', store, new Instance(store, new Module(engine, plan.bytes), []), plan);
   for (const call of plan.calls) {
     const outcome = side.call(plan.exports[call.exportIndex]!, call.args);
     entries.push({ outcome, globals: side.globals(), memory: digest(side.memory()) });

@@ -7,11 +7,12 @@
 //   jsc -m tools/js-shell-replay.mjs -- replay /tmp/replay.json
 //   REPLAY=/tmp/replay.json js102 -m tools/js-shell-replay.mjs
 // With `--split-everywhere` after the file (or SPLIT_EVERYWHERE=1 for js102) every chain of two or
-// more blocks is compiled as parts in the shell (compile/split.ts's test switch).
+// more blocks is compiled as parts in the shell (compile/split.ts's test switch); with `--tuned` (or
+// TUNED=1) the shell's code is tuned for its own interpreter (Config.tuneForInterpreter: true).
 // Prints one line per disagreement and a summary; modules with host imports are left out
 // (exec-fuzz-core.ts: transcript).
 
-import { compareOutcome, transcript } from '../dist/tools/exec-fuzz-core.js';
+import { compareOutcome, transcript, tunedTranscriptEngine } from '../dist/tools/exec-fuzz-core.js';
 import { forceSplitEverywhere } from '../dist/src/compile/split-choice.js';
 import { args, getenv, inNode, out, readText } from './js-shell-host.mjs';
 
@@ -33,12 +34,13 @@ if (mode === 'record') {
   out(JSON.stringify({ seed, modules }));
 } else if (mode === 'replay') {
   if (rest.includes('--split-everywhere') || getenv('SPLIT_EVERYWHERE') === '1') forceSplitEverywhere(true);
+  const engine = rest.includes('--tuned') || getenv('TUNED') === '1' ? tunedTranscriptEngine() : undefined;
   const { seed, modules } = JSON.parse(readText(rest[0]));
   let calls = 0;
   let compared = 0;
   let differ = 0;
   for (const m of modules) {
-    const { plan, entries } = transcript(seed, m.index);
+    const { plan, entries } = transcript(seed, m.index, {}, engine);
     if (m.entries.length > 0) compared++;
     for (let k = 0; k < m.entries.length; k++) {
       const want = m.entries[k];

@@ -19,13 +19,15 @@ const root = getenv('WAST_ROOT') ?? args[0];
 const list = getenv('WAST_LIST') ?? args[1];
 if (!root || !list) throw new Error('give the suite and a file listing .wast paths relative to it (WAST_ROOT and WAST_LIST, or as arguments)');
 
+// `--tuned` after the list (or TUNED=1): the code tuned for this engine's interpreter.
+const config = args.includes('--tuned') || getenv('TUNED') === '1' ? { tuneForInterpreter: true } : {};
 const totals = {};
 const notPassed = [];
 for (const rel of readText(list).split('\n').map((l) => l.trim().replace(/^\.\//, '')).filter(Boolean)) {
   let report;
   try {
     const features = featuresFor(rel);
-    report = runScript(parseWast(readText(`${root}/${rel}`), rel), { engine: new ApiSpecEngine(features), features, encodeText: parseWat, path: rel });
+    report = runScript(parseWast(readText(`${root}/${rel}`), rel), { engine: new ApiSpecEngine(features, config), features, encodeText: parseWat, path: rel });
   } catch (e) {
     notPassed.push(`${rel}: the script did not run: ${e}`);
     continue;

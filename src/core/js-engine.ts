@@ -13,8 +13,9 @@ let detected: JsEngine | undefined;
 /** The engine running this code, as far as its interpreter's shape goes. */
 export function thisJsEngine(): JsEngine {
   if (detected === undefined) {
-    const own = new Error() as unknown as Record<string, unknown>;
-    detected = typeof own.line === 'number' ? 'javascriptcore' : typeof own.lineNumber === 'number' ? 'spidermonkey' : 'v8';
+    const error = new Error();
+    const own = (key: string) => typeof Object.getOwnPropertyDescriptor(error, key)?.value === 'number';
+    detected = own('line') ? 'javascriptcore' : own('lineNumber') ? 'spidermonkey' : 'v8';
   }
   return detected;
 }

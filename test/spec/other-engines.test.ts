@@ -2,7 +2,7 @@
 // SpiderMonkey (`js102`, libmozjs-102-dev), where it is installed: the whole spec suite
 // (tools/js-shell-wast.mjs) with no failure beyond the known ones, NaN bits included, and execution
 // fuzzer modules agreeing with tswasm on Node call by call (tools/js-shell-replay.mjs), also with every
-// chain split into parts; and traps' backtraces (tools/js-shell-backtrace.mjs) against Node's. Both
+// chain split into parts and with the code tuned for the shell's interpreter; and traps' backtraces (tools/js-shell-backtrace.mjs) against Node's. Both
 // engines NaN-box their values, so these check the NaNBox mode (core/nan-boxing.ts) where it is needed.
 // Without the shells the tests are skipped and say so.
 
@@ -25,12 +25,13 @@ const SHELLS = {
 for (const [name, shell] of Object.entries(SHELLS)) {
   const skip = !shell.present ? `${name} is not installed` : haveSuite ? false : `spec suite not found at ${testsuiteRoot} (set WASM_TESTSUITE)`;
 
-  test(`${name}: the spec suite passes but for the known failures, every NaN bit included`, { skip }, () => {
+  // Also with the code tuned for the shell's own interpreter (compile/interpreter-tuning.ts).
+  for (const tuned of [false, true]) test(`${name}: the spec suite passes but for the known failures, every NaN bit included${tuned ? ', tuned for its interpreter' : ''}`, { skip }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'tswasm-shell-'));
     try {
       const list = join(dir, 'list.txt');
       writeFileSync(list, wastFiles(testsuiteRoot).map((f) => relative(testsuiteRoot, f).split(sep).join('/')).join('\n'));
-      const r = shell.run(join(projectRoot, 'tools', 'js-shell-wast.mjs'), [testsuiteRoot, list], { WAST_ROOT: testsuiteRoot, WAST_LIST: list });
+      const r = shell.run(join(projectRoot, 'tools', 'js-shell-wast.mjs'), [testsuiteRoot, list, ...(tuned ? ['--tuned'] : [])], { WAST_ROOT: testsuiteRoot, WAST_LIST: list, TUNED: tuned ? '1' : '' });
       assert.equal(r.status, 0, r.stderr);
       const [totals, ...notPassed] = r.stdout.trim().split('\n');
       const known = readKnownFailures();
@@ -57,9 +58,11 @@ for (const [name, shell] of Object.entries(SHELLS)) {
       const rec = spawnSync(process.execPath, [script, 'record', '7111', '0', '400'], { encoding: 'utf8', maxBuffer: 1 << 26 });
       assert.equal(rec.status, 0, rec.stderr);
       writeFileSync(recording, rec.stdout);
-      // Then again with every chain of two or more blocks compiled as parts (compile/split.ts).
-      for (const split of [false, true]) {
-        const r = shell.run(script, ['replay', recording, ...(split ? ['--split-everywhere'] : [])], { REPLAY: recording, SPLIT_EVERYWHERE: split ? '1' : '' });
+      // Then again with every chain of two or more blocks compiled as parts (compile/split.ts), and
+      // with the code tuned for the shell's own interpreter (compile/interpreter-tuning.ts).
+      for (const variant of ['', 'split', 'tuned'] as const) {
+        const flags = variant === 'split' ? ['--split-everywhere'] : variant === 'tuned' ? ['--tuned'] : [];
+        const r = shell.run(script, ['replay', recording, ...flags], { REPLAY: recording, SPLIT_EVERYWHERE: variant === 'split' ? '1' : '', TUNED: variant === 'tuned' ? '1' : '' });
         assert.equal(r.status, 0, r.stderr);
         const summary = r.stdout.trim().split('\n').pop()!;
         const m = /^replay: 400 modules \((\d+) with calls\), (\d+) calls, 0 disagreeing$/.exec(summary);
