@@ -9,12 +9,12 @@ import type { CodegenOptions } from './module-context.js';
 export type InterpreterTuning =
   /** Byte stores index the memory's Uint8Array (a typed-array store is a slow path in JavaScriptCore's LLInt). */
   | 'byteStoresIndexed'
-  /** i64.rem_u by a divisor below 2^32 as three double `%` (JavaScriptCore's LLInt calls fmod for each). */
+  /** i64.rem_u by a divisor below 2^32 as three double `%` (slower than the estimate in JavaScriptCore's LLInt and SpiderMonkey's baseline interpreter). */
   | 'remByDoubles';
 
 const LEFT_OUT: Readonly<Record<JsEngine, readonly InterpreterTuning[]>> = {
   v8: [],
-  spidermonkey: [],
+  spidermonkey: ['remByDoubles'],
   javascriptcore: ['byteStoresIndexed', 'remByDoubles'],
 };
 
