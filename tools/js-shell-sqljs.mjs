@@ -3,12 +3,13 @@
 // JIT (`jsc --useJIT=false`, as in iOS Lockdown Mode), where there is no WebAssembly at all. Build first.
 //   jsc [--useJIT=false] -m tools/js-shell-sqljs.mjs -- BENCH_DIR tswasm|polywasm|native [RUNS] [SHAPE]
 //   js102 -m tools/js-shell-sqljs.mjs -- BENCH_DIR tswasm|polywasm|native [RUNS]
+//   node --jitless tools/js-shell-sqljs.mjs BENCH_DIR tswasm|polywasm [RUNS]
 // BENCH_DIR is ../shared/bench with its node_modules. Prints the set-up time, each run's time and
 // the result's digest (the same digest as run-realworld.mjs's for the same output).
 
 import { createWebAssembly } from '../dist/src/jsapi/index.js';
 import { utf8Bytes, utf8Text } from '../dist/src/core/utf8.js';
-import { args, now, readBytes } from './js-shell-host.mjs';
+import { args, inNode, now, out, readBytes } from './js-shell-host.mjs';
 
 /* global load, print */
 const [bench, which = 'tswasm', runs = '4', shape = ''] = args;
@@ -28,10 +29,14 @@ if (which === 'tswasm') globalThis.WebAssembly = createWebAssembly({ engine });
 else if (which === 'polywasm') globalThis.WebAssembly = (await import(`${bench}/node_modules/polywasm/index.js`)).WebAssembly;
 else if (which !== 'native' || typeof WebAssembly === 'undefined') throw new Error(`no runtime "${which}" here`);
 
-globalThis.module = { exports: {} };
-globalThis.exports = globalThis.module.exports;
-load(`${bench}/node_modules/sql.js/dist/sql-wasm.js`);
-const initSqlJs = globalThis.module.exports;
+// The shells load emscripten's CommonJS glue as a script; Node (`node --jitless`) requires it.
+const initSqlJs = inNode ? (await import('node:module')).createRequire(`${bench}/package.json`)('sql.js') : loadGlue();
+function loadGlue() {
+  globalThis.module = { exports: {} };
+  globalThis.exports = globalThis.module.exports;
+  load(`${bench}/node_modules/sql.js/dist/sql-wasm.js`);
+  return globalThis.module.exports;
+}
 const t0 = now();
 const SQL = await initSqlJs({ wasmBinary: readBytes(`${bench}/node_modules/sql.js/dist/sql-wasm.wasm`) });
 const setup = now() - t0;
@@ -74,4 +79,4 @@ for (let i = 0; i < Number(runs); i++) {
   result = run();
   times.push(Math.round(now() - t));
 }
-print(`${which}: set-up ${Math.round(setup)} ms, runs ${times.join(' ')} ms, result ${result}`);
+out(`${which}: set-up ${Math.round(setup)} ms, runs ${times.join(' ')} ms, result ${result}`);
