@@ -2,8 +2,9 @@
 // SpiderMonkey (`js102`, libmozjs-102-dev), where it is installed: the whole spec suite
 // (tools/js-shell-wast.mjs) with no failure beyond the known ones, NaN bits included, and execution
 // fuzzer modules agreeing with tswasm on Node call by call (tools/js-shell-replay.mjs), also with every
-// chain split into parts and with the code tuned for the shell's interpreter; and traps' backtraces (tools/js-shell-backtrace.mjs) against Node's. Both
-// engines NaN-box their values, so these check the NaNBox mode (core/nan-boxing.ts) where it is needed.
+// chain split into parts and with the code tuned for the shell's interpreter; and traps' backtraces
+// (tools/js-shell-backtrace.mjs) against Node's. Both engines NaN-box their values, so these check
+// the NaNBox mode (core/nan-boxing.ts) where it is needed.
 // Without the shells the tests are skipped and say so.
 
 import { test } from 'node:test';
