@@ -20,7 +20,7 @@ const browser = ['chromium', 'chromium-browser', 'google-chrome'].find((b) => sp
 if (browser === undefined) throw new Error('no chromium found');
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const modules = resolve(bench, 'node_modules');
-const mounts = { '/dist/': join(root, 'dist'), '/sqljs/': join(modules, 'sql.js', 'dist'), '/polywasm/': join(modules, 'polywasm') };
+const mounts = { '/dist/': join(root, 'dist'), '/tools/': join(root, 'tools'), '/sqljs/': join(modules, 'sql.js', 'dist'), '/polywasm/': join(modules, 'polywasm') };
 
 const PAGE = `<!doctype html><html><body>pending<script type="module">
 const params = new URLSearchParams(location.search);
@@ -39,34 +39,17 @@ try {
   let t = performance.now();
   const SQL = await initSqlJs({ locateFile: (f) => '/sqljs/' + f });
   out.setup = Math.round(performance.now() - t);
-  const digest = (s) => { let h = 2166136261; for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619); return s.length + ':' + (h >>> 0).toString(16); };
+  const { runSqlWorkload } = await import('/tools/sqljs-workload.mjs');
   for (let r = 0; r < Number(params.get('runs')); r++) {
     t = performance.now();
-    const db = new SQL.Database();
-    db.run('CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, grp INTEGER, val REAL)');
-    const stmt = db.prepare('INSERT INTO t (name, grp, val) VALUES (?, ?, ?)');
-    db.run('BEGIN');
-    for (let i = 0; i < 20000; i++) stmt.run(['name' + i, i % 37, ((i * 7919) % 1000) / 10]);
-    db.run('COMMIT');
-    stmt.free();
-    db.run('CREATE INDEX t_grp ON t (grp, val)');
-    const rows = [];
-    for (const sql of [
-      'SELECT grp, COUNT(*), SUM(val), AVG(LENGTH(name)) FROM t GROUP BY grp ORDER BY SUM(val) DESC LIMIT 5',
-      "SELECT COUNT(*), MAX(id) FROM t WHERE name LIKE '%77%'",
-      'SELECT grp, SUM(val) FROM t WHERE grp = 5 AND val > 50 GROUP BY grp',
-    ]) {
-      try { rows.push(db.exec(sql)[0].values); } catch (e) { rows.push(String(e.message)); }
-    }
-    db.close();
+    out.result = runSqlWorkload(SQL);
     out.times.push(Math.round(performance.now() - t));
-    out.result = digest(JSON.stringify(rows));
   }
 } catch (e) { out.error = String(e && e.stack || e); }
 await fetch('/result', { method: 'POST', body: JSON.stringify(out) });
 </script></body></html>`;
 
-const TYPES = { '.js': 'text/javascript', '.html': 'text/html', '.wasm': 'application/wasm' };
+const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.html': 'text/html', '.wasm': 'application/wasm' };
 let report = null;
 const server = createServer((req, res) => {
   const url = decodeURIComponent((req.url ?? '/').split('?')[0]);

@@ -10,6 +10,7 @@
 import { createWebAssembly } from '../dist/src/jsapi/index.js';
 import { utf8Bytes, utf8Text } from '../dist/src/core/utf8.js';
 import { args, inNode, now, out, readBytes } from './js-shell-host.mjs';
+import { runSqlWorkload } from './sqljs-workload.mjs';
 
 /* global load, print */
 const [bench, which = 'tswasm', runs = '4', shape = ''] = args;
@@ -41,42 +42,11 @@ const t0 = now();
 const SQL = await initSqlJs({ wasmBinary: readBytes(`${bench}/node_modules/sql.js/dist/sql-wasm.wasm`) });
 const setup = now() - t0;
 
-function digest(s) {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return `${s.length}:${(h >>> 0).toString(16)}`;
-}
-
-function run() {
-  const db = new SQL.Database();
-  db.run('CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, grp INTEGER, val REAL)');
-  const stmt = db.prepare('INSERT INTO t (name, grp, val) VALUES (?, ?, ?)');
-  db.run('BEGIN');
-  for (let i = 0; i < 20000; i++) stmt.run([`name${i}`, i % 37, ((i * 7919) % 1000) / 10]);
-  db.run('COMMIT');
-  stmt.free();
-  db.run('CREATE INDEX t_grp ON t (grp, val)');
-  const out = [];
-  for (const sql of [
-    'SELECT grp, COUNT(*), SUM(val), AVG(LENGTH(name)) FROM t GROUP BY grp ORDER BY SUM(val) DESC LIMIT 5',
-    "SELECT COUNT(*), MAX(id) FROM t WHERE name LIKE '%77%'",
-    'SELECT grp, SUM(val) FROM t WHERE grp = 5 AND val > 50 GROUP BY grp',
-  ]) {
-    try {
-      out.push(db.exec(sql)[0].values);
-    } catch (e) {
-      out.push(String(e.message));
-    }
-  }
-  db.close();
-  return digest(JSON.stringify(out));
-}
-
 const times = [];
 let result = '';
 for (let i = 0; i < Number(runs); i++) {
   const t = now();
-  result = run();
+  result = runSqlWorkload(SQL);
   times.push(Math.round(now() - t));
 }
 out(`${which}: set-up ${Math.round(setup)} ms, runs ${times.join(' ')} ms, result ${result}`);
