@@ -20,5 +20,6 @@ const LEFT_OUT: Readonly<Record<JsEngine, readonly InterpreterTuning[]>> = {
 
 /** Whether code generated with `options` uses `tuning`. */
 export function tunedFor(options: CodegenOptions, tuning: InterpreterTuning): boolean {
-  return options.tuneForInterpreter === true && !LEFT_OUT[options.interpreter ?? 'v8'].includes(tuning);
+  const engine = options.interpreter;
+  return engine != null && !LEFT_OUT[engine].includes(tuning);
 }

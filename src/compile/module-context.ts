@@ -25,8 +25,8 @@ export interface CodegenOptions {
   readonly splitHugeSwitches?: boolean;
   /** Code shaped for an engine without a JIT (Config.tuneForInterpreter): checks inline, not in helpers. */
   readonly tuneForInterpreter?: boolean;
-  /** Whose interpreter the tuned code is shaped for (interpreter-tuning.ts); V8's when absent. */
-  readonly interpreter?: JsEngine;
+  /** Whose interpreter tuned code is shaped for (interpreter-tuning.ts); null when not tuned. */
+  readonly interpreter?: JsEngine | null;
   /**
    * Config.asyncSupport: every function is a generator and every call a `yield*`, so that a host
    * function can suspend the whole wasm stack by yielding a promise (runtime/async-calls.ts).

@@ -87,11 +87,13 @@ export function shouldSplit(fc: FunctionCompiler, x: number | null, n: number, c
   }
   const o = fc.mc.options;
   // Parts are for a JIT, which optimises each one on its own; code tuned for an interpreter would
-  // only pay for their calls and the locals they pass (unless splitting is asked for).
-  const parts = o.splitLargeSwitches === true || o.tuneForInterpreter !== true;
-  if (x !== null && parts && constantSets(fc, x, body.code.start, body.code.end)) return true;
+  // only pay for their calls and the locals they pass. For switches the configuration says so
+  // already (resolveConfig turns both switch options off); Go's loops, split regardless of them,
+  // stay whole here unless splitting is asked for.
+  const dispatchLoops = o.splitLargeSwitches === true || o.tuneForInterpreter !== true;
+  if (x !== null && dispatchLoops && constantSets(fc, x, body.code.start, body.code.end)) return true;
   if (everywhere) return !handlesExceptions(fc, body.code.start, body.code.end);
-  const switches = parts && (o.splitLargeSwitches !== false || (o.splitHugeSwitches === true && body.code.end - body.code.start >= HUGE_SPLIT_MIN_BYTES));
+  const switches = o.splitLargeSwitches !== false || (o.splitHugeSwitches === true && body.code.end - body.code.start >= HUGE_SPLIT_MIN_BYTES);
   return switches && !handlesExceptions(fc, body.code.start, body.code.end) && chainEnd(fc, n, casesStart) - casesStart >= CHAIN_SPLIT_MIN_BYTES;
 }
 

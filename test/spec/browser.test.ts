@@ -32,7 +32,8 @@ function page(): string {
   return `<!doctype html><html><body>pending<script type="module">
 import { createWebAssembly } from '/dist/bundle/jsapi.js';
 import { Engine } from '/dist/bundle/index.js';
-const out = { native: typeof WebAssembly, tuned: new Engine().config.tuneForInterpreter, interpreter: new Engine().config.interpreter, ours: {}, theirs: {} };
+const { tuneForInterpreter, interpreter } = new Engine().config;
+const out = { native: typeof WebAssembly, tuned: tuneForInterpreter, interpreter, ours: {}, theirs: {} };
 try {
   const W = createWebAssembly();
   const small = new W.Instance(new W.Module(new Uint8Array(${JSON.stringify(SMALL)})), {}).exports;
