@@ -6,11 +6,22 @@ import { noteLargeFunctionsOptimised } from '../core/large-functions.js';
 
 /**
  * V8 does not optimize a function whose bytecode exceeds --max-optimized-bytecode-size (60 KiB
- * by default), so the largest functions of real programs (SQLite's interpreter loop, QuickJS's,
- * Go's) would stay in V8's interpreter. Measured: sql.js 15.6x native -> 3.0x, quickjs 26.8x ->
- * 2.9x with the limit raised. The flag is process-wide and applies to code compiled afterwards.
+ * by default), so the largest functions of real programs (SQLite's interpreter loop, QuickJS's)
+ * would stay in V8's interpreter. Measured: sql.js 15.6x native -> 3.0x, quickjs 26.8x -> 2.9x
+ * with the limit raised. The flag is process-wide and applies to code compiled afterwards.
+ *
+ * It is raised only as far as tswasm's own code needs, since every other function in the process
+ * gets it too: the largest switch loop tswasm keeps whole is under 48 KB of wasm (split-choice.ts'
+ * HUGE_SPLIT_MIN_BYTES; Go's dispatch loops are split regardless), and SQLite's 34.7 KB loop takes
+ * 184 KB of bytecode, QuickJS's 29 KB 142 KB. With the limit at 16 MiB, a polywasm running esbuild
+ * in the same process (the benchmark harness's workers) had V8 optimise its far larger functions,
+ * and those compiles took the compile threads from tswasm's: its median esbuild transform 789-819
+ * ms beside polywasm against 274-307 ms with this limit (RATIONALE.md).
  */
-export const V8_FLAGS: readonly string[] = ['--max-optimized-bytecode-size=16777216'];
+export const MAX_OPTIMIZED_BYTECODE_SIZE = 512 * 1024;
+
+/** The flags tuneV8 sets. */
+export const V8_FLAGS: readonly string[] = [`--max-optimized-bytecode-size=${MAX_OPTIMIZED_BYTECODE_SIZE}`];
 
 let tuned = false;
 

@@ -377,3 +377,45 @@ test('tswasm compile -W split-large-switches: the command keeps switches whole u
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("tuneV8's raised limit covers the largest switch loop kept whole, which V8's default would leave unoptimised", async () => {
+  const { MAX_OPTIMIZED_BYTECODE_SIZE, V8_FLAGS } = await import('../../src/node/tuning.js');
+  assert.deepEqual(V8_FLAGS, [`--max-optimized-bytecode-size=${MAX_OPTIMIZED_BYTECODE_SIZE}`]);
+  // The interpreter with the most filler whose body is still below HUGE_SPLIT_MIN_BYTES.
+  let filler = 40;
+  let wasm: Uint8Array;
+  let bodyBytes: number;
+  do {
+    wasm = parseWat(interpreterWat(--filler));
+    const m = decodeModule(wasm);
+    const code = m.codes[m.codes.length - 1]!.code;
+    bodyBytes = code.end - code.start;
+  } while (bodyBytes >= HUGE_SPLIT_MIN_BYTES);
+  assert.ok(bodyBytes > HUGE_SPLIT_MIN_BYTES - 2048, `body ${bodyBytes}`);
+  const dir = tempDir();
+  try {
+    writeFileSync(join(dir, 'largest.wasm'), wasm);
+    // V8 prints run's bytecode ($f2_run: after the import and $mix) when the generated JS first runs.
+    const src = new URL('../../src/', import.meta.url).href;
+    const script = `
+      import { readFileSync } from 'node:fs';
+      const { Engine, Module, Store, Instance, Func, I32, Val, funcType } = await import('${src}index.js');
+      (await import('${src}node/index.js')).tuneV8();
+      let source = '';
+      const engine = new Engine({ debugSource: (_, s) => { source += s; } });
+      const store = new Store(engine);
+      const instance = new Instance(store, new Module(engine, readFileSync('${join(dir, 'largest.wasm')}')), [Func.wrap(store, funcType([I32], [I32]), (x) => x)]);
+      try { instance.getFunc(store, 'run').call(store, [Val.i32(7), Val.i64(11n)]); } catch (e) { if (e.constructor.name !== 'Trap') throw e; }
+      console.log('parts ' + (source.match(/^function \\$f\\d+_run\\$p\\d+\\(/gm) ?? []).length);`;
+    const r = spawnSync(process.execPath, ['--print-bytecode', '--print-bytecode-filter=$f2_run', '--input-type=module', '-e', script], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^parts 0$/m, 'kept whole after tuneV8');
+    // Each bytecode line starts with its offset: "@ 1234 : ...".
+    let last = 0;
+    for (const m of r.stdout.matchAll(/@ +(\d+) : /g)) last = Math.max(last, Number(m[1]));
+    assert.ok(last > 60 * 1024, `${last} bytes of bytecode for ${bodyBytes} of wasm: within V8's default limit, so tuneV8 would not be needed`);
+    assert.ok(last < MAX_OPTIMIZED_BYTECODE_SIZE, `${last} bytes of bytecode for ${bodyBytes} of wasm: over tuneV8's limit`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
