@@ -2,7 +2,7 @@
 // WasmBacktrace), each with its function index, name and module name.
 
 import { Trap, type FrameInfo } from '../core/errors.js';
-import { formatBacktrace, wasmBacktrace } from '../runtime/traps.js';
+import { formatBacktrace, hostErrorBacktrace, wasmBacktrace } from '../runtime/traps.js';
 import { plainStack } from '../runtime/stack-text.js';
 import { storeOf, type AsContext } from './store.js';
 
@@ -27,9 +27,15 @@ export class WasmBacktrace {
     return new WasmBacktrace(wasmBacktrace(stack));
   }
 
-  /** The backtrace a Trap carries, or null for anything else. */
+  /**
+   * The backtrace a Trap carries; for an object a host function threw that then left wasm (as
+   * Wasmtime attaches one to a host function's error), the wasm frames that called that host
+   * function; null for anything else (a thrown primitive, or an error that never passed through wasm).
+   */
   static fromError(error: unknown): WasmBacktrace | null {
-    return error instanceof Trap ? new WasmBacktrace(error.backtrace) : null;
+    if (error instanceof Trap) return new WasmBacktrace(error.backtrace);
+    const frames = hostErrorBacktrace(error);
+    return frames === null ? null : new WasmBacktrace(frames);
   }
 
   /** One frame a line, like Wasmtime's "wasm backtrace:" section. */

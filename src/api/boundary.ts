@@ -7,7 +7,7 @@ import { callLowered, callLoweredAsync, returnResults } from '../runtime/call.js
 import { embedderException, hostException } from './exnref.js';
 import { WasmFunc, type LoweredFn } from '../runtime/func.js';
 import { InstanceObject } from '../runtime/instance.js';
-import { HostThrow, isStackOverflow } from '../runtime/traps.js';
+import { HostThrow, hostThrow, isStackOverflow } from '../runtime/traps.js';
 import { canonicalType } from '../validate/type-registry.js';
 import { CALLER } from '../runtime/slots.js';
 import { Caller } from './caller.js';
@@ -150,8 +150,9 @@ function hostFuncOf(
   // RangeError, so the outermost entry into wasm reports it as StackOverflow. A HostThrow is a
   // suspension that a synchronous call refused: it passes unchanged too. A ThrownException raises
   // its wasm exception (catchable by tag); whatever else the host throws reaches the embedder
-  // unchanged (never mistaken for a trap, never caught by wasm).
-  const hostError = (e: unknown): unknown => (isStackOverflow(e) || e instanceof HostThrow ? e : hostException(store, e) ?? new HostThrow(e));
+  // unchanged (never mistaken for a trap, never caught by wasm), with its wasm callers for
+  // WasmBacktrace.fromError.
+  const hostError = (e: unknown): unknown => (isStackOverflow(e) || e instanceof HostThrow ? e : hostException(store, e) ?? hostThrow(e));
   const invoke = (instance: InstanceObject | null, lowered: ArrayLike<unknown>): unknown => {
     const hook = store.raw.callHook;
     const caller = wantsCaller ? Caller.begin(store, instance) : null;

@@ -156,7 +156,8 @@ export class Func {
 
   /**
    * Calls the function. Wrong argument counts or types throw a TypeError before wasm runs; a trap
-   * throws Trap; whatever a host function throws is thrown unchanged.
+   * throws Trap; whatever a host function throws is thrown unchanged (WasmBacktrace.fromError gives
+   * its wasm callers).
    */
   call(cx: AsContext<any>, args: readonly Val[] = []): Val[] {
     const store = checkStore(cx, this);

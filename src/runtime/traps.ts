@@ -9,9 +9,44 @@ import type { InlinedFrame } from '../binary/dwarf-inlines.js';
 import type { CodeLocation } from '../compile/code-locator.js';
 import { HIDDEN, plainStack, presentStack, type FrameLine, type StackScan } from './stack-text.js';
 
-/** Wraps an exception thrown by a host (imported JS) function so the boundary rethrows it unchanged. */
+/**
+ * Wraps an exception thrown by a host (imported JS) function so the boundary rethrows it unchanged.
+ * `callers`, when given, is a JS stack taken where the host function threw, deep enough to show
+ * its wasm callers (hostThrow).
+ */
 export class HostThrow {
-  constructor(readonly error: unknown) {}
+  constructor(readonly error: unknown, readonly callers: Error | null = null) {}
+}
+
+/**
+ * What a host function threw, wrapped with the stack of its wasm callers: Wasmtime gives an error
+ * that a host function returns a WasmBacktrace, and so does tswasm (hostErrorBacktrace). Only an
+ * object can carry one (it is looked up by identity), so other values are wrapped alone.
+ */
+export function hostThrow(e: unknown): HostThrow {
+  if ((typeof e !== 'object' && typeof e !== 'function') || e === null) return new HostThrow(e);
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 100;
+  const callers = new Error();
+  Error.stackTraceLimit = limit;
+  return new HostThrow(e, callers);
+}
+
+/**
+ * Host errors that left wasm, each with the stack taken where it was first thrown from a host
+ * function (the innermost, which also shows the frames of every enclosing call), read into frames
+ * only when asked, since finding their offsets compiles their functions again.
+ */
+const hostErrorCallers = new WeakMap<object, Error | FrameInfo[]>();
+
+/** The wasm frames below the host function that threw `error` (innermost first), or null. */
+export function hostErrorBacktrace(error: unknown): FrameInfo[] | null {
+  if ((typeof error !== 'object' && typeof error !== 'function') || error === null) return null;
+  const known = hostErrorCallers.get(error);
+  if (known === undefined || Array.isArray(known)) return known ?? null;
+  const frames = wasmBacktrace(plainStack(known));
+  hostErrorCallers.set(error, frames);
+  return frames;
 }
 
 /**
@@ -84,7 +119,11 @@ export function isStackOverflow(e: unknown): boolean {
  * MemoryOutOfBounds. Anything else (an engine bug) passes through.
  */
 export function toEmbedderError(e: unknown): unknown {
-  if (isInstance(e, HostThrow)) return e.error;
+  if (isInstance(e, HostThrow)) {
+    const error = e.error;
+    if (e.callers !== null && !hostErrorCallers.has(error as object)) hostErrorCallers.set(error as object, e.callers);
+    return error;
+  }
   if (isInstance(e, Trap)) {
     if (!presented.has(e)) {
       presented.add(e);

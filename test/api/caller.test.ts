@@ -173,3 +173,52 @@ test('WasmBacktrace captures the wasm frames of a host call and comes with traps
   assert.equal(WasmBacktrace.fromError(new Error('x')), null);
   assert.equal(WasmBacktrace.capture(store).frames.length, 0);
 });
+
+test("WasmBacktrace.fromError gives a host function's error its wasm callers, as Wasmtime does", () => {
+  const engine = new Engine();
+  const store = new Store(engine);
+  const thrown: unknown[] = [new Error('host says no'), { code: 7 }, 'a string', 42];
+  let next = 0;
+  // The outer host function calls back into wasm, whose host call throws; the error passes through
+  // both calls' wasm frames and the outer host function rethrows it.
+  let instance: Instance;
+  const fail = Func.wrap(store, funcType([], []), () => {
+    throw thrown[next];
+  });
+  const reenter = Func.wrap(store, funcType([], []), () => {
+    instance.getFunc(store, 'inner')!.call(store);
+  });
+  instance = new Instance(store, new Module(engine, `(module $hosts
+    (import "h" "fail" (func $fail))
+    (import "h" "reenter" (func $reenter))
+    (func $deep (call $fail))
+    (func $inner (export "inner") (call $deep))
+    (func $middle (call $reenter))
+    (func $outer (export "outer") (call $middle)))`), [fail, reenter]);
+  const caught = (name: string): unknown => {
+    try {
+      instance.getFunc(store, name)!.call(store);
+    } catch (e) {
+      return e;
+    }
+    assert.fail('no throw');
+  };
+  const inner = caught('inner');
+  assert.equal(inner, thrown[0], 'the error itself reaches the embedder');
+  assert.deepEqual(WasmBacktrace.fromError(inner)!.frames.map((f) => [f.funcName, f.funcIndex, f.moduleName]),
+    [['deep', 2, 'hosts'], ['inner', 3, 'hosts']]);
+  assert.match(WasmBacktrace.fromError(inner)!.toString(), /^ {3}0: 0x[0-9a-f]+ - hosts!deep \(function 2\)\n {3}1: 0x[0-9a-f]+ - hosts!inner \(function 3\)$/);
+
+  next = 1;
+  const object = caught('outer');
+  assert.equal(object, thrown[1]);
+  // Where it was first thrown: under the inner call, above the outer one's frames.
+  assert.deepEqual(WasmBacktrace.fromError(object)!.frames.map((f) => f.funcName), ['deep', 'inner', 'middle', 'outer']);
+
+  // A primitive cannot carry one; an error that never passed through wasm has none.
+  for (next = 2; next < 4; next++) {
+    assert.equal(caught('inner'), thrown[next]);
+    assert.equal(WasmBacktrace.fromError(thrown[next]), null);
+  }
+  assert.equal(WasmBacktrace.fromError(new Error('never in wasm')), null);
+});
