@@ -24,7 +24,7 @@ export class HostThrow {
  * object can carry one (it is looked up by identity), so other values are wrapped alone.
  */
 export function hostThrow(e: unknown): HostThrow {
-  if ((typeof e !== 'object' && typeof e !== 'function') || e === null) return new HostThrow(e);
+  if (!isObject(e)) return new HostThrow(e);
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 100;
   const callers = new Error();
@@ -39,9 +39,13 @@ export function hostThrow(e: unknown): HostThrow {
  */
 const hostErrorCallers = new WeakMap<object, Error | FrameInfo[]>();
 
+function isObject(v: unknown): v is object {
+  return (typeof v === 'object' && v !== null) || typeof v === 'function';
+}
+
 /** The wasm frames below the host function that threw `error` (innermost first), or null. */
 export function hostErrorBacktrace(error: unknown): FrameInfo[] | null {
-  if ((typeof error !== 'object' && typeof error !== 'function') || error === null) return null;
+  if (!isObject(error)) return null;
   const known = hostErrorCallers.get(error);
   if (known === undefined || Array.isArray(known)) return known ?? null;
   const frames = wasmBacktrace(plainStack(known));
@@ -121,7 +125,7 @@ export function isStackOverflow(e: unknown): boolean {
 export function toEmbedderError(e: unknown): unknown {
   if (isInstance(e, HostThrow)) {
     const error = e.error;
-    if (e.callers !== null && !hostErrorCallers.has(error as object)) hostErrorCallers.set(error as object, e.callers);
+    if (e.callers !== null && isObject(error) && !hostErrorCallers.has(error)) hostErrorCallers.set(error, e.callers);
     return error;
   }
   if (isInstance(e, Trap)) {
