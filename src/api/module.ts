@@ -118,7 +118,7 @@ export class Module implements ModuleCode {
       // A variable, not a literal: the code generator reads the switches it knows.
       const options = {
         maxWasmStack: this.maxWasmStack, consumeFuel: c.consumeFuel, epochInterruption: c.epochInterruption,
-        nanCanonicalization: c.nanCanonicalization, nanBoxes: c.nanBoxes, splitLargeSwitches: c.splitLargeSwitches, splitHugeSwitches: c.splitHugeSwitches, tuneForInterpreter: c.tuneForInterpreter, interpreter: c.interpreter, lazy: c.compilation === 'lazy', onSource,
+        nanCanonicalization: c.nanCanonicalization, nanBoxes: c.nanBoxes, splitLargeSwitches: c.splitLargeSwitches, splitHugeSwitches: c.splitHugeSwitches, interpreter: c.interpreter, lazy: c.compilation === 'lazy', onSource,
         asyncSupport: c.asyncSupport,
       };
       if (this.pending !== null) {

@@ -8,6 +8,7 @@ import { int, simpleEntry, type Entry } from './entry.js';
 import { inTryBody } from './exceptions.js';
 import { operand, type FunctionCompiler } from './function-compiler.js';
 import { partReturn } from './split.js';
+import { tuned } from './interpreter-tuning.js';
 
 export function returnValues(fc: FunctionCompiler, values: readonly Entry[]): void {
   if (fc.part !== null) {
@@ -155,7 +156,7 @@ export function callIndirect(fc: FunctionCompiler, typeIndex: number, table: num
   // Canonical ids differ between processes: read through ctx.canon so serialized code stays valid.
   const canon = fc.constant(`ctx.canon[${typeIndex}]`);
   const elems = fc.table(table);
-  if (fc.mc.options.tuneForInterpreter === true) {
+  if (tuned(fc.mc.options)) {
     // The element of exactly the type is read inline (without a JIT, a helper call costs more than
     // the whole check); the helper handles the rest: subtypes and every trap.
     const at = fc.temp(F64);

@@ -27,6 +27,7 @@ import { dispatchLocal, shouldSplit, splitChainMin } from './split-choice.js';
 import type { OffsetTrace } from './offset-trace.js';
 import { forEachNumberedName } from './numbered-names.js';
 import { callDirect, callIndirect, callRef, returnValues } from './calls.js';
+import { tuned } from './interpreter-tuning.js';
 
 /**
  * The longest expression kept unevaluated on the operand stack (characters, both i64 halves). At
@@ -217,7 +218,7 @@ export class FunctionCompiler {
 
   /** `trace`: record where each line and expression came from (offset-trace.ts); null when compiling to run. */
   constructor(readonly mc: ModuleContext, readonly funcIndex: number, private readonly trace: OffsetTrace | null = null) {
-    if (trace !== null && mc.options.tuneForInterpreter === true) trace.finish = aliasMathCalls;
+    if (trace !== null && tuned(mc.options)) trace.finish = aliasMathCalls;
     const m = mc.module;
     const body = m.codes[funcIndex - m.numImportedFuncs]!;
     this.type = mc.typeOfFunc(funcIndex);
@@ -638,7 +639,7 @@ export class FunctionCompiler {
       out.push('}');
     }
     out.push(...this.partSources);
-    return this.mc.options.tuneForInterpreter === true ? this.aliasMath(out) : out;
+    return tuned(this.mc.options) ? this.aliasMath(out) : out;
   }
 
   /**

@@ -18,6 +18,11 @@ const LEFT_OUT: Readonly<Record<JsEngine, readonly InterpreterTuning[]>> = {
   javascriptcore: ['byteStoresIndexed', 'remByDoubles'],
 };
 
+/** Whether code generated with `options` is shaped for an interpreter at all. */
+export function tuned(options: CodegenOptions): boolean {
+  return options.interpreter != null;
+}
+
 /** Whether code generated with `options` uses `tuning`. */
 export function tunedFor(options: CodegenOptions, tuning: InterpreterTuning): boolean {
   const engine = options.interpreter;

@@ -9,7 +9,7 @@ import { changed, derived, entry, isNumber, literal, simpleEntry, u32, wide, typ
 import { floatLiteral, operand, type FunctionCompiler } from './function-compiler.js';
 import { compileSharedMemorySize } from './atomics.js';
 import { floatUserIsNanTolerant } from './consumer.js';
-import { tunedFor } from './interpreter-tuning.js';
+import { tuned, tunedFor } from './interpreter-tuning.js';
 
 const LOADS: ReadonlyMap<number, { type: number; get: string; le: boolean; ext?: 's' | 'u' }> = new Map([
   [Op.I32Load, { type: I32, get: 'getInt32', le: true }],
@@ -77,7 +77,7 @@ function address(fc: FunctionCompiler, addr: Entry, mem: MemArg): string {
   const m = fc.mc.module.memories[mem.memory]!;
   const k = addr.simple && /^\(?-?\d+\)?$/.test(addr.code) ? Number(addr.code.replace(/[()]/g, '')) : null;
   if (k !== null && !m.address64) return String((k >>> 0) + mem.offset);
-  const base = m.address64 ? fc.index64(addr) : fc.mc.options.tuneForInterpreter === true ? unsignedSum(addr) : u32(addr);
+  const base = m.address64 ? fc.index64(addr) : tuned(fc.mc.options) ? unsignedSum(addr) : u32(addr);
   if (mem.offset === 0) return base;
   return `${base} + ${mem.offset}`;
 }
@@ -91,7 +91,7 @@ export function compileMemoryOp(fc: FunctionCompiler, code: number, mem: MemArg)
     if (code === Op.F64Load && fc.mc.boxesNaNs && !floatUserIsNanTolerant(fc)) return boxedF64Load(fc, mem);
     const addr = fc.pop();
     const a = address(fc, addr, mem);
-    const get = (load.get === 'getUint8' || load.get === 'getInt8') && fc.mc.options.tuneForInterpreter === true
+    const get = (load.get === 'getUint8' || load.get === 'getInt8') && tuned(fc.mc.options)
       ? byteLoad(fc, mem.memory, a, load.get === 'getInt8')
       : `${fc.view(mem.memory)}.${load.get}(${a}${load.le ? ', true' : ''})`;
     if (load.type !== I64) {

@@ -23,9 +23,10 @@ export interface CodegenOptions {
   readonly splitLargeSwitches?: boolean;
   /** With splitLargeSwitches off: still split those of functions of HUGE_SPLIT_MIN_BYTES or more. */
   readonly splitHugeSwitches?: boolean;
-  /** Code shaped for an engine without a JIT (Config.tuneForInterpreter): checks inline, not in helpers. */
-  readonly tuneForInterpreter?: boolean;
-  /** Whose interpreter tuned code is shaped for (interpreter-tuning.ts); null when not tuned. */
+  /**
+   * Whose interpreter the code is shaped for (Config.tuneForInterpreter; interpreter-tuning.ts):
+   * checks inline, not in helpers. Null or absent: code for a JIT.
+   */
   readonly interpreter?: JsEngine | null;
   /**
    * Config.asyncSupport: every function is a generator and every call a `yield*`, so that a host

@@ -6,6 +6,7 @@ import { ByteReader } from '../binary/reader.js';
 import { readValidOpcode, skipImmediates } from '../binary/instructions.js';
 import { I32, I64, isRef } from '../core/types.js';
 import type { FunctionCompiler } from './function-compiler.js';
+import { tuned } from './interpreter-tuning.js';
 
 /**
  * Bodies of at least this many bytes are split at a large chain. Go's dispatch loops are up to
@@ -90,7 +91,7 @@ export function shouldSplit(fc: FunctionCompiler, x: number | null, n: number, c
   // only pay for their calls and the locals they pass. For switches the configuration says so
   // already (resolveConfig turns both switch options off); Go's loops, split regardless of them,
   // stay whole here unless splitting is asked for.
-  const dispatchLoops = o.splitLargeSwitches === true || o.tuneForInterpreter !== true;
+  const dispatchLoops = o.splitLargeSwitches === true || !tuned(o);
   if (x !== null && dispatchLoops && constantSets(fc, x, body.code.start, body.code.end)) return true;
   if (everywhere) return !handlesExceptions(fc, body.code.start, body.code.end);
   const switches = o.splitLargeSwitches !== false || (o.splitHugeSwitches === true && body.code.end - body.code.start >= HUGE_SPLIT_MIN_BYTES);

@@ -1,10 +1,9 @@
 // The WebIDL conversions the JS API's signatures imply: [EnforceRange] unsigned long, enums,
 // dictionaries, sequences, objects, BufferSource copies, and the AddressValue <-> u64 operations.
 
-/** ECMAScript's "is an Object" (functions included). */
-export function isObject(v: unknown): v is object {
-  return (typeof v === 'object' && v !== null) || typeof v === 'function';
-}
+import { isObject } from '../runtime/host-values.js';
+
+export { isObject };
 
 /** Throws a TypeError unless at least `n` arguments were passed (WebIDL's required-argument check). */
 export function requireArgs(count: number, n: number, what: string): void {

@@ -3,7 +3,7 @@
 
 import { RuntimeError, Trap, TrapCode, onRuntimeErrorConstructed, type FrameInfo, type FrameSymbol } from '../core/errors.js';
 import { ADAPTOR_URL, codeInfo, codeUrl, type CodeInfo } from './code-registry.js';
-import { isInstance } from './host-values.js';
+import { isInstance, isObject } from './host-values.js';
 import { displayName, functionLabel } from './demangle.js';
 import type { InlinedFrame } from '../binary/dwarf-inlines.js';
 import type { CodeLocation } from '../compile/code-locator.js';
@@ -38,10 +38,6 @@ export function hostThrow(e: unknown): HostThrow {
  * only when asked, since finding their offsets compiles their functions again.
  */
 const hostErrorCallers = new WeakMap<object, Error | FrameInfo[]>();
-
-function isObject(v: unknown): v is object {
-  return (typeof v === 'object' && v !== null) || typeof v === 'function';
-}
 
 /** The wasm frames below the host function that threw `error` (innermost first), or null. */
 export function hostErrorBacktrace(error: unknown): FrameInfo[] | null {
