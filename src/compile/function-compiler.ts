@@ -28,6 +28,7 @@ import type { OffsetTrace } from './offset-trace.js';
 import { forEachNumberedName } from './numbered-names.js';
 import { callDirect, callIndirect, callRef, returnValues } from './calls.js';
 import { tuned } from './interpreter-tuning.js';
+import { isShortCountedLoop, type ConstantSet } from './counted-loops.js';
 
 /**
  * The longest expression kept unevaluated on the operand stack (characters, both i64 halves). At
@@ -185,6 +186,8 @@ export class FunctionCompiler {
   /** A dispatch loop (`loop; chain; local.get x; br_table`), and x's value when it is a known constant. */
   private dispatch: (Dispatch & { readonly base: number }) | null = null;
   private known: number | null = null;
+  /** The last `local.set` of an i32 constant, so that a loop right after it can see its counter's start. */
+  private constantSet: ConstantSet | null = null;
   /** A `local.tee x` consumed by fuseLocalSet: x is pushed once the producer has assigned it. */
   private pendingTee = -1;
   /** Instance bindings this function uses (a lazily compiled function binds only these). */
@@ -1001,6 +1004,8 @@ export class FunctionCompiler {
   private localSet(index: number, tee: boolean): void {
     const v = this.pop();
     const t = this.localTypes[index]!;
+    const k = !tee && t === I32 && v.simple ? literal(v.code) : null;
+    this.constantSet = k === null ? null : { local: index, value: k, next: this.r.pos };
     this.part?.writes.add(index);
     if (this.dispatch !== null && index === this.dispatch.local) this.known = v.simple ? literal(v.code) : null;
     if (v.simple && v.code === `l${index}`) {
@@ -1128,7 +1133,9 @@ export class FunctionCompiler {
     this.frames.push(frame);
     this.pinFrame(frame);
     for (const e of paramEntries) this.push(e);
-    if (kind === Op.Loop) this.epochCheck();
+    // An innermost loop that runs a few known times leaves the check to the code around it.
+    if (kind === Op.Loop && !(this.epochs && this.constantSet?.next === this.at
+      && isShortCountedLoop(this.mc.module.bytes, this.r.pos, this.r.end, this.constantSet))) this.epochCheck();
     if (kind !== Op.Block) this.fuelStart();
     if (kind === Op.Loop) frame.bodyLine = this.lines.length;
     this.known = null;
