@@ -23,7 +23,7 @@ function counted(start: string, step: number, bound: number, extra = ''): string
       (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const ${step}))) (i32.const ${bound}))))`;
 }
 
-test('a short counted innermost loop has no epoch check of its own; the function entry keeps one', () => {
+test('a short counted innermost loop has no epoch check of its own; the function entries keep theirs', () => {
   assert.equal(epochChecks(counted('(i32.const 0)', 16, 1024)), 2);
   assert.equal(epochChecks(counted('(i32.const 1024)', -16, 0)), 2, 'counting down');
   assert.equal(epochChecks(counted('(i32.const -8)', 4, 8)), 2, 'across zero');
@@ -42,11 +42,10 @@ test('loops that may run long or that the scan cannot follow keep their check', 
     // A host function called in the loop may raise the epoch: Wasmtime stops at the next header.
     ['a call', counted('(i32.const 0)', 16, 1024, '(call $g)')],
     ['memory.grow (the resource limiter is host code)', counted('(i32.const 0)', 16, 1024, '(drop (memory.grow (i32.const 0)))')],
-
     ['a constant set before something else', `(local.set $i (i32.const 0)) (nop) ${counted('(local.get $i)', 16, 1024).replace('(local.set $i (local.get $i))', '')}`],
   ];
   for (const [what, body, params] of cases) assert.equal(epochChecks(body, params ?? ''), 3, what);
-  // The entry, the counted loop and the (empty, endless-looking) loop nested in it each keep theirs.
+  // The entries, the counted loop and the (empty, endless-looking) loop nested in it each keep theirs.
   assert.equal(epochChecks(counted('(i32.const 0)', 16, 1024, '(loop)')), 4, 'a nested loop');
 });
 
