@@ -13,8 +13,7 @@
 // its increment arriving that much later.
 
 import { ByteReader } from '../binary/reader.js';
-import { opByByte, opByPrefixed } from '../binary/opcodes.js';
-import { skipImmediates } from '../binary/instructions.js';
+import { readValidOpcode, skipImmediates } from '../binary/instructions.js';
 import { Op } from '../binary/op.js';
 
 /** A local set to an i32 constant by the instruction that ends at `next` (a byte offset). */
@@ -40,8 +39,7 @@ interface Step {
  * innermost counted loop, entered right after `before` set its counter, that runs few enough
  * times for its epoch check to be left out.
  */
-export function isShortCountedLoop(bytes: Uint8Array, bodyStart: number, end: number, before: ConstantSet | null): boolean {
-  if (before === null) return false;
+export function isShortCountedLoop(bytes: Uint8Array, bodyStart: number, end: number, before: ConstantSet): boolean {
   try {
     return scan(new ByteReader(bytes, bodyStart, Math.min(end, bodyStart + MAX_BODY_BYTES)), before);
   } catch {
@@ -56,29 +54,28 @@ function scan(r: ByteReader, before: ConstantSet): boolean {
   let backEdges = 0;
   const tail: Step[] = [];
   while (r.pos < r.end) {
-    const byte = r.u8();
-    if (byte === Op.End) {
+    const op = readValidOpcode(r);
+    if (op === undefined || NOT_FOLLOWED.has(op.code) || op.code >>> 16 === GC_PREFIX) return false;
+    const code = op.code;
+    if (code === Op.End) {
       if (depth === 0) return backEdges === 1 && countedTail(tail, writes, before, r.pos - bodyStart);
       depth--;
       tail.length = 0;
       continue;
     }
-    const sub = byte >= 0xfb && byte <= 0xfe ? r.u32() : -1;
-    const op = sub >= 0 ? opByPrefixed(byte, sub) : opByByte(byte);
-    if (op === undefined || NOT_FOLLOWED.has(byte) || byte === 0xfb || (byte === 0xfc && sub === TABLE_GROW) || (byte === 0xfe && sub <= ATOMIC_WAIT64)) return false;
-    if (byte === Op.Block || byte === Op.If) depth++;
+    if (code === Op.Block || code === Op.If) depth++;
     let imm = 0;
-    if (byte === Op.Br || byte === Op.BrIf || byte === Op.LocalSet || byte === Op.LocalTee || byte === Op.LocalGet) {
+    if (code === Op.Br || code === Op.BrIf || code === Op.LocalSet || code === Op.LocalTee || code === Op.LocalGet) {
       imm = r.u32();
-    } else if (byte === Op.I32Const) {
+    } else if (code === Op.I32Const) {
       imm = r.s32();
     } else {
       skipImmediates(r, op);
     }
-    if ((byte === Op.Br || byte === Op.BrIf) && imm === depth) backEdges++;
-    if (byte === Op.LocalSet || byte === Op.LocalTee) writes.set(imm, (writes.get(imm) ?? 0) + 1);
+    if ((code === Op.Br || code === Op.BrIf) && imm === depth) backEdges++;
+    if (code === Op.LocalSet || code === Op.LocalTee) writes.set(imm, (writes.get(imm) ?? 0) + 1);
     if (depth === 0) {
-      tail.push({ op: byte, imm });
+      tail.push({ op: code, imm });
       if (tail.length > 7) tail.shift();
     } else {
       tail.length = 0;
@@ -90,18 +87,15 @@ function scan(r: ByteReader, before: ConstantSet): boolean {
 /**
  * Instructions after which the scan cannot vouch for the loop: a nested loop, br_table, the
  * exception instructions (their labels and handlers) and the reference branches, which may all
- * branch back to the loop (0xfb, GC, is refused as a whole for its br_on_cast forms); the calls
- * and memory.grow, which may run host code (with table.grow and the atomic waits, checked apart).
+ * branch back to the loop (the GC prefix is refused as a whole for its br_on_cast forms); the
+ * calls, memory.grow, table.grow and the atomic waits, which may run host code.
  */
 const NOT_FOLLOWED = new Set<number>([
-  Op.Loop, Op.BrTable, 0x06 /* try */, 0x07 /* catch */, 0x08 /* throw */, 0x09 /* rethrow */, 0x0a /* throw_ref */,
-  0x18 /* delegate */, 0x19 /* catch_all */, 0x1f /* try_table */, 0xd5 /* br_on_null */, 0xd6 /* br_on_non_null */,
-  0x10 /* call */, 0x11 /* call_indirect */, 0x12 /* return_call */, 0x13 /* return_call_indirect */,
-  0x14 /* call_ref */, 0x15 /* return_call_ref */, 0x40 /* memory.grow */,
+  Op.Loop, Op.BrTable, Op.Try, Op.Catch, Op.Throw, Op.Rethrow, Op.ThrowRef, Op.Delegate, Op.CatchAll, Op.TryTable,
+  Op.BrOnNull, Op.BrOnNonNull, Op.Call, Op.CallIndirect, Op.ReturnCall, Op.ReturnCallIndirect, Op.CallRef,
+  Op.ReturnCallRef, Op.MemoryGrow, Op.TableGrow, Op.MemoryAtomicNotify, Op.MemoryAtomicWait32, Op.MemoryAtomicWait64,
 ]);
-/** 0xfc 15 is table.grow; 0xfe 0-2 are memory.atomic.notify, wait32 and wait64. */
-const TABLE_GROW = 15;
-const ATOMIC_WAIT64 = 2;
+const GC_PREFIX = 0xfb;
 
 /**
  * The body ends `local.get x; i32.const step; i32.add; local.tee x; i32.const bound; i32.ne; br_if 0`,

@@ -1004,10 +1004,10 @@ export class FunctionCompiler {
   private localSet(index: number, tee: boolean): void {
     const v = this.pop();
     const t = this.localTypes[index]!;
-    const k = !tee && t === I32 && v.simple ? literal(v.code) : null;
-    this.constantSet = k === null ? null : { local: index, value: k, next: this.r.pos };
+    const k = v.simple ? literal(v.code) : null;
+    this.constantSet = k === null || tee || t !== I32 ? null : { local: index, value: k, next: this.r.pos };
     this.part?.writes.add(index);
-    if (this.dispatch !== null && index === this.dispatch.local) this.known = v.simple ? literal(v.code) : null;
+    if (this.dispatch !== null && index === this.dispatch.local) this.known = k;
     if (v.simple && v.code === `l${index}`) {
       // local.get x; local.set x
       if (tee) this.push(v);
@@ -1134,8 +1134,9 @@ export class FunctionCompiler {
     this.pinFrame(frame);
     for (const e of paramEntries) this.push(e);
     // An innermost loop that runs a few known times leaves the check to the code around it.
-    if (kind === Op.Loop && !(this.epochs && this.constantSet?.next === this.at
-      && isShortCountedLoop(this.mc.module.bytes, this.r.pos, this.r.end, this.constantSet))) this.epochCheck();
+    const counter = this.constantSet;
+    if (kind === Op.Loop && !(this.epochs && counter !== null && counter.next === this.at
+      && isShortCountedLoop(this.mc.module.bytes, this.r.pos, this.r.end, counter))) this.epochCheck();
     if (kind !== Op.Block) this.fuelStart();
     if (kind === Op.Loop) frame.bodyLine = this.lines.length;
     this.known = null;
