@@ -4,7 +4,7 @@
 import { Trap, TrapCode, runtimeErrorWithStackToCome } from '../core/errors.js';
 import { catchableByWasm, markUncatchable, WasmException } from '../runtime/exceptions.js';
 import { CALLER, DEPTH, RF, RI, RR, pendingTail } from '../runtime/slots.js';
-import { HostThrow, STACK_OVERFLOW, isStackOverflow, presentStackOverflow, toEmbedderError } from '../runtime/traps.js';
+import { HostThrow, STACK_OVERFLOW, isStackOverflow, presentHostError, presentStackOverflow, toEmbedderError } from '../runtime/traps.js';
 import type { Realm } from './realm.js';
 import { jsExceptionTag } from './tag.js';
 import { GC, externIn, externOut } from './gc-objects.js';
@@ -46,7 +46,12 @@ export function callFailure(e: unknown, depth: number, realm: Realm): unknown {
  * wasm exception becomes its WebAssembly.Exception, or for the JS tag the JS value it carries.
  */
 export function jsApiError(err: unknown, realm: Realm): unknown {
-  if (isInstance(err, WasmException)) return err.tag === realm.jsTag ? externOut(err.payload[0]) : realm.exception.wrap(err);
+  if (isInstance(err, WasmException)) {
+    if (err.tag !== realm.jsTag) return realm.exception.wrap(err);
+    const thrown = externOut(err.payload[0]);
+    presentHostError(thrown);
+    return thrown;
+  }
   if (!isInstance(err, Trap)) return err;
   if (err.code === TrapCode.StackOverflow) return markUncatchable(new RangeError(STACK_OVERFLOW));
   const e = markUncatchable(runtimeErrorWithStackToCome(err.message));

@@ -121,7 +121,10 @@ export function isStackOverflow(e: unknown): boolean {
 export function toEmbedderError(e: unknown): unknown {
   if (isInstance(e, HostThrow)) {
     const error = e.error;
-    if (e.callers !== null && isObject(error) && !hostErrorCallers.has(error)) hostErrorCallers.set(error, e.callers);
+    if (e.callers !== null && isObject(error) && !hostErrorCallers.has(error)) {
+      hostErrorCallers.set(error, e.callers);
+      presentHostError(error);
+    }
     return error;
   }
   if (isInstance(e, Trap)) {
@@ -151,6 +154,31 @@ export function presentStackOverflow(e: unknown): void {
   const scan = scanStack(plainStack(e));
   presentStack(e, () => scan, false);
 }
+
+/**
+ * Gives an Error that a host function threw the stack V8 gives one that passed through its own wasm
+ * frames: those frames as V8 writes them, none of the generated code's machinery. Only an Error
+ * whose stack shows generated code is changed; its other lines stay as the host's formatter (if it
+ * has one: source maps) wrote them. Reading the stack here formats it, a few microseconds a throw;
+ * glue's own control flow does not pay it, since emscripten's longjmp and C++ exceptions throw
+ * objects that are not Errors (Go's and wasm-bindgen's glue throw Errors through wasm only to fail).
+ */
+export function presentHostError(error: unknown): void {
+  if (!isInstance(error, Error) || presented.has(error)) return;
+  let text: unknown;
+  try {
+    const descriptor = Object.getOwnPropertyDescriptor(error, 'stack');
+    if (descriptor === undefined || !descriptor.configurable) return;
+    text = descriptor.value;
+  } catch {
+    return; // the host's formatter or a Proxy's trap threw: the error is left as it is
+  }
+  if (typeof text !== 'string' || !GENERATED_CODE.test(text)) return;
+  presented.add(error);
+  const stack = text;
+  presentStack(error, () => scanStack(stack), false);
+}
+const GENERATED_CODE = /tswasm-(?:module|adaptor)/;
 
 /** The trap an engine error raised in generated code stands for, with that error's frames. */
 function trapFor(code: TrapCode, e: unknown): Trap {

@@ -125,3 +125,100 @@ test('the embedding API: a Trap\'s stack shows its wasm frames, then the host\'s
   assert.ok(lines.slice(2).some((l) => l.includes('stack.test.')), 'the test\'s own frame follows');
   assert.doesNotMatch(trap.stack!, /tswasm-module|makeTrap|trapUnreachable/);
 });
+
+/** The frames of the error `call` throws, down to the caller's own frame (named `mark`). */
+function framesAbove(mark: string, call: () => unknown): string[] {
+  try {
+    call();
+  } catch (e) {
+    const lines = frames(e);
+    const own = lines.findIndex((l) => l.includes(`at ${mark} `));
+    return own < 0 ? lines : lines.slice(0, own);
+  }
+  throw new Error('nothing thrown');
+}
+
+const HOST_CALLS = `(module $app (import "env" "check" (func $check (param i32)))
+  (func $validate (param i32) (call $check (local.get 0)))
+  (func (export "run") (param i32) (call $validate (local.get 0))))`;
+
+test('an Error a host function throws shows the wasm frames it passed through, as V8 writes them', async () => {
+  for (const make of [(m: string) => new TypeError(m), (m: string) => new Error(m), (m: string) => new (class Rejected extends Error {})(m)]) {
+    await same((W: Namespace) => {
+      const e: Namespace = instantiate(W, HOST_CALLS, { env: { check: function hostCheck(x: number) { throw make(`bad ${x}`); } } });
+      return framesAbove('hostErrorCase', function hostErrorCase() { return e.run(3); });
+    }, String(make('x')));
+  }
+  // Through an import that calls wasm again, which calls another import that throws.
+  const nested = `(module $outer (import "env" "reenter" (func $reenter)) (import "env" "fail" (func $fail))
+    (func $first (export "go") (call $reenter)) (func $second (export "again") (call $fail)))`;
+  await same((W: Namespace) => {
+    const e: Namespace = instantiate(W, nested, { env: { reenter: function reenter() { e.again(); }, fail: function fail() { throw new RangeError('deep'); } } });
+    return framesAbove('nestedCase', function nestedCase() { return e.go(); });
+  }, 'nested');
+});
+
+test('a host error is the same object, its message kept; one made outside wasm and values that are not Errors are left as they are', async () => {
+  const { ours } = await import('./side-by-side.js');
+  const made: Error[] = [];
+  const e = instantiate(ours, HOST_CALLS, { env: { check: () => { throw made[made.push(new TypeError('kept')) - 1]; } } });
+  let caught: unknown;
+  try {
+    e.run(1);
+  } catch (err) {
+    caught = err;
+  }
+  const thrown = made[0]!;
+  assert.equal(caught, thrown);
+  assert.match(thrown.stack!, /^TypeError: kept\n {4}at /);
+  assert.doesNotMatch(thrown.stack!, /tswasm-module|tswasm-adaptor|lazy\$/);
+  await same((W: Namespace) => {
+    const made = new Error('made before the call');
+    const before = made.stack;
+    const x: Namespace = instantiate(W, HOST_CALLS, { env: { check: () => { throw made; } } });
+    try {
+      x.run(1);
+    } catch {
+      // expected
+    }
+    return made.stack === before;
+  }, 'made outside');
+  const plain = { stack: 'not an Error' };
+  const y = instantiate(ours, HOST_CALLS, { env: { check: () => { throw plain; } } });
+  assert.throws(() => y.run(1), (err) => err === plain && plain.stack === 'not an Error');
+});
+
+test('a host\'s own stack formatter (Error.prepareStackTrace) is kept', async () => {
+  const saved = Error.prepareStackTrace;
+  Error.prepareStackTrace = (error) => `formatted by the host: ${(error as Error).message}`;
+  try {
+    await same((W: Namespace) => {
+      const e: Namespace = instantiate(W, HOST_CALLS, { env: { check: () => { throw new Error('m'); } } });
+      try {
+        e.run(1);
+      } catch (err) {
+        return (err as Error).stack;
+      }
+      return 'nothing thrown';
+    }, 'custom formatter');
+  } finally {
+    Error.prepareStackTrace = saved;
+  }
+});
+
+test('the embedding API: an error from a host function shows its wasm callers in its stack', () => {
+  const engine = new Engine();
+  const store = new Store(engine);
+  const linker = new Linker(engine);
+  const module = new Module(engine, parseWat(HOST_CALLS));
+  const made: Error[] = [];
+  linker.funcWrap('env', 'check', funcType([I32], []), () => { throw made[made.push(new TypeError('refused')) - 1]; });
+  const instance = linker.instantiate(store, module);
+  assert.throws(() => instance.getFunc(store, 'run')!.call(store, [Val.i32(0)]), (e) => e === made[0]);
+  const thrown = made[0]!;
+  const lines = frames(thrown);
+  const validate = lines.findIndex((l) => /^ {4}at app\.validate \(wasm:\/\/wasm\/app-HASH:wasm-function\[1\]:0x[0-9a-f]+\)$/.test(l));
+  assert.ok(validate > 0, thrown.stack);
+  assert.match(lines[validate + 1]!, /^ {4}at app \(wasm:\/\/wasm\/app-HASH:wasm-function\[2\]:0x[0-9a-f]+\)$/);
+  assert.doesNotMatch(thrown.stack!, /tswasm-module/);
+});
