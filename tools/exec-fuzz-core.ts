@@ -545,8 +545,9 @@ const FUEL_ENGINES: readonly [string, Engine][] = [
 const PLENTY = 2 ** 40;
 
 /**
- * Fuel is exact (a straight-line run executes only when the fuel left pays for all of it, so the
- * same module and fuel stop at the same point): the planned calls run again on eager compilation
+ * Fuel is exact (every run that leaves a function checks the whole count, so a call completes only
+ * when its fuel paid for all of it, and the same module and fuel stop at the same point): the
+ * planned calls run again on eager compilation
  * with plenty of fuel, measuring what each consumes (C), and on lazy compilation with exactly C,
  * which must give the same outcome, globals and memory and leave 0; the last call, if it returns,
  * gets C - 1 and must stop with OutOfFuel. Calls that trap get plenty on both (after a trap other than

@@ -208,6 +208,8 @@ export class FunctionCompiler {
   private fuelLine = -1;
   private fuelIndent = '';
   private fuelCost = 0;
+  /** Whether the current run's charge is checked (fuelFlush). */
+  private fuelChecked = false;
   /** Config.epochInterruption: check the deadline at function entry and loop headers. */
   readonly epochs: boolean;
   /** Config.nanCanonicalization. */
@@ -607,7 +609,7 @@ export class FunctionCompiler {
     };
     this.frames.push(func);
     this.epochCheck();
-    this.fuelStart();
+    this.fuelStart(true);
     // Every invocation costs one unit more than its instructions, as in Wasmtime (so that calling
     // even an empty function consumes fuel and a call tree cannot run for free).
     if (this.fuel) this.fuelCost++;
@@ -684,10 +686,16 @@ export class FunctionCompiler {
   /**
    * Starts a straight-line run: control enters it only at its first line, so the cost of every
    * instruction decoded until the next run starts is charged there, before any of it executes.
+   * The charge is checked where Wasmtime checks, at function entry and loop headers (`checked`),
+   * and also in every run that leaves the function (a call, return, throw or `unreachable`:
+   * fuelSave marks it), so a call that completes has been paid for in full and one given less
+   * stops with OutOfFuel. Other runs only subtract, and may take the count below zero until the
+   * next check, as Wasmtime's code may: that is at most the loop-free code of one function.
    */
-  fuelStart(): void {
+  fuelStart(checked = false): void {
     if (!this.fuel) return;
     this.fuelFlush();
+    this.fuelChecked = checked;
     this.fuelLine = this.lines.length;
     this.fuelIndent = this.indent;
     this.lines.push('');
@@ -697,8 +705,11 @@ export class FunctionCompiler {
   }
 
   fuelFlush(): void {
-    if (this.fuelLine >= 0 && this.fuelCost > 0) {
-      const check = `${this.fuelIndent}if ((fu -= ${this.fuelCost}) < 0)`;
+    if (this.fuelLine >= 0 && !this.fuelChecked && this.fuelCost > 0) {
+      this.lines[this.fuelLine] = `${this.fuelIndent}fu -= ${this.fuelCost};`;
+    } else if (this.fuelLine >= 0 && this.fuelChecked) {
+      // A run that costs nothing still checks what the runs before it charged.
+      const check = `${this.fuelIndent}if (${this.fuelCost > 0 ? `(fu -= ${this.fuelCost})` : 'fu'} < 0)`;
       if (this.star) {
         this.lines[this.fuelLine] = `${check} {`;
         this.lines[this.fuelLine + 1] = `${this.fuelIndent}  fu = yield* ${this.helper('outOfFuelAsync')}(S, fu); `;
@@ -737,7 +748,15 @@ export class FunctionCompiler {
    * before every call and return, reading it again after calls.
    */
   fuelSave(): void {
-    if (this.fuel) this.emit('S.fuel = fu;');
+    if (this.fuel) this.emit(this.fuelSaveCode().trimEnd());
+  }
+
+  /** fuelSave's statements, to write in front of another on the same line ('' without fuel). */
+  fuelSaveCode(): string {
+    if (!this.fuel) return '';
+    // Outside any run (between a flush and the next run) the check goes here instead.
+    if (this.fuelLine >= 0) this.fuelChecked = true;
+    return this.fuelLine >= 0 ? 'S.fuel = fu; ' : `if (fu < 0) ${this.helper('outOfFuel')}(S, fu); S.fuel = fu; `;
   }
 
   /** At function entry and loop headers: has the engine's epoch reached the store's deadline? */
@@ -786,7 +805,7 @@ export class FunctionCompiler {
       case Op.Unreachable:
         // As in Wasmtime, the fuel used up to an `unreachable` is saved (after other traps, the
         // store has what was saved at this function's entry or last call).
-        this.statement(`${this.fuel ? 'S.fuel = fu; ' : ''}${this.helper('trapUnreachable')}();`);
+        this.statement(`${this.fuelSaveCode()}${this.helper('trapUnreachable')}();`);
         this.unreachable = true;
         return;
       case Op.Nop:
@@ -1137,7 +1156,7 @@ export class FunctionCompiler {
     const counter = this.constantSet;
     if (kind === Op.Loop && !(this.epochs && counter !== null && counter.next === this.at
       && isShortCountedLoop(this.mc.module.bytes, this.r.pos, this.r.end, counter))) this.epochCheck();
-    if (kind !== Op.Block) this.fuelStart();
+    if (kind !== Op.Block) this.fuelStart(kind === Op.Loop);
     if (kind === Op.Loop) frame.bodyLine = this.lines.length;
     this.known = null;
   }

@@ -5,7 +5,7 @@ import { TrapCode } from '../core/errors.js';
 import type { StoreObject } from './store.js';
 import { HostThrow, makeTrap, runEmbedderCode } from './traps.js';
 
-/** The remaining fuel (`fuel`, now below zero) does not pay for the next straight-line run. */
+/** A check found the fuel count (`fuel`) below zero: the code charged since the last check cost more than was left. */
 export function outOfFuel(store: StoreObject, fuel: number): never {
   store.fuel = fuel;
   throw makeTrap(TrapCode.OutOfFuel);

@@ -76,6 +76,46 @@ test('finished work leaves the same fuel every time, and more work costs more', 
   assert.throws(() => instance.getFunc(store, 'sum')!.call(store, [Val.i32(100)]), isTrap(TrapCode.OutOfFuel));
 });
 
+test('fuel is checked at entries, loop headers and wherever a function leaves: a call completes only when its fuel pays for all of it', () => {
+  // Three straight-line runs: the entry (checked), an if arm (only subtracts), and the run that
+  // returns (checked). A call given less than it costs may store in the arm first, as Wasmtime's
+  // code may run on until its next check, but never reaches the last store or returns.
+  const text = `(module (memory (export "m") 1)
+    (func (export "stores") (param $x i32) (result i32)
+      (i32.store (i32.const 0) (i32.const 1))
+      (if (local.get $x) (then (i32.store (i32.const 4) (i32.const 2))))
+      (i32.store (i32.const 8) (i32.const 3))
+      (i32.const 7)))`;
+  const run = (fuel: number) => {
+    const engine = new Engine({ consumeFuel: true });
+    const store = new Store(engine);
+    const instance = new Instance(store, new Module(engine, text), []);
+    store.setFuel(fuel);
+    let outcome: string;
+    try {
+      outcome = String(instance.getFunc(store, 'stores')!.call(store, [Val.i32(1)])[0]!.value);
+    } catch (e) {
+      assert.ok(isTrap(TrapCode.OutOfFuel)(e), String(e));
+      outcome = 'OutOfFuel';
+    }
+    const view = new DataView(instance.getMemory(store, 'm')!.data(store).buffer);
+    return { outcome, stored: [0, 4, 8].map((a) => view.getInt32(a, true)), left: store.getFuel() };
+  };
+  const plenty = 1000;
+  const cost = plenty - run(plenty).left;
+  assert.deepEqual(run(cost), { outcome: '7', stored: [1, 2, 3], left: 0 });
+  const stops = Array.from({ length: cost }, (_, fuel) => run(fuel));
+  for (const [fuel, r] of stops.entries()) {
+    assert.equal(r.outcome, 'OutOfFuel', `given ${fuel} of ${cost}`);
+    assert.equal(r.stored[2], 0, `given ${fuel} of ${cost}, the returning run ran`);
+    assert.equal(r.left, 0);
+    assert.deepEqual(run(fuel), r, 'the same every time');
+  }
+  const entryCost = stops.findIndex((r) => r.stored[0] === 1);
+  assert.ok(entryCost > 0, 'the entry run is checked before it runs');
+  assert.deepEqual(stops[entryCost]!.stored, [1, 2, 0], 'given only what the entry run costs, the arm runs on past the fuel');
+});
+
 test('a host function can refuel through its Caller', () => {
   let calls = 0;
   const { store, instance } = setup({ consumeFuel: true }, (caller) => {

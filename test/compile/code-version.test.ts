@@ -51,6 +51,9 @@ const RECORDED: Readonly<Record<number, string>> = {
   17: '6e456d36f2246d49c77a21ed',
   // Same sample code; with epochs, short counted innermost loops have no check of their own (compile/counted-loops.ts).
   18: '6e456d36f2246d49c77a21ed',
+  // With fuel, only the runs at function entries and loop headers, and those that leave the function
+  // (calls, returns, throws, unreachable), check the count; the others only subtract.
+  19: '74f4d7e7129489f3eb74748b',
 };
 
 const SEED = 20261126;
