@@ -705,9 +705,9 @@ export class FunctionCompiler {
   }
 
   fuelFlush(): void {
-    if (this.fuelLine >= 0 && !this.fuelChecked && this.fuelCost > 0) {
-      this.lines[this.fuelLine] = `${this.fuelIndent}fu -= ${this.fuelCost};`;
-    } else if (this.fuelLine >= 0 && this.fuelChecked) {
+    if (this.fuelLine >= 0 && !this.fuelChecked) {
+      if (this.fuelCost > 0) this.lines[this.fuelLine] = `${this.fuelIndent}fu -= ${this.fuelCost};`;
+    } else if (this.fuelLine >= 0) {
       // A run that costs nothing still checks what the runs before it charged.
       const check = `${this.fuelIndent}if (${this.fuelCost > 0 ? `(fu -= ${this.fuelCost})` : 'fu'} < 0)`;
       if (this.star) {
@@ -754,9 +754,10 @@ export class FunctionCompiler {
   /** fuelSave's statements, to write in front of another on the same line ('' without fuel). */
   fuelSaveCode(): string {
     if (!this.fuel) return '';
-    // Outside any run (between a flush and the next run) the check goes here instead.
-    if (this.fuelLine >= 0) this.fuelChecked = true;
-    return this.fuelLine >= 0 ? 'S.fuel = fu; ' : `if (fu < 0) ${this.helper('outOfFuel')}(S, fu); S.fuel = fu; `;
+    // Outside any run (between a flush and the next run start) the check goes here instead.
+    if (this.fuelLine < 0) return `if (fu < 0) ${this.helper('outOfFuel')}(S, fu); S.fuel = fu; `;
+    this.fuelChecked = true;
+    return 'S.fuel = fu; ';
   }
 
   /** At function entry and loop headers: has the engine's epoch reached the store's deadline? */
