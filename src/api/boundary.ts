@@ -10,6 +10,7 @@ import { InstanceObject } from '../runtime/instance.js';
 import { HostThrow, hostThrow, isStackOverflow } from '../runtime/traps.js';
 import { canonicalType } from '../validate/type-registry.js';
 import { CALLER } from '../runtime/slots.js';
+import { tswasm$callHost2 } from './host-call.js';
 import { Caller } from './caller.js';
 import { attachCoredump } from './coredump.js';
 import type { Store } from './store.js';
@@ -124,7 +125,7 @@ export function rawHostFunc(store: Store<any>, typeId: number, impl: RawHostImpl
     (caller, lowered) => {
       const raws: ValRaw[] = new Array<ValRaw>(room).fill(null);
       rawsOfComponents(store, type.params, lowered, raws);
-      impl(caller!, raws);
+      tswasm$callHost2(impl, caller!, raws);
       return raws;
     },
     (raws) => componentsOfRaws(store, type.results, raws as ValRaw[], 'host function result'));
@@ -205,19 +206,19 @@ function hostFuncOf(
   // `arguments`, not a rest array: a rest array of doubles would quiet signalling NaNs.
   /* eslint-disable prefer-rest-params */
   const fn: LoweredFn = wantsCaller
-    ? function (): unknown {
+    ? function tswasm$hostEntry(): unknown {
       // Reached through a table, a reference or a tail call: the calling instance left itself in CALLER.
       const via = CALLER.i as InstanceObject | null;
       CALLER.i = null;
       return target(via, arguments);
     }
-    : function (): unknown {
+    : function tswasm$hostEntry(): unknown {
       return target(null, arguments);
     };
   const f = new WasmFunc(typeId, type, fn, null, -1);
   f.store = store.raw;
   if (wantsCaller) {
-    f.bindCaller = (instance) => function (): unknown {
+    f.bindCaller = (instance) => function tswasm$hostEntry(): unknown {
       return target(instance as InstanceObject, arguments);
     };
   }

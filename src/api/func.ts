@@ -9,6 +9,7 @@ import type { Caller } from './caller.js';
 import { handleFor, wrongStore } from './handles.js';
 import { checkStore, storeOf, type AsContext, type Store } from './store.js';
 import { TypedFunc } from './typed-func.js';
+import { tswasm$callHost, tswasm$callHost2, tswasm$callHostSpread } from './host-call.js';
 import { registerFuncType, valTypes } from './types.js';
 import { jsToVal, liftVals, lowerVals, valToJs, type Val, type ValRaw } from './val.js';
 import { checkRawRoom, componentsOfRaws, rawsOfComponents } from './val-raw.js';
@@ -75,7 +76,7 @@ export class Func {
   static create(cx: AsContext<any>, type: FuncType, impl: HostFunction): Func {
     const store = storeOf(cx);
     checkFunction(impl, 'Func.create');
-    const raw = hostFunc(store, registerFuncType(type), (_caller, args) => impl(args), false);
+    const raw = hostFunc(store, registerFuncType(type), (_caller, args) => tswasm$callHost(impl, args), false);
     return Func.handle(store, raw);
   }
 
@@ -83,7 +84,7 @@ export class Func {
   static createWithCaller<T>(cx: AsContext<T>, type: FuncType, impl: HostFunctionWithCaller<T>): Func {
     const store = storeOf(cx);
     checkFunction(impl, 'Func.createWithCaller');
-    const raw = hostFunc(store, registerFuncType(type), (caller, args) => impl(caller!, args), true);
+    const raw = hostFunc(store, registerFuncType(type), (caller, args) => tswasm$callHost2(impl, caller!, args), true);
     return Func.handle(store, raw);
   }
 
@@ -108,13 +109,13 @@ export class Func {
    */
   static wrap(cx: AsContext<any>, type: FuncType, fn: (...args: any[]) => unknown): Func {
     checkFunction(fn, 'Func.wrap');
-    return Func.create(cx, type, plain(type, (args) => fn(...args)));
+    return Func.create(cx, type, plain(type, (args) => tswasm$callHostSpread(fn, args)));
   }
 
   /** Like `wrap`, with the Caller as the first argument: `(caller, a, b) => a + b`. */
   static wrapWithCaller<T>(cx: AsContext<T>, type: FuncType, fn: (caller: Caller<T>, ...args: any[]) => unknown): Func {
     checkFunction(fn, 'Func.wrapWithCaller');
-    return Func.createWithCaller(cx, type, (caller, args) => plain(type, (xs) => fn(caller, ...xs))(args));
+    return Func.createWithCaller(cx, type, (caller, args) => plain(type, (xs) => tswasm$callHostSpread(fn, [caller, ...xs]))(args));
   }
 
   /**
@@ -125,7 +126,7 @@ export class Func {
   static createAsync<T>(cx: AsContext<T>, type: FuncType, impl: AsyncHostFunction<T>): Func {
     const store = storeOf(cx);
     checkFunction(impl, 'Func.createAsync');
-    const raw = hostFunc(store, registerFuncType(type), (caller, args) => impl(caller!, args), true, true);
+    const raw = hostFunc(store, registerFuncType(type), (caller, args) => tswasm$callHost2(impl, caller!, args), true, true);
     return Func.handle(store, raw);
   }
 
@@ -135,7 +136,7 @@ export class Func {
    */
   static wrapAsync<T>(cx: AsContext<T>, type: FuncType, fn: (caller: Caller<T>, ...args: any[]) => PromiseLike<unknown>): Func {
     checkFunction(fn, 'Func.wrapAsync');
-    return Func.createAsync(cx, type, async (caller, args) => plainResults(type, await fn(caller, ...args.map(valToJs))));
+    return Func.createAsync(cx, type, async (caller, args) => plainResults(type, await tswasm$callHostSpread(fn, [caller, ...args.map(valToJs)])));
   }
 
   /** The function's type, with canonical type ids in reference types. */

@@ -123,7 +123,7 @@ export function toEmbedderError(e: unknown): unknown {
     const error = e.error;
     if (e.callers !== null && isObject(error) && !hostErrorCallers.has(error)) {
       hostErrorCallers.set(error, e.callers);
-      presentHostError(error);
+      presentHostError(error, e.callers);
     }
     return error;
   }
@@ -162,8 +162,10 @@ export function presentStackOverflow(e: unknown): void {
  * has one: source maps) wrote them. Reading the stack here formats it, a few microseconds a throw;
  * glue's own control flow does not pay it, since emscripten's longjmp and C++ exceptions throw
  * objects that are not Errors (Go's and wasm-bindgen's glue throw Errors through wasm only to fail).
+ * `callers`: the embedding API's stack taken where the host call failed (hostThrow), whose frames
+ * replace the error's own past the host call (withCallers).
  */
-export function presentHostError(error: unknown): void {
+export function presentHostError(error: unknown, callers?: Error): void {
   if (!isInstance(error, Error) || presented.has(error)) return;
   let text: unknown;
   try {
@@ -173,12 +175,24 @@ export function presentHostError(error: unknown): void {
   } catch {
     return; // the host's formatter or a Proxy's trap threw: the error is left as it is
   }
-  if (typeof text !== 'string' || !GENERATED_CODE.test(text)) return;
+  if (typeof text !== 'string' || !(text.includes('tswasm-module') || text.includes(ADAPTOR_URL))) return;
   presented.add(error);
   const stack = text;
-  presentStack(error, () => scanStack(stack), false);
+  presentStack(error, () => scanStack(callers === undefined ? stack : withCallers(stack, callers)), false);
 }
-const GENERATED_CODE = /tswasm-(?:module|adaptor)/;
+
+/**
+ * An embedding-API host error's stack text, its frames past the host call taken from `callers`
+ * (captured 100 frames deep where the host call failed): the host's Error.stackTraceLimit counts
+ * only the frames shown, and tswasm's own lines of the host call would otherwise use it up.
+ */
+function withCallers(stack: string, callers: Error): string {
+  const lines = stack.split('\n');
+  const own = lines.findIndex((l) => l.includes(HOST_CALL));
+  const below = plainStack(callers)?.split('\n') ?? [];
+  const entry = below.findIndex((l) => l.includes(HOST_ENTRY));
+  return own < 0 || entry < 0 ? stack : [...lines.slice(0, own + 1), ...below.slice(entry)].join('\n');
+}
 
 /** The trap an engine error raised in generated code stands for, with that error's frames. */
 function trapFor(code: TrapCode, e: unknown): Trap {
@@ -293,8 +307,24 @@ export function scanStack(stack: string | undefined): StackScan {
   let innerLine = '';
   let innerIdentifier = '';
   let part: { readonly funcIndex: number; readonly match: RegExpExecArray } | null = null;
+  // Inside the embedding API's code of a host call: from its call of the implementation down to
+  // the function wasm called (api/host-call.ts), every line is tswasm's own.
+  let hostCall = false;
   for (const [i, line] of lines.entries()) {
     kinds.push(HIDDEN);
+    if (line.includes(HOST_CALL)) {
+      hostCall = true;
+      innerLine = line;
+      innerIdentifier = '';
+      continue;
+    }
+    if (hostCall && !FRAME.test(line)) {
+      if (line.includes(HOST_ENTRY)) hostCall = false;
+      innerLine = line;
+      innerIdentifier = '';
+      continue;
+    }
+    hostCall = false;
     // V8 shows generator code (Config.asyncSupport) resumed by `yield*` as a frame of its own.
     const step = GENERATOR_STEP.exec(line);
     if (step !== null) {
@@ -344,6 +374,12 @@ function isMachinery(line: string): boolean {
   return LAZY_STUB.test(line) || ADAPTOR_FRAME.test(line) || RUN_TAIL.test(line);
 }
 const LAZY_STUB = /(?:at (?:\S+\.)?|^\s*)lazy\$\d+(?: \[as \w+\] \(| \(|@)tswasm-module-/;
+// The embedding API's call of a host function's implementation, and the function wasm calls
+// (api/host-call.ts). Plain searches, not regular expressions: V8 may compile a regular expression
+// on any run, and a compilation with the JS stack nearly exhausted (a stack overflow's backtrace
+// is read there) aborts the process.
+const HOST_CALL = 'tswasm$callHost';
+const HOST_ENTRY = 'tswasm$hostEntry';
 const ADAPTOR_FRAME = new RegExp(`[(@]${ADAPTOR_URL.replace(/\./g, '\\.')}:`);
 
 // A RuntimeError that glue code makes inside an import shows the wasm frames that called it, as V8's
