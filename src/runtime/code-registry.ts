@@ -55,9 +55,12 @@ export function registerCode(info: CodeInfo, owner: object): { id: number; url: 
   return { id, url: codeUrl(id) };
 }
 
+/** How every sourceURL of generated module code begins. */
+export const CODE_URL_PREFIX = 'tswasm-module-';
+
 /** The sourceURL of generated code registered under `key` (a number, or a precompiled key). */
 export function codeUrl(key: number | string): string {
-  return `tswasm-module-${key}.js`;
+  return `${CODE_URL_PREFIX}${key}.js`;
 }
 
 /** The sourceURL of the JS API's generated call adaptors, whose frames stack traces leave out (stack-text.ts). */

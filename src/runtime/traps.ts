@@ -2,7 +2,7 @@
 // whatever escaped generated code into a Trap with a wasm backtrace at the embedding boundary.
 
 import { RuntimeError, Trap, TrapCode, onRuntimeErrorConstructed, type FrameInfo, type FrameSymbol } from '../core/errors.js';
-import { ADAPTOR_URL, codeInfo, codeUrl, type CodeInfo } from './code-registry.js';
+import { ADAPTOR_URL, CODE_URL_PREFIX, codeInfo, codeUrl, type CodeInfo } from './code-registry.js';
 import { isInstance, isObject } from './host-values.js';
 import { displayName, functionLabel } from './demangle.js';
 import type { InlinedFrame } from '../binary/dwarf-inlines.js';
@@ -175,7 +175,7 @@ export function presentHostError(error: unknown, callers?: Error): void {
   } catch {
     return; // the host's formatter or a Proxy's trap threw: the error is left as it is
   }
-  if (typeof text !== 'string' || !(text.includes('tswasm-module') || text.includes(ADAPTOR_URL))) return;
+  if (typeof text !== 'string' || !(text.includes(CODE_URL_PREFIX) || text.includes(ADAPTOR_URL))) return;
   presented.add(error);
   const stack = text;
   presentStack(error, () => scanStack(callers === undefined ? stack : withCallers(stack, callers)), false);
@@ -312,14 +312,8 @@ export function scanStack(stack: string | undefined): StackScan {
   let hostCall = false;
   for (const [i, line] of lines.entries()) {
     kinds.push(HIDDEN);
-    if (line.includes(HOST_CALL)) {
-      hostCall = true;
-      innerLine = line;
-      innerIdentifier = '';
-      continue;
-    }
-    if (hostCall && !FRAME.test(line)) {
-      if (line.includes(HOST_ENTRY)) hostCall = false;
+    if (line.includes(HOST_CALL) || (hostCall && !FRAME.test(line))) {
+      hostCall = !line.includes(HOST_ENTRY);
       innerLine = line;
       innerIdentifier = '';
       continue;
