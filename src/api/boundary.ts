@@ -1,4 +1,4 @@
-// The API's two doors: host -> wasm (`callWasm`, with the CallingWasm/ReturningFromWasm hooks) and
+// The API's two doors: host -> wasm (`tswasm$callWasm`, with the CallingWasm/ReturningFromWasm hooks) and
 // wasm -> host (`hostFunc`, a host function's WasmFunc, which knows the instance that called it).
 
 import type { FuncType } from '../core/types.js';
@@ -17,8 +17,12 @@ import type { Store } from './store.js';
 import { liftVals, lowerVals, type Val, type ValRaw } from './val.js';
 import { componentsOfRaws, rawsOfComponents } from './val-raw.js';
 
-/** Calls `f` with lowered arguments from the host; returns its lowered results. */
-export function callWasm(store: Store<any>, f: WasmFunc, lowered: readonly unknown[]): unknown[] {
+/**
+ * Calls `f` with lowered arguments from the host; returns its lowered results. Its name marks where
+ * tswasm's own lines of the call begin, as host-call.ts's names do for a host call: a presented
+ * stack (runtime/traps.ts scanStack) leaves out the lines from here to the wasm frames.
+ */
+export function tswasm$callWasm(store: Store<any>, f: WasmFunc, lowered: readonly unknown[]): unknown[] {
   const hook = store.raw.callHook;
   // A host function called from here has no calling instance, and no instance stays behind in CALLER.
   CALLER.i = null;
@@ -55,7 +59,7 @@ function entryInstance(f: WasmFunc): InstanceObject | null {
 }
 
 /**
- * callWasm for an engine with Config.asyncSupport: wasm may suspend (in an async host function, or
+ * tswasm$callWasm for an engine with Config.asyncSupport: wasm may suspend (in an async host function, or
  * at an epoch deadline that yields) and the promise settles when the call returns or fails.
  */
 export async function callWasmAsync(store: Store<any>, f: WasmFunc, lowered: readonly unknown[]): Promise<unknown[]> {

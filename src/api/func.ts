@@ -4,7 +4,7 @@
 import type { FuncType, ValType } from '../core/types.js';
 import { WasmFunc } from '../runtime/func.js';
 import { canonicalType, isCanonicalSubtype } from '../validate/type-registry.js';
-import { callWasm, callWasmAsync, hostFunc, rawHostFunc, requireAsync } from './boundary.js';
+import { tswasm$callWasm, callWasmAsync, hostFunc, rawHostFunc, requireAsync } from './boundary.js';
 import type { Caller } from './caller.js';
 import { handleFor, wrongStore } from './handles.js';
 import { checkStore, storeOf, type AsContext, type Store } from './store.js';
@@ -163,7 +163,7 @@ export class Func {
   call(cx: AsContext<any>, args: readonly Val[] = []): Val[] {
     const store = checkStore(cx, this);
     const lowered = lowerVals(store, this.ty.params, args, 'argument');
-    return liftVals(store, this.ty.results, callWasm(store, this.raw, lowered));
+    return liftVals(store, this.ty.results, tswasm$callWasm(store, this.raw, lowered));
   }
 
   /**
@@ -177,7 +177,7 @@ export class Func {
     const { params, results } = this.ty;
     checkRawRoom(paramsAndResults, Math.max(params.length, results.length), 'Func.callUnchecked');
     const lowered = componentsOfRaws(store, params, paramsAndResults, 'argument');
-    rawsOfComponents(store, results, callWasm(store, this.raw, lowered), paramsAndResults);
+    rawsOfComponents(store, results, tswasm$callWasm(store, this.raw, lowered), paramsAndResults);
   }
 
   /**

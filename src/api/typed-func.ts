@@ -5,7 +5,7 @@ import { canonicalValTypeText } from '../validate/canonical-text.js';
 import { F32, F64, I32, I64, type FuncType, type ValType } from '../core/types.js';
 import { componentArray, i64OfHalves, pushI64Halves } from '../runtime/lowering.js';
 import { isCanonicalValSubtype } from '../validate/type-registry.js';
-import { callWasm, callWasmAsync, requireAsync } from './boundary.js';
+import { tswasm$callWasm, callWasmAsync, requireAsync } from './boundary.js';
 import type { Func } from './func.js';
 import { checkStore, type AsContext, type Store } from './store.js';
 import { jsToVal, liftVal, lowerVal } from './val.js';
@@ -44,7 +44,7 @@ export class TypedFunc {
    */
   call(cx: AsContext<any>, ...args: unknown[]): any {
     const store = checkStore(cx, this);
-    return this.lift(callWasm(store, this.func.raw, this.lower(args)));
+    return this.lift(tswasm$callWasm(store, this.func.raw, this.lower(args)));
   }
 
   /** `call` in an engine with Config.asyncSupport, where wasm may suspend (Wasmtime's TypedFunc::call_async). */

@@ -319,6 +319,15 @@ export function scanStack(stack: string | undefined): StackScan {
       continue;
     }
     hostCall = false;
+    if (line.includes(WASM_CALL)) {
+      // The embedding API's lines of a call into wasm, from its entry down to the wasm frames.
+      let j = i - 1;
+      while (j >= 0 && kinds[j] === undefined) j--;
+      if (j >= 0) kinds.fill(HIDDEN, j + 1, i);
+      innerLine = line;
+      innerIdentifier = '';
+      continue;
+    }
     // V8 shows generator code (Config.asyncSupport) resumed by `yield*` as a frame of its own.
     const step = GENERATOR_STEP.exec(line);
     if (step !== null) {
@@ -374,6 +383,8 @@ const LAZY_STUB = /(?:at (?:\S+\.)?|^\s*)lazy\$\d+(?: \[as \w+\] \(| \(|@)tswasm
 // is read there) aborts the process.
 const HOST_CALL = 'tswasm$callHost';
 const HOST_ENTRY = 'tswasm$hostEntry';
+// The embedding API's call into wasm (api/boundary.ts).
+const WASM_CALL = 'tswasm$callWasm';
 const ADAPTOR_FRAME = new RegExp(`[(@]${ADAPTOR_URL.replace(/\./g, '\\.')}:`);
 
 // A RuntimeError that glue code makes inside an import shows the wasm frames that called it, as V8's

@@ -122,8 +122,34 @@ test('the embedding API: a Trap\'s stack shows its wasm frames, then the host\'s
   assert.match(lines[0]!, /^ {4}at plugin\.validate \(wasm:\/\/wasm\/plugin-HASH:wasm-function\[1\]:0x[0-9a-f]+\)$/);
   assert.match(lines[1]!, /^ {4}at plugin \(wasm:\/\/wasm\/plugin-HASH:wasm-function\[2\]:0x[0-9a-f]+\)$/);
   assert.equal(Number.parseInt(/0x([0-9a-f]+)\)$/.exec(lines[0]!)![1]!, 16), trap.backtrace[0]!.moduleOffset);
-  assert.ok(lines.slice(2).some((l) => l.includes('stack.test.')), 'the test\'s own frame follows');
-  assert.doesNotMatch(trap.stack!, /tswasm-module|makeTrap|trapUnreachable/);
+  // Then the API method the test called, and the test: none of tswasm's lines of the call between.
+  assert.match(lines[2]!, /^ {4}at Func\.call /, trap.stack);
+  assert.match(lines[3]!, /stack\.test\./, trap.stack);
+  assert.doesNotMatch(trap.stack!, /tswasm-module|makeTrap|trapUnreachable|callLowered|callIn|callWasm/);
+});
+
+test('the embedding API: a trap under a host function that called wasm again shows both calls\' wasm frames, and none of tswasm\'s lines', () => {
+  const engine = new Engine();
+  const store = new Store(engine);
+  const linker = new Linker(engine);
+  const module = new Module(engine, parseWat(`(module $app (import "env" "reenter" (func $reenter (param i32)))
+    (func $outer (export "outer") (param i32) (call $reenter (local.get 0)))
+    (func $inner (export "inner") (param i32) (if (i32.eqz (local.get 0)) (then unreachable))))`));
+  let instance: Instance | null = null;
+  linker.funcWrap('env', 'reenter', funcType([I32], []), function host(x: number) {
+    instance!.getTypedFunc(store, 'inner').call(store, x);
+  });
+  instance = linker.instantiate(store, module);
+  const lines = framesAbove('calledByTest', function calledByTest() {
+    instance!.getTypedFunc(store, 'outer').call(store, 0);
+  });
+  assert.deepEqual(lines.map((l) => l.replace(/ \(.*\)$/, '').replace(/wasm-function\[\d+\]:0x[0-9a-f]+/, 'F')), [
+    '    at app.inner',
+    '    at TypedFunc.call',
+    '    at host',
+    '    at app.outer',
+    '    at TypedFunc.call',
+  ], lines.join('\n'));
 });
 
 /** The frames of the error `call` throws, down to the caller's own frame (named `mark`). */
@@ -221,6 +247,7 @@ test('the embedding API: an error from a host function shows its wasm callers in
   assert.match(lines[0]!, /stack\.test\./, thrown.stack);
   assert.match(lines[1]!, /^ {4}at app\.validate \(wasm:\/\/wasm\/app-HASH:wasm-function\[1\]:0x[0-9a-f]+\)$/, thrown.stack);
   assert.match(lines[2]!, /^ {4}at app \(wasm:\/\/wasm\/app-HASH:wasm-function\[2\]:0x[0-9a-f]+\)$/);
-  assert.ok(lines.slice(3).some((l) => l.includes('stack.test.')), 'the test\'s own frame follows, past the default limit of 10 raw frames');
-  assert.doesNotMatch(thrown.stack!, /tswasm-module|tswasm\$|callHost|hostEntry/);
+  assert.match(lines[3]!, /^ {4}at Func\.call /, thrown.stack);
+  assert.match(lines[4]!, /stack\.test\./, 'the test\'s own frame follows, past the default limit of 10 raw frames');
+  assert.doesNotMatch(thrown.stack!, /tswasm-module|tswasm\$|callHost|hostEntry|callLowered|callIn/);
 });
