@@ -60,9 +60,10 @@ function entryInstance(f: WasmFunc): InstanceObject | null {
 
 /**
  * tswasm$callWasm for an engine with Config.asyncSupport: wasm may suspend (in an async host function, or
- * at an epoch deadline that yields) and the promise settles when the call returns or fails.
+ * at an epoch deadline that yields) and the promise settles when the call returns or fails. Its name
+ * is a marker as tswasm$callWasm's is.
  */
-export async function callWasmAsync(store: Store<any>, f: WasmFunc, lowered: readonly unknown[]): Promise<unknown[]> {
+export async function tswasm$callWasmAsync(store: Store<any>, f: WasmFunc, lowered: readonly unknown[]): Promise<unknown[]> {
   requireAsync(store, 'callAsync');
   const hook = store.raw.callHook;
   CALLER.i = null;

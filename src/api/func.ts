@@ -4,7 +4,7 @@
 import type { FuncType, ValType } from '../core/types.js';
 import { WasmFunc } from '../runtime/func.js';
 import { canonicalType, isCanonicalSubtype } from '../validate/type-registry.js';
-import { tswasm$callWasm, callWasmAsync, hostFunc, rawHostFunc, requireAsync } from './boundary.js';
+import { tswasm$callWasm, tswasm$callWasmAsync, hostFunc, rawHostFunc, requireAsync } from './boundary.js';
 import type { Caller } from './caller.js';
 import { handleFor, wrongStore } from './handles.js';
 import { checkStore, storeOf, type AsContext, type Store } from './store.js';
@@ -189,7 +189,7 @@ export class Func {
     const store = checkStore(cx, this);
     requireAsync(store, 'Func.callAsync');
     const lowered = lowerVals(store, this.ty.params, args, 'argument');
-    return liftVals(store, this.ty.results, await callWasmAsync(store, this.raw, lowered));
+    return liftVals(store, this.ty.results, await tswasm$callWasmAsync(store, this.raw, lowered));
   }
 
   /**

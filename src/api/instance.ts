@@ -5,7 +5,7 @@ import { LinkError } from '../core/errors.js';
 import type { ValType } from '../core/types.js';
 import { InstanceObject } from '../runtime/instance.js';
 import type { RuntimeExtern } from '../runtime/link.js';
-import { callWasmAsync, hookNow, requireAsync } from './boundary.js';
+import { tswasm$callWasmAsync, hookNow, requireAsync } from './boundary.js';
 import { attachCoredump } from './coredump.js';
 import { embedderException } from './exnref.js';
 import { checkExternStore, externFromRaw, isExtern, type Extern } from './extern.js';
@@ -54,7 +54,7 @@ export class Instance {
     await admitInstanceAsync(store, module.info);
     const raw = instantiate(store, module, raws, true, true);
     const instance = Instance.fromRaw(store, raw);
-    if (raw.start !== null) await callWasmAsync(store, raw.start, []);
+    if (raw.start !== null) await tswasm$callWasmAsync(store, raw.start, []);
     return instance;
   }
 

@@ -5,7 +5,7 @@ import { canonicalValTypeText } from '../validate/canonical-text.js';
 import { F32, F64, I32, I64, type FuncType, type ValType } from '../core/types.js';
 import { componentArray, i64OfHalves, pushI64Halves } from '../runtime/lowering.js';
 import { isCanonicalValSubtype } from '../validate/type-registry.js';
-import { tswasm$callWasm, callWasmAsync, requireAsync } from './boundary.js';
+import { tswasm$callWasm, tswasm$callWasmAsync, requireAsync } from './boundary.js';
 import type { Func } from './func.js';
 import { checkStore, type AsContext, type Store } from './store.js';
 import { jsToVal, liftVal, lowerVal } from './val.js';
@@ -51,7 +51,7 @@ export class TypedFunc {
   async callAsync(cx: AsContext<any>, ...args: unknown[]): Promise<any> {
     const store = checkStore(cx, this);
     requireAsync(store, 'TypedFunc.callAsync');
-    return this.lift(await callWasmAsync(store, this.func.raw, this.lower(args)));
+    return this.lift(await tswasm$callWasmAsync(store, this.func.raw, this.lower(args)));
   }
 
   private lower(args: readonly unknown[]): unknown[] {

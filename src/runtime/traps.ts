@@ -190,7 +190,10 @@ function withCallers(stack: string, callers: Error): string {
   const lines = stack.split('\n');
   const own = lines.findIndex((l) => l.includes(HOST_CALL));
   const below = plainStack(callers)?.split('\n') ?? [];
-  const entry = below.findIndex((l) => l.includes(HOST_ENTRY));
+  // Generator code (Config.asyncSupport) runs a host call after tswasm$hostEntry has returned its
+  // generator: there the callers begin at the first line of generated code.
+  let entry = below.findIndex((l) => l.includes(HOST_ENTRY));
+  if (entry < 0) entry = below.findIndex((l) => l.includes(CODE_URL_PREFIX));
   return own < 0 || entry < 0 ? stack : [...lines.slice(0, own + 1), ...below.slice(entry)].join('\n');
 }
 
@@ -383,7 +386,7 @@ const LAZY_STUB = /(?:at (?:\S+\.)?|^\s*)lazy\$\d+(?: \[as \w+\] \(| \(|@)tswasm
 // is read there) aborts the process.
 const HOST_CALL = 'tswasm$callHost';
 const HOST_ENTRY = 'tswasm$hostEntry';
-// The embedding API's call into wasm (api/boundary.ts).
+// The embedding API's call into wasm (api/boundary.ts), tswasm$callWasmAsync included.
 const WASM_CALL = 'tswasm$callWasm';
 const ADAPTOR_FRAME = new RegExp(`[(@]${ADAPTOR_URL.replace(/\./g, '\\.')}:`);
 

@@ -251,3 +251,37 @@ test('the embedding API: an error from a host function shows its wasm callers in
   assert.match(lines[4]!, /stack\.test\./, 'the test\'s own frame follows, past the default limit of 10 raw frames');
   assert.doesNotMatch(thrown.stack!, /tswasm-module|tswasm\$|callHost|hostEntry|callLowered|callIn/);
 });
+
+test('the embedding API with async support: callAsync\'s traps and host errors show their wasm frames, then the caller, with none of tswasm\'s lines', async () => {
+  const engine = new Engine({ asyncSupport: true });
+  const store = new Store(engine);
+  const linker = new Linker(engine);
+  let fail = false;
+  const made: Error[] = [];
+  // A host function that throws at once: generator code runs it after its entry function returned.
+  linker.funcWrap('env', 'check', funcType([I32], []), () => {
+    if (fail) throw made[made.push(new TypeError('refused')) - 1];
+  });
+  const module = new Module(engine, parseWat(`(module $app (import "env" "check" (func $check (param i32)))
+    (func $validate (param i32) (call $check (local.get 0)) (if (i32.eqz (local.get 0)) (then unreachable)))
+    (func (export "run") (param i32) (call $validate (local.get 0))))`));
+  const instance = await linker.instantiateAsync(store, module);
+  const run = instance.getFunc(store, 'run')!;
+  // Whether V8 writes `async` depends on whether the call had awaited before it failed.
+  const shape = (lines: string[]) => lines.map((l) => l.replace(/ \(.*\)$/, '').replace('at async ', 'at '));
+  let trap: unknown;
+  try {
+    await run.callAsync(store, [Val.i32(0)]);
+  } catch (e) {
+    trap = e;
+  }
+  assert.ok(trap instanceof Trap);
+  assert.deepEqual(shape(frames(trap)).slice(0, 3), ['    at app.validate', '    at app', '    at Func.callAsync'], (trap as Error).stack);
+  fail = true;
+  await assert.rejects(run.callAsync(store, [Val.i32(1)]), (e) => e === made[0]);
+  const lines = frames(made[0]);
+  assert.match(lines[0]!, /stack\.test\./, made[0]!.stack);
+  // Past the default limit of 10 raw frames: the callers come from the deeper capture.
+  assert.deepEqual(shape(lines.slice(1, 4)), ['    at app.validate', '    at app', '    at Func.callAsync'], made[0]!.stack);
+  assert.doesNotMatch(made[0]!.stack!, /tswasm-module|tswasm\$|runAsync|callLoweredAsync|invokeAsync/);
+});
