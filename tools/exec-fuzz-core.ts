@@ -538,8 +538,10 @@ export async function compareSuspended(plan: ModulePlan, seed: number, stats: { 
   }
 }
 
+// The measuring lane runs generator code (asyncSupport), which charges every run where it starts:
+// the other lane's merged charges (compile/fuel-chain.ts) must come to the same cost.
 const FUEL_ENGINES: readonly [string, Engine][] = [
-  ['eager+fuel', eagerFuel],
+  ['eager+async+fuel', threadsEngine({ compilation: 'eager', consumeFuel: true, asyncSupport: true })],
   ['lazy+fuel', threadsEngine({ compilation: 'lazy', consumeFuel: true })],
 ];
 const PLENTY = 2 ** 40;
@@ -547,8 +549,9 @@ const PLENTY = 2 ** 40;
 /**
  * Fuel is exact (every run that leaves a function checks the whole count, so a call completes only
  * when its fuel paid for all of it, and the same module and fuel stop at the same point): the
- * planned calls run again on eager compilation
- * with plenty of fuel, measuring what each consumes (C), and on lazy compilation with exactly C,
+ * planned calls run again on eager compilation of generator code (whose runs each charge where
+ * they start, none merged into another's charge) with plenty of fuel, measuring what each consumes
+ * (C), and on lazy compilation of plain code with exactly C,
  * which must give the same outcome, globals and memory and leave 0; the last call, if it returns,
  * gets C - 1 and must stop with OutOfFuel. Calls that trap get plenty on both (after a trap other than
  * unreachable, the fuel left counts from the trapping function's last call or entry, as in
@@ -748,7 +751,7 @@ export function runModule(seed: number, index: number, stats: Stats, opts: RunOp
   }
   if (plan.hostImports.length === 0) {
     const diff = compareFuelRuns(plan, stats);
-    if (diff !== null) fail('lazy+fuel / eager+fuel', diff.call, diff.detail);
+    if (diff !== null) fail('lazy+fuel / eager+async+fuel', diff.call, diff.detail);
   }
   return plan;
 }

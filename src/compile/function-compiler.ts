@@ -1,6 +1,7 @@
 // Translates one wasm function body into one JS function: a symbolic operand stack of JS
 // expressions, structured control as labeled blocks and loops, locals as lets, direct calls.
 
+import { FuelChain } from './fuel-chain.js';
 import { CompileError, UnsupportedError } from '../core/errors.js';
 import { F32, F64, I32, I64, V128, isRef, type FuncType, type ValType } from '../core/types.js';
 import { opByByte, opByPrefixed } from '../binary/opcodes.js';
@@ -210,6 +211,13 @@ export class FunctionCompiler {
   private fuelCost = 0;
   /** Whether the current run's charge is checked (fuelFlush). */
   private fuelChecked = false;
+  /** The current run's place in a chain of merged charges (compile/fuel-chain.ts), its number. */
+  private fuelRun: { readonly chain: FuelChain; readonly serial: number; readonly first: boolean } | null = null;
+  /** The chain the run just flushed is in: a run falling through its br_if may join it. */
+  private fuelChain: FuelChain | null = null;
+  private fuelSerial = 0;
+  /** Emitting a br_if's exit, which gives back what the chain charged for the runs after it. */
+  private fuelExiting = false;
   /** Config.epochInterruption: check the deadline at function entry and loop headers. */
   readonly epochs: boolean;
   /** Config.nanCanonicalization. */
@@ -609,7 +617,7 @@ export class FunctionCompiler {
     };
     this.frames.push(func);
     this.epochCheck();
-    this.fuelStart(true);
+    this.fuelStart(true, 'head');
     // Every invocation costs one unit more than its instructions, as in Wasmtime (so that calling
     // even an empty function consumes fuel and a call tree cannot run for free).
     if (this.fuel) this.fuelCost++;
@@ -691,10 +699,14 @@ export class FunctionCompiler {
    * fuelSave marks it), so a call that completes has been paid for in full and one given less
    * stops with OutOfFuel. Other runs only subtract, and may take the count below zero until the
    * next check, as Wasmtime's code may: that is at most the loop-free code of one function.
+   * `chain`: the run heads a chain of merged charges (a checked run at a loop header or function
+   * entry), or falls through a br_if and may join the chain of the run before it (fuel-chain.ts).
    */
-  fuelStart(checked = false): void {
+  fuelStart(checked = false, chain?: 'head' | 'fall'): void {
     if (!this.fuel) return;
     this.fuelFlush();
+    const before = this.fuelChain;
+    this.fuelChain = null;
     this.fuelChecked = checked;
     this.fuelLine = this.lines.length;
     this.fuelIndent = this.indent;
@@ -702,9 +714,45 @@ export class FunctionCompiler {
     // Generator code may yield where fuel runs short (Store.fuelAsyncYieldInterval): three lines,
     // the second of them reloading the memory views.
     if (this.star) this.lines.push('', '');
+    const serial = ++this.fuelSerial;
+    // A wasm exception caught in this function could skip runs charged in advance.
+    if (this.star || this.frames.some((f) => f.exn !== undefined)) return;
+    if (chain === 'head' && checked) {
+      this.fuelRun = { chain: new FuelChain(this.lines, this.fuelLine, this.fuelIndent, this.helper('outOfFuel')), serial, first: true };
+    } else if (chain === 'fall' && before !== null && !before.closed && before.lines === this.lines) {
+      this.fuelRun = { chain: before, serial, first: false };
+    }
+  }
+
+  /** A br_if's exit, at the current line: it gives back what the chain charged for the runs after it. */
+  fuelExit(): void {
+    const run = this.fuelRun;
+    if (run === null || this.fuelLine < 0) return;
+    if (run.chain.lines !== this.lines) run.chain.closed = true;
+    else run.chain.exit(run.serial, this.indent);
   }
 
   fuelFlush(): void {
+    const run = this.fuelRun;
+    this.fuelRun = null;
+    this.fuelChain = null;
+    if (run !== null && this.fuelLine >= 0 && run.chain.lines === this.lines) {
+      if (run.first) {
+        run.chain.cost = this.fuelCost;
+        run.chain.render();
+        this.fuelChain = run.chain;
+        this.fuelLine = -1;
+        this.fuelCost = 0;
+        return;
+      }
+      if (!this.fuelChecked && !run.chain.closed) {
+        run.chain.join(run.serial, this.fuelCost);
+        this.fuelChain = run.chain;
+        this.fuelLine = -1;
+        this.fuelCost = 0;
+        return;
+      }
+    }
     if (this.fuelLine >= 0 && !this.fuelChecked) {
       if (this.fuelCost > 0) this.lines[this.fuelLine] = `${this.fuelIndent}fu -= ${this.fuelCost};`;
     } else if (this.fuelLine >= 0) {
@@ -739,6 +787,8 @@ export class FunctionCompiler {
       this.close();
       return t;
     }
+    // Its check must not see what a chain charged in advance for runs after this one.
+    if (this.fuelRun !== null) this.fuelRun.chain.closed = true;
     this.emit(`${t} = ${length}; if ((fu -= ${t}) < 0) ${this.helper('outOfFuel')}(S, fu);`);
     return t;
   }
@@ -756,6 +806,8 @@ export class FunctionCompiler {
     if (!this.fuel) return '';
     // Outside any run (between a flush and the next run start) the check goes here instead.
     if (this.fuelLine < 0) return `if (fu < 0) ${this.helper('outOfFuel')}(S, fu); S.fuel = fu; `;
+    // What a callee, a host or a trap sees must not include runs charged in advance.
+    if (this.fuelRun !== null && !this.fuelExiting) this.fuelRun.chain.closed = true;
     this.fuelChecked = true;
     return 'S.fuel = fu; ';
   }
@@ -1157,7 +1209,7 @@ export class FunctionCompiler {
     const counter = this.constantSet;
     if (kind === Op.Loop && !(this.epochs && counter !== null && counter.next === this.at
       && isShortCountedLoop(this.mc.module.bytes, this.r.pos, this.r.end, counter))) this.epochCheck();
-    if (kind !== Op.Block) this.fuelStart(kind === Op.Loop);
+    if (kind !== Op.Block) this.fuelStart(kind === Op.Loop, kind === Op.Loop ? 'head' : undefined);
     if (kind === Op.Loop) frame.bodyLine = this.lines.length;
     this.known = null;
   }
@@ -1288,10 +1340,13 @@ export class FunctionCompiler {
     const values = this.popN(n).map((e) => this.materialize(e));
     const known = this.known;
     this.open(`if (${cond(c)}) {`);
+    this.fuelExit();
+    this.fuelExiting = true;
     if (!this.jumpDispatch(f)) this.branchCode(f, values);
+    this.fuelExiting = false;
     this.known = known;
     this.close();
-    this.fuelStart();
+    this.fuelStart(false, 'fall');
     for (const v of values) this.push(v);
   }
 

@@ -116,6 +116,57 @@ test('fuel is checked at entries, loop headers and wherever a function leaves: a
   assert.deepEqual(stops[entryCost]!.stored, [1, 2, 0], 'given only what the entry run costs, the arm runs on past the fuel');
 });
 
+test('runs charged with their loop header cost the same as each charged alone, on every path, exactly', () => {
+  // Wasmtime's table: 1 per instruction (not block, loop or end), 1 per invocation. The header run
+  // (local.get, local.get, i32.eq, br_if) costs 4, the run after its br_if (4 to count, 4 to loop
+  // back) 8, the run after the block 1. The code generator charges the 8 with the header's 4 and
+  // gives it back on the br_if's exit (compile/fuel-chain.ts): the costs must not see it.
+  const text = `(module
+    (import "env" "peek" (func $peek))
+    (func (export "scan") (param $n i32) (param $stop i32) (result i32) (local $i i32)
+      (block $found
+        (loop $l
+          (br_if $found (i32.eq (local.get $i) (local.get $stop)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $l (i32.lt_u (local.get $i) (local.get $n)))))
+      (local.get $i))
+    (func (export "peeking") (param $n i32) (param $stop i32) (local $i i32)
+      (block $found
+        (loop $l
+          (call $peek)
+          (br_if $found (i32.eq (local.get $i) (local.get $stop)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $l (i32.lt_u (local.get $i) (local.get $n)))))))`;
+  const plenty = 100_000;
+  const seen: number[] = [];
+  const run = (name: string, fuel: number, n: number, stop: number) => {
+    const engine = new Engine({ consumeFuel: true });
+    const store = new Store(engine);
+    const peek = Func.wrapWithCaller(store, funcType([], []), (caller) => { seen.push(caller.getFuel()); });
+    const instance = new Instance(store, new Module(engine, text), [peek]);
+    store.setFuel(fuel);
+    try {
+      instance.getFunc(store, name)!.call(store, [Val.i32(n), Val.i32(stop)]);
+      return fuel - store.getFuel();
+    } catch (e) {
+      assert.ok(isTrap(TrapCode.OutOfFuel)(e), String(e));
+      return 'OutOfFuel';
+    }
+  };
+  // Leaving by the br_if when i reaches 2: three header runs, two runs after it. Running all 5 times
+  // round: five of each, then the runs after the loop and after the block.
+  for (const [stop, cost] of [[2, 1 + 3 * 4 + 2 * 8 + 1], [100, 1 + 5 * 4 + 5 * 8 + 0 + 1]] as const) {
+    assert.equal(run('scan', plenty, 5, stop), cost, `scan(5, ${stop})`);
+    assert.equal(run('scan', cost, 5, stop), cost, 'given exactly its cost, it completes');
+    for (let fuel = 0; fuel < cost; fuel++) assert.equal(run('scan', fuel, 5, stop), 'OutOfFuel', `given ${fuel} of ${cost}`);
+  }
+  // A host function called in the header run sees the fuel used so far (the entry, the header run)
+  // and nothing charged for the runs after it: 1 + 5, then 13 more per round.
+  seen.length = 0;
+  assert.equal(run('peeking', plenty, 3, 100), 1 + 3 * (5 + 8));
+  assert.deepEqual(seen.map((f) => plenty - f), [6, 19, 32]);
+});
+
 test('a host function can refuel through its Caller', () => {
   let calls = 0;
   const { store, instance } = setup({ consumeFuel: true }, (caller) => {
