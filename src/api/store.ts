@@ -2,7 +2,7 @@
 // epoch deadline, resource limits and the call hook (Wasmtime's Store and StoreContextMut).
 
 import { TrapCode } from '../core/errors.js';
-import { StoreObject, type CallHookKind } from '../runtime/store.js';
+import { StoreObject, deadlineAfter, type CallHookKind } from '../runtime/store.js';
 import { makeTrap } from '../runtime/traps.js';
 import { Caller, callerStore } from './caller.js';
 import { checkEngine, type Engine } from './engine.js';
@@ -47,7 +47,7 @@ export class Store<T = unknown> {
     this.userData = data as T;
     this.raw = new StoreObject(engine.epoch);
     this.raw.handle = this;
-    if (engine.config.epochInterruption) this.raw.epochDeadline = Atomics.load(engine.epoch, 0);
+    if (engine.config.epochInterruption) this.raw.epochDeadline = deadlineAfter(engine.epoch, 0);
     if (engine.config.coredumpOnTrap) this.raw.dumpable = { instances: [], memories: [], globals: [] };
   }
 
@@ -99,10 +99,13 @@ export class Store<T = unknown> {
     if (!this.engine.config.consumeFuel) throw new Error('fuel is not configured in this store');
   }
 
-  /** Wasm running in this store is interrupted once the engine's epoch is `ticksBeyondCurrent` past the current one. */
+  /**
+   * Wasm running in this store is interrupted once the engine's epoch is `ticksBeyondCurrent` past
+   * the current one. The epoch counts in an int32, so a deadline past 2^31 - 1 is reached there.
+   */
   setEpochDeadline(ticksBeyondCurrent: number): void {
     if (!Number.isInteger(ticksBeyondCurrent) || ticksBeyondCurrent < 0) throw new RangeError('the epoch deadline delta must be a non-negative integer');
-    this.raw.epochDeadline = Atomics.load(this.engine.epoch, 0) + ticksBeyondCurrent;
+    this.raw.epochDeadline = deadlineAfter(this.engine.epoch, ticksBeyondCurrent);
   }
 
   /** Reaching the deadline traps with Interrupt (the default; removes any callback). */

@@ -2,7 +2,7 @@
 // Config.epochInterruption), and the NaN canonicalisation helper (Config.nanCanonicalization).
 
 import { TrapCode } from '../core/errors.js';
-import type { StoreObject } from './store.js';
+import { deadlineAfter, type StoreObject } from './store.js';
 import { HostThrow, makeTrap, runEmbedderCode } from './traps.js';
 
 /** A check found the fuel count (`fuel`) below zero: the code charged since the last check cost more than was left. */
@@ -34,7 +34,7 @@ export function epochReached(store: StoreObject, asyncCode = false): number {
     store.yieldAtDeadline = false;
     throw new HostThrow(new Error(YIELD_NEEDS_ASYNC));
   }
-  store.epochDeadline = Atomics.load(store.epoch, 0) + delta;
+  store.epochDeadline = deadlineAfter(store.epoch, delta);
   return store.epochDeadline;
 }
 

@@ -185,6 +185,21 @@ test('with epoch interruption a store without a deadline traps at once (as in Wa
   assert.equal(instance.getFunc(store, 'sum')!.call(store, [Val.i32(3)])[0]!.value, 6);
 });
 
+test('epoch deadlines count in the epoch counter\'s int32: one past its end is reached at its end', () => {
+  let ticks = 0;
+  const { engine, store, instance } = setup({ epochInterruption: true }, () => {
+    if (++ticks > 100) throw new Error('the deadline was never reached');
+    engine.incrementEpoch();
+  });
+  store.setEpochDeadline(Number.MAX_SAFE_INTEGER);
+  // A small integer, which generated code compares with the counter at every loop header.
+  assert.equal(store.raw.epochDeadline, 0x7fffffff);
+  Atomics.store(engine.epoch, 0, 0x7fffffff - 3);
+  store.setEpochDeadline(10);
+  assert.throws(() => instance.getFunc(store, 'ticking')!.call(store), isTrap(TrapCode.Interrupt));
+  assert.equal(ticks, 3);
+});
+
 test('a Worker timer advancing the shared epoch stops an infinite loop within 100 ms', async () => {
   const { engine, store, instance } = setup({ epochInterruption: true });
   store.setEpochDeadline(1);
