@@ -46,7 +46,8 @@ function random(): bigint {
   if (shape < 6) return BigInt(Number(seed >> 32n) & 0x7fffffff);
   return v;
 }
-const EDGES = [0n, 1n, -1n, 2n, 0x7fffffffn, 0x80000000n, 0xffffffffn, 0x100000000n, -(1n << 63n), (1n << 63n) - 1n, 61n, 0x7ffeffffn];
+const EDGES = [0n, 1n, -1n, 2n, 0x7fffffffn, 0x80000000n, 0xffffffffn, 0x100000000n, -(1n << 63n), (1n << 63n) - 1n, 61n, 0x7ffeffffn,
+  0x7fff0000n, 0x80000001n, 0xfffffffbn];
 
 // Code tuned for an interpreter takes its own i64.rem_u path (a divisor below 2^32: double `%`).
 for (const tuneForInterpreter of [false, true, 'javascriptcore'] as const) test(`i64 binary operations match BigInt${tuneForInterpreter === false ? '' : ` (tuneForInterpreter: ${tuneForInterpreter})`}`, () => {
@@ -55,6 +56,8 @@ for (const tuneForInterpreter of [false, true, 'javascriptcore'] as const) test(
   const pairs: [bigint, bigint][] = [];
   for (const a of EDGES) for (const b of EDGES) pairs.push([a, b]);
   for (let i = 0; i < 3000; i++) pairs.push([random(), random()]);
+  // Divisors from 2^31 - 2^16 up to 2^32, past the inline path of div_u and rem_u.
+  for (let i = 0; i < 1000; i++) pairs.push([random(), 0x7fff0000n + (u64(random()) % 0x80010000n)]);
   for (const op of BINARY) {
     const f = instance.getFunc(store, op)!;
     for (const [a, b] of pairs) {
