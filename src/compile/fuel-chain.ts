@@ -16,6 +16,13 @@ interface ChainExit {
   add: number;
 }
 
+/** A run's place in a chain: its chain, its number, and whether it heads the chain. */
+export interface FuelRun {
+  readonly chain: FuelChain;
+  readonly serial: number;
+  readonly first: boolean;
+}
+
 export class FuelChain {
   /** The checked run's own cost. */
   cost = 0;

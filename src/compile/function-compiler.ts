@@ -1,7 +1,7 @@
 // Translates one wasm function body into one JS function: a symbolic operand stack of JS
 // expressions, structured control as labeled blocks and loops, locals as lets, direct calls.
 
-import { FuelChain } from './fuel-chain.js';
+import { FuelChain, type FuelRun } from './fuel-chain.js';
 import { CompileError, UnsupportedError } from '../core/errors.js';
 import { F32, F64, I32, I64, V128, isRef, type FuncType, type ValType } from '../core/types.js';
 import { opByByte, opByPrefixed } from '../binary/opcodes.js';
@@ -212,7 +212,7 @@ export class FunctionCompiler {
   /** Whether the current run's charge is checked (fuelFlush). */
   private fuelChecked = false;
   /** The current run's place in a chain of merged charges (compile/fuel-chain.ts), its number. */
-  private fuelRun: { readonly chain: FuelChain; readonly serial: number; readonly first: boolean } | null = null;
+  private fuelRun: FuelRun | null = null;
   /** The chain the run just flushed is in: a run falling through its br_if may join it. */
   private fuelChain: FuelChain | null = null;
   private fuelSerial = 0;
@@ -716,7 +716,7 @@ export class FunctionCompiler {
     if (this.star) this.lines.push('', '');
     const serial = ++this.fuelSerial;
     // A wasm exception caught in this function could skip runs charged in advance.
-    if (this.star || this.frames.some((f) => f.exn !== undefined)) return;
+    if (chain === undefined || this.star || this.frames.some((f) => f.exn !== undefined)) return;
     if (chain === 'head' && checked) {
       this.fuelRun = { chain: new FuelChain(this.lines, this.fuelLine, this.fuelIndent, this.helper('outOfFuel')), serial, first: true };
     } else if (chain === 'fall' && before !== null && !before.closed && before.lines === this.lines) {
@@ -736,24 +736,9 @@ export class FunctionCompiler {
     const run = this.fuelRun;
     this.fuelRun = null;
     this.fuelChain = null;
-    if (run !== null && this.fuelLine >= 0 && run.chain.lines === this.lines) {
-      if (run.first) {
-        run.chain.cost = this.fuelCost;
-        run.chain.render();
-        this.fuelChain = run.chain;
-        this.fuelLine = -1;
-        this.fuelCost = 0;
-        return;
-      }
-      if (!this.fuelChecked && !run.chain.closed) {
-        run.chain.join(run.serial, this.fuelCost);
-        this.fuelChain = run.chain;
-        this.fuelLine = -1;
-        this.fuelCost = 0;
-        return;
-      }
-    }
-    if (this.fuelLine >= 0 && !this.fuelChecked) {
+    if (run !== null && this.fuelLine >= 0 && run.chain.lines === this.lines && this.fuelChained(run)) {
+      this.fuelChain = run.chain;
+    } else if (this.fuelLine >= 0 && !this.fuelChecked) {
       if (this.fuelCost > 0) this.lines[this.fuelLine] = `${this.fuelIndent}fu -= ${this.fuelCost};`;
     } else if (this.fuelLine >= 0) {
       // A run that costs nothing still checks what the runs before it charged.
@@ -769,6 +754,18 @@ export class FunctionCompiler {
     }
     this.fuelLine = -1;
     this.fuelCost = 0;
+  }
+
+  /** Charges the run just ended with its chain (its head, or a run joining it); false: on its own. */
+  private fuelChained(run: FuelRun): boolean {
+    if (run.first) {
+      run.chain.cost = this.fuelCost;
+      run.chain.render();
+      return true;
+    }
+    if (this.fuelChecked || run.chain.closed) return false;
+    run.chain.join(run.serial, this.fuelCost);
+    return true;
   }
 
   /**
