@@ -38,7 +38,7 @@ export class Instance {
   constructor(cx: AsContext<any>, module: Module, imports: readonly Extern[] = []) {
     const store = storeOf(cx);
     this.store = store;
-    this.raw = instantiate(store, module, rawImports(store, module, imports), false);
+    this.raw = tswasm$instantiate(store, module, rawImports(store, module, imports), false);
     handles.set(this.raw, this);
   }
 
@@ -52,7 +52,7 @@ export class Instance {
     requireAsync(store, 'Instance.newAsync');
     const raws = rawImports(store, module, imports);
     await admitInstanceAsync(store, module.info);
-    const raw = instantiate(store, module, raws, true, true);
+    const raw = tswasm$instantiate(store, module, raws, true, true);
     const instance = Instance.fromRaw(store, raw);
     if (raw.start !== null) await tswasm$callWasmAsync(store, raw.start, []);
     return instance;
@@ -148,9 +148,10 @@ function rawImports(store: Store<any>, module: Module, imports: readonly Extern[
  * Creates the runtime instance: limits first, then linking and initialisation. A start function
  * runs between the CallingWasm and ReturningFromWasm hooks, unless `startLater` leaves it to the
  * caller (in `raw.start`). `admitted`: the store's limits were already checked and counted
- * (admitInstanceAsync).
+ * (admitInstanceAsync). Its name marks where tswasm's lines of a start function's call begin, as
+ * boundary.ts's tswasm$callWasm does for other calls into wasm.
  */
-function instantiate(store: Store<any>, module: Module, imports: RuntimeExtern[], startLater: boolean, admitted = false): InstanceObject {
+function tswasm$instantiate(store: Store<any>, module: Module, imports: RuntimeExtern[], startLater: boolean, admitted = false): InstanceObject {
   const info = module.info;
   if (!admitted) admitInstance(store, info);
   const hook = info.start !== null && !startLater ? store.raw.callHook : null;

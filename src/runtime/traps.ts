@@ -322,7 +322,7 @@ export function scanStack(stack: string | undefined): StackScan {
       continue;
     }
     hostCall = false;
-    if (line.includes(WASM_CALL)) {
+    if (line.includes(WASM_CALL) || line.includes(INSTANTIATE)) {
       // The embedding API's lines of a call into wasm, from its entry down to the wasm frames.
       let j = i - 1;
       while (j >= 0 && kinds[j] === undefined) j--;
@@ -386,8 +386,10 @@ const LAZY_STUB = /(?:at (?:\S+\.)?|^\s*)lazy\$\d+(?: \[as \w+\] \(| \(|@)tswasm
 // is read there) aborts the process.
 const HOST_CALL = 'tswasm$callHost';
 const HOST_ENTRY = 'tswasm$hostEntry';
-// The embedding API's call into wasm (api/boundary.ts), tswasm$callWasmAsync included.
+// The embedding API's call into wasm (api/boundary.ts), tswasm$callWasmAsync included, and its
+// instantiation, which runs the start function (api/instance.ts).
 const WASM_CALL = 'tswasm$callWasm';
+const INSTANTIATE = 'tswasm$instantiate';
 const ADAPTOR_FRAME = new RegExp(`[(@]${ADAPTOR_URL.replace(/\./g, '\\.')}:`);
 
 // A RuntimeError that glue code makes inside an import shows the wasm frames that called it, as V8's

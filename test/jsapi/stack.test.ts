@@ -285,3 +285,13 @@ test('the embedding API with async support: callAsync\'s traps and host errors s
   assert.deepEqual(shape(lines.slice(1, 4)), ['    at app.validate', '    at app', '    at Func.callAsync'], made[0]!.stack);
   assert.doesNotMatch(made[0]!.stack!, /tswasm-module|tswasm\$|runAsync|callLoweredAsync|invokeAsync/);
 });
+
+test('the embedding API: a start function\'s trap shows its wasm frames, then `new Instance`, with none of tswasm\'s lines of the instantiation', () => {
+  const engine = new Engine();
+  const store = new Store(engine);
+  const module = new Module(engine, parseWat(`(module $boot (func $check unreachable) (func $init (call $check)) (start $init))`));
+  const lines = framesAbove('instantiatedByTest', function instantiatedByTest() {
+    return new Instance(store, module, []);
+  });
+  assert.deepEqual(lines.map((l) => l.replace(/ \(.*\)$/, '')), ['    at boot.check', '    at boot.init', '    at new Instance'], lines.join('\n'));
+});
