@@ -1,7 +1,7 @@
 // Translates one wasm function body into one JS function: a symbolic operand stack of JS
 // expressions, structured control as labeled blocks and loops, locals as lets, direct calls.
 
-import { FuelChain, type FuelRun } from './fuel-chain.js';
+import { FuelMeter } from './fuel-meter.js';
 import { CompileError, UnsupportedError } from '../core/errors.js';
 import { F32, F64, I32, I64, V128, isRef, type FuncType, type ValType } from '../core/types.js';
 import { opByByte, opByPrefixed } from '../binary/opcodes.js';
@@ -143,6 +143,10 @@ export class FunctionCompiler {
   /** The output being written: the function's lines, or a part's (split.ts). */
   lines: string[] = [];
   private indent = INDENTS[1]!;
+  /** The indentation of the next line written. */
+  get currentIndent(): string {
+    return this.indent;
+  }
   depth = 1;
   stack: Entry[] = [];
   readonly frames: Frame[] = [];
@@ -204,20 +208,9 @@ export class FunctionCompiler {
   private readonly memArg: MemArg = { memory: 0, align: 0, offset: 0 };
   readonly trampolined: boolean;
   readonly depthCounted: boolean;
-  /** Config.consumeFuel: the current straight-line run's placeholder line, indentation and cost. */
+  /** Config.consumeFuel, and the accounting of this function's runs (null without fuel). */
   readonly fuel: boolean;
-  private fuelLine = -1;
-  private fuelIndent = '';
-  private fuelCost = 0;
-  /** Whether the current run's charge is checked (fuelFlush). */
-  private fuelChecked = false;
-  /** The current run's place in a chain of merged charges (compile/fuel-chain.ts), its number. */
-  private fuelRun: FuelRun | null = null;
-  /** The chain the run just flushed is in: a run falling through its br_if may join it. */
-  private fuelChain: FuelChain | null = null;
-  private fuelSerial = 0;
-  /** Emitting a br_if's exit, which gives back what the chain charged for the runs after it. */
-  private fuelExiting = false;
+  private readonly meter: FuelMeter | null;
   /** Config.epochInterruption: check the deadline at function entry and loop headers. */
   readonly epochs: boolean;
   /** Config.nanCanonicalization. */
@@ -241,6 +234,7 @@ export class FunctionCompiler {
     this.trampolined = mc.trampolined[funcIndex]!;
     this.depthCounted = mc.options.maxWasmStack !== null;
     this.fuel = mc.options.consumeFuel === true;
+    this.meter = this.fuel ? new FuelMeter(this) : null;
     this.epochs = mc.options.epochInterruption === true;
     this.canonNaN = mc.options.nanCanonicalization === true;
     const gen = mc.suspends !== null && mc.suspends[funcIndex] === true;
@@ -620,7 +614,7 @@ export class FunctionCompiler {
     this.fuelStart(true, 'head');
     // Every invocation costs one unit more than its instructions, as in Wasmtime (so that calling
     // even an empty function consumes fuel and a call tree cannot run for free).
-    if (this.fuel) this.fuelCost++;
+    if (this.meter !== null) this.meter.cost++;
     this.body();
     this.fuelFlush();
 
@@ -675,7 +669,7 @@ export class FunctionCompiler {
         this.skipDead(byte);
         continue;
       }
-      if (this.fuel && FUEL_FREE[byte] !== 1) this.fuelCost++;
+      if (this.meter !== null && FUEL_FREE[byte] !== 1) this.meter.cost++;
       // A sweep costs the temps made so far: with thousands (a frozen deep stack) sweeps are rarer.
       if (++this.sinceRecycle >= RECYCLE_EVERY && this.tempIsWide.length > RECYCLE_EVERY
         && this.sinceRecycle >= this.tempIsWide.length >> 3) this.recycleTemps();
@@ -691,122 +685,29 @@ export class FunctionCompiler {
 
   // ------------------------------------------------------------------ fuel and epochs
 
-  /**
-   * Starts a straight-line run: control enters it only at its first line, so the cost of every
-   * instruction decoded until the next run starts is charged there, before any of it executes.
-   * The charge is checked where Wasmtime checks, at function entry and loop headers (`checked`),
-   * and also in every run that leaves the function (a call, return, throw or `unreachable`:
-   * fuelSave marks it), so a call that completes has been paid for in full and one given less
-   * stops with OutOfFuel. Other runs only subtract, and may take the count below zero until the
-   * next check, as Wasmtime's code may: that is at most the loop-free code of one function.
-   * `chain`: the run heads a chain of merged charges (a checked run at a loop header or function
-   * entry), or falls through a br_if and may join the chain of the run before it (fuel-chain.ts).
-   */
+  /** Starts a straight-line run (fuel-meter.ts); `chain`: it heads a chain of merged charges, or may join one. */
   fuelStart(checked = false, chain?: 'head' | 'fall'): void {
-    if (!this.fuel) return;
-    this.fuelFlush();
-    const before = this.fuelChain;
-    this.fuelChain = null;
-    this.fuelChecked = checked;
-    this.fuelLine = this.lines.length;
-    this.fuelIndent = this.indent;
-    this.lines.push('');
-    // Generator code may yield where fuel runs short (Store.fuelAsyncYieldInterval): three lines,
-    // the second of them reloading the memory views.
-    if (this.star) this.lines.push('', '');
-    const serial = ++this.fuelSerial;
-    // A wasm exception caught in this function could skip runs charged in advance.
-    if (chain === undefined || this.star || this.frames.some((f) => f.exn !== undefined)) return;
-    if (chain === 'head' && checked) {
-      this.fuelRun = { chain: new FuelChain(this.lines, this.fuelLine, this.fuelIndent, this.helper('outOfFuel')), serial, first: true };
-    } else if (chain === 'fall' && before !== null && !before.closed && before.lines === this.lines) {
-      this.fuelRun = { chain: before, serial, first: false };
-    }
+    this.meter?.start(checked, chain);
   }
 
-  /** A br_if's exit, at the current line: it gives back what the chain charged for the runs after it. */
-  fuelExit(): void {
-    const run = this.fuelRun;
-    if (run === null || this.fuelLine < 0) return;
-    if (run.chain.lines !== this.lines) run.chain.closed = true;
-    else run.chain.exit(run.serial, this.indent);
-  }
-
+  /** Ends the current run, writing its charge. */
   fuelFlush(): void {
-    const run = this.fuelRun;
-    this.fuelRun = null;
-    this.fuelChain = null;
-    if (run !== null && this.fuelLine >= 0 && run.chain.lines === this.lines && this.fuelChained(run)) {
-      this.fuelChain = run.chain;
-    } else if (this.fuelLine >= 0 && !this.fuelChecked) {
-      if (this.fuelCost > 0) this.lines[this.fuelLine] = `${this.fuelIndent}fu -= ${this.fuelCost};`;
-    } else if (this.fuelLine >= 0) {
-      // A run that costs nothing still checks what the runs before it charged.
-      const check = `${this.fuelIndent}if (${this.fuelCost > 0 ? `(fu -= ${this.fuelCost})` : 'fu'} < 0)`;
-      if (this.star) {
-        this.lines[this.fuelLine] = `${check} {`;
-        this.lines[this.fuelLine + 1] = `${this.fuelIndent}  fu = yield* ${this.helper('outOfFuelAsync')}(S, fu); `;
-        this.lines[this.fuelLine + 2] = `${this.fuelIndent}}`;
-        this.reloadLines.push(this.fuelLine + 1);
-      } else {
-        this.lines[this.fuelLine] = `${check} ${this.helper('outOfFuel')}(S, fu);`;
-      }
-    }
-    this.fuelLine = -1;
-    this.fuelCost = 0;
+    this.meter?.flush();
   }
 
-  /** Charges the run just ended with its chain (its head, or a run joining it); false: on its own. */
-  private fuelChained(run: FuelRun): boolean {
-    if (run.first) {
-      run.chain.cost = this.fuelCost;
-      run.chain.render();
-      return true;
-    }
-    if (this.fuelChecked || run.chain.closed) return false;
-    run.chain.join(run.serial, this.fuelCost);
-    return true;
-  }
-
-  /**
-   * A bulk operation (memory.fill, table.copy, array.new, ...) also costs one unit per byte or
-   * element it is asked to process, as in Wasmtime, so that untrusted code cannot fill gigabytes
-   * for a few units. The units are charged before the operation runs. Returns the expression to
-   * use for the length from then on (evaluated once).
-   */
+  /** Charges a bulk operation's units; returns the expression for its length from then on. */
   fuelPerUnit(length: string): string {
-    if (!this.fuel) return length;
-    const t = this.temp(F64);
-    if (this.star) {
-      this.open(`${t} = ${length}; if ((fu -= ${t}) < 0) {`);
-      this.emit(`fu = yield* ${this.helper('outOfFuelAsync')}(S, fu);`);
-      this.reloadViews();
-      this.close();
-      return t;
-    }
-    // Its check must not see what a chain charged in advance for runs after this one.
-    if (this.fuelRun !== null) this.fuelRun.chain.closed = true;
-    this.emit(`${t} = ${length}; if ((fu -= ${t}) < 0) ${this.helper('outOfFuel')}(S, fu);`);
-    return t;
+    return this.meter === null ? length : this.meter.perUnit(length);
   }
 
-  /**
-   * The function keeps the store's fuel in the local `fu` (a register in loops) and writes it back
-   * before every call and return, reading it again after calls.
-   */
+  /** Writes the fuel back to the store before a call, a return or a throw. */
   fuelSave(): void {
-    if (this.fuel) this.emit(this.fuelSaveCode().trimEnd());
+    this.meter?.save();
   }
 
   /** fuelSave's statements, to write in front of another on the same line ('' without fuel). */
   fuelSaveCode(): string {
-    if (!this.fuel) return '';
-    // Outside any run (between a flush and the next run start) the check goes here instead.
-    if (this.fuelLine < 0) return `if (fu < 0) ${this.helper('outOfFuel')}(S, fu); S.fuel = fu; `;
-    // What a callee, a host or a trap sees must not include runs charged in advance.
-    if (this.fuelRun !== null && !this.fuelExiting) this.fuelRun.chain.closed = true;
-    this.fuelChecked = true;
-    return 'S.fuel = fu; ';
+    return this.meter === null ? '' : this.meter.saveCode();
   }
 
   /** At function entry and loop headers: has the engine's epoch reached the store's deadline? */
@@ -1337,10 +1238,11 @@ export class FunctionCompiler {
     const values = this.popN(n).map((e) => this.materialize(e));
     const known = this.known;
     this.open(`if (${cond(c)}) {`);
-    this.fuelExit();
-    this.fuelExiting = true;
-    if (!this.jumpDispatch(f)) this.branchCode(f, values);
-    this.fuelExiting = false;
+    const exit = (): void => {
+      if (!this.jumpDispatch(f)) this.branchCode(f, values);
+    };
+    if (this.meter === null) exit();
+    else this.meter.branchOut(exit);
     this.known = known;
     this.close();
     this.fuelStart(false, 'fall');
@@ -1606,7 +1508,7 @@ export class FunctionCompiler {
     if (op === Op.LocalTee) this.pendingTee = index;
     this.part?.writes.add(index);
     if (this.dispatch !== null && index === this.dispatch.local) this.known = null;
-    if (this.fuel) this.fuelCost++;
+    if (this.meter !== null) this.meter.cost++;
     this.sinceRecycle++;
     this.spillLocal(index);
     return index;
