@@ -23,6 +23,11 @@ export interface FuelRun {
   readonly first: boolean;
 }
 
+/** A checked run's line without merged charges: subtract its cost (if any), trap below zero. */
+export function checkLine(indent: string, cost: number, outOfFuel: string): string {
+  return `${indent}if (${cost > 0 ? `(fu -= ${cost})` : 'fu'} < 0) ${outOfFuel}(S, fu);`;
+}
+
 export class FuelChain {
   /** The checked run's own cost. */
   cost = 0;
@@ -43,9 +48,8 @@ export class FuelChain {
   /** Writes the checked run's line: subtract everything, compare only its own cost. */
   render(): void {
     const m = this.merged;
-    const own = this.cost > 0 ? `(fu -= ${this.cost})` : 'fu';
     this.lines[this.line] = m === 0
-      ? `${this.indent}if (${own} < 0) ${this.outOfFuel}(S, fu);`
+      ? checkLine(this.indent, this.cost, this.outOfFuel)
       : `${this.indent}if ((fu -= ${this.cost + m}) < ${-m}) ${this.outOfFuel}(S, fu + ${m});`;
   }
 

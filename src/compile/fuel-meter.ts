@@ -4,7 +4,7 @@
 // every point control can enter other than by falling through, and counts instructions into `cost`.
 
 import { F64 } from '../core/types.js';
-import { FuelChain, type FuelRun } from './fuel-chain.js';
+import { FuelChain, checkLine, type FuelRun } from './fuel-chain.js';
 import type { FunctionCompiler } from './function-compiler.js';
 
 export class FuelMeter {
@@ -82,17 +82,14 @@ export class FuelMeter {
       this.chain = run.chain;
     } else if (this.line >= 0 && !this.checked) {
       if (this.cost > 0) this.fc.lines[this.line] = `${this.indent}fu -= ${this.cost};`;
-    } else if (this.line >= 0) {
+    } else if (this.line >= 0 && this.fc.star) {
       // A run that costs nothing still checks what the runs before it charged.
-      const check = `${this.indent}if (${this.cost > 0 ? `(fu -= ${this.cost})` : 'fu'} < 0)`;
-      if (this.fc.star) {
-        this.fc.lines[this.line] = `${check} {`;
-        this.fc.lines[this.line + 1] = `${this.indent}  fu = yield* ${this.fc.helper('outOfFuelAsync')}(S, fu); `;
-        this.fc.lines[this.line + 2] = `${this.indent}}`;
-        this.fc.reloadLines.push(this.line + 1);
-      } else {
-        this.fc.lines[this.line] = `${check} ${this.fc.helper('outOfFuel')}(S, fu);`;
-      }
+      this.fc.lines[this.line] = `${this.indent}if (${this.cost > 0 ? `(fu -= ${this.cost})` : 'fu'} < 0) {`;
+      this.fc.lines[this.line + 1] = `${this.indent}  fu = yield* ${this.fc.helper('outOfFuelAsync')}(S, fu); `;
+      this.fc.lines[this.line + 2] = `${this.indent}}`;
+      this.fc.reloadLines.push(this.line + 1);
+    } else if (this.line >= 0) {
+      this.fc.lines[this.line] = checkLine(this.indent, this.cost, this.fc.helper('outOfFuel'));
     }
     this.line = -1;
     this.cost = 0;
@@ -139,7 +136,7 @@ export class FuelMeter {
     this.fc.emit(this.saveCode().trimEnd());
   }
 
-  /** fuelSave's statements, to write in front of another on the same line ('' without fuel). */
+  /** save's statements, to write in front of another on the same line. */
   saveCode(): string {
     // Outside any run (between a flush and the next run start) the check goes here instead.
     if (this.line < 0) return `if (fu < 0) ${this.fc.helper('outOfFuel')}(S, fu); S.fuel = fu; `;

@@ -208,9 +208,12 @@ export class FunctionCompiler {
   private readonly memArg: MemArg = { memory: 0, align: 0, offset: 0 };
   readonly trampolined: boolean;
   readonly depthCounted: boolean;
-  /** Config.consumeFuel, and the accounting of this function's runs (null without fuel). */
-  readonly fuel: boolean;
+  /** The accounting of this function's runs with Config.consumeFuel (null without fuel). */
   private readonly meter: FuelMeter | null;
+  /** Config.consumeFuel. */
+  get fuel(): boolean {
+    return this.meter !== null;
+  }
   /** Config.epochInterruption: check the deadline at function entry and loop headers. */
   readonly epochs: boolean;
   /** Config.nanCanonicalization. */
@@ -233,8 +236,7 @@ export class FunctionCompiler {
     this.bodyStart = body.code.start;
     this.trampolined = mc.trampolined[funcIndex]!;
     this.depthCounted = mc.options.maxWasmStack !== null;
-    this.fuel = mc.options.consumeFuel === true;
-    this.meter = this.fuel ? new FuelMeter(this) : null;
+    this.meter = mc.options.consumeFuel === true ? new FuelMeter(this) : null;
     this.epochs = mc.options.epochInterruption === true;
     this.canonNaN = mc.options.nanCanonicalization === true;
     const gen = mc.suspends !== null && mc.suspends[funcIndex] === true;

@@ -105,7 +105,7 @@ export class StoreObject {
   epochDeadline = EPOCH_END;
   /**
    * Called by generated code when the deadline is reached. It returns a delta: the caller then sets
-   * `epochDeadline = Atomics.load(epoch, 0) + delta` and continues. To stop, it throws (a Trap with
+   * `epochDeadline = deadlineAfter(epoch, delta)` and continues. To stop, it throws (a Trap with
    * code Interrupt, or the embedder's error). null means trap with Interrupt (Wasmtime's default,
    * epoch_deadline_trap).
    */
