@@ -612,6 +612,8 @@ export class FunctionCompiler {
       base: 0, vars: null, used: false, paramEntries: [], hasElse: false, armFellThrough: false,
     };
     this.frames.push(func);
+    // The entry checks belong to the body's first instruction, as a trap there reports it.
+    this.at = this.r.pos;
     this.epochCheck();
     this.fuelStart(true, 'head');
     // Every invocation costs one unit more than its instructions, as in Wasmtime (so that calling

@@ -124,6 +124,40 @@ for (const [label, config] of CONFIGS) {
   }
 }
 
+test('an epoch interrupt is at the first instruction of the body it stops at entry, or at the loop it stops at', async () => {
+  const interrupts = parseWat(`(module
+    (import "host" "tick" (func $tick))
+    (func $enter (export "enter") (param i32) (result i32) (local i64) (i32.add (local.get 0) (i32.const 1)))
+    (func $spin (export "spin") (call $tick) (loop $l (br $l))))`);
+  const LOOP = 0x03;
+  const LOCAL_GET = 0x20; // the body's first instruction
+  for (const [label, config] of [['sync', {}], ['async', { asyncSupport: true }], ['fuel', { consumeFuel: true }],
+    ['async with fuel', { asyncSupport: true, consumeFuel: true }]] as [string, Config][]) {
+    for (const [name, deadline, opcode] of [['enter', 0, LOCAL_GET], ['spin', 1, LOOP]] as [string, number, number][]) {
+      const engine = new Engine({ ...config, epochInterruption: true });
+      const store = new Store(engine);
+      const linker = new Linker(engine).funcWrap('host', 'tick', funcType([], []), () => engine.incrementEpoch());
+      const module = new Module(engine, interrupts);
+      const instance = config.asyncSupport ? await linker.instantiateAsync(store, module) : linker.instantiate(store, module);
+      if (config.consumeFuel) store.setFuel(1_000_000);
+      store.setEpochDeadline(deadline);
+      const args = name === 'enter' ? [Val.i32(4)] : [];
+      let trap: unknown;
+      try {
+        if (config.asyncSupport) await instance.getFunc(store, name)!.callAsync(store, args);
+        else instance.getFunc(store, name)!.call(store, args);
+      } catch (e) {
+        trap = e;
+      }
+      assert.ok(trap instanceof Trap && trap.code === 'Interrupt', `${label} ${name}: ${String(trap)}`);
+      const top = trap.backtrace[0]!;
+      assert.equal(top.funcName, name, `${label} ${name}`);
+      assert.equal(interrupts[top.moduleOffset!], opcode, `${label} ${name}: at 0x${top.moduleOffset?.toString(16)}`);
+      assert.ok(top.funcOffset! > 0 && top.funcOffset! < top.moduleOffset!, `${label} ${name}: funcOffset ${top.funcOffset}`);
+    }
+  }
+});
+
 test('funcOffset counts from the start of the body, its local declarations included', () => {
   const unreachable = trapOf(() => {
     const engine = new Engine();
