@@ -34,15 +34,21 @@ export function printInstructions(bytes: Uint8Array, start: number, end: number,
   let depth = 0;
   let ordinal = 0;
   while (!r.atEnd()) {
+    const at = r.pos;
     const op = readOpcode(r, ALL_FEATURES);
     const name = op.name;
     if (name === 'end') {
-      if (depth === 0) break;
+      if (depth === 0) {
+        if (!r.atEnd()) r.fail('instructions after the end of the sequence');
+        break;
+      }
       depth--;
       lines.push(indent + indentation(depth) + 'end');
       continue;
     }
     const dedent = name === 'else' || name === 'catch' || name === 'catch_all' || name === 'delegate';
+    // Printing does not validate, but the indentation needs the block structure to hold.
+    if (dedent && depth === 0) r.fail(`${name} outside a block`, at);
     let text = name;
     if (opensBlock(op)) {
       const label = names.label(ordinal++);

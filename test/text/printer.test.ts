@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { testsuiteRoot } from '../helpers/paths.js';
 import { parseWat } from '../../src/text/wat.js';
 import { printModule } from '../../src/text/printer.js';
+import { CompileError } from '../../src/core/errors.js';
 import { roundTrip, suiteBinaries } from '../../tools/text-roundtrip.js';
 
 const skip = existsSync(testsuiteRoot) ? false : `spec suite not found at ${testsuiteRoot} (set WASM_TESTSUITE)`;
@@ -71,4 +72,18 @@ test('a name section that ids cannot restate is kept raw', () => {
   const text = printModule(bytes);
   assert.match(text, /@custom "name"/);
   assert.deepEqual(parseWat(text), bytes);
+});
+
+test('a body whose blocks do not nest is a CompileError with its offset, not an internal error', () => {
+  // type () -> (); one function; its body: `else` with no `if`, or an instruction after the final `end`.
+  const module = (body: number[]) => new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0,
+    0x0a, body.length + 2, 1, body.length, ...body]);
+  for (const [body, message, offset] of [
+    [[0, 0x05, 0x0b], /^else outside a block \(at offset 0x17\)$/, 0x17],
+    [[0, 0x0b, 0x0b], /^instructions after the end of the sequence \(at offset 0x18\)$/, 0x18],
+    [[0, 0x18, 0x00, 0x0b], /^delegate outside a block/, 0x17],
+  ] as [number[], RegExp, number][]) {
+    assert.throws(() => printModule(module(body)), (e: unknown) => e instanceof CompileError && message.test(e.message) && e.offset === offset);
+  }
+  assert.match(printModule(module([0, 0x0b])), /\(func/);
 });
