@@ -71,6 +71,7 @@ class ModuleDecoder {
   private readonly codes: FunctionBody[] = [];
   private readonly customSections: CustomSection[] = [];
   private start: number | null = null;
+  private readonly offsets = { types: [] as number[], funcs: [] as number[], tables: [] as number[], memories: [] as number[], globals: [] as number[], tags: [] as number[], start: -1 };
   private codeSectionStart: number | null = null;
   private dataCount: number | null = null;
   private definedFuncCount = 0;
@@ -146,6 +147,7 @@ class ModuleDecoder {
       codeSectionStart: this.codeSectionStart,
       customSections: this.customSections,
       names: this.names,
+      offsets: this.offsets,
     };
   }
 
@@ -162,11 +164,20 @@ class ModuleDecoder {
       case SECTION_IMPORT: return this.vector(() => this.importEntry());
       case SECTION_FUNCTION: return this.functionSection();
       case SECTION_TABLE: return this.vector(() => this.tableEntry());
-      case SECTION_MEMORY: return this.vector(() => this.memories.push(this.memoryType()));
-      case SECTION_TAG: return this.vector(() => this.tags.push(this.tagType()));
+      case SECTION_MEMORY: return this.vector(() => {
+        this.offsets.memories.push(this.r.pos);
+        this.memories.push(this.memoryType());
+      });
+      case SECTION_TAG: return this.vector(() => {
+        this.offsets.tags.push(this.r.pos);
+        this.tags.push(this.tagType());
+      });
       case SECTION_GLOBAL: return this.vector(() => this.globalEntry());
       case SECTION_EXPORT: return this.vector(() => this.exportEntry());
-      case SECTION_START: this.start = this.r.u32(); return;
+      case SECTION_START:
+        this.offsets.start = this.r.pos;
+        this.start = this.r.u32();
+        return;
       case SECTION_ELEMENT: return this.vector(() => this.elemSegment());
       case SECTION_DATA_COUNT: this.dataCount = this.r.u32(); return;
       case SECTION_CODE:
@@ -197,9 +208,13 @@ class ModuleDecoder {
     if (r.peek() === 0x4e) {
       r.pos++;
       const n = r.count();
-      for (let i = 0; i < n; i++) this.types.push(this.subType());
+      for (let i = 0; i < n; i++) {
+        this.offsets.types.push(r.pos);
+        this.types.push(this.subType());
+      }
       this.recGroups.push({ start, size: n });
     } else {
+      this.offsets.types.push(r.pos);
       this.types.push(this.subType());
       this.recGroups.push({ start, size: 1 });
     }
@@ -380,12 +395,16 @@ class ModuleDecoder {
   private functionSection(): void {
     const r = this.r;
     const n = r.count();
-    for (let i = 0; i < n; i++) this.funcTypes.push(r.u32());
+    for (let i = 0; i < n; i++) {
+      this.offsets.funcs.push(r.pos);
+      this.funcTypes.push(r.u32());
+    }
     this.definedFuncCount = n;
   }
 
   private tableEntry(): void {
     const r = this.r;
+    this.offsets.tables.push(r.pos);
     if (r.peek() === 0x40) {
       r.pos++;
       const at = r.pos;
@@ -401,6 +420,7 @@ class ModuleDecoder {
   }
 
   private globalEntry(): void {
+    this.offsets.globals.push(this.r.pos);
     const type = this.globalType();
     this.globals.push(type);
     this.globalDefs.push({ type, init: this.constExpr() });

@@ -147,4 +147,21 @@ export interface ModuleInfo {
   readonly codeSectionStart: number | null;
   readonly customSections: readonly CustomSection[];
   readonly names: NameSection | null;
+  /** Where definitions start in `bytes`, for the offsets of validation errors. */
+  readonly offsets: DefinitionOffsets;
+}
+
+/**
+ * Offsets of the definitions validation checks: each type, each defined function's type index (in
+ * the function section), each defined table, memory, global and tag, and the start section's
+ * function index (-1 without one).
+ */
+export interface DefinitionOffsets {
+  readonly types: readonly number[];
+  readonly funcs: readonly number[];
+  readonly tables: readonly number[];
+  readonly memories: readonly number[];
+  readonly globals: readonly number[];
+  readonly tags: readonly number[];
+  readonly start: number;
 }

@@ -49,14 +49,15 @@ export function validateModuleInfo(m: ModuleInfo, features: WasmFeatures): Modul
       case 'tag': checkTag(m, types, d.type.typeIndex, imp.offset); break;
     }
   }
+  const at = m.offsets;
   for (let i = m.numImportedFuncs; i < m.funcTypes.length; i++) {
     const x = m.funcTypes[i]!;
-    if (!types.isFunc(x)) typeError(m, x, 'function', -1);
+    if (!types.isFunc(x)) typeError(m, x, 'function', at.funcs[i - m.numImportedFuncs] ?? -1);
   }
-  if (!features.multi_memory && m.memories.length > 1) fail('multiple memories');
-  if (!features.reference_types && m.tables.length > 1) fail('multiple tables');
-  for (let i = m.numImportedMemories; i < m.memories.length; i++) checkMemoryType(m.memories[i]!, -1);
-  for (let i = m.numImportedTags; i < m.tags.length; i++) checkTag(m, types, m.tags[i]!.typeIndex, -1);
+  if (!features.multi_memory && m.memories.length > 1) fail('multiple memories', secondOffset(m, 'memory', at.memories));
+  if (!features.reference_types && m.tables.length > 1) fail('multiple tables', secondOffset(m, 'table', at.tables));
+  for (let i = m.numImportedMemories; i < m.memories.length; i++) checkMemoryType(m.memories[i]!, at.memories[i - m.numImportedMemories] ?? -1);
+  for (let i = m.numImportedTags; i < m.tags.length; i++) checkTag(m, types, m.tags[i]!.typeIndex, at.tags[i - m.numImportedTags] ?? -1);
 
   const code = new CodeValidator(m, types, features);
   const declared = new Uint8Array(m.funcTypes.length);
@@ -67,14 +68,14 @@ export function validateModuleInfo(m: ModuleInfo, features: WasmFeatures): Modul
 
   m.tableDefs.forEach((def, i) => {
     const t = def.type;
-    checkTableType(m, features, t, -1);
+    checkTableType(m, features, t, at.tables[i] ?? -1);
     const index = m.numImportedTables + i;
     if (def.init !== null) constExpr(def.init, t.element, m.numImportedGlobals, `table ${index}`);
-    else if (!isNullable(t.element)) fail(`type mismatch: table ${index} of non-nullable type needs an initializer`);
+    else if (!isNullable(t.element)) fail(`type mismatch: table ${index} of non-nullable type needs an initializer`, at.tables[i] ?? -1);
   });
   m.globalDefs.forEach((def, i) => {
     const index = m.numImportedGlobals + i;
-    valType(def.type.type, -1);
+    valType(def.type.type, at.globals[i] ?? -1);
     constExpr(def.init, def.type.type, index, `global ${index}`);
   });
 
@@ -109,6 +110,12 @@ export function validateModuleInfo(m: ModuleInfo, features: WasmFeatures): Modul
   code.declaredFuncs = declared;
   for (let i = m.numImportedFuncs; i < m.funcTypes.length; i++) code.validateFunction(i);
   return { types, declaredFuncs: declared, tailCallers: code.tailCallers, writtenTables: code.writtenTables };
+}
+
+/** The offset of the second table or memory (its import, or the definition at `defined`). */
+function secondOffset(m: ModuleInfo, kind: 'table' | 'memory', defined: readonly number[]): number {
+  const imported = m.imports.filter((imp) => imp.desc.kind === kind);
+  return imported.length >= 2 ? imported[1]!.offset : defined[1 - imported.length] ?? -1;
 }
 
 function typeError(m: ModuleInfo, x: number, what: string, at: number): never {
@@ -167,9 +174,9 @@ function checkExports(m: ModuleInfo, declared: Uint8Array): void {
 function checkStart(m: ModuleInfo, types: ModuleTypes): void {
   if (m.start === null) return;
   const x = m.funcTypes[m.start];
-  if (x === undefined) fail(`unknown function ${m.start}`);
+  if (x === undefined) fail(`unknown function ${m.start}`, m.offsets.start);
   const ft = types.func(x)!;
-  if (ft.params.length !== 0 || ft.results.length !== 0) fail('start function must not have parameters or results');
+  if (ft.params.length !== 0 || ft.results.length !== 0) fail('start function must not have parameters or results', m.offsets.start);
 }
 
 /** Marks every function a (valid) constant expression names with ref.func. */

@@ -11,6 +11,7 @@ import type { ModuleInfo } from '../binary/module.js';
 import { ModuleTypes } from './module-types.js';
 import { refTypeFeatureProblem } from './ref-features.js';
 import { canonicalType, isCanonicalSubtype, isCanonicalValSubtype, registerRecGroup } from './type-registry.js';
+import { locatedAt } from './located.js';
 
 function fail(message: string): never {
   throw new CompileError(message, -1, false);
@@ -19,31 +20,33 @@ function fail(message: string): never {
 /** Validates every type definition and returns the module's view of the canonical registry. */
 export function validateTypes(module: ModuleInfo, features: WasmFeatures): ModuleTypes {
   const types = new ModuleTypes(module.types);
+  const at = (x: number) => module.offsets.types[x] ?? -1;
   for (const group of module.recGroups) {
     const end = group.start + group.size;
-    if (features.custom_descriptors) checkDescriptorClauses(module.types, group.start, end);
-    for (let x = group.start; x < end; x++) checkReferences(module.types[x]!, end, features);
+    if (features.custom_descriptors) {
+      for (let x = group.start; x < end; x++) locatedAt(at(x), () => checkDescriptorClauses(module.types, x, group.start, end));
+    }
+    for (let x = group.start; x < end; x++) locatedAt(at(x), () => checkReferences(module.types[x]!, end, features));
     registerRecGroup(module.types, group.start, group.size, types.canon, () => {
-      for (let x = group.start; x < end; x++) checkSubtype(types, x);
+      for (let x = group.start; x < end; x++) locatedAt(at(x), () => checkSubtype(types, x));
     });
   }
   return types;
 }
 
-function checkDescriptorClauses(types: readonly SubType[], start: number, end: number): void {
-  for (let x = start; x < end; x++) {
-    const t = types[x]!;
-    if (t.describes !== undefined) {
-      const y = t.describes;
-      if (y < start || y >= end) fail('described type is outside rec group');
-      if (types[y]!.descriptor !== x) fail('described type is not described by descriptor');
-      if (y >= x) fail('forward use of described type');
-    }
-    if (t.descriptor !== undefined) {
-      const y = t.descriptor;
-      if (y < start || y >= end) fail('descriptor type is outside rec group');
-      if (types[y]!.describes !== x) fail('type is not described by its descriptor');
-    }
+/** Type x's descriptor clauses, in the rec group [start, end). */
+function checkDescriptorClauses(types: readonly SubType[], x: number, start: number, end: number): void {
+  const t = types[x]!;
+  if (t.describes !== undefined) {
+    const y = t.describes;
+    if (y < start || y >= end) fail('described type is outside rec group');
+    if (types[y]!.descriptor !== x) fail('described type is not described by descriptor');
+    if (y >= x) fail('forward use of described type');
+  }
+  if (t.descriptor !== undefined) {
+    const y = t.descriptor;
+    if (y < start || y >= end) fail('descriptor type is outside rec group');
+    if (types[y]!.describes !== x) fail('type is not described by its descriptor');
   }
 }
 

@@ -60,3 +60,26 @@ test('memory.init and data.drop need a data count section (malformed), and a kno
   rejects(moduleBytes(typeSec([voidT]), funcSec([0]), codeSec([body([], drop)])), 'data count section required', { malformed: true });
   rejects(moduleBytes(typeSec([voidT]), funcSec([0]), dataCountSec(0), codeSec([body([], drop)])), 'unknown data segment');
 });
+
+test('errors about a definition give the offset where it starts', async () => {
+  const { parseWat } = await import('../../src/text/index.js');
+  const noMultiMemory = withFeatures(WASM3_FEATURES, { multi_memory: false });
+  // [module text, message, the byte at the error's offset, features]
+  const cases: [string, string, number, typeof WASM3_FEATURES?][] = [
+    ['(module (memory 2 1))', 'size minimum must not be greater than maximum', 0x01], // the limits' flags
+    ['(module (table 2 1 funcref))', 'size minimum must not be greater than maximum', 0x70], // funcref
+    ['(module (memory 0x1_0001))', 'memory size must be at most', 0x00],
+    ['(module (func $f (param i32)) (start $f))', 'start function must not have parameters or results', 0x00],
+    ['(module (type $a (sub final (struct))) (type (sub $a (struct))))', 'sub type 1 has final super type 0', 0x50],
+    ['(module (type (func (result i32))) (tag (type 0)))', 'non-empty tag result type', 0x00],
+    ['(module (type (struct)) (func (type 0)))', 'type mismatch: type 0 is not a function type', 0x00],
+    ['(module (global (ref null 5) (ref.null none)))', 'unknown type 5', 0x63],
+    ['(module (memory 1) (memory 1))', 'multiple memories', 0x00, noMultiMemory],
+  ];
+  for (const [text, message, byte, features] of cases) {
+    const bytes = parseWat(text);
+    const error = rejects(bytes, message, { features });
+    assert.ok(error.offset >= 8 && error.offset < bytes.length, `${text}: offset ${error.offset}`);
+    assert.equal(bytes[error.offset], byte, `${text}: the byte at 0x${error.offset.toString(16)}`);
+  }
+});
