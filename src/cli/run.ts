@@ -336,20 +336,46 @@ function run(opts: RunOptions, artifact: unknown): number {
     if (instance.getFunc(store, '_start') === undefined) {
       throw new Error(`${opts.file}: no exported "_start" function, so it is not a WASI command (use --invoke NAME to call an export)`);
     }
-    return wasi.start(instance);
+    return exitStatus(wasi.start(instance));
   } catch (e) {
-    if (e instanceof WasiExit) return e.code;
+    if (e instanceof WasiExit) return exitStatus(e.code);
     const coredump = WasmCoreDump.fromError(e);
     if (opts.coredump !== null && coredump !== null) {
-      writeFileSync(opts.coredump, coredump.serialize(store, opts.file));
-      console.error(`tswasm run: core dumped at ${opts.coredump}`);
+      // A coredump that cannot be written is reported beside the trap, which stays the outcome.
+      try {
+        writeFileSync(opts.coredump, coredump.serialize(store, opts.file));
+        console.error(`tswasm run: core dumped at ${opts.coredump}`);
+      } catch (writeError) {
+        console.error(`tswasm run: could not write the coredump to ${opts.coredump}: ${messageOf(writeError)}`);
+      }
     }
     throw e;
   } finally {
     wasi.close();
     void timer?.stop();
-    if (profiler !== null) console.error(`tswasm run: guest profile written to ${profiler.stop()}`);
+    if (profiler !== null) {
+      try {
+        console.error(`tswasm run: guest profile written to ${profiler.stop()}`);
+      } catch (writeError) {
+        console.error(`tswasm run: could not write the guest profile: ${messageOf(writeError)}`);
+      }
+    }
   }
+}
+
+/**
+ * The process's exit status for proc_exit's code. WASI defines statuses below 126 (126 and up are
+ * the shell's); as Wasmtime does, a larger one is an error rather than a status the OS would cut to
+ * its low 8 bits (256 would have read as success).
+ */
+function exitStatus(code: number): number {
+  if (code < 126) return code;
+  console.error(`error: exit with invalid exit status outside of [0..126): ${code}`);
+  return 1;
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
 
 export const command: Command = {

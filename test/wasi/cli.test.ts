@@ -196,6 +196,27 @@ test('-D coredump=PATH writes a coredump when the program traps, as wasmtime run
   }
 });
 
+test('an exit status of 126 or more is an error, as in Wasmtime; a coredump or profile that cannot be written does not hide the outcome', async () => {
+  const nowhere = join(projectRoot, 'no-such-dir', 'x');
+  const [s125, s126, s256, trapped, profiled] = await Promise.all([
+    runCli([program('exit'), 'proc_exit', '125']),
+    runCli([program('exit'), 'proc_exit', '126']),
+    runCli([program('exit'), 'proc_exit', '256']),
+    runCli(['-D', `coredump=${nowhere}`, program('exit'), 'trap']),
+    runCli([`--profile=guest,${nowhere}`, program('exit'), 'return', '42']),
+  ]);
+  assert.equal(s125.status, 125);
+  for (const [r, code] of [[s126, 126], [s256, 256]] as const) {
+    assert.equal(r.status, 1, `proc_exit(${code}): ${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`exit with invalid exit status outside of \\[0\\.\\.126\\): ${code}`));
+  }
+  assert.equal(trapped.status, 134, trapped.stderr);
+  assert.match(trapped.stderr, /could not write the coredump to .*no-such-dir/);
+  assert.match(trapped.stderr, /error: wasm trap: UnreachableCodeReached/);
+  assert.equal(profiled.status, 42, profiled.stderr);
+  assert.match(profiled.stderr, /could not write the guest profile/);
+});
+
 test("-W limits, as wasmtime run's: memory and table growth past the limit fails (or traps), too large a start is refused", async () => {
   const dir = tempDir();
   try {
