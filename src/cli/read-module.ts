@@ -2,7 +2,8 @@
 
 import { readFileSync } from 'node:fs';
 import { CompileError } from '../core/errors.js';
-import { parseWat } from '../text/index.js';
+import { parseWat, WatSyntaxError } from '../text/index.js';
+import { utf8SequenceLength } from '../core/utf8.js';
 
 /** The module's bytes; text files (by extension or content) go through tswasm's own parser. */
 export function readModuleFile(path: string): Uint8Array {
@@ -13,9 +14,31 @@ export function readModuleFile(path: string): Uint8Array {
 export function moduleBytes(contents: Uint8Array, path: string): Uint8Array {
   const isBinary = contents.length >= 4 && contents[0] === 0 && contents[1] === 0x61 && contents[2] === 0x73 && contents[3] === 0x6d;
   if (isBinary) return contents;
+  // As Wasmtime does, anything else is read as text; a .wasm file that is neither says so.
+  const notBinary = path.endsWith('.wasm') ? 'not a wasm binary (it does not start with \\0asm), and as text: ' : '';
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(contents);
+  } catch {
+    throw new CompileError(`${notBinary}malformed UTF-8`, firstMalformedUtf8(contents), true);
+  }
   // Editors on Windows start UTF-8 files with a byte order mark, which is not part of the text format.
-  const text = new TextDecoder().decode(contents);
-  return parseWat(text.startsWith('\uFEFF') ? text.slice(1) : text, path);
+  try {
+    return parseWat(text.startsWith('\uFEFF') ? text.slice(1) : text, path);
+  } catch (e) {
+    if (notBinary !== '' && e instanceof WatSyntaxError) throw new CompileError(`${notBinary}${e.message}`, 0, true);
+    throw e;
+  }
+}
+
+/** The offset of the first byte that is not part of well-formed UTF-8. */
+function firstMalformedUtf8(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length;) {
+    const n = utf8SequenceLength(bytes, i, bytes.length);
+    if (n === 0) return i;
+    i += n;
+  }
+  return bytes.length;
 }
 
 /** A file's contents, or an Error with a one-line message naming the file. */

@@ -373,3 +373,20 @@ test('tswasm wast: a missing file is a usage error, not a crash', async () => {
   }
   assert.match(stderr, /^tswasm wast: .*nope\.wast: no such file or directory$/m);
 });
+
+test('module files: text must be UTF-8, and a .wasm file that is neither binary nor text says so, each with an offset', async () => {
+  const { moduleBytes } = await import('../../src/cli/read-module.js');
+  const { CompileError } = await import('../../src/core/errors.js');
+  const encode = (s: string) => new TextEncoder().encode(s);
+  assert.deepEqual([...moduleBytes(encode('(module)'), 'm.wat')], [0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
+  const cases: [Uint8Array, string, RegExp, number][] = [
+    // A lone continuation byte inside a string, and an overlong encoding of '/'.
+    [new Uint8Array([...encode('(module (func (export "'), 0x80, ...encode('")))')]), 'm.wat', /^malformed UTF-8/, 23],
+    [new Uint8Array([...encode('(module) ;; '), 0xc0, 0xaf]), 'm.wat', /^malformed UTF-8/, 12],
+    [new Uint8Array([0, 0x61, 0x73, 0x6e, 1, 0, 0, 0]), 'm.wasm', /^not a wasm binary \(it does not start with \\0asm\), and as text: /, 0],
+    [new Uint8Array([0xff, 0xfe, 0, 0]), 'm.wasm', /^not a wasm binary .*malformed UTF-8/, 0],
+  ];
+  for (const [bytes, path, message, offset] of cases) {
+    assert.throws(() => moduleBytes(bytes, path), (e: unknown) => e instanceof CompileError && message.test(e.message) && e.offset === offset, `${path}: ${[...bytes.subarray(0, 8)]}`);
+  }
+});
