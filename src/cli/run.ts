@@ -5,7 +5,7 @@ import type { Command } from './main.js';
 import { asValidModule, moduleBytes, readFileForCli } from './read-module.js';
 import {
   DeserializeError, Engine, F32, F64, Func, I32, I64, V128, Instance, LinkError, Linker, Module, Store, StoreLimitsBuilder,
-  Trap, Val, WasmCoreDump, formatBacktrace, isSerializedModule, valTypeName, type ValType,
+  ThrownException, Trap, Val, WasmCoreDump, formatBacktrace, isSerializedModule, valTypeName, type ValType,
 } from '../api/index.js';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -333,12 +333,21 @@ function run(opts: RunOptions, artifact: unknown): number {
       wasi.initialize(instance);
       return invoke(store, instance, opts.invoke, opts.args);
     }
-    if (instance.getFunc(store, '_start') === undefined) {
+    const start = instance.getFunc(store, '_start');
+    if (start === undefined) {
       throw new Error(`${opts.file}: no exported "_start" function, so it is not a WASI command (use --invoke NAME to call an export)`);
+    }
+    const { params, results } = start.type(store);
+    if (params.length !== 0 || results.length !== 0) {
+      throw new Error(`${opts.file}: its "_start" takes parameters or returns results; a WASI command's takes and returns nothing (use --invoke _start ARG... to call it)`);
     }
     return exitStatus(wasi.start(instance));
   } catch (e) {
     if (e instanceof WasiExit) return exitStatus(e.code);
+    if (e instanceof ThrownException) {
+      const payload = e.exception.fields(store).map((v) => `${v.type} ${show(v)}`).join(', ');
+      throw new Error(`${opts.file}: uncaught wasm exception${payload ? ` (payload: ${payload})` : ''}`);
+    }
     const coredump = WasmCoreDump.fromError(e);
     if (opts.coredump !== null && coredump !== null) {
       // A coredump that cannot be written is reported beside the trap, which stays the outcome.

@@ -390,3 +390,34 @@ test('module files: text must be UTF-8, and a .wasm file that is neither binary 
     assert.throws(() => moduleBytes(bytes, path), (e: unknown) => e instanceof CompileError && message.test(e.message) && e.offset === offset, `${path}: ${[...bytes.subarray(0, 8)]}`);
   }
 });
+
+test('an uncaught wasm exception, a _start with parameters and a trap in wizer initialisation are reported with what happened', async () => {
+  const dir = tempDir();
+  const saved = console.error;
+  let stderr = '';
+  try {
+    const thrower = join(dir, 'throw.wat');
+    writeFileSync(thrower, '(module (tag $e (param i32 i64)) (func (export "_start") (throw $e (i32.const 7) (i64.const -1))))');
+    const thrown = await runCliInProcess([thrower]);
+    assert.equal(thrown.status, 1);
+    assert.match(thrown.stderr, /throw\.wat: uncaught wasm exception \(payload: i32 7, i64 -1\)/);
+
+    const startWithParam = join(dir, 'start-param.wat');
+    writeFileSync(startWithParam, '(module (func (export "_start") (param i32)))');
+    const refused = await runCliInProcess([startWithParam]);
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /start-param\.wat: its "_start" takes parameters or returns results/);
+
+    const trapping = join(dir, 'init-trap.wat');
+    // The start function traps, before the initialisation function runs.
+    writeFileSync(trapping, '(module (func $boom unreachable) (start $boom) (func (export "wizer-initialize")))');
+    const { command } = await import('../../src/cli/wizer.js');
+    console.error = (...a: unknown[]) => void (stderr += `${a.join(' ')}\n`);
+    const status = await command.run([trapping, '-o', join(dir, 'out.wasm')]);
+    assert.equal(status, 1);
+    assert.match(stderr, /init-trap\.wat: initialisation trapped: UnreachableCodeReached: unreachable\nwasm backtrace:\n +0: 0x[0-9a-f]+ - boom/);
+  } finally {
+    console.error = saved;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
