@@ -7,7 +7,7 @@ import { utf8SequenceLength } from '../core/utf8.js';
 
 /** The module's bytes; text files (by extension or content) go through tswasm's own parser. */
 export function readModuleFile(path: string): Uint8Array {
-  return moduleBytes(new Uint8Array(readFileSync(path)), path);
+  return moduleBytes(readFileForCli(path), path);
 }
 
 /** The binary form of a file's contents: wasm bytes as they are, text parsed (CompileError if malformed). */

@@ -421,3 +421,33 @@ test('an uncaught wasm exception, a _start with parameters and a trap in wizer i
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('tswasm validate: an unknown option is a usage error, an unreadable file says so once, and a proposal-only module hints at --all-features', async () => {
+  const { command } = await import('../../src/cli/validate.js');
+  const dir = tempDir();
+  const saved = { log: console.log, error: console.error };
+  let out = '';
+  const capture = async (args: string[]) => {
+    out = '';
+    console.log = console.error = (...a: unknown[]) => void (out += `${a.join(' ')}\n`);
+    try {
+      return await command.run(args);
+    } finally {
+      Object.assign(console, saved);
+    }
+  };
+  try {
+    const shared = join(dir, 'shared.wat');
+    writeFileSync(shared, '(module (memory 1 2 shared))');
+    assert.equal(await capture(['--bogus', shared]), 2);
+    assert.match(out, /unknown option --bogus/);
+    assert.equal(await capture(['--help']), 0);
+    assert.equal(await capture([join(dir, 'missing.wasm')]), 1);
+    assert.equal(out, `${join(dir, 'missing.wasm')}: no such file\n`);
+    assert.equal(await capture([shared]), 1);
+    assert.match(out, /malformed limits flags .*\(valid with --all-features: it uses a proposal\)/);
+    assert.equal(await capture(['--all-features', shared]), 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
