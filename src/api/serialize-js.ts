@@ -79,7 +79,8 @@ export function decodeModuleJs(value: unknown, fingerprint: string): Precompiled
   const format = artifact.format;
   if (typeof format !== 'string' || !format.startsWith(`${FORMAT_TAG}/`)) throw new DeserializeError('not a precompiled tswasm module (no format tag)');
   if (format !== `${FORMAT_TAG}/${JS_FORMAT_VERSION}`) throw new DeserializeError(`precompiled module has format ${format}; this tswasm reads ${FORMAT_TAG}/${JS_FORMAT_VERSION}`);
-  if (artifact.version !== VERSION) throw new DeserializeError(`precompiled module was made by tswasm ${String(artifact.version)}; this is tswasm ${VERSION}`);
+  if (typeof artifact.version !== 'string') throw new DeserializeError('precompiled module states no tswasm version');
+  if (artifact.version !== VERSION) throw new DeserializeError(`precompiled module was made by tswasm ${artifact.version}; this is tswasm ${VERSION}`);
   if (artifact.fingerprint !== fingerprint) {
     throw new DeserializeError(`precompiled module was compiled for another configuration: ${describeDifference(String(artifact.fingerprint), fingerprint)}`);
   }

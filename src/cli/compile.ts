@@ -45,8 +45,11 @@ function parseArgs(argv: string[]): CompileOptions {
     };
     if (a === '-o' || a === '--output') opts.output = value();
     else if (a.startsWith('--output=')) opts.output = a.slice('--output='.length);
-    else if (a === '--js') opts.target = 'js';
-    else if (a === '--js-api') opts.target = 'js-api';
+    else if (a === '--js' || a === '--js-api') {
+      const target = a === '--js' ? 'js' : 'js-api';
+      if (opts.target !== 'cwasm' && opts.target !== target) throw new UsageError('--js and --js-api exclude each other');
+      opts.target = target;
+    }
     else if (a === '-W' || a === '--wasm') applyWasmOption(opts.wasm, value());
     else if (a.startsWith('-W') && a.length > 2) applyWasmOption(opts.wasm, a.slice(2));
     else if (a === '-h' || a === '--help') throw new UsageError('');

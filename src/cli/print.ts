@@ -8,6 +8,10 @@ import { readModuleFile } from './read-module.js';
 export const command: Command = {
   summary: 'print a module (.wasm or .wat) in the text format',
   async run(args) {
+    if (args.length === 1 && (args[0] === '--help' || args[0] === '-h')) {
+      console.log('usage: tswasm print FILE.wasm|FILE.wat');
+      return 0;
+    }
     if (args.length !== 1 || args[0]!.startsWith('-')) {
       console.error('usage: tswasm print FILE.wasm|FILE.wat');
       return 2;

@@ -83,12 +83,15 @@ function parseArgs(argv: string[]): RunOptions {
       case '--dir': {
         const spec = arg();
         const at = spec.indexOf('::');
-        opts.dirs.push(at < 0 ? { host: spec, guest: spec } : { host: spec.slice(0, at), guest: spec.slice(at + 2) });
+        const dir = at < 0 ? { host: spec, guest: spec } : { host: spec.slice(0, at), guest: spec.slice(at + 2) };
+        if (dir.host === '' || dir.guest === '') throw new UsageError(`--dir ${JSON.stringify(spec)}: needs HOST_DIR or HOST_DIR::GUEST_DIR, neither empty`);
+        opts.dirs.push(dir);
         break;
       }
       case '--env': {
         const spec = arg();
         const eq = spec.indexOf('=');
+        if (eq === 0 || spec === '') throw new UsageError(`--env ${JSON.stringify(spec)}: needs NAME=VALUE or NAME`);
         if (eq < 0) {
           const host = process.env[spec];
           if (host !== undefined) opts.env[spec] = host;

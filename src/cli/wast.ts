@@ -23,6 +23,10 @@ export const command: Command = {
   summary: 'run .wast spec scripts and report per command kind',
   async run(args) {
     const options = parseArgs(args);
+    if (options === USAGE && (args.includes('--help') || args.includes('-h'))) {
+      console.log(USAGE);
+      return 0;
+    }
     if (typeof options === 'string') {
       console.error(options);
       return 2;
@@ -64,7 +68,11 @@ function parseArgs(args: string[]): Options | string {
     const arg = args[i]!;
     if (arg === '--json') options.json = true;
     else if (arg === '--verbose' || arg === '-v') options.verbose = true;
-    else if (arg === '--root') options.root = args[++i] ?? null;
+    else if (arg === '--root') {
+      const root = args[++i];
+      if (root === undefined || root.startsWith('-')) return `tswasm wast: --root needs a directory\n\n${USAGE}`;
+      options.root = root;
+    }
     else if (arg === '--front-end') options.frontEndOnly = true;
     else if (arg === '--help' || arg === '-h') return USAGE;
     else if (arg.startsWith('-')) return `tswasm wast: unknown option ${arg}\n\n${USAGE}`;

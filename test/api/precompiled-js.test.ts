@@ -90,6 +90,7 @@ test('precompiled ES modules for another configuration or version, or with edite
     refused(new Engine(), { default: { format: 'something else' } }, /not a precompiled tswasm module/);
     refused(new Engine(), 'module text', /not a precompiled tswasm module/);
     refused(new Engine(), null, /not a precompiled tswasm module/);
+    refused(new Engine(), { default: { ...ns.default, version: undefined } }, /states no tswasm version/);
     refused(new Engine(), { default: { ...ns.default, wasm: 'not base64!' } }, /wasm field is not base64/);
     refused(new Engine(), { default: { ...ns.default, factory: 'source' } }, /no factory function/);
     refused(new Engine({ compilation: 'eager' }), { default: { ...ns.default, factory: () => null } }, /factory did not return/);

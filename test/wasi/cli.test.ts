@@ -451,3 +451,24 @@ test('tswasm validate: an unknown option is a usage error, an unreadable file sa
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('usage errors: empty --dir or --env parts, --js with --js-api, wast --root without a directory; print and wast --help exit 0', async () => {
+  const { command: compile } = await import('../../src/cli/compile.js');
+  const { command: wast } = await import('../../src/cli/wast.js');
+  const { command: print } = await import('../../src/cli/print.js');
+  for (const args of [['--dir', '::guest', fibWat], ['--dir=', fibWat], ['--env', '=x', fibWat]]) {
+    const r = await runCliInProcess(args);
+    assert.equal(r.status, 2, args.join(' '));
+    assert.match(r.stderr, /--(dir|env) "[^"]*": needs/, args.join(' '));
+  }
+  const saved = { log: console.log, error: console.error };
+  console.log = console.error = () => {};
+  try {
+    assert.equal(await compile.run(['--js', '--js-api', fibWat]), 2);
+    assert.equal(await wast.run(['--root']), 2);
+    assert.equal(await wast.run(['--help']), 0);
+    assert.equal(await print.run(['--help']), 0);
+  } finally {
+    Object.assign(console, saved);
+  }
+});
