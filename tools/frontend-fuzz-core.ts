@@ -73,13 +73,17 @@ function insertLeb(rng: Rng, base: Uint8Array): Uint8Array {
 
 export type Outcome = 'accepted' | 'rejected';
 
-/** Decodes and validates one input; any exception other than CompileError propagates. */
+/**
+ * Decodes and validates one input; any exception other than CompileError propagates, and so does
+ * a CompileError that does not say at which byte offset the module went wrong.
+ */
 export function runOne(bytes: Uint8Array, features: WasmFeatures): Outcome {
   try {
     validateModule(decodeModule(bytes, features), features);
     return 'accepted';
   } catch (e) {
-    if (e instanceof CompileError) return 'rejected';
+    if (e instanceof CompileError && e.offset >= 0) return 'rejected';
+    if (e instanceof CompileError) throw new Error(`a CompileError without a byte offset: ${e.message}`);
     throw e;
   }
 }
