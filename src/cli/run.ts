@@ -12,6 +12,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Wasi, WasiExit } from '../wasi/index.js';
 import { startEpochTimer } from '../node/epoch-timer.js';
+import { jsApiEngineConfig } from '../jsapi/realm.js';
 import { parseProfileOption, startGuestProfile, type GuestProfileOptions } from './guest-profile.js';
 import {
   UsageError, WASM_OPTIONS_HELP, applyWasmOption, defaultWasmOptions, engineConfig, parseCount, parseDuration, type WasmOptions,
@@ -236,17 +237,30 @@ async function importPrecompiled(opts: RunOptions): Promise<unknown> {
   }
 }
 
-/** A module from tswasm compile's output: a .cwasm blob, or an imported ES module. */
-function precompiledModule(file: string, make: () => Module): Module {
+/**
+ * A module from tswasm compile's output: a .cwasm blob, or an imported ES module. `forJsApi` tells
+ * whether a refused one was compiled for the WebAssembly namespace (compile --js-api), which no
+ * -W option of this command matches.
+ */
+function precompiledModule(file: string, make: () => Module, forJsApi: () => boolean = () => false): Module {
   try {
     return make();
   } catch (e) {
     if (e instanceof DeserializeError) {
-      const hint = e.message.includes('another configuration') ? ` (${PRECOMPILED_HINT})` : '';
+      const hint = !e.message.includes('another configuration') ? ''
+        : forJsApi() ? ' (it was compiled with --js-api, for the WebAssembly namespace; compile with --js to run it here)'
+          : ` (${PRECOMPILED_HINT})`;
       throw new Error(`${file}: ${e.message}${hint}`);
     }
     throw e;
   }
+}
+
+/** Whether an imported precompiled module (or its namespace) has the fingerprint compile --js-api gives with these -W options. */
+function compiledForJsApi(artifact: unknown, w: WasmOptions): boolean {
+  const value = artifact as { default?: { fingerprint?: unknown }; fingerprint?: unknown } | null;
+  const fingerprint = value?.default?.fingerprint ?? value?.fingerprint;
+  return fingerprint === new Engine(jsApiEngineConfig({ engine: engineConfig(w) })).fingerprint;
 }
 
 /**
@@ -314,7 +328,7 @@ function run(opts: RunOptions, artifact: unknown): number {
   const limits = storeLimits(w);
   if (limits !== null) store.limiter(limits);
   const module = artifact !== undefined
-    ? precompiledModule(opts.file, () => Module.deserializeJs(engine, artifact as never))
+    ? precompiledModule(opts.file, () => Module.deserializeJs(engine, artifact as never), () => compiledForJsApi(artifact, w))
     : loadModule(engine, opts.file, opts.allowPrecompiled);
   // Started after compiling: the timeout counts the program's run (instantiation included).
   const timer = w.timeoutMs === null ? null : startEpochTimer(engine, w.timeoutMs);

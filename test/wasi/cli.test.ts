@@ -472,3 +472,23 @@ test('usage errors: empty --dir or --env parts, --js with --js-api, wast --root 
     Object.assign(console, saved);
   }
 });
+
+test('run --allow-precompiled on compile --js-api output says to compile with --js', async () => {
+  const { command: compile } = await import('../../src/cli/compile.js');
+  const dir = tempDir();
+  const saved = { log: console.log, error: console.error };
+  try {
+    const out = join(dir, 'fib.wasm.mjs');
+    console.log = console.error = () => {};
+    try {
+      assert.equal(await compile.run(['--js-api', '-o', out, fibWat]), 0);
+    } finally {
+      Object.assign(console, saved);
+    }
+    const r = await runCli(['--allow-precompiled', '--invoke', 'fib', out, '10']);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /compiled with --js-api, for the WebAssembly namespace; compile with --js to run it here/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
