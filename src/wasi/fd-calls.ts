@@ -12,6 +12,7 @@ import type { FdEntry, FileEntry, StreamEntry } from './fd-table.js';
 import { emptyFilestat, filestatOf, writeFilestat } from './filestat.js';
 import { encodeUtf8 } from './memory-view.js';
 import { timesToSet } from './times.js';
+import { dirHostPath } from './paths.js';
 
 /** Largest single read from a stream: bounds the temporary buffer whatever the guest asks for. */
 const MAX_STREAM_READ = 1 << 20;
@@ -28,11 +29,22 @@ function seekable(ctx: WasiContext, fd: number, rights: bigint): FileEntry {
   return file(ctx.fds.get(fd, rights));
 }
 
+/**
+ * The most one host read or write moves: Node takes lengths as int32, and a guest's buffer can be
+ * up to 4 GiB (a partial read or write is a valid answer).
+ */
+const HOST_IO_MAX = 1 << 30;
+
+/** File offsets are kept as doubles: past 2^53 - 1 they would be inexact. */
+const MAX_OFFSET = Number.MAX_SAFE_INTEGER;
+
 function readFile(e: FileEntry, bufs: Uint8Array[], position: number): number {
   let total = 0;
   for (const b of bufs) {
-    if (b.length === 0) continue;
-    const n = readSync(e.hostFd, b, 0, b.length, position + total);
+    // A read that would end past the last exact offset stops there (a short read).
+    const want = Math.min(b.length, HOST_IO_MAX, MAX_OFFSET - (position + total));
+    if (want <= 0) break;
+    const n = readSync(e.hostFd, b, 0, want, position + total);
     total += n;
     if (n < b.length) break;
   }
@@ -40,10 +52,12 @@ function readFile(e: FileEntry, bufs: Uint8Array[], position: number): number {
 }
 
 function writeFile(e: FileEntry, bufs: Uint8Array[], position: number): number {
+  const size = bufs.reduce((s, b) => s + b.length, 0);
+  if (size > 0 && position + size > MAX_OFFSET) throw new WasiError(Errno.EFBIG, 'the write would end past offset 2^53 - 1');
   let total = 0;
   for (const b of bufs) {
     let off = 0;
-    while (off < b.length) off += writeSync(e.hostFd, b, off, b.length - off, position + total + off);
+    while (off < b.length) off += writeSync(e.hostFd, b, off, Math.min(b.length - off, HOST_IO_MAX), position + total + off);
     total += b.length;
   }
   return total;
@@ -91,8 +105,10 @@ export function fd_write(ctx: WasiContext, fd: number, iovs: number, iovsLen: nu
   let n: number;
   if (e.kind === 'stream') {
     if (e.output === null) throw new WasiError(Errno.EBADF);
-    // One write for the whole gather list keeps a printf line in one piece on a shared terminal.
-    const data = bufs.length === 1 ? bufs[0]! : concat(bufs);
+    // One write for the whole gather list keeps a printf line in one piece on a shared terminal;
+    // past STREAM_WRITE_MAX it is a short write (iovecs may all point at the same bytes, so their
+    // total can be far larger than the memory).
+    const data = gather(bufs, STREAM_WRITE_MAX);
     n = data.length === 0 ? 0 : e.output.write(data);
   } else {
     const f = file(e);
@@ -103,12 +119,20 @@ export function fd_write(ctx: WasiContext, fd: number, iovs: number, iovsLen: nu
   ctx.mem.setU32(nwrittenPtr, n);
 }
 
-function concat(bufs: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(bufs.reduce((s, b) => s + b.length, 0));
+const STREAM_WRITE_MAX = 1 << 24;
+
+/** The first `max` bytes of a gather list, in one buffer. */
+function gather(bufs: Uint8Array[], max: number): Uint8Array {
+  if (bufs.length === 1) return bufs[0]!.subarray(0, max);
+  let size = 0;
+  for (const b of bufs) size += b.length;
+  const out = new Uint8Array(Math.min(size, max));
   let off = 0;
   for (const b of bufs) {
-    out.set(b, off);
-    off += b.length;
+    if (off >= out.length) break;
+    const k = Math.min(b.length, out.length - off);
+    out.set(b.subarray(0, k), off);
+    off += k;
   }
   return out;
 }
@@ -188,7 +212,7 @@ export function fd_filestat_get(ctx: WasiContext, fd: number, ptr: number, previ
   const e = ctx.fds.get(fd, Rights.FD_FILESTAT_GET);
   ctx.mem.check(ptr, preview0 ? 56 : 64, 8);
   const st = e.kind === 'file' ? filestatOf(fstatSync(e.hostFd, { bigint: true }))
-    : e.kind === 'dir' ? filestatOf(statSync(e.hostPath, { bigint: true }))
+    : e.kind === 'dir' ? filestatOf(statSync(dirHostPath(e), { bigint: true }))
     : emptyFilestat(e.filetype);
   writeFilestat(ctx.mem, ptr, st, preview0);
 }
@@ -204,8 +228,9 @@ export function fd_filestat_set_times(ctx: WasiContext, fd: number, atim: bigint
     const [a, m] = timesToSet(atim, mtim, flags, () => fstatSync(e.hostFd, { bigint: true }));
     futimesSync(e.hostFd, a, m);
   } else if (e.kind === 'dir') {
-    const [a, m] = timesToSet(atim, mtim, flags, () => statSync(e.hostPath, { bigint: true }));
-    utimesSync(e.hostPath, a, m);
+    const path = dirHostPath(e);
+    const [a, m] = timesToSet(atim, mtim, flags, () => statSync(path, { bigint: true }));
+    utimesSync(path, a, m);
   } else {
     throw new WasiError(Errno.ENOTSUP);
   }
@@ -224,6 +249,7 @@ export function fd_allocate(ctx: WasiContext, fd: number, offset: bigint, len: b
   const f = seekable(ctx, fd, Rights.FD_ALLOCATE);
   const end = fileOffset(offset) + fileOffset(len);
   if (fileOffset(len) === 0) throw new WasiError(Errno.EINVAL);
+  if (end > MAX_OFFSET) throw new WasiError(Errno.EFBIG, 'the file would end past offset 2^53 - 1');
   if (end > Number(fstatSync(f.hostFd).size)) ftruncateSync(f.hostFd, end);
 }
 
@@ -231,7 +257,7 @@ function syncEntry(e: FdEntry, data: boolean): void {
   if (e.kind === 'file') {
     (data ? fdatasyncSync : fsyncSync)(e.hostFd);
   } else if (e.kind === 'dir') {
-    const h = openSync(e.hostPath, constants.O_RDONLY | constants.O_DIRECTORY);
+    const h = openSync(dirHostPath(e), constants.O_RDONLY | constants.O_DIRECTORY);
     try {
       (data ? fdatasyncSync : fsyncSync)(h);
     } finally {

@@ -1,5 +1,6 @@
 // The guest's descriptor table: streams (stdio), open files (a host fd and the guest's own offset)
-// and directories (a host path that is also the root of every path resolved through them).
+// and directories (named by their path under a preopened directory, which is also the root of every
+// path resolved through them).
 
 import { closeSync } from 'node:fs';
 import { Errno, WasiError } from './errno.js';
@@ -31,8 +32,17 @@ export interface FileEntry extends Common {
 
 export interface DirEntry extends Common {
   readonly kind: 'dir';
-  /** The host directory; paths resolved through this descriptor cannot leave it. */
-  readonly hostPath: string;
+  /**
+   * The preopened host directory it is under (itself, for a preopen). Node has no openat, so the
+   * descriptor keeps no host fd: each use finds the directory again (paths.ts dirHostPath), and
+   * paths resolved through it cannot leave it.
+   */
+  readonly root: string;
+  /** Its path below `root` when it was opened, symlinks resolved ('' for the preopen itself). */
+  readonly under: string;
+  /** The directory's device and inode when it was opened: what each use must find again. */
+  readonly dev: bigint;
+  readonly ino: bigint;
   /** The guest's name for a preopened directory (fd_prestat_dir_name), null for opened ones. */
   readonly preopen: string | null;
   /** The listing fd_readdir hands out in pieces, taken when a read starts at cookie 0. */

@@ -13,11 +13,13 @@ import { u64, type WasiContext } from './context.js';
 import { Errno, WasiError } from './errno.js';
 import type { DirEntry } from './fd-table.js';
 import { filestatOf, filetypeOf, writeFilestat } from './filestat.js';
-import { resolvePath, type ResolvedPath } from './paths.js';
+import { dirHostPath, resolvePath, type ResolvedPath } from './paths.js';
+import { relative } from 'node:path';
 import { timesToSet } from './times.js';
 
 function resolveArg(ctx: WasiContext, dir: DirEntry, ptr: number, len: number, follow: boolean): ResolvedPath {
-  return resolvePath(dir.hostPath, ctx.mem.string(ptr, len), follow);
+  const path = ctx.mem.string(ptr, len);
+  return resolvePath(dirHostPath(dir), path, follow);
 }
 
 /**
@@ -73,11 +75,16 @@ export function path_open(
   }
   if (st.isDirectory()) {
     // Directories are used by path (Node has no *at calls), so the host fd is not kept.
-    closeSync(hostFd);
+    let id;
+    try {
+      id = fstatSync(hostFd, { bigint: true });
+    } finally {
+      closeSync(hostFd);
+    }
     const hostPath = r.host.endsWith('/') ? r.host.slice(0, -1) : r.host;
     const newFd = ctx.fds.add({
       kind: 'dir', filetype: Filetype.DIRECTORY, rightsBase: base & DIR_RIGHTS, rightsInheriting: inheriting,
-      flags: fdflags, hostPath, preopen: null, listing: null,
+      flags: fdflags, root: dir.root, under: relative(dir.root, hostPath), dev: id.dev, ino: id.ino, preopen: null, listing: null,
     });
     ctx.mem.setU32(fdPtr, newFd);
     return;

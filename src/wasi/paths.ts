@@ -1,9 +1,10 @@
 // Sandboxed path resolution: a guest path relative to a directory descriptor becomes a host path
 // that cannot leave that directory, whatever `..`, absolute paths or symlinks say.
 
-import { lstatSync, readlinkSync } from 'node:fs';
+import { lstatSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Errno, WasiError, errnoOfHostError } from './errno.js';
+import type { DirEntry } from './fd-table.js';
 
 /** Linux's limit on symlinks followed in one lookup (beyond it: ELOOP). */
 const MAX_SYMLINKS = 40;
@@ -86,4 +87,22 @@ export function resolvePath(root: string, path: string, followLast: boolean): Re
   }
   const host = join(root, ...done);
   return { host: trailingSlash && done.length > 0 ? host + '/' : host, depth: done.length, last };
+}
+
+/**
+ * The host path of directory descriptor `dir` now. Its path under its preopen is resolved again by
+ * the rules above, so a symlink the guest has put in its place cannot lead outside, and the
+ * directory found must be the one that was opened: a descriptor whose directory was moved or
+ * replaced gives ESTALE instead of reaching whatever took its name.
+ */
+export function dirHostPath(dir: DirEntry): string {
+  const host = dir.under === '' ? dir.root : resolvePath(dir.root, dir.under, true).host;
+  let st;
+  try {
+    st = statSync(host, { bigint: true });
+  } catch (e) {
+    throw new WasiError(errnoOfHostError(e) === Errno.ENOENT ? Errno.ESTALE : errnoOfHostError(e) ?? Errno.EIO);
+  }
+  if (st.dev !== dir.dev || st.ino !== dir.ino) throw new WasiError(Errno.ESTALE, 'the directory was moved or replaced');
+  return host;
 }

@@ -7,20 +7,22 @@ import { Filetype, Rights } from './constants.js';
 import { u64, type WasiContext } from './context.js';
 import type { DirEntry, DirListing, DirListingEntry } from './fd-table.js';
 import { filetypeOf } from './filestat.js';
+import { dirHostPath } from './paths.js';
 import { encodeUtf8 } from './memory-view.js';
 
 const DIRENT_SIZE = 24;
 
 /** Reads the host directory. Entries that vanish while it is listed are left out. */
 function listDirectory(dir: DirEntry): DirListing {
+  const path = dirHostPath(dir);
   const out: DirListingEntry[] = [
-    { name: encodeUtf8('.'), ino: statSync(dir.hostPath, { bigint: true }).ino, filetype: Filetype.DIRECTORY },
-    { name: encodeUtf8('..'), ino: statSync(join(dir.hostPath, '..'), { bigint: true }).ino, filetype: Filetype.DIRECTORY },
+    { name: encodeUtf8('.'), ino: statSync(path, { bigint: true }).ino, filetype: Filetype.DIRECTORY },
+    { name: encodeUtf8('..'), ino: statSync(join(path, '..'), { bigint: true }).ino, filetype: Filetype.DIRECTORY },
   ];
-  for (const d of readdirSync(dir.hostPath, { withFileTypes: true })) {
+  for (const d of readdirSync(path, { withFileTypes: true })) {
     let ino: bigint;
     try {
-      ino = lstatSync(join(dir.hostPath, d.name), { bigint: true }).ino;
+      ino = lstatSync(join(path, d.name), { bigint: true }).ino;
     } catch {
       continue;
     }

@@ -115,16 +115,16 @@ export class Wasi {
     }
     for (const [guest, host] of Object.entries(options.preopens ?? {})) {
       const hostPath = resolveHostPath(host);
-      let isDir = false;
+      let st = null;
       try {
-        isDir = statSync(hostPath).isDirectory();
+        st = statSync(hostPath, { bigint: true });
       } catch {
         // reported below
       }
-      if (!isDir) throw new Error(`preopened directory "${host}" does not exist or is not a directory`);
+      if (st === null || !st.isDirectory()) throw new Error(`preopened directory "${host}" does not exist or is not a directory`);
       this.fds.add({
         kind: 'dir', filetype: Filetype.DIRECTORY, rightsBase: DIR_RIGHTS, rightsInheriting: DIR_INHERITING, flags: 0,
-        hostPath, preopen: guest, listing: null,
+        root: hostPath, under: '', dev: st.dev, ino: st.ino, preopen: guest, listing: null,
       });
     }
   }

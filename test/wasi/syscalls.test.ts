@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Engine, Instance, LinkError, Linker, Module, Store, Trap, Val } from '../../src/api/index.js';
 import { Errno, Wasi, WasiExit, type WasiOptions } from '../../src/wasi/index.js';
@@ -501,3 +501,60 @@ test('Wasi options of the wrong shape are a TypeError naming the option', () => 
   assert.throws(() => wasi.start(null as never), /expected an Instance/);
   assert.throws(() => wasi.initialize({} as never), /expected an Instance/);
 });
+
+test('a directory descriptor cannot be led outside by a symlink the guest puts in its place; moved or replaced, it is ESTALE', () => withDir((root) => {
+  const box = join(root, 'box');
+  mkdirSync(join(box, 'sub', 'deep'), { recursive: true });
+  mkdirSync(join(root, 'secret'));
+  writeFileSync(join(root, 'secret', 'secret.txt'), 'SECRET');
+  mkdirSync(join(box, 'other'));
+  writeFileSync(join(box, 'other', 'secret.txt'), 'inside');
+  const h = harness({ preopens: { '/box': box } });
+  // A directory opened with write rights is EISDIR, as in Wasmtime: ask for what reading needs.
+  const rights = (oflags: number) => (oflags & 2 ? BigInt.asIntN(64, Rights.PATH_OPEN | Rights.FD_READDIR | Rights.PATH_CREATE_FILE) : -1n);
+  const open = (dirFd: number, path: string, oflags = 0) => h.call('path_open', dirFd, 0, ...h.str(1000, path), oflags, rights(oflags), -1n, 0, 996);
+  const fdAt = () => h.mem().getUint32(996, true);
+  assert.equal(open(3, 'sub', 2 /* DIRECTORY */), Errno.SUCCESS);
+  const sub = fdAt();
+  assert.equal(open(3, 'sub/deep', 2), Errno.SUCCESS);
+  const deep = fdAt();
+  assert.equal(h.call('path_rename', 3, ...h.str(1000, 'sub'), 3, ...h.str(1100, 'sub.old')), Errno.SUCCESS);
+  for (const [target, errno] of [['../secret', Errno.ENOTCAPABLE], ['other', Errno.ESTALE], ['sub.old', Errno.SUCCESS]] as const) {
+    assert.equal(h.call('path_symlink', ...h.str(1100, target), 3, ...h.str(1000, 'sub')), Errno.SUCCESS, target);
+    // Through the descriptor of the moved directory and of one below it: never the secret.
+    assert.equal(open(sub, 'secret.txt'), target === 'sub.old' ? Errno.ENOENT : errno, `sub -> ${target}`);
+    assert.equal(open(sub, 'created.txt', 1 /* CREAT */), errno, `sub -> ${target}: create`);
+    assert.equal(h.call('fd_readdir', deep, 2000, 256, 0n, 996), errno, `sub -> ${target}: readdir below it`);
+    assert.equal(h.call('path_unlink_file', 3, ...h.str(1000, 'sub')), Errno.SUCCESS);
+  }
+  assert.deepEqual(readFileSync(join(root, 'secret', 'secret.txt'), 'utf8'), 'SECRET');
+  assert.equal(existsSync(join(root, 'secret', 'created.txt')), false);
+  assert.equal(existsSync(join(box, 'other', 'created.txt')), false);
+  // Renamed back, the descriptor finds its directory again.
+  assert.equal(h.call('path_rename', 3, ...h.str(1000, 'sub.old'), 3, ...h.str(1100, 'sub')), Errno.SUCCESS);
+  assert.equal(open(sub, 'created.txt', 1), Errno.SUCCESS);
+  assert.equal(existsSync(join(box, 'sub', 'created.txt')), true);
+}));
+
+test('sizes past what the host calls take are errnos or short transfers, never host errors', () => withDir((dir) => {
+  writeFileSync(join(dir, 'f'), 'abc');
+  const h = harness({ preopens: { '/d': dir } });
+  assert.equal(h.call('path_open', 3, 0, ...h.str(1000, 'f'), 0, -1n, -1n, 0, 996), Errno.SUCCESS);
+  const fd = h.mem().getUint32(996, true);
+  assert.equal(h.call('fd_allocate', fd, 2n ** 52n, 2n ** 52n), Errno.EFBIG);
+  assert.equal(h.call('fd_allocate', fd, 2n ** 53n - 1n, 2n ** 53n - 1n), Errno.EFBIG);
+  // A write that would end past offset 2^53 - 1 (where offsets stop being exact).
+  assert.equal(h.call('fd_seek', fd, 2n ** 53n - 2n, 0, 904), Errno.SUCCESS);
+  h.mem().setUint32(800, 1200, true);
+  h.mem().setUint32(804, 2, true);
+  assert.equal(h.call('fd_write', fd, 800, 1, 996), Errno.EFBIG, 'two bytes would end at 2^53');
+  // 300 iovecs all pointing at the same 64 KiB: a stream write is cut short at 16 MiB instead of
+  // gathering 19.7 MB on the host.
+  assert.equal(h.call('grow', 1), 1);
+  for (let i = 0; i < 300; i++) {
+    h.mem().setUint32(4096 + 8 * i, 65536, true);
+    h.mem().setUint32(4100 + 8 * i, 65536, true);
+  }
+  assert.equal(h.call('fd_write', 1, 4096, 300, 996), Errno.SUCCESS);
+  assert.equal(h.mem().getUint32(996, true), 1 << 24);
+}));
