@@ -23,6 +23,30 @@ function resolveArg(ctx: WasiContext, dir: DirEntry, ptr: number, len: number, f
 }
 
 /**
+ * The path of a directory entry that is removed, renamed or created. `link/` names what a
+ * symlink points to for a lookup, but these calls act on the entry itself, and Linux refuses them
+ * (ENOTDIR) rather than act on the target.
+ */
+function resolveEntry(ctx: WasiContext, dir: DirEntry, ptr: number, len: number): ResolvedPath {
+  const path = ctx.mem.string(ptr, len);
+  const base = dirHostPath(dir);
+  // Resolved first: a link leading outside is refused as an escape.
+  const resolved = resolvePath(base, path, false);
+  const bare = path.replace(/(\/+\.?)+$/, '');
+  if (bare !== path && bare !== '' && bare !== '.' && !bare.endsWith('/.') && !bare.endsWith('..')) {
+    const entry = resolvePath(base, bare, false);
+    let isLink = false;
+    try {
+      isLink = lstatSync(entry.host).isSymbolicLink();
+    } catch {
+      // a missing entry: the call itself reports it
+    }
+    if (isLink) throw new WasiError(Errno.ENOTDIR);
+  }
+  return resolved;
+}
+
+/**
  * Operations that add or remove a directory entry need a real last component: the directory
  * itself (`.`, the root) or its parent (`..`) cannot be removed, renamed or created through it.
  */
@@ -57,7 +81,9 @@ export function path_open(
   if (oflags & Oflags.TRUNC) needed |= Rights.PATH_FILESTAT_SET_SIZE;
   ctx.fds.dir(fd, needed);
   ctx.mem.check(fdPtr, 4, 4);
-  const follow = (dirflags & LOOKUP_SYMLINK_FOLLOW) !== 0;
+  // O_CREAT|O_EXCL never follows the last symlink (POSIX): a dangling one is EEXIST, not created.
+  const exclusive = (oflags & Oflags.CREAT) !== 0 && (oflags & Oflags.EXCL) !== 0;
+  const follow = (dirflags & LOOKUP_SYMLINK_FOLLOW) !== 0 && !exclusive;
   const r = resolveArg(ctx, dir, pathPtr, pathLen, follow);
   // A descriptor gets at most what the directory passes on (wasi-libc asks for every right the
   // access mode allows, so asking for more is normal and not an error).
@@ -105,14 +131,14 @@ export function path_create_directory(ctx: WasiContext, fd: number, pathPtr: num
 
 export function path_remove_directory(ctx: WasiContext, fd: number, pathPtr: number, pathLen: number): number | void {
   const dir = ctx.fds.dir(fd, Rights.PATH_REMOVE_DIRECTORY);
-  const r = resolveArg(ctx, dir, pathPtr, pathLen, false);
+  const r = resolveEntry(ctx, dir, pathPtr, pathLen);
   refuseDirSelf(r, r.last === '.' ? Errno.EINVAL : Errno.ENOTEMPTY);
   rmdirSync(r.host);
 }
 
 export function path_unlink_file(ctx: WasiContext, fd: number, pathPtr: number, pathLen: number): number | void {
   const dir = ctx.fds.dir(fd, Rights.PATH_UNLINK_FILE);
-  const r = resolveArg(ctx, dir, pathPtr, pathLen, false);
+  const r = resolveEntry(ctx, dir, pathPtr, pathLen);
   refuseDirSelf(r, Errno.EISDIR);
   unlinkSync(r.host);
 }
@@ -120,8 +146,8 @@ export function path_unlink_file(ctx: WasiContext, fd: number, pathPtr: number, 
 export function path_rename(ctx: WasiContext, fd: number, oldPtr: number, oldLen: number, newFd: number, newPtr: number, newLen: number): number | void {
   const from = ctx.fds.dir(fd, Rights.PATH_RENAME_SOURCE);
   const to = ctx.fds.dir(newFd, Rights.PATH_RENAME_TARGET);
-  const a = resolveArg(ctx, from, oldPtr, oldLen, false);
-  const b = resolveArg(ctx, to, newPtr, newLen, false);
+  const a = resolveEntry(ctx, from, oldPtr, oldLen);
+  const b = resolveEntry(ctx, to, newPtr, newLen);
   refuseDirSelf(a, Errno.EBUSY);
   refuseDirSelf(b, Errno.EBUSY);
   renameSync(a.host, b.host);

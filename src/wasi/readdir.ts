@@ -8,6 +8,8 @@ import { u64, type WasiContext } from './context.js';
 import type { DirEntry, DirListing, DirListingEntry } from './fd-table.js';
 import { filetypeOf } from './filestat.js';
 import { dirHostPath } from './paths.js';
+import { Errno, WasiError } from './errno.js';
+import { utf8Text } from '../core/utf8.js';
 import { encodeUtf8 } from './memory-view.js';
 
 const DIRENT_SIZE = 24;
@@ -19,14 +21,18 @@ function listDirectory(dir: DirEntry): DirListing {
     { name: encodeUtf8('.'), ino: statSync(path, { bigint: true }).ino, filetype: Filetype.DIRECTORY },
     { name: encodeUtf8('..'), ino: statSync(join(path, '..'), { bigint: true }).ino, filetype: Filetype.DIRECTORY },
   ];
-  for (const d of readdirSync(path, { withFileTypes: true })) {
+  for (const d of readdirSync(path, { withFileTypes: true, encoding: 'buffer' })) {
+    // Paths are UTF-8 here, as in Wasmtime, which answers a name that is not with EILSEQ (read as
+    // a string, it would become U+FFFD and name nothing).
+    const name = utf8Text(d.name);
+    if (name === null) throw new WasiError(Errno.EILSEQ, 'a file name in the directory is not UTF-8');
     let ino: bigint;
     try {
-      ino = lstatSync(join(path, d.name), { bigint: true }).ino;
+      ino = lstatSync(join(path, name), { bigint: true }).ino;
     } catch {
       continue;
     }
-    out.push({ name: encodeUtf8(d.name), ino, filetype: filetypeOf(d) });
+    out.push({ name: encodeUtf8(name), ino, filetype: filetypeOf(d) });
   }
   return out;
 }

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, mkdirSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Engine, Instance, LinkError, Linker, Module, Store, Trap, Val } from '../../src/api/index.js';
 import { Errno, Wasi, WasiExit, type WasiOptions } from '../../src/wasi/index.js';
@@ -557,4 +557,33 @@ test('sizes past what the host calls take are errnos or short transfers, never h
   }
   assert.equal(h.call('fd_write', 1, 4096, 300, 996), Errno.SUCCESS);
   assert.equal(h.mem().getUint32(996, true), 1 << 24);
+}));
+
+test('entries named through a symlink with a trailing slash, O_CREAT|O_EXCL on a dangling symlink, names that are not UTF-8: as on Linux and in Wasmtime', () => withDir((dir) => {
+  mkdirSync(join(dir, 'empty'));
+  mkdirSync(join(dir, 'sub'));
+  writeFileSync(join(dir, 'file'), 'x');
+  symlinkSync('empty', join(dir, 'emptyl'));
+  symlinkSync('sub', join(dir, 'subl'));
+  symlinkSync('file', join(dir, 'filel'));
+  symlinkSync('nonexistent', join(dir, 'dangling'));
+  const h = harness({ preopens: { '/d': dir } });
+  // rmdir, rename and unlink act on the entry: `link/` is ENOTDIR, not the link's target.
+  assert.equal(h.call('path_remove_directory', 3, ...h.str(1000, 'emptyl/')), Errno.ENOTDIR);
+  assert.equal(existsSync(join(dir, 'empty')), true);
+  assert.equal(h.call('path_rename', 3, ...h.str(1000, 'subl/'), 3, ...h.str(1100, 'moved')), Errno.ENOTDIR);
+  assert.equal(existsSync(join(dir, 'sub')), true);
+  assert.equal(h.call('path_unlink_file', 3, ...h.str(1000, 'filel/')), Errno.ENOTDIR);
+  assert.equal(h.call('path_remove_directory', 3, ...h.str(1000, 'empty/')), Errno.SUCCESS, 'a real directory with a slash is fine');
+  // O_CREAT|O_EXCL does not follow the last symlink, even with symlink_follow.
+  assert.equal(h.call('path_open', 3, 1, ...h.str(1000, 'dangling'), 1 | 4, -1n, -1n, 0, 996), Errno.EEXIST);
+  assert.equal(existsSync(join(dir, 'nonexistent')), false);
+  assert.equal(h.call('path_open', 3, 1, ...h.str(1000, 'dangling'), 1, -1n, -1n, 0, 996), Errno.SUCCESS, 'O_CREAT alone follows it');
+  assert.equal(existsSync(join(dir, 'nonexistent')), true);
+  // A directory holding a name that is not UTF-8 cannot be listed (Wasmtime: EILSEQ).
+  assert.equal(h.call('path_open', 3, 0, ...h.str(1000, 'sub'), 2, BigInt.asIntN(64, Rights.FD_READDIR), 0n, 0, 996), Errno.SUCCESS);
+  const sub = h.mem().getUint32(996, true);
+  assert.equal(h.call('fd_readdir', sub, 2000, 256, 0n, 996), Errno.SUCCESS);
+  writeFileSync(Buffer.concat([Buffer.from(join(dir, 'sub') + '/'), Buffer.from([0x61, 0xff])]), '');
+  assert.equal(h.call('fd_readdir', sub, 2000, 256, 0n, 996), Errno.EILSEQ);
 }));
