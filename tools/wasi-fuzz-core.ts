@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Engine, Linker, Module, Store, Val } from '../src/api/index.js';
 import { Wasi, WasiExit } from '../src/wasi/index.js';
 import { PREVIEW1 } from '../src/wasi/syscalls.js';
+import { WRITE_RIGHTS } from '../src/wasi/constants.js';
 import { Rng } from './fuzz-rng.js';
 
 export interface WasiFuzzResult {
@@ -21,7 +22,8 @@ export interface WasiFuzzResult {
 
 /** Calls that block or end the program are left out (sleeping, yielding, exiting). */
 const SKIPPED = new Set(['proc_exit', 'poll_oneoff', 'sched_yield', 'proc_raise']);
-const PATHS = ['a.txt', 'sub', 'sub/b', '..', '../outside/secret', '/etc/passwd', 'nope', 'sub/../a.txt', '', '.', 'sub/../../outside'];
+// Also symlink targets: a directory descriptor must not follow a link put in its directory's place.
+const PATHS = ['a.txt', 'sub', 'sub/b', '..', '../outside/secret', '/etc/passwd', 'nope', 'sub/../a.txt', '', '.', 'sub/../../outside', '../outside', '/', 'new'];
 
 export function runWasiFuzz(seed: number, count: number): WasiFuzzResult {
   const rng = new Rng(seed);
@@ -113,15 +115,26 @@ export function runWasiFuzz(seed: number, count: number): WasiFuzzResult {
       });
       // Often a well-formed open of the path, so that reads, writes and seeks reach real files.
       if (name === 'path_open' && rnd() < 0.5) {
-        raw.splice(0, raw.length, 3, pick([0, 1]), PATH, pathLength, pick([0, 0, 1, 2, 4, 8, 9]), 0, 0, pick([0, 1, 4]), BUF + 128);
+        const dir = opened.length && rnd() < 0.3 ? pick(opened) : 3;
+        raw.splice(0, raw.length, dir, pick([0, 1]), PATH, pathLength, pick([0, 0, 1, 2, 4, 8, 9]), 0, 0, pick([0, 1, 4]), BUF + 128);
       }
-      const rights = (j: number): bigint => (name === 'path_open' && j < 7 && raw[0] === 3 ? BigInt.asIntN(64, 0x1fffffffn) : BigInt(pick([0, 1, 5, -1, 2 ** 40, 100, 0x1ff, 0xfffffff])));
+      // Well-formed renames and symlinks too, so that directories move and links take their place.
+      const someDir = (): number => (opened.length && rnd() < 0.3 ? pick(opened) : 3);
+      if (name === 'path_rename' && rnd() < 0.5) raw.splice(0, raw.length, someDir(), PATH, pathLength, someDir(), PATH2, path2Length);
+      if (name === 'path_symlink' && rnd() < 0.5) raw.splice(0, raw.length, PATH, pathLength, someDir(), PATH2, path2Length);
+      // Every right, or every right but writing (which a directory needs to be opened at all).
+      const wellFormed = (): bigint => BigInt.asIntN(64, rnd() < 0.5 ? 0x1fffffffn : 0x1fffffffn & ~WRITE_RIGHTS);
+      const rights = (j: number): bigint => (name === 'path_open' && j < 7 && (raw[0] === 3 || opened.includes(raw[0]!)) && rnd() < 0.9 ? wellFormed() : BigInt(pick([0, 1, 5, -1, 2 ** 40, 100, 0x1ff, 0xfffffff])));
       const args = sig.map((c, j) => (c === 'I' ? Val.i64(rights(j)) : Val.i32(raw[j]!)));
       calls++;
       try {
         const errno = instance!.getFunc(store!, name)!.call(store!, args)[0]!.value as number;
         if (process.env.WASI_FUZZ_STATS) stats.set(`${name}=${errno}`, (stats.get(`${name}=${errno}`) ?? 0) + 1);
         if (name === 'path_open' && errno === 0) opened.push(new DataView(bytes.buffer, bytes.byteOffset).getUint32(BUF + 128, true));
+        // The file beside the preopen must never be read either.
+        if (errno === 0 && (name === 'fd_read' || name === 'fd_pread') && new TextDecoder().decode(bytes.subarray(BUF, BUF + 64)).includes('untouched')) {
+          problems.set('sandbox: read', `${name} read the file beside the preopen: ${args.map((a) => String(a.value)).join(', ')}`);
+        }
         if (!(errno >= 0 && errno <= 76)) problems.set(`${name}: errno ${errno}`, args.map((a) => String(a.value)).join(', '));
       } catch (e) {
         if (e instanceof WasiExit) continue;
