@@ -3,7 +3,7 @@
 
 import { LinkError } from '../core/errors.js';
 import { importExternType, matchesExternType, type ExternTypeOf } from '../validate/extern-match.js';
-import { incompatibleImport } from '../runtime/link.js';
+import { externTypeOf, incompatibleImport } from '../runtime/link.js';
 import type { Extern } from './extern.js';
 import { Instance } from './instance.js';
 import type { Definition } from './linker.js';
@@ -14,13 +14,14 @@ import { storeOf, type AsContext, type Store } from './store.js';
 export class InstancePre<T = unknown> {
   /** @internal Use Linker.instantiatePre. */
   constructor(/** The module it instantiates. */ readonly module: Module, private readonly defs: readonly Definition[]) {
-    // Host functions have a fixed type: check them now. Items are checked at each instantiation,
-    // since tables and memories grow and their current size is what matches.
+    // Every definition is checked now, as Wasmtime's InstancePre::new does, so a wrong one fails
+    // here rather than at the first instantiation: host functions by their type, items by their
+    // type now. Items are checked again at each instantiation, since tables and memories grow and
+    // their size then is what matches.
     module.imports().forEach((imp, i) => {
       const d = defs[i]!;
-      if (d.kind !== 'host') return;
       const expected = importExternType(module.info, module.canon, i);
-      const found: ExternTypeOf = { kind: 'func', typeId: d.typeId, exact: true };
+      const found: ExternTypeOf = d.kind === 'host' ? { kind: 'func', typeId: d.typeId, exact: true } : externTypeOf(d.item.raw);
       if (!matchesExternType(found, expected)) throw new LinkError(incompatibleImport(imp.module, imp.name, expected, found));
     });
   }

@@ -269,6 +269,12 @@ test('a link error writes out the type the import wants and the type it was give
   const host = new Linker(engine).funcWrap('m', 'x', funcType([I32], [F64]), () => 0);
   assert.throws(() => host.instantiatePre(new Module(engine, '(module (import "m" "x" (func (param i64))))')),
     (e: unknown) => e instanceof LinkError && /expected \(func \(param i64\)\), found \(func \(param i32\) \(result f64\)\)$/.test(e.message));
+  // So is a define()d item's, as in Wasmtime's InstancePre::new: not only at the first instantiation.
+  const items = new Linker(engine).define(store, 'm', 'x', new Global(store, { type: I32, mutable: false }, Val.i32(0)));
+  assert.throws(() => items.instantiatePre(new Module(engine, '(module (import "m" "x" (func)))')),
+    (e: unknown) => e instanceof LinkError && /expected \(func\), found \(global i32\)$/.test(e.message));
+  assert.throws(() => items.instantiatePre(new Module(engine, '(module (import "m" "x" (global (mut i32))))')), LinkError);
+  assert.ok(items.instantiatePre(new Module(engine, '(module (import "m" "x" (global i32)))')));
 });
 
 test('valTypeName writes a concrete reference type out as its structure', () => {
