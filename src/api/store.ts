@@ -65,13 +65,19 @@ export class Store<T = unknown> {
     return Math.max(0, this.raw.fuel + this.raw.fuelReserve);
   }
 
-  /** Sets the remaining fuel (a non-negative integer). Throws unless `consumeFuel` is on. */
+  /**
+   * Sets the remaining fuel: an integer from 0 to 2^64 - 1, as Wasmtime's u64. Amounts above
+   * 2^53 - 1 (what a double counts exactly) are kept as 2^53 - 1, which is still years of running,
+   * so `setFuel(2n ** 64n - 1n)` means unlimited as it does in Wasmtime; getFuel then says
+   * 2^53 - 1. Throws unless `consumeFuel` is on.
+   */
   setFuel(fuel: number | bigint): void {
     this.requireFuel();
     if (typeof fuel !== 'number' && typeof fuel !== 'bigint') throw new TypeError('fuel must be a number or a bigint');
-    const n = Number(fuel);
-    if (!Number.isSafeInteger(n) || n < 0) throw new RangeError('fuel must be a non-negative safe integer');
-    this.sliceFuel(n);
+    if (typeof fuel === 'number' ? !Number.isInteger(fuel) || fuel < 0 || fuel > 2 ** 64 : fuel < 0n || fuel >= 2n ** 64n) {
+      throw new RangeError('fuel must be an integer from 0 to 2^64 - 1');
+    }
+    this.sliceFuel(Math.min(Number(fuel), Number.MAX_SAFE_INTEGER));
   }
 
   /**

@@ -44,6 +44,12 @@ test('fuel is an error unless the engine consumes fuel', () => {
   fueled.setFuel(12345n);
   assert.equal(fueled.getFuel(), 12345);
   assert.throws(() => fueled.setFuel(-1), RangeError);
+  // Any u64, as in Wasmtime (u64::MAX is the usual "unlimited"); kept as 2^53 - 1 past that.
+  fueled.setFuel(2n ** 64n - 1n);
+  assert.equal(fueled.getFuel(), Number.MAX_SAFE_INTEGER);
+  fueled.setFuel(2 ** 60);
+  assert.equal(fueled.getFuel(), Number.MAX_SAFE_INTEGER);
+  for (const bad of [2n ** 64n, -1n, 1.5, NaN, Infinity]) assert.throws(() => fueled.setFuel(bad), RangeError, String(bad));
 });
 
 test('running out of fuel traps, at the same point every time', () => {
