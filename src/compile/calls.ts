@@ -89,6 +89,9 @@ export function emitCall(fc: FunctionCompiler, callee: string, type: FuncType, a
   if (fc.fuel) fc.emit('fu = S.fuel;');
   if (fc.epochs) fc.emit('dl = S.epochDeadline;');
   fc.reloadViews();
+  // What runs after the call is charged after it returns: a host function (and Caller.getFuel)
+  // sees the fuel of what has run, the call included, as in Wasmtime.
+  fc.fuelStart();
 }
 
 export function callDirect(fc: FunctionCompiler, index: number, tail: boolean): void {

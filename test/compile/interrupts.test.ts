@@ -122,18 +122,19 @@ for (const compilation of ['lazy', 'eager'] as const) {
       if (refill !== null) caller.setFuel(refill);
     })]);
     const calls = instance.getFunc(store, 'calls')!;
-    // calls: its first run costs 1 + 5 calls = 6, charged at entry, the i32.const after the block 1;
-    // each $work costs 4.
+    // calls: the invocation 1 and each call 1 (drop is free), each charged as it is reached, so a
+    // host function sees the fuel of what has run, its own call included (as in Wasmtime); each
+    // $work costs 4; the i32.const after the block 1.
     store.setFuel(1000);
     calls.call(store, []);
-    assert.deepEqual(seen, [1000 - 6 - 4, 1000 - 6 - 12]);
+    assert.deepEqual(seen, [1000 - 2 - 4 - 1, 1000 - 3 - 12 - 3]);
     assert.equal(store.getFuel(), 1000 - 6 - 12 - 1);
     // What a host function sets is what the rest of the function spends from.
     seen.length = 0;
     refill = 100;
     store.setFuel(1000);
     calls.call(store, []);
-    assert.deepEqual(seen, [1000 - 6 - 4, 100 - 8]);
+    assert.deepEqual(seen, [1000 - 2 - 4 - 1, 100 - 2 - 8 - 1]);
     assert.equal(store.getFuel(), 100 - 1);
     // pick: 1 + i32.const, local.get, br_table = 4 on the returning cases, 2 more through the block.
     const pick = instance.getFunc(store, 'pick')!;
