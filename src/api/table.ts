@@ -123,11 +123,11 @@ export class Table {
     const dst = dstTable.raw;
     inBounds(src, srcIndex, length);
     inBounds(dst, dstIndex, length);
-    let items = src.elems.slice(srcIndex, srcIndex + length);
+    // As Wasmtime's Table::copy: the tables' element types must match, whatever is copied.
     if (!isCanonicalValSubtype(src.type.element, dst.type.element)) {
-      // Not every source value fits the destination's type: check each one (throws TypeError).
-      items = items.map((_, k) => lower(store, dst.type, liftVal(store, src.type.element, src.elems, srcIndex + k)[0], 'table element'));
+      throw new TypeError("Table.copy: the source table's element type does not match the destination table's");
     }
+    const items = src.elems.slice(srcIndex, srcIndex + length);
     for (let k = 0; k < length; k++) dst.elems[dstIndex + k] = items[k];
   }
 }
