@@ -88,6 +88,8 @@ function lowerFor(store: Store<any>, t: ValType, k: number): Lower {
   switch (t) {
     case I32: return (x, out) => {
       if (typeof x !== 'number') throw new TypeError(`${what}: expected a number for i32`);
+      // An integer is wrapped to 32 bits; a fraction, NaN or an infinity is refused, not made 0.
+      if ((x | 0) !== x && !Number.isInteger(x)) throw new TypeError(`${what}: ${x} is not an integer, as i32 needs`);
       out.push(x | 0);
     };
     case F32: return (x, out) => {

@@ -62,8 +62,15 @@ function bigint(x: unknown, expected: string): bigint {
 
 /** Constructors for Val. A value of the wrong JS type is a TypeError, never a silent 0. */
 export const Val = {
-  /** An i32 from a JS number, wrapped to 32 bits as `x | 0` does (so 0xffffffff is -1). */
-  i32: (value: number): Val => ({ type: 'i32', value: number(value, 'Val.i32: expected a number') | 0 }),
+  /**
+   * An i32 from an integral JS number, wrapped to 32 bits as `x | 0` does (so 0xffffffff is -1).
+   * A fraction, NaN or an infinity is a TypeError, as it is for i64, not a silent 0 or truncation.
+   */
+  i32: (value: number): Val => {
+    number(value, 'Val.i32: expected a number');
+    if (!Number.isInteger(value)) throw new TypeError(`Val.i32: ${value} is not an integer`);
+    return { type: 'i32', value: value | 0 };
+  },
   /** An i64 from a bigint (wrapped to 64 bits) or an integral JS number. */
   i64: (value: bigint | number): Val => {
     if (typeof value === 'number' && !Number.isInteger(value)) throw new TypeError(`Val.i64: ${value} is not an integer`);

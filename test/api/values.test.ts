@@ -75,6 +75,14 @@ test('Func.create and Func.wrap check what host functions return', () => {
   assert.throws(() => wrong.call(store), /host function result 0: expected a value of type i32, got f64/);
   const short = Func.wrap(store, funcType([], [I32, I32]), () => 1);
   assert.throws(() => short.call(store), /must return an array of 2 values/);
+  // An i32 is an integer (wrapped to 32 bits); a fraction, NaN or an infinity is not a silent 0.
+  for (const bad of [1.5, NaN, Infinity]) {
+    assert.throws(() => Func.wrap(store, funcType([], [I32]), () => bad).call(store), /is not an integer/, String(bad));
+    assert.throws(() => Val.i32(bad), TypeError);
+  }
+  assert.equal(Val.i32(2 ** 32 + 5).value, 5);
+  const div = setup();
+  assert.throws(() => div.instance.getTypedFunc(div.store, 'div', [I32, I32], [I32]).call(div.store, 0.5, 1), /argument 0: 0.5 is not an integer/);
 });
 
 test('Table get, set, grow, fill, copy and size', () => {
