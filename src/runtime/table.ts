@@ -40,10 +40,10 @@ export class TableObject {
     return this.growAllowed(delta, init, verdictNow(this.growVerdict(delta)));
   }
 
-  /** The store's limiter's answer to growing by `delta` elements (true without a limiter). */
+  /** The store's limiter's answer to growing by `delta` elements (true without a limiter or for 0, as in Wasmtime). */
   growVerdict(delta: number): GrowVerdict {
     const limiter = this.store?.limiter ?? null;
-    if (limiter === null) return true;
+    if (limiter === null || delta === 0) return true;
     const old = this.elems.length;
     return limiter.tableGrowing(old, old + delta, this.type.limits.max);
   }

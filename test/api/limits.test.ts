@@ -93,9 +93,13 @@ test('a custom ResourceLimiter sees sizes in bytes and elements', () => {
   };
   store.limiter(limiter);
   const instance = new Instance(store, new Module(engine, `(module (memory (export "m") 1 4) (table 1 funcref)
-    (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))`), []);
+    (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+    (func (export "growTable") (param i32) (result i32) (table.grow (ref.null func) (local.get 0))))`), []);
   assert.equal(run(store, instance, 'grow', 1), 1);
   assert.equal(run(store, instance, 'grow', 1), -1);
+  // Growing by nothing asks nothing, as in Wasmtime (the table used to ask 1 -> 1).
+  assert.equal(run(store, instance, 'grow', 0), 2);
+  assert.equal(run(store, instance, 'growTable', 0), 1);
   assert.deepEqual(asked, [`m 0->${PAGE} max ${4 * PAGE}`, 't 0->1 max null', `m ${PAGE}->${2 * PAGE} max ${4 * PAGE}`, `m ${2 * PAGE}->${3 * PAGE} max ${4 * PAGE}`]);
 });
 
