@@ -41,6 +41,7 @@ const MAX_OFFSET = Number.MAX_SAFE_INTEGER;
 function readFile(e: FileEntry, bufs: Uint8Array[], position: number): number {
   let total = 0;
   for (const b of bufs) {
+    if (b.length === 0) continue;
     // A read that would end past the last exact offset stops there (a short read).
     const want = Math.min(b.length, HOST_IO_MAX, MAX_OFFSET - (position + total));
     if (want <= 0) break;

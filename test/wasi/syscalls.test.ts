@@ -548,6 +548,15 @@ test('sizes past what the host calls take are errnos or short transfers, never h
   h.mem().setUint32(800, 1200, true);
   h.mem().setUint32(804, 2, true);
   assert.equal(h.call('fd_write', fd, 800, 1, 996), Errno.EFBIG, 'two bytes would end at 2^53');
+  // An empty iovec first is skipped, not the end of the read.
+  assert.equal(h.call('fd_seek', fd, 0n, 0, 904), Errno.SUCCESS);
+  h.mem().setUint32(800, 1200, true);
+  h.mem().setUint32(804, 0, true);
+  h.mem().setUint32(808, 1300, true);
+  h.mem().setUint32(812, 8, true);
+  assert.equal(h.call('fd_read', fd, 800, 2, 996), Errno.SUCCESS);
+  assert.equal(h.mem().getUint32(996, true), 3);
+  assert.equal(Buffer.from(h.bytes().subarray(1300, 1303)).toString(), 'abc');
   // 300 iovecs all pointing at the same 64 KiB: a stream write is cut short at 16 MiB instead of
   // gathering 19.7 MB on the host.
   assert.equal(h.call('grow', 1), 1);
