@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from './main.js';
 import { asValidModule, moduleBytes, readFileForCli } from './read-module.js';
-import { LinkError, Module, ThrownException, Trap, formatBacktrace } from '../api/index.js';
+import { LinkError, Module } from '../api/index.js';
 import { Wasi } from '../wasi/index.js';
 import { PreinitializeError, preinitialize, type PreinitializeOptions } from '../wizer/index.js';
 import { UsageError } from './wasm-options.js';
@@ -132,11 +132,6 @@ function run(o: WizerCliOptions): void {
     output = asValidModule(o.file, () => preinitialize(bytes, options));
   } catch (e) {
     if (e instanceof PreinitializeError || e instanceof LinkError) throw new Error(`${o.file}: ${e.message}`);
-    if (e instanceof Trap) {
-      const backtrace = e.backtrace.length ? `\nwasm backtrace:\n${formatBacktrace(e.backtrace)}` : '';
-      throw new Error(`${o.file}: initialisation trapped: ${e.code}: ${e.message}${backtrace}`);
-    }
-    if (e instanceof ThrownException) throw new Error(`${o.file}: initialisation threw a wasm exception nobody caught`);
     throw e;
   } finally {
     wasi?.close();

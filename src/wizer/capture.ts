@@ -7,6 +7,7 @@ import type { InstanceObject } from '../runtime/instance.js';
 import { V128 } from '../runtime/simd-value.js';
 import { F32, F64 } from '../core/types.js';
 import { f64HighOfLast, f64LowBits } from '../runtime/float-bits.js';
+import { isGcObject } from '../runtime/gc-casts.js';
 
 /** A global's value as comparable bits (numbers) or the value itself (references, v128). */
 export type GlobalValue = { readonly bits: Uint8Array } | { readonly ref: unknown };
@@ -18,7 +19,7 @@ export interface InstanceState {
   readonly droppedElems: readonly boolean[];
 }
 
-export function globalValue(g: GlobalObject): GlobalValue {
+export function globalValue(g: GlobalObject, funcKey: (x: unknown) => unknown = (x) => x): GlobalValue {
   const cell = g.cell;
   if (cell instanceof Int32Array || cell instanceof Float64Array) return { bits: new Uint8Array(cell.buffer.slice(0)) };
   if (g.type.type === F32 || g.type.type === F64) {
@@ -26,7 +27,7 @@ export function globalValue(g: GlobalObject): GlobalValue {
     const lo = f64LowBits(cell[0] as number);
     return { bits: new Uint8Array(new Int32Array([lo, f64HighOfLast()]).buffer) };
   }
-  return { ref: cell[0] };
+  return { ref: funcKey(cell[0]) };
 }
 
 export function sameGlobalValue(a: GlobalValue, b: GlobalValue): boolean {
@@ -40,17 +41,30 @@ export function sameGlobalValue(a: GlobalValue, b: GlobalValue): boolean {
   return false;
 }
 
-/** The state of the defined globals and tables and of the element segments, now. */
+/**
+ * The state of the defined globals and tables and of the element segments, now. A function of the
+ * instance is recorded by its index, so that states of two instances of one module compare.
+ */
 export function captureState(module: ModuleInfo, instance: InstanceObject): InstanceState {
+  const index = new Map<unknown, number>(instance.funcs.map((f, i) => [f, i]));
+  const funcKey = (x: unknown): unknown => {
+    const i = index.get(x);
+    return i === undefined ? x : `function ${i}`;
+  };
   return {
-    globals: instance.globals.slice(module.numImportedGlobals).map(globalValue),
-    tables: instance.tables.slice(module.numImportedTables).map((t) => t.elems.slice()),
+    globals: instance.globals.slice(module.numImportedGlobals).map((g) => globalValue(g, funcKey)),
+    tables: instance.tables.slice(module.numImportedTables).map((t) => t.elems.map(funcKey)),
     droppedElems: instance.elems.map((e) => e === null),
   };
 }
 
 /** Why the change from `before` to `after` cannot be written into a module, or null if it can. */
 export function unsnapshottableChange(before: InstanceState, after: InstanceState, module: ModuleInfo): string | null {
+  // A struct or array may have changed inside while its global or table slot still holds it.
+  const held = after.globals.findIndex((g) => 'ref' in g && isGcObject(g.ref));
+  if (held >= 0) return `global ${module.numImportedGlobals + held} holds a struct or array, whose contents cannot be snapshotted`;
+  const inTable = after.tables.findIndex((t) => t.some(isGcObject));
+  if (inTable >= 0) return `table ${module.numImportedTables + inTable} holds a struct or array, whose contents cannot be snapshotted`;
   for (let i = 0; i < before.tables.length; i++) {
     const a = before.tables[i]!;
     const b = after.tables[i]!;

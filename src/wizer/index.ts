@@ -2,7 +2,7 @@
 // and write a new module that starts in the state the function left: globals, memory sizes and
 // contents. Instantiating the result skips the work the function did (and the start function).
 
-import { Engine, Linker, Module, Store, Trap, formatBacktrace, type Config, type Instance } from '../api/index.js';
+import { Engine, Linker, Module, Store, ThrownException, Trap, formatBacktrace, type Config, type Instance } from '../api/index.js';
 import { LinkError } from '../core/errors.js';
 import type { Export } from '../binary/module.js';
 import { heapOf, isRef } from '../core/types.js';
@@ -12,7 +12,7 @@ import { ByteWriter } from '../text/writer.js';
 import { checkOptionNames } from '../core/options.js';
 import { captureState, sameGlobalValue, unsnapshottableChange } from './capture.js';
 import { nonZeroRegions } from '../runtime/memory-regions.js';
-import { rewriteModule } from './rewrite.js';
+import { rewriteModule, withoutStart } from './rewrite.js';
 
 /** The module cannot be pre-initialised; the message says why. */
 export class PreinitializeError extends Error {}
@@ -59,28 +59,38 @@ export function preinitialize(bytes: Uint8Array, options: PreinitializeOptions =
   const linker = new Linker<unknown>(engine);
   options.link?.(linker, store);
   linker.defineUnknownImportsAsTraps(module);
-  let instance: Instance;
-  try {
-    instance = linker.instantiate(store, module);
-  } catch (e) {
-    // Only functions can stand in for what nothing defines; a tag (or anything else) must be given.
-    if (e instanceof LinkError) throw new PreinitializeError(`the module cannot be instantiated for initialisation: ${e.message} (define it with the link option, or --preload a module that exports it)`);
-    throw e;
-  }
+  const instantiate = (mod: Module, what: string): Instance => {
+    try {
+      return linker.instantiate(store, mod);
+    } catch (e) {
+      // Only functions can stand in for what nothing defines; a tag (or anything else) must be given.
+      if (e instanceof LinkError) throw new PreinitializeError(`the module cannot be instantiated for initialisation: ${e.message} (define it with the link option, or --preload a module that exports it)`);
+      throw wasmFailure(e, what);
+    }
+  };
+  // The snapshot has no start function, so what it did must be written too: the state is compared
+  // with an instance of the module that never ran it (the same state when there is none).
+  const pristine = m.start === null ? null : instantiate(new Module(engine, withoutStart(bytes)), 'the module\'s instantiation');
+  const instance = instantiate(module, 'the start function');
   const raw = instance.raw;
+  const before = captureState(m, (pristine ?? instance).raw);
   const init = instance.getFunc(store, initName)!;
   const type = init.type(store);
   if (type.params.length !== 0 || type.results.length !== 0) throw new PreinitializeError(`"${initName}" must take and return nothing`);
-
-  const before = captureState(m, raw);
+  // A WASI reactor initialises itself (its constructors) in _initialize first, as Wasmtime's wizer
+  // calls it; the snapshot then no longer exports it, so nothing runs it again.
+  const reactorInit = initName !== '_initialize' ? instance.getFunc(store, '_initialize') : undefined;
+  const reactorType = reactorInit?.type(store);
+  const callsReactorInit = reactorType !== undefined && reactorType.params.length === 0 && reactorType.results.length === 0;
+  try {
+    if (callsReactorInit) reactorInit!.call(store, []);
+  } catch (e) {
+    throw wasmFailure(e, 'the reactor initialisation function "_initialize"');
+  }
   try {
     init.call(store, []);
   } catch (e) {
-    if (e instanceof Trap) {
-      const trace = e.backtrace.length ? `\nwasm backtrace:\n${formatBacktrace(e.backtrace)}` : '';
-      throw new PreinitializeError(`the initialisation function trapped: ${e.code}: ${e.message}${trace}`);
-    }
-    throw e;
+    throw wasmFailure(e, 'the initialisation function');
   }
   const after = captureState(m, raw);
   const problem = unsnapshottableChange(before, after, m);
@@ -96,11 +106,21 @@ export function preinitialize(bytes: Uint8Array, options: PreinitializeOptions =
     memoryPages: memories.map((mem) => mem.pages),
     regions: memories.map((mem) => nonZeroRegions(mem.bytes)),
     droppedDatas: raw.datas.map((d) => d === null),
-    exports: newExports(m.exports, initName, options),
+    exports: newExports(m.exports, initName, options).filter((e) => !(callsReactorInit && e.name === '_initialize')),
   });
   // The result must be a valid module; a failure here is a bug in the rewriting.
   Module.validate(engine, output);
   return output;
+}
+
+/** A trap or an uncaught wasm exception while `what` ran, as a PreinitializeError; anything else as it is. */
+function wasmFailure(e: unknown, what: string): unknown {
+  if (e instanceof Trap) {
+    const trace = e.backtrace.length ? `\nwasm backtrace:\n${formatBacktrace(e.backtrace)}` : '';
+    return new PreinitializeError(`${what} trapped: ${e.code}: ${e.message}${trace}`);
+  }
+  if (e instanceof ThrownException) return new PreinitializeError(`${what} threw a wasm exception that nothing caught`);
+  return e;
 }
 
 /** TypeErrors for arguments of the wrong shape, before anything runs. */

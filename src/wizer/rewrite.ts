@@ -59,6 +59,19 @@ export function rewriteModule(bytes: Uint8Array, m: ModuleInfo, plan: SnapshotPl
 }
 
 /** The ids of the sections of a module, in order. */
+/** The module in `bytes` without its start section (the same otherwise, byte for byte). */
+export function withoutStart(bytes: Uint8Array): Uint8Array {
+  const out = new ByteWriter(bytes.length);
+  out.bytes(bytes.subarray(0, 8));
+  let pos = 8;
+  while (pos < bytes.length) {
+    const [size, at] = readU32(bytes, pos + 1);
+    if (bytes[pos] !== SECTION.start) out.bytes(bytes.subarray(pos, at + size));
+    pos = at + size;
+  }
+  return out.toBytes();
+}
+
 function sectionIds(bytes: Uint8Array): number[] {
   const ids: number[] = [];
   let pos = 8;

@@ -415,7 +415,7 @@ test('an uncaught wasm exception, a _start with parameters and a trap in wizer i
     console.error = (...a: unknown[]) => void (stderr += `${a.join(' ')}\n`);
     const status = await command.run([trapping, '-o', join(dir, 'out.wasm')]);
     assert.equal(status, 1);
-    assert.match(stderr, /init-trap\.wat: initialisation trapped: UnreachableCodeReached: unreachable\nwasm backtrace:\n +0: 0x[0-9a-f]+ - boom/);
+    assert.match(stderr, /init-trap\.wat: the start function trapped: UnreachableCodeReached: unreachable\nwasm backtrace:\n +0: 0x[0-9a-f]+ - boom/);
   } finally {
     console.error = saved;
     rmSync(dir, { recursive: true, force: true });

@@ -134,6 +134,42 @@ test('what cannot be snapshotted is refused with the reason', () => {
   refused('(module (import "env" "t" (tag (param i32))) (func (export "wizer-initialize")))', /cannot be instantiated for initialisation: .*env::t.*link option, or --preload/);
 });
 
+test("what the start function did is in the snapshot too; a reactor's _initialize runs first and is not exported again", () => {
+  // The start function alone sets $g and $f: the snapshot, which has no start, must start with them.
+  const started = parseWat(`(module
+    (global $g (mut i32) (i32.const 0)) (global $f (mut f64) (f64.const 0)) (global $fn (mut funcref) (ref.func $s))
+    (func $s (global.set $g (i32.const 11)) (global.set $f (f64.const 2.5)))
+    (start $s) (func (export "wizer-initialize"))
+    (func (export "g") (result i32) (global.get $g)) (func (export "f") (result f64) (global.get $f)))`);
+  const run = (bytes: Uint8Array, name: string) => {
+    const engine = new Engine();
+    const store = new Store(engine);
+    return Val.toNumber(new Instance(store, new Module(engine, bytes), []).getFunc(store, name)!.call(store, [])[0]!);
+  };
+  const out = preinitialize(started);
+  assert.equal(run(out, 'g'), 11);
+  assert.equal(run(out, 'f'), 2.5);
+  // What the start function did to a table or an element segment is refused, as when init does it.
+  const refused = (wat: string, pattern: RegExp) =>
+    assert.throws(() => preinitialize(parseWat(wat)), (e: unknown) => e instanceof PreinitializeError && pattern.test(e.message), wat);
+  refused('(module (table 2 funcref) (func $a) (elem declare func $a) (func $s (table.set (i32.const 1) (ref.func $a))) (start $s) (func (export "wizer-initialize")))', /changed table 0/);
+  refused('(module (table 1 funcref) (func $a) (elem $e func $a) (func $s (elem.drop $e)) (start $s) (func (export "wizer-initialize")))', /dropped element segment 0/);
+  // A trap or an uncaught exception in the start function is a PreinitializeError, as in init.
+  refused('(module (func $s unreachable) (start $s) (func (export "wizer-initialize")))', /the start function trapped: UnreachableCodeReached/);
+  refused('(module (tag $t) (func (export "wizer-initialize") (throw $t)))', /the initialisation function threw a wasm exception/);
+  // A struct changed inside while its global still holds it cannot be written: refused, not lost.
+  refused(`(module (type $s (struct (field (mut i32)))) (global $h (ref $s) (struct.new $s (i32.const 3)))
+    (func (export "wizer-initialize") (struct.set $s 0 (global.get $h) (i32.const 9))))`, /global 0 holds a struct or array/);
+  // A WASI reactor's _initialize runs before the initialisation function (6, then times 7), once.
+  const reactor = parseWat(`(module (global $g (mut i32) (i32.const 0))
+    (func (export "_initialize") (global.set $g (i32.const 6)))
+    (func (export "wizer-initialize") (global.set $g (i32.mul (global.get $g) (i32.const 7))))
+    (func (export "run") (result i32) (global.get $g)))`);
+  const wizened = preinitialize(reactor);
+  assert.equal(run(wizened, 'run'), 42);
+  assert.ok(!exportNames(wizened).includes('_initialize'));
+});
+
 test('an imported tag, given through the link option, is imported by the snapshot too', () => {
   const wat = `(module (import "env" "t" (tag $t (param i32))) (global (export "g") (mut i32) (i32.const 0))
     (func (export "wizer-initialize")
