@@ -152,11 +152,11 @@ function newExports(exports: readonly Export[], initName: string, options: Prein
   }
   const out: Export[] = [];
   for (const e of exports) {
+    // As in Wasmtime's wizer, the initialisation export goes (unless kept) whatever renames it.
+    if (e.name === initName && !options.keepInitFunc) continue;
     const renamed = bySrc.get(e.name);
     if (renamed !== undefined) out.push({ ...e, name: renamed });
-    else if (dsts.has(e.name)) continue;
-    else if (e.name === initName && !options.keepInitFunc) continue;
-    else out.push(e);
+    else if (!dsts.has(e.name)) out.push(e);
   }
   return out;
 }

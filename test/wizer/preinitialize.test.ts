@@ -94,6 +94,9 @@ test('the pre-initialised module starts where the initialisation function left t
   assert.ok(exportNames(preinitialize(bytes, { keepInitFunc: true })).includes('wizer-initialize'));
   const renamed = exportNames(preinitialize(bytes, { renames: [['size', 'big'], ['lookup', 'get']] }));
   assert.ok(renamed.includes('lookup') && !renamed.includes('get') && renamed.includes('size') && !renamed.includes('big'));
+  // The initialisation export goes even when a rename names it, as in wizer; kept, it is renamed.
+  assert.ok(!exportNames(preinitialize(bytes, { renames: [['again', 'wizer-initialize']] })).includes('again'));
+  assert.ok(exportNames(preinitialize(bytes, { renames: [['again', 'wizer-initialize']], keepInitFunc: true })).includes('again'));
 });
 
 test('memory64, a second memory and a module without data segments', () => {
