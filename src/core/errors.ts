@@ -7,13 +7,19 @@
  */
 export class CompileError extends Error {
   /** The byte offset in the binary where decoding or validation failed, or -1. */
-  readonly offset: number;
+  declare readonly offset: number;
   /** Whether the module is malformed (not in the format) rather than invalid. */
-  readonly malformed: boolean;
-  constructor(message: string, offset = -1, malformed = false) {
-    super(offset >= 0 ? `${message} (at offset 0x${offset.toString(16)})` : message);
-    this.offset = offset;
-    this.malformed = malformed;
+  declare readonly malformed: boolean;
+  /**
+   * `offset` may instead be the options object of the JS API's `new WebAssembly.CompileError(message,
+   * options)`, whose `cause` the error keeps, as a NativeError does.
+   */
+  constructor(message?: string, offset: number | ErrorOptions = -1, malformed = false) {
+    const at = typeof offset === 'number' ? offset : -1;
+    super(at >= 0 ? `${message} (at offset 0x${at.toString(16)})` : message, typeof offset === 'object' && offset !== null ? offset : undefined);
+    // Not enumerable, so that the error serialises and prints as the JS engine's own does.
+    Object.defineProperty(this, 'offset', { value: at, writable: false, enumerable: false, configurable: true });
+    Object.defineProperty(this, 'malformed', { value: malformed, writable: false, enumerable: false, configurable: true });
   }
   /** The message without the offset suffix (for spec-test comparison). */
   get reason(): string {

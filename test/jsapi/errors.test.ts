@@ -114,3 +114,30 @@ test("methods and accessors called on another object throw WebIDL's TypeError, a
     assert.throws(() => member.call({}, 0, 0), (e: unknown) => e instanceof TypeError && /the receiver is not a WebAssembly\./.test(e.message), `${cls}.${key}`);
   }
 });
+
+test('CompileError takes NativeError options and serialises as Node\'s does', async () => {
+  for (const make of [(W: Namespace) => new W.CompileError('m', { cause: 1 }), (W: Namespace) => {
+    try {
+      new W.Module(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 5]));
+    } catch (e) {
+      return e;
+    }
+    return null;
+  }]) {
+    await same((W: Namespace) => {
+      const e = make(W) as Error & { cause?: unknown };
+      return [e instanceof W.CompileError, e.cause, Object.keys(e), JSON.stringify(e)];
+    });
+  }
+  // tswasm's own: where the module went wrong, not enumerable.
+  const e = (() => {
+    try {
+      new ours.Module(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 5]));
+    } catch (x) {
+      return x as { offset: number; malformed: boolean };
+    }
+    return null;
+  })();
+  assert.equal(e?.offset, 9);
+  assert.equal(e?.malformed, true);
+});
