@@ -3,7 +3,7 @@
 
 import { LinkError } from '../core/errors.js';
 import { importExternType, matchesExternType, type ExternTypeOf } from '../validate/extern-match.js';
-import { externTypeOf, incompatibleImport } from '../runtime/link.js';
+import { checkImport, incompatibleImport } from '../runtime/link.js';
 import type { Extern } from './extern.js';
 import { Instance } from './instance.js';
 import type { Definition } from './linker.js';
@@ -20,8 +20,9 @@ export class InstancePre<T = unknown> {
     // their size then is what matches.
     module.imports().forEach((imp, i) => {
       const d = defs[i]!;
+      if (d.kind === 'item') return checkImport(module.info, module.canon, i, d.item.raw);
       const expected = importExternType(module.info, module.canon, i);
-      const found: ExternTypeOf = d.kind === 'host' ? { kind: 'func', typeId: d.typeId, exact: true } : externTypeOf(d.item.raw);
+      const found: ExternTypeOf = { kind: 'func', typeId: d.typeId, exact: true };
       if (!matchesExternType(found, expected)) throw new LinkError(incompatibleImport(imp.module, imp.name, expected, found));
     });
   }

@@ -28,22 +28,10 @@ function resolveArg(ctx: WasiContext, dir: DirEntry, ptr: number, len: number, f
  * (ENOTDIR) rather than act on the target.
  */
 function resolveEntry(ctx: WasiContext, dir: DirEntry, ptr: number, len: number): ResolvedPath {
-  const path = ctx.mem.string(ptr, len);
-  const base = dirHostPath(dir);
   // Resolved first: a link leading outside is refused as an escape.
-  const resolved = resolvePath(base, path, false);
-  const bare = path.replace(/(\/+\.?)+$/, '');
-  if (bare !== path && bare !== '' && bare !== '.' && !bare.endsWith('/.') && !bare.endsWith('..')) {
-    const entry = resolvePath(base, bare, false);
-    let isLink = false;
-    try {
-      isLink = lstatSync(entry.host).isSymbolicLink();
-    } catch {
-      // a missing entry: the call itself reports it
-    }
-    if (isLink) throw new WasiError(Errno.ENOTDIR);
-  }
-  return resolved;
+  const r = resolveArg(ctx, dir, ptr, len, false);
+  if (r.slashedLink) throw new WasiError(Errno.ENOTDIR);
+  return r;
 }
 
 /**

@@ -16,6 +16,11 @@ export interface ResolvedPath {
   readonly depth: number;
   /** The guest path's last component as written (`.` or `..` name a directory through itself or a child). */
   readonly last: string;
+  /**
+   * The last component is a symlink, followed only because the path ends in `/` (or `/.`): a
+   * lookup reaches its target, but a call acting on the entry itself refuses it (ENOTDIR).
+   */
+  readonly slashedLink: boolean;
 }
 
 /** The refusal of an escape from the sandbox: Wasmtime says EPERM, node:wasi and the rights model ENOTCAPABLE. */
@@ -48,6 +53,7 @@ export function resolvePath(root: string, path: string, followLast: boolean): Re
   const pending = components(path).reverse();
   const done: string[] = [];
   let links = 0;
+  let slashedLink = false;
   while (pending.length > 0) {
     const name = pending.pop()!;
     if (name === '..') {
@@ -77,6 +83,7 @@ export function resolvePath(root: string, path: string, followLast: boolean): Re
     }
     if (isLink) {
       if (++links > MAX_SYMLINKS) throw new WasiError(Errno.ELOOP);
+      if (isLast && !followLast) slashedLink = true;
       const target = readlinkSync(host, 'utf8');
       if (target.startsWith('/')) throw escape(path);
       pending.push(...components(target).reverse());
@@ -86,7 +93,7 @@ export function resolvePath(root: string, path: string, followLast: boolean): Re
     done.push(name);
   }
   const host = join(root, ...done);
-  return { host: trailingSlash && done.length > 0 ? host + '/' : host, depth: done.length, last };
+  return { host: trailingSlash && done.length > 0 ? host + '/' : host, depth: done.length, last, slashedLink };
 }
 
 /**

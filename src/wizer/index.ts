@@ -106,7 +106,7 @@ export function preinitialize(bytes: Uint8Array, options: PreinitializeOptions =
     memoryPages: memories.map((mem) => mem.pages),
     regions: memories.map((mem) => nonZeroRegions(mem.bytes)),
     droppedDatas: raw.datas.map((d) => d === null),
-    exports: newExports(m.exports, initName, options).filter((e) => !(callsReactorInit && e.name === '_initialize')),
+    exports: newExports(m.exports, initName, options, callsReactorInit),
   });
   // The result must be a valid module; a failure here is a bug in the rewriting.
   Module.validate(engine, output);
@@ -137,8 +137,11 @@ function checkOptions(bytes: unknown, options: unknown): asserts options is Prei
   }
 }
 
-/** The exports after removing the initialisation function (unless kept) and applying the renamings. */
-function newExports(exports: readonly Export[], initName: string, options: PreinitializeOptions): Export[] {
+/**
+ * The exports after removing the initialisation function (unless kept) and a reactor's
+ * `_initialize` once it ran (`reactorInitRan`), and applying the renamings.
+ */
+function newExports(exports: readonly Export[], initName: string, options: PreinitializeOptions, reactorInitRan: boolean): Export[] {
   const renames = options.renames ?? [];
   const dsts = new Set<string>();
   const bySrc = new Map<string, string>();
@@ -153,7 +156,7 @@ function newExports(exports: readonly Export[], initName: string, options: Prein
   const out: Export[] = [];
   for (const e of exports) {
     // As in Wasmtime's wizer, the initialisation export goes (unless kept) whatever renames it.
-    if (e.name === initName && !options.keepInitFunc) continue;
+    if ((e.name === initName && !options.keepInitFunc) || (reactorInitRan && e.name === '_initialize')) continue;
     const renamed = bySrc.get(e.name);
     if (renamed !== undefined) out.push({ ...e, name: renamed });
     else if (!dsts.has(e.name)) out.push(e);

@@ -28,13 +28,11 @@ export function rewriteModule(bytes: Uint8Array, m: ModuleInfo, plan: SnapshotPl
   const out = new ByteWriter(bytes.length + 1024);
   out.bytes(bytes.subarray(0, 8));
   const newSegments = plan.regions.reduce((n, r) => n + r.length, 0);
-  const addData = newSegments > 0 && !sectionIds(bytes).includes(SECTION.data);
-  let pos = 8;
-  while (pos < bytes.length) {
-    const id = bytes[pos]!;
-    const [size, at] = readU32(bytes, pos + 1);
-    const body = bytes.subarray(at, at + size);
-    const next = at + size;
+  const all = sections(bytes);
+  const addData = newSegments > 0 && !all.some((s) => s.id === SECTION.data);
+  const hasCode = all.some((s) => s.id === SECTION.code);
+  for (const { id, at, end: next } of all) {
+    const body = bytes.subarray(at, next);
     switch (id) {
       case SECTION.memory: writeSection(out, id, memorySection(m, plan)); break;
       case SECTION.global: writeSection(out, id, globalSection(bytes, at, m, plan)); break;
@@ -50,39 +48,40 @@ export function rewriteModule(bytes: Uint8Array, m: ModuleInfo, plan: SnapshotPl
       default: writeSection(out, id, body);
     }
     // A new data section goes right after the code section (or last, in a module without code).
-    if (addData && (id === SECTION.code || (next === bytes.length && !sectionIds(bytes).includes(SECTION.code)))) {
+    if (addData && (id === SECTION.code || (next === bytes.length && !hasCode))) {
       writeSection(out, SECTION.data, dataSection(bytes, next, next, m, plan));
     }
-    pos = next;
   }
   return out.toBytes();
 }
 
-/** The ids of the sections of a module, in order. */
+/** A section of a module: its id, where it starts (its id byte), where its contents start and where it ends. */
+interface SectionSpan {
+  readonly id: number;
+  readonly start: number;
+  readonly at: number;
+  readonly end: number;
+}
+
+/** The sections of a module, in order. */
+function sections(bytes: Uint8Array): SectionSpan[] {
+  const out: SectionSpan[] = [];
+  let pos = 8;
+  while (pos < bytes.length) {
+    const [size, at] = readU32(bytes, pos + 1);
+    out.push({ id: bytes[pos]!, start: pos, at, end: at + size });
+    pos = at + size;
+  }
+  return out;
+}
+
 /** The module in `bytes` without its start section (the same otherwise, byte for byte). */
 export function withoutStart(bytes: Uint8Array): Uint8Array {
   const out = new ByteWriter(bytes.length);
   out.bytes(bytes.subarray(0, 8));
-  let pos = 8;
-  while (pos < bytes.length) {
-    const [size, at] = readU32(bytes, pos + 1);
-    if (bytes[pos] !== SECTION.start) out.bytes(bytes.subarray(pos, at + size));
-    pos = at + size;
-  }
+  for (const s of sections(bytes)) if (s.id !== SECTION.start) out.bytes(bytes.subarray(s.start, s.end));
   return out.toBytes();
 }
-
-function sectionIds(bytes: Uint8Array): number[] {
-  const ids: number[] = [];
-  let pos = 8;
-  while (pos < bytes.length) {
-    ids.push(bytes[pos]!);
-    const [size, at] = readU32(bytes, pos + 1);
-    pos = at + size;
-  }
-  return ids;
-}
-
 
 function readU32(bytes: Uint8Array, pos: number): [number, number] {
   let result = 0;
