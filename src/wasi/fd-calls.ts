@@ -149,7 +149,9 @@ export function fd_pwrite(ctx: WasiContext, fd: number, iovs: number, iovsLen: n
   const f = seekable(ctx, fd, Rights.FD_WRITE | Rights.FD_SEEK);
   const bufs = ctx.mem.iovecs(iovs, iovsLen);
   ctx.mem.check(nwrittenPtr, 4, 4);
-  ctx.mem.setU32(nwrittenPtr, writeFile(f, bufs, fileOffset(offset)));
+  // An append descriptor appends whatever the offset, as Linux's pwrite does (and Wasmtime's).
+  const at = f.flags & Fdflags.APPEND ? Number(fstatSync(f.hostFd).size) : fileOffset(offset);
+  ctx.mem.setU32(nwrittenPtr, writeFile(f, bufs, at));
 }
 
 /** fd_seek with preview1's whence numbering (wasi_unstable's is translated before this). */

@@ -59,9 +59,9 @@ export function proc_exit(_ctx: WasiContext, code: number): never {
   throw new WasiExit(code >>> 0);
 }
 
-/** Raising a signal would have to end or stop the host process; Wasmtime does not support it either. */
+/** Raising a signal would have to end or stop the host process: ENOTSUP, Wasmtime's answer. */
 export function proc_raise(_ctx: WasiContext, _sig: number): number | void {
-  return Errno.ENOSYS;
+  return Errno.ENOTSUP;
 }
 
 export function sched_yield(_ctx: WasiContext): number | void {}
