@@ -1,7 +1,7 @@
 // Reads a module file for the CLI: .wat (or any file starting with text) is parsed to binary.
 
 import { readFileSync } from 'node:fs';
-import { CompileError } from '../core/errors.js';
+import { CompileError, ImplementationLimitError, UnsupportedError } from '../core/errors.js';
 import { parseWat, WatSyntaxError } from '../text/index.js';
 import { utf8SequenceLength } from '../core/utf8.js';
 
@@ -53,11 +53,16 @@ export function readFileForCli(path: string): Uint8Array {
   }
 }
 
-/** Runs `f` (decoding, validating, compiling FILE); a CompileError becomes `FILE: invalid module: ...`. */
+/**
+ * Runs `f` (decoding, validating, compiling FILE); a CompileError becomes `FILE: invalid module: ...`,
+ * unless the module is valid and only beyond what tswasm can run.
+ */
 export function asValidModule<T>(file: string, f: () => T): T {
   try {
     return f();
   } catch (e) {
+    if (e instanceof ImplementationLimitError) throw new Error(`${file}: valid, but beyond an implementation limit: ${e.message}`);
+    if (e instanceof UnsupportedError) throw new Error(`${file}: ${e.message}`);
     if (e instanceof CompileError) throw new Error(`${file}: invalid module: ${e.message}`);
     throw e;
   }

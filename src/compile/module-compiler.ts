@@ -2,7 +2,7 @@
 // Function`, shared by every instance). Lazy: a small shell of forwarders, each function generated on first call.
 
 import type { ModuleInfo } from '../binary/module.js';
-import { CompileError } from '../core/errors.js';
+import { CompileError, ImplementationLimitError } from '../core/errors.js';
 import { I64 } from '../core/types.js';
 import { registerCode, unitUrl } from '../runtime/code-registry.js';
 import { forFrames } from '../runtime/frame-names.js';
@@ -88,7 +88,7 @@ export function factoryFromSource(source: string): Factory {
  */
 function parseFailure(e: unknown): CompileError {
   if (isStackOverflow(e)) {
-    return new CompileError('a function nests blocks, loops or ifs too deeply for the JS engine to parse the code generated for it (V8 stops at about 1,000 levels)');
+    return new ImplementationLimitError('a function nests blocks, loops or ifs too deeply for the JS engine to parse the code generated for it (V8 stops at about 1,000 levels)');
   }
   return new CompileError(`internal error: generated code does not parse: ${(e as Error).message}`);
 }

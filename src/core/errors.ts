@@ -37,6 +37,13 @@ export class UnsupportedError extends CompileError {
 }
 Object.defineProperty(UnsupportedError.prototype, 'name', { value: 'UnsupportedError', writable: true, configurable: true });
 
+/**
+ * A valid module goes beyond a limit of compiling to JS (control structures nested deeper than the
+ * JS engine's parser takes). Still a CompileError, as the JS API requires of implementation limits,
+ * and named as one, so glue that checks `name` sees no difference.
+ */
+export class ImplementationLimitError extends CompileError {}
+
 /** Instantiation failed because an import is missing or does not match. */
 export class LinkError extends Error {}
 Object.defineProperty(LinkError.prototype, 'name', { value: 'LinkError', writable: true, configurable: true });

@@ -150,6 +150,12 @@ test('tswasm compile writes .cwasm and ES modules that run only with --allow-pre
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /missing\.wasm: no such file/);
     assert.equal(tswasm(['compile', '--bogus', wat]).status, 2);
+    // A valid module beyond a limit of compiling to JS is not called invalid.
+    const deep = join(dir, 'deep.wat');
+    writeFileSync(deep, `(module (func ${'(loop '.repeat(3000)}${')'.repeat(3000)}))`);
+    const limit = tswasm(['compile', deep]);
+    assert.equal(limit.status, 1);
+    assert.match(limit.stderr, /deep\.wat: valid, but beyond an implementation limit: a function nests blocks, loops or ifs too deeply/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
