@@ -8,21 +8,23 @@ import { isInstance } from '../runtime/host-values.js';
 import { ElemKind, GcArray, GcStruct, fieldNames, rttOf, type Rtt } from '../runtime/gc-types.js';
 import { componentArray } from '../runtime/lowering.js';
 import { canonicalType } from '../validate/type-registry.js';
-import { ExternRef } from './externref.js';
+import { ExternRef, adoptRef } from './externref.js';
 import { checkStore, storeOf, type AsContext, type Store } from './store.js';
 import { expectKind } from './handles.js';
 import { isValType } from './types.js';
-import { liftVal, lowerVal, type Val } from './val.js';
+import { liftVal, lowerVal, refFamily, type Val } from './val.js';
 
 /** A 31-bit integer as an i31ref holds it (Wasmtime's I31). */
 export class I31 {
   private constructor(private readonly value: number) {}
-  /** The low 31 bits of `n` (as ref.i31 takes them). */
+  /** The low 31 bits of the integer `n` (as ref.i31 takes them); anything but an integer is a TypeError. */
   static wrappingI32(n: number): I31 {
+    if (typeof n !== 'number' || !Number.isInteger(n)) throw new TypeError(`I31.wrappingI32: expected an integer, got ${typeof n === 'number' ? n : typeof n}`);
     return new I31((n << 1) >> 1);
   }
-  /** The low 31 bits of `n` read as unsigned (the same i31 as wrappingI32's). */
+  /** The low 31 bits of the integer `n` read as unsigned (the same i31 as wrappingI32's). */
   static wrappingU32(n: number): I31 {
+    if (typeof n !== 'number' || !Number.isInteger(n)) throw new TypeError(`I31.wrappingU32: expected an integer, got ${typeof n === 'number' ? n : typeof n}`);
     return I31.wrappingI32(n);
   }
   /** `n` if it fits in 31 signed bits, else null. */
@@ -68,6 +70,7 @@ export class AnyRef {
 
   /** @internal The handle of an engine value (not null). */
   static of(store: Store<any>, raw: unknown): AnyRef {
+    adoptRef(store, raw);
     if (!isGcObject(raw)) return new AnyRef(store, raw);
     let h = handles.get(raw);
     if (h === undefined) {
@@ -78,15 +81,15 @@ export class AnyRef {
     return h;
   }
 
-  /** The AnyRef of a raw anyref value (from `toRaw` or a ValRaw), or null for null. */
+  /**
+   * The AnyRef of a raw anyref (what `toRaw` or `Val.toRaw` gave), or null for null. Anything else
+   * is a TypeError: a raw value is never trusted to be a reference of this kind.
+   */
   static fromRaw(cx: AsContext<any>, raw: unknown): AnyRef | null {
-    const store = storeOf(cx);
     if (raw === null || raw === undefined) return null;
-    if (isInstance(raw, AnyRef)) {
-      checkStore(store, raw);
-      return raw;
-    }
-    return AnyRef.of(store, raw);
+    if (!isInstance(raw, AnyRef)) throw new TypeError('not a raw anyref (AnyRef.toRaw or Val.toRaw makes one)');
+    checkStore(cx, raw);
+    return raw;
   }
 
   /** The untyped raw form (a ValRaw): the handle itself. */
@@ -149,7 +152,7 @@ export class AnyRef {
   asExtern(cx: AsContext<any>): ExternRef | null {
     expectKind(this, AnyRef, 'asExtern');
     checkStore(cx, this);
-    return this.isEqRef(cx) ? null : ExternRef.fromRaw(cx, this.raw);
+    return this.isEqRef(cx) ? null : ExternRef.of(checkStore(cx, this), this.raw);
   }
 
   /** The heap type: the canonical type id of a struct or array, else HT_I31 or HT_ANY (a host value). */
@@ -165,7 +168,8 @@ export class AnyRef {
     expectKind(this, AnyRef, 'matchesTy');
     checkStore(cx, this);
     if (!isValType(t) || !isRef(t)) throw new TypeError('matchesTy: expected a reference type');
-    return refMatches(this.raw, t);
+    // A type of another hierarchy (extern, exn, func) has no value of the any hierarchy.
+    return refFamily(t) === 'any' && refMatches(this.raw, t);
   }
 }
 

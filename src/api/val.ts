@@ -13,7 +13,7 @@ import { AnyRef } from './anyref.js';
 import { ExnRef } from './exnref.js';
 import { ExternRef } from './externref.js';
 import { Func } from './func.js';
-import { WRONG_STORE } from './handles.js';
+import { WRONG_STORE, claim } from './handles.js';
 import { isValType } from './types.js';
 import { storeOf, type AsContext, type Store } from './store.js';
 
@@ -120,13 +120,23 @@ export const Val = {
   toRaw(cx: AsContext<any>, v: Val): ValRaw {
     const store = storeOf(cx);
     if (typeof v !== 'object' || v === null) throw new TypeError(`Val.toRaw: expected a Val, got ${describe(v)}`);
+    const x: unknown = v.value;
     switch (v.type) {
-      case 'i32': case 'i64': case 'f32': case 'f64': case 'v128': return v.value;
-      case 'funcref': return v.value === null ? null : v.value.store === store ? v.value.raw : wrongStore();
-      case 'externref': return v.value === null ? null : v.value.toRaw(store);
-      case 'exnref': return v.value === null ? null : v.value.toRaw(store);
-      case 'anyref': return v.value === null ? null : v.value.toRaw(store);
+      case 'i32': return number(x, 'Val.toRaw: an i32 Val holds a number') | 0;
+      case 'f32': return number(x, 'Val.toRaw: an f32 Val holds its bits as a number') >>> 0;
+      case 'i64': case 'f64': case 'v128': return bigint(x, `Val.toRaw: an ${v.type} Val holds a bigint`);
+      case 'funcref': return x === null ? null : ownFunc(store, x, 'Val.toRaw').raw;
+      case 'externref':
+        if (x !== null && !(x instanceof ExternRef)) throw new TypeError('Val.toRaw: an externref Val holds an ExternRef or null');
+        return x === null ? null : x.toRaw(store);
+      case 'exnref':
+        if (x !== null && !(x instanceof ExnRef)) throw new TypeError('Val.toRaw: an exnref Val holds an ExnRef or null');
+        return x === null ? null : x.toRaw(store);
+      case 'anyref':
+        if (x !== null && !(x instanceof AnyRef)) throw new TypeError('Val.toRaw: an anyref Val holds an AnyRef or null');
+        return x === null ? null : x.toRaw(store);
     }
+    throw new TypeError(`Val.toRaw: expected a Val, got one of type ${describe((v as { type?: unknown }).type)}`);
   },
   /** The Val of type `type` (canonical) for a raw value (Wasmtime's Val::from_raw). */
   fromRaw(cx: AsContext<any>, raw: ValRaw, type: ValType): Val {
@@ -156,6 +166,17 @@ export type ValRaw = number | bigint | object | null;
 
 function wrongStore(): never {
   throw new Error(WRONG_STORE);
+}
+
+/**
+ * The Func a funcref Val holds, checked: a Func handle (not an object shaped like one) whose
+ * runtime function belongs to `store`.
+ */
+function ownFunc(store: Store<any>, f: unknown, what: string): FuncHandle {
+  if (!(f instanceof Func) || !(f.raw instanceof WasmFunc)) throw new TypeError(`${what}: a funcref Val holds a Func or null, got ${describe(f)}`);
+  if (f.store !== store) wrongStore();
+  claim(store, f.raw);
+  return f;
 }
 
 /** The kinds of reference the API carries. */
@@ -210,13 +231,12 @@ export function lowerVal(store: Store<any>, t: ValType, v: Val, out: unknown[], 
   const family = refFamily(t);
   if (family === 'func') {
     if (v.type !== 'funcref') mismatch(t, v, what);
-    const f = v.value as FuncHandle | null;
-    if (f === null) {
+    if (v.value === null) {
       if (!isNullable(t)) throw new TypeError(`${what}: null is not a value of type ${canonicalValTypeText(t)}`);
       out.push(null);
       return;
     }
-    if (f.store !== store) wrongStore();
+    const f = ownFunc(store, v.value, what);
     const h = heapOf(t);
     if (h >= 0 && !refMatches(f.raw, t)) throw new TypeError(`${what}: function has the wrong type`);
     if (h === HT_NOFUNC) throw new TypeError(`${what}: only null is a value of type ${canonicalValTypeText(t)}`);
@@ -276,7 +296,7 @@ export function liftVal(store: Store<any>, t: ValType, comps: ArrayLike<unknown>
   if (family === 'func') return [{ type: 'funcref', value: x === null ? null : Func.fromRaw(store, x) }, i + 1];
   if (family === 'exn') return [{ type: 'exnref', value: ExnRef.fromRaw(store, x) }, i + 1];
   if (family === 'any') return [{ type: 'anyref', value: x === null ? null : AnyRef.of(store, x) }, i + 1];
-  return [{ type: 'externref', value: ExternRef.fromRaw(store, x) }, i + 1];
+  return [{ type: 'externref', value: ExternRef.of(store, x) }, i + 1];
 }
 
 /** Lowers a list of Vals against a list of types, with arity and type checks. */
@@ -325,17 +345,17 @@ export function jsToVal(t: ValType, x: unknown): Val {
   }
   const family = refFamily(t);
   if (family === 'func') {
-    if (x !== null && x !== undefined && !(x instanceof Func)) throw new TypeError('expected a Func or null for a function reference');
-    return Val.funcref((x ?? null) as FuncHandle | null);
+    if (x !== null && !(x instanceof Func)) throw new TypeError(`expected a Func or null for a function reference, got ${describe(x)}`);
+    return Val.funcref(x);
   }
   if (family === 'exn') {
-    if (x !== null && x !== undefined && !(x instanceof ExnRef)) throw new TypeError('expected an ExnRef or null for an exception reference');
-    return Val.exnref((x ?? null) as ExnRef | null);
+    if (x !== null && !(x instanceof ExnRef)) throw new TypeError(`expected an ExnRef or null for an exception reference, got ${describe(x)}`);
+    return Val.exnref(x);
   }
   if (family === 'any') {
-    if (x !== null && x !== undefined && !(x instanceof AnyRef)) throw new TypeError('expected an AnyRef or null for a reference of the any hierarchy');
-    return Val.anyref((x ?? null) as AnyRef | null);
+    if (x !== null && !(x instanceof AnyRef)) throw new TypeError(`expected an AnyRef or null for a reference of the any hierarchy, got ${describe(x)}`);
+    return Val.anyref(x);
   }
-  if (x !== null && x !== undefined && !(x instanceof ExternRef)) throw new TypeError('expected an ExternRef or null for an externref (use ExternRef.new(store, value))');
-  return Val.externref((x ?? null) as ExternRef | null);
+  if (x !== null && !(x instanceof ExternRef)) throw new TypeError(`expected an ExternRef or null for an externref (use ExternRef.new(store, value)), got ${describe(x)}`);
+  return Val.externref(x);
 }

@@ -4,8 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  ANYREF, AnyRef, ArrayRef, Engine, ExternRef, Func, Global, HT_ANY, HT_I31, I31, Instance, Module, Store, StructRef,
-  Table, Val, funcType, heapOf, refType,
+  ANYREF, AnyRef, ArrayRef, Engine, ExternRef, Func, Global, HT_ANY, HT_EXN, HT_EXTERN, HT_FUNC, HT_I31, HT_NOEXTERN, I31, Instance, Module,
+  Store, StructRef, Table, Val, funcType, heapOf, refType,
 } from '../../src/index.js';
 import { parseWat } from '../../src/text/index.js';
 
@@ -167,6 +167,77 @@ test('an AnyRef of one store is refused in another', () => {
   const t = new Table(other, { element: ANYREF, limits: { min: 1, max: null }, address64: false }, Val.anyref(null));
   assert.throws(() => t.set(other, 0, s), /wrong store/);
   assert.equal(g.get(other).value, null);
+});
+
+test('raw references are only what toRaw made, of their own kind and store (stop 36 GC audit)', () => {
+  const { store, call, instance } = setup();
+  const other = new Store(store.engine);
+  const s = call('make')[0]!.value as AnyRef;
+  const engineStruct = s.raw as object;
+  // Store B's wasm changing store A's struct through its engine object: refused every way.
+  const otherInstance = new Instance(other, new Module(other.engine, parseWat(wat)), []);
+  const isStruct = otherInstance.getFunc(other, 'isStruct')!;
+  assert.throws(() => ExternRef.fromRaw(other, engineStruct), TypeError);
+  assert.throws(() => AnyRef.fromRaw(other, engineStruct), TypeError);
+  assert.throws(() => Val.fromRaw(other, engineStruct, ANYREF), TypeError);
+  assert.throws(() => isStruct.callUnchecked(other, [engineStruct]), TypeError);
+  assert.throws(() => ExternRef.convertAny(other, { store: other, raw: engineStruct } as unknown as AnyRef), TypeError);
+  assert.throws(() => AnyRef.convertExtern(other, { store: other, raw: engineStruct } as unknown as ExternRef), /wrong store/);
+  // A raw of another hierarchy is refused too, so the host never holds an engine function or exception.
+  const f = instance.getFunc(store, 'make')!;
+  assert.throws(() => Val.fromRaw(store, f.toRaw(store), ANYREF), TypeError);
+  assert.throws(() => Val.fromRaw(store, f.toRaw(store), heapExtern()), TypeError);
+  assert.throws(() => Val.fromRaw(store, s.toRaw(store), heapExtern()), TypeError);
+  // What toRaw made still comes back.
+  assert.equal(Val.fromRaw(store, Val.toRaw(store, Val.anyref(s)), ANYREF).value, s);
+});
+
+function heapExtern() {
+  return refType(HT_EXTERN, true);
+}
+
+test('matchesTy is false for every type of another hierarchy; an externalised i31 holds no host data', () => {
+  const { store, call } = setup();
+  const s = call('make')[0]!.value as AnyRef;
+  const i = AnyRef.fromI31(store, I31.wrappingI32(3));
+  const host = AnyRef.convertExtern(store, ExternRef.new(store, {}));
+  for (const r of [s, i, host]) {
+    assert.equal(r.matchesTy(store, ANYREF), true);
+    for (const h of [HT_EXTERN, HT_EXN, HT_FUNC, HT_NOEXTERN]) {
+      assert.equal(r.matchesTy(store, refType(h, true)), false, `heap type ${h}`);
+      assert.equal(r.matchesTy(store, refType(h, false)), false, `heap type ${h}, non-null`);
+    }
+  }
+  const ix = call('out', [Val.anyref(i)])[0]!.value as ExternRef;
+  assert.equal(ix.data(store), null, "Wasmtime's ExternRef::data is None for an i31");
+  assert.equal(ExternRef.new(store, 3).data(store), 3, 'a host number is host data');
+  for (const bad of [1.5, NaN, Infinity, '7', undefined, 5n]) {
+    assert.throws(() => I31.wrappingI32(bad as number), TypeError, String(bad));
+    assert.throws(() => I31.wrappingU32(bad as number), TypeError, String(bad));
+  }
+});
+
+test('a funcref Val holds a Func: forged handles and malformed Vals are TypeErrors, never run', () => {
+  const { store, instance } = setup();
+  const other = new Store(store.engine);
+  const a = instance.getFunc(store, 'make')!;
+  const m = new Module(store.engine, parseWat(`(module (type $t (func (result (ref null 0))))
+    (func (export "call") (param funcref) (result i32) (ref.is_null (local.get 0)))
+    (table (export "t") 1 funcref))`));
+  const b = new Instance(other, m, []);
+  const forged = { type: 'funcref', value: { store: other, raw: a.raw } } as unknown as Val;
+  assert.throws(() => b.getFunc(other, 'call')!.call(other, [forged]), TypeError);
+  assert.throws(() => b.getTable(other, 't')!.set(other, 0, forged), TypeError);
+  assert.throws(() => Val.toRaw(other, forged), TypeError);
+  for (const v of [{ type: 'funcref', value: undefined }, { type: 'funcref', value: 42 }, {}, { type: 'i31ref', value: 1 },
+    { type: 'i32', value: 'abc' }, { type: 'anyref', value: 5 }, { type: 'externref', value: 's' }]) {
+    assert.throws(() => Val.toRaw(store, v as unknown as Val), TypeError, JSON.stringify(v));
+  }
+  // undefined is not null for a reference result or argument (docs/embedding.md: no silent conversion).
+  const undef = Func.wrap(store, funcType([], [ANYREF]), () => undefined);
+  assert.throws(() => undef.call(store, []), TypeError);
+  const echo = new Instance(store, new Module(store.engine, parseWat('(module (func (export "id") (param anyref) (result anyref) (local.get 0)))')), []);
+  assert.throws(() => echo.getTypedFunc(store, 'id', [ANYREF], [ANYREF]).call(store, undefined as unknown as null), TypeError);
 });
 
 test('a method called on another kind of value (detached or borrowed) is a TypeError naming it', () => {
