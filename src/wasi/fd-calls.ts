@@ -84,7 +84,7 @@ function readStream(e: StreamEntry, bufs: Uint8Array[]): number {
 
 export function fd_read(ctx: WasiContext, fd: number, iovs: number, iovsLen: number, nreadPtr: number): number | void {
   const e = ctx.fds.get(fd, Rights.FD_READ);
-  const bufs = ctx.mem.iovecs(iovs, iovsLen);
+  const bufs = ctx.mem.iovecs(iovs, iovsLen, e.kind === 'stream' ? MAX_STREAM_READ : HOST_IO_MAX);
   ctx.mem.check(nreadPtr, 4, 4);
   let n: number;
   if (e.kind === 'stream') {
@@ -101,7 +101,7 @@ export function fd_read(ctx: WasiContext, fd: number, iovs: number, iovsLen: num
 
 export function fd_write(ctx: WasiContext, fd: number, iovs: number, iovsLen: number, nwrittenPtr: number): number | void {
   const e = ctx.fds.get(fd, Rights.FD_WRITE);
-  const bufs = ctx.mem.iovecs(iovs, iovsLen);
+  const bufs = ctx.mem.iovecs(iovs, iovsLen, e.kind === 'stream' ? STREAM_WRITE_MAX : HOST_IO_MAX);
   ctx.mem.check(nwrittenPtr, 4, 4);
   let n: number;
   if (e.kind === 'stream') {
@@ -140,14 +140,14 @@ function gather(bufs: Uint8Array[], max: number): Uint8Array {
 
 export function fd_pread(ctx: WasiContext, fd: number, iovs: number, iovsLen: number, offset: bigint, nreadPtr: number): number | void {
   const f = seekable(ctx, fd, Rights.FD_READ | Rights.FD_SEEK);
-  const bufs = ctx.mem.iovecs(iovs, iovsLen);
+  const bufs = ctx.mem.iovecs(iovs, iovsLen, HOST_IO_MAX);
   ctx.mem.check(nreadPtr, 4, 4);
   ctx.mem.setU32(nreadPtr, readFile(f, bufs, fileOffset(offset)));
 }
 
 export function fd_pwrite(ctx: WasiContext, fd: number, iovs: number, iovsLen: number, offset: bigint, nwrittenPtr: number): number | void {
   const f = seekable(ctx, fd, Rights.FD_WRITE | Rights.FD_SEEK);
-  const bufs = ctx.mem.iovecs(iovs, iovsLen);
+  const bufs = ctx.mem.iovecs(iovs, iovsLen, HOST_IO_MAX);
   ctx.mem.check(nwrittenPtr, 4, 4);
   // An append descriptor appends whatever the offset, as Linux's pwrite does (and Wasmtime's).
   const at = f.flags & Fdflags.APPEND ? Number(fstatSync(f.hostFd).size) : fileOffset(offset);

@@ -4,6 +4,10 @@
 import { Errno, WasiError } from './errno.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** The most buffers one read or write moves (Linux's IOV_MAX). */
+const IOV_MAX = 1024;
+/** The most iovec records one call reads, empty ones included (Wasmtime's default hostcall fuel, 128 MiB, covers 2^24). */
+const IOV_SCAN_MAX = 1 << 24;
 const encoder = new TextEncoder();
 
 /**
@@ -57,15 +61,25 @@ export class GuestMemory {
     }
   }
 
-  /** The buffers of an (c)iovec array: `count` records of { buf: u32, buf_len: u32 } at `ptr`. */
-  iovecs(ptr: number, count: number): Uint8Array[] {
+  /**
+   * The buffers one call moves from an (c)iovec array (`count` records of { buf: u32, buf_len: u32 }
+   * at `ptr`): the non-empty ones, at most IOV_MAX of them and `maxBytes` in all (the last one cut).
+   * readv and writev may move less than asked; bounding it here keeps a guest from making the host
+   * allocate an object per record or move terabytes in one call (Wasmtime moves only the first
+   * non-empty buffer). Records past the first IOV_SCAN_MAX are not read.
+   */
+  iovecs(ptr: number, count: number, maxBytes: number): Uint8Array[] {
     const n = count >>> 0;
     const base = this.check(ptr, n * 8, 4);
     const out: Uint8Array[] = [];
-    for (let i = 0; i < n; i++) {
-      const buf = this.view.getUint32(base + i * 8, true);
+    let total = 0;
+    for (let i = 0; i < n && i < IOV_SCAN_MAX && out.length < IOV_MAX && total < maxBytes; i++) {
       const len = this.view.getUint32(base + i * 8 + 4, true);
-      out.push(this.slice(buf, len));
+      if (len === 0) continue;
+      const b = this.slice(this.view.getUint32(base + i * 8, true), len);
+      const take = Math.min(len, maxBytes - total);
+      out.push(take === len ? b : b.subarray(0, take));
+      total += take;
     }
     return out;
   }

@@ -89,9 +89,14 @@ function writeEvent(ctx: WasiContext, at: number, sub: Subscription, error: numb
   if (sub.type !== Eventtype.CLOCK) mem.setU64(at + 16, nbytes);
 }
 
+/** The most subscriptions one poll_oneoff takes. */
+const MAX_SUBSCRIPTIONS = 1 << 16;
+
 export function poll_oneoff(ctx: WasiContext, inPtr: number, outPtr: number, nsubs: number, neventsPtr: number, preview0 = false): number | void {
   const n = nsubs >>> 0;
-  if (n === 0) throw new WasiError(Errno.EINVAL);
+  // Each subscription becomes a host object: a bound keeps one call from exhausting the host's
+  // heap (Linux's poll is EINVAL past the process's descriptor limit, too).
+  if (n === 0 || n > MAX_SUBSCRIPTIONS) throw new WasiError(Errno.EINVAL);
   const subSize = preview0 ? 56 : 48;
   const mem = ctx.mem;
   const inBase = mem.check(inPtr, n * subSize, 8);

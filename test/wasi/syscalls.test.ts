@@ -601,3 +601,23 @@ test('entries named through a symlink with a trailing slash, O_CREAT|O_EXCL on a
   writeFileSync(Buffer.concat([Buffer.from(join(dir, 'sub') + '/'), Buffer.from([0x61, 0xff])]), '');
   assert.equal(h.call('fd_readdir', sub, 2000, 256, 0n, 996), Errno.EILSEQ);
 }));
+
+test('fd_write, fd_read and poll_oneoff bound what one call makes the host hold (found by the stop 36 exhaustion audit)', () => {
+  const h = harness({ stdin: 'x'.repeat(3000) });
+  assert.notEqual(h.call('grow', 4096), -1);
+  // 32M empty iovecs, all in bounds: one host object per record used to exhaust the host's heap.
+  const t0 = performance.now();
+  assert.equal(h.call('fd_write', 1, 0, 0x2000000, 0), Errno.SUCCESS);
+  assert.equal(h.call('fd_read', 0, 0, 0x2000000, 0), Errno.SUCCESS);
+  assert.ok(performance.now() - t0 < 10_000, 'the records past the first 2^24 are not read');
+  // At most IOV_MAX (1,024) buffers per call: a short write, which writev allows.
+  const [p] = h.str(1 << 20, 'a');
+  for (let i = 0; i < 2000; i++) {
+    h.mem().setUint32((2 << 20) + i * 8, p, true);
+    h.mem().setUint32((2 << 20) + i * 8 + 4, 1, true);
+  }
+  assert.equal(h.call('fd_write', 1, 2 << 20, 2000, 64), Errno.SUCCESS);
+  assert.equal(h.mem().getUint32(64, true), 1024);
+  assert.equal(h.out().length, 1024);
+  assert.equal(h.call('poll_oneoff', 3 << 20, 8 << 20, 70_000, 64), Errno.EINVAL, 'over 65,536 subscriptions');
+});
