@@ -158,21 +158,22 @@ class ModuleCode implements CompiledCode {
     for (let i = m.numImportedFuncs; i < m.funcTypes.length; i++) bodies.push(new FunctionCompiler(mc, i).compile());
     const defined = mc.funcNames.slice(m.numImportedFuncs);
     const out = ['"use strict";', 'return function instantiate(ctx) {'];
-    out.push(...runtimePrologue(mc));
+    pushAll(out, runtimePrologue(mc));
     const helpers = [...mc.helpers].sort();
     if (helpers.length) out.push(`const { ${helpers.join(', ')} } = ctx.helpers;`);
-    out.push(...statePrologue(m, null));
+    pushAll(out, statePrologue(m, null));
     // A host function that takes a Caller is bound to the importing instance (api/Caller).
     for (let i = 0; i < m.numImportedFuncs; i++) {
       out.push(`const ${mc.funcNames[i]} = FN[${i}].bindCaller === null ? FN[${i}].fn : FN[${i}].bindCaller(ctx.instance);`);
     }
-    out.push(...mc.constants);
-    out.push(...bodies);
+    pushAll(out, mc.constants);
+    pushAll(out, bodies);
+    const many = defined.length > MANY_FUNCTIONS;
     out.push(
-      'return {',
+      many ? 'return (() => ({' : 'return {',
       `  fns: [${defined.join(', ')}],`,
       `  bodies: [${defined.map((n, i) => (mc.trampolined[i + m.numImportedFuncs] ? `${n}_body` : 'null')).join(', ')}],`,
-      '};',
+      many ? '}))();' : '};',
       '};',
       `//# sourceURL=${this.url}`,
     );
@@ -191,7 +192,7 @@ class ModuleCode implements CompiledCode {
     const n = m.funcTypes.length;
     const lets: string[] = [];
     for (let i = m.numImportedFuncs; i < n; i++) lets.push(`I${i} = null`);
-    out.push(...chunked('let ', lets));
+    pushAll(out, chunked('let ', lets));
     const names: string[] = [];
     // Parameter lists by lowered arity (an i64 is two): most functions share a few.
     const lists: string[] = [''];
@@ -203,9 +204,10 @@ class ModuleCode implements CompiledCode {
       out.push(`function lazy$${i}(${params}) { return (I${i} ?? (I${i} = LAZY(${i})))(${params}); }`);
       names.push(`lazy$${i}`);
     }
-    out.push('return [');
+    const many = names.length > MANY_FUNCTIONS;
+    out.push(many ? 'return (() => [' : 'return [');
     for (let i = 0; i < names.length; i += 12) out.push(`  ${names.slice(i, i + 12).join(', ')},`);
-    out.push('];');
+    out.push(many ? '])();' : '];');
     out.push('};', `//# sourceURL=${this.url}`);
     return out.join('\n');
   }
@@ -216,13 +218,13 @@ class ModuleCode implements CompiledCode {
     const fc = new FunctionCompiler(mc, funcIndex);
     const body = fc.compileLines();
     const out = ['"use strict";'];
-    out.push(...runtimePrologue(mc));
+    pushAll(out, runtimePrologue(mc));
     if (fc.usedHelpers.size) out.push(`const { ${[...fc.usedHelpers].sort().join(', ')} } = ctx.helpers;`);
-    out.push(...statePrologue(this.module, { globals: fc.usedGlobals, tables: fc.boundTables, memories: fc.boundMemories }));
+    pushAll(out, statePrologue(this.module, { globals: fc.usedGlobals, tables: fc.boundTables, memories: fc.boundMemories }));
     // Direct callees are variables: a callee that is still its forwarder here is rebound to its
     // compiled function once that exists, so calls stop going through the forwarder.
     const cs = [...fc.callees];
-    out.push(...chunked('let ', cs.map((j) => `${mc.funcNames[j]} = B[${j}]`)));
+    pushAll(out, chunked('let ', cs.map((j) => `${mc.funcNames[j]} = B[${j}]`)));
     for (const k of fc.usedConstants) out.push(`const ${k} = ${mc.constantExprs.get(k)};`);
     // A loop, not a spread: a body may have more lines than a call may have arguments.
     for (const line of body) out.push(line);
@@ -252,6 +254,19 @@ function evaluate(source: string, params: string[]): unknown {
   } catch (e) {
     throw parseFailure(e);
   }
+}
+
+/**
+ * Past this many functions, the list `instantiate` returns is built in a closure of its own. A
+ * function declaration that no closure refers to lives in its function's frame, and V8 gives a
+ * frame of 110,000 such functions more than the stack holds (a RangeError at instantiation);
+ * referred to from a closure, they live in the heap-allocated context instead.
+ */
+const MANY_FUNCTIONS = 4096;
+
+/** Appends `lines` to `out` one by one: a spread passes each as an argument, and the stack limits those. */
+function pushAll(out: string[], lines: readonly string[]): void {
+  for (const line of lines) out.push(line);
 }
 
 /** Declarations of `items` (`x = ...`), at most 12 a line so that they stay readable. */

@@ -1,16 +1,17 @@
 // The JS API's implementation-defined limits: a module over any of them is a CompileError in every JS
 // embedding (the core spec sets none); a defined table over 10,000,000 elements a RangeError at instantiation.
+// Those on types, functions, parameters, results, struct fields and subtype depth are every engine's
+// (validate/implementation-limits.ts).
 
 import type { ModuleInfo } from '../binary/module.js';
 import { ByteReader } from '../binary/reader.js';
 import { CompileError } from '../core/errors.js';
+import { MAX_TYPES } from '../validate/implementation-limits.js';
 
 /** The JS API's limit on table sizes, at instantiation and when growing from JS. */
 export const MAX_TABLE_SIZE = 10_000_000;
 
 const MAX_MODULE_SIZE = 1024 * 1024 * 1024;
-const MAX_TYPES = 1_000_000;
-const MAX_FUNCTIONS = 1_000_000;
 const MAX_IMPORTS = 1_000_000;
 const MAX_EXPORTS = 1_000_000;
 const MAX_GLOBALS = 1_000_000;
@@ -21,12 +22,8 @@ const MAX_MEMORIES = 100;
 const MAX_ELEM_SEGMENTS = 10_000_000;
 const MAX_TABLE_INIT = 10_000_000;
 const MAX_MEMORY64_PAGES = 2 ** 37 - 1;
-const MAX_PARAMS = 1000;
-const MAX_RESULTS = 1000;
 const MAX_FUNCTION_SIZE = 7_654_321;
 const MAX_LOCALS = 50_000;
-const MAX_STRUCT_FIELDS = 10_000;
-const MAX_SUBTYPE_DEPTH = 63;
 
 function over(what: string, count: number, limit: number): never {
   throw new CompileError(`${what}: ${count} exceeds the JS API limit of ${limit}`);
@@ -39,9 +36,7 @@ function check(what: string, count: number, limit: number): void {
 /** Throws a CompileError if the module exceeds one of the JS API's limits. */
 export function checkJsApiLimits(m: ModuleInfo): void {
   check('module size in bytes', m.bytes.length, MAX_MODULE_SIZE);
-  check('types', m.types.length, MAX_TYPES);
   check('recursion groups', m.recGroups.length, MAX_TYPES);
-  check('defined functions', m.funcTypes.length - m.numImportedFuncs, MAX_FUNCTIONS);
   check('imports', m.imports.length, MAX_IMPORTS);
   check('exports', m.exports.length, MAX_EXPORTS);
   check('defined globals', m.globals.length - m.numImportedGlobals, MAX_GLOBALS);
@@ -56,19 +51,6 @@ export function checkJsApiLimits(m: ModuleInfo): void {
     check('memory64 minimum pages', mem.limits.min, MAX_MEMORY64_PAGES);
     if (mem.limits.max !== null) check('memory64 maximum pages', mem.limits.max, MAX_MEMORY64_PAGES);
   }
-  const depth: number[] = [];
-  m.types.forEach((t, i) => {
-    const c = t.composite;
-    if (c.kind === 'func') {
-      check('function parameters', c.params.length, MAX_PARAMS);
-      check('function results', c.results.length, MAX_RESULTS);
-    } else if (c.kind === 'struct') {
-      check('struct fields', c.fields.length, MAX_STRUCT_FIELDS);
-    }
-    const sup = t.supertypes[0];
-    depth[i] = sup === undefined ? 0 : (depth[sup] ?? 0) + 1;
-    check('subtype depth', depth[i]!, MAX_SUBTYPE_DEPTH);
-  });
   m.codes.forEach((body, i) => {
     check('function body size in bytes', new ByteReader(m.bytes, body.offset, m.bytes.length).u32(), MAX_FUNCTION_SIZE);
     const type = m.types[m.funcTypes[m.numImportedFuncs + i]!]!.composite;

@@ -1,6 +1,7 @@
 // Module-level validation: imports, tables, memories, tags, globals, exports, start, segments and
 // the declared function references, then every function body through the CodeValidator.
 
+import { checkImplementationLimits } from './implementation-limits.js';
 import { CompileError } from '../core/errors.js';
 import type { WasmFeatures } from '../core/features.js';
 import {
@@ -32,6 +33,7 @@ export interface ModuleValidation {
 }
 
 export function validateModuleInfo(m: ModuleInfo, features: WasmFeatures): ModuleValidation {
+  checkImplementationLimits(m);
   const types = validateTypes(m, features);
   const valType = (t: ValType, at: number) => checkValType(m, features, t, at);
 
