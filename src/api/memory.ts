@@ -6,7 +6,7 @@ import type { MemoryType } from '../core/types.js';
 import { MemoryObject } from '../runtime/memory.js';
 import { handleFor } from './handles.js';
 import { requireAsync } from './boundary.js';
-import { admitMemory, admitMemoryAsync } from './limits.js';
+import { ResourceLimitError, admitMemory, admitMemoryAsync } from './limits.js';
 import { checkStore, storeOf, type AsContext, type Store } from './store.js';
 import { checkMemoryType } from './types.js';
 
@@ -34,7 +34,7 @@ export class Memory {
     }
     checkNewMemoryType(type);
     admitMemory(store, type);
-    this.raw = new MemoryObject(type);
+    this.raw = allocate(type);
     this.raw.store = store.raw;
     store.raw.dumpable?.memories.push(this.raw);
   }
@@ -48,7 +48,7 @@ export class Memory {
     requireAsync(store, 'Memory.newAsync');
     checkNewMemoryType(type);
     await admitMemoryAsync(store, type);
-    const raw = new MemoryObject(type);
+    const raw = allocate(type);
     raw.store = store.raw;
     store.raw.dumpable?.memories.push(raw);
     return Memory.fromRaw(store, raw);
@@ -127,6 +127,15 @@ export class Memory {
     const bytes = this.data(cx);
     inBounds(bytes, offset, data.length);
     bytes.set(data, offset);
+  }
+}
+
+/** A new runtime memory of `type`; one the host cannot back is a ResourceLimitError, as in a module it is a LinkError. */
+function allocate(type: MemoryType): MemoryObject {
+  try {
+    return new MemoryObject(type);
+  } catch {
+    throw new ResourceLimitError(`cannot allocate a memory of ${type.limits.min} pages`);
   }
 }
 

@@ -13,7 +13,11 @@ export interface DataImage {
   readonly end: number;
 }
 
-/** A constant offset expression's value (i32.const or i64.const alone), or null. */
+/**
+ * A constant offset expression's value (i32.const or i64.const alone, read unsigned), or null;
+ * Infinity for an i64 offset past 2^53 - 1, which no memory reaches (a double would round it, and
+ * 2^64 - 1 rounded is 2^64, whose low 64 bits are 0).
+ */
 export function constantOffset(module: ModuleInfo, expr: ConstExpr): number | null {
   const r = new ByteReader(module.bytes, expr.start, expr.end);
   const op = r.u8();
@@ -21,7 +25,7 @@ export function constantOffset(module: ModuleInfo, expr: ConstExpr): number | nu
   if (op === Op.I32Const) v = r.s32() >>> 0;
   else if (op === Op.I64Const) {
     r.s64();
-    v = (r.hi >>> 0) * 2 ** 32 + (r.lo >>> 0);
+    v = r.hi >>> 0 >= 2 ** 21 ? Infinity : (r.hi >>> 0) * 2 ** 32 + (r.lo >>> 0);
   } else return null;
   return r.pos === r.end ? v : null;
 }
@@ -36,7 +40,8 @@ export function layoutDataImages(module: ModuleInfo): Map<number, DataImage> {
     const segs = module.datas.filter((d) => d.mode === 'active' && d.memory === m);
     if (segs.length === 0) continue;
     const offsets = segs.map((d) => constantOffset(module, d.offset!));
-    if (offsets.some((o) => o === null)) continue;
+    // A segment past 2^53 traps; instantiation finds that segment by segment.
+    if (offsets.some((o) => o === null || o === Infinity)) continue;
     let lo = Infinity;
     let hi = 0;
     let end = 0;

@@ -221,14 +221,19 @@ export class InstanceObject {
       if (usedImage.has(seg.memory)) return;
       const memory = this.memories[seg.memory]!;
       const c = constantOffset(m, seg.offset!);
-      const v = c ?? Number(evalConst(m, seg.offset!, this.globals, this.funcs, canon) as number | bigint);
-      const at = m.memories[seg.memory]!.address64 ? Number(BigInt.asUintN(64, BigInt(v))) : v >>> 0;
+      // Unsigned and exact: a double rounds an i64 past 2^53 (2^64 - 1 to 2^64, whose low bits are 0).
+      const at = c ?? address(evalConst(m, seg.offset!, this.globals, this.funcs, canon) as number | bigint, m.memories[seg.memory]!.address64);
       if (at + seg.data.length > memory.bytes.length) throw makeTrap(TrapCode.MemoryOutOfBounds);
       memory.bytes.set(seg.data, at);
     });
   }
 }
 
+
+/** A segment's offset as an address: an i64 (a bigint) read as u64, an i32 as u32. */
+function address(offset: number | bigint, address64: boolean): number {
+  return address64 ? Number(BigInt.asUintN(64, BigInt(offset))) : Number(offset) >>> 0;
+}
 
 /** What calls from outside the module call for function `index`: its code, or its generator entry when plain in generator code. */
 function entryOf(code: CompiledCode, index: number, fn: LoweredFn, f: WasmFunc): LoweredFn {

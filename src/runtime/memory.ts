@@ -10,8 +10,11 @@ import type { MemoryType } from '../core/types.js';
 import { verdictNow, type GrowVerdict, type ResourceLimiter, type ResourceLimiterAsync, type StoreObject } from './store.js';
 import { runEmbedderCode } from './traps.js';
 
-/** The largest memory an ArrayBuffer can back here; larger growth fails like an allocation failure. */
-const MAX_BYTES = 2 ** 32 + 2 ** 16;
+/**
+ * The largest memory the views can cover here (V8's longest typed array, 2^32 elements; the
+ * ArrayBuffer itself could be larger); larger growth fails like an allocation failure.
+ */
+const MAX_BYTES = 2 ** 32;
 
 export class MemoryObject {
   // `declare`: no class-field definition (which would store undefined first). V8 then sees one

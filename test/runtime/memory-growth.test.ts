@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Trap, TrapCode, Val } from '../../src/api/index.js';
+import { Engine, Memory, ResourceLimitError, Store, Trap, TrapCode, Val } from '../../src/api/index.js';
 import { instantiateWat } from '../api/wat-helper.js';
 
 const wat = `(module
@@ -75,4 +75,25 @@ test('atomics see a memory that grew in place', () => {
   assert.equal(call('grow', 1), 3); // in place
   call('store', 4 * PAGE - 4, 42);
   assert.equal(call('atomic', 4 * PAGE - 4), 42);
+});
+
+test('memory64 at the edge of what the views cover, and data segments past 2^53 (found by the stop 36 exhaustion audit)', () => {
+  // 65,537 pages is one page more than the longest typed array: growth fails (-1), as one page further did.
+  const { store, instance } = instantiateWat(`(module (memory (export "m") i64 1)
+    (func (export "grow") (param i64) (result i64) (memory.grow (local.get 0))))`);
+  assert.equal(instance.getFunc(store, 'grow')!.call(store, [Val.i64(65536n)])[0]!.value, -1n);
+  // An offset a double rounds (2^64 - 1 rounds to 2^64, whose low 64 bits are 0) must still trap.
+  for (const offset of ['-1', '-2', '0x20000000000000', '0x20000000000001']) {
+    for (const bytes of ['""', '"a"']) {
+      assert.throws(() => instantiateWat(`(module (memory i64 1) (data (i64.const ${offset}) ${bytes}))`),
+        (e: unknown) => e instanceof Trap && e.code === TrapCode.MemoryOutOfBounds, `${offset} ${bytes}`);
+    }
+  }
+  instantiateWat('(module (memory i64 1) (data (i64.const 65536) ""))');
+});
+
+test('a host memory the host cannot allocate is a ResourceLimitError, not an ArrayBuffer RangeError', () => {
+  const engine = new Engine();
+  const store = new Store(engine);
+  assert.throws(() => new Memory(store, { limits: { min: 2 ** 40, max: null }, address64: true, shared: false, pageSizeLog2: 16 }), ResourceLimitError);
 });
