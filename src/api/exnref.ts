@@ -89,6 +89,8 @@ export class ExnRef {
  */
 export class ThrownException extends Error {
   constructor(/** The exception wasm threw. */ readonly exception: ExnRef) {
+    // Checked here, not when a host function throws it: the mistake then shows where it was made.
+    if (!(exception instanceof ExnRef)) throw new TypeError('ThrownException: expected an ExnRef (ExnRef.new(store, tag, fields))');
     super('thrown Wasm exception');
   }
 }

@@ -108,9 +108,35 @@ export const STACK_OVERFLOW = 'Maximum call stack size exceeded';
  * recursion", QuickJS an InternalError "stack overflow".
  */
 export function isStackOverflow(e: unknown): boolean {
-  // What a host function throws may be any value, a Proxy included (host-values.ts).
-  if (isInstance(e, RangeError)) return e.message.includes(STACK_OVERFLOW);
-  return isInstance(e, Error) && e.name === 'InternalError' && /too much recursion|stack overflow/.test(e.message);
+  // What a host function throws may be any value, a Proxy included (host-values.ts), an Error whose
+  // message is not a string or whose getters throw: it must leave unchanged, so only the engine's
+  // own kind of error, with exactly the engine's message as an own data property, is taken for one.
+  if (isInstance(e, RangeError)) {
+    const message = ownMessage(e);
+    return message === STACK_OVERFLOW || message === `${STACK_OVERFLOW}.`; // V8 and Hermes; JavaScriptCore
+  }
+  if (!isInstance(e, Error)) return false;
+  const message = ownMessage(e);
+  return (message === 'too much recursion' || message === 'stack overflow') && isInternalError(e);
+}
+
+/** `e`'s own `message` if it is a data property holding a string; nothing else runs. */
+function ownMessage(e: object): string | null {
+  try {
+    const d = Object.getOwnPropertyDescriptor(e, 'message');
+    return d !== undefined && typeof d.value === 'string' ? d.value : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether `e` is named InternalError, as SpiderMonkey's and QuickJS's are (a throwing getter: no). */
+function isInternalError(e: object): boolean {
+  try {
+    return (e as { name?: unknown }).name === 'InternalError';
+  } catch {
+    return false;
+  }
 }
 
 /**

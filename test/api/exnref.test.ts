@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  EXNREF, Engine, ExnRef, F64, I64, Store, Tag, ThrownException, Val, funcType,
+  EXNREF, Engine, ExnRef, F64, Func, I64, Store, Tag, ThrownException, Val, funcType,
 } from '../../src/api/index.js';
 import { instantiateWat } from './wat-helper.js';
 
@@ -57,6 +57,26 @@ test('wrong values and wrong stores are refused', () => {
   const exn = ExnRef.new(store, tag!, [Val.i64(1n), Val.f64(0)]);
   assert.throws(() => exn.fields(other), /wrong store/);
   assert.throws(() => Val.exnref({} as ExnRef), TypeError);
+  assert.throws(() => new ThrownException(null as unknown as ExnRef), TypeError, 'refused where it is made');
+  assert.throws(() => new ThrownException({} as ExnRef), TypeError);
+});
+
+test('what a host function throws leaves wasm unchanged, however odd (found by the stop 36 exceptions audit)', () => {
+  // Reading these to tell a stack overflow used to throw instead, replacing the error (and a
+  // message merely containing V8's words made a StackOverflow trap).
+  const odd: [string, () => unknown][] = [
+    ['numeric message', () => Object.assign(new RangeError('x'), { message: 42 })],
+    ['null message', () => Object.assign(new RangeError('x'), { message: null })],
+    ['throwing message getter', () => Object.defineProperty(new RangeError('x'), 'message', { get() { throw new Error('getter'); } })],
+    ['throwing name getter', () => Object.defineProperty(new Error('x'), 'name', { get() { throw new Error('getter'); } })],
+    ['message containing the words', () => new RangeError('not a Maximum call stack size exceeded at all')],
+  ];
+  for (const [what, make] of odd) {
+    const thrown = make();
+    const { store, instance } = instantiateWat(`(module (import "h" "f" (func $f)) (func (export "run") (call $f)))`, {},
+      (s) => [Func.wrap(s, funcType([], []), () => { throw thrown; })]);
+    assert.throws(() => instance.getFunc(store, 'run')!.call(store, []), (e: unknown) => e === thrown, what);
+  }
 });
 
 test('an exception thrown by a start function fails instantiation with a ThrownException', () => {
