@@ -8,8 +8,9 @@ import {
   ThrownException, Trap, Val, WasmCoreDump, formatBacktrace, isSerializedModule, valTypeName, type ValType,
 } from '../api/index.js';
 import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parseF32 } from '../text/floats.js';
 import { Wasi, WasiExit } from '../wasi/index.js';
 import { startEpochTimer } from '../node/epoch-timer.js';
 import { jsApiEngineConfig } from '../jsapi/realm.js';
@@ -21,15 +22,17 @@ import { parsePreload, runCommand } from './command.js';
 
 const USAGE = `usage: tswasm run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [--fuel N] [--timeout T] [-W KEY=VALUE,...]
        [--preload NAME=FILE]... [--allow-precompiled] [--profile=guest[,PATH[,INTERVAL]]] [-D coredump=PATH]
-       [--invoke NAME] FILE.wasm|FILE.wat [ARGS...]
+       [--invoke NAME] [--argv0 NAME] FILE.wasm|FILE.wat [ARGS...]
 
-  Without --invoke, runs a WASI command: calls "_start" with ARGS as argv (argv[0] is FILE),
-  stdin/stdout/stderr inherited; exits with the program's exit code.
+  As wasmtime run: instantiates FILE with WASI (ARGS as argv, argv[0] FILE's name without its
+  directories; stdin/stdout/stderr inherited), calls "_initialize" if it is exported, then the
+  export "" or "_start" (or NAME with --invoke), and exits with the program's exit code (0 when
+  it exports none of them). Everything after FILE is the program's, options included.
   --dir HOST[::GUEST]   preopen host directory HOST, seen by the program as GUEST (default HOST)
   --env NAME=VALUE      set an environment variable for the program (--env NAME copies the host's)
-  --invoke NAME         call export NAME with ARGS as its arguments and print its results
-                        (a WASI reactor's "_initialize" runs first); integers in decimal or 0x hex,
-                        floats, inf, nan
+  --invoke NAME         call export NAME with the first ARGS as its arguments (integers in decimal
+                        or 0x hex, floats, inf, nan) and print its results, one a line
+  --argv0 NAME          the program's argv[0]
   --fuel N              give the program N units of fuel (Wasmtime's costs: one per instruction and
                         call, one per byte or element of bulk operations);
                         it traps with OutOfFuel when they run out
@@ -54,6 +57,7 @@ interface RunOptions {
   dirs: { host: string; guest: string }[];
   env: Record<string, string>;
   invoke: string | null;
+  argv0: string | null;
   wasm: WasmOptions;
   preloads: { name: string; file: string }[];
   allowPrecompiled: boolean;
@@ -64,7 +68,7 @@ interface RunOptions {
 }
 
 function parseArgs(argv: string[]): RunOptions {
-  const opts: RunOptions = { dirs: [], env: {}, invoke: null, wasm: defaultWasmOptions(), preloads: [], allowPrecompiled: false, profile: null, coredump: null, file: '', args: [] };
+  const opts: RunOptions = { dirs: [], env: {}, invoke: null, argv0: null, wasm: defaultWasmOptions(), preloads: [], allowPrecompiled: false, profile: null, coredump: null, file: '', args: [] };
   let i = 0;
   const value = (flag: string): string => {
     const v = argv[++i];
@@ -101,6 +105,9 @@ function parseArgs(argv: string[]): RunOptions {
       }
       case '--invoke':
         opts.invoke = arg();
+        break;
+      case '--argv0':
+        opts.argv0 = arg();
         break;
       case '--fuel':
         opts.wasm.fuel = parseCount(arg(), '--fuel');
@@ -142,13 +149,8 @@ function parseArgs(argv: string[]): RunOptions {
   const file = argv[i];
   if (file === undefined) throw new UsageError('no module file given');
   opts.file = file;
+  // Everything after FILE is the program's, options included, as in wasmtime run.
   opts.args = argv.slice(i + 1);
-  // The older form `tswasm run FILE --invoke NAME ARG...` keeps working.
-  if (opts.invoke === null && opts.args[0] === '--invoke') {
-    if (opts.args[1] === undefined) throw new UsageError('--invoke needs a value');
-    opts.invoke = opts.args[1];
-    opts.args = opts.args.slice(2);
-  }
   return opts;
 }
 
@@ -173,11 +175,11 @@ function parseArg(t: ValType, text: string, k: number): Val {
     if (n < -(1n << BigInt(bits - 1)) || n >= 1n << BigInt(bits)) throw bad(`within the i${bits} range`);
     return n;
   };
+  const lower = text.toLowerCase().replace(/^\+/, '');
+  const negative = lower.startsWith('-');
+  const word = negative ? lower.slice(1) : lower;
+  const special = word === 'nan' ? 'nan' : word === 'inf' || word === 'infinity' ? 'inf' : null;
   const float = (): number => {
-    const lower = text.toLowerCase().replace(/^\+/, '');
-    if (lower === 'nan' || lower === '-nan') return NaN;
-    if (lower === 'inf' || lower === 'infinity') return Infinity;
-    if (lower === '-inf' || lower === '-infinity') return -Infinity;
     const x = text.trim() === '' ? NaN : Number(text);
     if (Number.isNaN(x)) throw bad('a number');
     return x;
@@ -185,8 +187,21 @@ function parseArg(t: ValType, text: string, k: number): Val {
   switch (t) {
     case I32: return Val.i32(Number(BigInt.asIntN(32, integer(32))));
     case I64: return Val.i64(BigInt.asIntN(64, integer(64)));
-    case F32: return Val.f32(float());
-    case F64: return Val.f64(float());
+    case F32: {
+      // Rounded once, from the decimal (a double first would round twice: 1.0000000596046447753906251
+      // is 0x3f800001, not 1); past the f32 range it is infinite, as Rust's parse makes it.
+      const sign = negative ? 0x80000000 : 0;
+      if (special !== null) return Val.f32Bits((special === 'nan' ? 0x7fc00000 : 0x7f800000) | sign);
+      float();
+      const bits = parseF32(/^[+-]?\./.test(text) ? text.replace('.', '0.') : text);
+      if (bits === 'range') return Val.f32Bits(0x7f800000 | sign);
+      return bits === 'malformed' ? Val.f32(float()) : Val.f32Bits(Number(bits));
+    }
+    case F64: {
+      const sign = negative ? 1n << 63n : 0n;
+      if (special !== null) return Val.f64Bits((special === 'nan' ? 0x7ff8000000000000n : 0x7ff0000000000000n) | sign);
+      return Val.f64(float());
+    }
     case V128: {
       const n = integer(128);
       if (n < 0n) throw bad('an unsigned 128-bit integer');
@@ -196,23 +211,40 @@ function parseArg(t: ValType, text: string, k: number): Val {
   throw new Error(`cannot pass a ${valTypeName(t)} argument from the command line`);
 }
 
+/** A result as wasmtime run prints it: integers signed, floats as Rust's Display writes them, v128 as one unsigned integer. */
 function show(v: Val): string {
   switch (v.type) {
     case 'i32': case 'i64': return String(v.value);
-    case 'f32': return shortestF32(Val.toNumber(v));
-    case 'f64': return Object.is(Val.toNumber(v), -0) ? '-0' : String(Val.toNumber(v));
-    case 'funcref': return v.value === null ? 'null' : '<funcref>';
-    case 'externref': return v.value === null ? 'null' : '<externref>';
-    case 'exnref': return v.value === null ? 'null' : '<exnref>';
-    case 'anyref': return v.value === null ? 'null' : '<anyref>';
-    case 'v128': return `0x${v.value.toString(16).padStart(32, '0')}`;
+    case 'f32': return rustFloat(Val.toNumber(v), shortestF32);
+    case 'f64': return rustFloat(Val.toNumber(v), (x) => String(x));
+    case 'v128': return v.value.toString();
+    case 'funcref': case 'externref': case 'exnref': case 'anyref': return v.value === null ? `<null ${v.type}>` : `<${v.type}>`;
   }
+}
+
+/**
+ * Rust's `{}` for a float: the shortest digits that read back as it (`shortest`), never in exponent
+ * form (1e21 is 1000000000000000000000, 1.5e-7 is 0.00000015), and inf, -inf, NaN, -0.
+ */
+function rustFloat(x: number, shortest: (x: number) => string): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (x === Infinity) return 'inf';
+  if (x === -Infinity) return '-inf';
+  if (Object.is(x, -0)) return '-0';
+  const text = shortest(x);
+  const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
+  if (m === null) return text;
+  const [, sign, lead, rest = '', exp] = m;
+  const digits = lead! + rest;
+  const point = 1 + Number(exp);
+  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
+  if (point >= digits.length) return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
 /** The shortest decimal that reads back as the same f32 (0.1, not the double 0.10000000149011612). */
 function shortestF32(x: number): string {
-  if (Object.is(x, -0)) return '-0';
-  if (!Number.isFinite(x) || x === 0) return String(x);
+  if (x === 0) return String(x);
   for (let digits = 1; digits < 9; digits++) {
     const text = String(Number(x.toPrecision(digits)));
     if (Math.fround(Number(text)) === x) return text;
@@ -276,11 +308,13 @@ function loadModule(engine: Engine, file: string, allowPrecompiled = false): Mod
   return asValidModule(file, () => new Module(engine, moduleBytes(contents, file)));
 }
 
-function invoke(store: Store, instance: Instance, name: string, texts: string[]): number {
-  const func = instance.getExport(store, name);
-  if (!(func instanceof Func)) throw new Error(`no exported function "${name}"`);
+/**
+ * Calls `func` with its parameters parsed from the first ARGS (the rest are only argv, as in
+ * wasmtime run) and prints each result on a line of its own; `what` names it in errors.
+ */
+function invoke(store: Store, func: Func, what: string, texts: string[]): number {
   const params = func.type(store).params;
-  if (texts.length !== params.length) throw new UsageError(`"${name}" takes ${params.length} arguments, got ${texts.length}`);
+  if (texts.length < params.length) throw new UsageError(`not enough arguments for ${what}: it takes ${params.length}, got ${texts.length}`);
   const results = func.call(store, params.map((t, i) => parseArg(t, texts[i]!, i)));
   for (const r of results) console.log(show(r));
   return 0;
@@ -333,8 +367,10 @@ function run(opts: RunOptions, artifact: unknown): number {
   // Started after compiling: the timeout counts the program's run (instantiation included).
   const timer = w.timeoutMs === null ? null : startEpochTimer(engine, w.timeoutMs);
   const profiler = opts.profile === null ? null : startGuestProfile(opts.profile);
+  // As wasmtime run: ARGS are argv also with --invoke, and argv[0] is FILE's name without its
+  // directories (not to leak the path) unless --argv0 gives one.
   const wasi = new Wasi({
-    args: opts.invoke === null ? [opts.file, ...opts.args] : [opts.file],
+    args: [opts.argv0 ?? basename(opts.file), ...opts.args],
     env: opts.env,
     preopens: Object.fromEntries(opts.dirs.map((d) => [d.guest, d.host])),
   });
@@ -346,19 +382,26 @@ function run(opts: RunOptions, artifact: unknown): number {
       if (e instanceof LinkError) throw new Error(`${opts.file}: ${e.message}`);
       throw e;
     }
+    // Wasmtime's order: a reactor's "_initialize" whenever it is exported, then --invoke's
+    // function, or else the export "" or "_start"; a module with none of them has run already
+    // (its start function) and exits 0.
+    wasi.bindInstance(instance);
+    const init = instance.getFunc(store, '_initialize');
+    if (init !== undefined) {
+      const t = init.type(store);
+      if (t.params.length !== 0 || t.results.length !== 0) throw new Error(`${opts.file}: its "_initialize" takes parameters or returns results; a reactor's takes and returns nothing`);
+      init.call(store, []);
+    }
+    let func: Func | undefined;
     if (opts.invoke !== null) {
-      wasi.initialize(instance);
-      return invoke(store, instance, opts.invoke, opts.args);
+      const e = instance.getExport(store, opts.invoke);
+      if (!(e instanceof Func)) throw new Error(`no func export named \`${opts.invoke}\` found`);
+      func = e;
+    } else {
+      func = instance.getFunc(store, '') ?? instance.getFunc(store, '_start');
     }
-    const start = instance.getFunc(store, '_start');
-    if (start === undefined) {
-      throw new Error(`${opts.file}: no exported "_start" function, so it is not a WASI command (use --invoke NAME to call an export)`);
-    }
-    const { params, results } = start.type(store);
-    if (params.length !== 0 || results.length !== 0) {
-      throw new Error(`${opts.file}: its "_start" takes parameters or returns results; a WASI command's takes and returns nothing (use --invoke _start ARG... to call it)`);
-    }
-    return exitStatus(wasi.start(instance));
+    if (func === undefined) return 0;
+    return invoke(store, func, opts.invoke === null ? 'command default' : `\`${opts.invoke}\``, opts.args);
   } catch (e) {
     if (e instanceof WasiExit) return exitStatus(e.code);
     if (e instanceof ThrownException) {

@@ -253,8 +253,10 @@ export class Wasi {
   private syscall(name: string, d: SyscallDef): (caller: Caller<any>, ...args: unknown[]) => number | undefined {
     return (caller, ...args) => {
       const own = caller.getExport('memory');
-      const bytes = own instanceof Memory ? own.data(caller) : this.memory !== null && this.store === caller.store ? this.memory.data(caller) : EMPTY;
-      return this.run(name, d, bytes, args);
+      const memory = own instanceof Memory ? own : this.memory !== null && this.store === caller.store ? this.memory : null;
+      // As Wasmtime's: no memory, no call (not an EFAULT the program could go on past).
+      if (memory === null) throw new Error(`WASI ${name}: missing required memory export (the calling module exports no "memory")`);
+      return this.run(name, d, memory.data(caller), args);
     };
   }
 
@@ -286,4 +288,3 @@ export class Wasi {
   }
 }
 
-const EMPTY = new Uint8Array(0);

@@ -90,9 +90,48 @@ test('stdin: poll_oneoff times out while nothing is written to a pipe, then sees
   }
 });
 
-test('--invoke after FILE (the older form) still works', async () => {
-  const r = await runCliInProcess([fibWat, '--invoke', 'fib', '20']);
-  assert.deepEqual(r, { status: 0, stdout: '6765\n', stderr: '' });
+test('as wasmtime run: what runs, argv, and everything after FILE is the program\'s (found by the stop 36 CLI audit)', async () => {
+  const dir = tempDir();
+  try {
+    // A module with only a start function did its work and exits 0 (it was "not a WASI command", exit 1).
+    const startOnly = join(dir, 'start-only.wat');
+    writeFileSync(startOnly, '(module (func $s) (start $s))');
+    assert.deepEqual(await runCliInProcess([startOnly]), { status: 0, stdout: '', stderr: '' });
+    // _initialize runs before _start too; the export "" comes before _start.
+    const order = join(dir, 'order.wat');
+    writeFileSync(order, `(module (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+      (memory (export "memory") 1) (global $g (mut i32) (i32.const 0))
+      (func (export "_initialize") (global.set $g (i32.const 40)))
+      (func (export "_start") (call $exit (i32.add (global.get $g) (i32.const 2))))
+      (func (export "") (call $exit (i32.add (global.get $g) (i32.const 1)))))`);
+    assert.equal((await runCliInProcess([order])).status, 41);
+    // After FILE, --invoke is the program's argument; argv[0] is FILE's name without directories.
+    const argv = join(dir, 'argv.wat');
+    writeFileSync(argv, `(module (import "wasi_snapshot_preview1" "args_sizes_get" (func $sizes (param i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "args_get" (func $get (param i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (func (export "_start") (drop (call $sizes (i32.const 0) (i32.const 4)))
+        (drop (call $get (i32.const 100) (i32.const 200)))
+        (i32.store (i32.const 8) (i32.const 200)) (i32.store (i32.const 12) (i32.load (i32.const 4)))
+        (drop (call $write (i32.const 1) (i32.const 8) (i32.const 1) (i32.const 16)))))`);
+    const args = await runCli([argv, '--invoke', 'x']);
+    assert.equal(args.stdout, 'argv.wat\0--invoke\0x\0');
+    assert.equal((await runCli(['--argv0', 'tool', argv, 'a'])).stdout, 'tool\0a\0');
+    // --invoke takes its parameters from the first ARGS; the rest are only argv.
+    assert.deepEqual(await runCliInProcess(['--invoke', 'fib', fibWat, '20', 'extra']), { status: 0, stdout: '6765\n', stderr: '' });
+    const few = await runCliInProcess(['--invoke', 'fib', fibWat]);
+    assert.equal(few.status, 2);
+    assert.match(few.stderr, /not enough arguments for `fib`/);
+    // A WASI call from a module without a memory is an error, as in Wasmtime (it was EFAULT, and the program went on).
+    const noMemory = join(dir, 'no-memory.wat');
+    writeFileSync(noMemory, '(module (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32))) (func (export "_start") (call $exit (i32.const 3))))');
+    const missing = await runCliInProcess([noMemory]);
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /missing required memory export/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('--invoke arguments: decimal or hex integers in the signed or unsigned range, floats, inf and nan; nothing else', async () => {
@@ -107,8 +146,13 @@ test('--invoke arguments: decimal or hex integers in the signed or unsigned rang
     assert.equal((await invoke('add', '4294967295', '18446744073709551615')).stdout, '-2\n');
     assert.equal((await invoke('add', '-2147483648', '0')).stdout, '-2147483648\n');
     assert.equal((await invoke('f', '1.5')).stdout, '1.5\n');
-    assert.equal((await invoke('f', '-inf')).stdout, '-Infinity\n');
+    assert.equal((await invoke('f', '-inf')).stdout, '-inf\n');
     assert.equal((await invoke('f', 'nan')).stdout, 'NaN\n');
+    // Rust's Display, as wasmtime prints floats: no exponent.
+    assert.equal((await invoke('f', '1e21')).stdout, '1000000000000000000000\n');
+    assert.equal((await invoke('f', '1.5e-7')).stdout, '0.00000015\n');
+    // Rounded to f32 once, from the decimal (through a double it was 1).
+    assert.equal((await invoke('f', '1.0000000596046447753906251')).stdout, '1.0000001\n');
     // An f32 result prints as the shortest decimal that is the same f32, as wasmtime prints it.
     assert.equal((await invoke('f', '0.1')).stdout, '0.1\n');
     assert.equal((await invoke('f', '3.14159265')).stdout, '3.1415927\n');
@@ -318,7 +362,7 @@ test('--preload links a reactor the program imports from; -W unknown-imports-tra
   }
 });
 
-test('clear errors: missing file, invalid module, unknown import, no _start, bad usage, missing --dir', async () => {
+test('clear errors: missing file, invalid module, unknown import, bad usage, missing --dir', async () => {
   const dir = tempDir();
   try {
     const missing = await runCliInProcess([join(dir, 'nope.wasm')]);
@@ -337,9 +381,8 @@ test('clear errors: missing file, invalid module, unknown import, no _start, bad
     assert.equal(unknown.status, 1);
     assert.match(unknown.stderr, /unknown import "env" "get_answer" \(func\)/);
 
-    const noStart = await runCliInProcess([fibWat]);
-    assert.equal(noStart.status, 1);
-    assert.match(noStart.stderr, /no exported "_start" function/);
+    // Without _start (nor "" nor --invoke) there is nothing to call: exit 0, as wasmtime run.
+    assert.deepEqual(await runCliInProcess([fibWat]), { status: 0, stdout: '', stderr: '' });
 
     const usage = await runCliInProcess(['--frobnicate', program('exit')]);
     assert.equal(usage.status, 2);
@@ -355,7 +398,7 @@ test('clear errors: missing file, invalid module, unknown import, no _start, bad
 
     const noExport = await runCliInProcess(['--invoke', 'nope', fibWat]);
     assert.equal(noExport.status, 1);
-    assert.match(noExport.stderr, /no exported function "nope"/);
+    assert.match(noExport.stderr, /no func export named `nope` found/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -402,11 +445,13 @@ test('an uncaught wasm exception, a _start with parameters and a trap in wizer i
     assert.equal(thrown.status, 1);
     assert.match(thrown.stderr, /throw\.wat: uncaught wasm exception \(payload: i32 7, i64 -1\)/);
 
+    // A _start with parameters takes them from ARGS, as wasmtime run's command default does.
     const startWithParam = join(dir, 'start-param.wat');
-    writeFileSync(startWithParam, '(module (func (export "_start") (param i32)))');
+    writeFileSync(startWithParam, '(module (func (export "_start") (param i32) (result i32) (i32.add (local.get 0) (i32.const 1))))');
     const refused = await runCliInProcess([startWithParam]);
-    assert.equal(refused.status, 1);
-    assert.match(refused.stderr, /start-param\.wat: its "_start" takes parameters or returns results/);
+    assert.equal(refused.status, 2);
+    assert.match(refused.stderr, /not enough arguments for command default/);
+    assert.deepEqual(await runCliInProcess([startWithParam, '41']), { status: 0, stdout: '42\n', stderr: '' });
 
     const trapping = join(dir, 'init-trap.wat');
     // The start function traps, before the initialisation function runs.
