@@ -22,7 +22,7 @@ linker.funcWrapWithCaller('host', 'log', funcType([I32, I32], []), (caller, ptr,
 // advances the epoch must live elsewhere. It shares the engine's epoch counter.
 const ticker = new Worker(`
   const { workerData } = require('node:worker_threads');
-  setInterval(() => Atomics.add(workerData.epoch, 0, 1), ${TICK_MS});`, { eval: true, workerData: { epoch: engine.epoch } });
+  setInterval(() => { Atomics.add(workerData.epoch, 0, 1); Atomics.notify(workerData.epoch, 0); }, ${TICK_MS});`, { eval: true, workerData: { epoch: engine.epoch } });
 await new Promise((resolve) => ticker.once('online', resolve));
 
 function runPlugin(name, source, { fuel = 1_000_000, timeoutMs = 100 } = {}) {

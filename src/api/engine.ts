@@ -30,6 +30,8 @@ export class Engine {
    */
   incrementEpoch(): void {
     Atomics.add(this.epoch, 0, 1);
+    // A WASI sleep waits on the counter, to end when an interruption is due.
+    if (this.epoch.buffer instanceof SharedArrayBuffer) Atomics.notify(this.epoch, 0);
   }
 
   /** Whether `a` and `b` are the same engine (Wasmtime's Engine::same), so their modules and stores mix. */

@@ -15,6 +15,7 @@ import('node:worker_threads').then(({ workerData }) => {
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
   for (let left = deadline - Date.now(); left > 0; left = deadline - Date.now()) Atomics.wait(sleeper, 0, 0, left);
   Atomics.add(epoch, 0, 1);
+  Atomics.notify(epoch, 0);
 });
 `;
 

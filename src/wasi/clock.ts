@@ -36,22 +36,42 @@ export function clockResolution(id: number): bigint {
 /** Atomics.wait needs shared memory; a host without SharedArrayBuffer sleeps by spinning. */
 const sleeper = typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(4)) : null;
 
-/** Blocks the thread for `ms` milliseconds (fractions allowed). */
-export function sleepMs(ms: number): void {
-  if (!(ms > 0)) return;
+/** What ends a sleep early: an epoch counter reaching a deadline (WasiContext.interruption). */
+export interface Wake {
+  readonly epoch: Int32Array;
+  readonly deadline: number;
+}
+
+/**
+ * Blocks the thread for `ms` milliseconds (fractions allowed), or until `wake`'s epoch reaches its
+ * deadline (the epoch's writers notify it); returns whether it was woken so.
+ */
+export function sleepMs(ms: number, wake: Wake | null = null): boolean {
+  if (!(ms > 0)) return false;
+  if (wake !== null && wake.epoch.buffer instanceof SharedArrayBuffer) {
+    const until = performance.now() + ms;
+    for (;;) {
+      const now = Atomics.load(wake.epoch, 0);
+      if (now >= wake.deadline) return true;
+      const left = until - performance.now();
+      if (left <= 0) return false;
+      Atomics.wait(wake.epoch, 0, now, left);
+    }
+  }
   if (sleeper !== null) {
     Atomics.wait(sleeper, 0, 0, ms);
-    return;
+    return false;
   }
   const until = performance.now() + ms;
   while (performance.now() < until);
+  return false;
 }
 
-/** Blocks until monotonic time `deadline` (ns). */
-export function sleepUntil(deadline: bigint): void {
+/** Blocks until monotonic time `deadline` (ns), or until `wake` (sleepMs); returns whether woken so. */
+export function sleepUntil(deadline: bigint, wake: Wake | null = null): boolean {
   for (;;) {
     const left = deadline - process.hrtime.bigint();
-    if (left <= 0n) return;
-    sleepMs(Number(left) / 1e6);
+    if (left <= 0n) return false;
+    if (sleepMs(Number(left) / 1e6, wake)) return true;
   }
 }

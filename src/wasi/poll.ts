@@ -129,8 +129,11 @@ export function poll_oneoff(ctx: WasiContext, inPtr: number, outPtr: number, nsu
     }
     const deadline = subs.reduce<bigint | null>((d, s) => (s.type === Eventtype.CLOCK && (d === null || s.deadline < d) ? s.deadline : d), null);
     const fdsWaiting = subs.some((s) => s.type !== Eventtype.CLOCK);
+    // Interrupted (the epoch reached the caller's deadline): back to wasm with no event, where the
+    // interruption happens at its next check.
+    const wake = ctx.interruption ?? null;
     if (!fdsWaiting && deadline !== null) {
-      sleepUntil(deadline);
+      if (sleepUntil(deadline, wake)) break;
       continue;
     }
     // Only stdin and no clock: a blocking read (kept for the next fd_read) is the wait.
@@ -141,7 +144,7 @@ export function poll_oneoff(ctx: WasiContext, inPtr: number, outPtr: number, nsu
     }
     // Waiting for stdin and a clock: probe again shortly, never past the deadline.
     const left = deadline === null ? wait : Math.min(wait, Number(deadline - t) / 1e6);
-    sleepMs(left);
+    if (sleepMs(left, wake)) break;
   }
   events.forEach((ev, i) => writeEvent(ctx, outBase + i * EVENT_SIZE, ev.sub, ev.error, ev.nbytes));
   mem.setU32(neventsPtr, events.length);

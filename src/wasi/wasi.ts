@@ -256,6 +256,8 @@ export class Wasi {
       const memory = own instanceof Memory ? own : this.memory !== null && this.store === caller.store ? this.memory : null;
       // As Wasmtime's: no memory, no call (not an EFAULT the program could go on past).
       if (memory === null) throw new Error(`WASI ${name}: missing required memory export (the calling module exports no "memory")`);
+      const store = caller.store;
+      this.ctx.interruption = store.engine.config.epochInterruption ? { epoch: store.engine.epoch, deadline: store.raw.epochDeadline } : null;
       return this.run(name, d, memory.data(caller), args);
     };
   }

@@ -188,18 +188,31 @@ test('--fuel and --timeout stop a program that runs too long, as wasmtime run do
       (func (export "count") (param i32) (result i32) (local i32)
         (loop $l (local.set 1 (i32.add (local.get 1) (i32.const 1))) (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
         (local.get 1)))`);
+    // A program asleep in poll_oneoff for 60 s (a relative clock subscription) is interrupted too,
+    // as wasmtime run's timeout does; before, the timeout fired only once the sleep was over.
+    const sleeper = join(dir, 'sleep.wat');
+    writeFileSync(sleeper, `(module
+      (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (func (export "_start")
+        (i64.store (i32.const 24) (i64.const 60000000000))
+        (drop (call $poll (i32.const 0) (i32.const 64) (i32.const 1) (i32.const 128)))
+        (loop $l (br $l))))`);
     const started = performance.now();
-    const [timedOut, inTime, outOfFuel, enoughFuel, badDuration] = await Promise.all([
+    const [timedOut, inTime, outOfFuel, enoughFuel, badDuration, asleep] = await Promise.all([
       runCli(['--timeout', '200ms', '--invoke', 'spin', wat]),
       runCli(['--timeout', '30s', '--invoke', 'count', wat, '1000']),
       runCli(['--fuel', '1000', '--invoke', 'count', wat, '1000']),
       runCli(['--fuel=1000', '--invoke', 'count', wat, '100']),
       runCli(['--timeout', 'soon', '--invoke', 'spin', wat]),
+      runCli(['--timeout', '300ms', sleeper]),
     ]);
+    assert.equal(asleep.status, 134, asleep.stderr);
+    assert.match(asleep.stderr, /wasm trap: Interrupt/);
     assert.equal(timedOut.status, 134, timedOut.stderr);
     assert.match(timedOut.stderr, /wasm trap: Interrupt/);
-    // The 30 s timer ended with the program: the child exited long before it would have fired.
-    assert.ok(performance.now() - started < 20_000, 'a pending timeout does not keep the process alive');
+    // The 30 s timer ended with the program, and the 60 s sleep was cut: the children exited long before.
+    assert.ok(performance.now() - started < 20_000, 'a pending timeout does not keep the process alive, nor a sleep a timed-out program');
     assert.equal(inTime.status, 0, inTime.stderr);
     assert.equal(inTime.stdout, '1000\n');
     assert.equal(outOfFuel.status, 134);
