@@ -18,7 +18,7 @@ const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<C
 };
 
 function usage(): string {
-  const lines = ['usage: tswasm <command> [args]', '', 'commands:'];
+  const lines = ['usage: tswasm <command> [args]', '       tswasm [run options] FILE.wasm|FILE.wat [ARGS...]   (as tswasm run)', '', 'commands:'];
   for (const [name, { summary }] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(10)} ${summary}`);
   return lines.join('\n');
 }
@@ -32,6 +32,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   const entry = COMMANDS[name];
   if (!entry) {
+    // As `wasmtime FILE ...`: a module (or run's options) without a command is `run`.
+    if (/\.(wasm|wat|cwasm)$/i.test(name) || name.startsWith('-')) return (await COMMANDS.run!.load()).run(argv);
     console.error(`tswasm: unknown command "${name}"\n\n${usage()}`);
     return 2;
   }

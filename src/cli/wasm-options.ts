@@ -116,7 +116,9 @@ function count(key: string, value: string | null): number {
 
 /** A non-negative integer (underscores allowed between digits, as Wasmtime's parser allows). */
 export function parseCount(text: string, option: string): number {
-  const n = /^\d+(_\d+)*$/.test(text) ? Number(text.replace(/_/g, '')) : NaN;
+  // Decimal or 0x hex, as Wasmtime's option parser takes them.
+  const n = /^\d+(_\d+)*$/.test(text) ? Number(text.replace(/_/g, ''))
+    : /^0x[0-9a-f]+(_[0-9a-f]+)*$/i.test(text) ? Number(text.replace(/_/g, '')) : NaN;
   if (!Number.isSafeInteger(n)) throw new UsageError(`${option} needs a non-negative integer, not "${text}"`);
   return n;
 }
@@ -136,12 +138,12 @@ function flagOrEngine(key: string, value: string | null): boolean | JsEngine {
   throw new UsageError(`-W ${key} takes y, n or ${JS_ENGINES.join(', ')}, not "${value}"`);
 }
 
-const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const UNIT_MS: Readonly<Record<string, number>> = { ns: 1e-6, us: 1e-3, 'μs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** "500ms", "10s", "1.5m", "2h", or a bare number of seconds, in milliseconds. */
 export function parseDuration(text: string, option = '--timeout'): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text);
-  if (m === null) throw new UsageError(`${option} needs a duration such as 500ms, 10s or 2m, not "${text}"`);
+  const m = /^(\d+(?:\.\d+)?)(ns|us|μs|ms|s|m|h)?$/.exec(text);
+  if (m === null) throw new UsageError(`${option} needs a duration such as 500ms, 10s or 2m (units ns, us, ms, s, m, h), not "${text}"`);
   return Number(m[1]) * UNIT_MS[m[2] ?? 's']!;
 }
 

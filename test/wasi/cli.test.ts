@@ -120,6 +120,20 @@ test('as wasmtime run: what runs, argv, and everything after FILE is the program
     assert.equal((await runCli(['--argv0', 'tool', argv, 'a'])).stdout, 'tool\0a\0');
     // --invoke takes its parameters from the first ARGS; the rest are only argv.
     assert.deepEqual(await runCliInProcess(['--invoke', 'fib', fibWat, '20', 'extra']), { status: 0, stdout: '6765\n', stderr: '' });
+    // wasmtime's option spellings: hex counts, microsecond durations; and `tswasm FILE` is `tswasm run FILE`.
+    assert.deepEqual(await runCliInProcess(['-W', 'fuel=0x100000,max-memory-size=0x20000', '--timeout', '5000000us', '--invoke', 'fib', fibWat, '10']),
+      { status: 0, stdout: '55\n', stderr: '' });
+    const { main } = await import('../../src/cli/main.js');
+    const saved = console.log;
+    let out = '';
+    console.log = (...a: unknown[]) => void (out += `${a.join(' ')}\n`);
+    try {
+      assert.equal(await main(['--invoke', 'fib', fibWat, '10']), 0);
+      assert.equal(await main([startOnly]), 0);
+    } finally {
+      console.log = saved;
+    }
+    assert.equal(out, '55\n');
     const few = await runCliInProcess(['--invoke', 'fib', fibWat]);
     assert.equal(few.status, 2);
     assert.match(few.stderr, /not enough arguments for `fib`/);
