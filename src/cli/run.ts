@@ -55,7 +55,7 @@ const TRAP_EXIT = 134;
 
 interface RunOptions {
   dirs: { host: string; guest: string }[];
-  env: Record<string, string>;
+  env: [string, string][];
   invoke: string | null;
   argv0: string | null;
   wasm: WasmOptions;
@@ -68,7 +68,7 @@ interface RunOptions {
 }
 
 function parseArgs(argv: string[]): RunOptions {
-  const opts: RunOptions = { dirs: [], env: {}, invoke: null, argv0: null, wasm: defaultWasmOptions(), preloads: [], allowPrecompiled: false, profile: null, coredump: null, file: '', args: [] };
+  const opts: RunOptions = { dirs: [], env: [], invoke: null, argv0: null, wasm: defaultWasmOptions(), preloads: [], allowPrecompiled: false, profile: null, coredump: null, file: '', args: [] };
   let i = 0;
   const value = (flag: string): string => {
     const v = argv[++i];
@@ -97,10 +97,11 @@ function parseArgs(argv: string[]): RunOptions {
         const spec = arg();
         const eq = spec.indexOf('=');
         if (eq === 0 || spec === '') throw new UsageError(`--env ${JSON.stringify(spec)}: needs NAME=VALUE or NAME`);
+        // Kept in order, repeats included, as Wasmtime does (getenv finds the first).
         if (eq < 0) {
           const host = process.env[spec];
-          if (host !== undefined) opts.env[spec] = host;
-        } else opts.env[spec.slice(0, eq)] = spec.slice(eq + 1);
+          if (host !== undefined) opts.env.push([spec, host]);
+        } else opts.env.push([spec.slice(0, eq), spec.slice(eq + 1)]);
         break;
       }
       case '--invoke':

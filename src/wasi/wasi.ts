@@ -21,8 +21,11 @@ import { checkOptionNames } from '../core/options.js';
 export interface WasiOptions {
   /** argv; by convention args[0] is the program name. */
   readonly args?: readonly string[];
-  /** The environment, as NAME → value. */
-  readonly env?: Readonly<Record<string, string>>;
+  /**
+   * The environment, as NAME → value, or as [NAME, value] pairs in order, which may repeat a name
+   * (as Wasmtime keeps `--env A=1 --env A=2`: getenv finds the first).
+   */
+  readonly env?: Readonly<Record<string, string>> | readonly (readonly [string, string])[];
   /**
    * Preopened directories, guest name → host path (as node:wasi takes them), given descriptors
    * 3, 4, ... in this order. Nothing outside them is reachable.
@@ -50,11 +53,12 @@ function checkOptions(options: unknown): asserts options is WasiOptions {
   if (o.args !== undefined && (!Array.isArray(o.args) || o.args.some((a) => typeof a !== 'string'))) {
     throw new TypeError('Wasi: args must be an array of strings');
   }
+  const pairs = (x: unknown) => Array.isArray(x) && x.every((p) => Array.isArray(p) && p.length === 2 && p.every((v) => typeof v === 'string'));
   for (const key of ['env', 'preopens'] as const) {
     const map = o[key];
-    if (map === undefined) continue;
+    if (map === undefined || (key === 'env' && pairs(map))) continue;
     if (typeof map !== 'object' || map === null || Array.isArray(map) || Object.values(map).some((v) => typeof v !== 'string')) {
-      throw new TypeError(`Wasi: ${key} must be an object of strings (${key === 'env' ? 'NAME: value' : 'guest path: host path'})`);
+      throw new TypeError(`Wasi: ${key} must be an object of strings (${key === 'env' ? 'NAME: value, or [NAME, value] pairs' : 'guest path: host path'})`);
     }
   }
   for (const key of ['stdin', 'stdout', 'stderr'] as const) {
@@ -101,7 +105,8 @@ export class Wasi {
       return encodeUtf8(`${s}\0`);
     });
     const args = strings([...(options.args ?? [])], 'argument');
-    const env = strings(Object.entries(options.env ?? {}).map(([k, v]) => {
+    const entries = Array.isArray(options.env) ? options.env : Object.entries(options.env ?? {});
+    const env = strings(entries.map(([k, v]) => {
       if (k.includes('=')) throw new TypeError(`Wasi: environment variable name ${JSON.stringify(k)} contains "="`);
       return `${k}=${v}`;
     }), 'environment entry');
