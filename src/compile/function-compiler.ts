@@ -139,6 +139,9 @@ function readsName(code: string, name: string): boolean {
 const BLOCK_EMPTY_BYTE = 0x40;
 
 
+/** The words of generated code: runs of word characters, as RegExp's word boundaries delimit them. */
+const WORDS = /\w+/g;
+
 export class FunctionCompiler {
   /** The output being written: the function's lines, or a part's (split.ts). */
   lines: string[] = [];
@@ -1138,9 +1141,17 @@ export class FunctionCompiler {
     }
     const names = new Set(vars.map((v) => v.code));
     values = this.pairs(values);
-    const safe = values.map((x) => {
-      const reads = [...names].some((n) => new RegExp(`\\b${n}h?\\b`).test(x.code + ' ' + x.hi));
-      return reads && !(x.simple && names.has(x.code) && vars[values.indexOf(x)]!.code === x.code) ? this.materializeFresh(x) : x;
+    // One scan of each value's words (a variable, or its high half NAMEh), not one RegExp per
+    // variable and value: a catch of 1,000 values made that a million RegExps.
+    const readsAny = (text: string) => {
+      for (const word of text.match(WORDS) ?? []) {
+        if (names.has(word) || (word.endsWith('h') && names.has(word.slice(0, -1)))) return true;
+      }
+      return false;
+    };
+    const safe = values.map((x, i) => {
+      const reads = readsAny(x.code + ' ' + x.hi);
+      return reads && !(x.simple && names.has(x.code) && vars[i]!.code === x.code) ? this.materializeFresh(x) : x;
     });
     vars.forEach((v, i) => {
       const x = safe[i]!;
