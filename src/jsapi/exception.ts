@@ -13,6 +13,15 @@ import { dictionary, enforceRangeU32, notReceiver, requireArgs, sequence } from 
 
 export type ExceptionClass = ReturnType<typeof defineException>;
 
+/** A stack that starts at the constructor's caller, as V8's own Exception's does (where the engine can leave frames out). */
+function stackFrom(constructor: Function): string | undefined {
+  const capture = (Error as { captureStackTrace?: (target: object, above: Function) => void }).captureStackTrace;
+  if (typeof capture !== 'function') return new Error().stack;
+  const holder: { stack?: string } = {};
+  capture(holder, constructor);
+  return holder.stack;
+}
+
 /** Defines this realm's Exception interface. */
 export function defineException(realm: Realm) {
   const tagOf = (v: unknown, what: string): TagObject => {
@@ -50,7 +59,7 @@ export function defineException(realm: Realm) {
         return toWasm(t, values[i], realm.jspi);
       });
       this.#exn = exceptionFromValues(tag, wasmValues);
-      this.#stack = traceStack ? new Error().stack : undefined;
+      this.#stack = traceStack ? stackFrom(new.target) : undefined;
       cache.set(this.#exn, this);
     }
 

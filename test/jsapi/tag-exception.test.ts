@@ -55,6 +55,11 @@ test('traceStack and the stack attribute', async () => {
     const e = new W.Exception(tag, [], { traceStack: true });
     return [typeof e.stack, new W.Exception(tag, []).stack];
   });
+  // The stack starts at the caller, with no frame of the namespace's own code (stop 36's exceptions audit).
+  await same((W: Namespace) => {
+    const tag = new W.Tag({ parameters: [] });
+    return (function makeOne() { return new W.Exception(tag, [], { traceStack: true }); })().stack.split('\n')[1].trim().split(' ')[1];
+  });
   await differs((W: Namespace) => Object.hasOwn(new W.Exception(new W.Tag({ parameters: [] }), [], { traceStack: true }), 'stack'), {
     native: { value: true }, tswasm: { value: false },
   });
