@@ -4,27 +4,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CompileError, Engine, Instance, Module, Store } from '../../src/api/index.js';
-
-const leb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-};
-const section = (id: number, body: number[]): number[] => [id, ...leb(body.length), ...body];
+import { body, codeSec, exportEntry, exportSec, func, funcSec, i32, moduleBytes, typeSec } from '../validate/builder.js';
 
 /** `count` functions `(result i32) i32.const 1`, the first exported as "f". */
 function manyFunctions(count: number): Uint8Array {
-  const funcs = new Array<number>(count).fill(0);
-  const bodies: number[] = [];
-  for (let i = 0; i < count; i++) bodies.push(4, 0, 0x41, 1, 0x0b);
-  return new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-    ...section(1, [1, 0x60, 0, 1, 0x7f]), ...section(3, [...leb(count), ...funcs]),
-    ...section(7, [1, 1, 0x66, 0, 0]), ...section(10, [...leb(count), ...bodies])]);
+  const one = body([], [0x41, 1]);
+  return moduleBytes(typeSec([func([], [i32])]), funcSec(new Array<number>(count).fill(0)),
+    exportSec([exportEntry('f', 0, 0)]), codeSec(new Array<number[]>(count).fill(one)));
 }
 
 for (const compilation of ['lazy', 'eager'] as const) {
