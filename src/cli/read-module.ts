@@ -44,7 +44,8 @@ function firstMalformedUtf8(bytes: Uint8Array): number {
 /** A file's contents, or an Error with a one-line message naming the file. */
 export function readFileForCli(path: string): Uint8Array {
   try {
-    return new Uint8Array(readFileSync(path));
+    // `-` is standard input, as wasmtime run reads a module from it.
+    return new Uint8Array(readFileSync(path === '-' ? 0 : path));
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code === 'ENOENT') throw new Error(`${path}: no such file`);

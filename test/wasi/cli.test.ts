@@ -135,6 +135,9 @@ test('as wasmtime run: what runs, argv, and everything after FILE is the program
       console.log = saved;
     }
     assert.equal(out, '55\n');
+    // `-` reads the module from standard input.
+    const piped = await runCli(['--invoke', 'fib', '-', '12'], { input: readFileSync(fibWat, 'utf8') });
+    assert.deepEqual([piped.status, piped.stdout], [0, '144\n'], piped.stderr);
     const few = await runCliInProcess(['--invoke', 'fib', fibWat]);
     assert.equal(few.status, 2);
     assert.match(few.stderr, /not enough arguments for `fib`/);
