@@ -37,6 +37,8 @@ export class SuspendError extends Error {
     this.name = 'SuspendError';
   }
 }
+// A NativeError's constructor has length 1 (message), as the other error classes of the namespace do.
+Object.defineProperty(SuspendError, 'length', { value: 1, configurable: true });
 
 const NOT_ACTIVE = 'a WebAssembly.Suspending import was called, but the wasm calling it was not entered through '
   + 'WebAssembly.promising, or JavaScript code runs between the two';
@@ -130,7 +132,8 @@ export function makePromising(realm: Realm, wasmFunc: unknown): (...args: unknow
     },
   };
   const run = makeExportedCallable(realm, f, enter);
-  const promising = function (...args: unknown[]): Promise<unknown> {
+  // An arrow function: the spec's CreateBuiltinFunction makes no constructor (`new` throws).
+  const promising = (...args: unknown[]): Promise<unknown> => {
     // An async function: the call runs now up to its first suspension, and what it throws rejects.
     return (async () => {
       try {

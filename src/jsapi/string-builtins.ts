@@ -62,12 +62,24 @@ function charArray(v: unknown, what: string): Uint16Array {
   return (gcObjectOf(v) as GcArray).a as Uint16Array;
 }
 
+// The builtins are the real String functions, taken when this module loads: code that patches
+// String, String.prototype, Function.prototype or Math later changes nothing ("These refer to the
+// actual builtin and do not perform a dynamic lookup on the String object"). A method is called
+// through Function.prototype.call bound to it, whose target is fixed by bind.
+const uncurry = <A extends unknown[], R>(f: (this: string, ...args: A) => R): ((self: string, ...args: A) => R) =>
+  Function.prototype.call.bind(f) as unknown as (self: string, ...args: A) => R;
+const charCodeAt = uncurry(String.prototype.charCodeAt);
+const codePointAt = uncurry(String.prototype.codePointAt);
+const substringOf = uncurry(String.prototype.substring);
+const fromCharCode = String.fromCharCode;
+const fromCodePoint = String.fromCodePoint;
+const fromCharCodeList = Function.prototype.apply.bind(String.fromCharCode) as (self: null, codes: ArrayLike<number>) => string;
+const min = Math.min;
+
 /** String.fromCharCode over a range, in chunks small enough for an argument list. */
 function fromCharCodes(codes: Uint16Array, start: number, end: number): string {
   let s = '';
-  for (let i = start; i < end; i += 8192) {
-    s += String.fromCharCode.apply(null, codes.subarray(i, Math.min(end, i + 8192)) as unknown as number[]);
-  }
+  for (let i = start; i < end; i += 8192) s += fromCharCodeList(null, codes.subarray(i, min(end, i + 8192)));
   return s;
 }
 
@@ -86,26 +98,26 @@ const STEPS: Readonly<Record<string, (...args: unknown[]) => unknown>> = {
     const s = unwrapString(string, 'intoCharCodeArray');
     const at = (start as number) >>> 0;
     if (at + s.length > codes.length) trap('intoCharCodeArray: range out of bounds');
-    for (let i = 0; i < s.length; i++) codes[at + i] = s.charCodeAt(i);
+    for (let i = 0; i < s.length; i++) codes[at + i] = charCodeAt(s, i);
     return s.length;
   },
-  fromCharCode: (v) => String.fromCharCode((v as number) >>> 0),
+  fromCharCode: (v) => fromCharCode((v as number) >>> 0),
   fromCodePoint: (v) => {
     const cp = (v as number) >>> 0;
     if (cp > 0x10ffff) trap('fromCodePoint: not a code point');
-    return String.fromCodePoint(cp);
+    return fromCodePoint(cp);
   },
   charCodeAt: (string, index) => {
     const s = unwrapString(string, 'charCodeAt');
     const i = (index as number) >>> 0;
     if (i >= s.length) trap('charCodeAt: index out of bounds');
-    return s.charCodeAt(i);
+    return charCodeAt(s, i);
   },
   codePointAt: (string, index) => {
     const s = unwrapString(string, 'codePointAt');
     const i = (index as number) >>> 0;
     if (i >= s.length) trap('codePointAt: index out of bounds');
-    return s.codePointAt(i);
+    return codePointAt(s, i);
   },
   length: (v) => unwrapString(v, 'length').length,
   concat: (a, b) => unwrapString(a, 'concat') + unwrapString(b, 'concat'),
@@ -113,7 +125,7 @@ const STEPS: Readonly<Record<string, (...args: unknown[]) => unknown>> = {
     const s = unwrapString(string, 'substring');
     const [from, to] = [(start as number) >>> 0, (end as number) >>> 0];
     if (from > to || from > s.length) return '';
-    return s.substring(from, to);
+    return substringOf(s, from, to);
   },
   equals: (a, b) => {
     if (a !== null) unwrapString(a, 'equals');
@@ -146,6 +158,8 @@ function typeOfBuiltin(name: string): number {
 /** The builtin an import names, if its module is an enabled builtin set ("find a builtin"). */
 export function builtinOf(imp: Import, options: BuiltinOptions): string | null {
   if (imp.module !== JS_STRING_MODULE || !options.builtinSets.includes('js-string')) return null;
+  // String constants named "wasm:js-string" win: the spec's "read the imports" sets them last.
+  if (imp.module === options.importedStringModule) return null;
   return Object.hasOwn(TYPES, imp.name) ? imp.name : null;
 }
 

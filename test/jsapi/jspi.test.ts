@@ -147,3 +147,11 @@ test('functions cross between a JSPI namespace and a plain one as JS functions',
   assert.equal(await W.promising(back.k)(), 5);
   assert.equal(await W.promising(jspi.g)(), 42);
 });
+
+test('promising makes no constructor, and SuspendError has a NativeError\'s length (stop 36 audit)', () => {
+  const { W, exports } = setup();
+  const p = W.promising(exports.loop);
+  assert.equal('prototype' in p, false);
+  assert.throws(() => new p(1), TypeError);
+  assert.equal(W.SuspendError.length, 1);
+});

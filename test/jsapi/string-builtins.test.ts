@@ -136,3 +136,29 @@ test('Node 20 has no string builtins: the same module looks its imports up in th
   });
   await differs((N) => N.Module.imports(new N.Module(bytes, OPTIONS)).length, { native: { value: 1 }, tswasm: { value: 0 } });
 });
+
+test('the builtins are the real String functions, whatever code patches later; string constants named wasm:js-string win (stop 36 audit)', () => {
+  const exports = new W.Instance(new W.Module(wasm(`(module
+    (import "wasm:js-string" "charCodeAt" (func $at (param externref i32) (result i32)))
+    (import "wasm:js-string" "substring" (func $sub (param externref i32 i32) (result (ref extern))))
+    (import "wasm:js-string" "fromCharCode" (func $from (param i32) (result (ref extern))))
+    (func (export "at") (param externref i32) (result i32) (call $at (local.get 0) (local.get 1)))
+    (func (export "sub") (param externref i32 i32) (result externref) (call $sub (local.get 0) (local.get 1) (local.get 2)))
+    (func (export "from") (param i32) (result externref) (call $from (local.get 0))))`), OPTIONS), {}).exports as Record<string, (...a: unknown[]) => unknown>;
+  const proto = String.prototype as unknown as Record<string, unknown>;
+  const saved = { charCodeAt: proto.charCodeAt, substring: proto.substring, fromCharCode: String.fromCharCode };
+  try {
+    proto.charCodeAt = () => 999;
+    proto.substring = () => 'PATCHED';
+    (String as unknown as Record<string, unknown>).fromCharCode = () => null;
+    assert.deepEqual([exports.at!('ab', 0), exports.sub!('hello', 1, 3), exports.from!(65)], [97, 'el', 'A']);
+  } finally {
+    proto.charCodeAt = saved.charCodeAt;
+    proto.substring = saved.substring;
+    String.fromCharCode = saved.fromCharCode;
+  }
+  // "read the imports" sets the string constants after the builtins: a constant named "length" is the string.
+  const shadow = new W.Instance(new W.Module(wasm('(module (global (import "wasm:js-string" "length") (ref extern)) (export "g" (global 0)))'),
+    { builtins: ['js-string'], importedStringConstants: 'wasm:js-string' }), {}).exports as { g: { value: unknown } };
+  assert.equal(shadow.g.value, 'length');
+});
