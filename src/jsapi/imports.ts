@@ -30,7 +30,7 @@ export function readImports(realm: Realm, module: EngineModule, importObject: un
     const d = imp.desc;
     const builtin = builtinOf(imp, options);
     if (builtin !== null) {
-      out.push(instantiateBuiltin(realm, builtin));
+      out.push(instantiateBuiltin(realm, builtin, funcs));
       funcs++;
       continue;
     }

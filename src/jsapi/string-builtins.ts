@@ -193,7 +193,10 @@ export function checkBuiltinImports(module: EngineModule, options: BuiltinOption
   });
 }
 
-/** A new function for builtin `name` (the spec makes new ones for every instantiation). */
-export function instantiateBuiltin(realm: FuncRealm, name: string): WasmFunc {
-  return makeHostFunction(realm, STEPS[name], typeOfBuiltin(name), 0);
+/**
+ * A new function for builtin `name` (the spec makes new ones for every instantiation), function
+ * `index` of the importing module, whose Exported Function is named by it, as V8 names it.
+ */
+export function instantiateBuiltin(realm: FuncRealm, name: string, index: number): WasmFunc {
+  return makeHostFunction(realm, STEPS[name], typeOfBuiltin(name), index);
 }

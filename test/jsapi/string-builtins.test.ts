@@ -161,4 +161,10 @@ test('the builtins are the real String functions, whatever code patches later; s
   const shadow = new W.Instance(new W.Module(wasm('(module (global (import "wasm:js-string" "length") (ref extern)) (export "g" (global 0)))'),
     { builtins: ['js-string'], importedStringConstants: 'wasm:js-string' }), {}).exports as { g: { value: unknown } };
   assert.equal(shadow.g.value, 'length');
+  // A builtin exported again is named by its function index, as V8 names it (every one was "0").
+  const names = new W.Instance(new W.Module(wasm(`(module
+    (import "wasm:js-string" "length" (func $a (param externref) (result i32)))
+    (import "wasm:js-string" "concat" (func $b (param externref externref) (result (ref extern))))
+    (export "a" (func $a)) (export "b" (func $b)))`), OPTIONS), {}).exports as Record<string, { name: string }>;
+  assert.deepEqual([names.a!.name, names.b!.name], ['0', '1']);
 });
