@@ -128,7 +128,7 @@ export class SharedMemory {
    * not 4-byte aligned or out of bounds.
    */
   atomicNotify(addr: number, count: number): number {
-    return ATOMIC_HELPERS.atomicNotify(this.raw.live, addr, count);
+    return ATOMIC_HELPERS.atomicNotify(this.raw.live, address(addr, 'atomicNotify'), count);
   }
   /**
    * memory.atomic.wait32 from the host (Wasmtime's atomic_wait32): blocks this agent until notified
@@ -137,13 +137,13 @@ export class SharedMemory {
    */
   atomicWait32(addr: number, expected: number, timeoutMs?: number): WaitResult {
     const [lo, hi] = timeoutNs(timeoutMs);
-    return WAIT_RESULTS[ATOMIC_HELPERS.atomicWait32(this.raw.live, addr, expected | 0, lo, hi)]!;
+    return WAIT_RESULTS[ATOMIC_HELPERS.atomicWait32(this.raw.live, address(addr, 'atomicWait32'), expected | 0, lo, hi)]!;
   }
   /** memory.atomic.wait64 from the host: as atomicWait32, for the i64 at `addr` (8-byte aligned). */
   atomicWait64(addr: number, expected: bigint, timeoutMs?: number): WaitResult {
     const [lo, hi] = timeoutNs(timeoutMs);
     const v = BigInt.asUintN(64, expected);
-    const r = ATOMIC_HELPERS.atomicWait64(this.raw.live, addr, Number(v & 0xffffffffn) | 0, Number(v >> 32n) | 0, lo, hi);
+    const r = ATOMIC_HELPERS.atomicWait64(this.raw.live, address(addr, 'atomicWait64'), Number(v & 0xffffffffn) | 0, Number(v >> 32n) | 0, lo, hi);
     return WAIT_RESULTS[r]!;
   }
 
@@ -159,6 +159,17 @@ function timeoutNs(ms: number | undefined): [number, number] {
   if (typeof ms !== 'number' || Number.isNaN(ms)) throw new RangeError(`atomic wait: timeout must be a number of milliseconds, got ${String(ms)}`);
   const ns = Math.min(Math.max(0, Math.round(ms * 1e6)), 2 ** 62);
   return [ns % 2 ** 32 | 0, Math.floor(ns / 2 ** 32) | 0];
+}
+
+/**
+ * An atomic operation's address: a non-negative integer (a RangeError otherwise, as read and write
+ * give); past the memory it is the operation's trap, as in wasm.
+ */
+function address(addr: unknown, what: string): number {
+  if (typeof addr !== 'number' || !Number.isSafeInteger(addr) || addr < 0) {
+    throw new RangeError(`SharedMemory.${what}: the address must be a non-negative integer, got ${typeof addr === 'number' ? addr : typeof addr}`);
+  }
+  return addr;
 }
 
 function inBounds(bytes: Uint8Array, offset: number, length: number): void {

@@ -58,8 +58,9 @@ export function defineMemory(realm: Realm) {
       requireArgs(arguments.length, 1, 'WebAssembly.Memory.grow');
       const address: AddressType = raw.type.address64 ? 'i64' : 'i32';
       const pages = u64ToNumber(addressValueToU64(delta, address, 'WebAssembly.Memory.grow'));
-      const old = raw.pages;
-      if (raw.grow(pages) < 0) throw new RangeError('WebAssembly.Memory.grow: the memory cannot grow by that many pages');
+      // The size grow saw: another thread may have grown a shared memory since this one looked.
+      const old = raw.grow(pages);
+      if (old < 0) throw new RangeError('WebAssembly.Memory.grow: the memory cannot grow by that many pages');
       return u64ToAddressValue(old, address);
     }
 

@@ -150,9 +150,12 @@ function atomicNotify(m: Mem, ea: number, count: number): number {
   return Atomics.notify(a.i32, ea / 4, count >>> 0);
 }
 
-/** A wait's timeout in nanoseconds (an i64; negative: forever) as Atomics.wait's milliseconds. */
+/**
+ * A wait's timeout in nanoseconds (an i64; negative: forever) as Atomics.wait's milliseconds, at
+ * most 2^62 ns (146 years): V8 answers "timed-out" at once for milliseconds near i64.max ns.
+ */
 function timeoutMs(lo: number, hi: number): number {
-  return hi < 0 ? Infinity : ((hi >>> 0) * 4294967296 + (lo >>> 0)) / 1e6;
+  return hi < 0 ? Infinity : Math.min((hi >>> 0) * 4294967296 + (lo >>> 0), 2 ** 62) / 1e6;
 }
 
 /** The checks of both waits, in the spec's order: alignment, then shared, then bounds. */

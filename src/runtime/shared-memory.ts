@@ -1,5 +1,5 @@
 // A shared linear memory: a growable SharedArrayBuffer that never moves, a small shared control block
-// (grow lock, published size, type), and this agent's views of the size it last observed.
+// (published size, type), and this agent's views of the size it last observed.
 
 import type { MemoryType } from '../core/types.js';
 import { MemoryObject, growFailed } from './memory.js';
@@ -11,7 +11,7 @@ import { MemoryObject, growFailed } from './memory.js';
 export interface SharedMemoryParts {
   /** The memory's bytes: a growable SharedArrayBuffer whose length is the memory's size. */
   readonly buffer: SharedArrayBuffer;
-  /** The control block: the grow lock, the published size in pages and the memory type. */
+  /** The control block: the published size in pages and the memory type. */
   readonly control: SharedArrayBuffer;
 }
 
@@ -34,7 +34,7 @@ interface GrowableSharedArrayBuffer extends SharedArrayBuffer {
 type GrowableConstructor = new (length: number, options: { maxByteLength: number }) => GrowableSharedArrayBuffer;
 
 // Words of the control block (an Int32Array). Sizes in pages are uint32, 64-bit limits two words.
-const LOCK = 0;
+// Word 0 held a grow lock in earlier versions; it is unused, and the layout stays the same.
 const PAGES = 1;
 const PAGE_SIZE_LOG2 = 2;
 const FLAGS = 3;
@@ -92,7 +92,14 @@ function checkedParts(parts: SharedMemoryParts): { type: MemoryType; control: In
   }
   const control = new Int32Array(controlBuffer);
   if (control[MAGIC] !== MAGIC_VALUE) throw new TypeError('not the control block of a tswasm shared memory (or one from another version)');
-  return { type: typeOf(control), control, buffer };
+  const type = typeOf(control);
+  // A buffer and a control block of two memories would disagree on the size or the maximum.
+  const pageSize = 2 ** type.pageSizeLog2;
+  const maxPages = Math.min(type.limits.max ?? 0, Math.floor(SHARED_MAX_BYTES / pageSize));
+  if (buffer.maxByteLength !== maxPages * pageSize || buffer.byteLength < (Atomics.load(control, PAGES) >>> 0) * pageSize) {
+    throw new TypeError('the buffer and the control block are parts of two different shared memories');
+  }
+  return { type, control, buffer };
 }
 
 /**
@@ -183,21 +190,18 @@ export class SharedMemoryObject extends MemoryObject {
 
   /**
    * Grows in place by `delta` pages, atomically with respect to every agent: returns the old size,
-   * or -1 (the maximum, the store's limiter when the memory was made in a store, allocation). The
-   * lock is held only while the buffer grows and the new size is published; it never waits for wasm.
+   * or -1 (the maximum, the store's limiter when the memory was made in a store, allocation). No
+   * lock: the new size is published with a compare-and-swap on the size word, after the buffer has
+   * room for it, and a loser of that race starts again from the winner's size. (A lock word was
+   * left held for good when V8 terminated a Worker inside the grow, since it skips `finally`
+   * there, and every later grow spun forever.)
    */
   override growAllowed(delta: number, allowed: boolean): number {
     const old = this.size();
     if (delta === 0) return old;
     if (!allowed) return -1;
     const limiter = this.store?.limiter ?? null;
-    let result: number | string;
-    this.lock();
-    try {
-      result = this.growLocked(delta);
-    } finally {
-      Atomics.store(this.control, LOCK, 0);
-    }
+    const result = this.growRacing(delta);
     this.sync();
     return typeof result === 'number' ? result : growFailed(limiter, result);
   }
@@ -206,27 +210,24 @@ export class SharedMemoryObject extends MemoryObject {
     return this.size();
   }
 
-  /** Under the lock: the old size, or why growing failed. */
-  private growLocked(delta: number): number | string {
-    const old = this.control[PAGES]! >>> 0;
-    const pages = old + delta;
-    if (pages > this.maxPages || pages * this.pageSize > this.sab.maxByteLength) return 'memory maximum size exceeded';
-    const length = pages * this.pageSize;
-    // Someone may have grown the buffer itself (the JS API hands it out); it never shrinks.
-    if (this.sab.byteLength < length) {
-      try {
-        this.sab.grow(length);
-      } catch {
-        return `cannot allocate ${length} bytes of shared memory`;
+  /** The old size, or why growing failed. */
+  private growRacing(delta: number): number | string {
+    for (;;) {
+      const old = Atomics.load(this.control, PAGES) >>> 0;
+      const pages = old + delta;
+      if (pages > this.maxPages || pages * this.pageSize > this.sab.maxByteLength) return 'memory maximum size exceeded';
+      const length = pages * this.pageSize;
+      // The buffer may be longer than the size already (another agent's grow, or JS's, since the
+      // JS API hands it out): it never shrinks, and bytes past the size are never written.
+      if (this.sab.byteLength < length) {
+        try {
+          this.sab.grow(length);
+        } catch {
+          if (this.sab.byteLength < length) return `cannot allocate ${length} bytes of shared memory`;
+        }
       }
+      if (Atomics.compareExchange(this.control, PAGES, old | 0, pages | 0) >>> 0 === old) return old;
     }
-    Atomics.store(this.control, PAGES, pages);
-    return old;
-  }
-
-  private lock(): void {
-    // A spin lock: the critical section is one buffer growth, and a browser's main thread may not wait.
-    while (Atomics.compareExchange(this.control, LOCK, 0, 1) !== 0) { /* another agent is growing */ }
   }
 }
 

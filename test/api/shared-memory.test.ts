@@ -11,7 +11,7 @@ import {
   CompileError, Engine, Func, I32, I64, Instance, LinkError, Linker, Memory, Module, SharedMemory, Store, Trap, TrapCode,
   funcType, type Caller, type MemoryType, type ValType,
 } from '../../src/index.js';
-import { createWebAssembly } from '../../src/jsapi/index.js';
+import { createWebAssembly, postable } from '../../src/jsapi/index.js';
 
 const PAGE = 65536;
 const THREADS = { features: { threads: true } } as const;
@@ -596,5 +596,62 @@ test('wait/notify handshake between a Worker and the main thread; growth seen by
     assert.equal(w.grow(1), -1);
   } finally {
     await worker.terminate();
+  }
+});
+
+test('found by the stop 36 threads audit: a Worker terminated inside grow, a wait of i64.max ns, the JS API grow after another agent grew, mixed parts, host atomic addresses', { timeout: 30_000 }, async () => {
+  const engine = new Engine(THREADS);
+  const store = new Store(engine);
+  // 1. Terminated while it keeps trying to grow: growth from here still returns (a lock word, taken
+  // by every grow, used to be left held, and every later grow spun forever).
+  for (let trial = 0; trial < 5; trial++) {
+    const m = new SharedMemory(engine, memType(1, 4));
+    const { worker, next } = startWorker(m.parts(), 'post({ ready: true }); for (;;) { try { mem.grow(1); } catch {} }');
+    await next();
+    await new Promise((resolve) => setTimeout(resolve, 3));
+    await worker.terminate();
+    assert.throws(() => m.grow(1), RangeError, `trial ${trial}: at its maximum, and it returns`);
+  }
+  // 2. A wait of i64.max ns waits (V8's Atomics.wait answered "timed-out" at once for its milliseconds).
+  const m = new SharedMemory(engine, memType(1, 4));
+  const w = fns(store, new Instance(store, new Module(engine, IMPORTING), [m]));
+  const { worker, next } = startWorker(m.parts(), `
+    post({ ready: true });
+    const deadline = Date.now() + 5000;
+    while (w.notify(0, 1) === 0 && Date.now() < deadline) mem.atomicWait32(8, 0, 1);
+    const old = w.grow(2);
+    post({ old });`);
+  try {
+    await next();
+    assert.equal(w.wait32(0, 0, 0x7fffffffffffffffn), 0, 'woken, not timed out');
+    assert.deepEqual(await next(), { old: 1 });
+  } finally {
+    await worker.terminate();
+  }
+  // 3. The JS API's grow answers the size it grew from, not this thread's last view of it.
+  const W = createWebAssembly();
+  const shared = new W.Memory({ initial: 1, maximum: 8, shared: true });
+  const grower = new Worker(`
+    const { parentPort, workerData } = require('node:worker_threads');
+    import(workerData.url).then(({ createWebAssembly, postedMessageReader }) => {
+      const read = postedMessageReader(createWebAssembly());
+      parentPort.once('message', (m) => { read(m).mem.grow(2); parentPort.postMessage('grown'); });
+    });`, { eval: true, workerData: { url: new URL('../../src/jsapi/index.js', import.meta.url).href } });
+  try {
+    grower.postMessage(postable({ mem: shared }));
+    await new Promise((resolve) => grower.once('message', resolve));
+    assert.equal(shared.grow(1), 3, 'the Worker grew it from 1 to 3 pages');
+  } finally {
+    await grower.terminate();
+  }
+  // 4. Parts of two memories do not make one.
+  const small = new SharedMemory(engine, memType(1, 2));
+  const big = new SharedMemory(engine, memType(4, 8));
+  assert.throws(() => SharedMemory.fromParts(engine, { buffer: small.parts().buffer, control: big.parts().control }), TypeError);
+  assert.throws(() => SharedMemory.fromParts(engine, { buffer: big.parts().buffer, control: small.parts().control }), TypeError);
+  // 5. A host atomic's address is a non-negative integer.
+  for (const bad of [-4, 0.5, NaN, '8']) {
+    assert.throws(() => small.atomicNotify(bad as number, 1), RangeError, String(bad));
+    assert.throws(() => small.atomicWait32(bad as number, 1, 0), RangeError, String(bad));
   }
 });
