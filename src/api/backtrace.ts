@@ -5,6 +5,7 @@ import { Trap, type FrameInfo } from '../core/errors.js';
 import { formatBacktrace, hostErrorBacktrace, wasmBacktrace } from '../runtime/traps.js';
 import { plainStack } from '../runtime/stack-text.js';
 import { storeOf, type AsContext } from './store.js';
+import { Caller } from './caller.js';
 
 /** The wasm frames of a trap or of the current host call (Wasmtime's WasmBacktrace). */
 export class WasmBacktrace {
@@ -24,7 +25,10 @@ export class WasmBacktrace {
     Error.stackTraceLimit = 100;
     const stack = plainStack(new Error());
     Error.stackTraceLimit = limit;
-    return new WasmBacktrace(wasmBacktrace(stack));
+    const frames = wasmBacktrace(stack);
+    // An async host function past its first await: its wasm callers are where it suspended.
+    const suspended = frames.length === 0 && cx instanceof Caller ? Caller.suspendedAt(cx) : null;
+    return new WasmBacktrace(suspended === null ? frames : wasmBacktrace(plainStack(suspended)));
   }
 
   /**

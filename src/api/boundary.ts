@@ -191,7 +191,11 @@ function hostFuncOf(
       }
       try {
         let results = lift(caller, lowered);
-        if (isAsync && isThenable(results)) results = yield results;
+        if (isAsync && isThenable(results)) {
+          // After an await the JS stack no longer shows the wasm callers: WasmBacktrace.capture reads them from here.
+          if (caller !== null) Caller.suspending(caller);
+          results = yield results;
+        }
         comps = lower(results);
       } finally {
         if (hook !== null) {

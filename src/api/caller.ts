@@ -13,6 +13,8 @@ export class Caller<T = unknown> {
   #store: Store<T>;
   #instance: InstanceObject | null;
   #live = true;
+  /** The JS stack when an async host function first suspended: its wasm callers, for WasmBacktrace.capture after an await. */
+  #suspendedAt: Error | null = null;
 
   /** Made by the runtime for one host call; embedders never construct one. */
   private constructor(store: Store<T>, instance: InstanceObject | null) {
@@ -27,6 +29,18 @@ export class Caller<T = unknown> {
   /** @internal */
   static end(caller: Caller<any>): void {
     caller.#live = false;
+  }
+  /** @internal Records the stack (with the wasm frames that called the host) as the host call suspends. */
+  static suspending(caller: Caller<any>): void {
+    if (caller.#suspendedAt !== null) return;
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 100;
+    caller.#suspendedAt = new Error();
+    Error.stackTraceLimit = limit;
+  }
+  /** @internal The stack recorded when the host call suspended, or null. */
+  static suspendedAt(caller: Caller<any>): Error | null {
+    return caller.#suspendedAt;
   }
   /** @internal The store, checking that the host call is still running. */
   static storeOf<T>(caller: Caller<T>): Store<T> {

@@ -34,7 +34,7 @@ export class InstancePre<T = unknown> {
   }
 
   /** `instantiate` in an engine with Config.asyncSupport: the start function may suspend (Wasmtime's InstancePre::instantiate_async). */
-  instantiateAsync(cx: AsContext<T>): Promise<Instance> {
+  async instantiateAsync(cx: AsContext<T>): Promise<Instance> {
     const store = storeOf(cx);
     return Instance.newAsync(store, this.module, this.imports(store));
   }

@@ -271,9 +271,10 @@ export class Linker<T = unknown> {
 
   /**
    * Instantiates in an engine with Config.asyncSupport (Wasmtime's Linker::instantiate_async): the
-   * start function may suspend in async host functions.
+   * start function may suspend in async host functions. Every failure rejects the promise, a link
+   * error included (an async method: nothing throws before the promise exists).
    */
-  instantiateAsync(cx: AsContext<T>, module: Module): Promise<Instance> {
+  async instantiateAsync(cx: AsContext<T>, module: Module): Promise<Instance> {
     return this.instantiatePre(module).instantiateAsync(cx);
   }
 

@@ -91,8 +91,12 @@ export class Memory {
     const store = checkStore(cx, this);
     requireAsync(store, 'Memory.growAsync');
     checkDelta(delta);
-    const allowed = await this.raw.growVerdict(delta);
-    return grown(this.raw.growAllowed(delta, Boolean(allowed)), delta);
+    for (;;) {
+      const from = this.raw.growthStart();
+      const allowed = await this.raw.growVerdict(delta);
+      // Another call grew it while the limiter answered: the answer was about another growth.
+      if (this.raw.growthStart() === from) return grown(this.raw.growAllowed(delta, Boolean(allowed)), delta);
+    }
   }
   /**
    * The memory's bytes: a live view of its current size. After a grow take a new one: the old one

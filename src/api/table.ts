@@ -100,8 +100,12 @@ export class Table {
     requireAsync(store, 'Table.growAsync');
     checkDelta(delta);
     const v = lower(store, this.raw.type, init, 'table initial value');
-    const allowed = await this.raw.growVerdict(delta);
-    return grown(this.raw.growAllowed(delta, v, Boolean(allowed)), delta);
+    for (;;) {
+      const from = this.raw.growthStart();
+      const allowed = await this.raw.growVerdict(delta);
+      // Another call grew it while the limiter answered: the answer was about another growth.
+      if (this.raw.growthStart() === from) return grown(this.raw.growAllowed(delta, v, Boolean(allowed)), delta);
+    }
   }
   /** Sets `length` elements from `dst` to `value`; throws RangeError when out of bounds. */
   fill(cx: AsContext<any>, dst: number, value: Val, length: number): void {

@@ -141,14 +141,21 @@ export function* outOfFuelAsync(store: StoreObject, fuel: number): Generator<Sus
 
 /** memory.grow in generator code: the store's async limiter may answer later (Store.limiterAsync). */
 export function* growMemoryAsync(memory: MemoryObject, delta: number): Generator<Suspension, number, unknown> {
-  const allowed = yield* awaitVerdict(runEmbedderCode(() => memory.growVerdict(delta)));
-  return runEmbedderCode(() => memory.growAllowed(delta, allowed));
+  for (;;) {
+    const from = memory.growthStart();
+    const allowed = yield* awaitVerdict(runEmbedderCode(() => memory.growVerdict(delta)));
+    // Another call grew it while the limiter answered: the answer was about another growth.
+    if (memory.growthStart() === from) return runEmbedderCode(() => memory.growAllowed(delta, allowed));
+  }
 }
 
 /** table.grow in generator code: the store's async limiter may answer later (Store.limiterAsync). */
 export function* growTableAsync(table: TableObject, delta: number, init: unknown): Generator<Suspension, number, unknown> {
-  const allowed = yield* awaitVerdict(runEmbedderCode(() => table.growVerdict(delta)));
-  return runEmbedderCode(() => table.growAllowed(delta, init, allowed));
+  for (;;) {
+    const from = table.growthStart();
+    const allowed = yield* awaitVerdict(runEmbedderCode(() => table.growVerdict(delta)));
+    if (table.growthStart() === from) return runEmbedderCode(() => table.growAllowed(delta, init, allowed));
+  }
 }
 
 function* awaitVerdict(verdict: GrowVerdict): Generator<Suspension, boolean, unknown> {

@@ -93,6 +93,11 @@ export class MemoryObject {
     return limiter.memoryGrowing(old * this.pageSize, (old + delta) * this.pageSize, max);
   }
 
+  /** The size in pages the next growth starts from (what the limiter is asked about). */
+  growthStart(): number {
+    return this.currentPages();
+  }
+
   /** The size in pages the next growth starts from. */
   protected currentPages(): number {
     return this.pages;

@@ -48,6 +48,11 @@ export class TableObject {
     return limiter.tableGrowing(old, old + delta, this.type.limits.max);
   }
 
+  /** The length the next growth starts from (what the limiter is asked about). */
+  growthStart(): number {
+    return this.elems.length;
+  }
+
   /** Grows by `delta` elements once the limiter has answered `allowed`: the old length, or -1. */
   growAllowed(delta: number, init: unknown, allowed: boolean): number {
     if (!allowed) return -1;

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  Engine, F64, Func, I32, I64, Instance, Linker, Module, Store, Trap, TrapCode, Val, funcType, type Caller,
+  Engine, F64, Func, I32, I64, Instance, Linker, Module, Store, Trap, TrapCode, Val, WasmBacktrace, funcType, type Caller,
 } from '../../src/index.js';
 import { createWebAssembly } from '../../src/jsapi/index.js';
 import { Worker } from 'node:worker_threads';
@@ -366,4 +366,23 @@ test('Linker.moduleAsync: a reactor initialised and a command run per call may s
   // Each call of the command's export gets a fresh instance: 20 + 20 + 20.
   assert.deepEqual(await instance.getFunc(store, 'f')!.callAsync(store, []), [Val.i32(60)]);
   await assert.rejects(new Linker(new Engine()).moduleAsync(new Store(new Engine()), 'x', reactor), /needs an engine with Config.asyncSupport|different engines/);
+});
+
+test('WasmBacktrace.capture after an await still sees the wasm callers; instantiateAsync rejects, never throws (stop 36 async audit)', async () => {
+  const engine = new Engine({ asyncSupport: true });
+  const store = new Store(engine);
+  const seen: string[][] = [];
+  const wait = Func.wrapAsync(store, funcType([], []), async (caller: Caller<unknown>) => {
+    seen.push(WasmBacktrace.capture(caller).frames.map((f) => f.funcName ?? '?'));
+    await sleep(1);
+    seen.push(WasmBacktrace.capture(caller).frames.map((f) => f.funcName ?? '?'));
+  });
+  const module = new Module(engine, '(module (import "h" "wait" (func $wait)) (func $inner (call $wait)) (func $outer (export "outer") (call $inner)))');
+  const instance = await Instance.newAsync(store, module, [wait]);
+  await instance.getFunc(store, 'outer')!.callAsync(store, []);
+  assert.deepEqual(seen, [['inner', 'outer'], ['inner', 'outer']]);
+  // A link error is a rejection, as every async API's failure is (it was thrown before the promise existed).
+  const linker = new Linker(engine);
+  const pending = linker.instantiateAsync(store, module);
+  await assert.rejects(pending, /unknown import/);
 });

@@ -187,3 +187,30 @@ test('memory.grow on a shared memory waits for the async limiter too', async () 
   assert.deepEqual(instance.getFunc(store, 'size')!.call(store, []), [Val.i32(2)]);
   assert.deepEqual(asked, ['memory 0 -> 65536', 'memory 65536 -> 131072', 'memory 131072 -> 262144']);
 });
+
+test('growths waiting on the limiter at once are each allowed for the size they grow from (found by the stop 36 async audit)', async () => {
+  const engine = new Engine({ asyncSupport: true });
+  const store = new Store(engine);
+  const asked: string[] = [];
+  store.limiterAsync({
+    async memoryGrowing(current, desired) { asked.push(`${current / 65536}->${desired / 65536}`); await sleep(2); return desired <= 2 * 65536; },
+    async tableGrowing(current, desired) { await sleep(2); return desired <= 2; },
+    instances: 10, tables: 10, memories: 10,
+  });
+  const module = new Module(engine, `(module (memory (export "mem") 1 100) (table (export "tab") 1 100 funcref)
+    (func (export "grow") (result i32) (memory.grow (i32.const 1)))
+    (func (export "growTable") (result i32) (table.grow (ref.null func) (i32.const 1))))`);
+  const instance = await Instance.newAsync(store, module, []);
+  const grow = instance.getFunc(store, 'grow')!;
+  const results = await Promise.all([grow.callAsync(store, []), grow.callAsync(store, []), grow.callAsync(store, [])]);
+  assert.deepEqual(results.map((r) => r[0]!.value).sort(), [-1, -1, 1], 'one allowed 1 -> 2; the others asked again from 2');
+  assert.equal(instance.getMemory(store, 'mem')!.size(store), 2, 'within the limit (it ended at 4 pages)');
+  assert.ok(asked.includes('2->3'), 'asked about the growth it applies to');
+  const growTable = instance.getFunc(store, 'growTable')!;
+  await Promise.all([growTable.callAsync(store, []), growTable.callAsync(store, []), growTable.callAsync(store, [])]);
+  assert.equal(instance.getTable(store, 'tab')!.size(store), 2);
+  const mem = instance.getMemory(store, 'mem')!;
+  const host = await Promise.allSettled([mem.growAsync(store, 1), mem.growAsync(store, 1)]);
+  assert.deepEqual(host.map((r) => r.status), ['rejected', 'rejected']);
+  assert.equal(mem.size(store), 2);
+});
