@@ -179,6 +179,8 @@ function checkConfig(config: unknown): asserts config is Config {
   }
   const key = c.serializationKey;
   if (key != null && typeof key !== 'string' && !(key instanceof Uint8Array)) throw new TypeError('Config.serializationKey must be a string or a Uint8Array');
+  // An empty key would sign with a key anyone has (an environment variable set but empty, say).
+  if (key != null && key.length === 0) throw new TypeError('Config.serializationKey must not be empty');
   if (c.debugSource !== undefined && typeof c.debugSource !== 'boolean' && typeof c.debugSource !== 'function') {
     throw new TypeError('Config.debugSource must be a boolean or a function');
   }

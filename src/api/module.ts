@@ -316,10 +316,16 @@ function withPendingCode(engine: Engine, wasm: Uint8Array, pending: PendingCode)
   return m;
 }
 
+/**
+ * The module's bytes as a private copy, read once: the caller may change its array (or another
+ * thread its SharedArrayBuffer) after validation, or while a serialized module's tag is checked,
+ * and lazy compilation and instantiation read the bytes later (as Wasmtime's Module::new reads its
+ * input once). A Node Buffer's `slice` is a view, so the copy is made by constructing a new array.
+ */
 function toBytes(source: ModuleSource): Uint8Array {
   if (typeof source === 'string') return parseWat(source);
-  if (source instanceof Uint8Array) return source;
-  if (source instanceof ArrayBuffer) return new Uint8Array(source);
+  if (source instanceof Uint8Array) return new Uint8Array(source);
+  if (source instanceof ArrayBuffer) return new Uint8Array(source.slice(0));
   throw new TypeError('a module is given as a Uint8Array, an ArrayBuffer or text');
 }
 

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { CompileError, ImplementationLimitError, UnsupportedError } from '../core/errors.js';
 import { parseWat, WatSyntaxError } from '../text/index.js';
 import { utf8SequenceLength } from '../core/utf8.js';
+import { isSerializedModule } from '../api/index.js';
 
 /** The module's bytes; text files (by extension or content) go through tswasm's own parser. */
 export function readModuleFile(path: string): Uint8Array {
@@ -14,6 +15,8 @@ export function readModuleFile(path: string): Uint8Array {
 export function moduleBytes(contents: Uint8Array, path: string): Uint8Array {
   const isBinary = contents.length >= 4 && contents[0] === 0 && contents[1] === 0x61 && contents[2] === 0x73 && contents[3] === 0x6d;
   if (isBinary) return contents;
+  // `tswasm run --allow-precompiled` takes these (its loadModule checks first); every other command needs the module.
+  if (isSerializedModule(contents)) throw new Error(`${path}: is a precompiled module (tswasm compile's output): this command needs the .wasm or .wat it was compiled from`);
   // As Wasmtime does, anything else is read as text; a .wasm file that is neither says so.
   const notBinary = path.endsWith('.wasm') ? 'not a wasm binary (it does not start with \\0asm), and as text: ' : '';
   let text: string;

@@ -117,6 +117,10 @@ test('tswasm compile writes .cwasm and ES modules that run only with --allow-pre
     assert.equal(tswasm(['compile', wat]).status, 0);
     const cwasm = join(dir, 'fib.cwasm');
     assert.deepEqual(tswasm(['run', '--allow-precompiled', '--invoke', 'fib', cwasm, '20']), expected);
+    // Other commands need the module itself, and say so (they read the blob as text).
+    const asText = tswasm(['validate', cwasm]);
+    assert.equal(asText.status, 1);
+    assert.match(asText.stdout + asText.stderr, /is a precompiled module \(tswasm compile's output\)/);
     const refused = tswasm(['run', '--invoke', 'fib', cwasm, '20']);
     assert.equal(refused.status, 1);
     assert.match(refused.stderr, /is a precompiled module; run it with --allow-precompiled/);

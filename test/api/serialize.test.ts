@@ -10,6 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeserializeError, Engine, Instance, Module, Store, Trap, Val, type Config } from '../../src/index.js';
+import { parseWat as parseWatBytes } from '../../src/text/index.js';
 
 const wat = `(module $ser
   (type $bin (func (param i32) (result i32)))
@@ -164,4 +165,31 @@ test('blobs from another format, tswasm version or configuration are refused', (
   assert.throws(() => Module.deserialize(engine, new Module(fuel, wat).serialize()), /another configuration: consumeFuel is true there, false here/);
   const features = new Engine({ features: { threads: true } });
   assert.throws(() => Module.deserialize(engine, new Module(features, wat).serialize()), /features differ \(only there: threads; only here: none\)/);
+});
+
+test('a module reads its input once, into a copy of its own; an empty serializationKey is refused (stop 36 serialization audit)', () => {
+  const wat = `(module (memory (export "m") 1) (data (i32.const 0) "SAFE")
+    (func (export "f") (param i32) (result i32) (i32.add (local.get 0) (i32.const 1))))`;
+  const run = (engine: Engine, module: Module) => {
+    const store = new Store(engine);
+    const instance = new Instance(store, module, []);
+    return [instance.getFunc(store, 'f')!.call(store, [Val.i32(41)])[0]!.value, new TextDecoder().decode(instance.getMemory(store, 'm')!.read(store, 0, 4))];
+  };
+  // The caller's array changed after new Module: lazy compilation and instantiation used to read it then.
+  const engine = new Engine();
+  const wasm = new Module(engine, wat);
+  const input = new Uint8Array(wasm.serialize());
+  const fromBuffer = Module.deserialize(engine, Buffer.from(input));
+  const plain = new Uint8Array(parseWatBytes(wat));
+  const fromArray = new Module(engine, plain);
+  plain.fill(0);
+  assert.deepEqual(run(engine, fromArray), [42, 'SAFE']);
+  // A Node Buffer's slice is a view: the deserialized module kept pointing into the caller's Buffer.
+  const buffer = Buffer.from(input);
+  const deserialized = Module.deserialize(engine, buffer);
+  buffer.fill(0);
+  assert.deepEqual(run(engine, deserialized), [42, 'SAFE']);
+  assert.deepEqual(run(engine, fromBuffer), [42, 'SAFE']);
+  assert.throws(() => new Engine({ serializationKey: '' }), TypeError);
+  assert.throws(() => new Engine({ serializationKey: new Uint8Array(0) }), TypeError);
 });
