@@ -43,13 +43,25 @@ export function tswasm$callWasm(store: Store<any>, f: WasmFunc, lowered: readonl
   }
 }
 
+/**
+ * The frames V8 records in an error the engine itself raises in wasm (a DataView's RangeError for an
+ * out-of-bounds access): it records `Error.stackTraceLimit` of them where the error is made, 10 by
+ * default, and the trap's backtrace and coredump are read from those; makeTrap's traps take 100.
+ */
+const TRAP_FRAMES = 100;
+
 /** callLowered, with an uncaught wasm exception turned into a ThrownException. */
 function callIn(store: Store<any>, f: WasmFunc, lowered: readonly unknown[]): unknown[] {
+  const limit = Error.stackTraceLimit;
+  const raise = !(limit >= TRAP_FRAMES);
+  if (raise) Error.stackTraceLimit = TRAP_FRAMES;
   try {
     return callLowered(f, lowered, store.engine.config.asyncSupport);
   } catch (e) {
     attachCoredump(store, e, entryInstance(f));
     throw embedderException(store, e);
+  } finally {
+    if (raise) Error.stackTraceLimit = limit;
   }
 }
 

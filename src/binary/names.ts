@@ -45,15 +45,22 @@ export function decodeNameSection(data: Uint8Array): NameSection {
   const indirect: Record<number, IndirectNameMap> = {
     [LOCALS]: section.locals, [LABELS]: section.labels, [FIELDS]: section.fields,
   };
+  // A malformed subsection costs only itself (its size says where the next begins), as in V8 and
+  // Wasmtime, which read the function names whatever a data-names subsection holds; a malformed
+  // header ends the reading.
   try {
     while (!r.atEnd()) {
       const id = r.u8();
       const size = r.length();
       const end = r.pos + size;
       const sub = new ByteReader(data, r.pos, end);
-      if (id === MODULE) section.module = sub.name();
-      else if (direct[id]) readNameMap(sub, direct[id]!);
-      else if (indirect[id]) readIndirectNameMap(sub, indirect[id]!);
+      try {
+        if (id === MODULE) section.module = sub.name();
+        else if (direct[id]) readNameMap(sub, direct[id]!);
+        else if (indirect[id]) readIndirectNameMap(sub, indirect[id]!);
+      } catch (error) {
+        if (!(error instanceof CompileError)) throw error;
+      }
       r.pos = end;
     }
   } catch (error) {

@@ -150,6 +150,8 @@ export function toEmbedderError(e: unknown): unknown {
     if (e.callers !== null && isObject(error) && !hostErrorCallers.has(error)) {
       hostErrorCallers.set(error, e.callers);
       presentHostError(error, e.callers);
+      // A Trap a host function made: its backtrace (and a coredump's frames) are the wasm callers, as Wasmtime's are.
+      if (isInstance(error, Trap) && error.backtrace.length === 0) error.backtrace = hostErrorBacktrace(error) ?? [];
     }
     return error;
   }

@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Func, I32, Trap, TrapCode, Val, WasmBacktrace, funcType } from '../../src/api/index.js';
+import { Engine, Func, I32, Instance, Module, Store, Trap, TrapCode, Val, WasmBacktrace, funcType } from '../../src/api/index.js';
 import { instantiateWat } from '../api/wat-helper.js';
 import { trapOf } from '../helpers/caught.js';
 import { isStackOverflow, wasmBacktrace } from '../../src/runtime/traps.js';
@@ -221,4 +221,32 @@ test('stack traces of SpiderMonkey and JavaScriptCore are read too, and their st
   assert.equal(isStackOverflow(internal('stack overflow')), true);
   assert.equal(isStackOverflow(new RangeError('Offset is outside the bounds of the DataView')), false);
   assert.equal(isStackOverflow(new Error('too much recursion')), false);
+});
+
+test('found by the stop 36 debugging audit: every frame of an out-of-bounds trap, a host Trap\'s wasm callers, names past a malformed name subsection', () => {
+  // An out-of-bounds access 20 calls deep: V8 records Error.stackTraceLimit (10) frames in the
+  // DataView's RangeError, and the trap kept 9 of its 22 frames.
+  const { store, instance } = instantiateWat(`(module (memory 1)
+    (func $deep (param i32) (result i32)
+      (if (result i32) (i32.eqz (local.get 0)) (then (i32.load (i32.const 70000)))
+        (else (call $deep (i32.sub (local.get 0) (i32.const 1))))))
+    (func (export "run") (result i32) (call $deep (i32.const 20))))`);
+  const trap = trapOf(() => instance.getFunc(store, 'run')!.call(store, []));
+  assert.equal(trap.code, TrapCode.MemoryOutOfBounds);
+  assert.equal(trap.backtrace.length, 22);
+  // A Trap a host function throws gets the wasm frames that called it, as Wasmtime attaches them.
+  const thrower = instantiateWat(`(module (import "h" "t" (func $t)) (func $inner (call $t)) (func $outer (export "outer") (call $inner)))`, {},
+    (s) => [Func.wrap(s, funcType([], []), () => { throw new Trap(TrapCode.UnreachableCodeReached); })]);
+  const hostTrap = trapOf(() => thrower.instance.getFunc(thrower.store, 'outer')!.call(thrower.store, []));
+  assert.deepEqual(WasmBacktrace.fromError(hostTrap)!.frames.map((f) => f.funcName), ['inner', 'outer']);
+  // A malformed data-names subsection before the function names costs only itself.
+  const functionNames = [1, 4, 1, 0, 1, 0x61]; // {0: "a"}
+  const badDataNames = [9, 3, 1, 0, 200]; // a name of 200 bytes in a subsection of 3
+  const payload = [4, ...new TextEncoder().encode('name'), ...badDataNames, ...functionNames];
+  const bytes = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 7, 5, 1, 1, 0x66, 0, 0,
+    10, 5, 1, 3, 0, 0x00, 0x0b, 0, payload.length, ...payload]);
+  const engine = new Engine();
+  const m = { store: new Store(engine), instance: undefined as unknown as Instance };
+  m.instance = new Instance(m.store, new Module(engine, bytes), []);
+  assert.deepEqual(trapOf(() => m.instance.getFunc(m.store, 'f')!.call(m.store, [])).backtrace.map((f) => f.funcName), ['a']);
 });
