@@ -11,6 +11,7 @@ import { checkStore, storeOf, type AsContext, type Store } from './store.js';
 import { TypedFunc } from './typed-func.js';
 import { tswasm$callHost, tswasm$callHost2, tswasm$callHostSpread } from './host-call.js';
 import { registerFuncType, valTypes } from './types.js';
+import { isThenable } from '../core/thenable.js';
 import { jsToVal, liftVals, lowerVals, valToJs, type Val, type ValRaw } from './val.js';
 import { checkRawRoom, componentsOfRaws, rawsOfComponents } from './val-raw.js';
 
@@ -132,11 +133,16 @@ export class Func {
 
   /**
    * An async host function over plain JS values (Wasmtime's Func::wrap_async): `fn(caller, ...args)`
-   * returns a promise of what `wrap`'s function returns.
+   * returns a promise of what `wrap`'s function returns; results given at once (no promise) are
+   * taken at once, without suspending the caller, as `createAsync`'s are.
    */
   static wrapAsync<T>(cx: AsContext<T>, type: FuncType, fn: (caller: Caller<T>, ...args: any[]) => PromiseLike<unknown>): Func {
     checkFunction(fn, 'Func.wrapAsync');
-    return Func.createAsync(cx, type, async (caller, args) => plainResults(type, await tswasm$callHostSpread(fn, [caller, ...args.map(valToJs)])));
+    return Func.createAsync(cx, type, (caller, args) => {
+      const r = tswasm$callHostSpread(fn, [caller, ...args.map(valToJs)]);
+      // An answer given at once is taken at once, as createAsync's is: only a promise suspends the caller.
+      return isThenable(r) ? Promise.resolve(r).then((v) => plainResults(type, v)) : plainResults(type, r);
+    });
   }
 
   /** The function's type, with canonical type ids in reference types. */

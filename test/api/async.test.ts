@@ -386,3 +386,12 @@ test('WasmBacktrace.capture after an await still sees the wasm callers; instanti
   const pending = linker.instantiateAsync(store, module);
   await assert.rejects(pending, /unknown import/);
 });
+
+test('a wrapAsync function that answers at once does not suspend, as a createAsync one does not (stop 36 async audit)', () => {
+  const engine = new Engine({ asyncSupport: true });
+  const store = new Store(engine);
+  const now = Func.wrapAsync(store, funcType([I32], [I32]), ((_caller: Caller<unknown>, x: number) => x + 1) as never);
+  const module = new Module(engine, '(module (import "h" "now" (func $now (param i32) (result i32))) (func (export "f") (param i32) (result i32) (call $now (local.get 0))))');
+  const instance = new Instance(store, module, [now]);
+  assert.deepEqual(instance.getFunc(store, 'f')!.call(store, [Val.i32(1)]), [Val.i32(2)], 'a synchronous call works');
+});
