@@ -4,6 +4,7 @@
 import { memoryTypeProblem } from '../validate/memory-type.js';
 import type { MemoryType } from '../core/types.js';
 import { MemoryObject } from '../runtime/memory.js';
+import { growWhenAllowedAsync } from '../runtime/async-calls.js';
 import { handleFor } from './handles.js';
 import { requireAsync } from './boundary.js';
 import { ResourceLimitError, admitMemory, admitMemoryAsync } from './limits.js';
@@ -91,12 +92,7 @@ export class Memory {
     const store = checkStore(cx, this);
     requireAsync(store, 'Memory.growAsync');
     checkDelta(delta);
-    for (;;) {
-      const from = this.raw.growthStart();
-      const allowed = await this.raw.growVerdict(delta);
-      // Another call grew it while the limiter answered: the answer was about another growth.
-      if (this.raw.growthStart() === from) return grown(this.raw.growAllowed(delta, Boolean(allowed)), delta);
-    }
+    return grown(await growWhenAllowedAsync(this.raw, delta, (allowed) => this.raw.growAllowed(delta, allowed)), delta);
   }
   /**
    * The memory's bytes: a live view of its current size. After a grow take a new one: the old one

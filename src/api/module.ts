@@ -99,7 +99,7 @@ export class Module implements ModuleCode {
   /** Throws CompileError unless `bytes` is a valid module this engine can run. */
   static validate(engine: Engine, bytes: Uint8Array | ArrayBuffer): void {
     checkEngine(engine, 'Module.validate');
-    const info = decodeModule(toBytes(bytes), engine.config.features);
+    const info = decodeModule(toBytes(bytes, false), engine.config.features);
     validateModule(info, engine.config.features);
     checkSupported(info);
   }
@@ -316,16 +316,29 @@ function withPendingCode(engine: Engine, wasm: Uint8Array, pending: PendingCode)
   return m;
 }
 
+/** Byte arrays a caller copied already and hands over (handOverBytes). */
+const handedOver = new WeakSet<Uint8Array>();
+
 /**
- * The module's bytes as a private copy, read once: the caller may change its array (or another
- * thread its SharedArrayBuffer) after validation, or while a serialized module's tag is checked,
- * and lazy compilation and instantiation read the bytes later (as Wasmtime's Module::new reads its
- * input once). A Node Buffer's `slice` is a view, so the copy is made by constructing a new array.
+ * @internal Marks `bytes`, a copy no one else holds, so that the Module made from it takes it
+ * instead of copying it again (the JS API copies its BufferSource at the call, as its spec says).
  */
-function toBytes(source: ModuleSource): Uint8Array {
+export function handOverBytes(bytes: Uint8Array): Uint8Array {
+  handedOver.add(bytes);
+  return bytes;
+}
+
+/**
+ * The module's bytes. A module keeps them (`keep`) as a private copy, read once: the caller may
+ * change its array (or another thread its SharedArrayBuffer) after validation, or while a serialized
+ * module's tag is checked, and lazy compilation and instantiation read the bytes later (as
+ * Wasmtime's Module::new reads its input once). A Node Buffer's `slice` is a view, so the copy is
+ * made by constructing a new array. Validation alone reads them once, and copies nothing.
+ */
+function toBytes(source: ModuleSource, keep = true): Uint8Array {
   if (typeof source === 'string') return parseWat(source);
-  if (source instanceof Uint8Array) return new Uint8Array(source);
-  if (source instanceof ArrayBuffer) return new Uint8Array(source.slice(0));
+  if (source instanceof Uint8Array) return !keep || handedOver.delete(source) ? source : new Uint8Array(source);
+  if (source instanceof ArrayBuffer) return new Uint8Array(keep ? source.slice(0) : source);
   throw new TypeError('a module is given as a Uint8Array, an ArrayBuffer or text');
 }
 

@@ -3,6 +3,7 @@
 import type { TableType } from '../core/types.js';
 import { componentArray } from '../runtime/lowering.js';
 import { TableObject } from '../runtime/table.js';
+import { growWhenAllowedAsync } from '../runtime/async-calls.js';
 import { isCanonicalValSubtype } from '../validate/type-registry.js';
 import { handleFor } from './handles.js';
 import { requireAsync } from './boundary.js';
@@ -100,12 +101,7 @@ export class Table {
     requireAsync(store, 'Table.growAsync');
     checkDelta(delta);
     const v = lower(store, this.raw.type, init, 'table initial value');
-    for (;;) {
-      const from = this.raw.growthStart();
-      const allowed = await this.raw.growVerdict(delta);
-      // Another call grew it while the limiter answered: the answer was about another growth.
-      if (this.raw.growthStart() === from) return grown(this.raw.growAllowed(delta, v, Boolean(allowed)), delta);
-    }
+    return grown(await growWhenAllowedAsync(this.raw, delta, (allowed) => this.raw.growAllowed(delta, v, allowed)), delta);
   }
   /** Sets `length` elements from `dst` to `value`; throws RangeError when out of bounds. */
   fill(cx: AsContext<any>, dst: number, value: Val, length: number): void {

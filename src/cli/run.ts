@@ -193,10 +193,10 @@ function parseArg(t: ValType, text: string, k: number): Val {
       // is 0x3f800001, not 1); past the f32 range it is infinite, as Rust's parse makes it.
       const sign = negative ? 0x80000000 : 0;
       if (special !== null) return Val.f32Bits((special === 'nan' ? 0x7fc00000 : 0x7f800000) | sign);
-      float();
+      const x = float();
       const bits = parseF32(/^[+-]?\./.test(text) ? text.replace('.', '0.') : text);
       if (bits === 'range') return Val.f32Bits(0x7f800000 | sign);
-      return bits === 'malformed' ? Val.f32(float()) : Val.f32Bits(Number(bits));
+      return bits === 'malformed' ? Val.f32(x) : Val.f32Bits(Number(bits));
     }
     case F64: {
       const sign = negative ? 1n << 63n : 0n;

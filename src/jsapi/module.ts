@@ -1,7 +1,7 @@
 // WebAssembly.Module: a compiled module (tswasm's Module: decoded, validated, code generated on
 // first instantiation) with its import and export descriptors and custom sections.
 
-import { Module as EngineModule } from '../api/module.js';
+import { Module as EngineModule, handOverBytes } from '../api/module.js';
 import { CompileError } from '../core/errors.js';
 import type { ExternKind } from '../binary/module.js';
 import { asWebIdlInterface } from './interface.js';
@@ -22,7 +22,8 @@ function kindName(kind: ExternKind): string {
 export function compileBytes(realm: Realm, bytes: Uint8Array, options: BuiltinOptions = NO_BUILTINS): EngineModule {
   let module: EngineModule;
   try {
-    module = realm.precompiled.find(bytes) ?? new EngineModule(realm.engine, bytes);
+    // Every caller passes a copy of its own (the spec's copy of the BufferSource): the Module takes it.
+    module = realm.precompiled.find(bytes) ?? new EngineModule(realm.engine, handOverBytes(bytes));
   } catch (e) {
     if (e instanceof CompileError) throw e;
     // Anything else escaping the decoder or validator (a stack overflow on deep nesting, say) is still a failure to compile.

@@ -141,20 +141,40 @@ export function* outOfFuelAsync(store: StoreObject, fuel: number): Generator<Sus
 
 /** memory.grow in generator code: the store's async limiter may answer later (Store.limiterAsync). */
 export function* growMemoryAsync(memory: MemoryObject, delta: number): Generator<Suspension, number, unknown> {
-  for (;;) {
-    const from = memory.growthStart();
-    const allowed = yield* awaitVerdict(runEmbedderCode(() => memory.growVerdict(delta)));
-    // Another call grew it while the limiter answered: the answer was about another growth.
-    if (memory.growthStart() === from) return runEmbedderCode(() => memory.growAllowed(delta, allowed));
-  }
+  return yield* growWhenAllowed(memory, delta, (allowed) => memory.growAllowed(delta, allowed));
 }
 
 /** table.grow in generator code: the store's async limiter may answer later (Store.limiterAsync). */
 export function* growTableAsync(table: TableObject, delta: number, init: unknown): Generator<Suspension, number, unknown> {
+  return yield* growWhenAllowed(table, delta, (allowed) => table.growAllowed(delta, init, allowed));
+}
+
+/** A memory or table as a growth asks its store's limiter about it. */
+export interface GrowthTarget {
+  /** The size the next growth starts from. */
+  growthStart(): number;
+  /** The limiter's answer to growing by `delta` from there. */
+  growVerdict(delta: number): GrowVerdict;
+}
+
+/**
+ * Asks the limiter about growing `target` by `delta`, then grows (`grow`, given the answer). When
+ * another call grew it while the limiter answered, the answer was about another growth: it asks again.
+ */
+function* growWhenAllowed(target: GrowthTarget, delta: number, grow: (allowed: boolean) => number): Generator<Suspension, number, unknown> {
   for (;;) {
-    const from = table.growthStart();
-    const allowed = yield* awaitVerdict(runEmbedderCode(() => table.growVerdict(delta)));
-    if (table.growthStart() === from) return runEmbedderCode(() => table.growAllowed(delta, init, allowed));
+    const from = target.growthStart();
+    const allowed = yield* awaitVerdict(runEmbedderCode(() => target.growVerdict(delta)));
+    if (target.growthStart() === from) return runEmbedderCode(() => grow(allowed));
+  }
+}
+
+/** growWhenAllowed for the host's own growAsync calls, where the limiter's errors reach the embedder as they are. */
+export async function growWhenAllowedAsync(target: GrowthTarget, delta: number, grow: (allowed: boolean) => number): Promise<number> {
+  for (;;) {
+    const from = target.growthStart();
+    const allowed = await target.growVerdict(delta);
+    if (target.growthStart() === from) return grow(Boolean(allowed));
   }
 }
 

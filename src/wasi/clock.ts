@@ -36,10 +36,11 @@ export function clockResolution(id: number): bigint {
 /** Atomics.wait needs shared memory; a host without SharedArrayBuffer sleeps by spinning. */
 const sleeper = typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(4)) : null;
 
-/** What ends a sleep early: an epoch counter reaching a deadline (WasiContext.interruption). */
+/** What ends a sleep early: an epoch counter reaching a store's deadline (WasiContext.interruption). */
 export interface Wake {
   readonly epoch: Int32Array;
-  readonly deadline: number;
+  /** The store whose `epochDeadline` is read at each wake (it may move while a store runs). */
+  readonly store: { readonly epochDeadline: number };
 }
 
 /**
@@ -52,7 +53,7 @@ export function sleepMs(ms: number, wake: Wake | null = null): boolean {
     const until = performance.now() + ms;
     for (;;) {
       const now = Atomics.load(wake.epoch, 0);
-      if (now >= wake.deadline) return true;
+      if (now >= wake.store.epochDeadline) return true;
       const left = until - performance.now();
       if (left <= 0) return false;
       Atomics.wait(wake.epoch, 0, now, left);

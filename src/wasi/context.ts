@@ -4,6 +4,7 @@
 import { Errno, WasiError } from './errno.js';
 import type { FdTable } from './fd-table.js';
 import type { GuestMemory } from './memory-view.js';
+import type { Wake } from './clock.js';
 
 export interface WasiContext {
   readonly mem: GuestMemory;
@@ -11,11 +12,11 @@ export interface WasiContext {
   readonly args: readonly Uint8Array[];
   readonly env: readonly Uint8Array[];
   /**
-   * The calling store's epoch and deadline, when its engine interrupts by epochs: a sleep ends
+   * The calling store's epoch counter and the store (for its deadline), when its engine interrupts by epochs: a sleep ends
    * early once the epoch reaches the deadline, so that the wasm after it is interrupted (a timeout
    * then stops a program blocked in poll_oneoff too, as wasmtime run's does). Set for each call.
    */
-  interruption?: { readonly epoch: Int32Array; readonly deadline: number } | null;
+  interruption?: Wake | null;
 }
 
 /** A syscall: context, then its wasm arguments (i32 as signed numbers, i64 as signed bigints); returns an errno (undefined = success). */

@@ -96,6 +96,8 @@ export class Wasi {
   private readonly returnOnExit: boolean;
   private store: Store | null = null;
   private memory: Memory | null = null;
+  /** The store ctx.interruption was made for. */
+  private wakeStore: Store | null = null;
 
   constructor(options: WasiOptions = {}) {
     checkOptions(options);
@@ -262,7 +264,11 @@ export class Wasi {
       // As Wasmtime's: no memory, no call (not an EFAULT the program could go on past).
       if (memory === null) throw new Error(`WASI ${name}: missing required memory export (the calling module exports no "memory")`);
       const store = caller.store;
-      this.ctx.interruption = store.engine.config.epochInterruption ? { epoch: store.engine.epoch, deadline: store.raw.epochDeadline } : null;
+      // Made once per store that calls, not per call (a program calls fd_write a lot).
+      if (store !== this.wakeStore) {
+        this.wakeStore = store;
+        this.ctx.interruption = store.engine.config.epochInterruption ? { epoch: store.engine.epoch, store: store.raw } : null;
+      }
       return this.run(name, d, memory.data(caller), args);
     };
   }
