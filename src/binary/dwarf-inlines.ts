@@ -7,7 +7,11 @@
 
 import type { ModuleInfo } from './module.js';
 import type { LineTable, SourceLocation } from './dwarf-lines.js';
-import { DwarfError, Reader, lastAtOrBefore, stringAt } from './dwarf-reader.js';
+import { DwarfError, Reader, lastAtOrBefore } from './dwarf-reader.js';
+import {
+  AT_STR_OFFSETS_BASE, DEFAULT_STR_OFFSETS_BASE, FORM, abbrevsOf, holdsCode, readDie, readUnitHeader, stringOf,
+  type Abbrev, type Raw, type StringSections, type UnitHeader,
+} from './dwarf-info.js';
 
 /** One function of a frame's inline chain: its name, and where it is at the frame's address. */
 export interface InlinedFrame {
@@ -20,35 +24,10 @@ const TAG = { compileUnit: 0x11, partialUnit: 0x3c, subprogram: 0x2e, inlinedSub
 const AT = {
   name: 0x03, stmtList: 0x10, lowPc: 0x11, highPc: 0x12, abstractOrigin: 0x31, specification: 0x47,
   ranges: 0x55, callColumn: 0x57, callFile: 0x58, callLine: 0x59, linkageName: 0x6e, mipsLinkageName: 0x2007,
-  strOffsetsBase: 0x72, addrBase: 0x73, rnglistsBase: 0x74,
+  strOffsetsBase: AT_STR_OFFSETS_BASE, addrBase: 0x73, rnglistsBase: 0x74,
 } as const;
-const FORM = {
-  addr: 0x01, block2: 0x03, block4: 0x04, data2: 0x05, data4: 0x06, data8: 0x07, string: 0x08, block: 0x09,
-  block1: 0x0a, data1: 0x0b, flag: 0x0c, sdata: 0x0d, strp: 0x0e, udata: 0x0f, refAddr: 0x10, ref1: 0x11,
-  ref2: 0x12, ref4: 0x13, ref8: 0x14, refUdata: 0x15, indirect: 0x16, secOffset: 0x17, exprloc: 0x18,
-  flagPresent: 0x19, strx: 0x1a, addrx: 0x1b, refSup4: 0x1c, strpSup: 0x1d, data16: 0x1e, lineStrp: 0x1f,
-  refSig8: 0x20, implicitConst: 0x21, loclistx: 0x22, rnglistx: 0x23, refSup8: 0x24,
-  strx1: 0x25, strx2: 0x26, strx3: 0x27, strx4: 0x28, addrx1: 0x29, addrx2: 0x2a, addrx3: 0x2b, addrx4: 0x2c,
-  gnuAddrIndex: 0x1f01, gnuStrIndex: 0x1f02, gnuRefAlt: 0x1f20, gnuStrpAlt: 0x1f21,
-} as const;
-
 /** Address values linkers write for code they removed: such ranges cover nothing. */
 const TOMBSTONE = 0xfffffffe;
-
-interface AbbrevAttr {
-  readonly at: number;
-  readonly form: number;
-  readonly implicit: number;
-}
-
-interface Abbrev {
-  readonly tag: number;
-  readonly children: boolean;
-  readonly attrs: readonly AbbrevAttr[];
-}
-
-/** A raw attribute value: a number, a string, or an index to be resolved with the unit's bases. */
-type Raw = { readonly form: number; readonly value: number | string };
 
 /** A subprogram or inlined subroutine: its ranges, what names it, and (inlined) its call site. */
 interface Scope {
@@ -67,22 +46,15 @@ interface Names {
   readonly specification: number | null;
 }
 
-interface Sections {
+interface Sections extends StringSections {
   readonly abbrev: Uint8Array;
-  readonly str: Uint8Array | null;
-  readonly lineStr: Uint8Array | null;
-  readonly strOffsets: Uint8Array | null;
   readonly addr: Uint8Array | null;
   readonly ranges: Uint8Array | null;
   readonly rnglists: Uint8Array | null;
 }
 
-/** A compile unit's header facts and bases (DWARF 5's str_offsets_base, addr_base, rnglists_base). */
-interface Unit {
-  readonly start: number;
-  readonly version: number;
-  readonly offset64: boolean;
-  readonly addressSize: number;
+/** A compile unit's header and bases (DWARF 5's str_offsets_base, addr_base, rnglists_base). */
+interface Unit extends UnitHeader {
   strOffsetsBase: number;
   addrBase: number;
   rnglistsBase: number;
@@ -179,74 +151,6 @@ function innerAt(scope: Scope, address: number): Scope | null {
   return null;
 }
 
-/** The abbreviation table at `offset` of `.debug_abbrev`. */
-function readAbbrevs(section: Uint8Array, offset: number): Map<number, Abbrev> {
-  const r = new Reader(section, offset, section.length);
-  const table = new Map<number, Abbrev>();
-  for (let code = r.uleb(); code !== 0; code = r.uleb()) {
-    const tag = r.uleb();
-    const children = r.u8() !== 0;
-    const attrs: AbbrevAttr[] = [];
-    for (;;) {
-      const at = r.uleb();
-      const form = r.uleb();
-      if (at === 0 && form === 0) break;
-      attrs.push({ at, form, implicit: form === FORM.implicitConst ? r.sleb() : 0 });
-    }
-    table.set(code, { tag, children, attrs });
-  }
-  return table;
-}
-
-/** Reads one attribute value in `form`, or skips it (returning null) when nothing here needs it. */
-function readForm(r: Reader, form: number, u: Unit, implicit: number): Raw | null {
-  switch (form) {
-    case FORM.addr: return { form, value: r.address(u.addressSize) };
-    case FORM.data1: case FORM.ref1: case FORM.flag: case FORM.strx1: case FORM.addrx1: return { form, value: r.u8() };
-    case FORM.data2: case FORM.ref2: case FORM.strx2: case FORM.addrx2: return { form, value: r.u16() };
-    case FORM.strx3: case FORM.addrx3: return { form, value: r.u16() | (r.u8() << 16) };
-    case FORM.data4: case FORM.ref4: case FORM.strx4: case FORM.addrx4: case FORM.refSup4: return { form, value: r.u32() };
-    case FORM.data8: case FORM.ref8: case FORM.refSig8: case FORM.refSup8: return { form, value: r.u64() };
-    case FORM.sdata: return { form, value: r.sleb() };
-    case FORM.udata: case FORM.refUdata: case FORM.strx: case FORM.addrx: case FORM.loclistx: case FORM.rnglistx:
-    case FORM.gnuAddrIndex: case FORM.gnuStrIndex:
-      return { form, value: r.uleb() };
-    case FORM.string: return { form, value: r.cstring() };
-    case FORM.strp: case FORM.lineStrp: case FORM.secOffset: case FORM.strpSup: case FORM.gnuRefAlt: case FORM.gnuStrpAlt:
-      return { form, value: r.offset(u.offset64) };
-    case FORM.refAddr: return { form, value: u.version <= 2 ? (r.address(u.addressSize)) : r.offset(u.offset64) };
-    case FORM.implicitConst: return { form, value: implicit };
-    case FORM.flagPresent: return { form, value: 1 };
-    case FORM.data16: r.skip(16); return null;
-    case FORM.exprloc: case FORM.block: r.skip(r.uleb()); return null;
-    case FORM.block1: r.skip(r.u8()); return null;
-    case FORM.block2: r.skip(r.u16()); return null;
-    case FORM.block4: r.skip(r.u32()); return null;
-    case FORM.indirect: {
-      let actual = r.uleb();
-      while (actual === FORM.indirect) actual = r.uleb();
-      return readForm(r, actual, u, implicit);
-    }
-  }
-  throw new DwarfError(`unknown attribute form 0x${form.toString(16)}`);
-}
-
-/** The string a name attribute holds, or null for forms that are not this module's strings. */
-function stringOf(raw: Raw, u: Unit, s: Sections): string | null {
-  switch (raw.form) {
-    case FORM.string: return raw.value as string;
-    case FORM.strp: return stringAt(s.str, raw.value as number);
-    case FORM.lineStrp: return stringAt(s.lineStr, raw.value as number);
-    case FORM.strx: case FORM.strx1: case FORM.strx2: case FORM.strx3: case FORM.strx4: case FORM.gnuStrIndex: {
-      if (s.strOffsets === null) throw new DwarfError('string index without .debug_str_offsets');
-      const size = u.offset64 ? 8 : 4;
-      const r = new Reader(s.strOffsets, u.strOffsetsBase + (raw.value as number) * size, s.strOffsets.length);
-      return stringAt(s.str, r.offset(u.offset64));
-    }
-  }
-  return null;
-}
-
 /** An address attribute's value: DW_FORM_addr as it is, an index through `.debug_addr`. */
 function addressOf(raw: Raw, u: Unit, s: Sections): number {
   if (raw.form === FORM.addr) return raw.value as number;
@@ -337,47 +241,27 @@ function readRngList(raw: Raw, u: Unit, s: Sections, add: (start: number, end: n
 
 /** One compile unit: its subprograms into `roots`, every scope's names into `names`. */
 function readUnit(r: Reader, s: Sections, lines: LineTable, roots: [number, number, Scope][], names: Map<number, Names>, abbrevCache: Map<number, Map<number, Abbrev>>): void {
-  const start = r.pos;
-  const { end, offset64, version } = r.unitStart('compile unit');
-  let unitType = 0x01; // DW_UT_compile
-  let addressSize: number;
-  let abbrevOffset: number;
-  if (version >= 5) {
-    unitType = r.u8();
-    addressSize = r.u8();
-    abbrevOffset = r.offset(offset64);
-  } else {
-    abbrevOffset = r.offset(offset64);
-    addressSize = r.u8();
-  }
-  if (addressSize !== 4 && addressSize !== 8) throw new DwarfError(`address size ${addressSize}`);
-  // Only compile and partial units hold code (type units hold types; skeleton units point elsewhere).
-  if (unitType !== 0x01 && unitType !== 0x03) {
+  const header = readUnitHeader(r);
+  const end = header.end;
+  if (!holdsCode(header)) {
     r.pos = end;
     return;
   }
-  let abbrevs = abbrevCache.get(abbrevOffset);
-  if (abbrevs === undefined) abbrevCache.set(abbrevOffset, (abbrevs = readAbbrevs(s.abbrev, abbrevOffset)));
-  const u: Unit = { start, version, offset64, addressSize, strOffsetsBase: 8, addrBase: 8, rnglistsBase: 12, base: 0, files: [] };
+  const abbrevs = abbrevsOf(s.abbrev, header, abbrevCache);
+  const u: Unit = { ...header, strOffsetsBase: DEFAULT_STR_OFFSETS_BASE, addrBase: 8, rnglistsBase: 12, base: 0, files: [] };
 
   // The open scopes, innermost last, each with the DIE depth it was opened at.
   const open: [number, Scope][] = [];
   let depth = 0;
   while (r.pos < end) {
     const dieOffset = r.pos;
-    const code = r.uleb();
-    if (code === 0) {
+    const die = readDie(r, abbrevs, u);
+    if (die === null) {
       depth--;
       while (open.length > 0 && open[open.length - 1]![0] > depth) open.pop();
       continue;
     }
-    const abbrev = abbrevs.get(code);
-    if (abbrev === undefined) throw new DwarfError(`unknown abbreviation ${code}`);
-    const attrs = new Map<number, Raw>();
-    for (const a of abbrev.attrs) {
-      const raw = readForm(r, a.form, u, a.implicit);
-      if (raw !== null) attrs.set(a.at, raw);
-    }
+    const { abbrev, attrs } = die;
     if (abbrev.tag === TAG.compileUnit || abbrev.tag === TAG.partialUnit) {
       // The bases come before or after the attributes that need them: set them all first.
       const base = (at: number, fallback: number) => (attrs.get(at)?.value as number | undefined) ?? fallback;

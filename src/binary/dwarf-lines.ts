@@ -5,10 +5,11 @@
 
 import type { ModuleInfo } from './module.js';
 import { DwarfError, Reader, lastAtOrBefore, stringAt } from './dwarf-reader.js';
+import { compilationDirectories } from './dwarf-info.js';
 
 /** Where an instruction comes from in the program's sources. */
 export interface SourceLocation {
-  /** The file as the compiler recorded it, joined to its directory when relative. */
+  /** The file as the compiler recorded it, joined to its directory and its unit's when relative. */
   readonly file: string;
   /** 1-based; 0 when the compiler attributes the code to no line. */
   readonly line: number;
@@ -82,12 +83,17 @@ function entryTable(r: Reader, offset64: boolean, s: Sections): { path: string; 
 }
 
 function joinPath(dir: string, file: string): string {
+  if (file === '') return dir;
   if (file.startsWith('/') || /^[A-Za-z]:[\\/]/.test(file) || dir === '') return file;
   return dir.endsWith('/') || dir.endsWith('\\') ? dir + file : `${dir}/${file}`;
 }
 
-/** The rows of one line-number program (one compilation unit), appended to `rows`; returns its file names. */
-function readUnit(r: Reader, s: Sections, rows: Row[]): string[] {
+/**
+ * The rows of one line-number program (one compilation unit), appended to `rows`; returns its file
+ * names. A relative name starts from its directory, and a relative directory from the unit's
+ * (`compDir`, DW_AT_comp_dir; DWARF 5's directory 0 is the same directory, recorded again).
+ */
+function readUnit(r: Reader, s: Sections, rows: Row[], compDir: string | undefined): string[] {
   const { end: unitEnd, offset64, version } = r.unitStart('line table');
   if (version >= 5) {
     r.u8(); // address_size
@@ -107,18 +113,21 @@ function readUnit(r: Reader, s: Sections, rows: Row[]): string[] {
 
   // File names, joined with their directories; index as the program's DW_LNS_set_file uses it.
   const files: string[] = [];
+  let dirs: string[];
+  const fullName = (dir: number, name: string) =>
+    joinPath(joinPath(compDir ?? dirs[0] ?? '', dir === 0 ? '' : dirs[dir] ?? ''), name);
   if (version >= 5) {
-    const dirs = entryTable(r, offset64, s).map((d) => d.path);
-    for (const f of entryTable(r, offset64, s)) files.push(joinPath(dirs[f.dir] ?? '', f.path));
+    dirs = entryTable(r, offset64, s).map((d) => d.path);
+    for (const f of entryTable(r, offset64, s)) files.push(fullName(f.dir, f.path));
   } else {
-    const dirs = [''];
+    dirs = ['']; // directory 0 is the unit's own, not listed before DWARF 5
     for (let d = r.cstring(); d !== ''; d = r.cstring()) dirs.push(d);
     files.push(''); // file 0 is not used before DWARF 5
     for (let f = r.cstring(); f !== ''; f = r.cstring()) {
       const dir = r.uleb();
       r.uleb(); // mtime
       r.uleb(); // length
-      files.push(joinPath(dirs[dir] ?? '', f));
+      files.push(fullName(dir, f));
     }
   }
   r.pos = programStart;
@@ -194,9 +203,10 @@ export class LineTable {
     try {
       const r = new Reader(debugLine, 0, debugLine.length);
       const s = { lineStr: section('.debug_line_str'), str: section('.debug_str') };
+      const compDirs = compilationDirectories(module);
       while (r.pos < r.end) {
         const at = r.pos;
-        unitFiles.set(at, readUnit(r, s, rows));
+        unitFiles.set(at, readUnit(r, s, rows, compDirs.get(at)));
       }
     } catch (e) {
       if (!(e instanceof DwarfError)) throw e;

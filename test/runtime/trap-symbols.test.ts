@@ -28,9 +28,23 @@ const symbolsOf = (trap: Trap) => trap.backtrace.map((f) => f.symbols.map((s) =>
 test('DWARF 4 and 5 line tables give each frame its source line and column', () => {
   // trap.c: `return a / b;` (line 2, the `/` at column 12), `return divide(y, x - 3) + 1;` (line 7,
   // `divide` at column 10), `return middle(x) + 7;` (line 12, `middle` at column 10).
-  assert.deepEqual(symbolsOf(trapIn(fixture('trap-dwarf4.wasm'))), [['divide trap.c:2:12'], ['middle trap.c:7:10'], ['run trap.c:12:10']]);
-  // DWARF 5 names the file with its directory (here ".", by -fdebug-prefix-map).
+  // A relative file name starts from the unit's directory (DW_AT_comp_dir, here "." by
+  // -fdebug-prefix-map), which DWARF 5 also records as the line table's directory 0.
+  assert.deepEqual(symbolsOf(trapIn(fixture('trap-dwarf4.wasm'))), [['divide ./trap.c:2:12'], ['middle ./trap.c:7:10'], ['run ./trap.c:12:10']]);
   assert.deepEqual(symbolsOf(trapIn(fixture('trap-dwarf5.wasm'))), [['divide ./trap.c:2:12'], ['middle ./trap.c:7:10'], ['run ./trap.c:12:10']]);
+});
+
+test('relative file names and directories start from the unit\'s directory (DW_AT_comp_dir), as llvm-symbolizer reads them', () => {
+  // relative.c includes inc/load.h, whose line-table directory is "inc"; the unit's is /src/proj.
+  // DWARF 4 records that only in .debug_info; DWARF 5 also as the line table's directory 0.
+  for (const version of [4, 5]) {
+    const bytes = fixture(`relative-dwarf${version}.wasm`);
+    const engine = new Engine();
+    const store = new Store(engine);
+    const go = new Instance(store, new Module(engine, bytes), []).getFunc(store, 'go')!;
+    assert.deepEqual(symbolsOf(trapOf(() => go.call(store, []))),
+      [['load /src/proj/inc/load.h:1:50'], ['go /src/proj/relative.c:2:58']], `DWARF ${version}`);
+  }
 });
 
 test('optimised code: one frame lists the functions inlined into it, each at its line (.debug_info)', () => {
@@ -39,7 +53,7 @@ test('optimised code: one frame lists the functions inlined into it, each at its
   const trap = trapIn(fixture('trap-dwarf5-O2.wasm'));
   assert.deepEqual(symbolsOf(trap), [['divide ./trap.c:2:12', 'middle ./trap.c:7:10', 'run ./trap.c:12:10']]);
   // DWARF 4 writes the unit's ranges in .debug_ranges and its names as .debug_str offsets.
-  assert.deepEqual(symbolsOf(trapIn(fixture('trap-dwarf4-O2.wasm'))), [['divide trap.c:2:12', 'middle trap.c:7:10', 'run trap.c:12:10']]);
+  assert.deepEqual(symbolsOf(trapIn(fixture('trap-dwarf4-O2.wasm'))), [['divide ./trap.c:2:12', 'middle ./trap.c:7:10', 'run ./trap.c:12:10']]);
   assert.match(WasmBacktrace.fromError(trap)!.toString(),
     /^ {3}0: 0x[0-9a-f]+ - run \(function 0\)\n {16}- divide\n {20}at \.\/trap\.c:2:12\n {16}- middle\n {20}at \.\/trap\.c:7:10\n {16}- run\n {20}at \.\/trap\.c:12:10$/);
 });

@@ -1,0 +1,1 @@
+static inline int load(volatile int *p) { return *p; }
