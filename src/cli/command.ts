@@ -4,8 +4,9 @@
 import { UsageError } from './wasm-options.js';
 
 /**
- * The shape of a subcommand: parse the arguments (a UsageError prints the usage and exits 2; an
- * empty one is --help, exit 0), then run; a UsageError while running exits 2, any other error 1,
+ * The shape of a subcommand: parse the arguments (a UsageError prints its message under the
+ * usage's synopsis and exits 2, as Wasmtime's parser does, leaving the whole text to --help; an
+ * empty one is --help: the whole text on stdout, exit 0), then run; a UsageError while running exits 2, any other error 1,
  * each as one line `tswasm NAME: message`. `onError` may claim an error first (its exit status).
  */
 export async function runCommand<O>(
@@ -17,8 +18,12 @@ export async function runCommand<O>(
     options = parse(argv);
   } catch (e) {
     const msg = (e as Error).message;
-    console.error(msg ? `tswasm ${name}: ${msg}\n\n${usage}` : usage);
-    return msg ? 2 : 0;
+    if (!msg) {
+      console.log(usage);
+      return 0;
+    }
+    console.error(`tswasm ${name}: ${msg}\n\n${synopsis(usage)}\n\nFor more information, try 'tswasm ${name} --help'.`);
+    return 2;
   }
   try {
     return await body(options);
@@ -29,6 +34,9 @@ export async function runCommand<O>(
     return e instanceof UsageError ? 2 : 1;
   }
 }
+
+/** The usage text's first paragraph: its `usage:` lines. */
+export const synopsis = (usage: string) => usage.split('\n\n')[0]!;
 
 /** A `--preload NAME=FILE` argument. */
 export function parsePreload(spec: string): { name: string; file: string } {

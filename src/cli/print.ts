@@ -4,24 +4,23 @@
 import { printModule } from '../text/index.js';
 import type { Command } from './main.js';
 import { readModuleFile } from './read-module.js';
+import { runCommand } from './command.js';
+import { UsageError } from './wasm-options.js';
+
+const USAGE = 'usage: tswasm print FILE.wasm|FILE.wat';
 
 export const command: Command = {
   summary: 'print a module (.wasm or .wat) in the text format',
-  async run(args) {
-    if (args.length === 1 && (args[0] === '--help' || args[0] === '-h')) {
-      console.log('usage: tswasm print FILE.wasm|FILE.wat');
-      return 0;
-    }
-    if (args.length !== 1 || args[0]!.startsWith('-')) {
-      console.error('usage: tswasm print FILE.wasm|FILE.wat');
-      return 2;
-    }
-    try {
-      process.stdout.write(printModule(readModuleFile(args[0]!)));
-      return 0;
-    } catch (error) {
-      console.error(`tswasm print: ${error instanceof Error ? error.message : String(error)}`);
-      return 1;
-    }
-  },
+  run: (args) => runCommand('print', USAGE, args, parse, (file) => {
+    process.stdout.write(printModule(readModuleFile(file)));
+    return 0;
+  }),
 };
+
+function parse(args: string[]): string {
+  if (args.length === 1 && (args[0] === '--help' || args[0] === '-h')) throw new UsageError('');
+  const option = args.find((a) => a.startsWith('-'));
+  if (option !== undefined) throw new UsageError(`unknown option ${option}`);
+  if (args.length !== 1) throw new UsageError(args.length === 0 ? 'no FILE given' : `one FILE at a time, not ${args.length}`);
+  return args[0]!;
+}

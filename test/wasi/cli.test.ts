@@ -547,6 +547,28 @@ test('usage errors: empty --dir or --env parts, --js with --js-api, wast --root 
   } finally {
     Object.assign(console, saved);
   }
+  // As Wasmtime's parser: the error over the synopsis and a pointer to --help, whose whole text
+  // goes to stdout; print names what is wrong too (it printed only its usage line).
+  const usage = await runCliInProcess(['--bogus', fibWat]);
+  assert.equal(usage.status, 2);
+  assert.match(usage.stderr, /^tswasm run: unknown option --bogus\n\nusage: tswasm run .*\n(.*\n)*?\nFor more information, try 'tswasm run --help'\.\n$/);
+  assert.doesNotMatch(usage.stderr, /--timeout T {2,}/);
+  const help = await runCliInProcess(['--help']);
+  assert.equal(help.status, 0);
+  assert.equal(help.stderr, '');
+  assert.match(help.stdout, /--timeout T {2,}interrupt the program/);
+  let stderr = '';
+  console.log = () => {};
+  console.error = (...a: unknown[]) => void (stderr += `${a.join(' ')}\n`);
+  try {
+    for (const [args, message] of [[['--zzz', fibWat], 'unknown option --zzz'], [[], 'no FILE given'], [[fibWat, fibWat], 'one FILE at a time, not 2']] as const) {
+      stderr = '';
+      assert.equal(await print.run([...args]), 2, args.join(' '));
+      assert.match(stderr, new RegExp(`^tswasm print: ${message}\n`), args.join(' '));
+    }
+  } finally {
+    Object.assign(console, saved);
+  }
 });
 
 test('run --allow-precompiled on compile --js-api output says to compile with --js', async () => {
