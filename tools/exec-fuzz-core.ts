@@ -26,7 +26,7 @@
 // accepts is a mismatch. Stack exhaustion cannot happen (the generator bounds calls and loops), but
 // if both engines hit it the call is skipped, with a reason.
 
-import { Engine, Instance, Module, Store, Trap, TrapCode, UpdateDeadline, Val, type Config, type Func, type Memory } from '../src/index.js';
+import { Engine, Instance, Module, Store, ThrownException, Trap, TrapCode, UpdateDeadline, Val, type Config, type Func, type Memory } from '../src/index.js';
 import { createWebAssembly } from '../src/jsapi/index.js';
 import { parseWat, printModule } from '../src/text/index.js';
 import { RuntimeError, TRAP_MESSAGES, type FrameInfo } from '../src/core/errors.js';
@@ -95,7 +95,18 @@ export const TRAP_CODES: Readonly<Record<string, readonly TrapCode[]>> = {
   'function signature mismatch': [TrapCode.BadSignature],
   // call_ref, return_call_ref or ref.as_non_null of null.
   'dereferencing a null pointer': [TrapCode.NullReference],
+  // Wasm GC (tools/gc-fuzz.ts, against Chromium's V8).
+  'illegal cast': [TrapCode.CastFailure],
+  'array element access out of bounds': [TrapCode.ArrayOutOfBounds],
+  // array.new_data / array.new_elem of 2^31 elements or more past the segment's end: V8 checks its
+  // size limit first, the spec (which has no limit) only the segment's range.
+  'requested new array is too large': [TrapCode.AllocationTooLarge, TrapCode.MemoryOutOfBounds, TrapCode.DataSegmentOutOfBounds, TrapCode.TableOutOfBounds, TrapCode.ElementSegmentOutOfBounds],
+  // throw_ref of null.
+  'rethrowing null value': [TrapCode.NullReference],
 };
+
+/** The 'host' outcome of a wasm exception that no wasm code caught (a ThrownException, a WebAssembly.Exception). */
+export const UNCAUGHT_WASM_EXCEPTION = 'uncaught wasm exception';
 
 export type Outcome =
   | { readonly kind: 'values'; readonly values: readonly bigint[] }
@@ -208,7 +219,7 @@ function namespaceFailure(e: unknown): Outcome {
   return { kind: 'crash', message: String((e as Error)?.stack ?? e) };
 }
 
-function tsCall(store: Store, f: Func, types: readonly NumType[], results: readonly NumType[], args: readonly bigint[]): Outcome {
+export function tsCall(store: Store, f: Func, types: readonly NumType[], results: readonly NumType[], args: readonly bigint[]): Outcome {
   try {
     const r = f.call(store, tsArgs(types, args));
     return { kind: 'values', values: normalize(results, r.map((v) => v.value as number | bigint)) };
@@ -228,6 +239,7 @@ async function tsCallAsync(store: Store, f: Func, types: readonly NumType[], res
 
 function tsFailure(e: unknown): Outcome {
   if (e instanceof Trap) return e.code === TrapCode.StackOverflow ? { kind: 'stack' } : { kind: 'trap', what: e.code, frames: e.backtrace };
+  if (e instanceof ThrownException) return { kind: 'host', what: UNCAUGHT_WASM_EXCEPTION };
   return { kind: 'crash', message: String((e as Error)?.stack ?? e) };
 }
 
