@@ -93,6 +93,8 @@ export const TRAP_CODES: Readonly<Record<string, readonly TrapCode[]>> = {
   'element segment out of bounds': [TrapCode.TableOutOfBounds, TrapCode.ElementSegmentOutOfBounds],
   'null function or function signature mismatch': [TrapCode.IndirectCallToNull, TrapCode.BadSignature, TrapCode.UninitializedElement],
   'function signature mismatch': [TrapCode.BadSignature],
+  // Chromium 150's call_indirect of a null slot.
+  'null function': [TrapCode.IndirectCallToNull, TrapCode.UninitializedElement],
   // call_ref, return_call_ref or ref.as_non_null of null.
   'dereferencing a null pointer': [TrapCode.NullReference],
   // Wasm GC (tools/gc-fuzz.ts, against Chromium's V8).

@@ -196,6 +196,7 @@ class ModuleGen {
   genTypes(): void {
     const r = this.rng;
     const n = 3 + r.below(8);
+    const groups: [number, number][] = [];
     while (this.types.length < n) {
       const start = this.types.length;
       const size = 1 + r.below(3);
@@ -206,19 +207,53 @@ class ModuleGen {
         const sup = opens.length > 0 && r.chance(0.5) ? r.pick(opens) : null;
         let comp: Comp;
         if (kind === 'struct') {
-          const inherited = sup === null ? [] : this.fieldsOf(sup);
+          // A subtype repeats its supertype's fields, immutable ones maybe with a subtype.
+          const inherited = sup === null ? [] : this.fieldsOf(sup).map((f) => (f.mut ? f : { t: this.narrow(f.t), mut: false }));
           const extra = Array.from({ length: r.below(4) }, () => ({ t: this.randStorage(end), mut: r.chance(0.6) }));
           comp = { kind, fields: [...inherited, ...extra] };
         } else if (kind === 'array') {
-          comp = sup === null ? { kind, elem: this.randStorage(end), mut: r.chance(0.7) } : this.types[sup]!.comp;
+          const a = sup === null ? null : this.arrayOf(sup);
+          comp = a === null ? { kind, elem: this.randStorage(end), mut: r.chance(0.7) } : { kind, elem: a.mut ? a.elem : this.narrow(a.elem), mut: a.mut };
         } else {
-          comp = sup === null
+          // A func subtype: params maybe wider, results maybe narrower.
+          const f = sup === null ? null : this.funcOf(sup);
+          comp = f === null
             ? { kind, params: Array.from({ length: r.below(4) }, () => this.randVal(end)), results: Array.from({ length: r.below(3) }, () => this.randVal(end)) }
-            : this.types[sup]!.comp;
+            : { kind, params: f.params.map((p) => this.widen(p)), results: f.results.map((x) => this.narrow(x)) };
         }
         this.types.push({ comp, sup, final: r.chance(0.3), groupEnd: end });
       }
+      groups.push([start, end]);
+      // Now and then a copy of an earlier rec group: the same types again (iso-recursive type
+      // equivalence: casts between the copies must succeed).
+      if (r.chance(0.25)) {
+        const [gs, ge] = r.pick(groups);
+        const off = this.types.length - gs;
+        const move = (h: Heap) => (isIdx(h) && h >= gs && h < ge ? h + off : h);
+        const moveT = (t: ValT): ValT => (isRef(t) ? ref(move(t.heap), t.nullable) : t);
+        for (let j = gs; j < ge; j++) {
+          const d = this.types[j]!;
+          const c = d.comp;
+          const comp: Comp = c.kind === 'struct' ? { kind: 'struct', fields: c.fields.map((f) => ({ t: moveT(f.t), mut: f.mut })) }
+            : c.kind === 'array' ? { kind: 'array', elem: moveT(c.elem), mut: c.mut }
+            : { kind: 'func', params: c.params.map(moveT), results: c.results.map(moveT) };
+          this.types.push({ comp, sup: d.sup === null ? null : move(d.sup), final: d.final, groupEnd: ge + off });
+        }
+        groups.push([gs + off, ge + off]);
+      }
     }
+  }
+
+  /** A subtype of t among the types defined so far (t itself, often). */
+  narrow(t: Storage): Storage {
+    if (!isRef(t) || this.rng.chance(0.5) || (isIdx(t.heap) && t.heap >= this.types.length)) return t;
+    return ref(this.rng.pick(this.below(t.heap)), t.nullable && this.rng.chance(0.7));
+  }
+  /** A supertype of t. */
+  widen(t: ValT): ValT {
+    if (!isRef(t) || this.rng.chance(0.5) || (isIdx(t.heap) && t.heap >= this.types.length)) return t;
+    const ups = this.hierarchy(this.top(t.heap)).filter((x) => this.subHeap(t.heap, x));
+    return ref(this.rng.pick(ups), t.nullable || this.rng.chance(0.5));
   }
 
   /** A func type (params, results) appended to the type section as its own group. */
@@ -371,6 +406,8 @@ class FuncGen {
     const ft = this.m.funcTypes[f]!;
     const params = this.m.funcOf(ft).params;
     if (this.rng.chance(0.35)) return [...this.args(params, d), ...this.refExpr(ref(ft, this.rng.chance(0.3)), d + 1), 0x14, ...u32(ft)];
+    // call_indirect through table 0, whose slots hold whatever functions the code stored there.
+    if (this.rng.chance(0.2)) return [...this.args(params, d), ...this.tableIndex(d), 0x11, ...u32(ft), 0];
     return [...this.args(params, d), 0x10, ...u32(f)];
   }
 
@@ -769,6 +806,11 @@ class FuncGen {
           case 1: return [...arr(), ...this.index(d), ...this.expr(unpacked(et), d + 1), ...this.length(d), ...gc(16, ...u32(a))];
           case 2: {
             const srcs = m.arrays().filter((b) => { const e = m.arrayOf(b).elem; return e === et || (isRef(e) && isRef(et) && m.sub(e, et)); });
+            if (r.chance(0.3)) {
+              // Within one array (overlapping ranges: a memmove).
+              const tmp = this.addLocal(ref(a, true));
+              return [...arr(), 0x22, ...u32(tmp), ...this.index(d), 0x20, ...u32(tmp), ...this.index(d), ...this.length(d), ...gc(17, ...u32(a), ...u32(a))];
+            }
             const b = r.pick(srcs);
             return [...arr(), ...this.index(d), ...this.refExpr(ref(b, r.chance(0.1)), d + 1), ...this.index(d), ...this.length(d), ...gc(17, ...u32(a), ...u32(b))];
           }
@@ -826,6 +868,26 @@ class FuncGen {
         return [...this.numExpr(I32, d + 1), 0x0d, ...u32(r.pick(targets))];
       },
     ];
+    options.push(() => {
+      // A tail call under a condition, inside a try_table whose catch_all must not see the
+      // callee's exceptions (the caller's frame is gone) in exnref modules.
+      if (!r.chance(0.4)) return null;
+      const conditional = (): number[] | null => {
+        const cond = this.numExpr(I32, d + 1);
+        this.labels.push({ kind: 'other' });
+        const tail = this.tailCall(d + 1);
+        this.labels.pop();
+        return tail === null ? null : [...cond, 0x04, 0x40, ...tail, 0x0b];
+      };
+      if (!m.exnref) return conditional();
+      // block $out; try_table (catch_all $out); ...; if; tail call; end; end; end
+      this.labels.push({ kind: 'stmt' }, { kind: 'other' });
+      const inner = [...this.stmts(d + 1, 2)];
+      const tail = conditional();
+      this.labels.pop();
+      this.labels.pop();
+      return tail === null ? null : [0x02, 0x40, 0x1f, 0x40, 1, 0x02, 0, ...inner, ...tail, 0x0b, 0x0b];
+    });
     if (m.exnref) {
       options.push(() => (r.chance(0.3) ? [...this.throwCode(d)] : null));
       options.push(() => {
@@ -848,19 +910,33 @@ class FuncGen {
     const m = this.m;
     const code = [0x23, 0, 0x45, 0x04, 0x40, 0x00, 0x0b, 0x23, 0, 0x41, 1, 0x6b, 0x24, 0];
     code.push(...this.stmts(d, 4));
+    const tail = r.chance(0.3) ? this.tailCall(d) : null;
+    if (tail !== null) return [...code, ...tail];
+    for (const t of this.results) code.push(...this.expr(t, d + 1));
+    return code;
+  }
+
+  /** return_call, return_call_ref or return_call_indirect of a function whose results fit, or null. */
+  tailCall(d: number): number[] | null {
+    const r = this.rng;
+    const m = this.m;
     const tails = Array.from({ length: this.funcCount }, (_, f) => f).filter((f) => {
       const res = m.funcOf(m.funcTypes[f]!).results;
       return res.length === this.results.length && res.every((x, i) => m.sub(x, this.results[i]!));
     });
-    if (tails.length > 0 && r.chance(0.3)) {
-      const f = r.pick(tails);
-      const ft = m.funcTypes[f]!;
-      if (r.chance(0.5)) code.push(...this.args(m.funcOf(ft).params, d), 0x12, ...u32(f));
-      else code.push(...this.args(m.funcOf(ft).params, d), ...this.refExpr(ref(ft, r.chance(0.2)), d + 1), 0x15, ...u32(ft));
-      return code;
+    if (tails.length === 0) return null;
+    const f = r.pick(tails);
+    const ft = m.funcTypes[f]!;
+    const args = this.args(m.funcOf(ft).params, d);
+    switch (r.below(3)) {
+      case 0: return [...args, 0x12, ...u32(f)];
+      case 1: return [...args, ...this.refExpr(ref(ft, r.chance(0.2)), d + 1), 0x15, ...u32(ft)];
+      default: return [...args, ...this.tableIndex(d), 0x13, ...u32(ft), 0];
     }
-    for (const t of this.results) code.push(...this.expr(t, d + 1));
-    return code;
+  }
+  /** An index into table 0 (the function table): mostly in range. */
+  tableIndex(d: number): number[] {
+    return this.rng.chance(0.5) ? [0x41, this.rng.below(5)] : [...this.numExpr(I32, d + 1), 0x41, 3, 0x71];
   }
 
   /** Folds local `l` (of type t) into an i64 on the stack. */

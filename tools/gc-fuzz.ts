@@ -8,10 +8,12 @@
 // when there are two). A module Chromium rejects is a generator bug, unless tswasm rejects it
 // too for the same reason (both are reported); one tswasm rejects and Chromium accepts is a mismatch.
 //
-// Usage: npx tsx tools/gc-fuzz.ts [--seed N] [--count M] [--start I] [--only I] [--verbose] [--exnref | --no-exnref]
+// Usage: npx tsx tools/gc-fuzz.ts [--seed N] [--count M] [--start I] [--only I] [--verbose] [--exnref | --no-exnref] [--closures] [--split-everywhere]
 //   modules start..start+count-1 of the seed (default 0..199); --only I runs module I alone (with
 //   --verbose: its text, calls and outcomes); --exnref / --no-exnref: exnref exception handling in
-//   every module / none (default: a third of them).
+//   every module / none (default: a third of them); --closures: tswasm makes its GC struct
+//   constructors and tail-call adaptors as closures (as where eval is refused); --split-everywhere:
+//   every chain of two or more empty blocks is split into parts (see exec-fuzz.ts).
 // Each mismatch prints the seed, module index and call, and writes the module to
 // /tmp/gc-fuzz-<seed>-<module>.wasm. The exit code is 1 after any mismatch or invalid module.
 
@@ -23,6 +25,8 @@ import { I32, I64, type NumType } from './exec-fuzz-gen.js';
 import { ChromiumOracle, type OracleCall, type OracleOutcome } from './chromium-oracle.js';
 import { Rng, generateGcModule, moduleSeed, type GcGenOptions, type GcModulePlan } from './gc-fuzz-gen.js';
 import { OPCODES } from '../src/binary/opcodes.js';
+import { forceClosureForms } from '../src/runtime/dynamic-code.js';
+import { forceSplitEverywhere } from '../src/compile/split-choice.js';
 
 const ENGINES: readonly [string, Engine][] = [
   ['lazy', new Engine({ compilation: 'lazy' })],
@@ -32,14 +36,15 @@ const RESULT: readonly NumType[] = [I64];
 /**
  * Where V8 checks in another order than the spec (whose reference interpreter tswasm follows), so
  * that a call with two reasons to trap traps for the other one there: V8's message, tswasm's trap
- * (the spec's), and what V8 does. Reproducers: /work/scratch/gcfuzz/array-copy-null-src.wat and
- * array-init-elem-order.wat (at the time of writing; Chromium 150).
+ * (the spec's), and what V8 does. Reproducers (Chromium 150): /work/scratch/gcfuzz/array-copy-null-src.wat,
+ * array-init-elem-order.wat and array-init-data-order.wat.
  */
 const V8_ORDER: readonly (readonly [string, TrapCode, string])[] = [
   // The spec checks both references for null, then both ranges.
   ['array element access out of bounds', TrapCode.NullReference, "array.copy checks the destination's range before the source's null"],
   // The spec checks the array's range, then the segment's.
   ['element segment out of bounds', TrapCode.ArrayOutOfBounds, "array.init_elem checks the segment's range before the array's"],
+  ['data segment out of bounds', TrapCode.ArrayOutOfBounds, "array.init_data checks a large source offset before the array's range"],
 ];
 
 /** The instructions this fuzzer means to cover: GC's and the exnref ones. */
@@ -166,6 +171,9 @@ async function main(): Promise<void> {
     return v;
   };
   const verbose = args.includes('--verbose');
+  // Compile-time switches (read as each function compiles, so on for the whole run).
+  if (args.includes('--closures')) forceClosureForms(true);
+  if (args.includes('--split-everywhere')) forceSplitEverywhere(true);
   const gen: GcGenOptions = { exnref: args.includes('--exnref') ? true : args.includes('--no-exnref') ? false : undefined };
   const seed = arg('--seed') ?? Date.now() % 0x7fffffff;
   const only = arg('--only');
