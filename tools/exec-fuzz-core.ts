@@ -68,7 +68,8 @@ const native = (globalThis as unknown as { WebAssembly: NativeWasm }).WebAssembl
 const CODE_OF_MESSAGE = new Map(Object.entries(TRAP_MESSAGES).map(([code, message]) => [message, code as TrapCode]));
 function codeOfMessage(message: string): TrapCode | undefined {
   if (message === 'undefined element') return TrapCode.TableOutOfBounds;
-  if (message === 'null function reference') return TrapCode.NullReference;
+  // call_ref's and the GC instructions' null messages (null structure/array/i31/exception reference).
+  if (/^null (function|structure|array|i31|exception|descriptor) reference$/.test(message)) return TrapCode.NullReference;
   return CODE_OF_MESSAGE.get(message.replace(/ \d+$/, ''));
 }
 
@@ -190,7 +191,7 @@ function normalize(types: readonly NumType[], raw: readonly (number | bigint)[])
 }
 
 /** A call through a WebAssembly namespace: Node's (traps by message) or tswasm's JS API (traps by code). */
-function namespaceCall(f: (...a: unknown[]) => unknown, types: readonly NumType[], results: readonly NumType[], args: readonly bigint[]): Outcome {
+export function namespaceCall(f: (...a: unknown[]) => unknown, types: readonly NumType[], results: readonly NumType[], args: readonly bigint[]): Outcome {
   try {
     const r = f(...nativeArgs(types, args));
     const list = results.length === 0 ? [] : results.length === 1 ? [r] : (r as unknown[]);
@@ -213,6 +214,8 @@ async function promisingCall(f: (...a: unknown[]) => Promise<unknown>, types: re
 
 function namespaceFailure(e: unknown): Outcome {
   if (e instanceof HostError) return { kind: 'host', what: e.message };
+  // A WebAssembly.Exception (Node's or tswasm's JS API's: an object with `is` and `getArg`).
+  if (e instanceof Object && typeof (e as { is?: unknown }).is === 'function' && typeof (e as { getArg?: unknown }).getArg === 'function') return { kind: 'host', what: UNCAUGHT_WASM_EXCEPTION };
   if (e instanceof native.RuntimeError) return { kind: 'trap', what: e.message };
   // tswasm's JS API throws its traps as plain RuntimeErrors with the spec's messages.
   const code = e instanceof RuntimeError ? codeOfMessage(e.message) : undefined;
@@ -416,7 +419,7 @@ export const tunedTranscriptEngine = (): Engine => threadsEngine({ compilation: 
  * change behaviour.
  */
 const eagerFuel = threadsEngine({ compilation: 'eager', consumeFuel: true });
-const VARIANTS: readonly { name: string; engine: Engine; setup: (store: Store) => void }[] = [
+export const VARIANTS: readonly { name: string; engine: Engine; setup: (store: Store) => void }[] = [
   { name: 'eager+fuel', engine: eagerFuel, setup: (s) => s.setFuel(2 ** 52) },
   { name: 'lazy+epoch', engine: threadsEngine({ compilation: 'lazy', epochInterruption: true }), setup: (s) => s.setEpochDeadline(2 ** 30) },
   { name: 'eager+maxWasmStack', engine: threadsEngine({ compilation: 'eager', maxWasmStack: 5000 }), setup: () => {} },

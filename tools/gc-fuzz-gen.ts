@@ -8,7 +8,8 @@
 //     array or a func type, final or not, sometimes declaring an earlier open type of its kind as
 //     its supertype (a struct then repeats the supertype's fields and adds some); ref types name any
 //     type up to the end of their own rec group (recursive types) or an abstract heap type;
-//   - globals: global 0 is the call budget (below); then numeric and ref-typed globals, mutable or
+//   - globals: global 0 is the call budget (below), global 1 a hash into which statements mix
+//     values of random expressions (folded as below); then numeric and ref-typed globals, mutable or
 //     not, initialised by constant expressions (ref.null, ref.i31, struct.new(_default),
 //     array.new(_default/_fixed), ref.func, global.get of earlier immutable globals, any/extern
 //     conversions);
@@ -331,6 +332,8 @@ function s64(v: bigint): number[] {
   }
 }
 const gc = (sub: number, ...imm: number[]) => [0xfb, ...u32(sub), ...imm];
+/** Global 1: the hash of observed values (global 0 is the call budget). */
+const HASH = 1;
 
 /** A label of the function being generated: a statement block (`br_if` may leave it) or another. */
 interface Label { readonly kind: 'stmt' | 'other' }
@@ -783,7 +786,7 @@ class FuncGen {
         return [...this.expr(this.locals[i]!, d + 1), 0x21, ...u32(i)];
       },
       () => {
-        const gs = m.globals.map((_, i) => i).filter((i) => i > 0 && m.globals[i]!.mut);
+        const gs = m.globals.map((_, i) => i).filter((i) => i > HASH && m.globals[i]!.mut);
         if (gs.length === 0) return null;
         const g = r.pick(gs);
         return [...this.expr(m.globals[g]!.t, d + 1), 0x24, ...u32(g)];
@@ -833,6 +836,8 @@ class FuncGen {
         const t = r.chance(0.5) ? this.anyRefType() : r.pick([I32, I64, F64]);
         return [...this.expr(t, d + 1), 0x1a];
       },
+      () => this.observe(d),
+      () => this.observe(d),
       () => {
         // A call for its effects, results dropped.
         const f = r.below(this.funcCount);
@@ -902,6 +907,17 @@ class FuncGen {
       if (code !== null) return code;
     }
     return [];
+  }
+
+  /**
+   * A value of a random type mixed into global 1, the hash (which "dump" shows): so that what
+   * expressions compute reaches the comparison, not only what functions return.
+   */
+  observe(d: number): number[] {
+    const r = this.rng;
+    const t = r.chance(0.5) ? this.anyRefType() : r.pick([I32, I32, I64, F32, F64]);
+    const l = this.addLocal(isRef(t) ? ref(t.heap, true) : t);
+    return [...this.expr(t, d + 1), 0x21, ...u32(l), 0x23, HASH, 0x42, 31, 0x7e, ...this.fold(t, l), 0x7c, 0x24, HASH];
   }
 
   /** The function's body: budget check, statements, results (or a tail call). */
@@ -1077,8 +1093,8 @@ export function generateGcModule(rng: Rng, options: GcGenOptions = {}): GcModule
     for (let k = 0; k < 1 + rng.below(3); k++) m.tags.push(m.addFuncType(Array.from({ length: rng.below(3) }, () => m.randVal(m.types.length, 0.3)), []));
   }
   // Globals: the budget, then random ones (non-nullable ones only where a constant can make them).
-  m.globals.push({ t: I32, mut: true });
-  const globalInits: number[][] = [[0x41, 0]];
+  m.globals.push({ t: I32, mut: true }, { t: I64, mut: true });
+  const globalInits: number[][] = [[0x41, 0], [0x42, 0]];
   for (let g = 0; g < 2 + rng.below(5); g++) {
     let t = m.randVal(m.types.length, 0.7);
     const mut = rng.chance(0.6);

@@ -1,26 +1,30 @@
 // Differential fuzzing of Wasm GC (and exnref exception handling) against a browser: random valid
 // modules (tools/gc-fuzz-gen.ts) run in headless Chromium's native WebAssembly (V8, through
 // tools/chromium-oracle.ts: Node 20's V8 has neither final GC nor exnref) and on tswasm's embedding
-// API in lazy and eager compilation; after every call of an export, "dump" (every global, folded)
+// API in lazy and eager compilation, in one of exec-fuzz's variant configurations (fuel, epochs,
+// async support, code tuned for interpreters, ...) in turn, and on tswasm's JS API; after every call of an export, "dump" (every global, folded)
 // is called too, and each call's outcome must agree: the i64 result exactly, or the same trap
 // (V8's message mapped to tswasm's TrapCode by exec-fuzz-core's TRAP_CODES), or an uncaught wasm
 // exception on both sides (V8_ORDER below lists where V8 traps for another reason than the spec's
 // when there are two). A module Chromium rejects is a generator bug, unless tswasm rejects it
 // too for the same reason (both are reported); one tswasm rejects and Chromium accepts is a mismatch.
 //
-// Usage: npx tsx tools/gc-fuzz.ts [--seed N] [--count M] [--start I] [--only I] [--verbose] [--exnref | --no-exnref] [--closures] [--split-everywhere]
+// Usage: npx tsx tools/gc-fuzz.ts [--seed N] [--count M] [--start I] [--only I] [--verbose] [--exnref | --no-exnref] [--closures] [--split-everywhere] [--nan-boxes]
 //   modules start..start+count-1 of the seed (default 0..199); --only I runs module I alone (with
 //   --verbose: its text, calls and outcomes); --exnref / --no-exnref: exnref exception handling in
 //   every module / none (default: a third of them); --closures: tswasm makes its GC struct
 //   constructors and tail-call adaptors as closures (as where eval is refused); --split-everywhere:
-//   every chain of two or more empty blocks is split into parts (see exec-fuzz.ts).
+//   every chain of two or more empty blocks is split into parts (see exec-fuzz.ts); --nan-boxes:
+//   floats whose NaN bits a JS number would lose travel as NaNBoxes (as on engines that NaN-box).
 // Each mismatch prints the seed, module index and call, and writes the module to
 // /tmp/gc-fuzz-<seed>-<module>.wasm. The exit code is 1 after any mismatch or invalid module.
 
 import { writeFileSync } from 'node:fs';
 import { Engine, Instance, Module, Store, TrapCode } from '../src/index.js';
 import { printModule } from '../src/text/index.js';
-import { compareOutcome, countInstructions, tsCall, UNCAUGHT_WASM_EXCEPTION, type Outcome } from './exec-fuzz-core.js';
+import type { Outcome } from './exec-fuzz-core.js';
+import { createWebAssembly } from '../src/jsapi/index.js';
+import { forceNaNBoxes } from '../src/core/nan-boxing.js';
 import { I32, I64, type NumType } from './exec-fuzz-gen.js';
 import { ChromiumOracle, type OracleCall, type OracleOutcome } from './chromium-oracle.js';
 import { Rng, generateGcModule, moduleSeed, type GcGenOptions, type GcModulePlan } from './gc-fuzz-gen.js';
@@ -28,10 +32,35 @@ import { OPCODES } from '../src/binary/opcodes.js';
 import { forceClosureForms } from '../src/runtime/dynamic-code.js';
 import { forceSplitEverywhere } from '../src/compile/split-choice.js';
 
+// An engine takes the NaN mode it is made in: set it before exec-fuzz-core makes its engines.
+if (process.argv.includes('--nan-boxes')) forceNaNBoxes(true);
+const { compareOutcome, countInstructions, namespaceCall, tsCall, UNCAUGHT_WASM_EXCEPTION, VARIANTS } = await import('./exec-fuzz-core.js');
+
 const ENGINES: readonly [string, Engine][] = [
   ['lazy', new Engine({ compilation: 'lazy' })],
   ['eager', new Engine({ compilation: 'eager' })],
 ];
+
+/** One tswasm configuration running a module: calls an export by name. */
+interface GcSide {
+  readonly engine: string;
+  call(name: string, types: readonly NumType[], args: readonly bigint[]): Outcome;
+}
+
+/** The module on tswasm's embedding API, in one engine (with a store setup). */
+function apiSide(name: string, engine: Engine, setup: (s: Store) => void, bytes: Uint8Array): GcSide {
+  const store = new Store(engine);
+  setup(store);
+  const instance = new Instance(store, new Module(engine, bytes), []);
+  return { engine: name, call: (f, types, args) => tsCall(store, instance.getFunc(store, f)!, types, RESULT, args) };
+}
+
+/** The module on tswasm's JS API (its WebAssembly namespace). */
+function jsapiSide(bytes: Uint8Array): GcSide {
+  const W = createWebAssembly();
+  const exports = new W.Instance(new W.Module(bytes), {}).exports as Record<string, (...a: unknown[]) => unknown>;
+  return { engine: 'jsapi', call: (f, types, args) => namespaceCall(exports[f]!, types, RESULT, args) };
+}
 const RESULT: readonly NumType[] = [I64];
 /**
  * Where V8 checks in another order than the spec (whose reference interpreter tswasm follows), so
@@ -115,11 +144,17 @@ export async function runGcModule(oracle: ChromiumOracle, seed: number, index: n
   try {
     countInstructions(plan.bytes, stats.instructions);
   } catch { /* counted only for modules tswasm decodes */ }
-  for (const [name, engine] of ENGINES) {
-    let instance: Instance;
-    const store = new Store(engine);
+  // Lazy, eager, one of exec-fuzz's variant configurations in turn, and the JS API.
+  const variant = VARIANTS[index % VARIANTS.length]!;
+  const makers: [string, () => GcSide][] = [
+    ...ENGINES.map(([name, engine]): [string, () => GcSide] => [name, () => apiSide(name, engine, () => {}, plan.bytes)]),
+    [variant.name, () => apiSide(variant.name, variant.engine, variant.setup, plan.bytes)],
+    ['jsapi', () => jsapiSide(plan.bytes)],
+  ];
+  for (const [name, make] of makers) {
+    let side: GcSide;
     try {
-      instance = new Instance(store, new Module(engine, plan.bytes), []);
+      side = make();
     } catch (e) {
       fail(name, '(instantiation)', `tswasm threw ${(e as Error)?.stack ?? e}; Chromium instantiated`);
       return plan;
@@ -130,7 +165,7 @@ export async function runGcModule(oracle: ChromiumOracle, seed: number, index: n
       const label = `${c.name}(${c.args.join(', ')}) (call ${k})`;
       const n = nativeOutcome(native.outcomes[k]!);
       if (name === 'lazy') stats.calls++;
-      const ts = tsCall(store, instance.getFunc(store, c.name)!, types, RESULT, c.args);
+      const ts = side.call(c.name, types, c.args);
       if (name === 'lazy') log?.(`  ${label} -> ${JSON.stringify(n, (_, v) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v))}`);
       const cmp = compareOutcome(n, ts, RESULT, false);
       const known = cmp.diff === null || n.kind !== 'trap' || ts.kind !== 'trap' ? undefined : V8_ORDER.find(([message, code]) => n.what === message && ts.what === code);
