@@ -472,6 +472,18 @@ class FuncGen {
         return [...this.refExpr(ref(top, true), d + 1), ...gc(tt.nullable ? 21 : 20, ...m.heapBytes(tt.heap))];
       });
       options.push(() => [...this.refExpr(m.inhabited(r.pick(m.below(EQ)), r.chance(0.5)), d + 1), ...this.refExpr(m.inhabited(r.pick(m.below(EQ)), r.chance(0.5)), d + 1), 0xd3]);
+      options.push(() => {
+        // ref.eq of a value and itself, maybe after a round trip through externref and a cast
+        // back, or of two i31s (equal by value).
+        if (r.chance(0.3)) {
+          const v = r.chance(0.5) ? randI32(r) : r.below(4);
+          return [0x41, ...s32(v), ...gc(28), 0x41, ...s32(r.chance(0.5) ? v : v ^ (1 << 30)), ...gc(28), 0xd3];
+        }
+        const t = m.inhabited(r.pick(m.below(EQ)), r.chance(0.3));
+        const tmp = this.addLocal(ref(t.heap, true));
+        const back = r.chance(0.5) ? [...gc(27), ...gc(26), ...gc(t.nullable ? 23 : 22, ...m.heapBytes(t.heap))] : [];
+        return [...this.refExpr(t, d + 1), 0x21, ...u32(tmp), 0x20, ...u32(tmp), 0x20, ...u32(tmp), ...back, 0xd3];
+      });
       options.push(() => [...this.refExpr(ref(I31, r.chance(0.2)), d + 1), ...gc(r.chance(0.5) ? 29 : 30)]);
       options.push(() => [...this.refExpr(m.inhabited(r.pick(m.below(ARRAY)), r.chance(0.15)), d + 1), ...gc(15)]);
       options.push(() => {
@@ -519,8 +531,39 @@ class FuncGen {
       this.labels.pop();
       return code;
     }
+    if (r.chance(0.25)) return this.multiBlock(t, d);
     this.labels.push({ kind: 'other' });
     const code = [0x02, ...bt, ...this.stmts(d + 1, 2), ...this.expr(t, d + 1), 0x0b];
+    this.labels.pop();
+    return code;
+  }
+
+  /**
+   * A block or if with params and two results (t and another, dropped): the params are taken into
+   * fresh locals, and the results leave at the end or by a br_if with values.
+   */
+  multiBlock(t: ValT, d: number): number[] {
+    const r = this.rng;
+    const m = this.m;
+    const params = Array.from({ length: 1 + r.below(2) }, () => m.randVal(m.types.length, 0.6));
+    const u = m.randVal(m.types.length, 0.5);
+    const bt = this.blockType(params, [t, u]);
+    const code = params.flatMap((p) => this.expr(p, d + 1));
+    const isIf = r.chance(0.4);
+    if (isIf) code.push(...this.numExpr(I32, d + 1));
+    this.labels.push({ kind: 'other' });
+    const arm = () => {
+      const locals = params.map((p) => this.addLocal(isRef(p) ? ref(p.heap, true) : p));
+      const out: number[] = [];
+      for (let k = locals.length - 1; k >= 0; k--) out.push(0x21, ...u32(locals[k]!));
+      out.push(...this.stmts(d + 1, 2));
+      if (r.chance(0.3)) out.push(...this.expr(t, d + 1), ...this.expr(u, d + 1), ...this.numExpr(I32, d + 1), 0x0d, 0, 0x1a, 0x1a);
+      out.push(...this.expr(t, d + 1), ...this.expr(u, d + 1));
+      return out;
+    };
+    code.push(isIf ? 0x04 : 0x02, ...bt, ...arm());
+    if (isIf) code.push(0x05, ...arm());
+    code.push(0x0b, 0x1a);
     this.labels.pop();
     return code;
   }
@@ -830,7 +873,23 @@ class FuncGen {
       },
       () => {
         const ti = r.below(m.tables.length);
-        return [...this.index(d), ...this.refExpr(m.tables[ti]!, d + 1), 0x26, ...u32(ti)];
+        const tt = m.tables[ti]!;
+        switch (r.below(5)) {
+          case 0: return [...this.tableIndex(d), ...this.refExpr(tt, d + 1), ...this.tableIndex(d), 0xfc, 17, ...u32(ti)]; // table.fill
+          case 1: return [...this.tableIndex(d), ...this.tableIndex(d), ...this.tableIndex(d), 0xfc, 14, ...u32(ti), ...u32(ti)]; // table.copy
+          case 2: {
+            const segs = m.elemTypes.map((_, i) => i).filter((i) => m.sub(m.elemTypes[i]!, tt));
+            if (segs.length === 0) return null;
+            return [...this.tableIndex(d), ...this.tableIndex(d), ...this.tableIndex(d), 0xfc, 12, ...u32(r.pick(segs)), ...u32(ti)]; // table.init
+          }
+          default: return [...this.index(d), ...this.refExpr(tt, d + 1), 0x26, ...u32(ti)];
+        }
+      },
+      () => {
+        // elem.drop / data.drop: later uses of the segment see it empty.
+        if (r.chance(0.7)) return null;
+        if (r.chance(0.5) && m.elemTypes.length > 0) return [0xfc, 13, ...u32(r.below(m.elemTypes.length))];
+        return m.dataLens.length > 0 ? [0xfc, 9, ...u32(r.below(m.dataLens.length))] : null;
       },
       () => {
         const t = r.chance(0.5) ? this.anyRefType() : r.pick([I32, I64, F64]);
