@@ -836,9 +836,11 @@ export class FunctionCompiler {
         this.select();
         return;
       case Op.SelectT: {
+        // The declared type: a ref operand's own type may be narrower (non-null where the other may be null).
         const n = r.count();
-        for (let i = 0; i < n; i++) r.valType();
-        this.select();
+        let declared: ValType | undefined;
+        for (let i = 0; i < n; i++) declared = r.valType();
+        this.select(declared);
         return;
       }
       case Op.LocalGet: {
@@ -1045,10 +1047,11 @@ export class FunctionCompiler {
     }
   }
 
-  private select(): void {
+  /** select: `declared` is a typed select's type, else the operands' (numeric or vector) type. */
+  private select(declared?: ValType): void {
     const c = this.pop();
     let [a, b] = this.popN(2) as [Entry, Entry];
-    const t = a.type;
+    const t = declared ?? a.type;
     if (!a.pure) a = this.materializeInOrder(a, [b, c]);
     if (!b.pure) b = this.materialize(b);
     if (t === I64) {

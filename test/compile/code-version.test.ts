@@ -60,6 +60,8 @@ const RECORDED: Readonly<Record<number, string>> = {
   // With fuel, each call ends its run: what follows it is charged after it returns, so a host
   // function sees the fuel of what has run (as in Wasmtime).
   21: 'eaa5990d84cd8bd38ddade5b',
+  // Same sample code; a typed select has its declared type (a nullable result keeps its uses' null checks).
+  22: 'eaa5990d84cd8bd38ddade5b',
 };
 
 const SEED = 20261126;

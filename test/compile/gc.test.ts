@@ -281,6 +281,32 @@ test('null operands trap with the messages of the spec interpreter', () => {
   assert.equal(trapOf(() => instance.getFunc(store, 'cast')!.call(store, [])).code, TrapCode.CastFailure);
 });
 
+test('a typed select has its declared type: a nullable one keeps the null checks of its uses', () => {
+  // Found by tools/gc-fuzz.ts against Chromium: the select took its first operand's type, (ref $s),
+  // so struct.set and struct.get on a null it selected threw a JS TypeError instead of trapping.
+  for (const compilation of ['lazy', 'eager'] as const) {
+    const { store, instance } = instantiateWat(`(module
+      (type $s (struct (field (mut i32))))
+      (global $g (mut (ref null $s)) (ref.null $s))
+      (func $set (param $p (ref $s)) (param $c i32) (result i32)
+        (struct.set $s 0 (select (result (ref null $s)) (local.get $p) (global.get $g) (local.get $c)) (i32.const 5))
+        (i32.const 0))
+      (func $get (param $p (ref $s)) (param $c i32) (result i32)
+        (struct.get $s 0 (select (result (ref null $s)) (local.get $p) (global.get $g) (local.get $c))))
+      (func $is_null (param $p (ref $s)) (param $c i32) (result i32)
+        (ref.is_null (select (result (ref null $s)) (local.get $p) (global.get $g) (local.get $c))))
+      (func (export "set") (param i32) (result i32) (call $set (struct.new $s (i32.const 1)) (local.get 0)))
+      (func (export "get") (param i32) (result i32) (call $get (struct.new $s (i32.const 1)) (local.get 0)))
+      (func (export "is_null") (param i32) (result i32) (call $is_null (struct.new $s (i32.const 1)) (local.get 0))))`, { compilation });
+    const call = (name: string, c: number) => instance.getFunc(store, name)!.call(store, [Val.i32(c)])[0]!.value;
+    assert.equal(call('set', 1), 0);
+    assert.equal(call('get', 1), 1);
+    assert.equal(call('is_null', 1), 0);
+    assert.equal(call('is_null', 0), 1);
+    for (const name of ['set', 'get']) assert.equal(trapOf(() => call(name, 0)).code, TrapCode.NullReference, `${compilation} ${name}`);
+  }
+});
+
 test('an array too large to allocate traps with AllocationTooLarge', () => {
   const { store, instance } = instantiateWat(`(module
     (type $l (array i64))
