@@ -196,16 +196,18 @@ class ModuleGen {
 
   genTypes(): void {
     const r = this.rng;
-    const n = 3 + r.below(8);
+    // A fifth of the modules have deep hierarchies: more types, most extending the latest open one.
+    const deep = r.chance(0.2);
+    const n = deep ? 12 + r.below(12) : 3 + r.below(8);
     const groups: [number, number][] = [];
     while (this.types.length < n) {
       const start = this.types.length;
-      const size = 1 + r.below(3);
+      const size = 1 + r.below(deep ? 5 : 3);
       const end = start + size;
       for (let i = start; i < end; i++) {
         const kind = r.pick(['struct', 'struct', 'array', 'func'] as const);
         const opens = this.types.map((_, j) => j).filter((j) => !this.types[j]!.final && this.types[j]!.comp.kind === kind);
-        const sup = opens.length > 0 && r.chance(0.5) ? r.pick(opens) : null;
+        const sup = opens.length === 0 ? null : deep && r.chance(0.8) ? opens[opens.length - 1]! : r.chance(0.5) ? r.pick(opens) : null;
         let comp: Comp;
         if (kind === 'struct') {
           // A subtype repeats its supertype's fields, immutable ones maybe with a subtype.
@@ -222,7 +224,7 @@ class ModuleGen {
             ? { kind, params: Array.from({ length: r.below(4) }, () => this.randVal(end)), results: Array.from({ length: r.below(3) }, () => this.randVal(end)) }
             : { kind, params: f.params.map((p) => this.widen(p)), results: f.results.map((x) => this.narrow(x)) };
         }
-        this.types.push({ comp, sup, final: r.chance(0.3), groupEnd: end });
+        this.types.push({ comp, sup, final: r.chance(deep ? 0.1 : 0.3), groupEnd: end });
       }
       groups.push([start, end]);
       // Now and then a copy of an earlier rec group: the same types again (iso-recursive type
@@ -1237,7 +1239,9 @@ export function generateGcModule(rng: Rng, options: GcGenOptions = {}): GcModule
   const elemSection = section(9, vec(elems));
   const dataCount = section(12, u32(m.dataLens.length));
   const codeSection = section(10, vec(bodies.map((b) => [...u32(b.length), ...b])));
-  const dataSection = section(11, vec(m.dataLens.map((n) => [1, ...vec(Array.from({ length: n }, () => [rng.below(256)]))])));
+  // Data bytes: random, with many 0x7f/0xff/0x80 (float NaN and infinity patterns, sign bits).
+  const dataByte = () => (rng.chance(0.5) ? rng.below(256) : rng.pick([0x7f, 0xff, 0x80, 0xc0, 0xa0, 0x00, 0x01]));
+  const dataSection = section(11, vec(m.dataLens.map((n) => [1, ...vec(Array.from({ length: n }, () => [dataByte()]))])));
   // The type section last: block types and wrappers added types while the code was generated.
   const bytes = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...m.typeSection(), ...funcSection, ...tableSection, ...tagSection, ...globalSection, ...exportSection, ...elemSection, ...dataCount, ...codeSection, ...dataSection]);
