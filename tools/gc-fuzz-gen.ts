@@ -1151,7 +1151,9 @@ export function generateGcModule(rng: Rng, options: GcGenOptions = {}): GcModule
     }
   }
   if (exnref) {
-    for (let k = 0; k < 1 + rng.below(3); k++) m.tags.push(m.addFuncType(Array.from({ length: rng.below(3) }, () => m.randVal(m.types.length, 0.3)), []));
+    // Tag payloads: numbers and refs, sometimes an exnref (an exception carrying another).
+    const payload = () => (rng.chance(0.15) ? EXNREF : m.randVal(m.types.length, 0.3));
+    for (let k = 0; k < 1 + rng.below(3); k++) m.tags.push(m.addFuncType(Array.from({ length: rng.below(3) }, payload), []));
   }
   // Globals: the budget, then random ones (non-nullable ones only where a constant can make them).
   m.globals.push({ t: I32, mut: true }, { t: I64, mut: true });
