@@ -458,7 +458,7 @@ class FuncGen {
       const ft = r.pick(fts);
       return [...this.args(m.funcOf(ft).params, d), ...this.refExpr(ref(ft, r.chance(0.2)), d + 1), 0x14, ...u32(ft)];
     });
-    options.push(() => [...this.numExpr(I32, d + 1), 0x04, t, ...this.numExpr(t, d + 1), 0x05, ...this.numExpr(t, d + 1), 0x0b]);
+    options.push(() => this.ifElse(t, d));
     options.push(() => [...this.numExpr(t, d + 1), ...this.numExpr(t, d + 1), ...this.numExpr(I32, d + 1), 0x1b]);
     options.push(() => this.block(t, d));
     if (t === I32) {
@@ -515,6 +515,15 @@ class FuncGen {
     const r = this.rng;
     const top = r.pick([ANY, ANY, ANY, FUNC, EXTERN]);
     return this.m.inhabited(r.pick(this.m.hierarchy(top)), r.chance(0.6));
+  }
+
+  /** `if (result t)` with a value in each arm. */
+  ifElse(t: ValT, d: number): number[] {
+    const cond = this.numExpr(I32, d + 1);
+    this.labels.push({ kind: 'other' });
+    const code = [...cond, 0x04, ...this.m.valBytes(t), ...this.expr(t, d + 1), 0x05, ...this.expr(t, d + 1), 0x0b];
+    this.labels.pop();
+    return code;
   }
 
   /** `block (result t)` with statements and a value, sometimes left by br_table to one of three labels. */
@@ -665,11 +674,20 @@ class FuncGen {
       const cast = gc(t.nullable ? 23 : 22, ...m.heapBytes(h));
       // A value of a subtype of t seen as the hierarchy's top (through a block), cast back down:
       // the cast succeeds (unless a null meets a non-nullable cast) but only a run-time check shows it.
-      if (r.chance(0.4)) return [0x02, ...m.valBytes(ref(top, true)), ...this.refExpr(ref(r.pick(below), r.chance(0.2)), d + 1), 0x0b, ...cast];
+      if (r.chance(0.4)) {
+        this.labels.push({ kind: 'other' });
+        const inner = this.refExpr(ref(r.pick(below), r.chance(0.2)), d + 1);
+        this.labels.pop();
+        return [0x02, ...m.valBytes(ref(top, true)), ...inner, 0x0b, ...cast];
+      }
       if (r.chance(0.3)) return [...this.refExpr(src, d + 1), ...cast];
       const tmp = this.addLocal(ref(src.heap, true));
-      return [...this.refExpr(src, d + 1), 0x22, ...u32(tmp), ...gc(t.nullable ? 21 : 20, ...m.heapBytes(h)), 0x04, ...m.valBytes(t),
-        0x20, ...u32(tmp), ...cast, 0x05, ...this.refExpr(t, d + 1), 0x0b];
+      const value = this.refExpr(src, d + 1);
+      this.labels.push({ kind: 'other' });
+      const otherwise = this.refExpr(t, d + 1);
+      this.labels.pop();
+      return [...value, 0x22, ...u32(tmp), ...gc(t.nullable ? 21 : 20, ...m.heapBytes(h)), 0x04, ...m.valBytes(t),
+        0x20, ...u32(tmp), ...cast, 0x05, ...otherwise, 0x0b];
     });
     if (!t.nullable) options.push(() => [...this.refExpr(ref(h, true), d + 1), 0xd4]);
     // br_on_null / br_on_non_null
@@ -690,6 +708,37 @@ class FuncGen {
         return code;
       });
     }
+    // br_on_cast, br_on_cast_fail, br_on_null and br_on_non_null to a label of two values, [u, t]:
+    // the value beneath the reference goes along (then dropped from under t).
+    options.push(() => {
+      const u = m.randVal(m.types.length, 0.4);
+      const bt = this.blockType([], [u, t]);
+      const keep = this.addLocal(t.nullable ? t : ref(h, true));
+      this.labels.push({ kind: 'other' });
+      const code = [0x02, ...bt, ...this.expr(u, d + 1)];
+      const k = r.below(3);
+      if (k === 0) {
+        const rt1 = ref(r.pick(m.hierarchy(m.top(h))), r.chance(0.7));
+        const rt2s = m.below(rt1.heap).filter((x) => m.subHeap(x, h));
+        if (rt2s.length === 0) code.push(...this.refExpr(t, d + 1));
+        else {
+          const rt2 = ref(r.pick(rt2s), t.nullable && rt1.nullable && r.chance(0.5));
+          code.push(...this.refExpr(rt1, d + 1), ...gc(24, (rt1.nullable ? 1 : 0) | (rt2.nullable ? 2 : 0), 0, ...m.heapBytes(rt1.heap), ...m.heapBytes(rt2.heap)), 0x1a, ...this.refExpr(t, d + 1));
+        }
+      } else if (k === 1 && !t.nullable) {
+        code.push(...this.refExpr(ref(h, true), d + 1), 0xd6, 0, ...this.refExpr(t, d + 1));
+      } else {
+        const rt1 = ref(r.pick(below), t.nullable && r.chance(0.6));
+        const rt2 = ref(r.pick(m.below(rt1.heap)), rt1.nullable && r.chance(0.5));
+        code.push(...this.refExpr(rt1, d + 1), ...gc(25, (rt1.nullable ? 1 : 0) | (rt2.nullable ? 2 : 0), 0, ...m.heapBytes(rt1.heap), ...m.heapBytes(rt2.heap)), 0x1a, ...this.refExpr(t, d + 1));
+      }
+      code.push(0x0b);
+      this.labels.pop();
+      // [u, t] -> [t]: t into a local, u dropped, t back (a non-null t's local is nullable: cast back).
+      code.push(0x21, ...u32(keep), 0x1a, 0x20, ...u32(keep));
+      if (!t.nullable) code.push(0xd4);
+      return code;
+    });
     // br_on_cast: to t from the hierarchy's top; br_on_cast_fail: a source whose failure type fits t.
     options.push(() => {
       const top = m.top(h);
@@ -718,7 +767,7 @@ class FuncGen {
       const fs = this.callables(t);
       return fs.length === 0 ? null : this.callOf(r.pick(fs), d);
     });
-    options.push(() => [...this.numExpr(I32, d + 1), 0x04, ...m.valBytes(t), ...this.refExpr(t, d + 1), 0x05, ...this.refExpr(t, d + 1), 0x0b]);
+    options.push(() => this.ifElse(t, d));
     options.push(() => [...this.refExpr(t, d + 1), ...this.refExpr(t, d + 1), ...this.numExpr(I32, d + 1), 0x1c, 1, ...m.valBytes(t)]);
     options.push(() => this.block(t, d));
     options.push(() => {
@@ -934,6 +983,17 @@ class FuncGen {
         return [...this.numExpr(I32, d + 1), 0x0d, ...u32(r.pick(targets))];
       },
     ];
+    options.push(() => {
+      // An early return from inside whatever encloses the statement.
+      if (!r.chance(0.3)) return null;
+      const cond = this.numExpr(I32, d + 1);
+      this.labels.push({ kind: 'other' });
+      const values = this.results.flatMap((t) => this.expr(t, d + 1));
+      // return, or br to the function's own label (past every label, this if's included).
+      const leave = r.chance(0.5) ? [0x0f] : [0x0c, ...u32(this.labels.length)];
+      this.labels.pop();
+      return [...cond, 0x04, 0x40, ...values, ...leave, 0x0b];
+    });
     options.push(() => {
       // A tail call under a condition, inside a try_table whose catch_all must not see the
       // callee's exceptions (the caller's frame is gone) in exnref modules.
