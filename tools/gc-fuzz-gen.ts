@@ -632,7 +632,8 @@ class FuncGen {
         const a = r.pick(arraysBelow);
         const et = m.arrayOf(a).elem;
         const ut = unpacked(et);
-        const k = r.below(5);
+        // (array.new_elem needs a ref array and a segment that fits: rarer, so favoured.)
+        const k = isRef(et) && r.chance(0.4) ? 3 : r.below(5);
         if (k === 0 && m.defaultable(et)) return [...this.length(d), ...gc(7, ...u32(a))];
         if (k === 1) {
           const n = r.below(5);

@@ -10,7 +10,7 @@ import { ChromiumOracle } from '../../tools/chromium-oracle.js';
 import { GC_TARGET_INSTRUCTIONS, runGcModule, type GcStats } from '../../tools/gc-fuzz.js';
 
 const SEED = 20261128;
-const MODULES = 120;
+const MODULES = 150;
 
 test(`${MODULES} random GC modules behave alike on tswasm and in Chromium`, { skip: ChromiumOracle.available() ? false : 'no chromium installed', timeout: 300_000 }, async () => {
   const stats: GcStats = { modules: 0, exnrefModules: 0, calls: 0, equal: 0, outcomes: {}, invalid: [], mismatches: [], instructions: {} };
