@@ -985,6 +985,26 @@ class FuncGen {
       },
     ];
     options.push(() => {
+      // A switch as clang compiles one: nested empty blocks left by a br_table, each case's code
+      // after its block's end (the shape tswasm splits into parts: --split-everywhere).
+      if (!r.chance(0.5)) return null;
+      const n = 2 + r.below(4);
+      this.labels.push({ kind: 'stmt' });
+      for (let k = 0; k < n; k++) this.labels.push({ kind: 'stmt' });
+      const code = [0x02, 0x40, ...Array.from({ length: n }, () => [0x02, 0x40]).flat()];
+      const targets = Array.from({ length: n }, (_, k) => (r.chance(0.8) ? k : r.below(n + 1)));
+      code.push(...this.numExpr(I32, d + 1), 0x0e, ...vec(targets.map((x) => u32(x))), ...u32(r.below(n + 1)));
+      for (let k = 0; k < n; k++) {
+        code.push(0x0b);
+        this.labels.pop();
+        code.push(...this.stmts(d + 1, 3));
+        if (r.chance(0.5) && k < n - 1) code.push(0x0c, ...u32(n - 1 - k)); // break out of the switch
+      }
+      code.push(0x0b);
+      this.labels.pop();
+      return code;
+    });
+    options.push(() => {
       // An early return from inside whatever encloses the statement.
       if (!r.chance(0.3)) return null;
       const cond = this.numExpr(I32, d + 1);
