@@ -1,7 +1,7 @@
 // A value on the code generator's operand stack: a JS expression (two for an i64) plus what the
 // generator must know to evaluate it later without changing wasm's order of effects.
 
-import { I64 as I64_TYPE, type ValType } from '../core/types.js';
+import { I32 as I32_TYPE, I64 as I64_TYPE, type ValType } from '../core/types.js';
 
 export interface Entry {
   readonly type: ValType;
@@ -20,6 +20,12 @@ export interface Entry {
   readonly locals: readonly number[] | null;
   /** The expression is a JS boolean (an i32 0/1 not yet converted). */
   readonly bool: boolean;
+  /**
+   * A bool entry's value as a branch-free 0/1 expression, where the condition form branches (an
+   * i64 comparison's `||` and `&&`); '' when `(code ? 1 : 0)` is as good. A materialised carry
+   * from random data mispredicts a branch half the time.
+   */
+  readonly asInt: string;
   /**
    * i64 only: the high half computed from the low half once that is in a variable (an add's carry
    * compares the sum with an operand). `hi` is then a slower form that does not need it. Consumers
@@ -42,9 +48,9 @@ export interface Entry {
  */
 function make(
   type: ValType, code: string, hi: string, pure: boolean, simple: boolean, locals: readonly number[] | null, bool: boolean,
-  hiOf: ((lo: string) => string) | undefined, number: boolean,
+  hiOf: ((lo: string) => string) | undefined, number: boolean, asInt = '',
 ): Entry {
-  return { type, code, hi, pure, simple, locals, bool, hiOf, number };
+  return { type, code, hi, pure, simple, locals, bool, asInt, hiOf, number };
 }
 
 export function entry(type: ValType, code: string, hi = '', pure = true, locals: readonly number[] | null = null, simple = false, bool = false): Entry {
@@ -55,7 +61,7 @@ export function entry(type: ValType, code: string, hi = '', pure = true, locals:
 export function changed(e: Entry, fields: { readonly type?: ValType; readonly hi?: string; readonly simple?: boolean; readonly number?: boolean }): Entry {
   return make(
     fields.type ?? e.type, e.code, fields.hi ?? e.hi, e.pure, fields.simple ?? e.simple, e.locals, e.bool, e.hiOf,
-    fields.number ?? e.number,
+    fields.number ?? e.number, e.asInt,
   );
 }
 
@@ -87,6 +93,11 @@ export function derived(type: ValType, code: string, operands: Entry[], opPure =
   return fromOperands(type, code, hi, operands, opPure, bool, undefined);
 }
 
+/** A comparison: `code` a JS boolean for conditions, `asInt` the same value as a branch-free 0/1. */
+export function comparison(code: string, asInt: string, operands: Entry[]): Entry {
+  return make(I32_TYPE, code, '', operands.every((o) => o.pure), false, mergeLocals(...operands), true, undefined, false, asInt);
+}
+
 /** An i64 whose high half is best computed from the materialised low half (see Entry.hiOf). */
 export function wide(code: string, hi: string, hiOf: (lo: string) => string, operands: Entry[], opPure = true): Entry {
   return fromOperands(I64_TYPE, code, hi, operands, opPure, false, hiOf);
@@ -116,7 +127,7 @@ export function unsignedCode(x: string): string {
 
 /** The entry's value as an i32 JS number expression (booleans converted). */
 export function int(e: Entry): string {
-  return e.bool ? `(${e.code} ? 1 : 0)` : e.code;
+  return !e.bool ? e.code : e.asInt !== '' ? e.asInt : `(${e.code} ? 1 : 0)`;
 }
 
 /** The entry as a JS condition. */

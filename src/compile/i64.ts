@@ -3,7 +3,7 @@
 
 import { Op } from '../binary/op.js';
 import { F32, F64, I32, I64 } from '../core/types.js';
-import { changed, derived, entry, int, literal, simpleEntry, unsignedCode, wide, type Entry } from './entry.js';
+import { changed, comparison, derived, entry, int, literal, simpleEntry, unsignedCode, wide, type Entry } from './entry.js';
 import { operand, type FunctionCompiler } from './function-compiler.js';
 import { tunedFor } from './interpreter-tuning.js';
 
@@ -61,12 +61,7 @@ export function compileI64Op(fc: FunctionCompiler, code: number): void {
     case Op.I64Sub: return addSub(fc, false);
     case Op.I64Mul: return mul(fc);
     case Op.I64DivU: case Op.I64RemU: return divRemU(fc, code === Op.I64DivU);
-    case Op.I64DivS: case Op.I64RemS: {
-      const [a, b] = fc.pairs(fc.popN(2)) as [Entry, Entry];
-      fc.spillNonPure();
-      helperPair(fc, code === Op.I64DivS ? 'i64DivS' : 'i64RemS', [a.code, a.hi, b.code, b.hi]);
-      return;
-    }
+    case Op.I64DivS: case Op.I64RemS: return divRemS(fc, code === Op.I64DivS);
     case Op.I64And: case Op.I64Or: case Op.I64Xor: {
       const [a, b] = fc.pairs(fc.popN(2)) as [Entry, Entry];
       const o = code === Op.I64And ? '&' : code === Op.I64Or ? '|' : '^';
@@ -155,16 +150,20 @@ function compare(fc: FunctionCompiler, code: number): void {
     : code === Op.I64LeS || code === Op.I64LeU ? '<=' : '>=';
   const strict = rel.length === 1 ? rel : rel[0]!;
   const low = `${unsignedCode(a.code)} ${rel} ${unsignedCode(b.code)}`;
+  // Each comparison twice: with `||` and `&&` for branches, with `|` and `&` (no branch) as a value.
   let js: string;
+  let asInt: string;
   if (!signed && literal(b.hi) === 0) {
     // Against a constant below 2^32 (Go compares lengths and indices so): the high word is 0 or bigger.
     js = strict === '<' ? `(${a.hi} === 0 && ${low})` : `(${a.hi} !== 0 || ${low})`;
+    asInt = strict === '<' ? `((${a.hi} === 0) & (${low}))` : `((${a.hi} !== 0) | (${low}))`;
   } else {
     const ah = signed ? a.hi : unsignedCode(a.hi);
     const bh = signed ? b.hi : unsignedCode(b.hi);
     js = `(${ah} ${strict} ${bh} || (${a.hi} === ${b.hi} && ${low}))`;
+    asInt = `((${ah} ${strict} ${bh}) | ((${a.hi} === ${b.hi}) & (${low})))`;
   }
-  fc.push(derived(I32, js, [a, b], true, true));
+  fc.push(comparison(js, asInt, [a, b]));
 }
 
 
@@ -236,22 +235,59 @@ function divRemU(fc: FunctionCompiler, div: boolean): void {
     remU32(fc, a, b, t, fc.temp(F64));
     return;
   }
+  const d = b.code;
+  fc.emit(`if (${b.hi} === 0 && ${d} > 0 && ${d} < 0x7fff0000) {`);
+  const { q, hq, r } = smallDivisor(fc, a.code, a.hi, d, div);
+  fc.emit(div ? `  ${t} = ${q} | 0; ${t}h = ${hq} | 0;` : `  ${t} = ${r}; ${t}h = 0;`);
+  elseHelper(fc, div ? 'i64DivU' : 'i64RemU', a, b, t);
+}
+
+/**
+ * Signed division and remainder by a divisor of magnitude 2 to 2^31 - 2^16 (C's `x / 1000` on
+ * int64_t): the magnitudes take the unsigned path above, then the signs are applied branch-free
+ * (the quotient's is the operands' signs combined, the remainder's the dividend's). Zero, ±1 (so
+ * INT64_MIN / -1 traps there) and larger divisors call the BigInt helper.
+ */
+function divRemS(fc: FunctionCompiler, div: boolean): void {
+  const [a0, b0] = fc.popN(2) as [Entry, Entry];
+  fc.spillNonPure();
+  const a = fc.materialize(a0);
+  const b = fc.materialize(b0);
+  const t = fc.temp(I64);
+  const bl = b.code;
+  // The divisor is its low word sign-extended, and neither 0 nor ±1.
+  fc.emit(`if (${b.hi} === (${bl} >> 31) && ${bl} > -0x7fff0000 && ${bl} < 0x7fff0000 && (${bl} < -1 || ${bl} > 1)) {`);
+  const sign = fc.temp(I32);
+  const d = fc.temp(I32);
+  const ul = fc.temp(I32);
+  const uh = fc.temp(I32);
+  // |a| as an unsigned pair: each half flipped when negative, the low half's carry into the high.
+  fc.emit(`  ${sign} = ${a.hi} >> 31; ${d} = ${bl} < 0 ? 0 - ${bl} : ${bl};`);
+  fc.emit(`  ${ul} = ((${a.code} ^ ${sign}) - ${sign}) | 0; ${uh} = ((${a.hi} ^ ${sign}) + (${sign} & ((${ul} === 0) | 0))) | 0;`);
+  const { q, hq, r } = smallDivisor(fc, ul, uh, d, div);
+  if (div) {
+    fc.emit(`  ${sign} ^= ${bl} >> 31;`);
+    fc.emit(`  ${t} = ((${q} ^ ${sign}) - ${sign}) | 0; ${t}h = ((${hq} ^ ${sign}) + (${sign} & ((${t} === 0) | 0))) | 0;`);
+  } else {
+    fc.emit(`  ${t} = ((${r} ^ ${sign}) - ${sign}) | 0; ${t}h = ${t} >> 31;`);
+  }
+  elseHelper(fc, div ? 'i64DivS' : 'i64RemS', a, b, t);
+}
+
+/**
+ * The unsigned quotient (q: low word, hq: high word, both doubles) or remainder (r, an int32) of
+ * the pair (lo, hi) by `d`, a positive int32 below 2^31 - 2^16, inside the caller's open `if`.
+ */
+function smallDivisor(fc: FunctionCompiler, lo: string, hi: string, d: string, div: boolean): { q: string; hq: string; r: string } {
   const q = fc.temp(F64);
   const hq = fc.temp(F64);
   const r = fc.temp(I32);
-  const d = b.code;
-  fc.emit(`if (${b.hi} === 0 && ${d} > 0 && ${d} < 0x7fff0000) {`);
-  fc.emit(`  ${hq} = ((${a.hi} >>> 0) / ${d}) >>> 0;`);
-  fc.emit(`  ${q} = Math.floor((((${a.hi} >>> 0) - ${hq} * ${d}) * ${TWO32} + (${a.code} >>> 0)) / ${d});`);
-  fc.emit(`  ${r} = (${a.code} - Math.imul(${q}, ${d})) | 0;`);
-  if (div) {
-    fc.emit(`  if (${r} < 0) ${q}--; else if (${r} >= ${d}) ${q}++;`);
-    fc.emit(`  ${t} = ${q} | 0; ${t}h = ${hq} | 0;`);
-  } else {
-    fc.emit(`  if (${r} < 0) ${r} += ${d}; else if (${r} >= ${d}) ${r} -= ${d};`);
-    fc.emit(`  ${t} = ${r}; ${t}h = 0;`);
-  }
-  elseHelper(fc, div ? 'i64DivU' : 'i64RemU', a, b, t);
+  fc.emit(`  ${hq} = ((${hi} >>> 0) / ${d}) >>> 0;`);
+  fc.emit(`  ${q} = Math.floor((((${hi} >>> 0) - ${hq} * ${d}) * ${TWO32} + (${lo} >>> 0)) / ${d});`);
+  fc.emit(`  ${r} = (${lo} - Math.imul(${q}, ${d})) | 0;`);
+  if (div) fc.emit(`  if (${r} < 0) ${q}--; else if (${r} >= ${d}) ${q}++;`);
+  else fc.emit(`  if (${r} < 0) ${r} += ${d}; else if (${r} >= ${d}) ${r} -= ${d};`);
+  return { q, hq, r };
 }
 
 /**

@@ -5,7 +5,7 @@
 
 import { I32, I64, isRef, type ValType } from '../core/types.js';
 import { Kind, componentKinds, resultSlot } from '../runtime/lowering.js';
-import { simpleEntry, type Entry } from './entry.js';
+import { int, simpleEntry, type Entry } from './entry.js';
 import { chunkDecl, tempName, viewStatements, type Frame, type FunctionCompiler } from './function-compiler.js';
 import { functionLiveness, livenessAtChain, type ChainLiveness, type FunctionLiveness } from './split-liveness.js';
 import { splitsEverywhere } from './split-choice.js';
@@ -246,7 +246,7 @@ function toResultSlots(fc: FunctionCompiler, values: readonly Entry[]): void {
   const out: string[] = [];
   for (const v of vals) {
     const kinds = componentKinds(v.type);
-    out.push(`${resultSlot(kinds[0]!)}[${k++}] = ${v.type === I32 ? intOf(v) : v.code};`);
+    out.push(`${resultSlot(kinds[0]!)}[${k++}] = ${v.type === I32 ? int(v) : v.code};`);
     if (v.type === I64) out.push(`RI[${k++}] = ${v.hi};`);
   }
   fc.emit(out.join(' '));
@@ -269,10 +269,6 @@ function exitCode(fc: FunctionCompiler, f: Frame): string[] {
   fc.branchCode(f, fromResultSlots(f.kind === 'loop' ? f.params : f.results));
   fc.lines = saved;
   return out.map((l) => l.trim());
-}
-
-function intOf(e: Entry): string {
-  return e.bool ? `(${e.code} ? 1 : 0)` : e.code;
 }
 
 /** The JS function of a part: its locals as parameters, assigned locals passed back through LI/LF/LR. */

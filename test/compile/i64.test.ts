@@ -5,12 +5,16 @@ import assert from 'node:assert/strict';
 import { Val } from '../../src/api/index.js';
 import { instantiateWat } from '../api/wat-helper.js';
 
+// Constant divisors of i64.div_s and rem_s, inside and just outside the inline path's ±[2, 2^31 - 2^16).
+const DIVISORS = [10n, -10n, 1000000n, -7n, 2n, -2n, 0x7ffeffffn, -0x7ffeffffn, 0x7fff0000n, -0x7fff0000n, 1n, -1n, 0x100000003n];
 const BINARY = ['add', 'sub', 'mul', 'div_u', 'rem_u', 'div_s', 'rem_s', 'and', 'or', 'xor', 'shl', 'shr_s', 'shr_u', 'rotl', 'rotr'];
 const wat = `(module ${BINARY.map((op) => `(func (export "${op}") (param i64 i64) (result i64) (i64.${op} (local.get 0) (local.get 1)))`).join('\n')}
   (func (export "lt_u") (param i64 i64) (result i32) (i64.lt_u (local.get 0) (local.get 1)))
   (func (export "lt_s") (param i64 i64) (result i32) (i64.lt_s (local.get 0) (local.get 1)))
   (func (export "mul_const") (param i64) (result i64) (i64.mul (local.get 0) (i64.const 0x2545F4914F6CDD1D)))
-  (func (export "shr_const") (param i64) (result i64) (i64.shr_u (local.get 0) (i64.const 33))))`;
+  (func (export "shr_const") (param i64) (result i64) (i64.shr_u (local.get 0) (i64.const 33)))
+  ${DIVISORS.map((d, i) => `(func (export "div_s_${i}") (param i64) (result i64) (i64.div_s (local.get 0) (i64.const ${d})))
+  (func (export "rem_s_${i}") (param i64) (result i64) (i64.rem_s (local.get 0) (i64.const ${d})))`).join('\n')})`;
 
 const M = (1n << 64n) - 1n;
 const s64 = (x: bigint) => BigInt.asIntN(64, x);
@@ -58,6 +62,10 @@ for (const tuneForInterpreter of [false, true, 'javascriptcore'] as const) test(
   for (let i = 0; i < 3000; i++) pairs.push([random(), random()]);
   // Divisors from 2^31 - 2^16 up to 2^32, past the inline path of div_u and rem_u.
   for (let i = 0; i < 1000; i++) pairs.push([random(), 0x7fff0000n + (u64(random()) % 0x80010000n)]);
+  // Divisors of either sign below 2^31 - 2^16 in magnitude, the inline path of div_s and rem_s,
+  // and the dividends whose magnitude needs a carry when negated.
+  for (let i = 0; i < 1000; i++) pairs.push([random(), s64(random() % 0x7fff0000n)]);
+  for (const a of [-(1n << 63n), -(1n << 32n), -1n, -(1n << 63n) + 1n]) for (const b of [2n, -2n, 3n, -3n, 0x7ffeffffn, -0x7ffeffffn]) pairs.push([a, b]);
   for (const op of BINARY) {
     const f = instance.getFunc(store, op)!;
     for (const [a, b] of pairs) {
@@ -69,6 +77,22 @@ for (const tuneForInterpreter of [false, true, 'javascriptcore'] as const) test(
       assert.equal(f.call(store, [Val.i64(a), Val.i64(b)])[0]!.value, want, `${op}(${a}, ${b})`);
     }
   }
+});
+
+test('i64.div_s and rem_s by constants match BigInt', () => {
+  seed = 777n;
+  const { store, instance } = instantiateWat(wat);
+  const dividends = [...EDGES, ...EDGES.map((e) => -e), ...Array.from({ length: 500 }, () => random())];
+  DIVISORS.forEach((d, i) => {
+    for (const op of ['div_s', 'rem_s']) {
+      const f = instance.getFunc(store, `${op}_${i}`)!;
+      for (const a of dividends) {
+        const want = reference(op, s64(a), d);
+        if (want === null) assert.throws(() => f.call(store, [Val.i64(s64(a))]), /integer overflow/);
+        else assert.equal(f.call(store, [Val.i64(s64(a))])[0]!.value, want, `${op}(${s64(a)}, ${d})`);
+      }
+    }
+  });
 });
 
 test('i64 comparisons and constant operands', () => {
