@@ -1306,8 +1306,14 @@ export function generateGcModule(rng: Rng, options: GcGenOptions = {}): GcModule
       const l = g.addLocal(isRef(gl.t) ? ref(gl.t.heap, true) : gl.t);
       code.push(0x23, ...u32(i), 0x21, ...u32(l), 0x42, 41, 0x7e, ...g.fold(gl.t, l), 0x7c);
     });
-    // The tables' sizes too.
+    // The tables' sizes and slots too (at most 8 each).
     code.push(0x42, 5, 0x7e, 0xfc, 16, 0, 0xad, 0x7c, 0x42, 5, 0x7e, 0xfc, 16, 1, 0xad, 0x7c);
+    m.tables.forEach((tt, ti) => {
+      const l = g.addLocal(tt);
+      for (let i = 0; i < 8; i++) {
+        code.push(0x42, 7, 0x7e, 0x41, i, 0xfc, 16, ti, 0x49, 0x04, 0x7e, 0x41, i, 0x25, ti, 0x21, ...u32(l), ...g.fold(tt, l), 0x05, 0x42, 0, 0x0b, 0x7c);
+      }
+    });
     bodies.push([...vec(g.localDecls(0)), ...code, 0x0b]);
   }
 
