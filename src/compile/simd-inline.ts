@@ -9,6 +9,7 @@ import { derived, type Entry } from './entry.js';
 import { operand, type FunctionCompiler } from './function-compiler.js';
 import { NAN_PRODUCING, TEMPLATES } from './numeric.js';
 import { isSimple, kindOf, lanesOf, paren, pushLanes, simpleScalar, takeOperands, viewOf, type LaneKind } from './simd-lanes.js';
+import * as I64X2 from './simd-i64x2.js';
 import { laneOfWord, narrowWord, widenWord, WORD_OPS } from './simd-words.js';
 
 type Lower = (fc: FunctionCompiler, op: OpInfo, imm: number) => void;
@@ -248,6 +249,50 @@ define(Op.V128AnyTrue, ['i32'], (fc) => {
   fc.push(derived(I32, `((${w.map(paren).join(' | ')}) !== 0)`, [a], true, true));
 });
 
+// ---------------------------------------------------------------- i64x2: lanes as word pairs (simd-i64x2.ts)
+
+/** An i64x2 instruction whose result lane k (two words) is `f` of the operands' lanes k (word pairs, simple). */
+function pairs(name: string, arity: number, f: (x: I64X2.Pair[], tmp: I64X2.Tmp) => string[]): void {
+  define(code(name), Array(arity).fill('i32'), (fc) => {
+    const args = takeOperands(fc, arity);
+    const xs = args.map((a) => lanesOf(fc, a, 'i32', true));
+    const tmp = (x: string) => simpleScalar(fc, x, I32);
+    pushLanes(fc, 'i32', [0, 2].flatMap((k) => f(xs.map((w): I64X2.Pair => [w[k]!, w[k + 1]!]), tmp)), args);
+  });
+}
+pairs('i64x2.add', 2, ([a, b], tmp) => I64X2.add(a!, b!, tmp));
+pairs('i64x2.sub', 2, ([a, b]) => I64X2.sub(a!, b!));
+pairs('i64x2.mul', 2, ([a, b], tmp) => I64X2.mul(a!, b!, tmp));
+pairs('i64x2.neg', 1, ([a]) => I64X2.neg(a!));
+pairs('i64x2.abs', 1, ([a], tmp) => I64X2.abs(a!, tmp));
+for (const kind of ['eq', 'ne', 'lt_s', 'gt_s', 'le_s', 'ge_s'] as const) {
+  pairs(`i64x2.${kind}`, 2, ([a, b], tmp) => {
+    const m = tmp(I64X2.compare(kind, a!, b!));
+    return [m, m];
+  });
+}
+for (const kind of ['shl', 'shr_s', 'shr_u'] as const) {
+  // The count is an i32 shared by both lanes: a literal is folded into each lane's expressions.
+  define(code(`i64x2.${kind}`), ['i32'], (fc) => {
+    const args = takeOperands(fc, 2);
+    const w = lanesOf(fc, args[0]!, 'i32', true);
+    const count = operand(args[1]!);
+    const literal = /^\(?-?\d+\)?$/.test(count) ? Number(count.replace(/[()]/g, '')) : undefined;
+    const k = literal ?? simpleScalar(fc, count, I32);
+    pushLanes(fc, 'i32', [0, 2].flatMap((j) => I64X2.shift(kind, [w[j]!, w[j + 1]!], k)), args);
+  });
+}
+/** Widening multiply: result lane k is the full product of i32 lanes k (+ 2 for high). */
+for (const [high, part] of [[false, 'low'], [true, 'high']] as const) {
+  for (const sign of ['s', 'u'] as const) {
+    lanes(`i64x2.extmul_${part}_i32x4_${sign}`, 'i32', 2, true, (fc, [a, b]) => {
+      const tmp = (x: string) => simpleScalar(fc, x, I32);
+      const o = high ? 2 : 0;
+      return [o, o + 1].flatMap((j) => I64X2.wideMul(a![j]!, b![j]!, sign === 's', tmp));
+    });
+  }
+}
+
 /** Widening, low or high half: result word k comes from input word (k + off) >> 1. */
 for (const [high, part] of [[false, 'low'], [true, 'high']] as const) {
   for (const sign of ['s', 'u'] as const) {
@@ -348,6 +393,27 @@ replace('i32x4.replace_lane', 'i32', (w, x, l) => put(w, l, operand(x)));
 replace('i64x2.replace_lane', 'i32', (w, x, l) => put(put(w, 2 * l, x.code), 2 * l + 1, x.hi));
 replace('f32x4.replace_lane', 'f32', (w, x, l) => put(w, l, x.code));
 replace('f64x2.replace_lane', 'f64', (w, x, l) => put(w, l, x.code));
+
+/**
+ * i8x16.swizzle (and relaxed_swizzle, which takes the same choice): the words of a go into the
+ * swizzle scratch, then each result word is four scratch bytes picked by b's bytes (an index of
+ * 16 or more reads one of the scratch's zero bytes). The result words are computed now, before
+ * anything else can write the scratch.
+ */
+for (const name of ['i8x16.swizzle', 'i8x16.relaxed_swizzle']) {
+  define(code(name), ['i32', 'i32'], (fc) => {
+    const args = takeOperands(fc, 2);
+    const a = lanesOf(fc, args[0]!, 'i32');
+    const b = lanesOf(fc, args[1]!, 'i32', true);
+    const [B, W] = [fc.helper('SWZ8'), fc.helper('SWZ32')];
+    fc.emit(a.map((x, k) => `${W}[${k}] = ${x};`).join(' '));
+    const words = b.map((x) => simpleScalar(fc, [0, 1, 2, 3].map((i) => {
+      const byte = `${B}[${laneOfWord('u8', x, i)}]`;
+      return i === 0 ? byte : `(${byte} << ${8 * i})`;
+    }).join(' | '), I32));
+    pushLanes(fc, 'i32', words, args);
+  });
+}
 
 /**
  * i8x16.shuffle with its 16 lane indices: each result word is the bytes it takes, shifted into

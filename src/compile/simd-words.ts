@@ -125,7 +125,12 @@ for (const [prefix, bits] of [['i8x16', 8], ['i16x8', 16]] as const) {
 
 /** Operations of one lane shape, and the ones that widen or narrow within a word. */
 const OTHERS: Record<string, WordOp> = {
-  'i8x16.popcnt': lanewise('u8', (_s, x) => `vpopcnt8(${x})`),
+  // SWAR population count: bit counts of pairs, then of nibbles, then of bytes (none carries out of its byte).
+  'i8x16.popcnt': ([a], _s, _k, tmp) => {
+    const pairs = tmp(`(${a} - ((${a} >>> 1) & 1431655765)) | 0`);
+    const nibbles = tmp(`(${pairs} & 858993459) + ((${pairs} >>> 2) & 858993459)`);
+    return `(${nibbles} + (${nibbles} >>> 4)) & 252645135`;
+  },
   // The low 16 bits of each product: the low word of the full product, the high lane's by itself.
   'i16x8.mul': ([a, b]) => `(Math.imul(${a}, ${b}) & 65535) | (Math.imul(${a} >>> 16, ${b} >>> 16) << 16)`,
   // (x*y + 2^14) >> 15, saturated: only (-2^15)^2 overflows.

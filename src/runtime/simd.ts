@@ -26,7 +26,15 @@ const SF64 = new Float64Array(1);
 const SF32 = new Float32Array(SF64.buffer);
 const SI32 = new Int32Array(SF64.buffer);
 
+/**
+ * Scratch for the inline i8x16.swizzle: the operand's words go into the first 16 bytes, and each
+ * result byte is SWZ8[index]. The other 240 bytes are never written, so an index of 16 or more
+ * reads 0, as swizzle wants, without a test.
+ */
+const SWZ8 = new Uint8Array(256);
+const SWZ32 = new Int32Array(SWZ8.buffer, 0, 4);
+
 export const SIMD_HELPERS = {
   V128, ...SIMD_INT_HELPERS, ...SIMD_FLOAT_HELPERS, ...SIMD_LANE_HELPERS, ...SIMD_MEMORY_HELPERS, ...SIMD_RELAXED_HELPERS,
-  vsat, vpopcnt8, SF64, SF32, SI32,
+  vsat, vpopcnt8, SF64, SF32, SI32, SWZ8, SWZ32,
 };
