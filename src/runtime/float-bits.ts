@@ -101,9 +101,19 @@ export function negBits(x: number): number {
   return f64FromHalves(f64i[0]!, f64i[1]! ^ 0x80000000);
 }
 
-/** Round to nearest, ties to even (f32/f64.nearest). */
+/**
+ * Round to nearest, ties to even (f32/f64.nearest), branch-free: floor, plus one where the
+ * fraction d is over a half, or exactly a half and the floor odd. d = x - floor(x) is exact except
+ * in (-1, 0), where 1 + x may round, but only up to 0.5 or 1 for x >= -0.5, which gives the right
+ * -0 too. A zero result takes x's sign (x * 0: -0.3 and -0.5 give -0). Infinities give d = NaN and
+ * stay; a NaN (or NaNBox) gives NaN, which the callers quieten as before. An integral f32 is an
+ * f32, so f32 carriers need no rounding after it.
+ */
 export function nearest(x: number): number {
-  const r = Math.round(x);
-  if (Math.abs(x - Math.trunc(x)) === 0.5) return 2 * Math.round(x / 2);
-  return r;
+  const f = Math.floor(x);
+  const d = x - f;
+  const h = f * 0.5;
+  const up = +(d > 0.5) | (+(d === 0.5) & +(h !== Math.floor(h)));
+  const r = f + up;
+  return r === 0 ? x * 0 : r;
 }
