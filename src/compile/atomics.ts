@@ -2,7 +2,7 @@
 // atomic access is one runtime helper call (runtime/atomics.ts) with the effective address.
 
 import { Op } from '../binary/op.js';
-import { I32, I64, type ValType } from '../core/types.js';
+import { F64, I32, I64, type ValType } from '../core/types.js';
 import { literal, simpleEntry, u32, type Entry } from './entry.js';
 import { operand, type FunctionCompiler } from './function-compiler.js';
 
@@ -43,6 +43,7 @@ export function compileAtomicOp(fc: FunctionCompiler, sub: number): void {
     const expected = wide ? halves(fc, e0) : operand(e0);
     return result(fc, I32, `${fc.helper(wide ? 'atomicWait64' : 'atomicWait32')}(${fc.memory(memory)}, ${ea}, ${expected}, ${t.code}, ${t.hi})`);
   }
+  if (!fc.mc.module.memories[memory]!.shared) return plainAtomic(fc, sub, memory, offset);
   if (sub < FIRST_STORE) {
     const [type, size] = GROUP[sub - FIRST_LOAD]!;
     const ea = address(fc, fc.pop(), memory, offset, size);
@@ -68,6 +69,113 @@ export function compileAtomicOp(fc: FunctionCompiler, sub: number): void {
   const ea = address(fc, addr, memory, offset, size);
   const args = `${value(fc, type, size, expected)}, ${value(fc, type, size, replacement)}`;
   return result(fc, type, `${fc.helper(`atomicCmpxchg${BITS[size]}`)}(${fc.memory(memory)}, ${ea}, ${args})`, size);
+}
+
+/** DataView accessors by access size: the load (zero-extending below 4 bytes) and the store. */
+const GET: Readonly<Record<number, string>> = { 1: 'getUint8', 2: 'getUint16', 4: 'getInt32' };
+const SET: Readonly<Record<number, string>> = { 1: 'setInt8', 2: 'setInt16', 4: 'setInt32' };
+/** A narrow cmpxchg's expected value wrapped to the access size, as an int32 like the loaded old value. */
+const WRAP: Readonly<Record<number, string>> = { 1: ' & 255', 2: ' & 65535', 4: ' | 0' };
+
+/**
+ * An atomic load, store, read-modify-write or compare-exchange on an unshared memory: no other
+ * agent can see the memory, so it is the ordinary DataView access after the alignment check (the
+ * spec's order: alignment, then bounds, which the DataView's RangeError is). Every read comes
+ * before any write, and of two words the high one is written first, so a trap writes nothing.
+ */
+function plainAtomic(fc: FunctionCompiler, sub: number, memory: number, offset: number): void {
+  const dv = fc.view(memory);
+  const le = (size: number) => (size > 1 ? ', true' : '');
+  if (sub < FIRST_STORE) {
+    const [type, size] = GROUP[sub - FIRST_LOAD]!;
+    const at = plainAddress(fc, fc.pop(), memory, offset, size);
+    const t = fc.temp(size === 8 ? I64 : I32);
+    if (size === 8) {
+      fc.emit(`${t} = ${dv}.getInt32(${at}, true); ${t}h = ${dv}.getInt32(${at} + 4, true);`);
+      fc.push(simpleEntry(I64, t, `${t}h`));
+    } else {
+      fc.emit(`${t} = ${dv}.${GET[size]}(${at}${le(size)});`);
+      fc.push(type === I32 ? simpleEntry(I32, t) : simpleEntry(I64, t, '0'));
+    }
+    return afterAtomic(fc);
+  }
+  if (sub < FIRST_RMW) {
+    const [type, size] = GROUP[sub - FIRST_STORE]!;
+    const [addr, v0] = fc.popN(2) as [Entry, Entry];
+    const at = plainAddress(fc, addr, memory, offset, size);
+    if (size === 8) {
+      const v = fc.pair(v0);
+      fc.emit(`${dv}.setInt32(${at} + 4, ${v.hi}, true); ${dv}.setInt32(${at}, ${v.code}, true);`);
+    } else {
+      fc.emit(`${dv}.${SET[size]}(${at}, ${type === I32 ? operand(v0) : v0.code}${le(size)});`);
+    }
+    return afterAtomic(fc);
+  }
+  if (sub < FIRST_CMPXCHG) {
+    const k = sub - FIRST_RMW;
+    const [type, size] = GROUP[k % 7]!;
+    const op = Math.floor(k / 7);
+    const [addr, v0] = fc.popN(2) as [Entry, Entry];
+    const at = plainAddress(fc, addr, memory, offset, size);
+    const t = fc.temp(size === 8 ? I64 : I32);
+    if (size === 8) {
+      const v = fc.pair(v0);
+      fc.emit(`${t} = ${dv}.getInt32(${at}, true); ${t}h = ${dv}.getInt32(${at} + 4, true);`);
+      let lo: string, hi: string;
+      if (op === 0 || op === 1) {
+        // add/sub: the low halves' unsigned sum or difference decides the carry or borrow.
+        const s = fc.temp(F64);
+        fc.emit(`${s} = (${t} >>> 0) ${op === 0 ? '+' : '-'} ((${v.code}) >>> 0);`);
+        lo = s;
+        hi = op === 0 ? `${t}h + (${v.hi}) + (${s} > 4294967295 ? 1 : 0)` : `${t}h - (${v.hi}) - (${s} < 0 ? 1 : 0)`;
+      } else if (op === 5) {
+        lo = v.code;
+        hi = v.hi;
+      } else {
+        const o = RMW_OPS[op]!;
+        lo = `${t} ${o} (${v.code})`;
+        hi = `${t}h ${o} (${v.hi})`;
+      }
+      fc.emit(`${dv}.setInt32(${at} + 4, ${hi}, true); ${dv}.setInt32(${at}, ${lo}, true);`);
+      fc.push(simpleEntry(I64, t, `${t}h`));
+    } else {
+      const v = type === I32 ? operand(v0) : v0.code;
+      fc.emit(`${t} = ${dv}.${GET[size]}(${at}${le(size)});`);
+      fc.emit(`${dv}.${SET[size]}(${at}, ${op === 5 ? v : `${t} ${RMW_OPS[op]} (${v})`}${le(size)});`);
+      fc.push(type === I32 ? simpleEntry(I32, t) : simpleEntry(I64, t, '0'));
+    }
+    return afterAtomic(fc);
+  }
+  const [type, size] = GROUP[sub - FIRST_CMPXCHG]!;
+  const [addr, e0, r0] = fc.popN(3) as [Entry, Entry, Entry];
+  const at = plainAddress(fc, addr, memory, offset, size);
+  const t = fc.temp(size === 8 ? I64 : I32);
+  if (size === 8) {
+    const e = fc.pair(e0);
+    const r = fc.pair(r0);
+    fc.emit(`${t} = ${dv}.getInt32(${at}, true); ${t}h = ${dv}.getInt32(${at} + 4, true);`);
+    fc.emit(`if (${t} === (${e.code} | 0) && ${t}h === (${e.hi} | 0)) { ${dv}.setInt32(${at} + 4, ${r.hi}, true); ${dv}.setInt32(${at}, ${r.code}, true); }`);
+    fc.push(simpleEntry(I64, t, `${t}h`));
+  } else {
+    const e = type === I32 ? operand(e0) : e0.code;
+    const r = type === I32 ? operand(r0) : r0.code;
+    fc.emit(`${t} = ${dv}.${GET[size]}(${at}${le(size)});`);
+    fc.emit(`if (${t} === ((${e})${WRAP[size]})) ${dv}.${SET[size]}(${at}, ${r}${le(size)});`);
+    fc.push(type === I32 ? simpleEntry(I32, t) : simpleEntry(I64, t, '0'));
+  }
+  afterAtomic(fc);
+}
+
+/** The JS operators of and, or and xor, by read-modify-write operator number. */
+const RMW_OPS: Readonly<Record<number, string>> = { 0: '+', 1: '-', 2: '&', 3: '|', 4: '^' };
+
+/** The effective address in a temp, after the alignment trap (memory64's is emitted by address). */
+function plainAddress(fc: FunctionCompiler, addr: Entry, memory: number, offset: number, size: number): string {
+  const a = address(fc, addr, memory, offset, size);
+  const at = fc.temp(F64);
+  fc.emit(`${at} = ${a};`);
+  if (size > 1 && !fc.mc.module.memories[memory]!.address64) fc.emit(`if ((${at} & ${size - 1}) !== 0) ${fc.helper('trapUnaligned')}();`);
+  return at;
 }
 
 /**
