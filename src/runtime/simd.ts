@@ -21,6 +21,7 @@ function vpopcnt8(x: number): number {
 /**
  * Scratch for the inline lowering's bit conversions, `(SI32[0] = w, SF32[0])` and the like: one
  * 8-byte buffer seen as f32, f64 and int32 (a write and the read after it are one JS expression).
+ * The scalar copysign template reads a sign bit through it too.
  */
 const SF64 = new Float64Array(1);
 const SF32 = new Float32Array(SF64.buffer);
