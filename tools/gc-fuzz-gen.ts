@@ -180,11 +180,24 @@ class ModuleGen {
     return r.pick(ABSTRACT);
   }
   randRef(limit: number): RefT {
-    return this.inhabited(this.randHeap(limit), this.rng.chance(0.75));
+    const h = this.randHeap(limit);
+    // Non-null refs to a type being defined (its own fields: no value could ever be built) and to
+    // func types (no function may have one) would mostly make calls trap: nullable, mostly.
+    if (isIdx(h) && (h >= this.types.length || this.types[h]!.comp.kind === 'func')) return ref(h, this.rng.chance(0.9));
+    return this.inhabited(h, this.rng.chance(0.75));
   }
   /** (ref null? h), nullable when h is a bottom type (whose non-null refs have no values). */
   inhabited(h: Heap, nullable: boolean): RefT {
-    return ref(h, nullable || [NONE, NOFUNC, NOEXTERN, NOEXN].includes(h));
+    return ref(h, nullable || this.empty(h));
+  }
+  /** Whether no non-null value of heap type h can be made: a bottom type, or a func type no function has. */
+  empty(h: Heap): boolean {
+    if ([NONE, NOFUNC, NOEXTERN, NOEXN].includes(h)) return true;
+    return isIdx(h) && this.types[h]!.comp.kind === 'func' && this.funcTypes.length > 0 && !this.funcTypes.some((ft) => this.subHeap(ft, h));
+  }
+  /** The heap types of `hs` a non-null value may have (all of them when `nullable`). */
+  nonEmpty(hs: readonly Heap[], nullable: boolean): Heap[] {
+    return nullable ? [...hs] : hs.filter((h) => !this.empty(h));
   }
   randVal(limit: number, refs = 0.45): ValT {
     const r = this.rng;
@@ -437,7 +450,7 @@ class FuncGen {
       const [s, i] = r.pick(cands);
       const ft = m.fieldsOf(s)[i]!.t;
       const op = ft === I8 || ft === I16 ? (r.chance(0.5) ? 3 : 4) : 2;
-      return [...this.refExpr(ref(r.pick(m.below(s).filter(isIdx)), r.chance(0.15)), d + 1), ...gc(op, ...u32(s), ...u32(i))];
+      return [...this.refExpr(ref(r.pick(m.below(s).filter(isIdx)), r.chance(0.08)), d + 1), ...gc(op, ...u32(s), ...u32(i))];
     });
     // array.get
     options.push(() => {
@@ -446,7 +459,7 @@ class FuncGen {
       const a = r.pick(cands);
       const et = m.arrayOf(a).elem;
       const op = et === I8 || et === I16 ? (r.chance(0.5) ? 12 : 13) : 11;
-      return [...this.refExpr(ref(r.pick(m.below(a).filter(isIdx)), r.chance(0.15)), d + 1), ...this.index(d), ...gc(op, ...u32(a))];
+      return [...this.refExpr(ref(r.pick(m.below(a).filter(isIdx)), r.chance(0.08)), d + 1), ...this.index(d), ...gc(op, ...u32(a))];
     });
     options.push(() => {
       const fs = this.callables(t);
@@ -487,7 +500,7 @@ class FuncGen {
         return [...this.refExpr(t, d + 1), 0x21, ...u32(tmp), 0x20, ...u32(tmp), 0x20, ...u32(tmp), ...back, 0xd3];
       });
       options.push(() => [...this.refExpr(ref(I31, r.chance(0.2)), d + 1), ...gc(r.chance(0.5) ? 29 : 30)]);
-      options.push(() => [...this.refExpr(m.inhabited(r.pick(m.below(ARRAY)), r.chance(0.15)), d + 1), ...gc(15)]);
+      options.push(() => [...this.refExpr(m.inhabited(r.pick(m.below(ARRAY)), r.chance(0.08)), d + 1), ...gc(15)]);
       options.push(() => {
         const ti = r.below(m.tables.length);
         if (r.chance(0.5)) return [0xfc, 16, ...u32(ti)];
@@ -660,18 +673,18 @@ class FuncGen {
       for (const s of m.structs()) m.fieldsOf(s).forEach((f, i) => { if (isRef(f.t) && m.sub(f.t, t)) cands.push([s, i]); });
       if (cands.length === 0) return null;
       const [s, i] = r.pick(cands);
-      return [...this.refExpr(ref(r.pick(m.below(s).filter(isIdx)), r.chance(0.15)), d + 1), ...gc(2, ...u32(s), ...u32(i))];
+      return [...this.refExpr(ref(r.pick(m.below(s).filter(isIdx)), r.chance(0.08)), d + 1), ...gc(2, ...u32(s), ...u32(i))];
     });
     options.push(() => {
       const cands = m.arrays().filter((a) => isRef(m.arrayOf(a).elem) && m.sub(m.arrayOf(a).elem, t));
       if (cands.length === 0) return null;
       const a = r.pick(cands);
-      return [...this.refExpr(ref(r.pick(m.below(a).filter(isIdx)), r.chance(0.15)), d + 1), ...this.index(d), ...gc(11, ...u32(a))];
+      return [...this.refExpr(ref(r.pick(m.below(a).filter(isIdx)), r.chance(0.08)), d + 1), ...this.index(d), ...gc(11, ...u32(a))];
     });
     // ref.cast from the top of the hierarchy, bare or guarded by ref.test.
     options.push(() => {
       const top = m.top(h);
-      const src = ref(r.pick(m.hierarchy(top)), r.chance(0.6));
+      const src = m.inhabited(r.pick(m.hierarchy(top)), r.chance(0.6));
       const cast = gc(t.nullable ? 23 : 22, ...m.heapBytes(h));
       // A value of a subtype of t seen as the hierarchy's top (through a block), cast back down:
       // the cast succeeds (unless a null meets a non-nullable cast) but only a run-time check shows it.
@@ -681,7 +694,7 @@ class FuncGen {
         this.labels.pop();
         return [0x02, ...m.valBytes(ref(top, true)), ...inner, 0x0b, ...cast];
       }
-      if (r.chance(0.3)) return [...this.refExpr(src, d + 1), ...cast];
+      if (r.chance(0.15)) return [...this.refExpr(src, d + 1), ...cast];
       const tmp = this.addLocal(ref(src.heap, true));
       const value = this.refExpr(src, d + 1);
       this.labels.push({ kind: 'other' });
@@ -719,7 +732,7 @@ class FuncGen {
       const code = [0x02, ...bt, ...this.expr(u, d + 1)];
       const k = r.below(3);
       if (k === 0) {
-        const rt1 = ref(r.pick(m.hierarchy(m.top(h))), r.chance(0.7));
+        const rt1 = m.inhabited(r.pick(m.hierarchy(m.top(h))), r.chance(0.7));
         const rt2s = m.below(rt1.heap).filter((x) => m.subHeap(x, h));
         if (rt2s.length === 0) code.push(...this.refExpr(t, d + 1));
         else {
@@ -729,7 +742,8 @@ class FuncGen {
       } else if (k === 1 && !t.nullable) {
         code.push(...this.refExpr(ref(h, true), d + 1), 0xd6, 0, ...this.refExpr(t, d + 1));
       } else {
-        const rt1 = ref(r.pick(below), t.nullable && r.chance(0.6));
+        const rt1Heaps = m.nonEmpty(below, t.nullable);
+        const rt1 = ref(rt1Heaps.length > 0 ? r.pick(rt1Heaps) : h, t.nullable && r.chance(0.6));
         const rt2 = ref(r.pick(m.below(rt1.heap)), rt1.nullable && r.chance(0.5));
         code.push(...this.refExpr(rt1, d + 1), ...gc(25, (rt1.nullable ? 1 : 0) | (rt2.nullable ? 2 : 0), 0, ...m.heapBytes(rt1.heap), ...m.heapBytes(rt2.heap)), 0x1a, ...this.refExpr(t, d + 1));
       }
@@ -743,7 +757,7 @@ class FuncGen {
     // br_on_cast: to t from the hierarchy's top; br_on_cast_fail: a source whose failure type fits t.
     options.push(() => {
       const top = m.top(h);
-      const rt1 = ref(r.pick(m.hierarchy(top)), r.chance(0.7));
+      const rt1 = m.inhabited(r.pick(m.hierarchy(top)), r.chance(0.7));
       const rt2Cands = m.below(rt1.heap).filter((x) => m.subHeap(x, h));
       if (rt2Cands.length === 0) return null;
       const rt2 = ref(r.pick(rt2Cands), t.nullable && rt1.nullable && r.chance(0.5));
@@ -754,7 +768,8 @@ class FuncGen {
       return code;
     });
     options.push(() => {
-      const rt1 = ref(r.pick(below), t.nullable && r.chance(0.6));
+      const rt1Heaps = m.nonEmpty(below, t.nullable);
+      const rt1 = ref(rt1Heaps.length > 0 ? r.pick(rt1Heaps) : h, t.nullable && r.chance(0.6));
       const rt2 = ref(r.pick(m.below(rt1.heap)), rt1.nullable && r.chance(0.5));
       const flags = (rt1.nullable ? 1 : 0) | (rt2.nullable ? 2 : 0);
       this.labels.push({ kind: 'other' });
@@ -763,7 +778,7 @@ class FuncGen {
       return code;
     });
     if (h === ANY) options.push(() => [...this.refExpr(ref(r.pick([EXTERN, NOEXTERN]), t.nullable && r.chance(0.6)), d + 1), ...gc(26)]);
-    if (h === EXTERN) options.push(() => [...this.refExpr(ref(r.pick(m.hierarchy(ANY)), t.nullable && r.chance(0.6)), d + 1), ...gc(27)]);
+    if (h === EXTERN) options.push(() => [...this.refExpr(ref(r.pick(m.nonEmpty(m.hierarchy(ANY), t.nullable)), t.nullable && r.chance(0.6)), d + 1), ...gc(27)]);
     options.push(() => {
       const fs = this.callables(t);
       return fs.length === 0 ? null : this.callOf(r.pick(fs), d);
@@ -891,23 +906,24 @@ class FuncGen {
         for (const s of m.structs()) m.fieldsOf(s).forEach((f, i) => { if (f.mut) cands.push([s, i]); });
         if (cands.length === 0) return null;
         const [s, i] = r.pick(cands);
-        return [...this.refExpr(ref(r.pick(m.below(s).filter(isIdx)), r.chance(0.15)), d + 1), ...this.expr(unpacked(m.fieldsOf(s)[i]!.t), d + 1), ...gc(5, ...u32(s), ...u32(i))];
+        return [...this.target(s, d), ...this.expr(unpacked(m.fieldsOf(s)[i]!.t), d + 1), ...gc(5, ...u32(s), ...u32(i))];
       },
       () => {
         const as = m.arrays().filter((a) => m.arrayOf(a).mut);
         if (as.length === 0) return null;
         const a = r.pick(as);
         const et = m.arrayOf(a).elem;
-        const arr = () => this.refExpr(ref(r.pick(m.below(a).filter(isIdx)), r.chance(0.1)), d + 1);
+        const arr = () => this.target(a, d);
         switch (r.below(5)) {
           case 0: return [...arr(), ...this.index(d), ...this.expr(unpacked(et), d + 1), ...gc(14, ...u32(a))];
           case 1: return [...arr(), ...this.index(d), ...this.expr(unpacked(et), d + 1), ...this.length(d), ...gc(16, ...u32(a))];
           case 2: {
             const srcs = m.arrays().filter((b) => { const e = m.arrayOf(b).elem; return e === et || (isRef(e) && isRef(et) && m.sub(e, et)); });
-            if (r.chance(0.3)) {
-              // Within one array (overlapping ranges: a memmove).
+            if (r.chance(0.5)) {
+              // Within one array (overlapping ranges, small and mostly in bounds: a memmove).
               const tmp = this.addLocal(ref(a, true));
-              return [...arr(), 0x22, ...u32(tmp), ...this.index(d), 0x20, ...u32(tmp), ...this.index(d), ...this.length(d), ...gc(17, ...u32(a), ...u32(a))];
+              const small = (n: number) => [0x41, r.below(n)];
+              return [...arr(), 0x22, ...u32(tmp), ...small(3), 0x20, ...u32(tmp), ...small(3), 0x41, 1 + r.below(3), ...gc(17, ...u32(a), ...u32(a))];
             }
             const b = r.pick(srcs);
             return [...arr(), ...this.index(d), ...this.refExpr(ref(b, r.chance(0.1)), d + 1), ...this.index(d), ...this.length(d), ...gc(17, ...u32(a), ...u32(b))];
@@ -1035,6 +1051,9 @@ class FuncGen {
       this.labels.pop();
       return tail === null ? null : [0x02, 0x40, 0x1f, 0x40, 1, 0x02, 0, ...inner, ...tail, 0x0b, 0x0b];
     });
+    // struct.set and the array statements (options 2 and 3) twice as often: what they write is
+    // what the hash and dump can see change.
+    options.push(options[2]!, options[3]!, options[3]!);
     if (m.exnref) {
       options.push(() => (r.chance(0.3) ? [...this.throwCode(d)] : null));
       options.push(() => {
@@ -1057,9 +1076,29 @@ class FuncGen {
    */
   observe(d: number): number[] {
     const r = this.rng;
+    // Often a local as it is now (what statements did to the objects it holds shows).
+    if (r.chance(0.4) && this.locals.length > 0) {
+      const l = r.below(this.locals.length);
+      return [0x23, HASH, 0x42, 31, 0x7e, ...this.fold(this.locals[l]!, l), 0x7c, 0x24, HASH];
+    }
     const t = r.chance(0.5) ? this.anyRefType() : r.pick([I32, I32, I64, F32, F64]);
     const l = this.addLocal(isRef(t) ? ref(t.heap, true) : t);
     return [...this.expr(t, d + 1), 0x21, ...u32(l), 0x23, HASH, 0x42, 31, 0x7e, ...this.fold(t, l), 0x7c, 0x24, HASH];
+  }
+
+  /**
+   * The struct or array (of type x or a subtype) a mutating statement writes to: mostly one a local
+   * or global holds (so that later reads and the hash see the write), else any expression.
+   */
+  target(x: number, d: number): number[] {
+    const r = this.rng;
+    const m = this.m;
+    const t = ref(x, true);
+    const ls = this.matchingLocals(t);
+    const gs = this.matchingGlobals(t);
+    if (ls.length > 0 && r.chance(0.6)) return [0x20, ...u32(r.pick(ls))];
+    if (gs.length > 0 && r.chance(0.5)) return [0x23, ...u32(r.pick(gs))];
+    return this.refExpr(ref(r.pick(m.below(x).filter(isIdx)), r.chance(0.1)), d + 1);
   }
 
   /** The function's body: budget check, statements, results (or a tail call). */
@@ -1128,17 +1167,22 @@ class FuncGen {
       // Read what a successful cast shows.
       const cands = hier.filter((x) => isIdx(x) || x === I31);
       for (let k = 0; k < 2 && cands.length > 0; k++) {
-        const c = r.pick(cands);
+        // First the value's own type, when it has a defined one (its fields and elements show).
+        const c = k === 0 && isIdx(t.heap) && cands.includes(t.heap) ? t.heap : r.pick(cands);
         let read: number[];
         if (c === I31) read = [...gc(r.chance(0.5) ? 29 : 30), 0xad];
         else if (m.types[c]!.comp.kind === 'array') {
           const et = m.arrayOf(c).elem;
-          read = [...gc(15), 0xad];
-          if (!isRef(et) && r.chance(0.6)) {
-            // Element 0 when there is one (else the length).
-            const tmp = this.addLocal(ref(c, true));
-            const op = et === I8 || et === I16 ? 12 : 11;
-            read = [0x22, ...u32(tmp), ...gc(15), 0x04, 0x7e, 0x20, ...u32(tmp), 0x41, 0, ...gc(op, ...u32(c)), ...this.toI64(unpacked(et)), 0x05, 0x42, 0, 0x0b];
+          // The length and elements 0-3 where there are such (numbers, or refs' nullness and a test).
+          const tmp = this.addLocal(ref(c, true));
+          const op = et === I8 || et === I16 ? 12 : 11;
+          const tested = isRef(et) ? r.pick(m.hierarchy(m.top(et.heap))) : 0;
+          const elem = (k: number) => (isRef(et)
+            ? [0xd1, 0xad, 0x20, ...u32(tmp), 0x41, k, ...gc(11, ...u32(c)), ...gc(21, ...m.heapBytes(tested)), 0xad, 0x42, 2, 0x7e, 0x7c]
+            : this.toI64(unpacked(et)));
+          read = [0x22, ...u32(tmp), ...gc(15), 0xad];
+          for (let k = 0; k < 4; k++) {
+            read.push(0x42, 29, 0x7e, 0x20, ...u32(tmp), ...gc(15), 0x41, k, 0x4b, 0x04, 0x7e, 0x20, ...u32(tmp), 0x41, k, ...gc(op, ...u32(c)), ...elem(k), 0x05, 0x42, 0, 0x0b, 0x7c);
           }
         } else {
           const fs = m.fieldsOf(c).map((f, i) => [f, i] as const).filter(([f]) => !isRef(f.t));
