@@ -174,22 +174,37 @@ function i64RemU(al: number, ah: number, bl: number, bh: number): number {
   return ret64(BigInt.asUintN(64, big(al, ah)) % BigInt.asUintN(64, big(bl, bh)));
 }
 
-// Bulk memory: bounds are checked before anything is written.
+// Bulk memory: bounds are checked before anything is written. Up to SMALL_BULK bytes a loop is
+// faster than a builtin call plus a subarray (memcpy of small sizes compiles to memory.copy):
+// 16-byte copies 4.6-5.2x native -> 2.0-2.9x, 32-byte memory.init 9.4x -> 6.6x. Fill allocates
+// no subarray, and a loop did not measurably beat its builtin.
+const SMALL_BULK = 32;
 function memoryInit(m: MemoryObject, datas: (Uint8Array | null)[], seg: number, d: number, s: number, n: number): void {
   const data = datas[seg];
   const len = data ? data.length : 0;
-  if (s + n > len || d + n > m.bytes.length) trapMemory();
-  if (n > 0) m.bytes.set(data!.subarray(s, s + n), d);
+  const bytes = m.bytes;
+  if (s + n > len || d + n > bytes.length) trapMemory();
+  if (n > SMALL_BULK) bytes.set(data!.subarray(s, s + n), d);
+  else for (let i = 0; i < n; i++) bytes[d + i] = data![s + i]!;
 }
 function memoryCopy(dst: MemoryObject, src: MemoryObject, d: number, s: number, n: number): void {
-  if (s + n > src.bytes.length || d + n > dst.bytes.length) trapMemory();
-  if (n === 0) return;
-  if (dst === src) dst.bytes.copyWithin(d, s, s + n);
-  else dst.bytes.set(src.bytes.subarray(s, s + n), d);
+  const to = dst.bytes;
+  const from = dst === src ? to : src.bytes;
+  if (s + n > from.length || d + n > to.length) trapMemory();
+  if (n > SMALL_BULK) {
+    if (dst === src) to.copyWithin(d, s, s + n);
+    else to.set(from.subarray(s, s + n), d);
+  } else if (d <= s) {
+    for (let i = 0; i < n; i++) to[d + i] = from[s + i]!;
+  } else {
+    // Backwards, as memmove does when the destination overlaps the source from above.
+    for (let i = n - 1; i >= 0; i--) to[d + i] = from[s + i]!;
+  }
 }
 function memoryFill(m: MemoryObject, d: number, v: number, n: number): void {
-  if (d + n > m.bytes.length) trapMemory();
-  if (n > 0) m.bytes.fill(v & 255, d, d + n);
+  const bytes = m.bytes;
+  if (d + n > bytes.length) trapMemory();
+  if (n > 0) bytes.fill(v & 255, d, d + n);
 }
 
 // Tables and references.
