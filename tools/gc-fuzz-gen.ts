@@ -923,7 +923,12 @@ class FuncGen {
               // Within one array (overlapping ranges, small and mostly in bounds: a memmove).
               const tmp = this.addLocal(ref(a, true));
               const small = (n: number) => [0x41, r.below(n)];
-              return [...arr(), 0x22, ...u32(tmp), ...small(3), 0x20, ...u32(tmp), ...small(3), 0x41, 1 + r.below(3), ...gc(17, ...u32(a), ...u32(a))];
+              // Sometimes of a fresh array of distinct elements, hashed right after (elements 0-3).
+              const count = 4 + r.below(3);
+              const fresh = r.chance(0.5) && !isRef(et) ? Array.from({ length: count }, () => this.numExpr(unpacked(et) as number, d + 1)).flat() : null;
+              const source = fresh === null ? arr() : [...fresh, ...gc(8, ...u32(a), ...u32(count))];
+              const copy = [...source, 0x22, ...u32(tmp), ...small(3), 0x20, ...u32(tmp), ...small(3), 0x41, 1 + r.below(3), ...gc(17, ...u32(a), ...u32(a))];
+              return fresh === null ? copy : [...copy, 0x23, HASH, 0x42, 31, 0x7e, ...this.fold(ref(a, true), tmp), 0x7c, 0x24, HASH];
             }
             const b = r.pick(srcs);
             return [...arr(), ...this.index(d), ...this.refExpr(ref(b, r.chance(0.1)), d + 1), ...this.index(d), ...this.length(d), ...gc(17, ...u32(a), ...u32(b))];
