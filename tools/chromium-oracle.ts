@@ -17,6 +17,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export type ArgType = 'i32' | 'i64';
 
@@ -95,7 +98,7 @@ export class ChromiumOracle {
   private nextId = 1;
   private closed = false;
 
-  private constructor(private readonly server: Server, private readonly child: ChildProcess) {}
+  private constructor(private readonly server: Server, private readonly child: ChildProcess, private readonly profile: string) {}
 
   /** Whether a Chromium is installed. */
   static available(): boolean {
@@ -119,11 +122,14 @@ export class ChromiumOracle {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as AddressInfo).port;
+    const profile = mkdtempSync(join(tmpdir(), 'chromium-oracle-'));
     const flags = ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-extensions',
-      '--disable-background-timer-throttling', '--disable-renderer-backgrounding', `--user-data-dir=/tmp/chromium-oracle-${process.pid}`,
+      '--disable-background-timer-throttling', '--disable-renderer-backgrounding', `--user-data-dir=${profile}`,
       `http://127.0.0.1:${port}/page.html`];
-    const child = spawn(browser, flags, { stdio: 'ignore' });
-    oracle = new ChromiumOracle(server, child);
+    // Its own process group: /usr/bin/chromium is a wrapper script, and killing only it would leave
+    // the browser running (above all one stuck in a job).
+    const child = spawn(browser, flags, { stdio: 'ignore', detached: true });
+    oracle = new ChromiumOracle(server, child, profile);
     const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`chromium exited (${code}) before the page loaded`))));
     await Promise.race([firstPoll, exited]);
     child.removeAllListeners('exit');
@@ -217,10 +223,17 @@ export class ChromiumOracle {
     this.waiting = null;
     if (this.child.exitCode === null) {
       const gone = new Promise((r) => this.child.once('exit', r));
-      this.child.kill();
+      try {
+        process.kill(-this.child.pid!, 'SIGTERM');
+      } catch {
+        this.child.kill();
+      }
       await gone;
     }
     this.server.closeAllConnections();
     await new Promise((r) => this.server.close(r));
+    // The browser's children may still be writing to the profile as they go.
+    await new Promise((r) => setTimeout(r, 200));
+    rmSync(this.profile, { recursive: true, force: true });
   }
 }
