@@ -1,7 +1,8 @@
 // Atomic accesses on an unshared memory are compiled as plain DataView accesses after the
 // alignment check: every load, store, read-modify-write and compare-exchange, of every width, with
 // and without a static offset, at aligned and misaligned addresses around both ends of memory and
-// past them, gives native's results, traps (the alignment trap before the bounds one) and bytes.
+// past them, gives native's results, traps (the alignment trap before the bounds one) and bytes; so
+// do the same accesses on a shared memory, which go through the runtime helpers.
 
 import { test } from 'node:test';
 import { instantiate, same, type Namespace } from '../jsapi/side-by-side.js';
@@ -27,7 +28,7 @@ for (const [t, n, size] of WIDTHS) {
   }
 }
 
-const MODULE = `(module (memory (export "mem") 1 2)
+const module = (shared: boolean) => `(module (memory (export "mem") 1 2${shared ? ' shared' : ''})
 ${OPS.map((o, i) => `(func (export "f${i}") (param i32 ${o.params.join(' ')}) ${o.result ? `(result ${o.result})` : ''} ${o.body('(local.get 0)')})`).join('\n')}
 (func (export "grow") (result i32) (memory.grow (i32.const 1))))`;
 
@@ -49,8 +50,8 @@ function trapKind(err: unknown): string {
   return /unaligned/.test(m) ? 'trap: unaligned' : /out of bounds/.test(m) ? 'trap: out of bounds' : `other: ${m}`;
 }
 
-function run(W: Namespace, grown: boolean): unknown[] {
-  const e = instantiate(W, MODULE);
+function run(W: Namespace, grown: boolean, shared = false): unknown[] {
+  const e = instantiate(W, module(shared));
   if (grown) e.grow();
   const out: unknown[] = [];
   OPS.forEach((o, i) => {
@@ -85,6 +86,12 @@ function run(W: Namespace, grown: boolean): unknown[] {
 test('unshared atomics: every op, width and offset at every boundary, as native', async () => {
   await same((W: Namespace) => run(W, false), 'one page');
   await same((W: Namespace) => run(W, true), 'after growing to two pages');
+});
+
+// The same on a shared memory (the runtime helpers' path), so both lowerings are held to native.
+test('shared atomics: every op, width and offset at every boundary, as native', async () => {
+  await same((W: Namespace) => run(W, false, true), 'one page');
+  await same((W: Namespace) => run(W, true, true), 'after growing to two pages');
 });
 
 test('unshared cmpxchg: matching and non-matching expected values, every width, as native', async () => {
