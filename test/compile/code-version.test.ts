@@ -62,6 +62,9 @@ const RECORDED: Readonly<Record<number, string>> = {
   21: 'eaa5990d84cd8bd38ddade5b',
   // Same sample code; a typed select has its declared type (a nullable result keeps its uses' null checks).
   22: 'eaa5990d84cd8bd38ddade5b',
+  // Stop 37's lowerings: i64.div_s/rem_s by small divisors inline, materialised i64 comparisons
+  // branch-free, i64x2 SIMD inline, copysign inline, atomics on unshared memory as plain accesses.
+  23: '31469c01ac7f1556c5247ead',
 };
 
 const SEED = 20261126;
