@@ -20,8 +20,20 @@ import { noteLargeFunctionsOptimised } from '../core/large-functions.js';
  */
 export const MAX_OPTIMIZED_BYTECODE_SIZE = 512 * 1024;
 
+/**
+ * V8 gives a function its feedback vector (where inline caches record what they saw) only after
+ * it has run a while. An export whose first call runs a long loop is optimised on-stack from
+ * inside that loop, before its prologue's view reads (`M0.view`) recorded anything; the next call
+ * deoptimises there ("insufficient type feedback"), and V8 keeps re-entering that on-stack code
+ * instead of optimising the function again: a load loop called 20 times ran 20-30 ms a call
+ * instead of native's 1.1 ms (the perf audit, docs/speed.md). Allocating feedback at the first call
+ * removes the trap: 1.1 ms from the third call. Elsewhere it changes nothing measurable (kernels'
+ * geomean 1.61-1.79x against 1.62-1.65x, esbuild 6.90-9.38x against 6.61-8.18x; RATIONALE.md).
+ */
+export const EAGER_FEEDBACK = '--no-lazy-feedback-allocation';
+
 /** The flags tuneV8 sets. */
-export const V8_FLAGS: readonly string[] = [`--max-optimized-bytecode-size=${MAX_OPTIMIZED_BYTECODE_SIZE}`];
+export const V8_FLAGS: readonly string[] = [`--max-optimized-bytecode-size=${MAX_OPTIMIZED_BYTECODE_SIZE}`, EAGER_FEEDBACK];
 
 let tuned = false;
 
