@@ -25,9 +25,10 @@ export const MAX_OPTIMIZED_BYTECODE_SIZE = 512 * 1024;
  * it has run a while. An export whose first call runs a long loop is optimised on-stack from
  * inside that loop, before its prologue's view reads (`M0.view`) recorded anything; the next call
  * deoptimises there ("insufficient type feedback"), and V8 keeps re-entering that on-stack code
- * instead of optimising the function again: a load loop called 20 times ran 20-30 ms a call
- * instead of native's 1.1 ms (the perf audit, docs/speed.md). Allocating feedback at the first call
- * removes the trap: 1.1 ms from the third call. Elsewhere it changes nothing measurable (kernels'
+ * instead of optimising the function again, when its compile threads are late (a busy machine): a
+ * load loop called 20 times then ran 20-30 ms a call instead of native's 1.1 ms, in 7 of 11 runs
+ * (the perf audit, docs/speed.md). Allocating feedback at the first call removes the trap: 1.1 ms
+ * from the third call in all 20 runs. Elsewhere it changes nothing measurable (kernels'
  * geomean 1.61-1.79x against 1.62-1.65x, esbuild 6.90-9.38x against 6.61-8.18x; RATIONALE.md).
  */
 export const EAGER_FEEDBACK = '--no-lazy-feedback-allocation';
