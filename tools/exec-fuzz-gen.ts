@@ -84,7 +84,7 @@
 // defers operands as JS expressions, keeps that order.
 
 import { Imm, OPCODES, type OpInfo } from '../src/binary/opcodes.js';
-import { s32 as sleb, section, str as name, u32 as uleb, vec } from '../test/validate/builder.js';
+import { s32 as sleb, s64, section, str as name, u32 as uleb, vec } from '../test/validate/builder.js';
 import { Rng } from './fuzz-rng.js';
 
 export { Rng };
@@ -246,19 +246,6 @@ export function randV128(rng: Rng): bigint {
 // 32 bits first.
 const u32 = (n: number): number[] => uleb(n >>> 0);
 const s32 = (n: number): number[] => sleb(n | 0);
-function s64(v: bigint): number[] {
-  const out: number[] = [];
-  v = BigInt.asIntN(64, v);
-  for (;;) {
-    const b = Number(v & 0x7fn);
-    v >>= 7n;
-    if ((v === 0n && (b & 0x40) === 0) || (v === -1n && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
 
 /**
  * A constant expression (without its `end`) of type t and value v: a plain const, or with

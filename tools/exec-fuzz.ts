@@ -15,6 +15,7 @@
 // module running longer than HANG_MS is reported as a hang (and the campaign goes on after it).
 // The exit code is 1 after any mismatch, hang or invalid module.
 
+import { integerOption } from './fuzz-args.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { printModule } from '../src/text/index.js';
@@ -95,13 +96,7 @@ function save(name: string, bytes: Uint8Array): string {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const arg = (flag: string): number | undefined => {
-    const i = args.indexOf(flag);
-    if (i < 0) return undefined;
-    const v = Number(args[i + 1]);
-    if (!Number.isInteger(v) || v < 0) throw new Error(`${flag} needs a non-negative integer`);
-    return v;
-  };
+  const arg = (flag: string): number | undefined => integerOption(args, flag);
   const verbose = args.includes('--verbose');
   const simd = args.includes('--simd') ? true : args.includes('--no-simd') ? false : undefined;
   const simdFlag = simd === true ? ' --simd' : simd === false ? ' --no-simd' : '';

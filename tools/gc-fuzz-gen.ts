@@ -37,7 +37,7 @@
 // conversions from integers, loads from fields and elements), so their bits are deterministic.
 
 import { randI32, randI64, randF32Bits, randF64Bits, moduleSeed, type CallPlan } from './exec-fuzz-gen.js';
-import { s32, u32, vec, str, section } from '../test/validate/builder.js';
+import { s32, s64, u32, vec, str, section } from '../test/validate/builder.js';
 import { Rng } from './fuzz-rng.js';
 
 export { Rng, moduleSeed };
@@ -332,18 +332,6 @@ function numConst(rng: Rng, t: number): number[] {
     case I64: return [0x42, ...s64(randI64(rng))];
     case F32: { const b = randF32Bits(rng); return [0x43, b & 0xff, (b >>> 8) & 0xff, (b >>> 16) & 0xff, b >>> 24]; }
     default: { const b = randF64Bits(rng); return [0x44, ...Array.from({ length: 8 }, (_, k) => Number((b >> BigInt(8 * k)) & 0xffn))]; }
-  }
-}
-function s64(v: bigint): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = Number(v & 0x7fn);
-    v >>= 7n;
-    if ((v === 0n && (b & 0x40) === 0) || (v === -1n && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
   }
 }
 const gc = (sub: number, ...imm: number[]) => [0xfb, ...u32(sub), ...imm];

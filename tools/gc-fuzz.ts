@@ -19,6 +19,7 @@
 // Each mismatch prints the seed, module index and call, and writes the module to
 // /tmp/gc-fuzz-<seed>-<module>.wasm. The exit code is 1 after any mismatch or invalid module.
 
+import { integerOption } from './fuzz-args.js';
 import { writeFileSync } from 'node:fs';
 import { Engine, Instance, Module, Store, TrapCode } from '../src/index.js';
 import { printModule } from '../src/text/index.js';
@@ -198,13 +199,7 @@ function summary(stats: GcStats): string {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const arg = (flag: string): number | undefined => {
-    const i = args.indexOf(flag);
-    if (i < 0) return undefined;
-    const v = Number(args[i + 1]);
-    if (!Number.isInteger(v) || v < 0) throw new Error(`${flag} needs a non-negative integer`);
-    return v;
-  };
+  const arg = (flag: string): number | undefined => integerOption(args, flag);
   const verbose = args.includes('--verbose');
   // Compile-time switches (read as each function compiles, so on for the whole run).
   if (args.includes('--closures')) forceClosureForms(true);

@@ -62,14 +62,19 @@ function moduleText(): { wat: string; names: string[] } {
   return { wat: `(module (memory (export "mem") 1) ${fns.join('\n')})`, names };
 }
 
-test('inline i64x2 arithmetic, shifts and comparisons agree with native WebAssembly', async () => {
-  const { wat, names } = moduleText();
-  const bytes = parseWat(wat);
+/** The module on native WebAssembly and on tswasm, with each one's first 20 words of memory. */
+async function bothInstances(bytes: Uint8Array) {
   const exportsOf = async (ns: typeof TS) => ((await ns.instantiate(bytes)) as { instance: { exports: Record<string, unknown> } }).instance.exports;
   const native = await exportsOf(NATIVE);
   const ours = await exportsOf(TS);
-  const nm = new Int32Array((native.mem as { buffer: ArrayBuffer }).buffer, 0, 20);
-  const om = new Int32Array((ours.mem as { buffer: ArrayBuffer }).buffer, 0, 20);
+  const words = (e: Record<string, unknown>) => new Int32Array((e.mem as { buffer: ArrayBuffer }).buffer, 0, 20);
+  return { native, ours, nm: words(native), om: words(ours) };
+}
+
+test('inline i64x2 arithmetic, shifts and comparisons agree with native WebAssembly', async () => {
+  const { wat, names } = moduleText();
+  const bytes = parseWat(wat);
+  const { native, ours, nm, om } = await bothInstances(bytes);
   let checked = 0;
   for (let round = 0; round < 600; round++) {
     const input = Array.from({ length: 16 }, word);
@@ -103,11 +108,7 @@ test('inline i8x16.swizzle and i8x16.popcnt agree with native WebAssembly', asyn
   const wat = `(module (memory (export "mem") 1) ${Object.entries(bodies).map(([n, body]) =>
     `(func (export "${n}") (v128.store (i32.const 64) ${body}))`).join('\n')})`;
   const bytes = parseWat(wat);
-  const exportsOf = async (ns: typeof TS) => ((await ns.instantiate(bytes)) as { instance: { exports: Record<string, unknown> } }).instance.exports;
-  const native = await exportsOf(NATIVE);
-  const ours = await exportsOf(TS);
-  const nm = new Int32Array((native.mem as { buffer: ArrayBuffer }).buffer, 0, 20);
-  const om = new Int32Array((ours.mem as { buffer: ArrayBuffer }).buffer, 0, 20);
+  const { native, ours, nm, om } = await bothInstances(bytes);
   // Index bytes: in range, just out of it (16, 31), high bit set (128, 255) and random.
   const index = () => [0, 15, 16, 17, 31, 32, 127, 128, 255, 1, 7][(rand() >>> 0) % 11]!;
   for (let round = 0; round < 2000; round++) {

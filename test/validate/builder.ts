@@ -29,6 +29,21 @@ export function s32(n: number): number[] {
   }
 }
 
+/** A signed LEB128 of a 64-bit value (taken as its two's complement: 2^63 and more wrap). */
+export function s64(value: bigint): number[] {
+  const out: number[] = [];
+  let v = BigInt.asIntN(64, value);
+  for (;;) {
+    const b = Number(v & 0x7fn);
+    v >>= 7n;
+    if ((v === 0n && (b & 0x40) === 0) || (v === -1n && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
 export function vec(items: readonly Bytes[]): number[] {
   return [...u32(items.length), ...items.flat()];
 }
