@@ -13,6 +13,7 @@ import { ATOMIC_HELPERS } from './atomics.js';
 import { SIMD_HELPERS } from './simd.js';
 import type { MemoryObject } from './memory.js';
 import { RI, TAIL, pendingTail } from './slots.js';
+import { QR, udivmod64 } from './divide64.js';
 import type { WasmFunc } from './func.js';
 import {
   trapBadConversion, trapBadSignature, trapDivByZero, trapIntOverflow, trapMemory, trapNullFunctionReference,
@@ -141,37 +142,47 @@ function f64Bits(x: number): number {
 const scratchF64 = new Float64Array(1);
 const scratchI32 = new Int32Array(scratchF64.buffer);
 
-function big(lo: number, hi: number): bigint {
-  return (BigInt(hi) << 32n) | BigInt(lo >>> 0);
-}
-function ret64(v: bigint): number {
-  RI[0] = Number(BigInt.asIntN(32, v >> 32n));
-  return Number(BigInt.asIntN(32, v));
-}
+// 64-bit division off the inline paths (large divisors, signed ones, code tuned for interpreters):
+// udivmod64 on the magnitudes, the signs applied after (a quotient's from both operands, a
+// remainder's from the dividend). Without BigInt: the perf audit's loops dividing by about 2^43 went
+// from 45x native to 16x (div_u) and from 36x to 19x (div_s).
 function i64DivS(al: number, ah: number, bl: number, bh: number): number {
   if ((bl | bh) === 0) trapDivByZero();
   if (al === 0 && ah === -2147483648 && bl === -1 && bh === -1) trapIntOverflow();
-  return ret64(big(al, ah) / big(bl, bh));
+  magnitudes(al, ah, bl, bh);
+  return signed(QR.ql, QR.qh, (ah ^ bh) < 0);
 }
 function i64RemS(al: number, ah: number, bl: number, bh: number): number {
   if ((bl | bh) === 0) trapDivByZero();
-  return ret64(big(al, ah) % big(bl, bh));
+  magnitudes(al, ah, bl, bh);
+  return signed(QR.rl, QR.rh, ah < 0);
 }
 function i64DivU(al: number, ah: number, bl: number, bh: number): number {
   if ((bl | bh) === 0) trapDivByZero();
-  return ret64(BigInt.asUintN(64, big(al, ah)) / BigInt.asUintN(64, big(bl, bh)));
+  udivmod64(al, ah, bl, bh);
+  RI[0] = QR.qh | 0;
+  return QR.ql | 0;
 }
 function i64RemU(al: number, ah: number, bl: number, bh: number): number {
   if ((bl | bh) === 0) trapDivByZero();
-  if (bh === 0) {
-    // A divisor below 2^32 (generated code's inline path stops at 2^31 - 2^16): the dividend's
-    // 16-bit pieces reduced with double remainders, each operand below 2^48 and so exact. A quarter
-    // of the BigInt path's time (25 ns against 90).
-    const d = bl >>> 0;
-    RI[0] = 0;
-    return (((((ah >>> 0) % d) * 65536 + (al >>> 16)) % d) * 65536 + (al & 65535)) % d | 0;
+  udivmod64(al, ah, bl, bh);
+  RI[0] = QR.rh | 0;
+  return QR.rl | 0;
+}
+/** udivmod64 of |a| and |b| (int32 pairs, two's complement). */
+function magnitudes(al: number, ah: number, bl: number, bh: number): void {
+  if (ah < 0) { ah = ~ah + (al === 0 ? 1 : 0); al = -al | 0; }
+  if (bh < 0) { bh = ~bh + (bl === 0 ? 1 : 0); bl = -bl | 0; }
+  udivmod64(al, ah, bl, bh);
+}
+/** The unsigned pair (lo, hi), negated when `negative`: its low half returned, its high half in RI[0]. */
+function signed(lo: number, hi: number, negative: boolean): number {
+  if (!negative) {
+    RI[0] = hi | 0;
+    return lo | 0;
   }
-  return ret64(BigInt.asUintN(64, big(al, ah)) % BigInt.asUintN(64, big(bl, bh)));
+  RI[0] = (~hi + (lo === 0 ? 1 : 0)) | 0;
+  return -lo | 0;
 }
 
 // Bulk memory: bounds are checked before anything is written. Up to SMALL_BULK bytes a loop is
