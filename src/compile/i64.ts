@@ -223,7 +223,7 @@ function mul(fc: FunctionCompiler): void {
 /**
  * Unsigned division and remainder. A divisor below 2^31 - 2^16 takes the inline path: reduce the
  * high word with a 32-bit division, then one double division whose quotient is within 2^-20 of
- * the exact one, corrected with an exact int32 remainder. Anything else calls the BigInt helper.
+ * the exact one, corrected with an exact int32 remainder. Anything else calls the runtime's helper.
  */
 function divRemU(fc: FunctionCompiler, div: boolean): void {
   const [a0, b0] = fc.popN(2) as [Entry, Entry];
@@ -246,7 +246,7 @@ function divRemU(fc: FunctionCompiler, div: boolean): void {
  * Signed division and remainder by a divisor of magnitude 2 to 2^31 - 2^16 (C's `x / 1000` on
  * int64_t): the magnitudes take the unsigned path above, then the signs are applied branch-free
  * (the quotient's is the operands' signs combined, the remainder's the dividend's). Zero, ±1 (so
- * INT64_MIN / -1 traps there) and larger divisors call the BigInt helper.
+ * INT64_MIN / -1 traps there) and larger divisors call the runtime's helper.
  */
 function divRemS(fc: FunctionCompiler, div: boolean): void {
   const [a0, b0] = fc.popN(2) as [Entry, Entry];
@@ -302,7 +302,7 @@ function remU32(fc: FunctionCompiler, a: Entry, b: Entry, t: string, du: string)
   elseHelper(fc, 'i64RemU', a, b, t);
 }
 
-/** Closes an inline fast path with its `else`: the BigInt helper `name` of a and b into t, pushed. */
+/** Closes an inline fast path with its `else`: the runtime helper `name` of a and b into t, pushed. */
 function elseHelper(fc: FunctionCompiler, name: string, a: Entry, b: Entry, t: string): void {
   fc.emit(`} else {`);
   fc.emit(`  ${t} = ${fc.helper(name)}(${a.code}, ${a.hi}, ${b.code}, ${b.hi}); ${t}h = RI[0];`);
