@@ -6,6 +6,7 @@ import { F32, F64, I32, I64 } from '../core/types.js';
 import { changed, comparison, derived, entry, int, literal, simpleEntry, unsignedCode, wide, type Entry } from './entry.js';
 import { operand, type FunctionCompiler } from './function-compiler.js';
 import { tunedFor } from './interpreter-tuning.js';
+import { mulHighU } from './mul-high.js';
 
 const I64_OPS = new Set<number>([
   Op.I64Eqz, Op.I64Eq, Op.I64Ne, Op.I64LtS, Op.I64LtU, Op.I64GtS, Op.I64GtU, Op.I64LeS, Op.I64LeU,
@@ -213,11 +214,20 @@ function mul(fc: FunctionCompiler): void {
   const b = fc.materialize(b0);
   const t = fc.temp(I64);
   fc.emit(`${t} = Math.imul(${a.code}, ${b.code});`);
-  let hi = `(((${unsignedCode(a.code)} * ${unsignedCode(b.code)} - (${t} ^ -2147483648)) * 2.3283064365386963e-10) | 0)`;
+  let hi = mulHighU(unsignedCode(a.code), unsignedCode(b.code), t);
   if (literal(a.hi) !== 0) hi += ` + Math.imul(${a.hi}, ${b.code})`;
   if (literal(b.hi) !== 0) hi += ` + Math.imul(${a.code}, ${b.hi})`;
   fc.emit(`${t}h = (${hi}) | 0;`);
   fc.push(simpleEntry(I64, t, `${t}h`));
+}
+
+/** A division's operands, evaluated in wasm's order and materialised, and the i64 temp of its result. */
+function divisionOperands(fc: FunctionCompiler): { a: Entry; b: Entry; t: string } {
+  const [a0, b0] = fc.popN(2) as [Entry, Entry];
+  fc.spillNonPure();
+  const a = fc.materialize(a0);
+  const b = fc.materialize(b0);
+  return { a, b, t: fc.temp(I64) };
 }
 
 /**
@@ -226,11 +236,7 @@ function mul(fc: FunctionCompiler): void {
  * the exact one, corrected with an exact int32 remainder. Anything else calls the runtime's helper.
  */
 function divRemU(fc: FunctionCompiler, div: boolean): void {
-  const [a0, b0] = fc.popN(2) as [Entry, Entry];
-  fc.spillNonPure();
-  const a = fc.materialize(a0);
-  const b = fc.materialize(b0);
-  const t = fc.temp(I64);
+  const { a, b, t } = divisionOperands(fc);
   if (!div && tunedFor(fc.mc.options, 'remByDoubles')) {
     remU32(fc, a, b, t, fc.temp(F64));
     return;
@@ -249,11 +255,7 @@ function divRemU(fc: FunctionCompiler, div: boolean): void {
  * INT64_MIN / -1 traps there) and larger divisors call the runtime's helper.
  */
 function divRemS(fc: FunctionCompiler, div: boolean): void {
-  const [a0, b0] = fc.popN(2) as [Entry, Entry];
-  fc.spillNonPure();
-  const a = fc.materialize(a0);
-  const b = fc.materialize(b0);
-  const t = fc.temp(I64);
+  const { a, b, t } = divisionOperands(fc);
   const bl = b.code;
   // The divisor is its low word sign-extended, and neither 0 nor ±1.
   fc.emit(`if (${b.hi} === (${bl} >> 31) && ${bl} > -0x7fff0000 && ${bl} < 0x7fff0000 && (${bl} < -1 || ${bl} > 1)) {`);

@@ -2,35 +2,17 @@
 // i64x2 as inline word expressions (the helpers go through BigInt64Array and a V128 per operation).
 // Carries and comparisons are branch-free: on data they decide, branches mispredict.
 
+import { mulHighS, mulHighU } from './mul-high.js';
+
 /** Evaluates an expression into a temp now and returns the temp's name (or the expression if simple). */
 export type Tmp = (x: string) => string;
 /** One i64 lane: its low and high int32 words, each a simple expression. */
 export type Pair = readonly [lo: string, hi: string];
 
-/** 2^-32. */
-const INV32 = '2.3283064365386963e-10';
-
-/**
- * The high word of the unsigned 64-bit product of int32 words `a` and `b` (simple), given `lo`,
- * the low word `Math.imul(a, b)`. The double product is within 2^11 of the exact one; taking away
- * the low word biased by 2^31 leaves (high + 0.5) * 2^32 give or take 2^12, so truncation cannot
- * cross an integer.
- */
-export function mulHighU(a: string, b: string, lo: string): string {
-  return `((((${a} >>> 0) * (${b} >>> 0) - (${lo} ^ -2147483648)) * ${INV32}) | 0)`;
-}
-
-/**
- * The high word of the signed 64-bit product of int32 words `a` and `b` (simple), given `lo` as
- * above. The quotient is high + 0.5 with high in [-2^30, 2^30]; adding 2^32 makes it positive,
- * so truncation rounds down, and ToInt32 takes the 2^32 off again.
- */
-export function mulHighS(a: string, b: string, lo: string): string {
-  return `(((${a} * ${b} - (${lo} ^ -2147483648)) * ${INV32} + 4294967296) | 0)`;
-}
+const unsigned = (x: string) => `(${x} >>> 0)`;
 
 /** 1 where the unsigned word x is below y, else 0. */
-const below = (x: string, y: string) => `((${x} >>> 0) < (${y} >>> 0))`;
+const below = (x: string, y: string) => `(${unsigned(x)} < ${unsigned(y)})`;
 
 export function add([al, ah]: Pair, [bl, bh]: Pair, tmp: Tmp): string[] {
   const lo = tmp(`(${al} + ${bl}) | 0`);
@@ -55,13 +37,13 @@ export function abs([al, ah]: Pair, tmp: Tmp): string[] {
 /** The low 64 bits of the product: lo*lo in full, and the low words of the cross products. */
 export function mul([al, ah]: Pair, [bl, bh]: Pair, tmp: Tmp): string[] {
   const lo = tmp(`Math.imul(${al}, ${bl})`);
-  return [lo, `(${mulHighU(al, bl, lo)} + Math.imul(${al}, ${bh}) + Math.imul(${ah}, ${bl})) | 0`];
+  return [lo, `(${mulHighU(unsigned(al), unsigned(bl), lo)} + Math.imul(${al}, ${bh}) + Math.imul(${ah}, ${bl})) | 0`];
 }
 
 /** The full 64-bit product of two int32 lanes (extmul of i32x4 halves). */
 export function wideMul(a: string, b: string, signed: boolean, tmp: Tmp): string[] {
   const lo = tmp(`Math.imul(${a}, ${b})`);
-  return [lo, signed ? mulHighS(a, b, lo) : mulHighU(a, b, lo)];
+  return [lo, signed ? mulHighS(a, b, lo) : mulHighU(unsigned(a), unsigned(b), lo)];
 }
 
 export type ShiftKind = 'shl' | 'shr_s' | 'shr_u';

@@ -5,7 +5,7 @@
 import { opsByName, OPCODES, type OpInfo } from '../binary/opcodes.js';
 import { Op } from '../binary/op.js';
 import { F32, F64, I32, I64, V128 } from '../core/types.js';
-import { derived, type Entry } from './entry.js';
+import { derived, literal, type Entry } from './entry.js';
 import { operand, type FunctionCompiler } from './function-compiler.js';
 import { NAN_PRODUCING, TEMPLATES } from './numeric.js';
 import { isSimple, kindOf, lanesOf, paren, pushLanes, simpleScalar, takeOperands, viewOf, type LaneKind } from './simd-lanes.js';
@@ -277,8 +277,7 @@ for (const kind of ['shl', 'shr_s', 'shr_u'] as const) {
     const args = takeOperands(fc, 2);
     const w = lanesOf(fc, args[0]!, 'i32', true);
     const count = operand(args[1]!);
-    const literal = /^\(?-?\d+\)?$/.test(count) ? Number(count.replace(/[()]/g, '')) : undefined;
-    const k = literal ?? simpleScalar(fc, count, I32);
+    const k = literal(count) ?? simpleScalar(fc, count, I32);
     pushLanes(fc, 'i32', [0, 2].flatMap((j) => I64X2.shift(kind, [w[j]!, w[j + 1]!], k)), args);
   });
 }

@@ -5,11 +5,10 @@ import { Op } from '../binary/op.js';
 import { F64, I64 } from '../core/types.js';
 import { literal, simpleEntry, type Entry } from './entry.js';
 import type { FunctionCompiler } from './function-compiler.js';
+import { TWO_M32, mulHighU } from './mul-high.js';
 
 const WIDE_OPS = new Set<number>([Op.I64Add128, Op.I64Sub128, Op.I64MulWideS, Op.I64MulWideU]);
 
-/** 2^-32: scaling by a power of two is exact, so `(x * TWO_M32) | 0` is floor(x / 2^32) for 0 <= x < 2^53. */
-const TWO_M32 = '2.3283064365386963e-10';
 
 export function isWideArithmeticOp(code: number): boolean {
   return WIDE_OPS.has(code);
@@ -88,7 +87,7 @@ function product(fc: FunctionCompiler, x: string, y: string): [string, string] |
   const lo = fc.temp(I64);
   // The double product is within 2^11 of the exact one; biased by 2^31 before scaling, truncation
   // cannot cross an integer (the same rule as i64.mul's high word in i64.ts).
-  fc.emit(`${lo} = Math.imul(${x}, ${y}); ${lo}h = ((${u32(x)} * ${u32(y)} - (${lo} ^ -2147483648)) * ${TWO_M32}) | 0;`);
+  fc.emit(`${lo} = Math.imul(${x}, ${y}); ${lo}h = ${mulHighU(u32(x), u32(y), lo)};`);
   return [lo, `${lo}h`];
 }
 
