@@ -43,6 +43,9 @@ export function runToEnd(gen: Generator<Suspension, unknown, unknown>): unknown 
   throw refused;
 }
 
+/** How many frames an error raised by the engine in a step of generator code records. */
+const STEP_FRAMES = 100;
+
 /**
  * Runs the generator of a call, awaiting whatever it yields and resuming it with the result (or
  * throwing the rejection into it). `done` gets the call's first result as soon as it returns, before
@@ -60,12 +63,18 @@ export async function runAsync<T>(
     const outer = DEPTH[0]!;
     DEPTH[0] = outer + depth;
     let r: IteratorResult<Suspension, unknown>;
+    // As a synchronous call does (api/boundary.ts), for each step: an error the engine raises in
+    // wasm records this many frames, and generator code shows two for each of its functions.
+    const limit = Error.stackTraceLimit;
+    const raise = !(limit >= STEP_FRAMES);
+    if (raise) Error.stackTraceLimit = STEP_FRAMES;
     try {
       r = around(step);
       if (r.done === true) return done(r.value);
       depth = DEPTH[0]! - outer;
     } finally {
       DEPTH[0] = outer;
+      if (raise) Error.stackTraceLimit = limit;
     }
     try {
       const value = r.value === EVENT_LOOP_TURN ? await eventLoopTurn() : await r.value;

@@ -258,3 +258,30 @@ test('the traced compilation of every function of the core spec suite is the cod
   assert.ok(functions > 5_000, `${functions} functions`);
   assert.deepEqual(mismatched.slice(0, 20), []);
 });
+
+test('an out-of-bounds access 15 calls deep in generator code (asyncSupport) has all 15 frames, as a synchronous call does', async () => {
+  // V8 records Error.stackTraceLimit frames (10 by default) where the DataView throws, and generator
+  // code shows two a function; each step of an async call raises the limit as a synchronous call does.
+  const depth = 15;
+  const funcs = Array.from({ length: depth }, (_, i) => (i === depth - 1
+    ? `(func $d${i} (result i32) (i32.load (i32.const 65535)))`
+    : `(func $d${i} (result i32) (i32.add (i32.const 1) (call $d${i + 1})))`));
+  const deep = parseWat(`(module (memory 1) ${funcs.join(' ')} (export "run" (func $d0)))`);
+  const names: string[][] = [];
+  for (const asyncSupport of [false, true]) {
+    const engine = new Engine({ asyncSupport });
+    const store = new Store(engine);
+    const module = new Module(engine, deep);
+    let trap: unknown;
+    try {
+      if (asyncSupport) await (await Instance.newAsync(store, module, [])).getFunc(store, 'run')!.callAsync(store, []);
+      else new Instance(store, module, []).getFunc(store, 'run')!.call(store, []);
+    } catch (e) {
+      trap = e;
+    }
+    assert.ok(trap instanceof Trap);
+    names.push(trap.backtrace.map((f) => f.funcName ?? ''));
+  }
+  assert.equal(names[0]!.length, depth);
+  assert.deepEqual(names[1], names[0]);
+});
