@@ -25,6 +25,7 @@ import {
   continueOrLeave, finishSplit, jumpToState, openSplit, partBranch, splitBoundary, type Dispatch, type Part, type Split,
 } from './split.js';
 import { dispatchLocal, shouldSplit, splitChainMin } from './split-choice.js';
+import { closeLinear, linearBoundary, linearStarts, openLinear, partFull, type Linear, type LinearStarts } from './split-linear.js';
 import type { OffsetTrace } from './offset-trace.js';
 import { forEachNumberedName } from './numbered-names.js';
 import { callDirect, callIndirect, callRef, returnValues } from './calls.js';
@@ -151,6 +152,8 @@ export class FunctionCompiler {
     return this.indent;
   }
   depth = 1;
+  /** Characters of code emitted so far, without indentation or trace marks (the same traced or not). */
+  emittedChars = 0;
   stack: Entry[] = [];
   readonly frames: Frame[] = [];
   unreachable = false;
@@ -189,6 +192,10 @@ export class FunctionCompiler {
   part: Part | null = null;
   /** The part functions written so far. */
   readonly partSources: string[] = [];
+  /** Where the units cut into straight runs start (split-linear.ts), the one open and its state's pin. */
+  private linearStarts: LinearStarts | null = null;
+  private linear: Linear | null = null;
+  private linearPins: number[] = [];
   /** The chain most recently opened: where its case 0 starts, and whether it opens a loop body. */
   private chainOpen: { readonly label: string; readonly state: string; readonly n: number; readonly base: number; readonly loop: Frame | null; readonly line: number } | null = null;
   /** A dispatch loop (`loop; chain; local.get x; br_table`), and x's value when it is a known constant. */
@@ -251,6 +258,7 @@ export class FunctionCompiler {
   // ------------------------------------------------------------------ output
 
   emit(line: string): void {
+    this.emittedChars += line.length;
     // An empty line is dropped from the output; a marker would keep it and shift every line after.
     this.lines.push(this.trace === null || line === '' ? this.indent + line : this.indent + line + this.trace.mark(this.at));
   }
@@ -622,6 +630,8 @@ export class FunctionCompiler {
     // Every invocation costs one unit more than its instructions, as in Wasmtime (so that calling
     // even an empty function consumes fuel and a call tree cannot run for free).
     if (this.meter !== null) this.meter.cost++;
+    this.linearStarts = linearStarts(this);
+    this.openLinearHere();
     this.body();
     this.fuelFlush();
 
@@ -675,6 +685,14 @@ export class FunctionCompiler {
       if (this.unreachable) {
         this.skipDead(byte);
         continue;
+      }
+      const l = this.linear;
+      if (l !== null && this.frames.length === l.depth && byte !== Op.End && byte !== Op.Else && partFull(this, l)) {
+        this.fuelFlush();
+        linearBoundary(this, l);
+        this.known = null;
+        this.constantSet = null;
+        this.fuelStart();
       }
       if (this.meter !== null && FUEL_FREE[byte] !== 1) this.meter.cost++;
       // A sweep costs the temps made so far: with thousands (a frozen deep stack) sweeps are rarer.
@@ -1120,6 +1138,50 @@ export class FunctionCompiler {
     if (kind !== Op.Block) this.fuelStart(kind === Op.Loop, kind === Op.Loop ? 'head' : undefined);
     if (kind === Op.Loop) frame.bodyLine = this.lines.length;
     this.known = null;
+    this.openLinearHere();
+  }
+
+  /** Starts cutting the unit whose body starts here into straight-run parts, when it is one to cut. */
+  private openLinearHere(): void {
+    if (this.linearStarts === null || !this.linearStarts.has(this.r.pos) || this.linear !== null || this.split !== null
+      || this.stack.length !== 0 || this.unreachable) return;
+    for (const f of this.frames) if (f.kind !== 'func' && (f.params.length > 0 || f.exn !== undefined)) return;
+    this.fuelFlush();
+    this.known = null;
+    this.constantSet = null;
+    const label = `C${this.labelCount++}`;
+    const state = this.temp(I32);
+    const pins = new Set<number>();
+    tempsIn(state, pins);
+    this.linearPins = [...pins];
+    this.pin(this.linearPins);
+    this.emit(`${state} = 0;`);
+    // A chain at the start of a cut loop body is in a part, not at the loop's head: no dispatch loop.
+    this.frames[this.frames.length - 1]!.bodyLine = -1;
+    this.linear = openLinear(this, label, state);
+    this.fuelStart();
+  }
+
+  /** At the cut unit's `end` or `else`: its last part ends and the outer function's dispatcher is written. */
+  private closeLinearHere(): void {
+    const l = this.linear;
+    if (l === null || this.frames.length !== l.depth) return;
+    let reachable = !this.unreachable;
+    const f = this.frames[this.frames.length - 1]!;
+    if (reachable && f.kind === 'func' && f.results.length > 0) {
+      // The body's results leave the part as a return does.
+      returnValues(this, this.popN(f.results.length));
+      reachable = false;
+    }
+    this.fuelFlush();
+    closeLinear(this, l, reachable);
+    this.linear = null;
+    this.unpin(this.linearPins);
+    this.linearPins = [];
+    this.known = null;
+    this.constantSet = null;
+    this.unreachable = !reachable;
+    this.fuelStart();
   }
 
   private resultVars(types: readonly ValType[]): Entry[] {
@@ -1357,6 +1419,7 @@ export class FunctionCompiler {
   }
 
   private else(): void {
+    this.closeLinearHere();
     this.known = null;
     const f = this.frames[this.frames.length - 1]!;
     if (!this.unreachable) this.fallthroughInto(f);
@@ -1368,6 +1431,7 @@ export class FunctionCompiler {
     this.unreachable = false;
     for (const e of f.paramEntries) this.push(e);
     this.fuelStart();
+    this.openLinearHere();
   }
 
   /** Assigns the frame's results when control reaches its end by falling through. */
@@ -1454,6 +1518,7 @@ export class FunctionCompiler {
   }
 
   end(): void {
+    this.closeLinearHere();
     this.known = null;
     const f = this.frames.pop()!;
     this.unpinFrame(f);

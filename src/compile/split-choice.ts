@@ -34,13 +34,22 @@ export const HUGE_SPLIT_MIN_BYTES = 49152;
  */
 export const SPLIT_CHAIN_MIN = 16;
 let everywhere = false;
+let straightEverywhere = false;
 
 /**
- * Test switch: split every chain of two or more blocks in any function, each case its own part, so
- * that the fuzzers run the parts' machinery under every shape they generate (null or false: off).
+ * Test switch: split every chain of two or more blocks in any function, each case its own part, and
+ * cut every innermost block, loop, arm or body into parts between its instructions
+ * (split-linear.ts), so that the fuzzers run the parts' machinery under every shape they generate;
+ * 'chains' splits the chains only (null or false: off).
  */
-export function forceSplitEverywhere(on: boolean | null): void {
-  everywhere = on === true;
+export function forceSplitEverywhere(on: boolean | 'chains' | null): void {
+  everywhere = on === true || on === 'chains';
+  straightEverywhere = on === true;
+}
+
+/** Whether the test switch cuts straight runs everywhere too. */
+export function cutsEverywhere(): boolean {
+  return straightEverywhere;
 }
 
 /** Whether the test switch is on. */

@@ -68,7 +68,8 @@ export interface Split {
   readonly parent: Split | null;
   readonly label: string;
   readonly state: string;
-  readonly n: number;
+  /** The chain's end state (a cut straight run, split-linear.ts, knows it only at its end). */
+  n: number;
   /** Frames below this index in fc.frames enclose the chain; branches to them leave the part. */
   readonly frameBase: number;
   readonly exits: Frame[];
@@ -85,18 +86,25 @@ export interface Split {
 /** Each function's liveness, solved once for all the chains it splits (and dropped with its compiler). */
 const functionLivenessOf = new WeakMap<FunctionCompiler, FunctionLiveness | null>();
 
-/** Starts the split: the outer loop holds the dispatcher (filled at the end) and case 0. */
-export function openSplit(fc: FunctionCompiler, label: string, state: string, n: number): Split {
+/**
+ * Starts the split: the outer loop holds the dispatcher (filled at the end) and case 0. Without
+ * `chain` (a straight run cut by split-linear.ts) no liveness is known: parts pass every local
+ * they use and hand back every local they assign.
+ */
+export function openSplit(fc: FunctionCompiler, label: string, state: string, n: number, chain = true): Split {
   const m = fc.mc.module;
   const body = m.codes[fc.funcIndex - m.numImportedFuncs]!.code;
-  let known = functionLivenessOf.get(fc);
-  if (known === undefined) {
-    known = functionLiveness(fc.r.bytes, body.start, body.end, fc.localTypes.length);
-    functionLivenessOf.set(fc, known);
+  let live: ChainLiveness | null = null;
+  if (chain) {
+    let known = functionLivenessOf.get(fc);
+    if (known === undefined) {
+      known = functionLiveness(fc.r.bytes, body.start, body.end, fc.localTypes.length);
+      functionLivenessOf.set(fc, known);
+    }
+    live = known === null ? null : livenessAtChain(known, n, fc.r.pos);
+    // The walk's frames around the chain are fc.frames after the function's, one for one.
+    if (live !== null && live.frameTarget.length !== fc.frames.length - 1) live = null;
   }
-  let live = known === null ? null : livenessAtChain(known, n, fc.r.pos);
-  // The walk's frames around the chain are fc.frames after the function's, one for one.
-  if (live !== null && live.frameTarget.length !== fc.frames.length - 1) live = null;
   fc.open(`${label}: for (;;) {`);
   const dispatchLine = fc.lines.length;
   fc.lines.push('');
@@ -163,8 +171,16 @@ function endPart(fc: FunctionCompiler, s: Split): void {
   s.outer = null;
 }
 
+/** Ends the part being written where its last case falls through; the next case starts a new part. */
+export function startNextPart(fc: FunctionCompiler, s: Split): void {
+  const k = fc.part!.last + 1;
+  leave(fc, s, k);
+  endPart(fc, s);
+  startPart(fc, s, k);
+}
+
 /** Leaves the current part for state k (the outer function dispatches it). */
-function leave(fc: FunctionCompiler, s: Split, k: number): void {
+export function leave(fc: FunctionCompiler, s: Split, k: number): void {
   fc.part!.exitStates.add(k);
   fc.emit(`${s.state} = ${k}; break P;`);
 }
@@ -231,6 +247,8 @@ export function partBranch(fc: FunctionCompiler, f: Frame, values: readonly Entr
 export function partReturn(fc: FunctionCompiler, s: Split, values: readonly Entry[]): void {
   fc.spillNonPure();
   toResultSlots(fc, values);
+  // A return is where the count is checked (fuel-meter.ts): the outer function only passes it on.
+  fc.fuelSave();
   s.returns = true;
   fc.emit(`${s.state} = -1; break P;`);
 }
@@ -239,7 +257,7 @@ export function partReturn(fc: FunctionCompiler, s: Split, values: readonly Entr
  * Values leaving a part, one lowered component per result slot (numbered across kinds, as calls
  * do). What is below them on the stack was evaluated before (a branch or a return spills first).
  */
-function toResultSlots(fc: FunctionCompiler, values: readonly Entry[]): void {
+export function toResultSlots(fc: FunctionCompiler, values: readonly Entry[]): void {
   if (values.length === 0) return;
   const vals = fc.pairs(values).map((v) => fc.materialize(v));
   let k = 0;
@@ -253,7 +271,7 @@ function toResultSlots(fc: FunctionCompiler, values: readonly Entry[]): void {
 }
 
 /** The values toResultSlots left, read back in the outer function. */
-function fromResultSlots(types: readonly ValType[]): Entry[] {
+export function fromResultSlots(types: readonly ValType[]): Entry[] {
   let k = 0;
   return types.map((t) => {
     const code = `${resultSlot(componentKinds(t)[0]!)}[${k++}]`;

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { Engine, Module, type Config } from '../../src/api/index.js';
 import { sha256 } from '../../src/api/crypto/sha256.js';
 import { CODE_VERSION } from '../../src/compile/code-version.js';
+import { forceSplitEverywhere } from '../../src/compile/split-choice.js';
 import { Rng, generateModule, moduleSeed } from '../../tools/exec-fuzz-gen.js';
 
 /** The digest of the sample's generated code, per CODE_VERSION. */
@@ -65,27 +66,38 @@ const RECORDED: Readonly<Record<number, string>> = {
   // Stop 37's lowerings: i64.div_s/rem_s by small divisors inline, materialised i64 comparisons
   // branch-free, i64x2 SIMD inline, copysign inline, atomics on unshared memory as plain accesses.
   23: '31469c01ac7f1556c5247ead',
+  // Long straight runs cut into parts (split-linear.ts); a part's return is a fuel check. The sample
+  // now also compiles 60 modules with every function split (the digest covers parts' code).
+  24: 'd5df1d668ec7f5c4975a04d4',
 };
 
 const SEED = 20261126;
 const FEATURES = { threads: true }; // the sample uses atomics
-const CONFIGS: readonly [Config, number][] = [
-  [{}, 120],
-  [{ consumeFuel: true }, 30],
-  [{ epochInterruption: true }, 30],
-  [{ maxWasmStack: 1000 }, 30],
-  [{ nanCanonicalization: true }, 30],
-  [{ asyncSupport: true }, 30],
-  [{ tuneForInterpreter: true }, 30],
+/** Configurations, how many modules each, and whether every function is split into parts (split.ts, split-linear.ts). */
+const CONFIGS: readonly [Config, number, boolean][] = [
+  [{}, 120, false],
+  [{ consumeFuel: true }, 30, false],
+  [{ epochInterruption: true }, 30, false],
+  [{ maxWasmStack: 1000 }, 30, false],
+  [{ nanCanonicalization: true }, 30, false],
+  [{ asyncSupport: true }, 30, false],
+  [{ tuneForInterpreter: true }, 30, false],
+  [{}, 30, true],
+  [{ consumeFuel: true }, 30, true],
 ];
 
 test('the generated code of a fixed sample matches the digest recorded for CODE_VERSION', () => {
   const utf8 = new TextEncoder();
   const parts: Uint8Array[] = [];
-  for (const [config, count] of CONFIGS) {
+  for (const [config, count, split] of CONFIGS) {
     const sources: string[] = [];
     const engine = new Engine({ ...config, features: FEATURES, compilation: 'eager', debugSource: (_name, source) => void sources.push(source) });
-    for (let i = 0; i < count; i++) new Module(engine, generateModule(new Rng(moduleSeed(SEED, i))).bytes);
+    forceSplitEverywhere(split);
+    try {
+      for (let i = 0; i < count; i++) new Module(engine, generateModule(new Rng(moduleSeed(SEED, i))).bytes);
+    } finally {
+      forceSplitEverywhere(false);
+    }
     // The sourceURL line names the module by a per-process counter.
     for (const s of sources) parts.push(utf8.encode(s.replace(/\n\/\/# sourceURL=[^\n]*$/, '')));
   }

@@ -201,7 +201,7 @@ test('a deserialized module has offsets when this engine generates its code alik
   // $machine has one), that function's frames cannot be told; the others still can.
   const machine = (module: Module) => trapOf(() => linker.instantiate(store, module).getFunc(store, 'machine')!.call(store, [Val.i32(0)]));
   const whole = machine(Module.deserialize(engine, blob)).backtrace.map((f) => [f.funcName, f.moduleOffset]);
-  forceSplitEverywhere(true);
+  forceSplitEverywhere('chains');
   try {
     const trap = machine(Module.deserialize(engine, blob));
     assert.deepEqual(trap.backtrace.map((f) => [f.funcName, f.moduleOffset]), [whole[0], ['machine', null], whole[2]]);
