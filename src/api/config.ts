@@ -67,7 +67,12 @@ export interface Config {
    * which the tswasm command applies); even then, left unset, the switch of a huge function (48 KB
    * or more of wasm, such as CPython's evaluation loop in Pyodide) is split, since TurboFan takes
    * seconds to compile one and starts over at each path it had not seen run (Pyodide's Python ran
-   * 7x faster split). Turn it on to precompile modules for browsers
+   * 7x faster split). The same switch cuts other long code (split-linear.ts): the innermost block,
+   * loop or body of about 12 KB of wasm or more (3 KB of i64 code), when the function has no such
+   * switch, is compiled as parts of about 32 KB of JS each, cut between instructions. Without the
+   * limit lifted such code ran hundreds of times slower than native (hash-wasm's sha512 519x,
+   * blake2b 535x; cut, 8x and 12x); with it lifted, whole is faster once TurboFan has compiled it
+   * (5.8x and 7.2x), which takes seconds for the largest. Turn it on to precompile modules for browsers
    * (Module.serializeJs, tswasm compile --js -W split-large-switches). It changes only how fast
    * the code runs, so serialized modules do not record it: a module keeps the code it was compiled
    * with. Go's dispatch loops are split too, even when it is off: engines give up on those even with the limit lifted.
@@ -140,9 +145,9 @@ export interface ResolvedConfig {
   readonly nanCanonicalization: boolean;
   /** Carry NaNs a JS number would lose as NaNBoxes (Config.nanBoxes). */
   readonly nanBoxes: boolean;
-  /** Split very large switch loops into parts (Config.splitLargeSwitches). */
+  /** Split very large switch loops and long straight code into parts (Config.splitLargeSwitches). */
   readonly splitLargeSwitches: boolean;
-  /** Split the switch loops of huge functions even so (Config.splitLargeSwitches left unset). */
+  /** Split the switch loops and long straight code of huge functions even so (Config.splitLargeSwitches left unset). */
   readonly splitHugeSwitches: boolean;
   /** Code shaped for an engine without a JIT (Config.tuneForInterpreter). */
   readonly tuneForInterpreter: boolean;

@@ -64,10 +64,11 @@ export const WASM_OPTIONS_HELP = `  -W KEY[=VALUE],...    Wasmtime's -W options 
                           nan-canonicalization[=y|n]     float results carry the canonical NaN
                           nan-boxes[=y|n]                keep NaN bits as objects, as engines that
                                                          NaN-box need (default: this engine's need)
-                          split-large-switches[=y|n]     compile interpreter-sized switch loops as
-                                                         parts, as browsers need (default: only in
-                                                         functions of 48 KB or more, since this
-                                                         command lifts V8's size limit)
+                          split-large-switches[=y|n]     compile interpreter-sized switch loops and
+                                                         long straight code as parts, as browsers
+                                                         need (default: only in functions of 48 KB
+                                                         or more, since this command lifts V8's
+                                                         size limit)
                           tune-for-interpreter[=y|n|v8|javascriptcore|spidermonkey]
                                                          shape the code for a JS engine without a
                                                          JIT (y: this one's; javascriptcore for

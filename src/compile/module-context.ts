@@ -19,7 +19,7 @@ export interface CodegenOptions {
   readonly nanCanonicalization?: boolean;
   /** Floats may be NaNBoxes (Config.nanBoxes; default: whether this engine needs them). */
   readonly nanBoxes?: boolean;
-  /** Split very large switch loops into parts (Config.splitLargeSwitches; default: on). */
+  /** Split very large switch loops and long straight code into parts (Config.splitLargeSwitches; default: on). */
   readonly splitLargeSwitches?: boolean;
   /** With splitLargeSwitches off: still split those of functions of HUGE_SPLIT_MIN_BYTES or more. */
   readonly splitHugeSwitches?: boolean;
