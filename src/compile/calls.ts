@@ -105,6 +105,10 @@ export function callDirect(fc: FunctionCompiler, index: number, tail: boolean): 
     return;
   }
   // Inside a try body a tail call must leave the handler first: through the trampoline.
+  if (index === fc.funcIndex && !inTryBody(fc) && fc.canLoopSelf()) {
+    fc.selfTailCall(args);
+    return;
+  }
   if (fc.mc.trampolined[index] || inTryBody(fc)) {
     // FN[index] is an import's unbound callable: it learns its caller from CALLER.
     if (index < fc.mc.module.numImportedFuncs) fc.emit('CALLER.i = INST;');

@@ -192,6 +192,8 @@ export class FunctionCompiler {
   part: Part | null = null;
   /** The part functions written so far. */
   readonly partSources: string[] = [];
+  /** Whether a tail call of the function itself became a jump to its start (selfTailCall). */
+  private selfLooped = false;
   /** Where the units cut into straight runs start (split-linear.ts), the one open and its state's pin. */
   private linearStarts: LinearStarts | null = null;
   private linear: Linear | null = null;
@@ -623,6 +625,9 @@ export class FunctionCompiler {
       base: 0, vars: null, used: false, paramEntries: [], hasElse: false, armFellThrough: false,
     };
     this.frames.push(func);
+    // A tail call of the function itself continues this loop (selfTailCall), entry checks included.
+    const selfLoopLine = this.lines.length;
+    if (this.trampolined) this.lines.push('');
     // The entry checks belong to the body's first instruction, as a trap there reports it.
     this.at = this.r.pos;
     this.epochCheck();
@@ -634,6 +639,10 @@ export class FunctionCompiler {
     this.openLinearHere();
     this.body();
     this.fuelFlush();
+    if (this.selfLooped) {
+      this.lines[selfLoopLine] = `${INDENTS[1]}${SELF_LOOP}: for (;;) {`;
+      this.lines.push(`${INDENTS[1]}}`);
+    }
 
     const name = this.mc.funcNames[this.funcIndex]!;
     const own = this.trampolined ? `${name}_body` : name;
@@ -1184,6 +1193,31 @@ export class FunctionCompiler {
     this.fuelStart();
   }
 
+  /**
+   * Whether `return_call` of this function itself can be a jump to its start: parameters are
+   * assigned, other locals start again from zero, and the entry's epoch and fuel checks run again,
+   * as on a call. Not for v128 locals (kept as lanes), nor in parts.
+   */
+  canLoopSelf(): boolean {
+    return this.trampolined && this.part === null && !this.localTypes.some((t) => t === V128);
+  }
+
+  /** `return_call` of this function itself (canLoopSelf): a jump to its start with the new parameters. */
+  selfTailCall(args: readonly Entry[]): void {
+    const params = this.type.params.map((t, i) => simpleEntry(t, `l${i}`, t === I64 ? `l${i}h` : ''));
+    this.assign(params, args);
+    const zeros: string[] = [];
+    for (let i = params.length; i < this.localTypes.length; i++) {
+      const t = this.localTypes[i]!;
+      if (t === I64) zeros.push(`l${i} = 0; l${i}h = 0;`);
+      else zeros.push(isRef(t) ? `l${i} = null;` : `l${i} = 0;`);
+    }
+    for (let i = 0; i < zeros.length; i += 8) this.emit(zeros.slice(i, i + 8).join(' '));
+    this.emit(`continue ${SELF_LOOP};`);
+    this.selfLooped = true;
+    this.unreachable = true;
+  }
+
   private resultVars(types: readonly ValType[]): Entry[] {
     return types.map((t) => {
       const v = this.temp(t);
@@ -1611,6 +1645,9 @@ export function operand(e: Entry): string {
 /** Instructions that cost no fuel (Wasmtime): nop, drop, block, loop, end, else, unreachable, return. */
 const FUEL_FREE = new Uint8Array(256);
 for (const op of [Op.Nop, Op.Drop, Op.Block, Op.Loop, Op.End, Op.Else, Op.Unreachable, Op.Return]) FUEL_FREE[op] = 1;
+
+/** The label of the loop around a body that tail-calls itself. */
+const SELF_LOOP = 'TC';
 
 /** Indentation by nesting depth, capped. */
 const INDENTS: readonly string[] = Array.from({ length: 13 }, (_, i) => '  '.repeat(i));
