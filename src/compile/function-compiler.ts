@@ -698,7 +698,7 @@ export class FunctionCompiler {
       const l = this.linear;
       if (l !== null && this.frames.length === l.depth && byte !== Op.End && byte !== Op.Else && partFull(this, l)) {
         this.fuelFlush();
-        linearBoundary(this, l);
+        linearBoundary(this, l, this.at);
         this.known = null;
         this.constantSet = null;
         this.fuelStart();
@@ -1183,7 +1183,7 @@ export class FunctionCompiler {
       reachable = false;
     }
     this.fuelFlush();
-    closeLinear(this, l, reachable);
+    closeLinear(this, l, reachable, this.at);
     this.linear = null;
     this.unpin(this.linearPins);
     this.linearPins = [];

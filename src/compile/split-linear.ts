@@ -13,6 +13,7 @@ import type { FunctionCompiler } from './function-compiler.js';
 import { tuned } from './interpreter-tuning.js';
 import { finishSplit, fromResultSlots, leave, openSplit, splitBoundary, startNextPart, toResultSlots, type Split } from './split.js';
 import { simpleEntry } from './entry.js';
+import { unitLiveness, type UnitLiveness } from './split-liveness.js';
 import { HUGE_SPLIT_MIN_BYTES, cutsEverywhere, splitChainMin } from './split-choice.js';
 
 /**
@@ -38,6 +39,9 @@ export interface Linear {
   readonly depth: number;
   /** FunctionCompiler.emittedChars when the part being written began. */
   partStart: number;
+  /** Liveness at the unit's instruction boundaries (null: unknown), and the split's case entries, filled in as parts end. */
+  readonly unit: UnitLiveness | null;
+  readonly caseEntry: ReadonlySet<number>[];
 }
 
 const I64_OP = new Uint8Array(256);
@@ -130,10 +134,23 @@ function scanUnits(bytes: Uint8Array, start: number, end: number, wideLocals: Ui
 
 /** Opens the cut of the unit whose frame is on top (the operand stack is empty): case 0 is empty. */
 export function openLinear(fc: FunctionCompiler, label: string, state: string): Linear {
-  const s = openSplit(fc, label, state, 0, false);
+  const m = fc.mc.module;
+  const code = m.codes[fc.funcIndex - m.numImportedFuncs]!.code;
+  const unit = unitLiveness(fc.r.bytes, code.start, code.end, fc.localTypes.length, fc.r.pos);
+  const first = unit?.at(fc.r.pos) ?? null;
+  // The walk's frames around the unit are fc.frames after the function's, one for one.
+  const known = unit !== null && first !== null && unit.frameTarget.length === fc.frames.length - 1;
+  const caseEntry: ReadonlySet<number>[] = [new Set(), first ?? new Set()];
+  const s = openSplit(fc, label, state, 0, known ? { caseEntry, frameTarget: unit.frameTarget } : null);
   fc.split = s;
   splitBoundary(fc, s, 1, true);
-  return { split: s, depth: fc.frames.length, partStart: fc.emittedChars };
+  return { split: s, depth: fc.frames.length, partStart: fc.emittedChars, unit: known ? unit : null, caseEntry };
+}
+
+/** What is live where the instruction at `pos` begins (every local where that is not known). */
+function liveAt(fc: FunctionCompiler, l: Linear, pos: number): ReadonlySet<number> {
+  const known = l.unit?.at(pos) ?? null;
+  return known ?? new Set(fc.localTypes.keys());
 }
 
 /**
@@ -152,8 +169,12 @@ export function partFull(fc: FunctionCompiler, l: Linear): boolean {
   return fc.emittedChars - l.partStart >= (cutsEverywhere() ? 1 : LINEAR_PART_CHARS);
 }
 
-/** Ends the part being written; the next instruction starts the next, with the operands carried over. */
-export function linearBoundary(fc: FunctionCompiler, l: Linear): void {
+/**
+ * Ends the part being written; the next instruction (at `pos`) starts the next, with the operands
+ * carried over.
+ */
+export function linearBoundary(fc: FunctionCompiler, l: Linear, pos: number): void {
+  l.caseEntry[fc.part!.last + 1] = liveAt(fc, l, pos);
   const values = fc.popN(fc.stack.length);
   toResultSlots(fc, values);
   startNextPart(fc, l.split);
@@ -170,9 +191,10 @@ export function linearBoundary(fc: FunctionCompiler, l: Linear): void {
  * The unit's `end` or `else`: the last part leaves for the end of the chain (when control gets
  * there) and the outer function's dispatcher is written.
  */
-export function closeLinear(fc: FunctionCompiler, l: Linear, reachable: boolean): void {
+export function closeLinear(fc: FunctionCompiler, l: Linear, reachable: boolean, pos: number): void {
   const s = l.split;
   s.n = fc.part!.last + 1;
+  l.caseEntry[s.n] = liveAt(fc, l, pos);
   if (reachable) leave(fc, s, s.n);
   finishSplit(fc, s);
   fc.split = s.parent;

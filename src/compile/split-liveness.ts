@@ -77,6 +77,49 @@ export function livenessAtChain(f: FunctionLiveness, n: number, casesStart: numb
  * this analysis does not model (exception handling).
  */
 export function functionLiveness(bytes: Uint8Array, start: number, end: number, numLocals: number): FunctionLiveness | null {
+  return walk(bytes, start, end, numLocals, -1)?.liveness ?? null;
+}
+
+/** Liveness at the instruction boundaries of one unit cut into straight runs (split-linear.ts). */
+export interface UnitLiveness {
+  /** The locals live at the instruction starting at `pos` (one at the unit's own level), else null. */
+  at(pos: number): ReadonlySet<number> | null;
+  /** The locals live where a branch to each frame around the unit's body goes (outermost first, the unit's own last). */
+  readonly frameTarget: readonly ReadonlySet<number>[];
+}
+
+/**
+ * unitLiveness: liveness where every instruction at the level of the unit whose body starts at
+ * unitStart begins a basic block of its own, so that any of them can be asked about; null where
+ * the body has control flow the analysis does not model.
+ */
+export function unitLiveness(bytes: Uint8Array, start: number, end: number, numLocals: number, unitStart: number): UnitLiveness | null {
+  const w = walk(bytes, start, end, numLocals, unitStart);
+  if (w === null || w.unitFrames === null) return null;
+  const f = w.liveness;
+  const setOf = (i: number): Set<number> => {
+    const out = new Set<number>();
+    for (let x = 0; x < f.numLocals; x++) if (f.live[i * f.words + (x >>> 5)]! & (1 << (x & 31))) out.add(x);
+    return out;
+  };
+  const nodes = w.unitNodes;
+  return {
+    at: (pos) => {
+      const i = nodes.get(pos);
+      return i === undefined ? null : setOf(i);
+    },
+    frameTarget: w.unitFrames.map((frame) => setOf(frame.target)),
+  };
+}
+
+interface Walk {
+  readonly liveness: FunctionLiveness;
+  /** With a unit asked about: the node each instruction at its level starts, and the frames open in its body. */
+  readonly unitNodes: ReadonlyMap<number, number>;
+  readonly unitFrames: readonly WalkFrame[] | null;
+}
+
+function walk(bytes: Uint8Array, start: number, end: number, numLocals: number, unitStart: number): Walk | null {
   // Per basic block: the locals it reads before writing and those it writes (as lists while walking),
   // and where control may go next.
   const uses: number[][] = [];
@@ -109,7 +152,22 @@ export function functionLiveness(bytes: Uint8Array, start: number, end: number, 
     link(cur, next);
     cur = next;
   };
+  // The unit's level: how many frames are open inside its body (-1 before it, -2 after it).
+  let level = -1;
+  let unitFrames: WalkFrame[] | null = null;
+  const unitNodes = new Map<number, number>();
   while (r.pos < r.end) {
+    if (level === -1 && r.pos === unitStart) {
+      level = frames.length;
+      unitFrames = [...frames];
+    }
+    if (level >= 0) {
+      if (frames.length < level) level = -2;
+      else if (frames.length === level) {
+        split();
+        unitNodes.set(r.pos, cur);
+      }
+    }
     const byte = r.bytes[r.pos]!;
     const op = readValidOpcode(r);
     if (op === undefined) return null;
@@ -243,5 +301,5 @@ export function functionLiveness(bytes: Uint8Array, start: number, end: number, 
       }
     }
   }
-  return { numLocals, words, live, frameAfter };
+  return { liveness: { numLocals, words, live, frameAfter }, unitNodes, unitFrames };
 }

@@ -87,15 +87,15 @@ export interface Split {
 const functionLivenessOf = new WeakMap<FunctionCompiler, FunctionLiveness | null>();
 
 /**
- * Starts the split: the outer loop holds the dispatcher (filled at the end) and case 0. Without
- * `chain` (a straight run cut by split-linear.ts) no liveness is known: parts pass every local
- * they use and hand back every local they assign.
+ * Starts the split: the outer loop holds the dispatcher (filled at the end) and case 0. A straight
+ * run cut by split-linear.ts brings its own liveness (`given`, whose case entries it fills in as it
+ * goes); null: none is known, and parts pass every local they use and hand back every one they assign.
  */
-export function openSplit(fc: FunctionCompiler, label: string, state: string, n: number, chain = true): Split {
+export function openSplit(fc: FunctionCompiler, label: string, state: string, n: number, given?: ChainLiveness | null): Split {
   const m = fc.mc.module;
   const body = m.codes[fc.funcIndex - m.numImportedFuncs]!.code;
-  let live: ChainLiveness | null = null;
-  if (chain) {
+  let live: ChainLiveness | null = given ?? null;
+  if (given === undefined) {
     let known = functionLivenessOf.get(fc);
     if (known === undefined) {
       known = functionLiveness(fc.r.bytes, body.start, body.end, fc.localTypes.length);
