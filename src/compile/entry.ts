@@ -130,6 +130,17 @@ export function int(e: Entry): string {
   return !e.bool ? e.code : e.asInt !== '' ? e.asInt : `(${e.code} ? 1 : 0)`;
 }
 
+/** A local or a temp (or an i64's high half) as operands name them. */
+const VARIABLE = /^[lt]\d+h?$/;
+
+/**
+ * An int32 operand of an add or subtract, marked int32 with `| 0` when it is a variable
+ * (Template.int32Operands says why); anything else as it is.
+ */
+export function int32Variable(code: string): string {
+  return VARIABLE.test(code) ? `(${code} | 0)` : code;
+}
+
 /** The entry as a JS condition. */
 export function cond(e: Entry): string {
   return e.bool ? e.code : e.simple ? `${e.code} !== 0` : `(${e.code}) !== 0`;

@@ -8,7 +8,7 @@ import { opByByte, opByPrefixed } from '../binary/opcodes.js';
 import { Op } from '../binary/op.js';
 import { BLOCK_EMPTY, BLOCK_TYPE_INDEX, ByteReader } from '../binary/reader.js';
 import { readMemArg, skipImmediates, type MemArg } from '../binary/instructions.js';
-import { changed, cond, derived, entry, int, intLiteral, isNumber, literal, simpleEntry, type Entry } from './entry.js';
+import { changed, cond, derived, entry, int, int32Variable, intLiteral, isNumber, literal, simpleEntry, type Entry } from './entry.js';
 import { BOXED_TEMPLATES, NAN_PRODUCING, TAKES_BOXES, TEMPLATES, TRAPPING } from './numeric.js';
 import { compileI64Op, isI64Op } from './i64.js';
 import { compileMemoryOp, isMemoryOp } from './memory-ops.js';
@@ -983,7 +983,9 @@ export class FunctionCompiler {
     // A NaNBox is an object: give templates that compare or test their float operands numbers.
     const unbox = this.mc.boxesNaNs && !TAKES_BOXES.has(code);
     const isFloat = (a: Entry) => a.type === F32 || a.type === F64;
-    let js = t.js(...(args.map((a) => (unbox && isFloat(a) && !isNumber(a) ? `+${operand(a)}` : operand(a))) as [string, string]));
+    const markInt32 = t.int32Operands === true && !tuned(this.mc.options);
+    let js = t.js(...(args.map((a) => (unbox && isFloat(a) && !isNumber(a) ? `+${operand(a)}`
+      : markInt32 ? int32Variable(operand(a)) : operand(a))) as [string, string]));
     if (this.canonNaN && NAN_PRODUCING.has(code)) js = `${this.helper('canonNaN')}(${js})`;
     const resultType = op.results![0]!;
     const result = derived(resultType, `(${js})`, args, !TRAPPING.has(code), t.bool === true);
@@ -1645,6 +1647,7 @@ export function operand(e: Entry): string {
 /** Instructions that cost no fuel (Wasmtime): nop, drop, block, loop, end, else, unreachable, return. */
 const FUEL_FREE = new Uint8Array(256);
 for (const op of [Op.Nop, Op.Drop, Op.Block, Op.Loop, Op.End, Op.Else, Op.Unreachable, Op.Return]) FUEL_FREE[op] = 1;
+
 
 /** The label of the loop around a body that tail-calls itself. */
 const SELF_LOOP = 'TC';

@@ -3,9 +3,9 @@
 
 import { Op } from '../binary/op.js';
 import { F32, F64, I32, I64 } from '../core/types.js';
-import { changed, comparison, derived, entry, int, literal, simpleEntry, unsignedCode, wide, type Entry } from './entry.js';
+import { changed, comparison, derived, entry, int, int32Variable, literal, simpleEntry, unsignedCode, wide, type Entry } from './entry.js';
 import { operand, type FunctionCompiler } from './function-compiler.js';
-import { tunedFor } from './interpreter-tuning.js';
+import { tuned, tunedFor } from './interpreter-tuning.js';
 import { mulHighU } from './mul-high.js';
 
 const I64_OPS = new Set<number>([
@@ -181,8 +181,10 @@ function addSub(fc: FunctionCompiler, add: boolean): void {
   const a = a0.simple ? a0 : fc.materialize(a0);
   const b = b0.simple ? b0 : fc.materialize(b0);
   const op = add ? '+' : '-';
-  const lo = `((${a.code} ${op} ${b.code}) | 0)`;
-  const h = (x: string, y: string) => (literal(y) === 0 ? x : literal(x) === 0 && add ? y : `${x} ${op} ${y}`);
+  // Variables marked int32, as i32.add's operands are (Template.int32Operands).
+  const v = tuned(fc.mc.options) ? (x: string) => x : int32Variable;
+  const lo = `((${v(a.code)} ${op} ${v(b.code)}) | 0)`;
+  const h = (x: string, y: string) => (literal(y) === 0 ? x : literal(x) === 0 && add ? y : `${v(x)} ${op} ${v(y)}`);
   const high = h(a.hi, b.hi);
   if (!add) {
     const borrow = `(((${a.code} >>> 0) < (${b.code} >>> 0)) | 0)`;
