@@ -1648,7 +1648,6 @@ export function operand(e: Entry): string {
 const FUEL_FREE = new Uint8Array(256);
 for (const op of [Op.Nop, Op.Drop, Op.Block, Op.Loop, Op.End, Op.Else, Op.Unreachable, Op.Return]) FUEL_FREE[op] = 1;
 
-
 /** The label of the loop around a body that tail-calls itself. */
 const SELF_LOOP = 'TC';
 

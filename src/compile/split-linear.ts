@@ -1,5 +1,5 @@
 // Long runs of code that are not switch loops (unrolled hash rounds, heavily inlined C) compiled as
-// parts, cut between statements: V8 never optimises a function of over 60 KiB of bytecode unless
+// parts, cut between instructions: V8 never optimises a function of over 60 KiB of bytecode unless
 // its limit is lifted (browsers cannot), and such code then runs hundreds of times slower than
 // native. The parts are split.ts's, as a chain whose states are the runs in order: each part
 // falls through to the next by returning its state, and branches out of a run leave through the
@@ -43,12 +43,6 @@ export interface Linear {
   readonly unit: UnitLiveness | null;
   readonly caseEntry: ReadonlySet<number>[];
 }
-
-const I64_OP = new Uint8Array(256);
-for (const op of [0x29, 0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x37, 0x3c, 0x3d, 0x3e, 0x42, 0xa7, 0xac, 0xad, 0xae, 0xaf,
-  0xb0, 0xb1, 0xb4, 0xb5, 0xb9, 0xba, 0xbd, 0xbf, 0xc2, 0xc3, 0xc4]) I64_OP[op] = 1;
-for (let op = 0x50; op <= 0x5a; op++) I64_OP[op] = 1;
-for (let op = 0x79; op <= 0x8a; op++) I64_OP[op] = 1;
 
 /**
  * The units of this function to cut into parts (null: none): the innermost blocks, loops, arms and
@@ -127,7 +121,8 @@ function scanUnits(bytes: Uint8Array, start: number, end: number, wideLocals: Ui
       if (units.length === 0) break;
       continue;
     }
-    top.weight += (r.pos - at) * (I64_OP[byte] === 1 ? I64_WEIGHT : 1);
+    const wide = op.params?.includes(I64) === true || op.results?.includes(I64) === true;
+    top.weight += (r.pos - at) * (wide ? I64_WEIGHT : 1);
   }
   return out.size > 0 ? out : null;
 }

@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Engine, Instance, Module, Store, Trap, TrapCode, Val } from '../../src/index.js';
+import { Engine, Instance, Module, Store, Trap, TrapCode, UpdateDeadline, Val } from '../../src/index.js';
 import { parseWat } from '../../src/text/index.js';
 
 const bytes = parseWat(`(module
@@ -67,4 +67,19 @@ test('a self tail call costs the fuel a call costs, and an endless one runs out'
   assert.throws(() => instance.getFunc(store, 'sum')!.call(store, [Val.i64(50n), Val.i64(0n)]), (e: unknown) => e instanceof Trap && e.code === TrapCode.OutOfFuel);
   store.setFuel(100_000);
   assert.throws(() => instance.getFunc(store, 'spin')!.call(store, []), (e: unknown) => e instanceof Trap && e.code === TrapCode.OutOfFuel);
+});
+
+test('each self tail call checks the epoch, as the entry of a call does', () => {
+  const engine = new Engine({ epochInterruption: true });
+  const store = new Store(engine, null);
+  const instance = new Instance(store, new Module(engine, bytes), []);
+  store.setEpochDeadline(0);
+  let checks = 0;
+  // Delta 0: the deadline stays reached, so every entry calls back.
+  store.epochDeadlineCallback(() => (++checks < 1000 ? UpdateDeadline.continue(0) : UpdateDeadline.interrupt()));
+  assert.equal(instance.getFunc(store, 'sum')!.call(store, [Val.i64(10n), Val.i64(0n)])[0]!.value, 55n);
+  assert.equal(checks, 11);
+  checks = 0;
+  assert.throws(() => instance.getFunc(store, 'spin')!.call(store, []), (e: unknown) => e instanceof Trap && e.code === TrapCode.Interrupt);
+  assert.equal(checks, 1000);
 });
