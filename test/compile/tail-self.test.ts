@@ -83,3 +83,12 @@ test('each self tail call checks the epoch, as the entry of a call does', () => 
   assert.throws(() => instance.getFunc(store, 'spin')!.call(store, []), (e: unknown) => e instanceof Trap && e.code === TrapCode.Interrupt);
   assert.equal(checks, 1000);
 });
+
+test('a self tail call keeps the wasm stack count where it was (Config.maxWasmStack)', () => {
+  const engine = new Engine({ maxWasmStack: 64 * 1024 });
+  const store = new Store(engine, null);
+  const instance = new Instance(store, new Module(engine, bytes), []);
+  assert.equal(instance.getFunc(store, 'sum')!.call(store, [Val.i64(1_000_000n), Val.i64(0n)])[0]!.value, 500000500000n);
+  // The plain recursion of the same depth is refused: the limit is in force.
+  assert.throws(() => instance.getFunc(store, 'rec')!.call(store, [Val.i64(1_000_000n), Val.i64(0n)]), (e: unknown) => e instanceof Trap && e.code === TrapCode.StackOverflow);
+});
