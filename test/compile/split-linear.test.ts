@@ -177,3 +177,13 @@ test('cut functions compiled as generators (asyncSupport) compute the same', asy
     assert.equal(value, expected(name, values), `${name}(${values.join(', ')})`);
   }
 });
+
+test('the traced compilation behind backtraces cuts at the same places (offsets stay known)', () => {
+  for (const config of [{}, { consumeFuel: true }, { asyncSupport: true }] as Config[]) {
+    const module = new Module(new Engine({ splitLargeSwitches: true, ...config }), bytes);
+    const { locator } = module.code() as unknown as { locator: { traced(funcIndex: number, unit: boolean): unknown } };
+    for (let i = module.info.numImportedFuncs; i < module.info.funcTypes.length; i++) {
+      assert.notEqual(locator.traced(i, true), null, `function ${i} with ${JSON.stringify(config)}`);
+    }
+  }
+});
