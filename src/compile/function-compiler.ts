@@ -24,7 +24,7 @@ import type { ModuleContext } from './module-context.js';
 import {
   continueOrLeave, finishSplit, jumpToState, openSplit, partBranch, splitBoundary, type Dispatch, type Part, type Split,
 } from './split.js';
-import { dispatchLocal, shouldSplit, splitChainMin } from './split-choice.js';
+import { dispatchLocal, partsLeaveFrames, shouldSplit, splitChainMin } from './split-choice.js';
 import { closeLinear, linearBoundary, linearStarts, openLinear, partFull, type Linear, type LinearStarts } from './split-linear.js';
 import type { OffsetTrace } from './offset-trace.js';
 import { forEachNumberedName } from './numbered-names.js';
@@ -1155,8 +1155,7 @@ export class FunctionCompiler {
   /** Starts cutting the unit whose body starts here into straight-run parts, when it is one to cut. */
   private openLinearHere(): void {
     if (this.linearStarts === null || !this.linearStarts.has(this.r.pos) || this.linear !== null || this.split !== null
-      || this.stack.length !== 0 || this.unreachable) return;
-    for (const f of this.frames) if (f.kind !== 'func' && (f.params.length > 0 || f.exn !== undefined)) return;
+      || this.stack.length !== 0 || this.unreachable || !partsLeaveFrames(this)) return;
     this.fuelFlush();
     this.known = null;
     this.constantSet = null;

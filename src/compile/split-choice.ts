@@ -4,7 +4,7 @@
 import { Op } from '../binary/op.js';
 import { ByteReader } from '../binary/reader.js';
 import { readValidOpcode, skipImmediates } from '../binary/instructions.js';
-import { I32, I64, isRef } from '../core/types.js';
+import { F32, F64, I32, I64, isRef } from '../core/types.js';
 import type { FunctionCompiler } from './function-compiler.js';
 import { tuned } from './interpreter-tuning.js';
 
@@ -65,6 +65,27 @@ export function splitChainMin(): number {
 /** Parts pass written locals back through LI/LF/LR (slots.ts), which have this many entries. */
 const MAX_COMPONENTS = 1000;
 
+/**
+ * Whether parts can take and hand back this function's locals: numbers and references only (not
+ * v128s), and no more components than the LI/LF/LR slots hold.
+ */
+export function partsCarryLocals(fc: FunctionCompiler): boolean {
+  let components = 0;
+  for (const t of fc.localTypes) {
+    if (!(t === I32 || t === I64 || t === F32 || t === F64 || isRef(t))) return false;
+    components += t === I64 ? 2 : 1;
+  }
+  return components <= MAX_COMPONENTS;
+}
+
+/**
+ * Whether a part may open inside the frames open now: a branch to one leaves the part, its values
+ * through the result slots, so none may take parameters or handle exceptions.
+ */
+export function partsLeaveFrames(fc: FunctionCompiler): boolean {
+  return fc.frames.every((f) => f.kind === 'func' || (f.params.length === 0 && f.exn === undefined));
+}
+
 /** The local that a chain's first instruction dispatches on (`local.get x; br_table`), else null. */
 export function dispatchLocal(fc: FunctionCompiler): number | null {
   const r = fc.r;
@@ -84,17 +105,7 @@ export function shouldSplit(fc: FunctionCompiler, x: number | null, n: number, c
   const body = m.codes[fc.funcIndex - m.numImportedFuncs]!;
   // A split inside another's case 0 is in the outer function; inside a part it is not.
   if ((!everywhere && body.code.end - body.code.start < SPLIT_MIN_BYTES) || fc.trampolined || fc.part !== null) return false;
-  let components = 0;
-  for (const t of fc.localTypes) {
-    if (!(t === I32 || t === I64 || t === 0x7d || t === 0x7c || isRef(t))) return false;
-    components += t === I64 ? 2 : 1;
-  }
-  if (components > MAX_COMPONENTS) return false;
-  // Frames around the chain: a branch to one leaves the part, its values through the result slots.
-  for (const f of fc.frames) {
-    if (f.kind === 'func') continue;
-    if (f.params.length > 0 || f.exn !== undefined) return false;
-  }
+  if (!partsCarryLocals(fc) || !partsLeaveFrames(fc)) return false;
   const o = fc.mc.options;
   // Parts are for a JIT, which optimises each one on its own; code tuned for an interpreter would
   // only pay for their calls and the locals they pass. For switches the configuration says so

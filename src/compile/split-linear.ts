@@ -8,13 +8,13 @@
 import { Op } from '../binary/op.js';
 import { ByteReader } from '../binary/reader.js';
 import { readValidOpcode, skipImmediates } from '../binary/instructions.js';
-import { I32, I64, V128, isRef } from '../core/types.js';
+import { I64, V128 } from '../core/types.js';
 import type { FunctionCompiler } from './function-compiler.js';
 import { tuned } from './interpreter-tuning.js';
 import { finishSplit, fromResultSlots, leave, openSplit, splitBoundary, startNextPart, toResultSlots, type Split } from './split.js';
 import { simpleEntry } from './entry.js';
 import { unitLiveness, type UnitLiveness } from './split-liveness.js';
-import { HUGE_SPLIT_MIN_BYTES, cutsEverywhere, splitChainMin } from './split-choice.js';
+import { HUGE_SPLIT_MIN_BYTES, cutsEverywhere, partsCarryLocals, splitChainMin } from './split-choice.js';
 
 /**
  * A block, loop, `if` arm or function body is cut into parts when its estimated size (bytes,
@@ -61,8 +61,7 @@ export function linearStarts(fc: FunctionCompiler): LinearStarts | null {
     const allowed = o.splitLargeSwitches !== false || (o.splitHugeSwitches === true && size >= HUGE_SPLIT_MIN_BYTES);
     if (!allowed || size < LINEAR_SPLIT_MIN_WEIGHT / I64_WEIGHT) return null;
   }
-  if (fc.trampolined) return null;
-  for (const t of fc.localTypes) if (!(t === I32 || t === I64 || t === 0x7d || t === 0x7c || isRef(t))) return null;
+  if (fc.trampolined || !partsCarryLocals(fc)) return null;
   const wide = Uint8Array.from(fc.localTypes, (t) => (t === I64 ? 1 : 0));
   return scanUnits(fc.r.bytes, code.start, code.end, wide, everywhere ? 0 : LINEAR_SPLIT_MIN_WEIGHT, everywhere ? 0 : splitChainMin());
 }

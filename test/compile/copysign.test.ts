@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createWebAssembly } from '../../src/jsapi/index.js';
 import { parseWat } from '../../src/text/index.js';
+import { xorshift32 } from '../helpers/xorshift.js';
 
 const NATIVE = (globalThis as unknown as { WebAssembly: ReturnType<typeof createWebAssembly> }).WebAssembly;
 
@@ -28,13 +29,7 @@ const wat = `(module (memory (export "mem") 1)
 
 type Fns = { c64(a: bigint, b: bigint): bigint; c32(a: number, b: number): number; m64(): bigint; m32(): number; n64(): bigint; s64(a: bigint, b: bigint): bigint; mem: { buffer: ArrayBuffer } };
 
-let seed = 0x7eed;
-function rand(): number {
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return seed | 0;
-}
+const rand = xorshift32(0x7eed);
 
 const F64S = [0n, 0x8000000000000000n, 0x3ff0000000000000n, 0xbff0000000000000n, 0x7ff0000000000000n, 0xfff0000000000000n,
   0x7ff8000000000000n, 0xfff8000000000000n, 0x7ff0000000000001n, 0xfff0000000000001n, 0x7ff4000000000000n, 0x7ffc00000000beefn,

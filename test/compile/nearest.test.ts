@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createWebAssembly } from '../../src/jsapi/index.js';
 import { parseWat } from '../../src/text/index.js';
+import { xorshift32 } from '../helpers/xorshift.js';
 
 const TS = createWebAssembly();
 const NATIVE = (globalThis as unknown as { WebAssembly: typeof TS }).WebAssembly;
@@ -28,13 +29,7 @@ const u32 = new Uint32Array(f32.buffer);
 const bits64 = (x: number) => ((f64[0] = x), BigInt.asIntN(64, u64[0]!));
 const bits32 = (x: number) => ((f32[0] = x), u32[0]! | 0);
 
-let seed = 0x51f15e;
-function rand(): number {
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return seed | 0;
-}
+const rand = xorshift32(0x51f15e);
 
 function edgeValues(): number[] {
   const xs = [0, 0.5, 1.5, 2.5, 3.5, 0.49999999999999994, 0.5000000000000001, 0.49999997, 0.50000006, 1e-300, 5e-324,

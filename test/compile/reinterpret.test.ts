@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createWebAssembly } from '../../src/jsapi/index.js';
 import { parseWat } from '../../src/text/index.js';
+import { xorshift32 } from '../helpers/xorshift.js';
 
 const NATIVE = (globalThis as unknown as { WebAssembly: ReturnType<typeof createWebAssembly> }).WebAssembly;
 
@@ -21,13 +22,7 @@ const wat = `(module (memory (export "mem") 1)
 
 type Fns = { round(x: bigint): bigint; store(x: bigint): bigint; value(x: bigint): number };
 
-let seed = 0x1234567;
-function rand(): number {
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return seed | 0;
-}
+const rand = xorshift32(0x1234567);
 
 async function compare(ours: ReturnType<typeof createWebAssembly>, label: string): Promise<void> {
   const exportsOf = async (ns: typeof ours) => ((await ns.instantiate(parseWat(wat))) as { instance: { exports: Fns } }).instance.exports;

@@ -13,6 +13,7 @@ import { runFile } from '../../src/cli/wast.js';
 import { selectEngine } from '../../src/spec/select-engine.js';
 import { parseWat } from '../../src/text/index.js';
 import { testsuiteRoot } from '../helpers/paths.js';
+import { xorshift32 } from '../helpers/xorshift.js';
 
 const SIMD_OPS = OPCODES.filter((op) => (op.feature === 'simd' || op.feature === 'relaxed_simd') && op.params !== null);
 
@@ -23,13 +24,7 @@ const WORDS = [
   0x4f000000, 0xcf000000 | 0, 0x5f000000, 0x00000001, 0x7ff80000, 0x7ff00001, 0xfff80000 | 0,
 ];
 
-let seed = 0x2545f491;
-function rand(): number {
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return seed | 0;
-}
+const rand = xorshift32(0x2545f491);
 function word(): number {
   return rand() % 3 === 0 ? rand() : WORDS[(rand() >>> 0) % WORDS.length]!;
 }

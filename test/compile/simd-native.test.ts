@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createWebAssembly } from '../../src/jsapi/index.js';
 import { parseWat } from '../../src/text/index.js';
+import { xorshift32 } from '../helpers/xorshift.js';
 
 const TS = createWebAssembly();
 const NATIVE = (globalThis as unknown as { WebAssembly: typeof TS }).WebAssembly;
@@ -15,13 +16,7 @@ const NATIVE = (globalThis as unknown as { WebAssembly: typeof TS }).WebAssembly
 /** Words at the carry, borrow and sign edges. */
 const EDGES = [0, 1, 2, -1, -2, 0x7fffffff, -0x80000000, -0x7fffffff, 0x80000, 0x12345678, -0x12345678, 0xffff, 0x10000];
 
-let seed = 0x9e3779b9 | 0;
-function rand(): number {
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return seed | 0;
-}
+const rand = xorshift32(0x9e3779b9 | 0);
 const word = () => (rand() & 3) === 0 ? rand() : EDGES[(rand() >>> 0) % EDGES.length]!;
 
 const BIN = ['add', 'sub', 'mul', 'eq', 'ne', 'lt_s', 'gt_s', 'le_s', 'ge_s',

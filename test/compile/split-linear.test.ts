@@ -187,3 +187,18 @@ test('the traced compilation behind backtraces cuts at the same places (offsets 
     }
   }
 });
+
+test('a body with more locals than the hand-over slots hold stays whole, and computes what native WebAssembly does', () => {
+  const n = 1100;
+  const body: string[] = ['(local.set 1 (local.get 0))'];
+  for (let i = 2; i < n; i++) body.push(`(local.set ${i} (i32.add (i32.mul (local.get ${i - 1}) (i32.const 3)) (local.get ${i - 2})))`);
+  for (let i = 2; i < n; i++) body.push(`(local.set 0 (i32.xor (local.get 0) (i32.rotl (local.get ${i}) (i32.const ${i % 31}))))`);
+  const many = parseWat(`(module (func (export "f") (param i32) (result i32) (local ${'i32 '.repeat(n - 1)}) ${body.join(' ')} (local.get 0)))`);
+  let source = '';
+  const engine = new Engine({ splitLargeSwitches: true, compilation: 'eager', debugSource: (_n, s) => { source += s; } });
+  const store = new Store(engine, null);
+  const instance = new Instance(store, new Module(engine, many), []);
+  assert.doesNotMatch(source, /\$p\d+\(/);
+  const W: any = (globalThis as any).WebAssembly;
+  assert.equal(instance.getFunc(store, 'f')!.call(store, [Val.i32(12345)])[0]!.value, new W.Instance(new W.Module(many)).exports.f(12345));
+});
