@@ -1,6 +1,7 @@
 // Returns and calls in generated code: results through the return value and the RI/RF/RR slots,
 // direct calls by name, call_indirect and call_ref through a checked target, and tail calls
-// (a direct `return f(...)` when the callee cannot tail-call, else through the trampoline).
+// (a direct `return f(...)` when the callee cannot tail-call, else a plain call of its body while
+// few such calls are on the stack, else through the trampoline).
 
 import { F64, FUNCREF, I32, I64, type FuncType } from '../core/types.js';
 import { Kind, componentKinds, resultSlot, tailSlot } from '../runtime/lowering.js';
@@ -109,7 +110,13 @@ export function callDirect(fc: FunctionCompiler, index: number, tail: boolean): 
     fc.selfTailCall(args);
     return;
   }
-  if (fc.mc.trampolined[index] || inTryBody(fc)) {
+  if (fc.mc.trampolined[index] && !inTryBody(fc) && fc.star === '') {
+    const margs = args.map((a) => (a.simple ? a : fc.materialize(a)));
+    const body = fc.temp(F64);
+    fc.emit(`${body} = FN[${index}].body;`);
+    tailBody(fc, margs, body, `FN[${index}]`);
+    fc.unreachable = true;
+  } else if (fc.mc.trampolined[index] || inTryBody(fc)) {
     // FN[index] is an import's unbound callable: it learns its caller from CALLER.
     if (index < fc.mc.module.numImportedFuncs) fc.emit('CALLER.i = INST;');
     tailViaSlots(fc, args, `FN[${index}]`);
@@ -131,6 +138,31 @@ function tailDirect(fc: FunctionCompiler, call: string): void {
     fc.emit(`return ${call};`);
   }
   fc.unreachable = true;
+}
+
+/**
+ * How many tail calls of functions that make tail calls may be plain JS calls on the stack at once
+ * (DEPTH[1] counts them); the next one goes through the trampoline, which unwinds them all. The
+ * stack stays bounded, and the trampoline's adaptor, a megamorphic call, runs once per this many
+ * tail calls instead of at every one (mutual tail recursion: 7.9x -> see RATIONALE.md).
+ */
+const PLAIN_TAIL_CALLS = 32;
+
+/**
+ * A tail call of `body` (a function body that may return TAIL, or null while a lazily compiled
+ * callee has none yet): a plain call while the stack holds few, else through the trampoline.
+ * `args` are simple: they are read on both paths.
+ */
+function tailBody(fc: FunctionCompiler, args: readonly Entry[], body: string, target: string): void {
+  fc.fuelSave();
+  const r = fc.temp(F64);
+  fc.open(`if (${body} !== null && DEPTH[1] < ${PLAIN_TAIL_CALLS}) {`);
+  fc.emit('DEPTH[1]++;');
+  fc.emit(`${r} = ${body}(${argList(fc, args).join(', ')});`);
+  fc.emit(fc.depthCounted ? 'DEPTH[1]--; DEPTH[0]--;' : 'DEPTH[1]--;');
+  fc.emit(`return ${r};`);
+  fc.close();
+  tailViaSlots(fc, args, target);
 }
 
 /** Hands the arguments and callee to the trampoline of the nearest non-tail caller. */
@@ -212,7 +244,8 @@ function callTarget(fc: FunctionCompiler, target: string, type: FuncType, args: 
     return;
   }
   fc.open(`if (${target}.body !== null) {`);
-  tailViaSlots(fc, margs, target);
+  if (fc.star === '') tailBody(fc, margs, `${target}.body`, target);
+  else tailViaSlots(fc, margs, target);
   fc.close();
   const list = argList(fc, margs).join(', ');
   tailDirect(fc, fc.star ? generatorTargetCall(target, list) : `${target}.fn(${list})`);

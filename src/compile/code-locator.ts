@@ -70,7 +70,8 @@ export class CodeLocator {
   }
 
   /**
-   * Whether a stack frame's position in function `funcIndex`'s code is at a `return_call`. Asked
+   * Whether a stack frame's position in function `funcIndex`'s code is at a tail call (`return_call`,
+   * `return_call_indirect` or `return_call_ref`). Asked
    * for every frame of a tail-calling function when a backtrace is made, so the answers are kept:
    * a program trapping again and again through more such functions than the traces kept would
    * otherwise compile them again at every trap.
@@ -80,7 +81,8 @@ export class CodeLocator {
     let answer = this.tailCalls.get(key);
     if (answer === undefined) {
       const at = this.locate(funcIndex, unit, line, column);
-      answer = at !== null && this.context().module.bytes[at.moduleOffset] === Op.ReturnCall;
+      const op = at === null ? -1 : this.context().module.bytes[at.moduleOffset];
+      answer = op === Op.ReturnCall || op === Op.ReturnCallIndirect || op === Op.ReturnCallRef;
       if (this.tailCalls.size >= TAIL_CALL_ANSWERS_KEPT) this.tailCalls.clear();
       this.tailCalls.set(key, answer);
     }

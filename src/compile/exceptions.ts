@@ -157,8 +157,9 @@ function openTry(fc: FunctionCompiler, bt: number, clauses: CatchClause[] | null
   const f = fc.frames[fc.frames.length - 1]!;
   const id = Number(f.label.slice(1));
   f.exn = { clauses, caught: `e${f.label}`, id, arms: 0, catchAll: false, delegate: null, unwraps: false };
-  // A handler restores the call depth of its function (frames it unwinds never decremented it).
-  if (fc.depthCounted) fc.emit(`let d${f.label} = DEPTH[0];`);
+  // A handler restores the call depth of its function and the count of plain tail calls on the
+  // stack (calls.ts): frames it unwinds never decremented them.
+  fc.emit(fc.depthCounted ? `let d${f.label} = DEPTH[0], p${f.label} = DEPTH[1];` : `let p${f.label} = DEPTH[1];`);
   fc.emit('try {');
   fc.deeper();
 }
@@ -271,7 +272,7 @@ function catchClause(fc: FunctionCompiler, f: Frame): void {
     fc.emit(`if (${e} instanceof ${fc.helper('Delegation')}) { if (${e}.to === ${s.id}) ${e} = ${e}.exn; else throw ${onward}; }`);
   }
   fc.emit(`if (!(${e} instanceof ${fc.helper('WasmException')})) throw ${e};`);
-  if (fc.depthCounted) fc.emit(`DEPTH[0] = d${f.label};`);
+  fc.emit(fc.depthCounted ? `DEPTH[0] = d${f.label}; DEPTH[1] = p${f.label};` : `DEPTH[1] = p${f.label};`);
   if (fc.fuel) fc.emit('fu = S.fuel;');
   if (fc.epochs) fc.emit('dl = S.epochDeadline;');
   fc.reloadViews();

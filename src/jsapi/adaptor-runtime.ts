@@ -27,8 +27,9 @@ export const HI = 1 - LO;
  * unchanged, and stack exhaustion as the RangeError JS itself throws (the spec: "the same class of
  * exception ... as for a stack overflow in JavaScript"). Also resets the engine's per-call state.
  */
-export function callFailure(e: unknown, depth: number, realm: Realm): unknown {
+export function callFailure(e: unknown, depth: number, realm: Realm, tails: number): unknown {
   DEPTH[0] = depth;
+  DEPTH[1] = tails;
   pendingTail.target = null;
   CALLER.i = null;
   if (isStackOverflow(e)) {

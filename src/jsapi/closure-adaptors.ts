@@ -63,12 +63,12 @@ export function closureExportedCallable(
     : (...args) => {
       const lowered = componentArray();
       for (let i = 0; i < params.length; i++) pushWasm(lowered, params[i]!, args[i], C, i, realm);
-      const depth = DEPTH[0]!;
+      const depth = DEPTH[0]!, tails = DEPTH[1]!;
       let r: unknown;
       try {
         r = f.fn(...lowered);
       } catch (e) {
-        throw callFailure(e, depth, realm as never);
+        throw callFailure(e, depth, realm as never, tails);
       }
       CALLER.i = null;
       if (results.length === 0) return undefined;

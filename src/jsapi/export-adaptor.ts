@@ -62,8 +62,8 @@ function exportMakerSource(params: readonly Conv[], results: readonly Conv[]): s
     body.push(toWasmSource(conv, args[i]!, `x${i}`, i));
     lowered.push(...loweredNames(conv, `x${i}`));
   });
-  body.push('const depth = DEPTH[0];', 'let r;');
-  body.push(`try { r = f.fn(${lowered.join(', ')}); } catch (e) { throw callFailure(e, depth, realm); }`);
+  body.push('const depth = DEPTH[0], tails = DEPTH[1];', 'let r;');
+  body.push(`try { r = f.fn(${lowered.join(', ')}); } catch (e) { throw callFailure(e, depth, realm, tails); }`);
   // No instance stays behind in CALLER (generated code leaves the caller of a call through a table there).
   body.push('CALLER.i = null;');
   body.push(...resultSource(results));

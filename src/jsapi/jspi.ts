@@ -146,7 +146,7 @@ export function makePromising(realm: Realm, wasmFunc: unknown): (...args: unknow
       try {
         return await pending;
       } catch (e) {
-        throw callFailure(e, DEPTH[0]!, realm);
+        throw callFailure(e, DEPTH[0]!, realm, DEPTH[1]!);
       }
     })();
   };

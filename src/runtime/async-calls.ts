@@ -60,7 +60,7 @@ export async function runAsync<T>(
   let depth = 0;
   let step: () => IteratorResult<Suspension, unknown> = () => gen.next();
   for (;;) {
-    const outer = DEPTH[0]!;
+    const outer = DEPTH[0]!, outerTails = DEPTH[1]!;
     DEPTH[0] = outer + depth;
     let r: IteratorResult<Suspension, unknown>;
     // As a synchronous call does (api/boundary.ts), for each step: an error the engine raises in
@@ -73,7 +73,9 @@ export async function runAsync<T>(
       if (r.done === true) return done(r.value);
       depth = DEPTH[0]! - outer;
     } finally {
+      // No plain tail call is on the stack where generator code suspends (plain code cannot).
       DEPTH[0] = outer;
+      DEPTH[1] = outerTails;
       if (raise) Error.stackTraceLimit = limit;
     }
     try {

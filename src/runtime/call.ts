@@ -13,13 +13,14 @@ import { runAsync, runToEnd, type Suspension } from './async-calls.js';
  * With `generator`, `f` is generator code (Config.asyncSupport), run here without suspending.
  */
 export function callLowered(f: WasmFunc, args: readonly unknown[], generator = false): unknown[] {
-  const depth = DEPTH[0]!;
+  const depth = DEPTH[0]!, tails = DEPTH[1]!;
   let first: unknown;
   try {
     first = f.fn(...args);
     if (generator) first = runToEnd(first as Generator<Suspension, unknown, unknown>);
   } catch (e) {
     DEPTH[0] = depth;
+    DEPTH[1] = tails;
     pendingTail.target = null;
     throw toEmbedderError(e);
   }

@@ -14,7 +14,7 @@ import { HELPERS } from './helpers.js';
 import { checkImport, type RuntimeExtern } from './link.js';
 import { MemoryObject } from './memory.js';
 import { SharedMemoryObject } from './shared-memory.js';
-import { CALLER, runtimeSlots } from './slots.js';
+import { CALLER, DEPTH, runtimeSlots } from './slots.js';
 import { TableObject } from './table.js';
 import type { StoreObject } from './store.js';
 import { TagObject } from './tag.js';
@@ -135,6 +135,7 @@ export class InstanceObject {
       this.exports.set(e.name, space[e.index]!);
     }
     store.dumpable?.instances.push(this);
+    const depth = DEPTH[0]!, tails = DEPTH[1]!;
     try {
       this.initSegments(elems, datas, code);
       if (m.start !== null && startLater) {
@@ -146,6 +147,8 @@ export class InstanceObject {
         if (module.asyncSupport) runToEnd(r as Generator<Suspension, unknown, unknown>);
       }
     } catch (e) {
+      DEPTH[0] = depth;
+      DEPTH[1] = tails;
       throw toEmbedderError(e);
     }
   }

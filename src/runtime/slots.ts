@@ -66,8 +66,12 @@ export const pendingTail: { target: unknown } = { target: null };
  */
 export const CALLER: { i: unknown } = { i: null };
 
-/** Wasm call depth, counted only when Config.maxWasmStack is set. */
-export const DEPTH = new Int32Array(1);
+/**
+ * [0]: wasm call depth, counted only when Config.maxWasmStack is set. [1]: how many tail calls on
+ * the stack are plain JS calls (compile/calls.ts). Every door into wasm restores both when a call
+ * fails, since the frames an error unwinds never decrement them.
+ */
+export const DEPTH = new Int32Array(2);
 
 /** Largest number of lowered components a parameter or result list may have. */
 export const MAX_SLOTS = 1024;
