@@ -30,6 +30,15 @@ function minus32(b: string): string {
 }
 
 /**
+ * Trailing zeros of an int32 `a` (a simple operand), branch-free: `~a & (a - 1)` sets exactly the
+ * bits below the lowest set one (all 32 for zero). Inline, as Math.clz32 is: through a helper, i64
+ * ctz cost 8x native (the LCG probe of docs/speed.md).
+ */
+export function ctz32(a: string): string {
+  return `(32 - Math.clz32(~${a} & ((${a} - 1) | 0)))`;
+}
+
+/**
  * copysign: b's sign bit read through the shared scratch (a store keeps a NaN's sign; both
  * operands are temps, so nothing comes between the write and the read). A number a: |a| times
  * 1 or -1 (the high word >> 31 | 1), exact and branch-free (a branch on b's sign mispredicts on
@@ -57,7 +66,7 @@ export const TEMPLATES: ReadonlyMap<number, Template> = new Map<number, Template
   [Op.I32GeS, { js: (a, b) => `${a} >= ${b}`, bool: true }],
   [Op.I32GeU, { js: (a, b) => `${u(a)} >= ${u(b)}`, bool: true }],
   [Op.I32Clz, { js: (a) => `Math.clz32(${a})` }],
-  [Op.I32Ctz, { js: (a) => `ctz32(${a})`, helpers: ['ctz32'] }],
+  [Op.I32Ctz, { js: ctz32, repeats: true }],
   [Op.I32Popcnt, { js: (a) => `popcnt32(${a})`, helpers: ['popcnt32'] }],
   [Op.I32Add, { js: (a, b) => `(${a} + ${b}) | 0`, int32Operands: true }],
   [Op.I32Sub, { js: (a, b) => `(${a} - ${b}) | 0`, int32Operands: true }],

@@ -24,19 +24,22 @@ const TWO32 = 4294967296;
 const TWO63 = 9223372036854775808;
 const TWO64 = 18446744073709551616;
 
-function ctz32(x: number): number {
-  return x === 0 ? 32 : 31 - Math.clz32(x & -x);
-}
+// Bit counts: each pair of bits holds its count, then each nibble, then each byte, summed by the
+// multiply into the top byte. The first step is kept int32 (`| 0`): a negative x minus the pairs
+// leaves the int32 range, and V8 then computes in doubles.
 function popcnt32(x: number): number {
-  x = x - ((x >>> 1) & 0x55555555);
+  x = (x - ((x >>> 1) & 0x55555555)) | 0;
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
   return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
 }
-function ctz64(lo: number, hi: number): number {
-  return lo !== 0 ? ctz32(lo) : 32 + ctz32(hi);
-}
+/** Both words' nibble counts (at most 4 each) added before the byte step: one multiply, not two. */
 function popcnt64(lo: number, hi: number): number {
-  return popcnt32(lo) + popcnt32(hi);
+  lo = (lo - ((lo >>> 1) & 0x55555555)) | 0;
+  hi = (hi - ((hi >>> 1) & 0x55555555)) | 0;
+  lo = (lo & 0x33333333) + ((lo >>> 2) & 0x33333333);
+  hi = (hi & 0x33333333) + ((hi >>> 2) & 0x33333333);
+  const x = (lo + hi) | 0;
+  return Math.imul((x & 0x0f0f0f0f) + ((x >>> 4) & 0x0f0f0f0f), 0x01010101) >>> 24;
 }
 
 /** min/max whose NaN result is always quiet (Math.min hands a signalling NaN operand back as is). */
@@ -280,7 +283,7 @@ export const HELPERS = {
   // Bound as they are (FunctionCompiler.aliasMath): a call then reads no global and no property.
   fround: Math.fround, imul: Math.imul, clz32: Math.clz32, abs: Math.abs, sqrt: Math.sqrt, floor: Math.floor, min: Math.min, max: Math.max,
   trapUnreachable, trapDivByZero, trapIntOverflow, trapBadConversion, trapMemory, trapTable,
-  fmin, fmax, fceil, ffloor, ftrunc, nearest: fnearest, ctz32, popcnt32, ctz64, popcnt64, copysign, quietNaN, f32ToBits, f32FromBits, f64FromHalves, absBits, negBits,
+  fmin, fmax, fceil, ffloor, ftrunc, nearest: fnearest, popcnt32, popcnt64, copysign, quietNaN, f32ToBits, f32FromBits, f64FromHalves, absBits, negBits,
   truncS32, truncU32, truncSatS32, truncSatU32, i64TruncS, i64TruncU, i64TruncSatS, i64TruncSatU,
   f32ConvertI64S, f32ConvertI64U, f64Bits, i64DivS, i64RemS, i64DivU, i64RemU,
   memoryInit, memoryCopy, memoryFill, indirectTarget, refTarget, refNonNull,
