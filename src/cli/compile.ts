@@ -10,10 +10,11 @@ import { Engine, Module } from '../api/index.js';
 import { jsApiEngineConfig } from '../jsapi/realm.js';
 import { UsageError, WASM_OPTIONS_HELP, applyWasmOption, defaultWasmOptions, engineConfig, type WasmOptions } from './wasm-options.js';
 import { runCommand } from './command.js';
+import { TUNING_OPTIONS_HELP, applyTuningOption } from './tuning-options.js';
 
-const USAGE = `usage: tswasm compile [-o OUT] [--js | --js-api] [-W KEY[=VALUE],...] FILE.wasm|FILE.wat
+const USAGE = `usage: tswasm compile [-o OUT] [--js | --js-api] [-W KEY[=VALUE],...] [-O ...] [-C ...] FILE.wasm|FILE.wat
 
-  Compiles FILE ahead of time. Run the output with the same -W fuel, timeout,
+  Compiles FILE ahead of time. Run the output with the same -W fuel, timeout, feature switches,
   nan-canonicalization and nan-boxes options (fuel and timeout values do not matter here, only
   whether they are given). For SpiderMonkey or JavaScriptCore (Firefox, Safari, Bun) compile with
   -W nan-boxes: that code keeps NaN bits there, and on V8 too.
@@ -22,7 +23,8 @@ const USAGE = `usage: tswasm compile [-o OUT] [--js | --js-api] [-W KEY[=VALUE],
                         where code generation from strings is refused (CSP without 'unsafe-eval')
   --js-api              an ES module for the WebAssembly namespace: list its default export in
                         createWebAssembly({ precompiled }) (the namespace's default configuration)
-${WASM_OPTIONS_HELP}`;
+${WASM_OPTIONS_HELP}
+${TUNING_OPTIONS_HELP}`;
 
 type Target = 'cwasm' | 'js' | 'js-api';
 
@@ -52,6 +54,8 @@ function parseArgs(argv: string[]): CompileOptions {
     }
     else if (a === '-W' || a === '--wasm') applyWasmOption(opts.wasm, value());
     else if (a.startsWith('-W') && a.length > 2) applyWasmOption(opts.wasm, a.slice(2));
+    else if (a === '-O' || a === '--optimize' || a === '-C' || a === '--codegen') applyTuningOption(a, value());
+    else if ((a.startsWith('-O') || a.startsWith('-C')) && a.length > 2) applyTuningOption(a.slice(0, 2), a.slice(2));
     else if (a === '-h' || a === '--help') throw new UsageError('');
     else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
     else files.push(a);

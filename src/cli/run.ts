@@ -18,10 +18,12 @@ import { parseProfileOption, startGuestProfile, type GuestProfileOptions } from 
 import {
   UsageError, WASM_OPTIONS_HELP, applyWasmOption, defaultWasmOptions, engineConfig, parseCount, parseDuration, type WasmOptions,
 } from './wasm-options.js';
+import { WASI_OPTIONS_HELP, applyWasiOption, defaultWasiOptions, programEnv, type WasiOptions } from './wasi-options.js';
+import { TUNING_OPTIONS_HELP, applyTuningOption } from './tuning-options.js';
 import { parsePreload, runCommand } from './command.js';
 
 const USAGE = `usage: tswasm run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [--fuel N] [--timeout T] [-W KEY=VALUE,...]
-       [--preload NAME=FILE]... [--allow-precompiled] [--profile=guest[,PATH[,INTERVAL]]] [-D coredump=PATH]
+       [-S KEY=VALUE,...] [-O KEY=VALUE,...] [-C KEY=VALUE,...] [--preload NAME=FILE]... [--allow-precompiled] [--profile=guest[,PATH[,INTERVAL]]] [-D coredump=PATH]
        [--invoke NAME] [--argv0 NAME] FILE.wasm|FILE.wat [ARGS...]
 
   As wasmtime run: instantiates FILE with WASI (ARGS as argv, argv[0] FILE's name without its
@@ -48,7 +50,9 @@ const USAGE = `usage: tswasm run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]..
                         Wasm coredump format: frames, memories, globals; as wasmtime run -D)
   --allow-precompiled   FILE may be the output of tswasm compile (.cwasm, or an ES module from
                         --js); its code is trusted and not validated again
-${WASM_OPTIONS_HELP}`;
+${WASM_OPTIONS_HELP}
+${WASI_OPTIONS_HELP}
+${TUNING_OPTIONS_HELP}`;
 
 /** Exit status for a trap, as `wasmtime run` on Unix (128 + SIGABRT). */
 const TRAP_EXIT = 134;
@@ -59,6 +63,7 @@ interface RunOptions {
   invoke: string | null;
   argv0: string | null;
   wasm: WasmOptions;
+  wasi: WasiOptions;
   preloads: { name: string; file: string }[];
   allowPrecompiled: boolean;
   profile: GuestProfileOptions | null;
@@ -68,7 +73,7 @@ interface RunOptions {
 }
 
 function parseArgs(argv: string[]): RunOptions {
-  const opts: RunOptions = { dirs: [], env: [], invoke: null, argv0: null, wasm: defaultWasmOptions(), preloads: [], allowPrecompiled: false, profile: null, coredump: null, file: '', args: [] };
+  const opts: RunOptions = { dirs: [], env: [], invoke: null, argv0: null, wasm: defaultWasmOptions(), wasi: defaultWasiOptions(), preloads: [], allowPrecompiled: false, profile: null, coredump: null, file: '', args: [] };
   let i = 0;
   const value = (flag: string): string => {
     const v = argv[++i];
@@ -119,6 +124,12 @@ function parseArgs(argv: string[]): RunOptions {
       case '-W': case '--wasm':
         applyWasmOption(opts.wasm, arg());
         break;
+      case '-S': case '--wasi':
+        applyWasiOption(opts.wasi, arg());
+        break;
+      case '-O': case '--optimize': case '-C': case '--codegen':
+        applyTuningOption(flag, arg());
+        break;
       case '--preload':
         opts.preloads.push(parsePreload(arg()));
         break;
@@ -135,9 +146,17 @@ function parseArgs(argv: string[]): RunOptions {
       case '-h': case '--help':
         throw new UsageError('');
       default:
-        // Wasmtime also takes -W's and -D's values attached: -Wfuel=100.
+        // Wasmtime also takes the groups' values attached: -Wfuel=100, -Sinherit-env.
         if (a.startsWith('-W') && a.length > 2) {
           applyWasmOption(opts.wasm, a.slice(2));
+          break;
+        }
+        if (a.startsWith('-S') && a.length > 2) {
+          applyWasiOption(opts.wasi, a.slice(2));
+          break;
+        }
+        if ((a.startsWith('-O') || a.startsWith('-C')) && a.length > 2) {
+          applyTuningOption(a.slice(0, 2), a.slice(2));
           break;
         }
         if (a.startsWith('-D') && a.length > 2) {
@@ -258,7 +277,7 @@ function isJsFile(file: string): boolean {
   return /\.(mjs|js)$/i.test(file);
 }
 
-const PRECOMPILED_HINT = 'compile and run it with the same -W fuel, timeout, nan-canonicalization and nan-boxes options';
+const PRECOMPILED_HINT = 'compile and run it with the same -W fuel, timeout, feature, nan-canonicalization and nan-boxes options';
 
 /** Imports a precompiled ES module (refused without --allow-precompiled: importing runs its code). */
 async function importPrecompiled(opts: RunOptions): Promise<unknown> {
@@ -339,7 +358,7 @@ function storeLimits(w: WasmOptions) {
  * a Linker (as in wasmtime run); otherwise straight from WASI, whose errors name the WASI signature.
  */
 function instantiate(opts: RunOptions, engine: Engine, store: Store, wasi: Wasi, module: Module): Instance {
-  if (opts.preloads.length === 0 && !opts.wasm.unknownImportsTrap) return wasi.instantiate(store, module);
+  if (opts.preloads.length === 0 && !opts.wasm.unknownImportsTrap && !opts.wasm.unknownImportsDefault) return wasi.instantiate(store, module);
   const linker = new Linker(engine);
   wasi.define(linker);
   for (const p of opts.preloads) {
@@ -351,6 +370,7 @@ function instantiate(opts: RunOptions, engine: Engine, store: Store, wasi: Wasi,
     }
   }
   if (opts.wasm.unknownImportsTrap) linker.defineUnknownImportsAsTraps(module);
+  if (opts.wasm.unknownImportsDefault) linker.defineUnknownImportsAsDefaultValues(module);
   return linker.instantiate(store, module);
 }
 
@@ -372,7 +392,7 @@ function run(opts: RunOptions, artifact: unknown): number {
   // directories (not to leak the path) unless --argv0 gives one.
   const wasi = new Wasi({
     args: [opts.argv0 ?? basename(opts.file), ...opts.args],
-    env: opts.env,
+    env: programEnv(opts.env, opts.wasi, process.env),
     preopens: Object.fromEntries(opts.dirs.map((d) => [d.guest, d.host])),
   });
   try {

@@ -590,3 +590,77 @@ test('run --allow-precompiled on compile --js-api output says to compile with --
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('-S as wasmtime run takes it: inherit-env passes the host environment after --env, other WASI interfaces are refused by name', async () => {
+  const hostVars = Object.entries(process.env).filter(([k, v]) => v !== undefined && k !== 'PATH');
+  const [inherited, off] = await Promise.all([
+    runCli(['-S', 'inherit-env', '--env', 'PATH=mine', program('args_env')]),
+    runCli(['-Sinherit-env=n,preview2=n,cli,common=y', program('args_env')]),
+  ]);
+  // One at a time: runCliInProcess captures the console while a command runs.
+  const threads = await runCliInProcess(['-S', 'threads', fibWat]);
+  const cli = await runCliInProcess(['-S', 'cli=n', fibWat]);
+  const unknown = await runCliInProcess(['--wasi', 'bogus', fibWat]);
+  assert.equal(inherited.status, 0, inherited.stderr);
+  assert.match(inherited.stdout, new RegExp(`^envc=${hostVars.length + 1}$`, 'm'));
+  // (The program prints the environment sorted.)
+  assert.match(inherited.stdout, /^env\[\d+\]=\[PATH=mine\]$/m, "--env's value wins");
+  assert.equal(inherited.stdout.match(/=\[PATH=/g)?.length, 1, 'the host PATH is not passed beside --env PATH');
+  const [name, value] = hostVars[0]!;
+  assert.ok(inherited.stdout.includes(`=[${name}=${value}]\n`), `the host's ${name}`);
+  assert.equal(off.status, 0, off.stderr);
+  assert.match(off.stdout, /^envc=0$/m);
+  assert.equal(threads.status, 2);
+  assert.match(threads.stderr, /-S threads is not supported: tswasm implements WASI preview1 for core modules, without wasi-threads/);
+  assert.equal(cli.status, 2);
+  assert.match(cli.stderr, /-S cli=n is not supported: tswasm run always provides WASI preview1/);
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /unknown -S option "bogus" \(tswasm supports inherit-env, /);
+});
+
+test('-W feature switches and unknown-imports-default, and the -O and -C options wasmtime command lines carry', async () => {
+  const dir = tempDir();
+  try {
+    const simd = join(dir, 'simd.wat');
+    writeFileSync(simd, '(module (func (export "f") (result i32) (i32x4.extract_lane 1 (v128.const i32x4 7 8 0 0))))');
+    const deep = join(dir, 'deep.wat');
+    writeFileSync(deep, `(module (func $down (export "down") (param i32) (result i32)
+      (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+        (else (i32.add (i32.const 1) (call $down (i32.sub (local.get 0) (i32.const 1))))))))`);
+    const imports = join(dir, 'imports.wat');
+    writeFileSync(imports, `(module (import "env" "missing" (func $m (param i32) (result i64)))
+      (func (export "f") (result i64) (i64.add (call $m (i32.const 5)) (i64.const 3))))`);
+    // One at a time: runCliInProcess captures the console while a command runs.
+    const on = await runCliInProcess(['--invoke', 'f', simd]);
+    const off = await runCliInProcess(['-W', 'simd=n', '--invoke', 'f', simd]);
+    const offThenOn = await runCliInProcess(['-W', 'all-proposals=n,simd', '--invoke', 'f', simd]);
+    const onThenOff = await runCliInProcess(['-Wsimd,all-proposals=n', '--invoke', 'f', simd]);
+    const stack = await runCliInProcess(['-W', 'max-wasm-stack=4096', '--invoke', 'down', deep, '5000']);
+    const noLimit = await runCliInProcess(['--invoke', 'down', deep, '5000']);
+    const defaults = await runCliInProcess(['-W', 'unknown-imports-default', '--invoke', 'f', imports]);
+    const noDefaults = await runCliInProcess(['--invoke', 'f', imports]);
+    const tuning = await runCliInProcess(['-O', 'opt-level=s', '-C', 'cache=n,parallel-compilation', '-Ccache-config=none.toml', '--optimize', 'opt-level=0', '--invoke', 'fib', fibWat, '20']);
+    const badLevel = await runCliInProcess(['-O', 'opt-level=3', fibWat]);
+    const badCodegen = await runCliInProcess(['-C', 'compiler=winch', fibWat]);
+    assert.equal(on.stdout, '8\n', on.stderr);
+    assert.equal(off.status, 1);
+    assert.match(off.stderr, /simd\.wat: invalid module: illegal opcode fd 0c \(at offset 0x/);
+    // A feature's own switch wins over all-proposals, whatever their order (Wasmtime's `simd.or(all)`).
+    assert.equal(offThenOn.stdout, '8\n', offThenOn.stderr);
+    assert.equal(onThenOff.stdout, '8\n', onThenOff.stderr);
+    // Wasmtime's max-wasm-stack counts bytes, Config.maxWasmStack calls: not taken.
+    assert.equal(stack.status, 2);
+    assert.match(stack.stderr, /unknown -W option "max-wasm-stack"/);
+    assert.equal(noLimit.stdout, '5000\n', noLimit.stderr);
+    assert.equal(defaults.stdout, '3\n', defaults.stderr);
+    assert.equal(noDefaults.status, 1);
+    assert.match(noDefaults.stderr, /unknown import "env" "missing" \(func\): not provided by WASI/);
+    assert.equal(tuning.stdout, '6765\n', tuning.stderr);
+    assert.equal(badLevel.status, 2);
+    assert.match(badLevel.stderr, /-O opt-level takes 0, 1, 2 or s/);
+    assert.equal(badCodegen.status, 2);
+    assert.match(badCodegen.stderr, /unknown -C option "compiler" \(tswasm supports cache, /);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
