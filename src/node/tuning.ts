@@ -20,21 +20,18 @@ import { noteLargeFunctionsOptimised } from '../core/large-functions.js';
  */
 export const MAX_OPTIMIZED_BYTECODE_SIZE = 512 * 1024;
 
-/**
- * V8 gives a function its feedback vector (where inline caches record what they saw) only after
- * it has run a while. An export whose first call runs a long loop is optimised on-stack from
- * inside that loop, before its prologue's view reads (`M0.view`) recorded anything; the next call
- * deoptimises there ("insufficient type feedback"), and V8 keeps re-entering that on-stack code
- * instead of optimising the function again, when its compile threads are late (a busy machine): a
- * load loop called 20 times then ran 20-30 ms a call instead of native's 1.1 ms, in 7 of 11 runs
- * (the perf audit, docs/speed.md). Allocating feedback at the first call removes the trap: 1.1 ms
- * from the third call in all 20 runs. Elsewhere it changes nothing measurable (kernels'
- * geomean 1.61-1.79x against 1.62-1.65x, esbuild 6.90-9.38x against 6.61-8.18x; RATIONALE.md).
+/*
+ * Not among them since stop 39: `--no-lazy-feedback-allocation`, which stop 37 added against an
+ * export whose first long call left its entry without feedback (then 20-30 ms a call against 1.1).
+ * With feedback from the first call, a call site that first reaches a lazily compiled callee
+ * through its forwarder and then the compiled function saw two targets, went megamorphic and was
+ * never inlined: small calls in loops ran 2-7x slower (perfcliff: a call returning two i64s 3.0x ->
+ * 1.0x native without the flag, a non-throwing call in a try block 1.8x -> 0.28x, a tail call of a
+ * leaf 2.6x -> 0.44x). The stall it fixed no longer reproduced (RATIONALE.md).
  */
-export const EAGER_FEEDBACK = '--no-lazy-feedback-allocation';
 
 /** The flags tuneV8 sets. */
-export const V8_FLAGS: readonly string[] = [`--max-optimized-bytecode-size=${MAX_OPTIMIZED_BYTECODE_SIZE}`, EAGER_FEEDBACK];
+export const V8_FLAGS: readonly string[] = [`--max-optimized-bytecode-size=${MAX_OPTIMIZED_BYTECODE_SIZE}`];
 
 let tuned = false;
 
