@@ -27,7 +27,7 @@ export const MAX_OPTIMIZED_BYTECODE_SIZE = 512 * 1024;
  * through its forwarder and then the compiled function saw two targets, went megamorphic and was
  * never inlined: small calls in loops ran 2-7x slower (perfcliff: a call returning two i64s 3.0x ->
  * 1.0x native without the flag, a non-throwing call in a try block 1.8x -> 0.28x, a tail call of a
- * leaf 2.6x -> 0.44x). The stall it fixed no longer reproduced (RATIONALE.md).
+ * leaf 2.6x -> 0.44x; a few GC probes lost, RATIONALE.md). The stall it fixed no longer reproduced.
  */
 
 /** The flags tuneV8 sets. */
