@@ -23,7 +23,8 @@ import { TUNING_OPTIONS_HELP, applyTuningOption } from './tuning-options.js';
 import { parsePreload, runCommand } from './command.js';
 
 const USAGE = `usage: tswasm run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [--fuel N] [--timeout T] [-W KEY=VALUE,...]
-       [-S KEY=VALUE,...] [-O KEY=VALUE,...] [-C KEY=VALUE,...] [--preload NAME=FILE]... [--allow-precompiled] [--profile=guest[,PATH[,INTERVAL]]] [-D coredump=PATH]
+       [-S KEY=VALUE,...] [-O KEY=VALUE,...] [-C KEY=VALUE,...] [--preload NAME=FILE]... [--allow-precompiled]
+       [--profile=guest[,PATH[,INTERVAL]]] [-D coredump=PATH]
        [--invoke NAME] [--argv0 NAME] FILE.wasm|FILE.wat [ARGS...]
 
   As wasmtime run: instantiates FILE with WASI (ARGS as argv, argv[0] FILE's name without its

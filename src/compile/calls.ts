@@ -144,7 +144,7 @@ function tailDirect(fc: FunctionCompiler, call: string): void {
  * How many tail calls of functions that make tail calls may be plain JS calls on the stack at once
  * (DEPTH[1] counts them); the next one goes through the trampoline, which unwinds them all. The
  * stack stays bounded, and the trampoline's adaptor, a megamorphic call, runs once per this many
- * tail calls instead of at every one (mutual tail recursion: 7.9x -> see RATIONALE.md).
+ * tail calls instead of at every one (mutual tail recursion 7.9x -> 1.6x native; RATIONALE.md).
  */
 const PLAIN_TAIL_CALLS = 32;
 

@@ -51,7 +51,7 @@ export function compileI64Op(fc: FunctionCompiler, code: number): void {
     case Op.I64Clz: {
       const a = fc.materialize(fc.pop());
       // Branch-free for a JIT (the low word's count is added when the high word's is 32): a branch
-      // on data whose high word is zero now and then mispredicts, 4.6x native against 1.6x
+      // on data whose high word is zero now and then mispredicts, 4.6x native against 2.2x
       // (docs/speed.md). Without one, each Math.clz32 is a call and the branch is the cheaper.
       const js = tuned(fc.mc.options)
         ? `(${a.hi} !== 0 ? Math.clz32(${a.hi}) : 32 + Math.clz32(${a.code}))`
