@@ -6,7 +6,7 @@ import type { ExternKind, ImportDesc, ModuleInfo } from '../binary/module.js';
 import type { FuncType, GlobalType, MemoryType, TableType } from '../core/types.js';
 import { layoutDataImages } from '../compile/data-image.js';
 import { compileModule, factoryFromSource, moduleContext, type CompileOptions, type CompiledCode } from '../compile/module-compiler.js';
-import { CodeLocator, weakLocator } from '../compile/code-locator.js';
+import { CodeLocator, FUNCTION_WRAPPER_LINES, weakLocator } from '../compile/code-locator.js';
 import type { ModuleContext } from '../compile/module-context.js';
 import { generatorFunctions } from '../compile/suspending.js';
 import { checkSupported, recordBodyFacts } from '../compile/supported.js';
@@ -20,7 +20,7 @@ import { validateTypes } from '../validate/type-section.js';
 import { parseWat } from '../text/index.js';
 import { checkEngine, setPrecompiler, type Engine } from './engine.js';
 import { DeserializeError, decodeModule as decodeBlob, encodeModule } from './serialize.js';
-import { decodeModuleJs, encodeModuleJs, type PrecompiledJs, type PrecompiledParts } from './serialize-js.js';
+import { FACTORY_LINE, decodeModuleJs, encodeModuleJs, type PrecompiledJs, type PrecompiledParts } from './serialize-js.js';
 import { now } from '../core/clock.js';
 
 /** The type of an import or export, with canonical type ids in reference types. */
@@ -359,7 +359,16 @@ function evaluate(info: ModuleInfo, canon: Int32Array, pending: PendingCode, opt
   };
   const names = { moduleName: info.names?.module ?? null, funcNames: info.names?.functions ?? new Map<number, string>() };
   if ('factory' in pending) {
-    registerPrecompiledCode(pending.key, names);
+    // Backtrace offsets: the factory's own text, placed at the lines it has in the ES module (the
+    // locator compiles the function again and checks the lines match before it answers).
+    const written = pending.factory;
+    let context: ModuleContext | null = null;
+    let script: string | null = null;
+    code.locator = new CodeLocator(
+      () => (context ??= moduleContext(info, canon, options)),
+      (_, unit) => (unit ? null : (script ??= '\n'.repeat(FACTORY_LINE - 1 - FUNCTION_WRAPPER_LINES) + Function.prototype.toString.call(written))),
+    );
+    registerPrecompiledCode(pending.key, { ...names, locator: weakLocator(code), bytes: info.bytes });
     code.url = codeUrl(pending.key);
     const t0 = now();
     const factory = pending.factory();

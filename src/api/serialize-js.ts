@@ -47,9 +47,8 @@ export function precompiledKey(digest: string): string {
   return `p${digest.slice(0, 16)}`;
 }
 
-/** The ES module text: a header comment, the default export, and the sourceURL naming it in backtraces. */
-export function encodeModuleJs(wasm: Uint8Array, fingerprint: string, source: string, name: string | null): string {
-  const digest = hexDigest(wasm);
+/** The lines of the ES module text before the factory's source, each one line (no field holds a line break). */
+function headerLines(wasm: Uint8Array, digest: string, fingerprint: string, name: string | null): string[] {
   return [
     `// A WebAssembly module${name !== null ? ` (${name.replace(/[\r\n\u2028\u2029]/g, ' ')})` : ''} precompiled by tswasm ${VERSION}: generated code.`,
     '// Import it and pass its default export to Module.deserializeJs, or list it in',
@@ -61,6 +60,20 @@ export function encodeModuleJs(wasm: Uint8Array, fingerprint: string, source: st
     `  digest: ${JSON.stringify(digest)},`,
     `  wasm: ${JSON.stringify(encodeBase64(wasm))},`,
     '  factory: function () {',
+  ];
+}
+
+/**
+ * The line (1-based) of the module text where the factory function begins: its generated source
+ * starts on the next one. Backtraces read positions in the module text through it.
+ */
+export const FACTORY_LINE = headerLines(new Uint8Array(0), '', '', null).length;
+
+/** The ES module text: a header comment, the default export, and the sourceURL naming it in backtraces. */
+export function encodeModuleJs(wasm: Uint8Array, fingerprint: string, source: string, name: string | null): string {
+  const digest = hexDigest(wasm);
+  return [
+    ...headerLines(wasm, digest, fingerprint, name),
     source,
     '  },',
     '};',

@@ -31,7 +31,7 @@ interface TracedFunction {
 }
 
 /** Lines `new Function` writes before the body it is given (`function anonymous(...` and `) {`). */
-const FUNCTION_WRAPPER_LINES = 2;
+export const FUNCTION_WRAPPER_LINES = 2;
 
 /**
  * How many traced functions a module keeps, the least recently read dropped first: a backtrace
