@@ -5,7 +5,7 @@ import { decodeModule } from '../binary/decoder.js';
 import type { ExternKind, ImportDesc, ModuleInfo } from '../binary/module.js';
 import type { FuncType, GlobalType, MemoryType, TableType } from '../core/types.js';
 import { layoutDataImages } from '../compile/data-image.js';
-import { compileModule, factoryFromSource, moduleContext, type CompileOptions, type CompiledCode } from '../compile/module-compiler.js';
+import { compileModule, factoryFromSource, moduleContext, type CompileOptions, type CompiledCode, type Factory } from '../compile/module-compiler.js';
 import { CodeLocator, FUNCTION_WRAPPER_LINES, weakLocator } from '../compile/code-locator.js';
 import type { ModuleContext } from '../compile/module-context.js';
 import { generatorFunctions } from '../compile/suspending.js';
@@ -21,6 +21,7 @@ import { parseWat } from '../text/index.js';
 import { checkEngine, setPrecompiler, type Engine } from './engine.js';
 import { DeserializeError, decodeModule as decodeBlob, encodeModule } from './serialize.js';
 import { FACTORY_LINE, decodeModuleJs, encodeModuleJs, type PrecompiledJs, type PrecompiledParts } from './serialize-js.js';
+import { CONTEXT_READ_LINE, lineProbe } from './precompiled-lines.js';
 import { now } from '../core/clock.js';
 
 /** The type of an import or export, with canonical type ids in reference types. */
@@ -373,7 +374,16 @@ function evaluate(info: ModuleInfo, canon: Int32Array, pending: PendingCode, opt
     const t0 = now();
     const factory = pending.factory();
     if (typeof factory !== 'function') throw new DeserializeError('precompiled module: its factory did not return the module\'s code');
-    code.factory = factory as CompiledCode['factory'];
+    const instantiate = factory as Factory;
+    let probed = false;
+    code.factory = (ctx) => {
+      if (probed) return instantiate(ctx);
+      probed = true;
+      // No offsets rather than wrong ones when the file's lines moved.
+      return instantiate(lineProbe(ctx as object, code.url, (line) => {
+        if (line !== CONTEXT_READ_LINE) code.locator = null;
+      }));
+    };
     code.evalMs = now() - t0;
     return code;
   }
