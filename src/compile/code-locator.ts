@@ -13,7 +13,7 @@ import type { ModuleContext } from './module-context.js';
 import { OffsetTrace, stripMarkers } from './offset-trace.js';
 import { LineTable } from '../binary/dwarf-lines.js';
 import { InlineTable, type InlinedFrame } from '../binary/dwarf-inlines.js';
-import type { CodeLocating } from '../runtime/code-registry.js';
+import type { CodeLocating, TailCallKind } from '../runtime/code-registry.js';
 
 /** Where a position in generated code comes from in the wasm. */
 export interface CodeLocation {
@@ -38,13 +38,13 @@ export const FUNCTION_WRAPPER_LINES = 2;
  * often holds one function many times, or a few recursing through each other.
  */
 const TRACED_KEPT = 16;
-/** How many frame positions' isTailCall answers a module keeps (a bound, not a tuning). */
+/** How many frame positions' tailCallAt answers a module keeps (a bound, not a tuning). */
 const TAIL_CALL_ANSWERS_KEPT = 4096;
 
 export class CodeLocator {
   private readonly cache = new Map<number, TracedFunction | null>();
-  /** isTailCall's answers by frame position. */
-  private readonly tailCalls = new Map<string, boolean>();
+  /** tailCallAt's answers by frame position. */
+  private readonly tailCalls = new Map<string, TailCallKind | null>();
   /** The module's DWARF line table and inlined calls, read on first use (undefined: not read yet). */
   private debugInfo: { lines: LineTable; inlines: InlineTable | null } | null | undefined = undefined;
 
@@ -70,19 +70,19 @@ export class CodeLocator {
   }
 
   /**
-   * Whether a stack frame's position in function `funcIndex`'s code is at a tail call (`return_call`,
-   * `return_call_indirect` or `return_call_ref`). Asked
-   * for every frame of a tail-calling function when a backtrace is made, so the answers are kept:
-   * a program trapping again and again through more such functions than the traces kept would
-   * otherwise compile them again at every trap.
+   * Which tail call a stack frame's position in function `funcIndex`'s code is at (`return_call`:
+   * direct; `return_call_indirect`, `return_call_ref`: indirect), or null. Asked for every frame of
+   * a tail-calling function when a backtrace is made, so the answers are kept: a program trapping
+   * again and again through more such functions than the traces kept would otherwise compile them
+   * again at every trap.
    */
-  isTailCall(funcIndex: number, unit: boolean, line: number, column: number): boolean {
+  tailCallAt(funcIndex: number, unit: boolean, line: number, column: number): TailCallKind | null {
     const key = `${funcIndex}:${unit ? 'u' : 'f'}:${line}:${column}`;
     let answer = this.tailCalls.get(key);
     if (answer === undefined) {
       const at = this.locate(funcIndex, unit, line, column);
       const op = at === null ? -1 : this.context().module.bytes[at.moduleOffset];
-      answer = op === Op.ReturnCall || op === Op.ReturnCallIndirect || op === Op.ReturnCallRef;
+      answer = op === Op.ReturnCall ? 'direct' : op === Op.ReturnCallIndirect || op === Op.ReturnCallRef ? 'indirect' : null;
       if (this.tailCalls.size >= TAIL_CALL_ANSWERS_KEPT) this.tailCalls.clear();
       this.tailCalls.set(key, answer);
     }
@@ -151,7 +151,7 @@ export function weakLocator(owner: { readonly locator: CodeLocator | null }): Co
   const ref = new WeakRef(owner);
   return {
     locate: (funcIndex, unit, line, column) => ref.deref()?.locator?.locate(funcIndex, unit, line, column) ?? null,
-    isTailCall: (funcIndex, unit, line, column) => ref.deref()?.locator?.isTailCall(funcIndex, unit, line, column) ?? false,
+    tailCallAt: (funcIndex, unit, line, column) => ref.deref()?.locator?.tailCallAt(funcIndex, unit, line, column) ?? null,
     sourceFramesAt: (moduleOffset) => ref.deref()?.locator?.sourceFramesAt(moduleOffset) ?? [],
   };
 }

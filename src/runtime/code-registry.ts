@@ -17,6 +17,9 @@ export interface CodeInfo {
 }
 
 /** What a backtrace asks of the code its frames are in (compile/code-locator.ts answers). */
+/** How a function made a tail call: to a named function, or through a table or a reference. */
+export type TailCallKind = 'direct' | 'indirect';
+
 export interface CodeLocating {
   /**
    * The wasm offsets behind a stack frame's `line` and `column` in function `funcIndex`'s code, in
@@ -24,10 +27,11 @@ export interface CodeLocating {
    */
   locate(funcIndex: number, unit: boolean, line: number, column: number): CodeLocation | null;
   /**
-   * Whether that position is at a `return_call`: the function has made a tail call, which JS runs
+   * Which tail call that position is at, if any: `direct` for `return_call`, `indirect` for
+   * `return_call_indirect` and `return_call_ref`. The function has made a tail call, which JS runs
    * as a plain call from its frame, and Wasmtime shows no frame for it any more.
    */
-  isTailCall(funcIndex: number, unit: boolean, line: number, column: number): boolean;
+  tailCallAt(funcIndex: number, unit: boolean, line: number, column: number): TailCallKind | null;
   /**
    * The functions at `moduleOffset` from DWARF, innermost first (inlined ones, then the function
    * they were inlined into), each with its source position; empty without debug info.

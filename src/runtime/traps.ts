@@ -2,7 +2,7 @@
 // whatever escaped generated code into a Trap with a wasm backtrace at the embedding boundary.
 
 import { RuntimeError, Trap, TrapCode, onRuntimeErrorConstructed, type FrameInfo, type FrameSymbol } from '../core/errors.js';
-import { ADAPTOR_URL, CODE_URL_PREFIX, codeInfo, codeUrl, type CodeInfo } from './code-registry.js';
+import { ADAPTOR_URL, CODE_URL_PREFIX, codeInfo, codeUrl, type CodeInfo, type TailCallKind } from './code-registry.js';
 import { isInstance, isObject } from './host-values.js';
 import { displayName, functionLabel } from './demangle.js';
 import type { InlinedFrame } from '../binary/dwarf-inlines.js';
@@ -387,10 +387,14 @@ export function scanStack(stack: string | undefined): StackScan {
     const at = part !== null && part.funcIndex === funcIndex ? part.match : m;
     part = null;
     const position = at[6] !== undefined ? { unit: at[5] !== undefined, line: Number(at[6]), column: Number(at[7]) } : null;
-    // A function that makes tail calls runs as a body; one whose last act was a tail call of a
-    // function making none called it from its frame (compile/calls.ts), where Wasmtime has none.
-    if (position !== null && frames.length > 0 && m[1]!.endsWith('_body')
-      && tailCallAt(info, funcIndex, position)) continue;
+    // A function that makes tail calls runs as a body; one at a tail call has finished and called
+    // its callee from its frame (compile/calls.ts), where Wasmtime has none: a wasm callee's frames
+    // are inside it, or an import's code is. Innermost at an indirect one, the trap is its own (a
+    // null, out-of-bounds or mistyped target) and the frame stays.
+    if (position !== null && m[1]!.endsWith('_body')) {
+      const kind = tailCallAt(info, funcIndex, position);
+      if (kind === 'direct' || (kind === 'indirect' && frames.length > 0)) continue;
+    }
     const url = codeUrl(m[4]!);
     const frame = new WasmFrame(funcIndex, info?.funcNames.get(funcIndex) ?? null, info?.moduleName ?? null, url, info, position);
     frames.push(frame);
@@ -431,12 +435,12 @@ onRuntimeErrorConstructed((error) => {
   presentStack(error, () => scanStack(plainStack(holder)), false);
 });
 
-/** Whether a frame is at a `return_call` (its position read through the code's locator). */
-function tailCallAt(info: CodeInfo | undefined, funcIndex: number, p: CodePosition): boolean {
+/** Which tail call a frame is at, if any (its position read through the code's locator). */
+function tailCallAt(info: CodeInfo | undefined, funcIndex: number, p: CodePosition): TailCallKind | null {
   try {
-    return info?.locator?.isTailCall(funcIndex, p.unit, p.line, p.column) ?? false;
+    return info?.locator?.tailCallAt(funcIndex, p.unit, p.line, p.column) ?? null;
   } catch {
-    return false; // as for offsets: compiling again may fail where the JS stack is nearly exhausted
+    return null; // as for offsets: compiling again may fail where the JS stack is nearly exhausted
   }
 }
 

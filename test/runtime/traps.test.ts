@@ -200,6 +200,26 @@ test('backtraces list each active wasm frame once, and no frame for a function t
     const trap = trapOf(() => instance.getFunc(store, 'run')!.call(store, [Val.i32(0)]));
     assert.deepEqual(trap.backtrace.map((f) => f.funcIndex), [0, 2], compilation);
   }
+  // A return_call of an import: the host's trap shows no frame of the caller either. At a
+  // return_call_indirect, a trap of the instruction's own (an index past the table) keeps it.
+  const viaImport = `(module
+    (import "host" "fail" (func $fail (param i32) (result i32)))
+    (type $t (func (param i32) (result i32)))
+    (table 1 funcref) (elem (i32.const 0) $boom)
+    (func $boom (type $t) (unreachable))
+    (func $hop (param i32) (result i32) (return_call $fail (local.get 0)))
+    (func $pick (param i32) (result i32) (return_call_indirect (type $t) (local.get 0) (local.get 0)))
+    (func (export "host") (param i32) (result i32) (i32.add (i32.const 1) (call $hop (local.get 0))))
+    (func (export "table") (param i32) (result i32) (i32.add (i32.const 1) (call $pick (local.get 0)))))`;
+  for (const compilation of ['lazy', 'eager'] as const) {
+    const { store, instance } = instantiateWat(viaImport, { compilation }, (s) => [
+      Func.wrap(s, funcType([I32], [I32]), () => { throw new Trap(TrapCode.UnreachableCodeReached, 'the host refuses'); }),
+    ]);
+    const frames = (name: string, x: number) => trapOf(() => instance.getFunc(store, name)!.call(store, [Val.i32(x)])).backtrace.map((f) => f.funcIndex);
+    assert.deepEqual(frames('host', 0), [4], compilation);
+    assert.deepEqual(frames('table', 0), [1, 5], compilation);
+    assert.deepEqual(frames('table', 7), [3, 5], compilation);
+  }
 });
 
 test('stack traces of SpiderMonkey and JavaScriptCore are read too, and their stack overflows are StackOverflow', () => {
