@@ -6,7 +6,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Engine, Instance, Module, Store, Trap, TrapCode, Val, type Config } from '../../src/index.js';
+import { Engine, I32, Instance, Linker, Module, Store, Trap, TrapCode, Val, funcType, type Config } from '../../src/index.js';
 import { DEPTH } from '../../src/runtime/slots.js';
 import { parseWat } from '../../src/text/index.js';
 
@@ -173,4 +173,36 @@ test('an exception caught in wasm after a chain of tail calls brings the count b
       assert.equal(DEPTH[1], 0, `${n} ${JSON.stringify(config)}`);
     }
   }
+});
+
+test('with asyncSupport, plain code called from suspending code runs its tail calls plainly, and the count survives suspensions and failures', async () => {
+  // $drive suspends (it calls the async import); $even and $odd cannot, so they are plain code,
+  // called from generator code through their plain entries.
+  const wat = `(module
+    (import "host" "wait" (func $wait (param i32) (result i32)))
+    ${common}
+    (func $down (param i32) (result i32)
+      (if (i32.eqz (local.get 0)) (then (unreachable)))
+      (return_call $up (i32.sub (local.get 0) (i32.const 1))))
+    (func $up (param i32) (result i32) (return_call $down (local.get 0)))
+    (func (export "drive") (param i32) (result i64)
+      (i64.add (call $even (call $wait (local.get 0)) (i64.const 5))
+               (call $even (call $wait (i32.add (local.get 0) (i32.const 1))) (i64.const 7))))
+    (func (export "trap") (param i32) (result i32) (call $down (call $wait (local.get 0)))))`;
+  const engine = new Engine({ asyncSupport: true });
+  const linker = new Linker(engine);
+  linker.funcWrapAsync('host', 'wait', funcType([I32], [I32]), async (_caller: unknown, x: number) => {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    return x;
+  });
+  const store = new Store(engine);
+  const instance = await linker.instantiateAsync(store, new Module(engine, parseWat(wat)));
+  for (const n of [0, 31, 33, 100_000]) {
+    const [r] = await instance.getFunc(store, 'drive')!.callAsync(store, [Val.i32(n)]);
+    const expected = BigInt.asIntN(64, BigInt.asIntN(64, native.even(n, 5n)) + BigInt.asIntN(64, native.even(n + 1, 7n)));
+    assert.equal(r!.value, expected, `drive(${n})`);
+    assert.equal(DEPTH[1], 0);
+  }
+  await assert.rejects(instance.getFunc(store, 'trap')!.callAsync(store, [Val.i32(40)]), (e: unknown) => e instanceof Trap);
+  assert.equal(DEPTH[1], 0);
 });
