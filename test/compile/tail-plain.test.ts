@@ -175,9 +175,10 @@ test('an exception caught in wasm after a chain of tail calls brings the count b
   }
 });
 
-test('with asyncSupport, plain code called from suspending code runs its tail calls plainly, and the count survives suspensions and failures', async () => {
-  // $drive suspends (it calls the async import); $even and $odd cannot, so they are plain code,
-  // called from generator code through their plain entries.
+test('with asyncSupport, tail-calling functions (generators there) compute what native does across suspensions, and leave the count at zero', async () => {
+  // Under asyncSupport every function that makes tail calls is generator code (the trampoline may
+  // call any function: compile/suspending.ts), whose tail calls all go through the trampoline; the
+  // count of plain tail calls must stay untouched by them, by suspensions and by a trap.
   const wat = `(module
     (import "host" "wait" (func $wait (param i32) (result i32)))
     ${common}
