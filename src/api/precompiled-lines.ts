@@ -12,14 +12,18 @@ import { FACTORY_LINE } from './serialize-js.js';
 export const CONTEXT_READ_LINE = FACTORY_LINE + 3;
 
 /**
- * `ctx` behind a getter of `rt` that tells `report` the line of the file named `url` it was read
- * from (null when the stack does not say): the same object otherwise.
+ * `ctx` behind a getter of `rt` that tells `report` the line of the file named `url` it was first
+ * read from (null when the stack does not say): the same object otherwise.
  */
 export function lineProbe(ctx: object, url: string, report: (line: number | null) => void): object {
+  let reported = false;
   return Object.create(ctx, {
     rt: {
       get(): unknown {
-        report(callerLine(url));
+        if (!reported) {
+          reported = true;
+          report(callerLine(url));
+        }
         return (ctx as { rt: unknown }).rt;
       },
     },
