@@ -7,7 +7,7 @@ import { callLowered, callLoweredAsync, returnResults } from '../runtime/call.js
 import { embedderException, hostException } from './exnref.js';
 import { WasmFunc, type LoweredFn } from '../runtime/func.js';
 import { InstanceObject } from '../runtime/instance.js';
-import { HostThrow, hostThrow, isStackOverflow } from '../runtime/traps.js';
+import { HostThrow, hostThrow, isStackOverflow, raiseFrameLimit } from '../runtime/traps.js';
 import { canonicalType } from '../validate/type-registry.js';
 import { CALLER } from '../runtime/slots.js';
 import { tswasm$callHost2 } from './host-call.js';
@@ -44,24 +44,18 @@ export function tswasm$callWasm(store: Store<any>, f: WasmFunc, lowered: readonl
 }
 
 /**
- * The frames V8 records in an error the engine itself raises in wasm (a DataView's RangeError for an
- * out-of-bounds access): it records `Error.stackTraceLimit` of them where the error is made, 10 by
- * default, and the trap's backtrace and coredump are read from those; makeTrap's traps take 100.
+ * callLowered, with an uncaught wasm exception turned into a ThrownException. An error the engine
+ * raises in wasm records TRAP_FRAMES frames while it runs, as makeTrap's traps do.
  */
-const TRAP_FRAMES = 100;
-
-/** callLowered, with an uncaught wasm exception turned into a ThrownException. */
 function callIn(store: Store<any>, f: WasmFunc, lowered: readonly unknown[]): unknown[] {
-  const limit = Error.stackTraceLimit;
-  const raise = !(limit >= TRAP_FRAMES);
-  if (raise) Error.stackTraceLimit = TRAP_FRAMES;
+  const limit = raiseFrameLimit();
   try {
     return callLowered(f, lowered, store.engine.config.asyncSupport);
   } catch (e) {
     attachCoredump(store, e, entryInstance(f));
     throw embedderException(store, e);
   } finally {
-    if (raise) Error.stackTraceLimit = limit;
+    if (limit !== null) Error.stackTraceLimit = limit;
   }
 }
 

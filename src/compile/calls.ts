@@ -50,6 +50,11 @@ export function outerReturn(fc: FunctionCompiler): string {
   return `{ ${fc.depthCounted ? 'DEPTH[0]--; ' : ''}return${value}; }`;
 }
 
+/** `args` as simple entries (evaluated into temps where they are not), for code that reads them twice. */
+function simpleArgs(fc: FunctionCompiler, args: readonly Entry[]): Entry[] {
+  return args.map((a) => (a.simple ? a : fc.materialize(a)));
+}
+
 /** Lowered argument expressions of `args`, in order. */
 function argList(fc: FunctionCompiler, args: readonly Entry[]): string[] {
   const out: string[] = [];
@@ -111,7 +116,7 @@ export function callDirect(fc: FunctionCompiler, index: number, tail: boolean): 
     return;
   }
   if (fc.mc.trampolined[index] && !inTryBody(fc) && fc.star === '') {
-    const margs = args.map((a) => (a.simple ? a : fc.materialize(a)));
+    const margs = simpleArgs(fc, args);
     const body = fc.temp(F64);
     fc.emit(`${body} = FN[${index}].body;`);
     tailBody(fc, margs, body, `FN[${index}]`);
@@ -237,7 +242,7 @@ function callTarget(fc: FunctionCompiler, target: string, type: FuncType, args: 
     emitCall(fc, fc.mc.suspends !== null ? `${target}.sync` : `${target}.fn`, type, args);
     return;
   }
-  const margs = args.map((a) => (a.simple ? a : fc.materialize(a)));
+  const margs = simpleArgs(fc, args);
   if (inTryBody(fc)) {
     tailViaSlots(fc, margs, target);
     fc.unreachable = true;

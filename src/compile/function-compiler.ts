@@ -1168,7 +1168,7 @@ export class FunctionCompiler {
     this.emit(`${state} = 0;`);
     // A chain at the start of a cut loop body is in a part, not at the loop's head: no dispatch loop.
     this.frames[this.frames.length - 1]!.bodyLine = -1;
-    this.linear = openLinear(this, label, state);
+    this.linear = openLinear(this, label, state, this.linearStarts);
     this.fuelStart();
   }
 

@@ -13,7 +13,7 @@ import type { FunctionCompiler } from './function-compiler.js';
 import { tuned } from './interpreter-tuning.js';
 import { finishSplit, fromResultSlots, leave, openSplit, splitBoundary, startNextPart, toResultSlots, type Split } from './split.js';
 import { simpleEntry } from './entry.js';
-import { unitLiveness, type UnitLiveness } from './split-liveness.js';
+import { unitsLiveness, type UnitLiveness } from './split-liveness.js';
 import { HUGE_SPLIT_MIN_BYTES, cutsEverywhere, partsCarryLocals, splitChainMin } from './split-choice.js';
 
 /**
@@ -126,11 +126,22 @@ function scanUnits(bytes: Uint8Array, start: number, end: number, wideLocals: Ui
   return out.size > 0 ? out : null;
 }
 
-/** Opens the cut of the unit whose frame is on top (the operand stack is empty): case 0 is empty. */
-export function openLinear(fc: FunctionCompiler, label: string, state: string): Linear {
-  const m = fc.mc.module;
-  const code = m.codes[fc.funcIndex - m.numImportedFuncs]!.code;
-  const unit = unitLiveness(fc.r.bytes, code.start, code.end, fc.localTypes.length, fc.r.pos);
+/** Each function's liveness in all its cut units, from one walk (and dropped with its compiler). */
+const unitsLivenessOf = new WeakMap<FunctionCompiler, ReadonlyMap<number, UnitLiveness> | null>();
+
+/**
+ * Opens the cut of the unit whose frame is on top (the operand stack is empty; `starts` are all the
+ * function's, this one among them): case 0 is empty.
+ */
+export function openLinear(fc: FunctionCompiler, label: string, state: string, starts: LinearStarts): Linear {
+  let units = unitsLivenessOf.get(fc);
+  if (units === undefined) {
+    const m = fc.mc.module;
+    const code = m.codes[fc.funcIndex - m.numImportedFuncs]!.code;
+    units = unitsLiveness(fc.r.bytes, code.start, code.end, fc.localTypes.length, starts);
+    unitsLivenessOf.set(fc, units);
+  }
+  const unit = units?.get(fc.r.pos) ?? null;
   const first = unit?.at(fc.r.pos) ?? null;
   // The walk's frames around the unit are fc.frames after the function's, one for one.
   const known = unit !== null && first !== null && unit.frameTarget.length === fc.frames.length - 1;

@@ -63,12 +63,14 @@ export function livenessAtChain(f: FunctionLiveness, n: number, casesStart: numb
   // Innermost first: the chain's blocks, whose continuations are cases 1..n, then the frames around it.
   const caseEntries = frames.slice(0, n).map((w) => w.cont);
   const enclosing = frames.slice(n).reverse().map((w) => w.target);
-  const setOf = (i: number): Set<number> => {
-    const out = new Set<number>();
-    for (let x = 0; x < f.numLocals; x++) if (f.live[i * f.words + (x >>> 5)]! & (1 << (x & 31))) out.add(x);
-    return out;
-  };
-  return { caseEntry: [new Set(), ...caseEntries.map(setOf)], frameTarget: enclosing.map(setOf) };
+  return { caseEntry: [new Set(), ...caseEntries.map((i) => liveSet(f, i))], frameTarget: enclosing.map((i) => liveSet(f, i)) };
+}
+
+/** The locals live on entry to basic block `i`. */
+function liveSet(f: FunctionLiveness, i: number): Set<number> {
+  const out = new Set<number>();
+  for (let x = 0; x < f.numLocals; x++) if (f.live[i * f.words + (x >>> 5)]! & (1 << (x & 31))) out.add(x);
+  return out;
 }
 
 /**
@@ -77,8 +79,10 @@ export function livenessAtChain(f: FunctionLiveness, n: number, casesStart: numb
  * this analysis does not model (exception handling).
  */
 export function functionLiveness(bytes: Uint8Array, start: number, end: number, numLocals: number): FunctionLiveness | null {
-  return walk(bytes, start, end, numLocals, -1)?.liveness ?? null;
+  return walk(bytes, start, end, numLocals, NO_UNITS)?.liveness ?? null;
 }
+
+const NO_UNITS: ReadonlySet<number> = new Set();
 
 /** Liveness at the instruction boundaries of one unit cut into straight runs (split-linear.ts). */
 export interface UnitLiveness {
@@ -89,37 +93,34 @@ export interface UnitLiveness {
 }
 
 /**
- * unitLiveness: liveness where every instruction at the level of the unit whose body starts at
- * unitStart begins a basic block of its own, so that any of them can be asked about; null where
- * the body has control flow the analysis does not model.
+ * Liveness in the units whose bodies start at `unitStarts` (disjoint: none inside another), by unit
+ * start, from one walk of the body in which every instruction at a unit's level begins a basic
+ * block of its own, so that any of them can be asked about; null where the body has control flow
+ * the analysis does not model.
  */
-export function unitLiveness(bytes: Uint8Array, start: number, end: number, numLocals: number, unitStart: number): UnitLiveness | null {
-  const w = walk(bytes, start, end, numLocals, unitStart);
-  if (w === null || w.unitFrames === null) return null;
+export function unitsLiveness(
+  bytes: Uint8Array, start: number, end: number, numLocals: number, unitStarts: ReadonlySet<number>,
+): ReadonlyMap<number, UnitLiveness> | null {
+  const w = walk(bytes, start, end, numLocals, unitStarts);
+  if (w === null) return null;
   const f = w.liveness;
-  const setOf = (i: number): Set<number> => {
-    const out = new Set<number>();
-    for (let x = 0; x < f.numLocals; x++) if (f.live[i * f.words + (x >>> 5)]! & (1 << (x & 31))) out.add(x);
-    return out;
+  const at = (pos: number): Set<number> | null => {
+    const i = w.unitNodes.get(pos);
+    return i === undefined ? null : liveSet(f, i);
   };
-  const nodes = w.unitNodes;
-  return {
-    at: (pos) => {
-      const i = nodes.get(pos);
-      return i === undefined ? null : setOf(i);
-    },
-    frameTarget: w.unitFrames.map((frame) => setOf(frame.target)),
-  };
+  const out = new Map<number, UnitLiveness>();
+  for (const [unit, frames] of w.unitFrames) out.set(unit, { at, frameTarget: frames.map((frame) => liveSet(f, frame.target)) });
+  return out;
 }
 
 interface Walk {
   readonly liveness: FunctionLiveness;
-  /** With a unit asked about: the node each instruction at its level starts, and the frames open in its body. */
+  /** The node each instruction at a unit's level starts, and by unit start the frames open in its body. */
   readonly unitNodes: ReadonlyMap<number, number>;
-  readonly unitFrames: readonly WalkFrame[] | null;
+  readonly unitFrames: ReadonlyMap<number, readonly WalkFrame[]>;
 }
 
-function walk(bytes: Uint8Array, start: number, end: number, numLocals: number, unitStart: number): Walk | null {
+function walk(bytes: Uint8Array, start: number, end: number, numLocals: number, unitStarts: ReadonlySet<number>): Walk | null {
   // Per basic block: the locals it reads before writing and those it writes (as lists while walking),
   // and where control may go next.
   const uses: number[][] = [];
@@ -152,21 +153,19 @@ function walk(bytes: Uint8Array, start: number, end: number, numLocals: number, 
     link(cur, next);
     cur = next;
   };
-  // The unit's level: how many frames are open inside its body (-1 before it, -2 after it).
+  // The level of the unit being walked: how many frames are open inside its body (-1: none).
   let level = -1;
-  let unitFrames: WalkFrame[] | null = null;
+  const unitFrames = new Map<number, readonly WalkFrame[]>();
   const unitNodes = new Map<number, number>();
   while (r.pos < r.end) {
-    if (level === -1 && r.pos === unitStart) {
+    if (level >= 0 && frames.length < level) level = -1;
+    if (unitStarts.has(r.pos)) {
       level = frames.length;
-      unitFrames = [...frames];
+      unitFrames.set(r.pos, [...frames]);
     }
-    if (level >= 0) {
-      if (frames.length < level) level = -2;
-      else if (frames.length === level) {
-        split();
-        unitNodes.set(r.pos, cur);
-      }
+    if (level >= 0 && frames.length === level) {
+      split();
+      unitNodes.set(r.pos, cur);
     }
     const byte = r.bytes[r.pos]!;
     const op = readValidOpcode(r);

@@ -9,7 +9,7 @@ import { epochReached, outOfFuel } from './interrupts.js';
 import { DEPTH, TAIL, pendingTail } from './slots.js';
 import type { StoreObject } from './store.js';
 import type { LoweredFn, WasmFunc } from './func.js';
-import { HostThrow, embedderError, runEmbedderCode } from './traps.js';
+import { HostThrow, embedderError, raiseFrameLimit, runEmbedderCode } from './traps.js';
 import type { MemoryObject } from './memory.js';
 import type { TableObject } from './table.js';
 import type { GrowVerdict } from './store.js';
@@ -43,9 +43,6 @@ export function runToEnd(gen: Generator<Suspension, unknown, unknown>): unknown 
   throw refused;
 }
 
-/** How many frames an error raised by the engine in a step of generator code records. */
-const STEP_FRAMES = 100;
-
 /**
  * Runs the generator of a call, awaiting whatever it yields and resuming it with the result (or
  * throwing the rejection into it). `done` gets the call's first result as soon as it returns, before
@@ -63,11 +60,9 @@ export async function runAsync<T>(
     const outer = DEPTH[0]!, outerTails = DEPTH[1]!;
     DEPTH[0] = outer + depth;
     let r: IteratorResult<Suspension, unknown>;
-    // As a synchronous call does (api/boundary.ts), for each step: an error the engine raises in
-    // wasm records this many frames, and generator code shows two for each of its functions.
-    const limit = Error.stackTraceLimit;
-    const raise = !(limit >= STEP_FRAMES);
-    if (raise) Error.stackTraceLimit = STEP_FRAMES;
+    // As a synchronous call does (api/boundary.ts), for each step: generator code shows two frames
+    // for each of its functions, so V8's default ten would keep five.
+    const limit = raiseFrameLimit();
     try {
       r = around(step);
       if (r.done === true) return done(r.value);
@@ -76,7 +71,7 @@ export async function runAsync<T>(
       // No plain tail call is on the stack where generator code suspends (plain code cannot).
       DEPTH[0] = outer;
       DEPTH[1] = outerTails;
-      if (raise) Error.stackTraceLimit = limit;
+      if (limit !== null) Error.stackTraceLimit = limit;
     }
     try {
       const value = r.value === EVENT_LOOP_TURN ? await eventLoopTurn() : await r.value;

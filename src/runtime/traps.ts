@@ -26,7 +26,7 @@ export class HostThrow {
 export function hostThrow(e: unknown): HostThrow {
   if (!isObject(e)) return new HostThrow(e);
   const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 100;
+  Error.stackTraceLimit = TRAP_FRAMES;
   const callers = new Error();
   Error.stackTraceLimit = limit;
   return new HostThrow(e, callers);
@@ -76,10 +76,25 @@ const raisedByEngine = new WeakSet<Trap>();
 /** Errors whose stack (and a trap's backtrace) were read off their JS stack at the boundary. */
 const presented = new WeakSet<object>();
 
+/**
+ * How many frames an error records that the engine raises in wasm (a DataView's RangeError for an
+ * out-of-bounds access), or that the runtime makes (a trap, a host error's callers): backtraces and
+ * coredumps are read from them. V8 records `Error.stackTraceLimit` of them, 10 by default.
+ */
+export const TRAP_FRAMES = 100;
+
+/** Raises Error.stackTraceLimit to TRAP_FRAMES where it is lower: the limit to put back, or null when unchanged. */
+export function raiseFrameLimit(): number | null {
+  const limit = Error.stackTraceLimit;
+  if (limit >= TRAP_FRAMES) return null;
+  Error.stackTraceLimit = TRAP_FRAMES;
+  return limit;
+}
+
 /** Creates a trap with a deep enough JS stack to recover the wasm backtrace. */
 export function makeTrap(code: TrapCode, message?: string): Trap {
   const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 100;
+  Error.stackTraceLimit = TRAP_FRAMES;
   const trap = new Trap(code, message);
   Error.stackTraceLimit = limit;
   raisedByEngine.add(trap);
