@@ -34,15 +34,16 @@ export function compileI64Op(fc: FunctionCompiler, code: number): void {
     case Op.I64Eqz: {
       const a = fc.pair(fc.pop());
       const js = literal(a.hi) === 0 ? `(${a.code} === 0)` : `((${a.code} | ${a.hi}) === 0)`;
-      fc.push(derived(I32, js, [a], true, true));
+      fc.push(tuned(fc.mc.options) ? derived(I32, js, [a], true, true) : comparison(js, `(${js} | 0)`, [a]));
       return;
     }
     case Op.I64Eq: case Op.I64Ne: {
       const [a, b] = fc.pairs(fc.popN(2)) as [Entry, Entry];
-      const js = code === Op.I64Eq
-        ? `(${a.code} === ${b.code} && ${a.hi} === ${b.hi})`
-        : `(${a.code} !== ${b.code} || ${a.hi} !== ${b.hi})`;
-      fc.push(derived(I32, js, [a, b], true, true));
+      const eq = code === Op.I64Eq;
+      const js = eq ? `(${a.code} === ${b.code} && ${a.hi} === ${b.hi})` : `(${a.code} !== ${b.code} || ${a.hi} !== ${b.hi})`;
+      // As a value, both halves compared without a branch (Entry.asInt), as compare() does.
+      const asInt = eq ? `((${a.code} === ${b.code}) & (${a.hi} === ${b.hi}))` : `((${a.code} !== ${b.code}) | (${a.hi} !== ${b.hi}))`;
+      fc.push(comparison(js, asInt, [a, b]));
       return;
     }
     case Op.I64LtS: case Op.I64LtU: case Op.I64GtS: case Op.I64GtU:

@@ -80,6 +80,8 @@ const RECORDED: Readonly<Record<number, string>> = {
   28: 'e69a383e3b14e1ca584bdc2c',
   // i64.clz branch-free for a JIT, i32/i64 ctz inline (32 - clz32(~x & (x - 1))), popcnt64 one multiply.
   29: '47362ea34f1f84d223ed1466',
+  // Comparisons used as values `| 0` for a JIT (a conditional branched); integer selects masked.
+  30: '5c3d18c69247e75ae38665f5',
 };
 
 const SEED = 20261126;
