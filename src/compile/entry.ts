@@ -21,9 +21,11 @@ export interface Entry {
   /** The expression is a JS boolean (an i32 0/1 not yet converted). */
   readonly bool: boolean;
   /**
-   * A bool entry's value as a branch-free 0/1 expression, where the condition form branches (an
-   * i64 comparison's `||` and `&&`); '' when `(code ? 1 : 0)` is as good. A materialised carry
-   * from random data mispredicts a branch half the time.
+   * A bool entry's value as a branch-free 0/1 expression: `(code) | 0`, or `|` and `&` where the
+   * condition form has `||` and `&&` (i64 comparisons). V8 compiles `(code ? 1 : 0)` to a branch,
+   * and a materialised carry or flag from random data mispredicts it half the time. '' where
+   * `(code ? 1 : 0)` is as good: comparisons in code tuned for an interpreter, where the jump
+   * costs no more than the conversion.
    */
   readonly asInt: string;
   /**
