@@ -21,13 +21,13 @@ export function consumerOf(fc: FunctionCompiler): Consumer | null {
 const LOOKAHEAD = 64;
 
 /** The instruction that pops a value pushed just before `pos`, as consumerOf; `at` is where its immediates start. */
-interface Consumer {
+export interface Consumer {
   readonly op: OpInfo;
   readonly operand: number;
   readonly at: number;
 }
 
-function consumerAt(bytes: Uint8Array, pos: number, end: number): Consumer | null {
+export function consumerAt(bytes: Uint8Array, pos: number, end: number): Consumer | null {
   const r = new ByteReader(bytes, pos, end);
   let depth = 1;
   for (let n = 0; n < LOOKAHEAD && r.pos < r.end; n++) {

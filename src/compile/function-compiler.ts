@@ -13,8 +13,9 @@ import { BOXED_TEMPLATES, NAN_PRODUCING, TAKES_BOXES, TEMPLATES, TRAPPING } from
 import { compileI64Op, isI64Op } from './i64.js';
 import { compileMemoryOp, isMemoryOp } from './memory-ops.js';
 import { compileRefTableOp, isRefTableOp } from './ref-table-ops.js';
-import { compileSimdOp } from './simd.js';
-import { pushV128Local, setV128Local, v128LocalDecls } from './simd-locals.js';
+import { compileSimdOp, simdLowering } from './simd.js';
+import { pushV128Local, setV128Local, v128LocalDecls, webSlot, webViews, wordSlot, type V128Slot, type V128View } from './simd-locals.js';
+import { v128Webs, type V128Webs } from './simd-webs.js';
 import { compileExceptionOp, endTry, isExceptionOp, skipDeadException, type TryState } from './exceptions.js';
 import { compileGcOp, isGcOp } from './gc.js';
 import { compileAtomicOp } from './atomics.js';
@@ -234,8 +235,8 @@ export class FunctionCompiler {
   readonly star: string;
   readonly callPrefix: string;
 
-  /** Module offset of the instruction being compiled (for the trace). */
-  private at = 0;
+  /** Module offset of the instruction being compiled (for the trace, and v128 locals' live ranges). */
+  at = 0;
 
   /** `trace`: record where each line and expression came from (offset-trace.ts); null when compiling to run. */
   constructor(readonly mc: ModuleContext, readonly funcIndex: number, private readonly trace: OffsetTrace | null = null) {
@@ -428,6 +429,42 @@ export class FunctionCompiler {
   }
 
   private tolerantLocals: Set<number> | null = null;
+  private simdWebs: { readonly webs: V128Webs; readonly views: readonly V128View[] } | null | undefined;
+
+  /**
+   * The live ranges of the v128 locals and the view each keeps its lanes in (simd-locals.ts): float
+   * views only under the inline SIMD lowering, and not where NaNs are boxed (lanes there may be
+   * NaNBoxes); null when every range keeps words.
+   */
+  private v128Ranges(): { readonly webs: V128Webs; readonly views: readonly V128View[] } | null {
+    if (this.simdWebs === undefined) {
+      const webs = simdLowering() === 'inline' && !this.mc.boxesNaNs
+        ? v128Webs(this.r.bytes, this.bodyStart, this.r.end, this.localTypes, this.type.params.length) : null;
+      const views = webs === null ? [] : webViews(webs, this.r.bytes, this.r.end);
+      this.simdWebs = webs === null || views.every((v) => v.kind === 'i32') ? null : { webs, views };
+    }
+    return this.simdWebs;
+  }
+
+  /** Where the lanes of v128 local `i` are at the local.get, local.set or local.tee at `at`. */
+  v128Slot(i: number, at: number): V128Slot {
+    const ranges = this.v128Ranges();
+    if (ranges === null) return wordSlot(i);
+    const w = this.r.bytes[at] === Op.LocalGet ? ranges.webs.useWeb.get(at) : ranges.webs.defWeb.get(at);
+    if (w === undefined || ranges.views[w]!.kind === 'i32') return wordSlot(i);
+    return webSlot(i, w, ranges.views[w]!);
+  }
+
+  /** Declarations of the lets of the live ranges kept as float lanes. */
+  private v128RangeDecls(): string[] {
+    const ranges = this.v128Ranges();
+    if (ranges === null) return [];
+    const out: string[] = [];
+    ranges.views.forEach((v, w) => {
+      if (v.kind !== 'i32') for (const name of webSlot(ranges.webs.webs[w]!.local, w, v).names) out.push(`${name} = 0`);
+    });
+    return out;
+  }
 
   /** Locals whose NaN bits are never observed (consumer.ts), found on first request. */
   nanTolerantLocals(): Set<number> {
@@ -620,6 +657,7 @@ export class FunctionCompiler {
       else if (t === V128) locals.push(...v128LocalDecls(i, false));
       else throw new UnsupportedError(`${valKindName(t)} locals in the JS compiler`);
     }
+    locals.push(...this.v128RangeDecls());
     const func: Frame = {
       kind: 'func', label: 'F', headerLine: -1, headerText: '', params: [], results: this.type.results,
       base: 0, vars: null, used: false, paramEntries: [], hasElse: false, armFellThrough: false,

@@ -32,6 +32,16 @@ export function operandView(code: number, k: number): { kind: LaneKind; tolerant
   return { kind: v?.kinds[k] ?? 'i32', tolerant: v?.tolerant === true };
 }
 
+/**
+ * Instructions whose inline lowering always leaves f32 carriers made by arithmetic (quiet), or
+ * doubles, as its lanes: a live range of a v128 local they write can keep its lanes in that view
+ * (simd-locals.ts).
+ */
+export const FLOAT_LANE_RESULTS: ReadonlyMap<number, 'f32' | 'f64'> = new Map();
+const floatResult = (code: number, kind: LaneKind) => {
+  if (kind !== 'i32') (FLOAT_LANE_RESULTS as Map<number, 'f32' | 'f64'>).set(code, kind);
+};
+
 function define(code: number, kinds: readonly LaneKind[], lower: Lower, tolerant = false): void {
   INLINE.set(code, lower);
   VIEWS.set(code, { kinds, tolerant });
@@ -78,6 +88,7 @@ for (const op of OPCODES) {
     else if (kind === 'f64') pushLanes(fc, 'i32', lanes.flatMap((c) => [`(${c} ? -1 : 0)`, `(${c} ? -1 : 0)`]), args);
     else pushLanes(fc, 'i32', lanes.map((c) => `(${c} ? -1 : 0)`), args);
   }, float);
+  if (t.bool !== true) floatResult(op.code, kind);
 }
 
 /** abs and neg of float lanes move the sign bit: on the carriers if the operand has them, else on the words. */
@@ -110,6 +121,7 @@ function convert(simd: string, scalar: string, inKind: LaneKind, outKind: LaneKi
     if (zero) lanes.push('0', '0');
     pushLanes(fc, outKind, lanes, [a], true);
   }, true);
+  floatResult(code(simd), outKind);
 }
 convert('f32x4.convert_i32x4_s', 'f32.convert_i32_s', 'i32', 'f32', [0, 1, 2, 3]);
 convert('f32x4.convert_i32x4_u', 'f32.convert_i32_u', 'i32', 'f32', [0, 1, 2, 3]);

@@ -3,6 +3,7 @@
 
 import { Imm, type OpInfo } from '../binary/opcodes.js';
 import { Op } from '../binary/op.js';
+import { ByteReader } from '../binary/reader.js';
 import { F32, F64, I32, V128 } from '../core/types.js';
 import { consumerOf } from './consumer.js';
 import { derived, type Entry } from './entry.js';
@@ -155,7 +156,14 @@ const WORDS = { kind: 'i32', tolerant: false } as const;
  */
 function consumerView(fc: FunctionCompiler): { kind: LaneKind; tolerant: boolean } {
   const c = consumerOf(fc);
-  return c !== null && c.op.prefix === 0xfd ? operandView(c.op.code, c.operand) : WORDS;
+  if (c === null) return WORDS;
+  if (c.op.prefix === 0xfd) return operandView(c.op.code, c.operand);
+  if (c.op.code === Op.LocalSet || c.op.code === Op.LocalTee) {
+    // A live range of a v128 local kept as float lanes (simd-locals.ts) takes them exactly.
+    const { kind } = fc.v128Slot(new ByteReader(fc.r.bytes, c.at, fc.r.end).u32(), c.at - 1).view;
+    return { kind, tolerant: false };
+  }
+  return WORDS;
 }
 
 /** The reference lowering: the runtime helper named after the instruction, on V128 objects. */

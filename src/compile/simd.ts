@@ -27,6 +27,11 @@ export function setSimdLowering(mode: SimdLowering): SimdLowering {
   return before;
 }
 
+/** The lowering modules are compiled with now. */
+export function simdLowering(): SimdLowering {
+  return lowering;
+}
+
 /** Compiles the instruction 0xFD `sub` (its opcode already read). */
 export function compileSimdOp(fc: FunctionCompiler, sub: number): void {
   const op = opByPrefixed(0xfd, sub);

@@ -82,6 +82,8 @@ const RECORDED: Readonly<Record<number, string>> = {
   29: '47362ea34f1f84d223ed1466',
   // Comparisons used as values `| 0` for a JIT (a conditional branched); integer selects masked.
   30: '5c3d18c69247e75ae38665f5',
+  // Live ranges of v128 locals kept as f32 carriers or doubles where their writes and reads allow.
+  31: '6416a47fced3a529609f50f1',
 };
 
 const SEED = 20261126;
