@@ -123,7 +123,7 @@ export function setV128Local(fc: FunctionCompiler, i: number, v: Entry): void {
   const lanes = lanesOf(fc, v, kind);
   // Always a temp, even for a bare lane name such as l5_1 (tempLanes would leave that as it is).
   const safe = lanes.map((x, k) => {
-    if (!names.slice(0, k).some((n) => new RegExp(`\\b${n}\\b`).test(x))) return x;
+    if (!names.slice(0, k).some((n) => x.includes(n) && new RegExp(`\\b${n}\\b`).test(x))) return x;
     const t = fc.temp(kind === 'i32' ? I32 : kind === 'f32' ? F32 : F64);
     fc.emit(`${t} = ${x};`);
     return t;

@@ -57,8 +57,10 @@ const MAX_PASSES = 64;
  * Reads in code it finds unreachable join every write of their local, which only merges webs.
  */
 export function v128Webs(bytes: Uint8Array, start: number, end: number, localTypes: readonly number[], numParams: number): V128Webs | null {
-  const tracked = localTypes.map((t) => t === V128);
-  if (!tracked.includes(true)) return null;
+  // State arrays hold the v128 locals only, at dense indices.
+  const slot = new Map<number, number>();
+  localTypes.forEach((t, i) => t === V128 && slot.set(i, slot.size));
+  if (slot.size === 0) return null;
   const defs: WebDef[] = [];
   const defAt = new Map<number, number>();
   // The entry value of each v128 local: a parameter's argument, or zero.
@@ -68,7 +70,7 @@ export function v128Webs(bytes: Uint8Array, start: number, end: number, localTyp
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     uses = new Map();
     let changed = false;
-    let state: State = localTypes.map((_, i) => (tracked[i] ? new Set([entry[i]!]) : undefined));
+    let state: State = [...slot.keys()].map((i) => new Set([entry[i]!]));
     const frames: Frame[] = [{ loop: false, pos: -1, out: null, elseState: null, hasElse: false }];
     const r = new ByteReader(bytes, start, end);
     let prev = -1;
@@ -147,16 +149,20 @@ export function v128Webs(bytes: Uint8Array, start: number, end: number, localTyp
           break;
         case Op.LocalGet: case Op.LocalSet: case Op.LocalTee: {
           const x = r.u32();
-          if (!tracked[x]) break;
+          const k = slot.get(x);
+          if (k === undefined) break;
           if (code !== Op.LocalGet) {
             let id = defAt.get(at);
             if (id === undefined) {
               id = defs.push(prev === Op.V128Const ? { local: x, by: prev, signals: constSignals } : { local: x, by: prev }) - 1;
               defAt.set(at, id);
             }
-            if (state !== null) state[x] = new Set([id]);
+            if (state !== null) {
+              state = state.slice();
+              state[k] = new Set([id]);
+            }
           }
-          if (code !== Op.LocalSet) uses.set(at, { local: x, reach: state === null ? null : state[x]!, after: r.pos });
+          if (code !== Op.LocalSet) uses.set(at, { local: x, reach: state === null ? null : state[k]!, after: r.pos });
           break;
         }
         default:
@@ -208,17 +214,29 @@ export function v128Webs(bytes: Uint8Array, start: number, end: number, localTyp
   return { defWeb, useWeb, webs };
 }
 
+// The sets in a State are never changed once made, so states share them freely.
 function copy(s: State): State {
-  return s === null ? null : s.map((x) => (x === undefined ? undefined : new Set(x)));
+  return s === null ? null : s.slice();
 }
 
 function join(a: State, b: State): State {
   if (a === null) return copy(b);
   if (b === null) return a;
-  return a.map((x, i) => (x === undefined ? undefined : new Set([...x, ...b[i]!])));
+  return a.map((x, i) => union(x, b[i]));
+}
+
+function union(x: Set<number> | undefined, y: Set<number> | undefined): Set<number> | undefined {
+  if (x === undefined || y === undefined || x === y) return x;
+  let out: Set<number> | null = null;
+  for (const d of y) {
+    if (x.has(d)) continue;
+    out ??= new Set(x);
+    out.add(d);
+  }
+  return out ?? x;
 }
 
 function same(a: State, b: State): boolean {
   if (a === null || b === null) return a === b;
-  return a.every((x, i) => x === undefined || (x.size === b[i]!.size && [...x].every((d) => b[i]!.has(d))));
+  return a.every((x, i) => x === b[i] || (x !== undefined && x.size === b[i]!.size && [...x].every((d) => b[i]!.has(d))));
 }
