@@ -98,7 +98,7 @@ function run(api: typeof TS, name: string, seed: number, nans: boolean, arg?: nu
   return { result, bytes: [...new Uint8Array(exports.mem.buffer, 512, 32)] };
 }
 
-test('float v128 locals give native WebAssembly\'s results, bits and bytes', () => {
+test('v128 locals with float live ranges give native WebAssembly\'s results, bits and bytes', () => {
   const cases: [string, number | undefined][] = [['acc32', 1], ['acc32', 37], ['acc32', 500], ['acc64', 3], ['acc64', 300],
     ['tee', undefined], ['swap', undefined], ['mixed_load', undefined], ['mixed_int', undefined], ['mixed_shapes', undefined],
     ['merge_nan', 0], ['merge_nan', 1], ['merge_words', 0], ['merge_words', 1], ['param', undefined]];
