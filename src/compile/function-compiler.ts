@@ -450,7 +450,7 @@ export class FunctionCompiler {
   v128Slot(i: number, at: number): V128Slot {
     const ranges = this.v128Ranges();
     if (ranges === null) return wordSlot(i);
-    const w = this.r.bytes[at] === Op.LocalGet ? ranges.webs.useWeb.get(at) : ranges.webs.defWeb.get(at);
+    const w = ranges.webs.webAt.get(at);
     if (w === undefined || ranges.views[w]!.kind === 'i32') return wordSlot(i);
     return webSlot(i, w, ranges.views[w]!);
   }

@@ -37,9 +37,10 @@ export function operandView(code: number, k: number): { kind: LaneKind; tolerant
  * doubles, as its lanes: a live range of a v128 local they write can keep its lanes in that view
  * (simd-locals.ts).
  */
-export const FLOAT_LANE_RESULTS: ReadonlyMap<number, 'f32' | 'f64'> = new Map();
+const floatLaneResults = new Map<number, 'f32' | 'f64'>();
+export const FLOAT_LANE_RESULTS: ReadonlyMap<number, 'f32' | 'f64'> = floatLaneResults;
 const floatResult = (code: number, kind: LaneKind) => {
-  if (kind !== 'i32') (FLOAT_LANE_RESULTS as Map<number, 'f32' | 'f64'>).set(code, kind);
+  if (kind !== 'i32') floatLaneResults.set(code, kind);
 };
 
 function define(code: number, kinds: readonly LaneKind[], lower: Lower, tolerant = false): void {

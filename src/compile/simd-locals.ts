@@ -23,7 +23,7 @@ export interface V128View {
   readonly quiet: boolean;
 }
 
-export const WORDS: V128View = { kind: 'i32', quiet: false };
+const WORDS: V128View = { kind: 'i32', quiet: false };
 
 /** Where the lanes of a v128 local's value live at one read or write: their lets, and their view. */
 export interface V128Slot {

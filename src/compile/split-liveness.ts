@@ -121,6 +121,41 @@ interface Walk {
 }
 
 function walk(bytes: Uint8Array, start: number, end: number, numLocals: number, unitStarts: ReadonlySet<number>): Walk | null {
+  const g = buildGraph(bytes, start, end, numLocals, unitStarts, null);
+  return g === null ? null : { liveness: solveLiveness(g, numLocals), unitNodes: g.unitNodes, unitFrames: g.unitFrames };
+}
+
+/**
+ * Called at each local.get, local.set and local.tee of a walk, in order: the basic block it is in,
+ * its position and the position after it, its opcode and local, and the opcode of the instruction
+ * before it and where that instruction's immediates start.
+ */
+export type LocalVisitor = (block: number, at: number, after: number, op: number, local: number, prevOp: number, prevImm: number) => void;
+
+/**
+ * The basic blocks of the body [start, end) and where control may go from each (`entry` the first;
+ * block 0 is the function's exit), calling `visit` at each local access; null where the body has
+ * control flow this walk does not model (exception handling).
+ */
+export function bodyBlocks(
+  bytes: Uint8Array, start: number, end: number, numLocals: number, visit: LocalVisitor,
+): { readonly succ: readonly (readonly number[])[]; readonly entry: number } | null {
+  return buildGraph(bytes, start, end, numLocals, NO_UNITS, visit);
+}
+
+interface Graph {
+  readonly uses: readonly (readonly number[])[];
+  readonly defs: readonly (readonly number[])[];
+  readonly succ: readonly (readonly number[])[];
+  readonly entry: number;
+  readonly frameAfter: ReadonlyMap<number, WalkFrame>;
+  readonly unitNodes: ReadonlyMap<number, number>;
+  readonly unitFrames: ReadonlyMap<number, readonly WalkFrame[]>;
+}
+
+function buildGraph(
+  bytes: Uint8Array, start: number, end: number, numLocals: number, unitStarts: ReadonlySet<number>, visit: LocalVisitor | null,
+): Graph | null {
   // Per basic block: the locals it reads before writing and those it writes (as lists while walking),
   // and where control may go next.
   const uses: number[][] = [];
@@ -136,6 +171,9 @@ function walk(bytes: Uint8Array, start: number, end: number, numLocals: number, 
   const link = (from: number, to: number) => succ[from]!.push(to);
   const exit = node();
   let cur = node();
+  const entry = cur;
+  let lastOp = -1;
+  let lastImm = -1;
   const frames: WalkFrame[] = [];
   const frameAfter = new Map<number, WalkFrame>();
   const r = new ByteReader(bytes, start, end);
@@ -167,14 +205,20 @@ function walk(bytes: Uint8Array, start: number, end: number, numLocals: number, 
       split();
       unitNodes.set(r.pos, cur);
     }
-    const byte = r.bytes[r.pos]!;
+    const at = r.pos;
+    const byte = r.bytes[at]!;
     const op = readValidOpcode(r);
     if (op === undefined) return null;
     if (op.feature === 'exceptions' || op.feature === 'legacy_exceptions') return null;
+    const prevOp = lastOp;
+    const prevImm = lastImm;
+    lastOp = op.code;
+    lastImm = r.pos;
     switch (byte) {
       case Op.LocalGet: {
         const x = r.u32();
         if (x >= numLocals) return null;
+        visit?.(cur, at, r.pos, byte, x, prevOp, prevImm);
         if (definedIn[x] !== cur + 1) uses[cur]!.push(x);
         continue;
       }
@@ -182,6 +226,7 @@ function walk(bytes: Uint8Array, start: number, end: number, numLocals: number, 
       case Op.LocalTee: {
         const x = r.u32();
         if (x >= numLocals) return null;
+        visit?.(cur, at, r.pos, byte, x, prevOp, prevImm);
         if (definedIn[x] !== cur + 1) {
           definedIn[x] = cur + 1;
           defs[cur]!.push(x);
@@ -257,6 +302,11 @@ function walk(bytes: Uint8Array, start: number, end: number, numLocals: number, 
     }
     skipImmediates(r, op);
   }
+  return { uses, defs, succ, entry, frameAfter, unitNodes, unitFrames };
+}
+
+function solveLiveness(g: Graph, numLocals: number): FunctionLiveness {
+  const { uses, defs, succ, frameAfter } = g;
   // Backward: live-in = uses + (live-out - defs), to a fixed point.
   const words = (numLocals + 31) >>> 5;
   const count = succ.length;
@@ -300,5 +350,5 @@ function walk(bytes: Uint8Array, start: number, end: number, numLocals: number, 
       }
     }
   }
-  return { liveness: { numLocals, words, live, frameAfter }, unitNodes, unitFrames };
+  return { numLocals, words, live, frameAfter };
 }
