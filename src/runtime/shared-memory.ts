@@ -1,5 +1,6 @@
-// A shared linear memory: a growable SharedArrayBuffer that never moves, a small shared control block
-// (published size, type), and this agent's views of the size it last observed.
+// A shared linear memory: a SharedArrayBuffer that never moves (growable where the engine has
+// growable ones, else allocated at the maximum size), a small shared control block (published size,
+// type), and this agent's views of the size it last observed.
 
 import type { MemoryType } from '../core/types.js';
 import { MemoryObject, growFailed } from './memory.js';
@@ -9,7 +10,10 @@ import { MemoryObject, growFailed } from './memory.js';
  * object, so it survives postMessage / structuredClone with both buffers shared, not copied.
  */
 export interface SharedMemoryParts {
-  /** The memory's bytes: a growable SharedArrayBuffer whose length is the memory's size. */
+  /**
+   * The memory's bytes: a growable SharedArrayBuffer whose length is at least the memory's size, or
+   * (engines without growable ones, such as Node 18) a fixed one as long as the maximum size.
+   */
   readonly buffer: SharedArrayBuffer;
   /** The control block: the published size in pages and the memory type. */
   readonly control: SharedArrayBuffer;
@@ -51,10 +55,30 @@ const FLAG_ADDRESS64 = 1;
 const SHARED_MAX_BYTES = 2 ** 32;
 const TWO32 = 2 ** 32;
 
-/** Whether this JavaScript engine can back shared memories (growable SharedArrayBuffers and Atomics). */
+/** Whether this JavaScript engine can back shared memories (SharedArrayBuffers and Atomics). */
 export function sharedMemorySupported(): boolean {
-  return typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object'
-    && typeof (SharedArrayBuffer.prototype as Partial<GrowableSharedArrayBuffer>).grow === 'function';
+  return typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object';
+}
+
+/**
+ * Whether SharedArrayBuffers can grow (ES2024; V8 11, Node 20). Without them a shared memory's
+ * buffer is allocated at its maximum size up front, and JS sees that length (docs/embedding.md).
+ */
+export function growableSharedBuffers(): boolean {
+  return typeof (SharedArrayBuffer.prototype as Partial<GrowableSharedArrayBuffer>).grow === 'function';
+}
+
+let fixedBuffersForced = false;
+
+/** For tests: make shared memories as engines without growable SharedArrayBuffers do (Node 18). */
+export function forceFixedSharedBuffers(on: boolean): void {
+  fixedBuffersForced = on;
+}
+
+/** How long a shared memory's buffer can become: its maximum length, or its length if it is fixed. */
+function capacity(buffer: SharedArrayBuffer): number {
+  const b = buffer as Partial<GrowableSharedArrayBuffer> & SharedArrayBuffer;
+  return b.growable === true ? b.maxByteLength! : b.byteLength;
 }
 
 function newControl(type: MemoryType): Int32Array {
@@ -86,7 +110,7 @@ function typeOf(control: Int32Array): MemoryType {
 function checkedParts(parts: SharedMemoryParts): { type: MemoryType; control: Int32Array; buffer: GrowableSharedArrayBuffer } {
   const buffer = parts?.buffer as GrowableSharedArrayBuffer | undefined;
   const controlBuffer = parts?.control;
-  if (!(buffer instanceof SharedArrayBuffer) || !buffer.growable || !(controlBuffer instanceof SharedArrayBuffer)
+  if (!(buffer instanceof SharedArrayBuffer) || !(controlBuffer instanceof SharedArrayBuffer)
       || controlBuffer.byteLength !== CONTROL_WORDS * 4) {
     throw new TypeError('not the parts of a shared memory: expected { buffer, control } from SharedMemory.parts()');
   }
@@ -96,7 +120,7 @@ function checkedParts(parts: SharedMemoryParts): { type: MemoryType; control: In
   // A buffer and a control block of two memories would disagree on the size or the maximum.
   const pageSize = 2 ** type.pageSizeLog2;
   const maxPages = Math.min(type.limits.max ?? 0, Math.floor(SHARED_MAX_BYTES / pageSize));
-  if (buffer.maxByteLength !== maxPages * pageSize || buffer.byteLength < (Atomics.load(control, PAGES) >>> 0) * pageSize) {
+  if (capacity(buffer) !== maxPages * pageSize || buffer.byteLength < (Atomics.load(control, PAGES) >>> 0) * pageSize) {
     throw new TypeError('the buffer and the control block are parts of two different shared memories');
   }
   return { type, control, buffer };
@@ -123,15 +147,24 @@ export class SharedMemoryObject extends MemoryObject {
   /** A new shared memory of `type` (whose limits must have a maximum). */
   static create(type: MemoryType): SharedMemoryObject {
     if (!sharedMemorySupported()) {
-      throw new Error('shared memories need growable SharedArrayBuffers and Atomics, which this JavaScript engine lacks');
+      throw new Error('shared memories need SharedArrayBuffers and Atomics, which this JavaScript engine lacks');
     }
     if (type.limits.max === null) throw new TypeError('a shared memory must have a maximum size');
     const pageSize = 2 ** type.pageSizeLog2;
     const maxPages = Math.min(type.limits.max, Math.floor(SHARED_MAX_BYTES / pageSize));
     if (type.limits.min > maxPages) throw new RangeError(`cannot allocate ${type.limits.min} pages of shared memory`);
-    const Growable = SharedArrayBuffer as unknown as GrowableConstructor;
-    const buffer = new Growable(type.limits.min * pageSize, { maxByteLength: maxPages * pageSize });
-    return new SharedMemoryObject(type, newControl(type), buffer);
+    let buffer: SharedArrayBuffer;
+    if (growableSharedBuffers() && !fixedBuffersForced) {
+      const Growable = SharedArrayBuffer as unknown as GrowableConstructor;
+      buffer = new Growable(type.limits.min * pageSize, { maxByteLength: maxPages * pageSize });
+    } else {
+      try {
+        buffer = new SharedArrayBuffer(maxPages * pageSize);
+      } catch {
+        throw new RangeError(`cannot allocate ${maxPages} pages of shared memory up front (this JavaScript engine cannot grow a SharedArrayBuffer)`);
+      }
+    }
+    return new SharedMemoryObject(type, newControl(type), buffer as GrowableSharedArrayBuffer);
   }
 
   /** This agent's object for a shared memory another agent (or this one) created. */
@@ -215,7 +248,7 @@ export class SharedMemoryObject extends MemoryObject {
     for (;;) {
       const old = Atomics.load(this.control, PAGES) >>> 0;
       const pages = old + delta;
-      if (pages > this.maxPages || pages * this.pageSize > this.sab.maxByteLength) return 'memory maximum size exceeded';
+      if (pages > this.maxPages || pages * this.pageSize > capacity(this.sab)) return 'memory maximum size exceeded';
       const length = pages * this.pageSize;
       // The buffer may be longer than the size already (another agent's grow, or JS's, since the
       // JS API hands it out): it never shrinks, and bytes past the size are never written.

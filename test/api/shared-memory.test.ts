@@ -12,6 +12,7 @@ import {
   funcType, type Caller, type MemoryType, type ValType,
 } from '../../src/index.js';
 import { createWebAssembly, postable } from '../../src/jsapi/index.js';
+import { forceFixedSharedBuffers } from '../../src/runtime/shared-memory.js';
 
 const PAGE = 65536;
 const THREADS = { features: { threads: true } } as const;
@@ -117,6 +118,40 @@ test('grow: old size back, up to the maximum, then a RangeError and no change', 
   assert.throws(() => m.grow(1), RangeError);
   assert.equal(m.size(), 3);
   assert.equal(m.data().length, 3 * PAGE);
+});
+
+// Node 18 and SpiderMonkey 102 (forced here on engines whose buffers grow): the buffer is allocated
+// at the maximum, and only JS's buffer shows it.
+test('where SharedArrayBuffers cannot grow, a shared memory is allocated at its maximum: wasm, data(), grow and another handle keep the published size', (t) => {
+  forceFixedSharedBuffers(true);
+  t.after(() => forceFixedSharedBuffers(false));
+  const engine = new Engine(THREADS);
+  const store = new Store(engine);
+  const m = new SharedMemory(engine, memType(1, 3));
+  const instance = new Instance(store, new Module(engine, IMPORTING), [m]);
+  const f = fns(store, instance);
+  assert.equal(m.parts().buffer.byteLength, 3 * PAGE, 'the whole maximum, up front');
+  assert.equal(f.size(), 1);
+  assert.equal(m.dataSize(), PAGE);
+  assert.equal(m.data().length, PAGE);
+  assert.throws(() => f.load(PAGE), isTrap(TrapCode.MemoryOutOfBounds), 'past the size, not the buffer, traps');
+  assert.equal(f.grow(1), 1);
+  f.store(PAGE, 7);
+  assert.equal(f.load(PAGE), 7);
+  assert.equal(m.data()[PAGE], 7);
+  assert.throws(() => f.load(2 * PAGE), isTrap(TrapCode.MemoryOutOfBounds));
+  const other = SharedMemory.fromParts(engine, m.parts());
+  assert.equal(other.size(), 2);
+  assert.equal(other.data()[PAGE], 7);
+  assert.equal(other.grow(1), 2);
+  assert.equal(m.size(), 3);
+  assert.equal(f.size(), 3);
+  assert.equal(f.grow(1), -1, 'the maximum');
+  const W = createWebAssembly({ engine: THREADS });
+  const js = new W.Memory({ initial: 1, maximum: 2, shared: true });
+  assert.equal(js.buffer.byteLength, 2 * PAGE, "the JS API's buffer is the maximum's length (docs/embedding.md)");
+  assert.equal(js.grow(1), 1);
+  assert.equal(js.buffer.byteLength, 2 * PAGE);
 });
 
 test('host views and wasm atomics see each other; views stay valid after growth', () => {

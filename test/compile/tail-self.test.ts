@@ -30,7 +30,10 @@ const bytes = parseWat(`(module
   (func $spin (export "spin") (return_call $spin)))`);
 
 const W: any = (globalThis as any).WebAssembly;
-const native = new W.Instance(new W.Module(bytes)).exports;
+// Node 18's WebAssembly has no return_call without a flag: the tests that compare with it skip there.
+const nativeTailCalls = W.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 10, 6, 1, 4, 0, 18, 0, 11]));
+const noNativeTailCalls = nativeTailCalls ? false : `Node ${process.versions.node}'s own WebAssembly has no return_call to compare with`;
+const native = nativeTailCalls ? new W.Instance(new W.Module(bytes)).exports : null;
 
 function instantiate(consumeFuel = false): { store: Store<null>; instance: Instance; source: string } {
   let source = '';
@@ -39,7 +42,7 @@ function instantiate(consumeFuel = false): { store: Store<null>; instance: Insta
   return { store, instance: new Instance(store, new Module(engine, bytes), []), source };
 }
 
-test('a function tail-calling itself loops, and computes what native WebAssembly does', () => {
+test('a function tail-calling itself loops, and computes what native WebAssembly does', { skip: noNativeTailCalls }, () => {
   const { store, instance, source } = instantiate();
   assert.match(source, /continue TC;/);
   const call = (name: string, args: Val[]) => instance.getFunc(store, name)!.call(store, args)[0]!.value;

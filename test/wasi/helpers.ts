@@ -70,7 +70,8 @@ export async function runNode(file: string, options: RunOptions & { stdin?: stri
         preopens: options.preopens ?? {}, stdin: fds.in, stdout: fds.out, stderr: fds.err, returnOnExit: true,
       });
       const module = await nativeWasm.compile(readFileSync(file));
-      code = wasi.start(await nativeWasm.instantiate(module, wasi.getImportObject()));
+      // wasiImport, not getImportObject(): Node 18's node:wasi has only the former.
+      code = wasi.start(await nativeWasm.instantiate(module, { wasi_snapshot_preview1: wasi.wasiImport }));
     } finally {
       for (const fd of Object.values(fds)) closeSync(fd);
     }

@@ -1,0 +1,18 @@
+// When Node's own WebAssembly (or node:wasi) cannot be the oracle a side-by-side test compares
+// against: tswasm runs on Node 18, whose WebAssembly predates parts of the JS API and of the
+// features Node 20 has. Such tests skip there, saying why, and the count shows them.
+
+/** The major version of the Node running the tests. */
+export const nodeMajor = Number(process.versions.node.split('.')[0]);
+
+/** A skip reason where Node's own WebAssembly is older than Node 20's, else false. */
+export function needsNode20Oracle(what: string): string | false {
+  return nodeMajor >= 20 ? false
+    : `Node ${process.versions.node}'s own WebAssembly is not the oracle for ${what} (it needs Node 20's); tswasm itself runs here`;
+}
+
+/** A skip reason where SharedArrayBuffers cannot grow (before Node 20), else false. */
+export function needsGrowableSharedBuffers(what: string): string | false {
+  return typeof (SharedArrayBuffer.prototype as { grow?: unknown }).grow === 'function' ? false
+    : `this engine cannot grow a SharedArrayBuffer, so a shared memory's buffer is its maximum length (docs/embedding.md), and ${what} compares lengths`;
+}
