@@ -64,7 +64,7 @@ export function sharedMemorySupported(): boolean {
  * Whether SharedArrayBuffers can grow (ES2024; V8 11, Node 20). Without them a shared memory's
  * buffer is allocated at its maximum size up front, and JS sees that length (docs/embedding.md).
  */
-export function growableSharedBuffers(): boolean {
+function growableSharedBuffers(): boolean {
   return typeof (SharedArrayBuffer.prototype as Partial<GrowableSharedArrayBuffer>).grow === 'function';
 }
 
@@ -107,8 +107,8 @@ function typeOf(control: Int32Array): MemoryType {
 }
 
 /** Checks that `parts` came from SharedMemoryObject.parts (here or in another agent) and reads its type. */
-function checkedParts(parts: SharedMemoryParts): { type: MemoryType; control: Int32Array; buffer: GrowableSharedArrayBuffer } {
-  const buffer = parts?.buffer as GrowableSharedArrayBuffer | undefined;
+function checkedParts(parts: SharedMemoryParts): { type: MemoryType; control: Int32Array; buffer: SharedArrayBuffer } {
+  const buffer = parts?.buffer as SharedArrayBuffer | undefined;
   const controlBuffer = parts?.control;
   if (!(buffer instanceof SharedArrayBuffer) || !(controlBuffer instanceof SharedArrayBuffer)
       || controlBuffer.byteLength !== CONTROL_WORDS * 4) {
@@ -140,7 +140,7 @@ export class SharedMemoryObject extends MemoryObject {
   /** What generated code binds as `M<i>`: the same memory, synced on every read of its views. */
   readonly live: LiveSharedMemory;
   private readonly control: Int32Array;
-  private readonly sab: GrowableSharedArrayBuffer;
+  private readonly sab: SharedArrayBuffer;
   /** Atomics views of the observed size, made on first need after each size change. */
   private arrays: AtomicArrays | null = null;
 
@@ -164,7 +164,7 @@ export class SharedMemoryObject extends MemoryObject {
         throw new RangeError(`cannot allocate ${maxPages} pages of shared memory up front (this JavaScript engine cannot grow a SharedArrayBuffer)`);
       }
     }
-    return new SharedMemoryObject(type, newControl(type), buffer as GrowableSharedArrayBuffer);
+    return new SharedMemoryObject(type, newControl(type), buffer);
   }
 
   /** This agent's object for a shared memory another agent (or this one) created. */
@@ -173,7 +173,7 @@ export class SharedMemoryObject extends MemoryObject {
     return new SharedMemoryObject(type, control, buffer);
   }
 
-  private constructor(type: MemoryType, control: Int32Array, buffer: GrowableSharedArrayBuffer) {
+  private constructor(type: MemoryType, control: Int32Array, buffer: SharedArrayBuffer) {
     const pages = Atomics.load(control, PAGES) >>> 0;
     super(type, buffer, pages);
     this.control = control;
@@ -251,10 +251,11 @@ export class SharedMemoryObject extends MemoryObject {
       if (pages > this.maxPages || pages * this.pageSize > capacity(this.sab)) return 'memory maximum size exceeded';
       const length = pages * this.pageSize;
       // The buffer may be longer than the size already (another agent's grow, or JS's, since the
-      // JS API hands it out): it never shrinks, and bytes past the size are never written.
+      // JS API hands it out; a fixed one always is): it never shrinks, and bytes past the size are
+      // never written.
       if (this.sab.byteLength < length) {
         try {
-          this.sab.grow(length);
+          (this.sab as GrowableSharedArrayBuffer).grow(length);
         } catch {
           if (this.sab.byteLength < length) return `cannot allocate ${length} bytes of shared memory`;
         }
