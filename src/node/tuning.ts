@@ -30,8 +30,19 @@ export const MAX_OPTIMIZED_BYTECODE_SIZE = 512 * 1024;
  * leaf 2.6x -> 0.44x; a few GC probes lost, RATIONALE.md). The stall it fixed no longer reproduced.
  */
 
-/** The flags tuneV8 sets. */
-export const V8_FLAGS: readonly string[] = [`--max-optimized-bytecode-size=${MAX_OPTIMIZED_BYTECODE_SIZE}`];
+/**
+ * Whether tuneV8 lifts the limit in this process: from V8 11 (Node 20) on. V8 10 (Node 18)
+ * deoptimises a whole interpreter loop at each path that first runs after it was optimised, and
+ * compiles its 184 KB of bytecode again each time (sql.js: nine times in its first two runs, 70-200
+ * ms each, the loop running unoptimised in between), so sql.js's first two runs took 5.1 and 2.3 s
+ * with the limit lifted against 0.8 and 0.2 s with the loop split, QuickJS's 3.4 and 0.8 s against
+ * 0.9 and 0.4 s. Whole was faster only later (sql.js 50 ms a run against 58, QuickJS 108 against
+ * 147), which pays back after hundreds and dozens of runs; there the loops stay split.
+ */
+export const LIFTS_LIMIT = Number(process.versions.v8.split('.')[0]) >= 11;
+
+/** The flags tuneV8 sets (none on V8 10, see LIFTS_LIMIT). */
+export const V8_FLAGS: readonly string[] = LIFTS_LIMIT ? [`--max-optimized-bytecode-size=${MAX_OPTIMIZED_BYTECODE_SIZE}`] : [];
 
 let tuned = false;
 
@@ -39,6 +50,7 @@ let tuned = false;
 export function tuneV8(): void {
   if (tuned) return;
   tuned = true;
+  if (!LIFTS_LIMIT) return;
   for (const flag of V8_FLAGS) setFlagsFromString(flag);
   // Engines created from now on keep large switch loops whole (Config.splitLargeSwitches).
   noteLargeFunctionsOptimised();
