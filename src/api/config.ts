@@ -212,7 +212,7 @@ export function resolveConfig(config: Config = {}): ResolvedConfig {
   const key = config.serializationKey;
   const stack = config.maxWasmStack ?? null;
   // Code without boxes would meet the boxes this engine's runtime makes, and mishandle them.
-  if (config.nanBoxes === false && boxesNaNs()) throw new TypeError('Config.nanBoxes cannot be false on this JavaScript engine: it NaN-boxes its own values, so wasm NaN bits need NaNBoxes here');
+  if (config.nanBoxes === false && boxesNaNs()) throw new TypeError('Config.nanBoxes cannot be false on this JavaScript engine: it NaN-boxes its own values or quiets signalling NaNs in optimised code, so wasm NaN bits need NaNBoxes here');
   if (stack !== null && !(Number.isInteger(stack) && stack > 0)) throw new RangeError('Config.maxWasmStack must be a positive integer');
   const tune = config.tuneForInterpreter ?? WITHOUT_NATIVE_WEBASSEMBLY;
   const tuned = tune !== false;

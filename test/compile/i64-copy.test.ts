@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { instantiate, same, type Namespace } from '../jsapi/side-by-side.js';
 import { Engine, Instance, Module, Store } from '../../src/api/index.js';
+import { boxesNaNs } from '../../src/core/nan-boxing.js';
 
 const COPY = `(module $copy (memory (export "mem") 1)
   (func $move (export "move") (param $dst i32) (param $src i32)
@@ -65,7 +66,9 @@ test('the copy is one float64 read and write, except where NaNs are boxed', () =
   const engine = new Engine({ debugSource: (_name, source) => { sources.push(source); } });
   const store = new Store(engine);
   new Instance(store, new Module(engine, COPY), []).getFunc(store, 'move')!.call(store, [{ type: 'i32', value: 0 }, { type: 'i32', value: 0 }]);
-  assert.match(sources.join('\n'), /\.setFloat64\([^;]*\.getFloat64\(/);
+  // By default NaNs are boxed only where the engine needs it (V8 14.2 and later: quiet-nans.test.ts).
+  if (boxesNaNs()) assert.doesNotMatch(sources.join('\n'), /getFloat64/);
+  else assert.match(sources.join('\n'), /\.setFloat64\([^;]*\.getFloat64\(/);
 
   const boxed: string[] = [];
   const boxing = new Engine({ nanBoxes: true, debugSource: (_name, source) => { boxed.push(source); } });
