@@ -8,4 +8,4 @@
  * sample of modules and fails, printing the new digest, when their code no longer matches the
  * digest recorded for this version.
  */
-export const CODE_VERSION = 31;
+export const CODE_VERSION = 32;

@@ -157,7 +157,12 @@ const WORDS = { kind: 'i32', tolerant: false } as const;
 function consumerView(fc: FunctionCompiler): { kind: LaneKind; tolerant: boolean } {
   const c = consumerOf(fc);
   if (c === null) return WORDS;
-  if (c.op.prefix === 0xfd) return operandView(c.op.code, c.operand);
+  if (c.op.prefix === 0xfd) {
+    const view = operandView(c.op.code, c.operand);
+    // Where NaNs are boxed, a lane read as a double loses a NaN's bits (the engine canonicalises or
+    // quiets it), and the instructions that keep them go through the helpers, which take words.
+    return fc.mc.boxesNaNs && view.kind !== 'i32' && !view.tolerant ? WORDS : view;
+  }
   if (c.op.code === Op.LocalSet || c.op.code === Op.LocalTee) {
     // A live range of a v128 local kept as float lanes (simd-locals.ts) takes them exactly.
     const { kind } = fc.v128Slot(new ByteReader(fc.r.bytes, c.at, fc.r.end).u32(), c.at - 1).view;
