@@ -51,6 +51,24 @@ for (const [name, shell] of Object.entries(SHELLS)) {
     }
   });
 
+  // NaN payloads through every place a float can live (test/spec/fixtures/nan-bits.wast), where
+  // the engine boxes them: SIMD lanes loaded from memory lost them there until stop 41.
+  test(`${name}: NaN bits through results, memory, locals and SIMD lanes (nan-bits.wast)`, { skip: shell.present ? false : `${name} is not installed` }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tswasm-shell-'));
+    try {
+      const list = join(dir, 'list.txt');
+      writeFileSync(list, 'nan-bits.wast');
+      const fixtures = join(projectRoot, 'test', 'spec', 'fixtures');
+      const r = shell.run(join(projectRoot, 'tools', 'js-shell-wast.mjs'), [fixtures, list], { WAST_ROOT: fixtures, WAST_LIST: list });
+      assert.equal(r.status, 0, r.stderr);
+      const [totals, ...notPassed] = r.stdout.trim().split('\n');
+      assert.deepEqual(notPassed, []);
+      assert.ok((JSON.parse(totals!) as Record<string, { passed: number }>).assert_return!.passed >= 38, totals);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test(`${name}: execution fuzzer modules agree with tswasm on Node, call by call`, { skip: shell.present ? false : `${name} is not installed` }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'tswasm-replay-'));
     try {
