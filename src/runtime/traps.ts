@@ -214,7 +214,8 @@ export function presentHostError(error: unknown, callers?: Error): void {
   try {
     const descriptor = Object.getOwnPropertyDescriptor(error, 'stack');
     if (descriptor === undefined || !descriptor.configurable) return;
-    text = descriptor.value;
+    // Each error's own accessor from V8 12 (Node 22) on; a data property before.
+    text = descriptor.get !== undefined ? descriptor.get.call(error) : descriptor.value;
   } catch {
     return; // the host's formatter or a Proxy's trap threw: the error is left as it is
   }
