@@ -19,7 +19,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const version = args.shift();
 const spec = args[0] === '--spec' ? (args.shift(), true) : false;
-const files = args.length > 0 ? args : ['dist/test/'];
+const files = args.length > 0 ? args : ['dist/test'];
 
 function fail(message) {
   console.error(`test-node: ${message}`);
@@ -73,6 +73,6 @@ if (spec) {
   }
 }
 
-console.log(`test-node: node --test ${files.join(' ')} under ${actual} (${node})`);
-const run = spawnSync(node, ['--test', '--test-reporter=spec', ...files], { cwd: root, stdio: 'inherit' });
+console.log(`test-node: tools/run-tests.mjs ${files.join(' ')} under ${actual} (${node})`);
+const run = spawnSync(node, [join(root, 'tools', 'run-tests.mjs'), ...files], { cwd: root, stdio: 'inherit' });
 process.exit(run.status ?? 1);

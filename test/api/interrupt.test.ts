@@ -8,6 +8,7 @@ import {
   Engine, Func, I32, Instance, Module, Store, Trap, TrapCode, UpdateDeadline, Val, funcType, type Caller,
 } from '../../src/index.js';
 import { startEpochTimer } from '../../src/node/index.js';
+import { boxesNaNs } from '../../src/core/nan-boxing.js';
 
 const spinner = `(module
   (import "env" "tick" (func $tick))
@@ -375,7 +376,8 @@ test('a deadline callback that calls wasm, which reaches the deadline again, end
 test('nanCanonicalization makes NaN results canonical', () => {
   const nanWat = `(module (func (export "add") (param f64 f64) (result f64) (f64.add (local.get 0) (local.get 1))))`;
   const payload = Val.f64Bits(0x7ff4000000000001n);
-  for (const [config, expected] of [[{}, 0x7ffc000000000001n], [{ nanCanonicalization: true }, 0x7ff8000000000000n]] as const) {
+  // Where NaNs are boxed (V8 from 14.2) arithmetic gives the canonical NaN even without canonicalisation.
+  for (const [config, expected] of [[{}, boxesNaNs() ? 0x7ff8000000000000n : 0x7ffc000000000001n], [{ nanCanonicalization: true }, 0x7ff8000000000000n]] as const) {
     const engine = new Engine(config);
     const store = new Store(engine);
     const add = new Instance(store, new Module(engine, nanWat), []).getFunc(store, 'add')!;

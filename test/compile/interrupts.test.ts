@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { Caller, Engine, Func, Instance, Module, Store, Trap, TrapCode, Val, funcType } from '../../src/api/index.js';
 import { parseWat } from '../../src/text/index.js';
 import { instantiateWat } from '../api/wat-helper.js';
+import { boxesNaNs } from '../../src/core/nan-boxing.js';
 
 const wat = `(module
   (func $leaf (result i32) (i32.add (i32.const 1) (i32.const 2)))
@@ -242,6 +243,8 @@ test('NaN canonicalisation makes float results canonical, and only when asked', 
     assert.equal(call(canon, 'mul64', [payload64, Val.f64(2)]), 0x7ff8000000000000n);
     // Sign operations are bitwise in wasm and keep the payload either way.
     assert.equal(call(canon, 'neg64', [payload64]), 0x7ff4000000000001n);
-    assert.equal(call(exact, 'add32', [payload32, Val.f32(1)]), 0xffe00001);
+    // Where NaNs are boxed (V8 from 14.2, JavaScriptCore) arithmetic on one gives the canonical NaN;
+    // V8's hardware keeps the payload, quieted. Both are the spec's arithmetic NaNs.
+    assert.equal(call(exact, 'add32', [payload32, Val.f32(1)]), boxesNaNs() ? 0x7fc00000 : 0xffe00001);
   }
 });
