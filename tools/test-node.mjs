@@ -7,8 +7,8 @@
 //   npm run build && node tools/test-node.mjs VERSION [--spec] [TEST FILES...]   (default: all of dist/test)
 //
 // npm run test:node18: the whole suite on Node 18, the oldest Node tswasm supports (V8 10.2: no
-// growable or resizable buffers, an older WebAssembly). npm run test:node26: the spec suite and the
-// signalling-NaN tests on Node 26 (V8 14.6, whose optimised code quiets signalling NaNs).
+// growable or resizable buffers, an older WebAssembly). npm run test:node26: the spec suite through
+// the command, then the whole suite, on Node 26 (V8 14.6, whose optimised code quiets signalling NaNs).
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';

@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { DeserializeError, Engine, Instance, Module, Store, Trap, Val } from '../../src/index.js';
 import { projectRoot } from '../helpers/paths.js';
 import { tempDir } from '../wasi/helpers.js';
+import { boxesNaNs } from '../../src/core/nan-boxing.js';
 
 const WAT = `(module $pre
   (type $p (struct (field i64) (field f32)))
@@ -149,8 +150,13 @@ test('tswasm compile writes .cwasm and ES modules that run only with --allow-pre
     assert.equal(tswasm(['compile', '--js', '-W', 'nan-boxes', wat, '-o', boxed]).status, 0);
     assert.deepEqual(tswasm(['run', '--allow-precompiled', '-W', 'nan-boxes', '--invoke', 'fib', boxed, '20']), expected);
     const unboxed = tswasm(['run', '--allow-precompiled', '--invoke', 'fib', boxed, '20']);
-    assert.equal(unboxed.status, 1);
-    assert.match(unboxed.stderr, /nanBoxes is true there, false here \(an Engine with nanBoxes: true loads it\)/);
+    if (boxesNaNs()) {
+      // V8 from 14.2 boxes NaNs by default, so the command's engine loads it as it is.
+      assert.deepEqual(unboxed, expected);
+    } else {
+      assert.equal(unboxed.status, 1);
+      assert.match(unboxed.stderr, /nanBoxes is true there, false here \(an Engine with nanBoxes: true loads it\)/);
+    }
 
     const bad = tswasm(['compile', join(dir, 'missing.wasm')]);
     assert.equal(bad.status, 1);

@@ -11,6 +11,7 @@ import { Engine, Module } from '../../src/index.js';
 import { createWebAssembly } from '../../src/jsapi/index.js';
 import { parseWat } from '../../src/text/index.js';
 import { xorshift32 } from '../helpers/xorshift.js';
+import { forceNaNBoxes } from '../../src/core/nan-boxing.js';
 
 const TS = createWebAssembly();
 const NATIVE = (globalThis as unknown as { WebAssembly: typeof TS }).WebAssembly;
@@ -113,8 +114,21 @@ test('v128 locals with float live ranges give native WebAssembly\'s results, bit
   }
 });
 
+/**
+ * The code V8 gets without NaNBoxes, whichever engine runs the test: float live ranges are off where
+ * NaNs are boxed (V8 from 14.2 boxes them by default). Only compiled, never run.
+ */
+function unboxedSource(text: string): string {
+  forceNaNBoxes(false);
+  try {
+    return new Module(new Engine({ compilation: 'eager' }), parseWat(text)).source();
+  } finally {
+    forceNaNBoxes(null);
+  }
+}
+
 test('live ranges are kept as float lanes where their writes and reads allow, as words otherwise', () => {
-  const source = new Module(new Engine({ compilation: 'eager' }), parseWat(wat)).source();
+  const source = unboxedSource(wat);
   const body = (index: number) => {
     const from = source.indexOf(`\nfunction $f${index}(`);
     return source.slice(from, source.indexOf('\n}', from));
@@ -196,8 +210,7 @@ test('random bodies sharing v128 locals between float and integer vectors give n
   let floatRanges = 0;
   for (let seed = 1; seed <= 60; seed++) {
     const text = randomModule(seed, seed % 3 === 0 ? 'f64x2' : 'f32x4');
-    const source = new Module(new Engine({ compilation: 'eager' }), parseWat(text)).source();
-    if (/l\dw\d+_0 = 0/.test(source)) floatRanges++;
+    if (/l\dw\d+_0 = 0/.test(unboxedSource(text))) floatRanges++;
     assert.deepEqual(runRandom(TS, text), runRandom(NATIVE, text), `seed ${seed}:\n${text}`);
   }
   assert.ok(floatRanges >= 30, `only ${floatRanges} of 60 bodies kept a range as float lanes`);
