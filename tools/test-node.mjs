@@ -9,7 +9,7 @@
 // npm run test:node18: the whole suite on Node 18, the oldest Node tswasm supports (V8 10.2: no
 // growable or resizable buffers, an older WebAssembly). npm run test:node26: the spec suite through
 // the command and the tests of what Node 26 broke (V8 14.6 quiets signalling NaNs in optimised code;
-// since V8 12 an error's stack is an accessor). The whole suite passes there too: `node
+// since V8 12 an error's stack is an accessor). The whole suite passed there as well: `node
 // tools/test-node.mjs 26.12.1`.
 
 import { execFileSync, spawnSync } from 'node:child_process';
