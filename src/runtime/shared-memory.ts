@@ -64,7 +64,7 @@ export function sharedMemorySupported(): boolean {
  * Whether SharedArrayBuffers can grow (ES2024; V8 11, Node 20). Without them a shared memory's
  * buffer is allocated at its maximum size up front, and JS sees that length (docs/embedding.md).
  */
-function growableSharedBuffers(): boolean {
+export function growableSharedBuffers(): boolean {
   return typeof (SharedArrayBuffer.prototype as Partial<GrowableSharedArrayBuffer>).grow === 'function';
 }
 

@@ -11,7 +11,7 @@ import { sha256 } from '../../src/api/crypto/sha256.js';
 import { CODE_VERSION } from '../../src/compile/code-version.js';
 import { forceSplitEverywhere } from '../../src/compile/split-choice.js';
 import { Rng, generateModule, moduleSeed } from '../../tools/exec-fuzz-gen.js';
-import { forceNaNBoxes } from '../../src/core/nan-boxing.js';
+import { withoutNaNBoxes } from '../helpers/nan-boxes.js';
 
 /** The digest of the sample's generated code, per CODE_VERSION. */
 const RECORDED: Readonly<Record<number, string>> = {
@@ -111,8 +111,7 @@ test('the generated code of a fixed sample matches the digest recorded for CODE_
   const parts: Uint8Array[] = [];
   // The sample is V8's code without NaNBoxes unless a configuration asks for them, whichever engine
   // runs the test (V8 from 14.2 boxes by default); it is only compiled, never run.
-  forceNaNBoxes(false);
-  try {
+  withoutNaNBoxes(() => {
     for (const [config, count, split] of CONFIGS) {
       const sources: string[] = [];
       const engine = new Engine({ ...config, features: FEATURES, compilation: 'eager', debugSource: (_name, source) => void sources.push(source) });
@@ -125,9 +124,7 @@ test('the generated code of a fixed sample matches the digest recorded for CODE_
       // The sourceURL line names the module by a per-process counter.
       for (const s of sources) parts.push(utf8.encode(s.replace(/\n\/\/# sourceURL=[^\n]*$/, '')));
     }
-  } finally {
-    forceNaNBoxes(null);
-  }
+  });
   const digest = Array.from(sha256(...parts).subarray(0, 12), (b) => b.toString(16).padStart(2, '0')).join('');
   assert.equal(digest, RECORDED[CODE_VERSION],
     `the generated code changed: bump CODE_VERSION in src/compile/code-version.ts and record '${digest}' for it here `

@@ -11,7 +11,7 @@ import { Engine, Module } from '../../src/index.js';
 import { createWebAssembly } from '../../src/jsapi/index.js';
 import { parseWat } from '../../src/text/index.js';
 import { xorshift32 } from '../helpers/xorshift.js';
-import { forceNaNBoxes } from '../../src/core/nan-boxing.js';
+import { withoutNaNBoxes } from '../helpers/nan-boxes.js';
 
 const TS = createWebAssembly();
 const NATIVE = (globalThis as unknown as { WebAssembly: typeof TS }).WebAssembly;
@@ -119,12 +119,7 @@ test('v128 locals with float live ranges give native WebAssembly\'s results, bit
  * NaNs are boxed (V8 from 14.2 boxes them by default). Only compiled, never run.
  */
 function unboxedSource(text: string): string {
-  forceNaNBoxes(false);
-  try {
-    return new Module(new Engine({ compilation: 'eager' }), parseWat(text)).source();
-  } finally {
-    forceNaNBoxes(null);
-  }
+  return withoutNaNBoxes(() => new Module(new Engine({ compilation: 'eager' }), parseWat(text)).source());
 }
 
 test('live ranges are kept as float lanes where their writes and reads allow, as words otherwise', () => {

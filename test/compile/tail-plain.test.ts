@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { Engine, I32, Instance, Linker, Module, Store, Trap, TrapCode, Val, funcType, type Config } from '../../src/index.js';
 import { DEPTH } from '../../src/runtime/slots.js';
 import { parseWat } from '../../src/text/index.js';
+import { needsNativeTailCalls } from '../helpers/oracle.js';
 
 // What Node 20's WebAssembly runs too (it has no return_call_ref and no try_table).
 const common = `  (type $t (func (param i32 i64) (result i64)))
@@ -76,9 +77,7 @@ const bytes = parseWat(`(module ${common}
 
 const W: any = (globalThis as any).WebAssembly;
 // Node 18's WebAssembly has no return_call without a flag: the tests that compare with it skip there.
-const nativeTailCalls = W.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 10, 6, 1, 4, 0, 18, 0, 11]));
-const noNativeTailCalls = nativeTailCalls ? false : `Node ${process.versions.node}'s own WebAssembly has no return_call to compare with`;
-const native = nativeTailCalls ? new W.Instance(new W.Module(parseWat(`(module ${common})`))).exports : null;
+const native = needsNativeTailCalls === false ? new W.Instance(new W.Module(parseWat(`(module ${common})`))).exports : null;
 /** $left and $right: +2 and *3 in turn, as i64. */
 const leftRight = (n: number, acc: bigint): bigint => {
   for (let i = 0; i < n; i++) acc = BigInt.asIntN(64, i % 2 === 0 ? acc + 2n : acc * 3n);
@@ -94,7 +93,7 @@ function instantiate(config: Config = {}): { store: Store<null>; call: (name: st
 
 const CONFIGS: Config[] = [{}, { compilation: 'eager' }, { maxWasmStack: 64 * 1024 }, { consumeFuel: true }];
 
-test('mutual tail recursion a million deep, direct, indirect and by reference, computes what native does', { skip: noNativeTailCalls }, () => {
+test('mutual tail recursion a million deep, direct, indirect and by reference, computes what native does', { skip: needsNativeTailCalls }, () => {
   for (const config of CONFIGS) {
     const { store, call } = instantiate(config);
     if (config.consumeFuel) store.setFuel(1e12);
@@ -178,7 +177,7 @@ test('an exception caught in wasm after a chain of tail calls brings the count b
   }
 });
 
-test('with asyncSupport, tail-calling functions (generators there) compute what native does across suspensions, and leave the count at zero', { skip: noNativeTailCalls }, async () => {
+test('with asyncSupport, tail-calling functions (generators there) compute what native does across suspensions, and leave the count at zero', { skip: needsNativeTailCalls }, async () => {
   // Under asyncSupport every function that makes tail calls is generator code (the trampoline may
   // call any function: compile/suspending.ts), whose tail calls all go through the trampoline; the
   // count of plain tail calls must stay untouched by them, by suspensions and by a trap.

@@ -3,6 +3,8 @@
 // JS API and of the features Node 20 has, and Node 22's and later have grown past it (more of the
 // JS API and of Wasm 3.0, other messages). Such tests skip there, saying why, and the count shows them.
 
+import { growableSharedBuffers } from '../../src/runtime/shared-memory.js';
+
 /** The major version of the Node running the tests. */
 export const nodeMajor = Number(process.versions.node.split('.')[0]);
 
@@ -14,6 +16,13 @@ export function needsNode20Oracle(what: string): string | false {
 
 /** A skip reason where SharedArrayBuffers cannot grow (before Node 20), else false. */
 export function needsGrowableSharedBuffers(what: string): string | false {
-  return typeof (SharedArrayBuffer.prototype as { grow?: unknown }).grow === 'function' ? false
+  return growableSharedBuffers() ? false
     : `this engine cannot grow a SharedArrayBuffer, so a shared memory's buffer is its maximum length (docs/embedding.md), and ${what} compares lengths`;
 }
+
+/** A module whose one function is `return_call 0`. */
+const RETURN_CALL = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 10, 6, 1, 4, 0, 18, 0, 11]);
+
+/** A skip reason where Node's own WebAssembly has no return_call (Node 18 without a flag), else false. */
+export const needsNativeTailCalls: string | false = (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly.validate(RETURN_CALL)
+  ? false : `Node ${process.versions.node}'s own WebAssembly has no return_call to compare with`;
