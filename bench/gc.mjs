@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // What Wasm GC costs in tswasm's generated code: allocation, struct fields, array elements, casts
-// and i31, as ns per operation (Node 20 cannot run standard Wasm GC, so there is no native column).
+// and i31, as ns per operation. Where the host's own WebAssembly runs standard Wasm GC (Node 22 and
+// later) the same module runs natively too, interleaved, and each case gets its ratio to native;
+// Node 20's cannot (its --experimental-wasm-gc reads a pre-standard encoding), so there tswasm runs alone.
 //
 //   node bench/gc.mjs [--rounds R]   (build first: npm run build; TSWASM_DIST=... for another build)
 
@@ -105,35 +107,57 @@ const SOURCE = `(module
       (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
     (local.get $s)))`;
 
-const W = createWebAssembly();
-const e = new W.Instance(new W.Module(parseWat(SOURCE))).exports;
-const bodies = e.makeBodies(1000);
-const things = e.makeThings(30_000);
-const CASES = [
-  ['struct.new + struct.get (list of 1M)', () => e.list(1_000_000), 2_000_000],
-  ['binary tree depth 18: new + visit', () => e.trees(18), 2 * (2 ** 19 - 1)],
-  ['f64 fields: 2 get + 1 set (1000 x 1000)', () => e.move(bodies, 1000), 1_000_000],
-  ['i32 array: get + set (10k x 100)', () => e.ints(10_000, 100), 1_000_000],
-  ['ref.test + ref.cast on anyref (30k x 1)', () => e.casts(things), 30_000],
-  ['ref.i31 + i31.get_s', () => e.i31(5_000_000), 5_000_000],
-];
+const bytes = parseWat(SOURCE);
+const host = globalThis.WebAssembly;
+const sides = [['tswasm', createWebAssembly()]];
+if (host.validate(bytes)) sides.push(['native', host]);
+
+function cases(W) {
+  const e = new W.Instance(new W.Module(bytes)).exports;
+  const bodies = e.makeBodies(1000);
+  const things = e.makeThings(30_000);
+  return [
+    ['struct.new + struct.get (list of 1M)', () => e.list(1_000_000), 2_000_000],
+    ['binary tree depth 18: new + visit', () => e.trees(18), 2 * (2 ** 19 - 1)],
+    ['f64 fields: 2 get + 1 set (1000 x 1000)', () => e.move(bodies, 1000), 1_000_000],
+    ['i32 array: get + set (10k x 100)', () => e.ints(10_000, 100), 1_000_000],
+    ['ref.test + ref.cast on anyref (30k x 1)', () => e.casts(things), 30_000],
+    ['ref.i31 + i31.get_s', () => e.i31(5_000_000), 5_000_000],
+  ];
+}
+const runs = sides.map(([, W]) => cases(W));
+const CASES = runs[0];
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   return s[s.length >> 1];
 }
 
-for (const [, run] of CASES) run();
-const samples = CASES.map(() => []);
+for (const list of runs) for (const [, run] of list) run();
+// Each result must be the same on both sides, or the comparison means nothing.
+CASES.forEach(([what], i) => {
+  const results = runs.map((list) => String(list[i][1]()));
+  if (results.some((r) => r !== results[0])) throw new Error(`${what}: ${sides.map(([name], s) => `${name} ${results[s]}`).join(', ')}`);
+});
+const samples = runs.map(() => CASES.map(() => []));
 for (let r = 0; r < ROUNDS; r++) {
   for (let k = 0; k < CASES.length; k++) {
     const i = r % 2 === 0 ? k : CASES.length - 1 - k;
-    const [, run, ops] = CASES[i];
-    const t0 = performance.now();
-    run();
-    samples[i].push(((performance.now() - t0) * 1e6) / ops);
+    for (let s = 0; s < runs.length; s++) {
+      const side = (r + k) % 2 === 0 ? s : runs.length - 1 - s;
+      const [, run, ops] = runs[side][i];
+      const t0 = performance.now();
+      run();
+      samples[side][i].push(((performance.now() - t0) * 1e6) / ops);
+    }
   }
 }
-console.log(`tswasm GC kernels, ns per operation (median of ${ROUNDS} rounds)`);
-CASES.forEach(([what], i) => console.log(`  ${what.padEnd(44)} ${median(samples[i]).toFixed(2).padStart(8)}`));
-
+const medians = samples.map((side) => side.map(median));
+const header = sides.map(([name]) => name.padStart(8)).join(' ') + (sides.length > 1 ? '   ratio' : '');
+console.log(`GC kernels on Node ${process.versions.node}, ns per operation (median of ${ROUNDS} rounds)${sides.length > 1 ? '' : '; this Node\'s WebAssembly has no standard GC'}`);
+console.log(`  ${''.padEnd(44)} ${header}`);
+CASES.forEach(([what], i) => {
+  const cols = medians.map((m) => m[i].toFixed(2).padStart(8)).join(' ');
+  const ratio = sides.length > 1 ? `  ${(medians[0][i] / medians[1][i]).toFixed(2).padStart(5)}x` : '';
+  console.log(`  ${what.padEnd(44)} ${cols}${ratio}`);
+});
