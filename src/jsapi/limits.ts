@@ -3,7 +3,7 @@
 // Those on types, functions, parameters, results, struct fields and subtype depth are every engine's
 // (validate/implementation-limits.ts).
 
-import type { ModuleInfo } from '../binary/module.js';
+import type { ExternKind, ModuleInfo } from '../binary/module.js';
 import { ByteReader } from '../binary/reader.js';
 import { CompileError } from '../core/errors.js';
 import { MAX_TYPES } from '../validate/implementation-limits.js';
@@ -25,37 +25,50 @@ const MAX_MEMORY64_PAGES = 2 ** 37 - 1;
 const MAX_FUNCTION_SIZE = 7_654_321;
 const MAX_LOCALS = 50_000;
 
-function over(what: string, count: number, limit: number): never {
-  throw new CompileError(`${what}: ${count} exceeds the JS API limit of ${limit}`);
+/**
+ * Throws the CompileError of a limit exceeded by `count`, at `offset`: where the first entry past the
+ * limit (or the entry over it) starts, as any other CompileError names its place in the module.
+ */
+function check(what: string, count: number, limit: number, offset: number): void {
+  if (count > limit) throw new CompileError(`${what}: ${count} exceeds the JS API limit of ${limit}`, offset);
 }
 
-function check(what: string, count: number, limit: number): void {
-  if (count > limit) over(what, count, limit);
+/** The offset of entry `index` of an index space whose first `imported` entries are imports of `kind`. */
+function entryOffset(m: ModuleInfo, kind: ExternKind, imported: number, defined: readonly number[], index: number): number {
+  if (index >= imported) return defined[index - imported] ?? -1;
+  let seen = 0;
+  for (const imp of m.imports) {
+    if (imp.desc.kind === kind && seen++ === index) return imp.offset;
+  }
+  return -1;
 }
 
 /** Throws a CompileError if the module exceeds one of the JS API's limits. */
 export function checkJsApiLimits(m: ModuleInfo): void {
-  check('module size in bytes', m.bytes.length, MAX_MODULE_SIZE);
-  check('recursion groups', m.recGroups.length, MAX_TYPES);
-  check('imports', m.imports.length, MAX_IMPORTS);
-  check('exports', m.exports.length, MAX_EXPORTS);
-  check('defined globals', m.globals.length - m.numImportedGlobals, MAX_GLOBALS);
-  check('defined tags', m.tags.length - m.numImportedTags, MAX_TAGS);
-  check('data segments', m.datas.length, MAX_DATA_SEGMENTS);
-  check('tables', m.tables.length, MAX_TABLES);
-  check('memories', m.memories.length, MAX_MEMORIES);
-  check('element segments', m.elems.length, MAX_ELEM_SEGMENTS);
-  for (const e of m.elems) check('elements in a segment', (e.funcIndices ?? e.exprs ?? []).length, MAX_TABLE_INIT);
-  for (const mem of m.memories) {
-    if (!mem.address64) continue;
-    check('memory64 minimum pages', mem.limits.min, MAX_MEMORY64_PAGES);
-    if (mem.limits.max !== null) check('memory64 maximum pages', mem.limits.max, MAX_MEMORY64_PAGES);
-  }
+  const o = m.offsets;
+  check('module size in bytes', m.bytes.length, MAX_MODULE_SIZE, MAX_MODULE_SIZE);
+  const groups = m.recGroups;
+  check('recursion groups', groups.length, MAX_TYPES, groups.length > MAX_TYPES ? o.types[groups[MAX_TYPES]!.start] ?? -1 : -1);
+  check('imports', m.imports.length, MAX_IMPORTS, m.imports[MAX_IMPORTS]?.offset ?? -1);
+  check('exports', m.exports.length, MAX_EXPORTS, m.exports[MAX_EXPORTS]?.offset ?? -1);
+  check('defined globals', m.globals.length - m.numImportedGlobals, MAX_GLOBALS, o.globals[MAX_GLOBALS] ?? -1);
+  check('defined tags', m.tags.length - m.numImportedTags, MAX_TAGS, o.tags[MAX_TAGS] ?? -1);
+  check('data segments', m.datas.length, MAX_DATA_SEGMENTS, m.datas[MAX_DATA_SEGMENTS]?.offsetInModule ?? -1);
+  check('tables', m.tables.length, MAX_TABLES, entryOffset(m, 'table', m.numImportedTables, o.tables, MAX_TABLES));
+  check('memories', m.memories.length, MAX_MEMORIES, entryOffset(m, 'memory', m.numImportedMemories, o.memories, MAX_MEMORIES));
+  check('element segments', m.elems.length, MAX_ELEM_SEGMENTS, m.elems[MAX_ELEM_SEGMENTS]?.offsetInModule ?? -1);
+  for (const e of m.elems) check('elements in a segment', (e.funcIndices ?? e.exprs ?? []).length, MAX_TABLE_INIT, e.offsetInModule);
+  m.memories.forEach((mem, i) => {
+    if (!mem.address64) return;
+    const at = entryOffset(m, 'memory', m.numImportedMemories, o.memories, i);
+    check('memory64 minimum pages', mem.limits.min, MAX_MEMORY64_PAGES, at);
+    if (mem.limits.max !== null) check('memory64 maximum pages', mem.limits.max, MAX_MEMORY64_PAGES, at);
+  });
   m.codes.forEach((body, i) => {
-    check('function body size in bytes', new ByteReader(m.bytes, body.offset, m.bytes.length).u32(), MAX_FUNCTION_SIZE);
+    check('function body size in bytes', new ByteReader(m.bytes, body.offset, m.bytes.length).u32(), MAX_FUNCTION_SIZE, body.offset);
     const type = m.types[m.funcTypes[m.numImportedFuncs + i]!]!.composite;
     const params = type.kind === 'func' ? type.params.length : 0;
-    check('locals of a function (parameters included)', params + body.locals.length, MAX_LOCALS);
+    check('locals of a function (parameters included)', params + body.locals.length, MAX_LOCALS, body.offset);
   });
 }
 
