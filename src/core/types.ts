@@ -232,6 +232,14 @@ export function valTypeName(t: StorageType): string {
 const SHORTHAND_PREFIX: ReadonlyMap<HeapType, string> = new Map([
   [HT_NONE, 'null'], [HT_NOFUNC, 'nullfunc'], [HT_NOEXTERN, 'nullextern'], [HT_NOEXN, 'nullexn'],
 ]);
+/**
+ * The heap type of a value popped from a polymorphic (unreachable) stack: a subtype of every heap
+ * type (the spec's validation algorithm calls it Bot). It never appears in a module, only inside the
+ * validator and its messages.
+ */
+export const HT_BOT: HeapType = -0x1f;
+
 export function heapTypeName(ht: HeapType): string {
+  if (ht === HT_BOT) return 'bot';
   return ht < 0 ? (ABSTRACT_HEAP_TYPES.get(ht) ?? `<heap ${ht}>`) : String(ht);
 }

@@ -2,16 +2,12 @@
 // that equal types from any module share one integer id, and subtyping over those ids.
 
 import {
-  HT_ANY, HT_ARRAY, HT_EQ, HT_EXN, HT_EXTERN, HT_FUNC, HT_I31, HT_NOEXN, HT_NOEXTERN, HT_NOFUNC,
+  HT_ANY, HT_ARRAY, HT_BOT, HT_EQ, HT_EXN, HT_EXTERN, HT_FUNC, HT_I31, HT_NOEXN, HT_NOEXTERN, HT_NOFUNC,
   HT_NONE, HT_STRUCT, heapOf, isExact, isNullable, isRef, refType,
   type CompositeType, type FieldType, type HeapType, type StorageType, type SubType, type ValType,
 } from '../core/types.js';
 
-/**
- * The heap type of a value popped from a polymorphic (unreachable) stack: a subtype of every heap
- * type. It never appears in a module, only inside the validator.
- */
-export const HT_BOT: HeapType = -0x1f;
+export { HT_BOT } from '../core/types.js';
 
 /**
  * A canonical type: a SubType whose type references (supertypes, descriptor clauses and the heap

@@ -6,7 +6,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { needsNode20Oracle } from '../helpers/oracle.js';
+import { needsKnownOracle } from '../helpers/oracle.js';
 import { TrapCode } from '../../src/api/index.js';
 import { ATOMIC_OP_NAMES, Rng, generateModule, moduleSeed } from '../../tools/exec-fuzz-gen.js';
 import { SIMD_TARGET_INSTRUCTIONS, TARGET_INSTRUCTIONS, countInstructions, newStats, runModule, summary } from '../../tools/exec-fuzz-core.js';
@@ -17,7 +17,7 @@ const SEED = 20261132;
 const MODULES = 250;
 
 // Node 18's V8 aborts the process validating some generated modules (memory64 atomics).
-test(`${MODULES} random modules behave alike on tswasm and on the native engine`, { skip: needsNode20Oracle('generated modules') }, () => {
+test(`${MODULES} random modules behave alike on tswasm and on the native engine`, { skip: needsKnownOracle('generated modules') }, () => {
   const stats = newStats();
   for (let i = 0; i < MODULES; i++) runModule(SEED, i, stats);
   const report = summary(stats);

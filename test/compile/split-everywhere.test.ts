@@ -7,7 +7,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { needsNode20Oracle } from '../helpers/oracle.js';
+import { needsKnownOracle } from '../helpers/oracle.js';
 import { Engine, Module } from '../../src/api/index.js';
 import { forceSplitEverywhere } from '../../src/compile/split-choice.js';
 import { parseWat } from '../../src/text/index.js';
@@ -37,7 +37,7 @@ test('the switch splits small functions: a three-block chain becomes parts', () 
   }
 });
 
-test(`${MODULES} random modules with every chain split behave alike on tswasm and on the native engine`, { skip: needsNode20Oracle('generated modules') }, () => {
+test(`${MODULES} random modules with every chain split behave alike on tswasm and on the native engine`, { skip: needsKnownOracle('generated modules') }, () => {
   const stats = newStats();
   let split = 0;
   forceSplitEverywhere(true);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { projectRoot } from '../helpers/paths.js';
-import { needsNode20Oracle } from '../helpers/oracle.js';
+import { needsKnownOracle } from '../helpers/oracle.js';
 import { LIFTS_LIMIT } from '../../src/node/tuning.js';
 
 const built = existsSync(join(projectRoot, 'dist', 'bundle', 'register.js'));
@@ -168,7 +168,7 @@ test('postable and postedMessageReader carry Memory and Module objects through s
   assert.throws(() => postedMessageReader({}), TypeError);
 });
 
-test('under tswasm/register, node:wasi\'s WASI is tswasm\'s, which serves tswasm\'s instances, without Node\'s experimental warning', { skip: built ? needsNode20Oracle('node:wasi (Node 18\'s lacks getImportObject)') : 'needs the built package: npm run build' }, () => {
+test('under tswasm/register, node:wasi\'s WASI is tswasm\'s, which serves tswasm\'s instances, without Node\'s experimental warning', { skip: built ? needsKnownOracle('node:wasi (Node 18\'s lacks getImportObject)') : 'needs the built package: npm run build' }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'tswasm-register-'));
   try {
     // A WASI command writing "wasi ok\n" with fd_write.
