@@ -6,10 +6,9 @@
 //   npm run build && node tools/test-node.mjs VERSION [TEST FILES...]   (default: all of dist/test)
 //
 // npm run test:node18: the whole suite on Node 18, the oldest Node tswasm supports (V8 10.2: no
-// growable or resizable buffers, an older WebAssembly). npm run test:node26: the spec suite
-// (test/spec/suite.test.ts) and the tests of what Node 26 broke (V8 14.6 quiets signalling NaNs in optimised code;
-// since V8 12 an error's stack is an accessor). The whole suite passed there as well: `node
-// tools/test-node.mjs 26.12.1`.
+// growable or resizable buffers, an older WebAssembly). npm run test:node26: the whole suite on Node
+// 26 (V8 14.6, which quiets signalling NaNs in optimised code, and whose own WebAssembly is the
+// side-by-side tests' newest oracle).
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';

@@ -122,10 +122,15 @@ test('clocks, sleeping through poll_oneoff, random bytes and sched_yield, as on 
   assert.doesNotMatch(ours.stdout, /^FAIL/m);
   assert.equal(ours.code, 0, ours.stdout);
   assert.match(ours.stdout, /^0 failures$/m);
-  // node:wasi, the reference, sometimes wakes early from a 20 ms sleep on a loaded machine ("FAIL it
-  // slept at least 20 ms" in Node's run, seen under a CPU hog): compare with a run of it that passed.
-  let node = await runNode(program('clocks'), { args });
-  for (let retry = 0; retry < 3 && node.code !== 0; retry++) node = await runNode(program('clocks'), { args });
+  // node:wasi, the reference, wakes early from a 20 ms sleep: sometimes on Node 20 on a loaded
+  // machine, and in most runs on Node 26 (23 of 30 unloaded). That check alone is taken as passed in
+  // Node's run, which is then compared with ours; any other failure of Node's still shows.
+  const early = 'FAIL it slept at least 20 ms (errno 0: Success)\n';
+  const node = await runNode(program('clocks'), { args });
+  if (node.stdout.includes(early) && node.code === 1) {
+    node.stdout = node.stdout.replace(early, 'ok   it slept at least 20 ms\n').replace(/^1 failures$/m, '0 failures');
+    node.code = 0;
+  }
   assert.deepEqual(node, ours);
 });
 
