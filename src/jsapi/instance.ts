@@ -10,7 +10,7 @@ import { TableObject } from '../runtime/table.js';
 import { TagObject } from '../runtime/tag.js';
 import { jsApiError } from './adaptor-runtime.js';
 import { readImports } from './imports.js';
-import { checkTableSizes } from './limits.js';
+import { checkDynamicLimits } from './limits.js';
 import { asWebIdlInterface } from './interface.js';
 import type { Realm } from './realm.js';
 import { isObject, notReceiver, requireArgs } from './webidl.js';
@@ -24,7 +24,7 @@ export function checkImportObject(importObject: unknown, what: string): void {
 
 /** Instantiates and builds the exports object ("instantiate the core of a WebAssembly module"). */
 export function instantiateCore(realm: Realm, module: EngineModule, imports: RuntimeExtern[]): object {
-  checkTableSizes(module.info);
+  checkDynamicLimits(module.info);
   let instance: InstanceObject;
   try {
     instance = new InstanceObject(module, imports, realm.store.raw);

@@ -1,5 +1,6 @@
 // The JS API's implementation-defined limits: a module over any of them is a CompileError in every JS
-// embedding (the core spec sets none); a defined table over 10,000,000 elements a RangeError at instantiation.
+// embedding (the core spec sets none); a defined table over 10,000,000 elements, or a memory over
+// 16 GiB, a RangeError at instantiation.
 // Those on types, functions, parameters, results, struct fields and subtype depth are every engine's
 // (validate/implementation-limits.ts).
 
@@ -72,11 +73,26 @@ export function checkJsApiLimits(m: ModuleInfo): void {
   });
 }
 
-/** Throws a RangeError if instantiating would create a table above the JS API's size limit. */
-export function checkTableSizes(m: ModuleInfo): void {
+/**
+ * The JS API's runtime limit on a memory's size: 16 GiB (262,144 pages), which only a 64-bit memory
+ * can pass. A namespace's store enforces it on growth (StoreObject.maxMemoryBytes).
+ */
+export const MAX_MEMORY_BYTES = 2 ** 34;
+
+/**
+ * Throws a RangeError if instantiating would create a table or a memory above the JS API's runtime
+ * limits (dynamic limits: the module compiles, as the spec's limits.any.js tests for tables).
+ */
+export function checkDynamicLimits(m: ModuleInfo): void {
   for (const t of m.tableDefs) {
     if (t.type.limits.min > MAX_TABLE_SIZE) {
       throw new RangeError(`table of ${t.type.limits.min} elements exceeds the JS API limit of ${MAX_TABLE_SIZE}`);
+    }
+  }
+  for (let i = m.numImportedMemories; i < m.memories.length; i++) {
+    const mem = m.memories[i]!;
+    if (mem.limits.min * 2 ** mem.pageSizeLog2 > MAX_MEMORY_BYTES) {
+      throw new RangeError(`memory ${i} of ${mem.limits.min} pages exceeds the JS API limit of ${MAX_MEMORY_BYTES} bytes`);
     }
   }
 }

@@ -4,6 +4,7 @@
 import { MemoryObject } from '../runtime/memory.js';
 import { SharedMemoryObject } from '../runtime/shared-memory.js';
 import { postableMemory } from './posting.js';
+import { MAX_MEMORY_BYTES } from './limits.js';
 import { detachBuffer, transferBuffer } from './detach.js';
 import { asWebIdlInterface } from './interface.js';
 import type { Realm } from './realm.js';
@@ -180,6 +181,8 @@ function createMemory(realm: Realm, descriptor: unknown): MemoryObject {
   if (BigInt(initial) > limit) throw new RangeError(`${what}: initial ${initial} is above the limit of ${limit} pages`);
   if (maximum !== null && BigInt(maximum) > limit) throw new RangeError(`${what}: maximum ${maximum} is above the limit of ${limit} pages`);
   if (maximum !== null && BigInt(initial) > BigInt(maximum)) throw new RangeError(`${what}: initial ${initial} is above maximum ${maximum}`);
+  // Valid, but past the JS API's runtime limit on a memory's size: an allocation that fails.
+  if (BigInt(initial) * 65536n > BigInt(MAX_MEMORY_BYTES)) throw new RangeError(`${what}: cannot allocate ${initial} pages (the JS API allows ${MAX_MEMORY_BYTES / 65536})`);
   let raw: MemoryObject;
   const type = {
     limits: { min: u64ToNumber(initial), max: maximum === null ? null : u64ToNumber(maximum) },

@@ -16,6 +16,7 @@ import { callFromJs } from './jspi.js';
 import { registerExportedFunction, type FuncRealm } from './values.js';
 import { checkOptionNames } from '../core/options.js';
 import { PrecompiledModules } from './precompiled.js';
+import { MAX_MEMORY_BYTES } from './limits.js';
 
 /** Options of `createWebAssembly`. */
 export interface JsApiOptions {
@@ -101,6 +102,7 @@ export class Realm implements FuncRealm {
     // and atomics, and the JS API's own tests build shared memories by default.
     this.engine = new Engine(jsApiEngineConfig(options));
     this.store = new Store(this.engine);
+    this.store.raw.maxMemoryBytes = MAX_MEMORY_BYTES;
     this.detachOnGrow = options.detachOnGrow ?? true;
     this.precompiled = new PrecompiledModules(this.engine, options.precompiled);
   }

@@ -11,10 +11,10 @@ import { verdictNow, type GrowVerdict, type ResourceLimiter, type ResourceLimite
 import { runEmbedderCode } from './traps.js';
 
 /**
- * The largest memory the views can cover here (V8's longest typed array, 2^32 elements; the
- * ArrayBuffer itself could be larger); larger growth fails like an allocation failure.
+ * The longest resizable buffer asked for when a memory's maximum is too long for this engine's (a
+ * 32-bit memory's largest size): toResizableBuffer then still works, and growth past it fails.
  */
-const MAX_BYTES = 2 ** 32;
+const RESIZABLE_FALLBACK_BYTES = 2 ** 32;
 
 export class MemoryObject {
   // `declare`: no class-field definition (which would store undefined first). V8 then sees one
@@ -115,7 +115,9 @@ export class MemoryObject {
     const limiter = this.store?.limiter ?? null;
     const pages = old + delta;
     const size = pages * this.pageSize;
-    if (pages > this.maxPages || size > MAX_BYTES) return growFailed(limiter, 'memory maximum size exceeded');
+    // No fixed limit beyond the type's: a 64-bit memory grows past 4 GiB where the JS engine can
+    // allocate such buffers and view them (V8 from Node 22), and fails like any allocation elsewhere.
+    if (pages > this.maxPages || size > (this.store?.maxMemoryBytes ?? Infinity)) return growFailed(limiter, 'memory maximum size exceeded');
     const oldBuffer = this.bytes.buffer as ArrayBuffer;
     if (this.resizable) {
       try {
@@ -131,8 +133,8 @@ export class MemoryObject {
     } else {
       // Right after JS saw the buffer, JS likely looks again soon (glue re-reads memory.buffer after
       // growth): an exact buffer then saves exposeBuffer a second copy.
-      const reserved = this.exposed ? size : Math.min(Math.max(size, 2 * oldBuffer.byteLength), this.maxPages * this.pageSize, MAX_BYTES);
-      const fresh = allocate(reserved) ?? (reserved > size ? allocate(size) : null);
+      const reserved = this.exposed ? size : Math.min(Math.max(size, 2 * oldBuffer.byteLength), this.maxPages * this.pageSize);
+      const fresh = allocate(reserved, size) ?? (reserved > size ? allocate(size, size) : null);
       if (fresh === null) return growFailed(limiter, `cannot allocate ${size} bytes of memory`);
       this.moveTo(fresh, size);
       this.exposed = false;
@@ -149,7 +151,14 @@ export class MemoryObject {
    */
   moveToResizable(): ArrayBuffer {
     const old = this.bytes.buffer as ArrayBuffer;
-    this.moveTo(new ResizableArrayBuffer(this.bytes.length, { maxByteLength: Math.min(this.maxPages * this.pageSize, MAX_BYTES) }));
+    const max = Math.min(this.maxPages * this.pageSize, this.store?.maxMemoryBytes ?? Infinity);
+    let buffer: ArrayBuffer;
+    try {
+      buffer = new ResizableArrayBuffer(this.bytes.length, { maxByteLength: max });
+    } catch {
+      buffer = new ResizableArrayBuffer(this.bytes.length, { maxByteLength: Math.max(this.bytes.length, Math.min(max, RESIZABLE_FALLBACK_BYTES)) });
+    }
+    this.moveTo(buffer);
     this.exposed = true;
     return old;
   }
@@ -186,10 +195,15 @@ function resize(buffer: ArrayBuffer, size: number): void {
   resizeMethod!.call(buffer, size);
 }
 
-/** A zeroed buffer of `size` bytes, or null when the JS engine cannot allocate it. */
-function allocate(size: number): ArrayBuffer | null {
+/**
+ * A zeroed buffer of `size` bytes whose first `used` bytes the views can cover, or null when the JS
+ * engine cannot allocate it or make views that long (V8 before Node 22: 2^32 bytes at most).
+ */
+function allocate(size: number, used: number): ArrayBuffer | null {
   try {
-    return new ArrayBuffer(size);
+    const buffer = new ArrayBuffer(size);
+    new Uint8Array(buffer, 0, used);
+    return buffer;
   } catch {
     return null;
   }

@@ -115,6 +115,11 @@ export class StoreObject {
   /** Store.limiter's or Store.limiterAsync's limiter; only an async one answers with promises. */
   limiter: ResourceLimiter | ResourceLimiterAsync | null = null;
   /**
+   * The most bytes a memory of this store may grow to beyond its own maximum: the JS API's runtime
+   * limit (16 GiB, which only a 64-bit memory can reach) in a namespace's store, unbounded elsewhere.
+   */
+  maxMemoryBytes = Infinity;
+  /**
    * How many times a memory of this store replaced its views (grew past its buffer, or gave JS an
    * exact one). Running generated code keeps the views it read; epochReached compares this count
    * around the deadline callback.
