@@ -189,7 +189,7 @@ function createMemory(realm: Realm, descriptor: unknown): MemoryObject {
     address64: address === 'i64', shared, pageSizeLog2: 16,
   };
   try {
-    raw = shared ? SharedMemoryObject.create(type) : new MemoryObject(type);
+    raw = shared ? SharedMemoryObject.create(type, MAX_MEMORY_BYTES) : new MemoryObject(type);
   } catch {
     throw new RangeError(`${what}: cannot allocate ${initial} pages`);
   }

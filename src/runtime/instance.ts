@@ -86,7 +86,7 @@ export class InstanceObject {
     for (let i = m.numImportedMemories; i < m.memories.length; i++) {
       try {
         const type = m.memories[i]!;
-        const memory = type.shared ? SharedMemoryObject.create(type) : new MemoryObject(type);
+        const memory = type.shared ? SharedMemoryObject.create(type, store?.maxMemoryBytes) : new MemoryObject(type);
         memory.store = store;
         this.memories.push(memory);
       } catch {

@@ -51,8 +51,12 @@ const CONTROL_WORDS = 16;
 const MAGIC_VALUE = 0x74737731; // "tsw1": a control block made by this version of tswasm
 const FLAG_ADDRESS64 = 1;
 
-/** A growable SharedArrayBuffer's largest maximum length on V8 (Node 20): a shared memory is at most 4 GiB. */
-const SHARED_MAX_BYTES = 2 ** 32;
+/**
+ * The longest a shared memory's buffer is asked to become when the engine refuses its whole maximum
+ * (V8 before Node 22 takes growable SharedArrayBuffers of at most 2^32 bytes), and the most a fixed
+ * buffer allocated up front may hold: there a shared memory is at most 4 GiB.
+ */
+const SHARED_FALLBACK_BYTES = 2 ** 32;
 const TWO32 = 2 ** 32;
 
 /** Whether this JavaScript engine can back shared memories (SharedArrayBuffers and Atomics). */
@@ -119,8 +123,9 @@ function checkedParts(parts: SharedMemoryParts): { type: MemoryType; control: In
   const type = typeOf(control);
   // A buffer and a control block of two memories would disagree on the size or the maximum.
   const pageSize = 2 ** type.pageSizeLog2;
-  const maxPages = Math.min(type.limits.max ?? 0, Math.floor(SHARED_MAX_BYTES / pageSize));
-  if (capacity(buffer) !== maxPages * pageSize || buffer.byteLength < (Atomics.load(control, PAGES) >>> 0) * pageSize) {
+  const room = capacity(buffer);
+  const fitsType = room % pageSize === 0 && room <= (type.limits.max ?? 0) * pageSize;
+  if (!fitsType || buffer.byteLength < (Atomics.load(control, PAGES) >>> 0) * pageSize) {
     throw new TypeError('the buffer and the control block are parts of two different shared memories');
   }
   return { type, control, buffer };
@@ -144,20 +149,33 @@ export class SharedMemoryObject extends MemoryObject {
   /** Atomics views of the observed size, made on first need after each size change. */
   private arrays: AtomicArrays | null = null;
 
-  /** A new shared memory of `type` (whose limits must have a maximum). */
-  static create(type: MemoryType): SharedMemoryObject {
+  /**
+   * A new shared memory of `type` (whose limits must have a maximum), whose buffer may never become
+   * longer than `limitBytes` (the JS API's runtime limit in a namespace).
+   */
+  static create(type: MemoryType, limitBytes = Infinity): SharedMemoryObject {
     if (!sharedMemorySupported()) {
       throw new Error('shared memories need SharedArrayBuffers and Atomics, which this JavaScript engine lacks');
     }
     if (type.limits.max === null) throw new TypeError('a shared memory must have a maximum size');
     const pageSize = 2 ** type.pageSizeLog2;
-    const maxPages = Math.min(type.limits.max, Math.floor(SHARED_MAX_BYTES / pageSize));
-    if (type.limits.min > maxPages) throw new RangeError(`cannot allocate ${type.limits.min} pages of shared memory`);
+    const fallbackPages = Math.min(type.limits.max, Math.floor(Math.min(SHARED_FALLBACK_BYTES, limitBytes) / pageSize));
     let buffer: SharedArrayBuffer;
     if (growableSharedBuffers() && !fixedBuffersForced) {
+      // The whole maximum (at most `limitBytes`) where the engine takes it: a 64-bit memory then
+      // grows past 4 GiB (V8 from Node 22); else at most 4 GiB.
       const Growable = SharedArrayBuffer as unknown as GrowableConstructor;
-      buffer = new Growable(type.limits.min * pageSize, { maxByteLength: maxPages * pageSize });
+      const initial = type.limits.min * pageSize;
+      const maxPages = Math.min(type.limits.max, Math.floor(Math.min(2 ** 53, limitBytes) / pageSize));
+      try {
+        buffer = new Growable(initial, { maxByteLength: maxPages * pageSize });
+      } catch {
+        if (type.limits.min > fallbackPages) throw new RangeError(`cannot allocate ${type.limits.min} pages of shared memory`);
+        buffer = new Growable(initial, { maxByteLength: fallbackPages * pageSize });
+      }
     } else {
+      const maxPages = fallbackPages;
+      if (type.limits.min > maxPages) throw new RangeError(`cannot allocate ${type.limits.min} pages of shared memory`);
       try {
         buffer = new SharedArrayBuffer(maxPages * pageSize);
       } catch {
@@ -248,7 +266,7 @@ export class SharedMemoryObject extends MemoryObject {
     for (;;) {
       const old = Atomics.load(this.control, PAGES) >>> 0;
       const pages = old + delta;
-      if (pages > this.maxPages || pages * this.pageSize > capacity(this.sab)) return 'memory maximum size exceeded';
+      if (pages > this.maxPages || pages * this.pageSize > Math.min(capacity(this.sab), this.store?.maxMemoryBytes ?? Infinity)) return 'memory maximum size exceeded';
       const length = pages * this.pageSize;
       // The buffer may be longer than the size already (another agent's grow, or JS's, since the
       // JS API hands it out; a fixed one always is): it never shrinks, and bytes past the size are

@@ -13,6 +13,7 @@ import {
 } from '../../src/index.js';
 import { createWebAssembly, postable } from '../../src/jsapi/index.js';
 import { forceFixedSharedBuffers } from '../../src/runtime/shared-memory.js';
+import { needsGrowableSharedBuffers } from '../helpers/oracle.js';
 
 const PAGE = 65536;
 const THREADS = { features: { threads: true } } as const;
@@ -277,6 +278,29 @@ test('one SharedMemory in instances of two stores of one engine; another engine 
   // An unshared Memory does not satisfy a shared import.
   const plain = new Memory(s1, memType(1, 4, false));
   assert.throws(() => new Instance(s1, module, [plain]), LinkError);
+});
+
+test('a shared memory64 grows past 4 GiB where growable SharedArrayBuffers can be that long (V8 from Node 22), else its growth fails', { skip: needsGrowableSharedBuffers('growth past 4 GiB') }, () => {
+  const engine = new Engine(THREADS);
+  const m = new SharedMemory(engine, { limits: { min: 1, max: 65_537 }, address64: true, shared: true, pageSizeLog2: 16 });
+  let long = true;
+  try {
+    new (SharedArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => SharedArrayBuffer)(0, { maxByteLength: 2 ** 32 + PAGE });
+  } catch {
+    long = false;
+  }
+  if (!long) {
+    assert.throws(() => m.grow(65_536), RangeError);
+    assert.equal(m.size(), 1);
+    return;
+  }
+  assert.equal(m.grow(65_536), 1);
+  m.write(2 ** 32 + 7, new Uint8Array([9, 8]));
+  // Another handle, as a Worker would open it, sees the size and the bytes past 4 GiB.
+  const copy = SharedMemory.fromParts(new Engine(THREADS), structuredClone(m.parts()));
+  assert.equal(copy.size(), 65_537);
+  assert.deepEqual([...copy.read(2 ** 32 + 7, 2)], [9, 8]);
+  assert.throws(() => copy.grow(1), RangeError);
 });
 
 test('fromParts: the same memory under another handle, in this engine or another', () => {

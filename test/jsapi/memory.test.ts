@@ -193,6 +193,20 @@ test('memory64 past 4 GiB, beside Node 24\'s and 26\'s (V8 there has buffers tha
   else assert.deepEqual(await outcome(ours, grow), { error: 'RangeError' });
 });
 
+test('a shared memory64 past 4 GiB, beside Node 24\'s and 26\'s', { skip: needsKnownOracle('shared memory64 past 4 GiB') }, async () => {
+  const grow = (W: Namespace) => {
+    const m = new W.Memory({ address: 'i64', initial: 1n, maximum: 70_000n, shared: true });
+    const old = m.grow(65_536n);
+    return [old, m.buffer.byteLength];
+  };
+  if (nativeFrom(24)) assert.deepEqual(await same(grow), { value: [1n, 2 ** 32 + 65536] });
+  else if (nativeFrom(22)) assert.deepEqual(await outcome(ours, grow), { value: [1n, 2 ** 32 + 65536] });
+  else assert.deepEqual(await outcome(ours, grow), { error: 'RangeError' });
+  // The JS API's limit holds for shared memories too.
+  const big = new ours.Memory({ address: 'i64', initial: 1n, maximum: 2n ** 20n, shared: true });
+  assert.throws(() => big.grow(262_144n), RangeError);
+});
+
 test('detachOnGrow: false keeps old buffers attached (stale), and still refreshes `buffer`', () => {
   const W = createWebAssembly({ detachOnGrow: false });
   const mem = new W.Memory({ initial: 1, maximum: 4 });
