@@ -122,14 +122,23 @@ test('clocks, sleeping through poll_oneoff, random bytes and sched_yield, as on 
   assert.doesNotMatch(ours.stdout, /^FAIL/m);
   assert.equal(ours.code, 0, ours.stdout);
   assert.match(ours.stdout, /^0 failures$/m);
-  // node:wasi, the reference, wakes early from a 20 ms sleep: sometimes on Node 20 on a loaded
-  // machine, and in most runs on Node 26 (23 of 30 unloaded). That check alone is taken as passed in
-  // Node's run, which is then compared with ours; any other failure of Node's still shows.
-  const early = 'FAIL it slept at least 20 ms (errno 0: Success)\n';
+  // node:wasi, the reference, wakes early from timers: from a 20 ms sleep sometimes on Node 20 on a
+  // loaded machine and in most runs on Node 26 (23 of 30 unloaded), and from a 5 ms absolute
+  // deadline under load on Node 26 (a CI run). The checks that a timer did not fire early are taken
+  // as passed in Node's run, which is then compared with ours line by line; any other failure of
+  // Node's still shows, and ours must pass every check (above).
   const node = await runNode(program('clocks'), { args });
-  if (node.stdout.includes(early) && node.code === 1) {
-    node.stdout = node.stdout.replace(early, 'ok   it slept at least 20 ms\n').replace(/^1 failures$/m, '0 failures');
-    node.code = 0;
+  let forgiven = 0;
+  for (const check of ['it slept at least 20 ms', 'poll_oneoff: an absolute realtime deadline']) {
+    const fail = `FAIL ${check} (errno 0: Success)\n`;
+    if (!node.stdout.includes(fail)) continue;
+    node.stdout = node.stdout.replace(fail, `ok   ${check}\n`);
+    forgiven++;
+  }
+  const failures = /^(\d+) failures$/m.exec(node.stdout);
+  if (forgiven > 0 && failures !== null && Number(failures[1]) === node.code) {
+    node.code -= forgiven;
+    node.stdout = node.stdout.replace(/^\d+ failures$/m, `${node.code} failures`);
   }
   assert.deepEqual(node, ours);
 });
