@@ -93,6 +93,11 @@ export class MemoryObject {
     return limiter.memoryGrowing(old * this.pageSize, (old + delta) * this.pageSize, max);
   }
 
+  /** The most bytes the memory may grow to: its type's maximum, within its store's limit (the JS API's). */
+  protected maxBytes(): number {
+    return Math.min(this.maxPages * this.pageSize, this.store?.maxMemoryBytes ?? Infinity);
+  }
+
   /** The size in pages the next growth starts from (what the limiter is asked about). */
   growthStart(): number {
     return this.currentPages();
@@ -117,7 +122,7 @@ export class MemoryObject {
     const size = pages * this.pageSize;
     // No fixed limit beyond the type's: a 64-bit memory grows past 4 GiB where the JS engine can
     // allocate such buffers and view them (V8 from Node 22), and fails like any allocation elsewhere.
-    if (pages > this.maxPages || size > (this.store?.maxMemoryBytes ?? Infinity)) return growFailed(limiter, 'memory maximum size exceeded');
+    if (size > this.maxBytes()) return growFailed(limiter, 'memory maximum size exceeded');
     const oldBuffer = this.bytes.buffer as ArrayBuffer;
     if (this.resizable) {
       try {
@@ -133,7 +138,7 @@ export class MemoryObject {
     } else {
       // Right after JS saw the buffer, JS likely looks again soon (glue re-reads memory.buffer after
       // growth): an exact buffer then saves exposeBuffer a second copy.
-      const reserved = this.exposed ? size : Math.min(Math.max(size, 2 * oldBuffer.byteLength), this.maxPages * this.pageSize);
+      const reserved = this.exposed ? size : Math.min(Math.max(size, 2 * oldBuffer.byteLength), this.maxBytes());
       const fresh = allocate(reserved, size) ?? (reserved > size ? allocate(size, size) : null);
       if (fresh === null) return growFailed(limiter, `cannot allocate ${size} bytes of memory`);
       this.moveTo(fresh, size);
@@ -151,7 +156,7 @@ export class MemoryObject {
    */
   moveToResizable(): ArrayBuffer {
     const old = this.bytes.buffer as ArrayBuffer;
-    const max = Math.min(this.maxPages * this.pageSize, this.store?.maxMemoryBytes ?? Infinity);
+    const max = this.maxBytes();
     let buffer: ArrayBuffer;
     try {
       buffer = new ResizableArrayBuffer(this.bytes.length, { maxByteLength: max });

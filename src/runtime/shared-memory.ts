@@ -174,12 +174,11 @@ export class SharedMemoryObject extends MemoryObject {
         buffer = new Growable(initial, { maxByteLength: fallbackPages * pageSize });
       }
     } else {
-      const maxPages = fallbackPages;
-      if (type.limits.min > maxPages) throw new RangeError(`cannot allocate ${type.limits.min} pages of shared memory`);
+      if (type.limits.min > fallbackPages) throw new RangeError(`cannot allocate ${type.limits.min} pages of shared memory`);
       try {
-        buffer = new SharedArrayBuffer(maxPages * pageSize);
+        buffer = new SharedArrayBuffer(fallbackPages * pageSize);
       } catch {
-        throw new RangeError(`cannot allocate ${maxPages} pages of shared memory up front (this JavaScript engine cannot grow a SharedArrayBuffer)`);
+        throw new RangeError(`cannot allocate ${fallbackPages} pages of shared memory up front (this JavaScript engine cannot grow a SharedArrayBuffer)`);
       }
     }
     return new SharedMemoryObject(type, newControl(type), buffer);
@@ -266,7 +265,7 @@ export class SharedMemoryObject extends MemoryObject {
     for (;;) {
       const old = Atomics.load(this.control, PAGES) >>> 0;
       const pages = old + delta;
-      if (pages > this.maxPages || pages * this.pageSize > Math.min(capacity(this.sab), this.store?.maxMemoryBytes ?? Infinity)) return 'memory maximum size exceeded';
+      if (pages * this.pageSize > Math.min(capacity(this.sab), this.maxBytes())) return 'memory maximum size exceeded';
       const length = pages * this.pageSize;
       // The buffer may be longer than the size already (another agent's grow, or JS's, since the
       // JS API hands it out; a fixed one always is): it never shrinks, and bytes past the size are
